@@ -1,0 +1,56 @@
+/*
+ * cli.h -- what the subcommands of the intake program share: the command
+ * table entries, exit codes, and the diagnostic printer. Only engine/cli/
+ * includes this; the core never prints.
+ */
+#ifndef IK_CLI_H
+#define IK_CLI_H
+
+#include "intake/error.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* sysexits, as DESIGN.md fixes them */
+enum {
+    EXIT_OK = 0,
+    EXIT_TESTS_FAILED = 1,
+    EXIT_USAGE = 64,
+    EXIT_DATA = 65,
+    EXIT_NOINPUT = 66,
+    EXIT_UNAVAILABLE = 69,
+    EXIT_SOFTWARE = 70,
+    EXIT_IOERR = 74,
+    EXIT_INTERRUPTED = 130
+};
+
+/* Each subcommand: argv[0] is the subcommand's name. Returns an exit code. */
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+
+/* The exit code for a status (one table for every command). */
+int cli_exit_code(ik_status st);
+
+/* Print `FILE:LINE:COL: error: MESSAGE` (parts that are unknown are left
+ * out) on stderr. kind is "error" or "warning". */
+void cli_print_diag(const ik_error *err, const char *kind);
+
+/* A usage error: "intake CMD: MESSAGE" and a hint on stderr; returns 64. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Path of the bundled Failed Back Syndrome pack: next to the build tree's
+ * source (development), else the installed data directory. Writes into
+ * buf; returns buf, or NULL when neither exists.
+ */
+const char *cli_default_pack(char *buf, size_t cap);
+
+#endif

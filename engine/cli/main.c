@@ -1,0 +1,181 @@
+/*
+ * main.c -- the intake program: subcommand table, --help, --version, exit
+ * codes and diagnostics. Each subcommand lives in its own cmd_*.c file.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run,
+     "run [--rules FILE] [--mode patient|nurse] [--session FILE] "
+     "[--resume FILE] [--answers FILE]",
+     "start an interview (the default command)"},
+    {"check", cmd_check, "check [--strict] [--format text|json] FILE...",
+     "validate and lint rule packs"},
+    {"test", cmd_test, "test [--coverage] FILE [CASES]",
+     "run a rule pack's test cases"},
+    {"eval", cmd_eval, "eval LOGIC [DATA] | eval --lines",
+     "evaluate JsonLogic and print the result as JSON"},
+    {"batch", cmd_batch, "batch --rules FILE [--strict] [--diff OLD]",
+     "one answers object a line in, one outcome a line out"},
+    {"graph", cmd_graph, "graph --rules FILE [--format dot|mermaid]",
+     "draw a pack's flow"},
+    {"export", cmd_export,
+     "export SESSION [--format json|fhir|markdown|text] | "
+     "export --questionnaire PACK",
+     "write a session as JSON, FHIR, Markdown or text"},
+    {"sessions", cmd_sessions, "sessions", "list saved sessions, newest first"},
+    {"explore", cmd_explore, "explore PACK [--sample N] [--seed S]",
+     "walk answer paths and check invariants"},
+};
+
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+int cli_exit_code(ik_status st)
+{
+    switch (st) {
+    case IK_OK:
+        return EXIT_OK;
+    case IK_ENOENT:
+        return EXIT_NOINPUT;
+    case IK_EIO:
+        return EXIT_IOERR;
+    case IK_ENOMEM:
+    case IK_EMISUSE:
+        return EXIT_SOFTWARE;
+    case IK_ESYNTAX:
+    case IK_ERULES:
+    case IK_ELOGIC:
+    case IK_EANSWER:
+    case IK_ESESSION:
+    case IK_ELIMIT:
+    case IK_STATUS__COUNT:
+        break;
+    }
+    return EXIT_DATA;
+}
+
+void cli_print_diag(const ik_error *err, const char *kind)
+{
+    if (err->file[0] && err->line > 0)
+        fprintf(stderr, "%s:%d:%d: ", err->file, err->line, err->col);
+    else if (err->file[0])
+        fprintf(stderr, "%s: ", err->file);
+    else if (err->line > 0)
+        fprintf(stderr, "%d:%d: ", err->line, err->col);
+    else
+        fputs("intake: ", stderr);
+    fprintf(stderr, "%s: %s\n", kind, err->msg);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "intake%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'intake %s--help' for more information.\n",
+            cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+static int readable(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+const char *cli_default_pack(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/%s", IK_SOURCE_RULESDIR, IK_DEFAULT_PACK);
+    if (readable(buf))
+        return buf;
+    snprintf(buf, cap, "%s/rules/%s", IK_DATADIR, IK_DEFAULT_PACK);
+    if (readable(buf))
+        return buf;
+    return NULL;
+}
+
+static void print_help(void)
+{
+    int i;
+
+    printf("Usage: intake [COMMAND] [OPTIONS]\n\n"
+           "A triage and education interview driven by rule packs.\n"
+           "With no command, starts the Failed Back Syndrome interview.\n\n"
+           "Commands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+    printf("\nUsage of each:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        printf("  intake %s\n", commands[i].usage);
+    printf("\n  intake --help | --version\n\n"
+           "'intake COMMAND --help' describes one command. Exit codes: 0 "
+           "success, 1 test\ncases failed, 64 usage, 65 bad data, 66 input "
+           "not found, 74 I/O error,\n130 interrupted.\n\n"
+           "intake gives education, not a diagnosis. In an emergency call "
+           "your local\nemergency number.\n");
+}
+
+static void print_version(void)
+{
+    printf("intake %s\n"
+           "Copyright (C) 2026 the intake authors.\n"
+           "License GPLv3+: GNU GPL version 3 or later "
+           "<https://gnu.org/licenses/gpl.html>.\n"
+           "This is free software: you are free to change and redistribute "
+           "it.\nThere is NO WARRANTY, to the extent permitted by law.\n",
+           IK_VERSION);
+}
+
+static const command *find_command(const char *name)
+{
+    int i;
+
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const command *cmd;
+    static char run_name[] = "run";
+
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C"); /* our strtod must read "37.5" everywhere */
+    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+        print_help();
+        return EXIT_OK;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        print_version();
+        return EXIT_OK;
+    }
+    if (argc < 2 || argv[1][0] == '-') {
+        /* No command: the interview, with any options given. */
+        argv[0] = run_name;
+        return cmd_run(argc, argv);
+    }
+    cmd = find_command(argv[1]);
+    if (!cmd)
+        return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+    return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,31 @@
+/*
+ * error.h (internal) -- one-line failure helpers for engine modules.
+ * Each fills *err (which may be NULL) and returns the code, so failing is
+ * `return ik_fail(err, IK_ERULES, "unknown id '%s'", id);`.
+ */
+#ifndef IK_ENGINE_ERROR_H
+#define IK_ENGINE_ERROR_H
+
+#include "intake/error.h"
+
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define IK_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define IK_PRINTF(a, b)
+#endif
+
+/* Fill err->msg from fmt; keep file, line, col and path as they are. */
+ik_status ik_fail(ik_error *err, ik_status code, const char *fmt, ...)
+    IK_PRINTF(3, 4);
+
+/* As ik_fail, and also set the position (file may be NULL: left as is). */
+ik_status ik_fail_at(ik_error *err, ik_status code, const char *file,
+                     int line, int col, const char *fmt, ...)
+    IK_PRINTF(6, 7);
+
+/* Copy at most cap-1 bytes of src into dst and NUL-terminate. */
+void ik_strlcpy(char *dst, const char *src, size_t cap);
+
+#endif

@@ -1,0 +1,698 @@
+/*
+ * json.c -- strict JSON parsing over cJSON, with node positions.
+ * Our scanner validates the text first (giving precise positions for every
+ * syntax problem and recording where each value starts), then cJSON builds
+ * the tree, and a walk pairs the two and checks keys and numbers. The only
+ * I/O is ik_json_read_file.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "json.h"
+
+#include "alloc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- Reading files ---- */
+
+static ik_status read_fail(FILE *f, char *buf, ik_error *err, ik_status st,
+                           const char *path, const char *msg, size_t max)
+{
+    ik_free(buf);
+    fclose(f);
+    if (st == IK_ELIMIT)
+        return ik_fail_at(err, st, path, 0, 0, "%s %zu bytes", msg, max);
+    return ik_fail_at(err, st, path, 0, 0, "%s", msg);
+}
+
+ik_status ik_json_read_file(const char *path, size_t max, char **text,
+                            size_t *len, ik_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got = 1;
+
+    *text = NULL;
+    *len = 0;
+    if (!f)
+        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0,
+                          0, "cannot open: %s", strerror(errno));
+    while (got > 0) {
+        if (n > max)
+            return read_fail(f, buf, err, IK_ELIMIT, path,
+                             "file is larger than", max);
+        if (cap - n < 4096) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *p = ik_realloc(buf, ncap + 1);
+            if (!p)
+                return read_fail(f, buf, err, IK_ENOMEM, path,
+                                 "out of memory reading file", max);
+            buf = p;
+            cap = ncap;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    }
+    if (ferror(f))
+        return read_fail(f, buf, err, IK_EIO, path, "read error", max);
+    if (n > max)
+        return read_fail(f, buf, err, IK_ELIMIT, path, "file is larger than",
+                         max);
+    fclose(f);
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return IK_OK;
+}
+
+/* ---- Positions ---- */
+
+void ik_json_linecol(const char *text, size_t len, size_t off, int *line,
+                     int *col)
+{
+    int l = 1, c = 1;
+    size_t i;
+
+    if (off > len)
+        off = len;
+    for (i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if (ch == '\t') {
+            c = ((c - 1) / 8 + 1) * 8 + 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+static ik_status vfail_off(const char *text, size_t len, const char *file,
+                           size_t off, ik_error *err, ik_status code,
+                           const char *fmt, va_list ap)
+{
+    int line = 0, col = 0;
+
+    if (!err)
+        return code;
+    if (off != SIZE_MAX)
+        ik_json_linecol(text, len, off, &line, &col);
+    ik_strlcpy(err->file, file ? file : "", sizeof err->file);
+    err->line = line;
+    err->col = col;
+    err->code = code;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return code;
+}
+
+static ik_status fail_off(const char *text, size_t len, const char *file,
+                          size_t off, ik_error *err, ik_status code,
+                          const char *fmt, ...) IK_PRINTF(7, 8);
+
+static ik_status fail_off(const char *text, size_t len, const char *file,
+                          size_t off, ik_error *err, ik_status code,
+                          const char *fmt, ...)
+{
+    va_list ap;
+    ik_status st;
+
+    va_start(ap, fmt);
+    st = vfail_off(text, len, file, off, err, code, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* ---- The validating scanner ---- */
+
+typedef struct scan {
+    const char *s;
+    size_t len, i;
+    const char *file;
+    ik_error *err;
+    ik_status st;
+    uint32_t *offs; /* pairs (key_off, val_off) in pre-order */
+    size_t noffs, cap;
+    bool record;
+} scan;
+
+static bool scan_fail(scan *sc, size_t off, const char *fmt, ...)
+    IK_PRINTF(3, 4);
+
+static bool scan_fail(scan *sc, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    sc->st = vfail_off(sc->s, sc->len, sc->file, off, sc->err, IK_ESYNTAX,
+                       fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static void skip_ws(scan *sc)
+{
+    while (sc->i < sc->len) {
+        char c = sc->s[sc->i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+        sc->i++;
+    }
+}
+
+static bool record(scan *sc, size_t key_off, size_t val_off)
+{
+    if (!sc->record)
+        return true;
+    if (sc->noffs + 2 > sc->cap) {
+        size_t ncap = sc->cap ? sc->cap * 2 : 256;
+        uint32_t *p = ik_realloc(sc->offs, ncap * sizeof *p);
+        if (!p) {
+            sc->st = fail_off(sc->s, sc->len, sc->file, SIZE_MAX, sc->err,
+                              IK_ENOMEM, "out of memory");
+            return false;
+        }
+        sc->offs = p;
+        sc->cap = ncap;
+    }
+    sc->offs[sc->noffs++] = (uint32_t)key_off;
+    sc->offs[sc->noffs++] = (uint32_t)val_off;
+    return true;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long read_u4(scan *sc, size_t at)
+{
+    long v = 0;
+    int k;
+
+    if (sc->len - at < 4)
+        return -1;
+    for (k = 0; k < 4; k++) {
+        int h = hexval(sc->s[at + (size_t)k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Length of a valid UTF-8 sequence at p (1..4), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    size_t n, k;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (avail < n)
+        return 0;
+    for (k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+static bool scan_escape(scan *sc)
+{
+    size_t at = sc->i; /* at the backslash */
+    char e = sc->i + 1 < sc->len ? sc->s[sc->i + 1] : '\0';
+    long u, lo;
+
+    if (strchr("\"\\/bfnrt", e) && e) {
+        sc->i += 2;
+        return true;
+    }
+    if (e != 'u')
+        return scan_fail(sc, at, "invalid escape in string");
+    u = read_u4(sc, at + 2);
+    if (u < 0)
+        return scan_fail(sc, at, "\\u needs four hex digits");
+    if (u == 0)
+        return scan_fail(sc, at, "\\u0000 is not allowed in strings");
+    sc->i = at + 6;
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return scan_fail(sc, at, "unpaired low surrogate in string");
+    if (u >= 0xD800 && u <= 0xDBFF) {
+        if (sc->len - sc->i < 6 || sc->s[sc->i] != '\\' ||
+            sc->s[sc->i + 1] != 'u')
+            return scan_fail(sc, at, "unpaired high surrogate in string");
+        lo = read_u4(sc, sc->i + 2);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return scan_fail(sc, at, "unpaired high surrogate in string");
+        sc->i += 6;
+    }
+    return true;
+}
+
+static bool scan_string(scan *sc)
+{
+    size_t start = sc->i;
+
+    sc->i++; /* opening quote */
+    while (sc->i < sc->len) {
+        unsigned char c = (unsigned char)sc->s[sc->i];
+        if (c == '"') {
+            sc->i++;
+            return true;
+        }
+        if (c == '\\') {
+            if (!scan_escape(sc))
+                return false;
+        } else if (c < 0x20) {
+            return scan_fail(sc, sc->i,
+                             "control character in string (use an escape)");
+        } else {
+            size_t n = utf8_len((const unsigned char *)sc->s + sc->i,
+                                sc->len - sc->i);
+            if (n == 0)
+                return scan_fail(sc, sc->i, "invalid UTF-8 in string");
+            sc->i += n;
+        }
+    }
+    return scan_fail(sc, start, "unterminated string");
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool scan_number(scan *sc)
+{
+    size_t at = sc->i;
+    const char *s = sc->s;
+
+    if (sc->i < sc->len && s[sc->i] == '-')
+        sc->i++;
+    if (sc->i >= sc->len || !is_digit(s[sc->i]))
+        return scan_fail(sc, at, "invalid number");
+    if (s[sc->i] == '0' && sc->i + 1 < sc->len && is_digit(s[sc->i + 1]))
+        return scan_fail(sc, at, "numbers may not start with 0");
+    while (sc->i < sc->len && is_digit(s[sc->i]))
+        sc->i++;
+    if (sc->i < sc->len && s[sc->i] == '.') {
+        sc->i++;
+        if (sc->i >= sc->len || !is_digit(s[sc->i]))
+            return scan_fail(sc, at, "a digit must follow the decimal point");
+        while (sc->i < sc->len && is_digit(s[sc->i]))
+            sc->i++;
+    }
+    if (sc->i < sc->len && (s[sc->i] == 'e' || s[sc->i] == 'E')) {
+        sc->i++;
+        if (sc->i < sc->len && (s[sc->i] == '+' || s[sc->i] == '-'))
+            sc->i++;
+        if (sc->i >= sc->len || !is_digit(s[sc->i]))
+            return scan_fail(sc, at, "invalid exponent in number");
+        while (sc->i < sc->len && is_digit(s[sc->i]))
+            sc->i++;
+    }
+    return true;
+}
+
+static bool scan_word(scan *sc, const char *w)
+{
+    size_t n = strlen(w);
+
+    if (sc->len - sc->i >= n && memcmp(sc->s + sc->i, w, n) == 0) {
+        sc->i += n;
+        return true;
+    }
+    return scan_fail(sc, sc->i, "unexpected character '%c'", sc->s[sc->i]);
+}
+
+static bool scan_value(scan *sc, size_t key_off, int depth);
+
+static bool scan_container(scan *sc, int depth)
+{
+    char close = sc->s[sc->i] == '{' ? '}' : ']';
+    bool obj = close == '}';
+    size_t open = sc->i;
+
+    if (depth >= IK_JSON_MAX_DEPTH)
+        return scan_fail(sc, open, "nested deeper than %d levels",
+                         IK_JSON_MAX_DEPTH);
+    sc->i++;
+    skip_ws(sc);
+    if (sc->i < sc->len && sc->s[sc->i] == close) {
+        sc->i++;
+        return true;
+    }
+    for (;;) {
+        size_t key_off = SIZE_MAX;
+        skip_ws(sc);
+        if (obj) {
+            if (sc->i >= sc->len || sc->s[sc->i] != '"')
+                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
+                                 sc->i < sc->len
+                                     ? "expected a quoted key"
+                                     : "object is not closed");
+            key_off = sc->i;
+            if (!scan_string(sc))
+                return false;
+            skip_ws(sc);
+            if (sc->i >= sc->len || sc->s[sc->i] != ':')
+                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
+                                 "expected ':' after the key");
+            sc->i++;
+        }
+        if (!scan_value(sc, key_off, depth + 1))
+            return false;
+        skip_ws(sc);
+        if (sc->i >= sc->len)
+            return scan_fail(sc, open, obj ? "object is not closed"
+                                           : "array is not closed");
+        if (sc->s[sc->i] == close) {
+            sc->i++;
+            return true;
+        }
+        if (sc->s[sc->i] != ',')
+            return scan_fail(sc, sc->i, obj ? "expected ',' or '}'"
+                                            : "expected ',' or ']'");
+        sc->i++;
+        skip_ws(sc);
+        if (sc->i < sc->len && sc->s[sc->i] == close)
+            return scan_fail(sc, sc->i, "trailing comma");
+    }
+}
+
+static bool scan_value(scan *sc, size_t key_off, int depth)
+{
+    size_t at;
+
+    skip_ws(sc);
+    at = sc->i;
+    if (sc->i >= sc->len)
+        return scan_fail(sc, sc->len, "unexpected end of input");
+    if (!record(sc, key_off == SIZE_MAX ? at : key_off, at))
+        return false;
+    switch (sc->s[sc->i]) {
+    case '{':
+    case '[':
+        return scan_container(sc, depth);
+    case '"':
+        return scan_string(sc);
+    case 't':
+        return scan_word(sc, "true");
+    case 'f':
+        return scan_word(sc, "false");
+    case 'n':
+        return scan_word(sc, "null");
+    default:
+        if (sc->s[sc->i] == '-' || is_digit(sc->s[sc->i]))
+            return scan_number(sc);
+        if ((unsigned char)sc->s[sc->i] >= 0x80)
+            return scan_fail(sc, sc->i, "unexpected non-ASCII character");
+        return scan_fail(sc, sc->i, "unexpected character '%c'",
+                         sc->s[sc->i]);
+    }
+}
+
+/* ---- Pairing the tree with the scan ---- */
+
+static size_t hash_ptr(const void *p, size_t mask)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p;
+
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (size_t)h & mask;
+}
+
+static void map_put(ik_json_doc *doc, const cJSON *node, uint32_t key_off,
+                    uint32_t val_off)
+{
+    size_t mask = doc->npos_cap - 1, h = hash_ptr(node, mask);
+
+    while (doc->pos[h].node)
+        h = (h + 1) & mask;
+    doc->pos[h].node = node;
+    doc->pos[h].key_off = key_off;
+    doc->pos[h].val_off = val_off;
+}
+
+size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node,
+                      bool want_key)
+{
+    size_t mask, h;
+
+    if (!doc || !doc->pos || !node)
+        return SIZE_MAX;
+    mask = doc->npos_cap - 1;
+    for (h = hash_ptr(node, mask); doc->pos[h].node; h = (h + 1) & mask) {
+        if (doc->pos[h].node == node)
+            return want_key ? doc->pos[h].key_off : doc->pos[h].val_off;
+    }
+    return SIZE_MAX;
+}
+
+typedef struct walk {
+    ik_json_doc *doc;
+    const uint32_t *offs;
+    size_t n, k; /* pairs, next pair */
+    ik_error *err;
+} walk;
+
+static int cmp_keys(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    int c = strcmp(x->string, y->string);
+
+    if (c)
+        return c;
+    return (x > y) - (x < y);
+}
+
+static ik_status dup_error(walk *w, const cJSON *dup)
+{
+    return ik_json_fail(w->doc, dup, true, w->err, IK_ESYNTAX,
+                        "duplicate key \"%s\"", dup->string);
+}
+
+/* Report the later of two equal keys, in document order. */
+static const cJSON *later(const cJSON *obj, const cJSON *a, const cJSON *b)
+{
+    const cJSON *c;
+
+    for (c = obj->child; c; c = c->next) {
+        if (c == a)
+            return b;
+        if (c == b)
+            return a;
+    }
+    return b;
+}
+
+static ik_status check_keys(walk *w, const cJSON *obj)
+{
+    const cJSON *a, *b, **v;
+    size_t n = 0, i;
+
+    for (a = obj->child; a; a = a->next)
+        n++;
+    if (n <= 16) {
+        for (a = obj->child; a; a = a->next)
+            for (b = a->next; b; b = b->next)
+                if (strcmp(a->string, b->string) == 0)
+                    return dup_error(w, b);
+        return IK_OK;
+    }
+    v = ik_malloc(n * sizeof *v);
+    if (!v)
+        return ik_fail(w->err, IK_ENOMEM, "out of memory");
+    for (i = 0, a = obj->child; a; a = a->next)
+        v[i++] = a;
+    qsort(v, n, sizeof *v, cmp_keys);
+    for (i = 1; i < n; i++) {
+        if (strcmp(v[i - 1]->string, v[i]->string) == 0) {
+            const cJSON *d = later(obj, v[i - 1], v[i]);
+            ik_free(v);
+            return dup_error(w, d);
+        }
+    }
+    ik_free(v);
+    return IK_OK;
+}
+
+static ik_status pair(walk *w, const cJSON *node)
+{
+    const cJSON *c;
+    ik_status st;
+
+    if (w->offs) {
+        if (w->k >= w->n)
+            return ik_fail(w->err, IK_ESYNTAX, "internal: scan mismatch");
+        map_put(w->doc, node, w->offs[2 * w->k], w->offs[2 * w->k + 1]);
+        w->k++;
+    }
+    if (cJSON_IsNumber(node) && !isfinite(node->valuedouble))
+        return ik_json_fail(w->doc, node, false, w->err, IK_ESYNTAX,
+                            "number is out of range");
+    for (c = node->child; c; c = c->next)
+        if ((st = pair(w, c)) != IK_OK)
+            return st;
+    /* After the children, so the duplicate's key has its position. */
+    if (cJSON_IsObject(node))
+        return check_keys(w, node);
+    return IK_OK;
+}
+
+/* ---- Parsing ---- */
+
+void ik_json_doc_fini(ik_json_doc *doc)
+{
+    if (!doc)
+        return;
+    cJSON_Delete(doc->root);
+    ik_free(doc->pos);
+    memset(doc, 0, sizeof *doc);
+}
+
+static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
+                             bool validated, ik_error *err)
+{
+    const char *end = NULL;
+    size_t skip = 0;
+
+    ik_alloc_init_cjson();
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3;
+    doc->root = cJSON_ParseWithLengthOpts(text + skip, len - skip + 1, &end,
+                                          1);
+    if (doc->root)
+        return IK_OK;
+    /* After our scan accepted the text, only memory can make cJSON fail. */
+    if (validated || !end || end < text)
+        return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ENOMEM,
+                        "out of memory parsing JSON");
+    return fail_off(text, len, doc->file, (size_t)(end - text), err,
+                    IK_ESYNTAX, "invalid JSON");
+}
+
+static ik_status prescan(ik_json_doc *doc, const char *text, size_t len,
+                         bool positions, scan *sc, ik_error *err)
+{
+    const char *nul = memchr(text, '\0', len);
+
+    memset(sc, 0, sizeof *sc);
+    sc->s = text;
+    sc->len = len;
+    sc->file = doc->file;
+    sc->err = err;
+    sc->record = positions;
+    if (nul)
+        return fail_off(text, len, doc->file, (size_t)(nul - text), err,
+                        IK_ESYNTAX, "NUL byte in JSON text");
+    if (len > UINT32_MAX)
+        return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ELIMIT,
+                        "JSON text larger than 4 GiB");
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        sc->i = 3;
+    if (!scan_value(sc, SIZE_MAX, 0))
+        return sc->st;
+    skip_ws(sc);
+    if (sc->i < len)
+        return fail_off(text, len, doc->file, sc->i, err, IK_ESYNTAX,
+                        "unexpected text after the JSON value");
+    return IK_OK;
+}
+
+static ik_status build_map(ik_json_doc *doc, scan *sc, ik_error *err)
+{
+    size_t cap = 16;
+    walk w = {doc, sc->offs, sc->noffs / 2, 0, err};
+
+    if (!sc->record) {
+        w.offs = NULL;
+        return pair(&w, doc->root);
+    }
+    while (cap < sc->noffs) /* pairs * 2: load factor <= 0.5 */
+        cap *= 2;
+    doc->pos = ik_calloc(cap, sizeof *doc->pos);
+    if (!doc->pos)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    doc->npos_cap = cap;
+    return pair(&w, doc->root);
+}
+
+ik_status ik_json_parse(const char *text, size_t len, const char *file,
+                        unsigned flags, ik_json_doc *doc, ik_error *err)
+{
+    scan sc;
+    ik_status st;
+
+    memset(doc, 0, sizeof *doc);
+    doc->text = text;
+    doc->len = len;
+    ik_strlcpy(doc->file, file ? file : "", sizeof doc->file);
+    if (flags & IK_JSON_FAST) {
+        if (memchr(text, '\0', len))
+            return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ESYNTAX,
+                            "NUL byte in JSON text");
+        return cjson_parse(doc, text, len, false, err);
+    }
+    st = prescan(doc, text, len, flags & IK_JSON_POSITIONS, &sc, err);
+    if (st == IK_OK)
+        st = cjson_parse(doc, text, len, true, err);
+    if (st == IK_OK)
+        st = build_map(doc, &sc, err);
+    ik_free(sc.offs);
+    if (st != IK_OK) {
+        ik_json_doc_fini(doc);
+        doc->text = text;
+        doc->len = len;
+    }
+    return st;
+}
+
+ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node,
+                       bool want_key, ik_error *err, ik_status code,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    ik_status st;
+    size_t off = ik_json_offset(doc, node, want_key);
+
+    va_start(ap, fmt);
+    st = vfail_off(doc ? doc->text : "", doc ? doc->len : 0,
+                   doc ? doc->file : "", off, err, code, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+const cJSON *ik_json_get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}

@@ -1,0 +1,76 @@
+/*
+ * json.h -- the ONLY caller of cJSON_Parse*. Parses strictly (rejects what
+ * cJSON lets through: NUL bytes, \u0000, invalid UTF-8, non-finite numbers,
+ * duplicate keys, trailing text, nesting past IK_JSON_MAX_DEPTH) and keeps a
+ * map from each node back to its byte offset so any later error can name
+ * FILE:LINE:COL. No I/O except ik_json_read_file.
+ */
+#ifndef IK_JSON_H
+#define IK_JSON_H
+
+#include "error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#define IK_JSON_MAX_DEPTH 128               /* arrays/objects nested */
+#define IK_JSON_MAX_FILE  (64u * 1024 * 1024) /* bytes in a rule pack */
+
+enum {
+    IK_JSON_POSITIONS = 1, /* keep the node -> offset map */
+    IK_JSON_FAST = 2       /* skip our own scan: NUL check + cJSON only */
+};
+
+typedef struct ik_json_pos {
+    const cJSON *node;
+    uint32_t key_off; /* offset of the member's key; == val_off if none */
+    uint32_t val_off; /* offset of the value's first byte */
+} ik_json_pos;
+
+typedef struct ik_json_doc {
+    cJSON *root;      /* owned; freed by ik_json_doc_fini */
+    const char *text; /* borrowed: must outlive the doc */
+    size_t len;
+    char file[256];
+    ik_json_pos *pos; /* open-addressed by node pointer; NULL without map */
+    size_t npos_cap;
+} ik_json_doc;
+
+/*
+ * Read a whole file into a new NUL-terminated buffer (free with ik_free).
+ * IK_ENOENT when missing, IK_ELIMIT past max bytes, IK_EIO otherwise.
+ */
+ik_status ik_json_read_file(const char *path, size_t max, char **text,
+                            size_t *len, ik_error *err);
+
+/*
+ * Parse text[0..len) (text[len] must be '\0') into doc. file names the
+ * source in errors ("" or NULL for in-memory text). On failure doc is
+ * empty and err has file, line, col and a message.
+ */
+ik_status ik_json_parse(const char *text, size_t len, const char *file,
+                        unsigned flags, ik_json_doc *doc, ik_error *err);
+void ik_json_doc_fini(ik_json_doc *doc); /* zeroed doc is fine */
+
+/* Offset of node's value (or of its key when want_key); SIZE_MAX if none. */
+size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node,
+                      bool want_key);
+
+/* 1-based line and column of byte off (columns count characters; tabs
+ * advance to the next multiple of 8, as GNU tools do). */
+void ik_json_linecol(const char *text, size_t len, size_t off, int *line,
+                     int *col);
+
+/* Fill err with doc's file and the position of node (its key when
+ * want_key), then the message; returns code. node may be NULL. */
+ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node,
+                       bool want_key, ik_error *err, ik_status code,
+                       const char *fmt, ...) IK_PRINTF(6, 7);
+
+/* Exact, case-sensitive member lookup (NULL when absent). */
+const cJSON *ik_json_get(const cJSON *obj, const char *key);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * logic.h (internal) -- compiled JsonLogic for the other engine modules:
+ * compile from a parsed cJSON node (positions from its ik_json_doc),
+ * evaluate against slots, and inspect expressions statically for lint,
+ * `because`, graphs and FHIR export.
+ */
+#ifndef IK_LOGIC_INTERNAL_H
+#define IK_LOGIC_INTERNAL_H
+
+#include "intake/logic.h"
+
+#include "arena.h"
+#include "json.h"
+#include "value.h"
+
+#include <stdbool.h>
+
+/*
+ * Compile node (a cJSON value inside doc; doc may be NULL) into lg. Errors
+ * (unknown operator, wrong argument count, unknown var in strict mode,
+ * nesting past IK_LOGIC_MAX_DEPTH) carry doc's file and the line:col of the
+ * offending part.
+ */
+ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
+                                const ik_json_doc *doc, ik_expr *out,
+                                ik_error *err);
+
+typedef struct ik_env {
+    ik_value root;         /* the whole data ({"var": ""}); may be UNDEF */
+    const ik_value *slots; /* by symbol slot; UNDEF means absent */
+    uint32_t nslots;       /* may be < ik_logic_nslots: the rest are UNDEF */
+    ik_arena *scratch;     /* temporaries; the caller resets it */
+    uint64_t budget;       /* node evaluations allowed; 0: the default */
+} ik_env;
+
+/*
+ * Fill slots[0..ik_logic_nslots(lg)) from the top-level members of an
+ * object root (others UNDEF). Values are borrowed from root.
+ */
+void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots);
+
+/*
+ * Evaluate expr. The result may borrow from lg, env->slots' values and
+ * env->scratch. IK_ELOGIC for a runtime error JavaScript would throw
+ * ({"*": []}) or a spent budget; IK_ENOMEM when scratch cannot grow.
+ */
+ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
+                        ik_value *out, ik_error *err);
+
+/* Slots read by expr (each once, in first-read order); returns the total
+ * count even when larger than cap. */
+size_t ik_logic_reads(const ik_logic *lg, ik_expr expr, uint32_t *slots,
+                      size_t cap);
+
+/* True when expr reads no data: *v receives its value. */
+bool ik_logic_is_const(const ik_logic *lg, ik_expr expr, ik_value *v);
+
+/* Byte offset in the source text of expr's root (SIZE_MAX if unknown). */
+size_t ik_logic_src(const ik_logic *lg, ik_expr expr);
+
+/* A comparison of one answer with one constant, found by a static walk. */
+typedef struct ik_logic_cmp {
+    uint32_t slot;   /* the var's symbol */
+    const char *op;  /* "==", "===", "!=", "!==", "<", "<=", ">", ">=",
+                        "in" (value in constant array), "!" / "!!" (truthy
+                        test: cst is UNDEF) */
+    ik_value cst;    /* borrowed from lg */
+    bool var_left;   /* var is the left operand */
+    size_t src;      /* byte offset of the comparison */
+} ik_logic_cmp;
+
+/* Call fn for every comparison of a plain single-segment var with a
+ * constant inside expr. */
+void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
+                         void (*fn)(const ik_logic_cmp *cmp, void *ctx),
+                         void *ctx);
+
+/* Write expr back out as JSON (for graphs, exports, explain). */
+void ik_logic_write_json(const ik_logic *lg, ik_expr expr, ik_buf *b);
+
+#endif

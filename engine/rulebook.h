@@ -1,0 +1,167 @@
+/*
+ * rulebook.h (internal) -- the typed, compiled form of a rule pack that
+ * the interview, sessions, batch, explore, graph and export modules read.
+ * Everything here lives in the rulebook's arena and is read-only after
+ * load. Arrays are in pack order; conditions are compiled ik_expr in
+ * rb->logic, whose symbols are the question ids then the derived ids (a
+ * question's slot is its index; derived i's slot is nquestions + i).
+ */
+#ifndef IK_RULEBOOK_INTERNAL_H
+#define IK_RULEBOOK_INTERNAL_H
+
+#include "intake/rulebook.h"
+
+#include "arena.h"
+#include "logic.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define IK_NO_EXPR UINT32_MAX /* an absent condition: always true */
+#define IK_NONE    UINT32_MAX /* an absent index */
+
+typedef enum ik_audience {
+    IK_AUD_PATIENT,
+    IK_AUD_NURSE,
+    IK_AUD__COUNT
+} ik_audience;
+
+/* Text that may differ by audience; a plain string fills every entry. */
+typedef struct ik_text {
+    const char *by[IK_AUD__COUNT]; /* NULL only when the field is absent */
+} ik_text;
+
+typedef enum ik_qtype {
+    IK_Q_YES_NO,
+    IK_Q_CHOICE,
+    IK_Q_MULTI,
+    IK_Q_NUMBER,
+    IK_Q_TEXT,
+    IK_Q_INFO,
+    IK_Q__COUNT
+} ik_qtype;
+
+typedef struct ik_option {
+    const char *value; /* recorded answer */
+    ik_text label;
+} ik_option;
+
+typedef struct ik_question {
+    const char *id;
+    ik_qtype type;
+    ik_text text, why;
+    ik_option *options; /* choice, multi */
+    uint32_t noptions;
+    double min, max;    /* number: -inf/+inf when absent */
+    bool integer;       /* number: whole numbers only */
+    const char *unit;   /* number: may be NULL */
+    bool required;      /* skip refused when true */
+    bool allow_unknown; /* yes_no: "don't know" recorded as "unknown" */
+    bool allow_none;    /* multi: "none" recorded as [] */
+    uint32_t max_length; /* text: bytes (default IK_TEXT_MAX) */
+    ik_expr enable_when; /* IK_NO_EXPR: always asked */
+    uint32_t slot;
+    size_t src; /* byte offset of the question object */
+} ik_question;
+
+#define IK_TEXT_MAX 1000 /* default max_length of a text answer, bytes */
+
+typedef struct ik_derived {
+    const char *id;
+    ik_expr value;
+    uint32_t slot;
+    size_t src;
+} ik_derived;
+
+typedef struct ik_disposition {
+    const char *id;
+    ik_text label, advice;
+    size_t src;
+} ik_disposition; /* index 0 is the most urgent */
+
+typedef struct ik_red_flag {
+    const char *id;
+    ik_expr when;
+    uint32_t disposition; /* index into dispositions */
+    ik_text message;
+    bool stop;
+    size_t src;
+} ik_red_flag;
+
+typedef struct ik_rung {
+    const char *id;
+    ik_text label, advice; /* advice may be absent */
+    ik_expr when;
+    size_t src;
+} ik_rung; /* index 0 is the first (least invasive) rung */
+
+typedef struct ik_section {
+    const char *id;
+    ik_text title, body;
+    ik_expr show_when; /* IK_NO_EXPR: shown only when a rule names it */
+    double priority;   /* lower shows first; default 100 */
+    const char *source;
+    size_t src;
+} ik_section;
+
+typedef struct ik_rule {
+    const char *id;
+    ik_expr when;
+    uint32_t disposition; /* IK_NONE when the rule sets none */
+    uint32_t *sections;   /* indexes into sections */
+    uint32_t nsections;
+    ik_text note; /* may be absent */
+    size_t src;
+} ik_rule;
+
+typedef struct ik_invariant {
+    const char *id;
+    ik_expr when;
+    const char *expect_json; /* the "expect" object, compact JSON */
+    uint32_t expect_disposition; /* IK_NONE when not constrained */
+    uint32_t expect_rung;        /* IK_NONE when not constrained */
+    size_t src;
+} ik_invariant;
+
+struct ik_rulebook {
+    ik_arena arena;
+    ik_logic *logic;
+    char *text; /* the pack's source text, owned */
+    size_t len;
+    char file[256];
+    char hash[17]; /* FNV-1a 64 of text, hex */
+
+    const char *format, *id, *version, *title, *language;
+    bool audiences[IK_AUD__COUNT]; /* declared by "audiences" */
+    ik_text disclaimer, safety_net, get_help;
+    const char **sources;
+    uint32_t nsources;
+
+    ik_question *questions;
+    uint32_t nquestions;
+    ik_derived *derived; /* in evaluation order (dependencies first) */
+    uint32_t nderived;
+    ik_red_flag *red_flags;
+    uint32_t nred_flags;
+    ik_disposition *dispositions;
+    uint32_t ndispositions;
+    ik_rung *ladder;
+    uint32_t nladder;
+    ik_section *sections;
+    uint32_t nsections;
+    ik_rule *rules;
+    uint32_t nrules;
+    ik_invariant *invariants;
+    uint32_t ninvariants;
+};
+
+/* Text for an audience, falling back to the patient text; "" if absent. */
+const char *ik_text_get(const ik_text *t, ik_audience aud);
+
+/* Index lookups by id; IK_NONE when absent. */
+uint32_t ik_rulebook_find_question(const ik_rulebook *rb, const char *id);
+uint32_t ik_rulebook_find_section(const ik_rulebook *rb, const char *id);
+uint32_t ik_rulebook_find_disposition(const ik_rulebook *rb, const char *id);
+uint32_t ik_rulebook_find_rung(const ik_rulebook *rb, const char *id);
+
+#endif

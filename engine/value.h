@@ -1,0 +1,76 @@
+/*
+ * value.h (internal) -- JavaScript semantics over ik_value, one small
+ * function per coercion rule, as json-logic-js applies them. No I/O.
+ * Functions that make strings or arrays allocate from the arena given.
+ */
+#ifndef IK_VALUE_H
+#define IK_VALUE_H
+
+#include "intake/value.h"
+
+#include "arena.h"
+#include "buf.h"
+
+#include <cjson/cJSON.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+static inline ik_value ik_undef(void)
+{
+    ik_value v = {IK_UNDEF, 0, {0}};
+    return v;
+}
+static inline ik_value ik_null(void)
+{
+    ik_value v = {IK_NULL, 0, {0}};
+    return v;
+}
+static inline ik_value ik_bool(bool b)
+{
+    ik_value v = {IK_BOOL, 0, {0}};
+    v.u.b = b;
+    return v;
+}
+static inline ik_value ik_num(double d)
+{
+    ik_value v = {IK_NUM, 0, {0}};
+    v.u.num = d;
+    return v;
+}
+static inline ik_value ik_str(const char *s, uint32_t len)
+{
+    ik_value v = {IK_STR, len, {0}};
+    v.u.str = s;
+    return v;
+}
+
+/* JsonLogic truthiness: false, null, undefined, 0, -0, NaN, "" and [] are
+ * falsy; everything else (including {} and "0") is truthy. */
+bool ik_value_truthy(ik_value v);
+/* JavaScript ToNumber (strings trimmed, "" -> 0, hex, Infinity). */
+double ik_value_to_number(ik_value v);
+/* JavaScript parseFloat(String(v)). */
+double ik_value_parse_float(ik_value v);
+/* JavaScript String(v) into the arena; NULL only when out of memory. */
+bool ik_value_to_string(ik_value v, ik_arena *a, ik_value *out);
+/* JavaScript ==, ===, and < / <= (abstract relational comparison). */
+bool ik_value_loose_eq(ik_value a, ik_value b);
+bool ik_value_strict_eq(ik_value a, ik_value b);
+bool ik_value_less(ik_value a, ik_value b, bool or_equal);
+
+/* Shortest round-trip JavaScript number text ("1", "1.5", "1e+21", "NaN");
+ * buf needs 32 bytes; returns the length. */
+size_t ik_num_format(double d, char *buf);
+
+/* Append v as JSON.stringify would write it (compact; NaN/Inf -> null,
+ * undefined at top level -> nothing, inside arrays -> null). */
+void ik_value_write_json(ik_buf *b, ik_value v);
+
+/* Convert a cJSON tree to a value in the arena (strings are copied). */
+bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out);
+
+/* Member `key` of an object value, or undefined. */
+ik_value ik_value_get(ik_value obj, const char *key, size_t klen);
+
+#endif

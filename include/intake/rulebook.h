@@ -1,0 +1,53 @@
+/*
+ * rulebook.h -- load, validate and lint a rule pack.
+ */
+#ifndef INTAKE_RULEBOOK_H
+#define INTAKE_RULEBOOK_H
+
+#include "intake/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct ik_rulebook ik_rulebook; /* opaque */
+
+#define IK_MAX_DIAGNOSTICS 100 /* reported per pack by check */
+
+typedef enum ik_severity { IK_SEV_ERROR, IK_SEV_WARNING } ik_severity;
+
+typedef struct ik_diag {
+    ik_severity severity;
+    ik_error where; /* code, file, line, col, path, msg */
+} ik_diag;
+
+/* Called for each problem found by ik_rulebook_check, in file order. */
+typedef void (*ik_diag_fn)(const ik_diag *d, void *ctx);
+
+/*
+ * Load, validate and compile the rule pack at `path`.
+ * Success: *out owns a new rulebook (free with ik_rulebook_free), IK_OK.
+ * Failure: *out is NULL, *err holds the first problem with file:line:col.
+ * Warnings do not fail a load.
+ */
+IK_API ik_status ik_rulebook_load_file(const char *path, ik_rulebook **out,
+                                       ik_error *err);
+/* As above from memory: text[len] must be '\0'; `file` names it. */
+IK_API ik_status ik_rulebook_load_text(const char *text, size_t len,
+                                       const char *file, ik_rulebook **out,
+                                       ik_error *err);
+IK_API void ik_rulebook_free(ik_rulebook *rb); /* NULL is fine */
+
+/*
+ * Validate and lint: report every error and warning (up to
+ * IK_MAX_DIAGNOSTICS) through fn. Returns IK_OK when no error was found
+ * (warnings allowed), else the first error's code.
+ */
+IK_API ik_status ik_rulebook_check_file(const char *path, ik_diag_fn fn,
+                                        void *ctx);
+
+/* Borrowed: valid until ik_rulebook_free(rb). */
+IK_API const char *ik_rulebook_id(const ik_rulebook *rb);
+IK_API const char *ik_rulebook_version(const ik_rulebook *rb);
+IK_API const char *ik_rulebook_title(const ik_rulebook *rb);
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# test.sh -- build intake twice (plain, and with AddressSanitizer + UBSan)
+# and run every test on both; the unit tests also run under valgrind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh build test
+jobs=$(nproc)
+
+echo "== plain build"
+cmake -S . -B build -DIK_TESTS=ON >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure --no-tests=error -j"$jobs"
+
+echo "== valgrind over the unit tests"
+for t in build/tests/test_*; do
+  [ -x "$t" ] || continue
+  valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite "$t" >build/valgrind.log 2>&1 ||
+    { cat build/valgrind.log; echo "valgrind: $t failed"; exit 1; }
+  echo "valgrind clean: $t"
+done
+
+echo "== sanitizer build"
+cmake -S . -B build-asan -DIK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+  -DIK_TESTS=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$jobs"
