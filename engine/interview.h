@@ -1,0 +1,38 @@
+/*
+ * interview.h (internal) -- what the front ends and the sessions module
+ * read from an interview beyond the public API: the rulebook and audience
+ * it runs on, the current outcome, recorded and earlier answers. Borrowed
+ * pointers stay valid until the next call that changes the interview.
+ */
+#ifndef IK_INTERVIEW_INTERNAL_H
+#define IK_INTERVIEW_INTERNAL_H
+
+#include "intake/interview.h"
+
+#include "buf.h"
+#include "outcome.h"
+#include "rulebook.h"
+
+const ik_rulebook *ik_interview_rulebook(const ik_interview *iv);
+ik_audience ik_interview_aud(const ik_interview *iv);
+
+/* The outcome of the answers so far (the final one at the outcome step). */
+const ik_outcome *ik_interview_outcome(const ik_interview *iv);
+
+/* Recorded answers by question index: UNDEF when none, NULL when skipped
+ * or acknowledged. rb->nquestions entries. Includes answers to questions
+ * that are now disabled (the outcome leaves those out). */
+const ik_value *ik_interview_answers(const ik_interview *iv);
+
+/* The earlier answer offered for question q after going back (UNDEF when
+ * none). */
+ik_value ik_interview_earlier(const ik_interview *iv, uint32_t q);
+
+/* Questions answered, skipped or acknowledged, in the order asked (the
+ * path back walks). */
+const uint32_t *ik_interview_trail(const ik_interview *iv, uint32_t *n);
+
+/* Append the why text of the current question ("" at the outcome). */
+void ik_interview_why(const ik_interview *iv, ik_buf *b);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * outcome.h (internal) -- the outcome of a set of answers: which questions
+ * apply, derived values, fired red flags, the disposition, the ladder
+ * rung, the sections, the notes and `because`; and the outcome JSON in the
+ * DESIGN.md shape. A pure function of (rulebook, answers): the interview,
+ * `batch`, `--answers` and `intake test` all call ik_outcome_compute, so
+ * they agree. No I/O; allocates only from the outcome's own arenas, which
+ * are reused (no malloc per step once warm).
+ */
+#ifndef IK_OUTCOME_H
+#define IK_OUTCOME_H
+
+#include "arena.h"
+#include "buf.h"
+#include "rulebook.h"
+#include "value.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The parts of an outcome that `because` explains. */
+typedef enum ik_part {
+    IK_PART_DISPOSITION,
+    IK_PART_LADDER,
+    IK_PART_RED_FLAGS,
+    IK_PART_SECTIONS,
+    IK_PART__COUNT
+} ik_part;
+
+typedef struct ik_idlist {
+    uint32_t *items;
+    uint32_t n;
+} ik_idlist;
+
+typedef struct ik_outcome {
+    /* Inputs as applied: slots[0..nquestions) are the answers that count
+     * (UNDEF: not answered or disabled; NULL: skipped or acknowledged),
+     * slots[nquestions + i] is derived value i. Deep copies, owned. */
+    ik_value *slots;
+    uint32_t nslots;
+    bool *enabled;        /* per question: enable_when holds */
+    bool complete;        /* every enabled question has an answer (or null) */
+    uint32_t disposition; /* index into rb->dispositions */
+    uint32_t rung;        /* index into rb->ladder, IK_NONE when none */
+    uint32_t stop_flag;   /* first fired red flag with stop, or IK_NONE */
+    ik_idlist red_flags;  /* fired, pack order */
+    ik_idlist rules;      /* fired, pack order (notes come from these) */
+    ik_idlist sections;   /* shown: priority, then pack order */
+    /* The slots each part's deciding conditions read, first-read order,
+     * each once: disposition = the fired flags and rules that give it
+     * (empty when nothing fired); ladder = the chosen rung's when;
+     * red_flags = every fired flag's when; sections = show_when of shown
+     * sections and when of the rules that named them. */
+    ik_idlist because[IK_PART__COUNT];
+
+    /* private */
+    ik_arena arena;   /* everything above; reset by each compute */
+    ik_arena scratch; /* logic temporaries */
+    ik_value *raw;    /* answers with disabled ones masked, per round */
+} ik_outcome;
+
+void ik_outcome_init(ik_outcome *o);
+void ik_outcome_fini(ik_outcome *o);
+
+/*
+ * Compute the outcome of answers[0..rb->nquestions) (UNDEF: not answered;
+ * NULL: skipped or acknowledged; values borrowed for the call only) into
+ * o, replacing what it held. Which questions are enabled is found by
+ * iterating to a fixed point (an answer to a question that no longer
+ * applies does not count). IK_ELOGIC when a condition fails at run time,
+ * IK_ENOMEM; on failure o is left empty but usable.
+ */
+ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
+                             ik_outcome *o, ik_error *err);
+
+/*
+ * Append o as one JSON object (no newline) in the DESIGN.md shape:
+ * rules, complete, disposition, red_flags, ladder, sections, notes (texts
+ * of fired rules' notes for aud), answers (enabled answered questions by
+ * id, skipped ones as null), derived (by id, JSON.stringify form),
+ * because (per part, ids). Errors are sticky in b (ik_buf_status).
+ */
+void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
+                           ik_audience aud, ik_buf *b);
+
+/* The id of slot s (question or derived id). */
+const char *ik_outcome_slot_id(const ik_rulebook *rb, uint32_t s);
+
+/*
+ * Fill answers[0..rb->nquestions) from a JSON-like answers object (as
+ * batch and --answers read it): members named by question id; a member
+ * naming a derived value or nothing is IK_EANSWER with err->path set to
+ * "/<key>"; each value must fit its question (ik_answer_check). Values
+ * are borrowed from obj. Missing questions are UNDEF.
+ */
+ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
+                                  ik_value *answers, ik_error *err);
+
+#endif

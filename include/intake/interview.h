@@ -1,0 +1,176 @@
+/*
+ * interview.h -- the interview state machine: what to ask next, what a
+ * typed answer means, going back, skipping, and the outcome. It never
+ * reads, prints or exits; a front end renders the steps it returns.
+ *
+ * The loop (STYLE.md section 7):
+ *
+ *     ik_interview_next(iv, &step, &err);          what to show
+ *     if (ik_command_parse(line, len) != IK_CMD_NONE) ...  back, why, ...
+ *     st = ik_interview_answer(iv, line, len, &err);
+ *     if (st == IK_EANSWER) show err.msg and ask again
+ *
+ * Questions are asked in pack order: the next question is the first one
+ * whose enable_when holds and that has no answer yet. Derived values and
+ * red flags are recomputed after every change; a red flag with `stop`
+ * ends the interview at once (the next step is the outcome).
+ *
+ * The whole state is the event history (answers, skips, backs, in order)
+ * plus the audience and the patient label: replaying the events with
+ * ik_interview_apply on a new interview restores answers and position
+ * exactly. That is what sessions save.
+ */
+#ifndef INTAKE_INTERVIEW_H
+#define INTAKE_INTERVIEW_H
+
+#include "intake/error.h"
+#include "intake/rulebook.h"
+#include "intake/value.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ik_interview ik_interview; /* opaque */
+
+typedef enum ik_step_kind {
+    IK_STEP_QUESTION, /* ask question `question` */
+    IK_STEP_OUTCOME   /* nothing left to ask, or a stop red flag fired */
+} ik_step_kind;
+
+#define IK_STEP_NONE UINT32_MAX /* an absent index in ik_step */
+
+typedef struct ik_step {
+    ik_step_kind kind;
+    uint32_t question;  /* QUESTION: index into the pack's questions */
+    const char *id;     /* QUESTION: its id (borrowed from the rulebook) */
+    uint32_t number;    /* QUESTION: 1-based count of questions asked so far,
+                           this one included */
+    uint32_t to_go;     /* QUESTION: other questions enabled now and not
+                           answered (a lower bound of what remains) */
+    uint32_t to_go_max; /* QUESTION: to_go plus questions that are disabled
+                           now but read an answer not given yet */
+    bool has_earlier;   /* QUESTION: an earlier answer exists (after back);
+                           an empty line keeps it */
+    bool can_back;      /* a question was asked before this step */
+    bool can_skip;      /* QUESTION: not required (info: never) */
+    uint32_t stop_flag; /* OUTCOME: red flag index that stopped the
+                           interview, IK_STEP_NONE when it completed */
+} ik_step;
+
+/* Commands a person can type at any question (see ik_command_parse). */
+typedef enum ik_command {
+    IK_CMD_NONE, /* not a command: an answer */
+    IK_CMD_BACK,
+    IK_CMD_WHY,
+    IK_CMD_SKIP,
+    IK_CMD_HELP,
+    IK_CMD_SUMMARY,
+    IK_CMD_QUIT,
+    IK_CMD__COUNT
+} ik_command;
+
+/*
+ * Classify a typed line. Commands are the words back, why, skip, help,
+ * summary and quit (also "?" for help), alone on the line, any case,
+ * surrounding spaces ignored. No answer form uses these words: choice and
+ * multi answers never match them as values or label prefixes (type the
+ * option's number instead), and a text answer that is one of them is
+ * written with a leading backslash ("\back"), which ik_interview_answer
+ * removes.
+ */
+IK_API ik_command ik_command_parse(const char *text, size_t len);
+/* "back", "why", ...; "" for IK_CMD_NONE. */
+IK_API const char *ik_command_name(ik_command cmd);
+
+/*
+ * Start an interview on rb (borrowed: must outlive the interview) for an
+ * audience, "patient" or "nurse" (NULL: patient). IK_EMISUSE when the
+ * pack does not declare that audience; IK_ENOMEM. The first step is
+ * computed here, so a pack whose answers-free state already fires a stop
+ * flag starts on the outcome.
+ */
+IK_API ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
+                                  ik_interview **out, ik_error *err);
+IK_API void ik_interview_free(ik_interview *iv); /* NULL is fine */
+
+/* "patient" or "nurse". */
+IK_API const char *ik_interview_audience(const ik_interview *iv);
+
+/* The patient label (nurse mode; free text, may be empty). Copied. */
+IK_API ik_status ik_interview_set_label(ik_interview *iv, const char *label,
+                                        ik_error *err);
+IK_API const char *ik_interview_label(const ik_interview *iv); /* never NULL */
+
+/* What to show now. Cannot fail. */
+IK_API void ik_interview_next(const ik_interview *iv, ik_step *step);
+
+/*
+ * Answer the current question with the text a person typed (len bytes;
+ * need not be NUL-terminated). IK_EANSWER: err->msg says what is
+ * acceptable, nothing changed. An empty line keeps the earlier answer
+ * when there is one, and acknowledges an info question. IK_EMISUSE when
+ * the current step is the outcome. Commands are not answers: call
+ * ik_command_parse first.
+ */
+IK_API ik_status ik_interview_answer(ik_interview *iv, const char *text,
+                                     size_t len, ik_error *err);
+
+/* Skip the current question. IK_EANSWER with a message when it is
+ * required or an info question. */
+IK_API ik_status ik_interview_skip(ik_interview *iv, ik_error *err);
+
+/*
+ * Go back to the previous asked question (also from the outcome). Its
+ * answer becomes the "earlier answer" offered again; answers after it are
+ * kept as earlier answers too and re-offered when those questions come up
+ * again. IK_EANSWER with a message when nothing was asked before.
+ */
+IK_API ik_status ik_interview_back(ik_interview *iv, ik_error *err);
+
+/* ---- History: what sessions save and restore ---- */
+
+typedef enum ik_event_kind {
+    IK_EV_ANSWER, /* question answered with value */
+    IK_EV_SKIP,   /* question skipped (recorded as null) */
+    IK_EV_ACK,    /* info question acknowledged (recorded as null) */
+    IK_EV_BACK    /* went back one question */
+} ik_event_kind;
+
+typedef struct ik_event {
+    ik_event_kind kind;
+    uint32_t question; /* index into the pack's questions; BACK: the one
+                          returned to */
+    ik_value value;    /* ANSWER: the recorded value (borrowed from the
+                          interview); else null */
+} ik_event;
+
+/* Number of events so far, and event i (0 = oldest). Values borrowed until
+ * ik_interview_free. */
+IK_API size_t ik_interview_nevents(const ik_interview *iv);
+IK_API ik_event ik_interview_event(const ik_interview *iv, size_t i);
+
+/*
+ * Apply one saved event (replaying a session). ev->question must be the
+ * current question (BACK: ignored) and an ANSWER value must fit its type
+ * (deep-copied); else IK_ESESSION with a message, nothing changed.
+ */
+IK_API ik_status ik_interview_apply(ik_interview *iv, const ik_event *ev,
+                                    ik_error *err);
+
+/* The id of question index q, or NULL when out of range. */
+IK_API const char *ik_interview_question_id(const ik_interview *iv, uint32_t q);
+/* Index of question `id`, or IK_STEP_NONE. */
+IK_API uint32_t ik_interview_find_question(const ik_interview *iv,
+                                           const char *id);
+
+/*
+ * The current outcome (recomputed after every change; for a question step
+ * it is the outcome of the answers so far) as JSON in the DESIGN.md shape,
+ * written into a new string (free with ik_interview_free_string).
+ */
+IK_API ik_status ik_interview_outcome_json(const ik_interview *iv, char **json,
+                                           ik_error *err);
+IK_API void ik_interview_free_string(char *s);
+
+#endif
