@@ -661,7 +661,14 @@ ik_status ik_json_parse(const char *text, size_t len, const char *file,
         if (memchr(text, '\0', len))
             return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ESYNTAX,
                             "NUL byte in JSON text");
-        return cjson_parse(doc, text, len, false, err);
+        st = cjson_parse(doc, text, len, false, err);
+        /* cJSON fails the same way for bad text and a failed allocation;
+         * our scan (no allocation without positions) tells them apart. */
+        if (st == IK_ESYNTAX &&
+            prescan(doc, text, len, false, &sc, err) == IK_OK)
+            st = fail_off(text, len, doc->file, SIZE_MAX, err, IK_ENOMEM,
+                          "out of memory parsing JSON");
+        return st;
     }
     st = prescan(doc, text, len, flags & IK_JSON_POSITIONS, &sc, err);
     if (st == IK_OK)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# fuzz.sh -- build the libFuzzer targets with clang (ASan + UBSan) in
+# build-fuzz and run each for SECONDS (default 30), failing on any finding.
+# Usage: scripts/fuzz.sh [-j JOBS] [SECONDS [TARGET...]]
+# New interesting inputs go to build-fuzz/corpus/TARGET (not the repo);
+# crashes to tests/fuzz/findings/TARGET/ (ignored by git). See
+# docs/FUZZING.md for long runs and for turning a crash into a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=1
+if [ "${1:-}" = "-j" ]; then jobs=$2; shift 2; fi
+secs=${1:-30}
+shift || true
+scripts/deps.sh build fuzz
+builddir=${IK_FUZZ_BUILD:-build-fuzz}
+
+cmake -S . -B "$builddir" -DIK_FUZZ=ON -DIK_TESTS=OFF \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  # shellcheck disable=SC2207
+  targets=($(sed -n 's/^set(IK_FUZZ_TARGETS \(.*\))$/\1/p' \
+    tests/fuzz/targets.cmake))
+fi
+cmake --build "$builddir" -j"$(nproc)" \
+  --target "${targets[@]/#/fuzz_}" >/dev/null
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+failed=()
+for t in "${targets[@]}"; do
+  corpus="$builddir/corpus/$t"
+  findings="tests/fuzz/findings/$t"
+  mkdir -p "$corpus" "$findings"
+  par=()
+  [ "$jobs" -gt 1 ] && par=(-jobs="$jobs" -workers="$jobs")
+  echo "== fuzz_$t for ${secs}s"
+  log="$builddir/fuzz_$t.log"
+  if "$builddir/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" \
+      -dict=tests/fuzz/json.dict -max_total_time="$secs" -timeout=10 \
+      -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=262144 \
+      "${par[@]}" -print_final_stats=1 \
+      -artifact_prefix="$findings/" >"$log" 2>&1; then
+    grep -E '^stat::number_of_executed_units|Done [0-9]+ runs' "$log" |
+      tail -2 || true
+  else
+    failed+=("$t")
+    grep -E 'ERROR|SUMMARY|Test unit written|^    #' "$log" | head -40
+    echo "fuzz_$t: FINDING (log: $log, input in $findings/)"
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz.sh: findings in: ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz.sh: no findings in ${targets[*]} (${secs}s each)"
