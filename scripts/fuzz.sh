@@ -2,25 +2,33 @@
 # fuzz.sh -- build the libFuzzer targets with clang (ASan + UBSan) in
 # build-fuzz and run each for SECONDS (default 30), failing on any finding.
 # Usage: scripts/fuzz.sh [-j JOBS] [SECONDS [TARGET...]]
+#        scripts/fuzz.sh [-j JOBS] --total SECONDS   (shared by all targets)
 # New interesting inputs go to build-fuzz/corpus/TARGET (not the repo);
 # crashes to tests/fuzz/findings/TARGET/ (ignored by git). See
 # docs/FUZZING.md for long runs and for turning a crash into a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=1
+total=
 if [ "${1:-}" = "-j" ]; then jobs=$2; shift 2; fi
-secs=${1:-30}
-shift || true
+if [ "${1:-}" = "--total" ]; then total=$2; shift 2; fi
+secs=30
+if [ -z "$total" ] && [ $# -gt 0 ]; then secs=$1; shift; fi
 scripts/deps.sh build fuzz
 builddir=${IK_FUZZ_BUILD:-build-fuzz}
 
 cmake -S . -B "$builddir" -DIK_FUZZ=ON -DIK_TESTS=OFF \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_FLAGS_DEBUG="-g -O1" >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   # shellcheck disable=SC2207
   targets=($(sed -n 's/^set(IK_FUZZ_TARGETS \(.*\))$/\1/p' \
     tests/fuzz/targets.cmake))
+fi
+if [ -n "$total" ]; then
+  secs=$((total / ${#targets[@]}))
+  [ "$secs" -ge 5 ] || secs=5
 fi
 cmake --build "$builddir" -j"$(nproc)" \
   --target "${targets[@]/#/fuzz_}" >/dev/null
