@@ -1,0 +1,69 @@
+/*
+ * batch.h -- triage many answer records: one answers object (JSON text)
+ * in, one outcome object (JSON text) out, in constant memory: each record
+ * uses a scratch arena that is reset for the next, and the outcome's own
+ * arenas are reused. With an older pack as well (--diff), each record is
+ * computed under both packs and the differences are written instead.
+ * No I/O: the caller reads lines and writes what lands in its ik_buf.
+ */
+#ifndef IK_BATCH_H
+#define IK_BATCH_H
+
+#include "arena.h"
+#include "buf.h"
+#include "outcome.h"
+#include "rulebook.h"
+
+#include <stdint.h>
+
+/* The outcome fields --diff compares (by id, so packs may differ). */
+typedef enum ik_diff_field {
+    IK_DIFF_COMPLETE,
+    IK_DIFF_DISPOSITION,
+    IK_DIFF_LADDER,
+    IK_DIFF_RED_FLAGS,
+    IK_DIFF_SECTIONS,
+    IK_DIFF__COUNT
+} ik_diff_field;
+
+typedef struct ik_batch {
+    const ik_rulebook *rb;  /* borrowed */
+    const ik_rulebook *old; /* borrowed; NULL unless diffing */
+    ik_audience aud;
+    ik_arena scratch;       /* one record's answers; reset per record */
+    ik_value *answers;      /* rb->nquestions */
+    ik_value *old_answers;  /* old->nquestions when diffing */
+    ik_outcome now, before; /* reused for every record */
+    uint64_t records;       /* records seen (good or bad) */
+    uint64_t errors;        /* records refused */
+    uint64_t changed;       /* diff: records whose outcome differs */
+    uint64_t field_changes[IK_DIFF__COUNT]; /* diff: records per field */
+} ik_batch;
+
+/* "complete", "disposition", ... */
+const char *ik_diff_field_name(ik_diff_field f);
+
+/* old may be NULL (no diff). IK_ENOMEM. */
+ik_status ik_batch_init(ik_batch *b, const ik_rulebook *rb,
+                        const ik_rulebook *old, ik_error *err);
+void ik_batch_fini(ik_batch *b);
+
+/*
+ * Process one record: text[0..len) with text[len] == '\0', lineno its
+ * 1-based line number. Success: appends to out (no newline) the outcome
+ * object, or when diffing {"line": N, "changed": [fields], <field>:
+ * {"old": ..., "new": ...} ...}. Failure (IK_ESYNTAX, IK_EANSWER,
+ * IK_ELOGIC, IK_ENOMEM): out is unchanged and err says why; the batch
+ * goes on with the next record.
+ */
+ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
+                          size_t len, ik_buf *out, ik_error *err);
+
+/* Append {"line": N, "error": "..."} (no newline). */
+void ik_batch_write_error(ik_buf *out, uint64_t lineno, const ik_error *err);
+
+/* Append the diff summary {"summary": {"records": N, "changed": K,
+ * "errors": E, "fields": {"disposition": n, ...}}} (no newline). */
+void ik_batch_write_summary(const ik_batch *b, ik_buf *out);
+
+#endif
