@@ -62,4 +62,11 @@ IK_API ik_status ik_logic_eval_json(const char *logic, size_t logic_len,
                                     char **result, ik_error *err);
 IK_API void ik_logic_free_string(char *s);
 
+/*
+ * As ik_logic_eval_json for one line of `intake eval --lines`: text is a
+ * JSON array [logic] or [logic, data]. Errors name line:col within text.
+ */
+IK_API ik_status ik_logic_eval_pair(const char *text, size_t len,
+                                    char **result, ik_error *err);
+
 #endif

@@ -1,0 +1,1728 @@
+/*
+ * logic.c -- compile JsonLogic into node arrays and evaluate them with
+ * json-logic-js 2.0.5 semantics.
+ * Reads data, never writes it; no I/O; evaluation allocates only from the
+ * caller's scratch arena and recurses at most IK_LOGIC_MAX_DEPTH deep.
+ */
+#include "logic.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+
+enum { IK_LAZY = 1, IK_DATA = 2, IK_ITER = 4 };
+
+typedef enum ik_op {
+    IK_OP_LIT,   /* a constant: arg indexes consts */
+    IK_OP_ARRAY, /* an array whose items are evaluated */
+    IK_OP_VARD,  /* var with a computed path: kids path [, default] */
+#define IK_OP(e, name, min, max, flags) IK_OP_##e,
+#include "logic_ops.h"
+#undef IK_OP
+    IK_OP__COUNT
+} ik_op;
+
+static const struct op_info {
+    const char *name;
+    int min, max;
+    unsigned flags;
+} op_table[IK_OP__COUNT] = {
+    [IK_OP_LIT] = {"(literal)", 0, 0, 0},
+    [IK_OP_ARRAY] = {"(array)", 0, -1, 0},
+    [IK_OP_VARD] = {"var", 0, -1, IK_DATA},
+#define IK_OP(e, nm, mn, mx, fl) [IK_OP_##e] = {nm, mn, mx, fl},
+#include "logic_ops.h"
+#undef IK_OP
+};
+
+enum {
+    NODE_CTX = 1 /* VAR/VARD/MISSING*: read the iteration element */
+};
+
+/* 16 bytes; all nodes of an ik_logic live in one array */
+typedef struct ik_node {
+    uint8_t op;     /* ik_op */
+    uint8_t flags;  /* NODE_* */
+    uint16_t nkids; /* children: nodes[kid] .. nodes[kid + nkids - 1] */
+    uint32_t kid;   /* index of the first child */
+    uint32_t arg;   /* LIT: index into consts; VAR: index into paths */
+    uint32_t src;   /* byte offset in the source text; UINT32_MAX unknown */
+} ik_node;
+
+/* One step of a var path; idx is the array index it names, if any. */
+typedef struct seg {
+    const char *s; /* in lg->arena */
+    uint32_t len;
+    uint32_t idx; /* UINT32_MAX: not a canonical array index */
+} seg;
+
+typedef struct path {
+    uint32_t slot; /* symbol of segs[seg0] (top-level vars only) */
+    uint32_t seg0; /* first segment in lg->segs */
+    uint32_t nseg; /* 0: the whole data */
+} path;
+
+struct ik_logic {
+    ik_node *nodes;
+    uint32_t nnodes, cap_nodes;
+    ik_value *consts;
+    uint32_t nconsts, cap_consts;
+    path *paths;
+    uint32_t npaths, cap_paths;
+    seg *segs;
+    uint32_t nsegs, cap_segs;
+    seg *syms; /* symbol names (idx unused) */
+    uint32_t nsyms, cap_syms;
+    uint32_t *hash; /* open addressing: slot + 1, 0 empty */
+    uint32_t hash_cap;
+    ik_arena arena; /* constants, names */
+    bool strict;
+};
+
+#define DEFAULT_BUDGET 10000000u
+
+/* ---- Small helpers ---- */
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+{
+    uint32_t n = *cap ? *cap : 16;
+    void *q;
+
+    if (need <= *cap)
+        return true;
+    while (n < need) {
+        if (n > UINT32_MAX / 2)
+            return false;
+        n *= 2;
+    }
+    q = ik_realloc(*p, (size_t)n * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    while (n--)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+/* The array index a path segment names, as JavaScript's canonical
+ * numeric strings do ("0", "12"; not "01" or "-1"). */
+static uint32_t seg_index(const char *s, size_t n)
+{
+    uint32_t v = 0;
+    size_t i;
+
+    if (n == 0 || n > 9 || (n > 1 && s[0] == '0'))
+        return UINT32_MAX;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return UINT32_MAX;
+        v = v * 10 + (uint32_t)(s[i] - '0');
+    }
+    return v;
+}
+
+/* ---- Symbols ---- */
+
+static uint32_t find_sym(const ik_logic *lg, const char *s, size_t n)
+{
+    uint32_t mask, i;
+
+    if (!lg->hash_cap)
+        return UINT32_MAX;
+    mask = lg->hash_cap - 1;
+    for (i = hash_bytes(s, n) & mask; lg->hash[i]; i = (i + 1) & mask) {
+        const seg *y = &lg->syms[lg->hash[i] - 1];
+
+        if (y->len == n && memcmp(y->s, s, n) == 0)
+            return lg->hash[i] - 1;
+    }
+    return UINT32_MAX;
+}
+
+static bool rehash(ik_logic *lg, uint32_t cap)
+{
+    uint32_t *h = ik_calloc(cap, sizeof *h);
+    uint32_t k;
+
+    if (!h)
+        return false;
+    ik_free(lg->hash);
+    lg->hash = h;
+    lg->hash_cap = cap;
+    for (k = 0; k < lg->nsyms; k++) {
+        uint32_t i = hash_bytes(lg->syms[k].s, lg->syms[k].len) & (cap - 1);
+
+        while (h[i])
+            i = (i + 1) & (cap - 1);
+        h[i] = k + 1;
+    }
+    return true;
+}
+
+static ik_status define(ik_logic *lg, const char *s, size_t n, uint32_t *slot,
+                        ik_error *err)
+{
+    uint32_t k = find_sym(lg, s, n);
+    char *copy;
+
+    if (k != UINT32_MAX) {
+        *slot = k;
+        return IK_OK;
+    }
+    if (n > UINT32_MAX || lg->nsyms >= UINT32_MAX / 4)
+        return ik_fail(err, IK_ELIMIT, "too many names");
+    if (!grow((void **)&lg->syms, &lg->cap_syms, lg->nsyms + 1,
+              sizeof *lg->syms))
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    if ((lg->nsyms + 1) * 2 > lg->hash_cap &&
+        !rehash(lg, lg->hash_cap ? lg->hash_cap * 2 : 64))
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    copy = ik_arena_strndup(&lg->arena, s, n);
+    if (!copy)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    lg->syms[lg->nsyms] = (seg){copy, (uint32_t)n, UINT32_MAX};
+    k = hash_bytes(s, n) & (lg->hash_cap - 1);
+    while (lg->hash[k])
+        k = (k + 1) & (lg->hash_cap - 1);
+    lg->hash[k] = ++lg->nsyms;
+    *slot = lg->nsyms - 1;
+    return IK_OK;
+}
+
+/* ---- Public: program and symbols ---- */
+
+ik_status ik_logic_new(ik_logic **out, ik_error *err)
+{
+    ik_logic *lg = ik_calloc(1, sizeof *lg);
+
+    *out = NULL;
+    if (!lg)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    ik_arena_init(&lg->arena);
+    *out = lg;
+    return IK_OK;
+}
+
+void ik_logic_free(ik_logic *lg)
+{
+    if (!lg)
+        return;
+    ik_free(lg->nodes);
+    ik_free(lg->consts);
+    ik_free(lg->paths);
+    ik_free(lg->segs);
+    ik_free(lg->syms);
+    ik_free(lg->hash);
+    ik_arena_fini(&lg->arena);
+    ik_free(lg);
+}
+
+void ik_logic_set_strict(ik_logic *lg, bool strict)
+{
+    lg->strict = strict;
+}
+
+ik_status ik_logic_define(ik_logic *lg, const char *name, uint32_t *slot,
+                          ik_error *err)
+{
+    return define(lg, name, strlen(name), slot, err);
+}
+
+uint32_t ik_logic_find(const ik_logic *lg, const char *name)
+{
+    return find_sym(lg, name, strlen(name));
+}
+
+uint32_t ik_logic_nslots(const ik_logic *lg)
+{
+    return lg->nsyms;
+}
+
+const char *ik_logic_slot_name(const ik_logic *lg, uint32_t slot)
+{
+    return slot < lg->nsyms ? lg->syms[slot].s : NULL;
+}
+
+/* ---- Compilation ---- */
+
+typedef struct comp {
+    ik_logic *lg;
+    const ik_json_doc *doc;
+    ik_error *err;
+} comp;
+
+static ik_status cfail(comp *c, const cJSON *at, bool key, ik_status code,
+                       const char *fmt, ...) IK_PRINTF(5, 6);
+
+static ik_status cfail(comp *c, const cJSON *at, bool key, ik_status code,
+                       const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->doc)
+        return ik_json_fail(c->doc, at, key, c->err, code, "%s", msg);
+    return ik_fail(c->err, code, "%s", msg);
+}
+
+static uint32_t src_of(const comp *c, const cJSON *j)
+{
+    size_t off = c->doc ? ik_json_offset(c->doc, j, false) : SIZE_MAX;
+
+    return off >= UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+}
+
+static ik_status add_const(comp *c, ik_value v, uint32_t *idx)
+{
+    ik_logic *lg = c->lg;
+
+    if (!grow((void **)&lg->consts, &lg->cap_consts, lg->nconsts + 1,
+              sizeof *lg->consts))
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    lg->consts[lg->nconsts] = v;
+    *idx = lg->nconsts++;
+    return IK_OK;
+}
+
+/* Reserve n contiguous nodes; *first receives the index of the first. */
+static ik_status reserve(comp *c, uint32_t n, uint32_t *first)
+{
+    ik_logic *lg = c->lg;
+
+    if (n > UINT32_MAX - lg->nnodes ||
+        !grow((void **)&lg->nodes, &lg->cap_nodes, lg->nnodes + n,
+              sizeof *lg->nodes))
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    memset(lg->nodes + lg->nnodes, 0, n * sizeof *lg->nodes);
+    *first = lg->nnodes;
+    lg->nnodes += n;
+    return IK_OK;
+}
+
+static ik_value copy_value(ik_arena *a, ik_value v, bool *ok);
+
+static ik_status set_lit(comp *c, uint32_t at, ik_value v, uint32_t src)
+{
+    uint32_t k = 0;
+    ik_status st = add_const(c, v, &k);
+
+    if (st != IK_OK)
+        return st;
+    c->lg->nodes[at] = (ik_node){IK_OP_LIT, 0, 0, 0, k, src};
+    return IK_OK;
+}
+
+static ik_op find_op(const char *name)
+{
+    int k;
+
+    for (k = IK_OP_VARD + 1; k < IK_OP__COUNT; k++)
+        if (strcmp(op_table[k].name, name) == 0)
+            return (ik_op)k;
+    return IK_OP__COUNT;
+}
+
+/* Split text at '.' into interned segments; returns the path index. */
+static ik_status add_path(comp *c, const char *s, size_t n, bool top,
+                          const cJSON *at, uint32_t *out)
+{
+    ik_logic *lg = c->lg;
+    path p = {UINT32_MAX, lg->nsegs, 0};
+    size_t i = 0;
+
+    if (n > 0) {
+        for (;;) {
+            const char *dot = memchr(s + i, '.', n - i);
+            size_t len = dot ? (size_t)(dot - (s + i)) : n - i;
+            char *copy = ik_arena_strndup(&lg->arena, s + i, len);
+
+            if (!copy || !grow((void **)&lg->segs, &lg->cap_segs, lg->nsegs + 1,
+                               sizeof *lg->segs))
+                return ik_fail(c->err, IK_ENOMEM, "out of memory");
+            lg->segs[lg->nsegs++] =
+                (seg){copy, (uint32_t)len, seg_index(copy, len)};
+            p.nseg++;
+            if (!dot)
+                break;
+            i += len + 1;
+        }
+    }
+    if (top && p.nseg) {
+        const seg *first = &lg->segs[p.seg0];
+
+        if (lg->strict) {
+            p.slot = find_sym(lg, first->s, first->len);
+            if (p.slot == UINT32_MAX)
+                return cfail(c, at, false, IK_ELOGIC, "unknown name '%s'",
+                             first->s);
+        } else {
+            ik_status st = define(lg, first->s, first->len, &p.slot, c->err);
+
+            if (st != IK_OK)
+                return st;
+        }
+    }
+    if (!grow((void **)&lg->paths, &lg->cap_paths, lg->npaths + 1,
+              sizeof *lg->paths))
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    lg->paths[lg->npaths] = p;
+    *out = lg->npaths++;
+    return IK_OK;
+}
+
+static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
+                              bool in_iter);
+
+static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
+                           ik_arena *scratch);
+
+/* Replace nodes[at] by its value when it and its children read no data. */
+static ik_status fold(comp *c, uint32_t at)
+{
+    ik_logic *lg = c->lg;
+    ik_node n = lg->nodes[at];
+    ik_arena scratch;
+    ik_value v;
+    uint32_t i;
+    bool ok = true;
+    ik_status st;
+
+    if (op_table[n.op].flags & IK_DATA)
+        return IK_OK;
+    for (i = 0; i < n.nkids; i++)
+        if (lg->nodes[n.kid + i].op != IK_OP_LIT)
+            return IK_OK;
+    ik_arena_init(&scratch);
+    st = eval_node(lg, at, &v, &scratch);
+    if (st == IK_OK) {
+        v = copy_value(&lg->arena, v, &ok);
+        st = ok ? set_lit(c, at, v, n.src) : IK_ENOMEM;
+        if (st == IK_OK)
+            lg->nnodes = n.kid ? n.kid : lg->nnodes;
+    }
+    ik_arena_fini(&scratch);
+    if (st == IK_ENOMEM)
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    return IK_OK; /* a runtime error stays for run time */
+}
+
+static ik_status compile_var(comp *c, const cJSON *args, uint32_t nargs,
+                             const cJSON *first, uint32_t at, int depth,
+                             bool in_iter)
+{
+    ik_logic *lg = c->lg;
+    char num[32];
+    const char *text = NULL;
+    size_t len = 0;
+    uint32_t kid = 0, p = 0, i;
+    const cJSON *a;
+    ik_status st;
+
+    if (nargs == 0 || cJSON_IsNull(first)) {
+        text = "";
+    } else if (cJSON_IsString(first)) {
+        text = first->valuestring;
+        len = strlen(text);
+    } else if (cJSON_IsNumber(first)) {
+        len = ik_num_format(first->valuedouble, num);
+        text = num;
+    } else if (cJSON_IsBool(first)) {
+        text = cJSON_IsTrue(first) ? "true" : "false";
+        len = strlen(text);
+    }
+    if (!text) { /* computed path */
+        st = reserve(c, nargs, &kid);
+        for (a = first, i = 0; st == IK_OK && a; a = a->next, i++)
+            st = compile_node(c, a, kid + i, depth + 1, in_iter);
+        if (st != IK_OK)
+            return st;
+        lg->nodes[at] =
+            (ik_node){IK_OP_VARD, in_iter ? NODE_CTX : 0, (uint16_t)nargs, kid,
+                      0,          src_of(c, args)};
+        return IK_OK;
+    }
+    st = add_path(c, text, len, !in_iter, nargs ? first : args, &p);
+    if (st == IK_OK && nargs > 1)
+        st = reserve(c, nargs - 1, &kid);
+    for (a = nargs ? first->next : NULL, i = 0; st == IK_OK && a;
+         a = a->next, i++)
+        st = compile_node(c, a, kid + i, depth + 1, in_iter);
+    if (st != IK_OK)
+        return st;
+    lg->nodes[at] = (ik_node){IK_OP_VAR,
+                              in_iter ? NODE_CTX : 0,
+                              (uint16_t)(nargs > 1 ? nargs - 1 : 0),
+                              kid,
+                              p,
+                              src_of(c, args)};
+    return IK_OK;
+}
+
+static uint32_t count_items(const cJSON *j)
+{
+    uint32_t n = 0;
+
+    for (j = j->child; j; j = j->next)
+        n++;
+    return n;
+}
+
+static ik_status compile_op(comp *c, const cJSON *j, uint32_t at, int depth,
+                            bool in_iter)
+{
+    const cJSON *m = j->child, *args = m, *a;
+    ik_op op = find_op(m->string);
+    uint32_t nargs = 1, kid = 0, i;
+    ik_status st;
+
+    if (op == IK_OP__COUNT)
+        return cfail(c, m, true, IK_ELOGIC, "unknown operator '%s'", m->string);
+    if (cJSON_IsArray(m)) {
+        nargs = count_items(m);
+        args = m->child;
+    }
+    if (nargs > UINT16_MAX)
+        return cfail(c, m, true, IK_ELIMIT, "too many arguments for '%s'",
+                     m->string);
+    if (op == IK_OP_VAR)
+        return compile_var(c, m, nargs, args, at, depth, in_iter);
+    st = reserve(c, nargs, &kid);
+    for (a = args, i = 0; st == IK_OK && i < nargs; a = a->next, i++) {
+        bool body = (op_table[op].flags & IK_ITER) && i == 1;
+
+        st = compile_node(c, a, kid + i, depth + 1, in_iter || body);
+    }
+    if (st != IK_OK)
+        return st;
+    c->lg->nodes[at] = (ik_node){(uint8_t)op,
+                                 in_iter ? NODE_CTX : 0,
+                                 (uint16_t)nargs,
+                                 nargs ? kid : 0,
+                                 0,
+                                 src_of(c, m)};
+    return fold(c, at);
+}
+
+static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
+                              bool in_iter)
+{
+    ik_value v;
+
+    if (depth > IK_LOGIC_MAX_DEPTH)
+        return cfail(c, j, false, IK_ELOGIC,
+                     "logic nested deeper than %d levels", IK_LOGIC_MAX_DEPTH);
+    if (cJSON_IsObject(j) && j->child && !j->child->next)
+        return compile_op(c, j, at, depth, in_iter);
+    if (cJSON_IsArray(j)) {
+        uint32_t n = count_items(j), kid = 0, i;
+        const cJSON *a;
+        ik_status st;
+
+        if (n > UINT16_MAX)
+            return cfail(c, j, false, IK_ELIMIT, "array too long");
+        st = reserve(c, n, &kid);
+        for (a = j->child, i = 0; st == IK_OK && a; a = a->next, i++)
+            st = compile_node(c, a, kid + i, depth + 1, in_iter);
+        if (st != IK_OK)
+            return st;
+        c->lg->nodes[at] = (ik_node){IK_OP_ARRAY, 0, (uint16_t)n,
+                                     n ? kid : 0, 0, src_of(c, j)};
+        return fold(c, at);
+    }
+    if (!ik_value_from_cjson(j, &c->lg->arena, &v))
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    return set_lit(c, at, v, src_of(c, j));
+}
+
+ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
+                                const ik_json_doc *doc, ik_expr *out,
+                                ik_error *err)
+{
+    comp c = {lg, doc, err};
+    uint32_t nn = lg->nnodes, nc = lg->nconsts, np = lg->npaths;
+    uint32_t ns = lg->nsegs, ny = lg->nsyms, at;
+    ik_arena_mark mark = ik_arena_save(&lg->arena);
+    ik_status st;
+
+    ik_alloc_init_cjson();
+    st = reserve(&c, 1, &at);
+    if (st == IK_OK)
+        st = compile_node(&c, node, at, 0, false);
+    if (st == IK_OK) {
+        *out = at;
+        return IK_OK;
+    }
+    lg->nnodes = nn;
+    lg->nconsts = nc;
+    lg->npaths = np;
+    lg->nsegs = ns;
+    if (lg->nsyms != ny) {
+        lg->nsyms = ny;
+        rehash(lg, lg->hash_cap); /* same size: cannot need more memory */
+    }
+    ik_arena_rewind(&lg->arena, mark);
+    return st;
+}
+
+ik_status ik_logic_compile_text(ik_logic *lg, const char *text, size_t len,
+                                ik_expr *out, ik_error *err)
+{
+    ik_json_doc doc;
+    ik_status st;
+    char *copy = ik_malloc(len + 1);
+
+    memset(&doc, 0, sizeof doc);
+    if (!copy)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    if (len)
+        memcpy(copy, text, len);
+    copy[len] = '\0';
+    st = ik_json_parse(copy, len, "", IK_JSON_POSITIONS, &doc, err);
+    if (st == IK_OK)
+        st = ik_logic_compile_json(lg, doc.root, &doc, out, err);
+    ik_json_doc_fini(&doc);
+    ik_free(copy);
+    return st;
+}
+
+/* ---- Values made at run time ---- */
+
+static ik_value copy_value(ik_arena *a, ik_value v, bool *ok)
+{
+    uint32_t i;
+
+    if (!*ok)
+        return v;
+    if (v.kind == IK_STR) {
+        char *s = ik_arena_strndup(a, v.u.str, v.len);
+
+        *ok = s != NULL;
+        v.u.str = s;
+    } else if (v.kind == IK_ARR) {
+        ik_value *items =
+            ik_arena_alloc(a, (v.len ? v.len : 1) * sizeof *items);
+
+        *ok = items != NULL;
+        for (i = 0; *ok && i < v.len; i++)
+            items[i] = copy_value(a, v.u.items[i], ok);
+        v.u.items = items;
+    } else if (v.kind == IK_OBJ) {
+        ik_member *m = ik_arena_alloc(a, (v.len ? v.len : 1) * sizeof *m);
+
+        *ok = m != NULL;
+        for (i = 0; *ok && i < v.len; i++) {
+            m[i].klen = v.u.members[i].klen;
+            m[i].key = ik_arena_strndup(a, v.u.members[i].key, m[i].klen);
+            *ok = m[i].key != NULL;
+            m[i].val = copy_value(a, v.u.members[i].val, ok);
+        }
+        v.u.members = m;
+    }
+    return v;
+}
+
+/* ---- Evaluation ---- */
+
+typedef struct est {
+    const ik_logic *lg;
+    const ik_env *env;
+    ik_arena *scratch;
+    uint64_t left; /* node visits still allowed */
+    ik_error *err;
+} est;
+
+static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
+
+static ik_status nomem(est *s)
+{
+    return ik_fail(s->err, IK_ENOMEM, "out of memory during evaluation");
+}
+
+static void *salloc(est *s, size_t n)
+{
+    return s->scratch ? ik_arena_alloc(s->scratch, n ? n : 1) : NULL;
+}
+
+static ik_value make_array(ik_value *items, uint32_t n)
+{
+    ik_value v = {IK_ARR, n, {.items = items}};
+    return v;
+}
+
+/* Length of a UTF-8 string in UTF-16 code units. */
+static uint32_t utf16_len(const char *s, uint32_t n)
+{
+    uint32_t i, u = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+
+        if ((b & 0xC0) != 0x80)
+            u += b >= 0xF0 ? 2 : 1;
+    }
+    return u;
+}
+
+/* Byte offset of UTF-16 unit k (clamped to n). */
+static uint32_t utf16_off(const char *s, uint32_t n, double k)
+{
+    uint32_t i = 0;
+    double u = 0;
+
+    while (i < n && u < k) {
+        unsigned char b = (unsigned char)s[i];
+
+        u += b >= 0xF0 ? 2 : 1;
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* One property access: cur[key] as JavaScript does it for our kinds. */
+static ik_value step(ik_value cur, const char *key, uint32_t klen, uint32_t idx)
+{
+    switch ((ik_kind)cur.kind) {
+    case IK_OBJ:
+        return ik_value_get(cur, key, klen);
+    case IK_ARR:
+        if (idx < cur.len)
+            return cur.u.items[idx];
+        if (klen == 6 && memcmp(key, "length", 6) == 0)
+            return ik_num(cur.len);
+        return ik_undef();
+    case IK_STR:
+        if (idx != UINT32_MAX && idx < utf16_len(cur.u.str, cur.len)) {
+            uint32_t a = utf16_off(cur.u.str, cur.len, idx);
+            uint32_t b = utf16_off(cur.u.str, cur.len, idx + 1.0);
+
+            return ik_str(cur.u.str + a, b - a);
+        }
+        if (klen == 6 && memcmp(key, "length", 6) == 0)
+            return ik_num(utf16_len(cur.u.str, cur.len));
+        return ik_undef();
+    case IK_UNDEF:
+    case IK_NULL:
+    case IK_BOOL:
+    case IK_NUM:
+    case IK_KIND__COUNT:
+        break;
+    }
+    return ik_undef();
+}
+
+/* The whole top-level data: env->root, or an object of the slots. */
+static ik_status whole_data(est *s, ik_value *out)
+{
+    const ik_env *env = s->env;
+    ik_member *m;
+    uint32_t i, n = 0, lim;
+
+    if (env->root.kind != IK_UNDEF || !env->slots) {
+        *out = env->root;
+        return IK_OK;
+    }
+    lim = env->nslots < s->lg->nsyms ? env->nslots : s->lg->nsyms;
+    m = salloc(s, lim * sizeof *m);
+    if (!m)
+        return nomem(s);
+    for (i = 0; i < lim; i++) {
+        if (env->slots[i].kind == IK_UNDEF)
+            continue;
+        m[n].key = s->lg->syms[i].s;
+        m[n].klen = s->lg->syms[i].len;
+        m[n++].val = env->slots[i];
+    }
+    *out = (ik_value){IK_OBJ, n, {.members = m}};
+    return IK_OK;
+}
+
+/* First step from the top-level data by name. */
+static ik_value top_get(est *s, uint32_t slot, const char *key, uint32_t klen,
+                        uint32_t idx)
+{
+    const ik_env *env = s->env;
+
+    if (env->root.kind != IK_UNDEF && env->root.kind != IK_OBJ)
+        return step(env->root, key, klen, idx);
+    if (env->slots) {
+        if (slot == UINT32_MAX)
+            slot = find_sym(s->lg, key, klen);
+        return slot < env->nslots ? env->slots[slot] : ik_undef();
+    }
+    return step(env->root, key, klen, idx);
+}
+
+/* A var path given as text at run time; found says whether it resolved. */
+static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
+                             ik_value *out)
+{
+    ik_value cur;
+    const char *p;
+    uint32_t n, i = 0;
+    bool first = true;
+
+    if (key.kind == IK_UNDEF || key.kind == IK_NULL ||
+        (key.kind == IK_STR && key.len == 0)) {
+        if (ctx) {
+            *out = *ctx;
+            return IK_OK;
+        }
+        return whole_data(s, out);
+    }
+    if (!ik_value_to_string(key, s->scratch, &key))
+        return nomem(s);
+    p = key.u.str;
+    n = key.len;
+    cur = ctx ? *ctx : s->env->root;
+    for (;;) {
+        const char *dot = n > i ? memchr(p + i, '.', n - i) : NULL;
+        uint32_t len = dot ? (uint32_t)(dot - (p + i)) : n - i;
+        uint32_t idx = seg_index(p + i, len);
+
+        if (!first || ctx)
+            cur = (cur.kind == IK_UNDEF || cur.kind == IK_NULL)
+                      ? ik_undef()
+                      : step(cur, p + i, len, idx);
+        else
+            cur = top_get(s, UINT32_MAX, p + i, len, idx);
+        first = false;
+        if (cur.kind == IK_UNDEF || !dot)
+            break;
+        i += len + 1;
+    }
+    *out = cur;
+    return IK_OK;
+}
+
+static ik_status eval_default(est *s, const ik_node *n, uint32_t k,
+                              const ik_value *ctx, ik_value *out)
+{
+    if (n->nkids <= k) {
+        *out = ik_null();
+        return IK_OK;
+    }
+    return ev(s, n->kid + k, ctx, out);
+}
+
+static ik_status eval_var(est *s, const ik_node *n, const ik_value *ctx,
+                          ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+    const path *p = &lg->paths[n->arg];
+    const seg *g = &lg->segs[p->seg0];
+    ik_value cur;
+    uint32_t i;
+
+    if (p->nseg == 0) {
+        if (ctx) {
+            *out = *ctx;
+            return IK_OK;
+        }
+        return whole_data(s, out);
+    }
+    if (ctx)
+        cur = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
+                  ? ik_undef()
+                  : step(*ctx, g->s, g->len, g->idx);
+    else
+        cur = top_get(s, p->slot, g->s, g->len, g->idx);
+    for (i = 1; i < p->nseg && cur.kind != IK_UNDEF; i++) {
+        if (cur.kind == IK_NULL) {
+            cur = ik_undef();
+            break;
+        }
+        cur = step(cur, g[i].s, g[i].len, g[i].idx);
+    }
+    if (cur.kind == IK_UNDEF)
+        return eval_default(s, n, 0, ctx, out);
+    *out = cur;
+    return IK_OK;
+}
+
+static ik_status eval_vard(est *s, const ik_node *n, const ik_value *ctx,
+                           ik_value *out)
+{
+    ik_value key = ik_undef(), v;
+    ik_status st = IK_OK;
+
+    if (n->nkids)
+        st = ev(s, n->kid, ctx, &key);
+    if (st == IK_OK)
+        st = lookup_text(s, ctx, key, &v);
+    if (st != IK_OK)
+        return st;
+    if (v.kind == IK_UNDEF)
+        return eval_default(s, n, 1, ctx, out);
+    *out = v;
+    return IK_OK;
+}
+
+/* Keys from evaluated arguments (an array first argument stands for all). */
+static void missing_keys(const ik_value *args, uint32_t n,
+                         const ik_value **keys, uint32_t *nkeys)
+{
+    if (n && args[0].kind == IK_ARR) {
+        *keys = args[0].u.items;
+        *nkeys = args[0].len;
+    } else {
+        *keys = args;
+        *nkeys = n;
+    }
+}
+
+static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
+                              const ik_value *ctx, ik_value *out)
+{
+    ik_value *miss = salloc(s, nkeys * sizeof *miss), v;
+    uint32_t i, k = 0;
+    ik_status st;
+
+    if (!miss)
+        return nomem(s);
+    for (i = 0; i < nkeys; i++) {
+        st = lookup_text(s, ctx, keys[i], &v);
+        if (st != IK_OK)
+            return st;
+        if (v.kind == IK_UNDEF || v.kind == IK_NULL ||
+            (v.kind == IK_STR && v.len == 0))
+            miss[k++] = keys[i];
+    }
+    *out = make_array(miss, k);
+    return IK_OK;
+}
+
+static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
+                                   const ik_value *ctx, ik_value *out)
+{
+    ik_value need = n > 0 ? args[0] : ik_undef();
+    ik_value opts = n > 1 ? args[1] : ik_undef();
+    const ik_value *keys;
+    uint32_t nkeys;
+    double len = NAN;
+    ik_status st;
+
+    missing_keys(&opts, 1, &keys, &nkeys);
+    st = eval_missing(s, keys, nkeys, ctx, out);
+    if (st != IK_OK)
+        return st;
+    if (opts.kind == IK_ARR)
+        len = opts.len;
+    else if (opts.kind == IK_STR)
+        len = utf16_len(opts.u.str, opts.len);
+    if (ik_value_less(need, ik_num(len - out->len), true))
+        *out = make_array(salloc(s, 1), 0);
+    return IK_OK;
+}
+
+/* ---- Iterators ---- */
+
+static ik_status eval_iter(est *s, const ik_node *n, const ik_value *ctx,
+                           ik_value *out)
+{
+    ik_value arr = ik_undef(), r, *res = NULL;
+    uint32_t i, k = 0, body = n->kid + 1;
+    ik_status st = IK_OK;
+    ik_op op = (ik_op)n->op;
+
+    if (n->nkids)
+        st = ev(s, n->kid, ctx, &arr);
+    if (st != IK_OK)
+        return st;
+    if (op == IK_OP_REDUCE) {
+        ik_value acc = ik_null();
+
+        if (n->nkids > 2 && (st = ev(s, n->kid + 2, ctx, &acc)) != IK_OK)
+            return st;
+        if (arr.kind != IK_ARR || n->nkids < 2) {
+            *out = acc;
+            return IK_OK;
+        }
+        for (i = 0; i < arr.len; i++) {
+            ik_member *m = salloc(s, 2 * sizeof *m);
+            ik_value frame;
+
+            if (!m)
+                return nomem(s);
+            m[0] = (ik_member){"current", 7, arr.u.items[i]};
+            m[1] = (ik_member){"accumulator", 11, acc};
+            frame = (ik_value){IK_OBJ, 2, {.members = m}};
+            if ((st = ev(s, body, &frame, &acc)) != IK_OK)
+                return st;
+        }
+        *out = acc;
+        return IK_OK;
+    }
+    if (arr.kind != IK_ARR) {
+        *out = (op == IK_OP_MAP || op == IK_OP_FILTER)
+                   ? make_array(salloc(s, 1), 0)
+                   : ik_bool(op == IK_OP_NONE);
+        return IK_OK;
+    }
+    if (op == IK_OP_MAP || op == IK_OP_FILTER) {
+        res = salloc(s, arr.len * sizeof *res);
+        if (!res)
+            return nomem(s);
+    }
+    if (op == IK_OP_ALL && arr.len == 0) {
+        *out = ik_bool(false);
+        return IK_OK;
+    }
+    for (i = 0; i < arr.len; i++) {
+        bool t;
+
+        r = ik_undef();
+        if (n->nkids > 1 && (st = ev(s, body, &arr.u.items[i], &r)) != IK_OK)
+            return st;
+        if (op == IK_OP_MAP) {
+            res[k++] = r;
+            continue;
+        }
+        t = ik_value_truthy(r);
+        if (op == IK_OP_FILTER) {
+            if (t)
+                res[k++] = arr.u.items[i];
+        } else if (op == IK_OP_ALL ? !t : t) {
+            *out = ik_bool(op == IK_OP_SOME);
+            return IK_OK;
+        }
+    }
+    if (res)
+        *out = make_array(res, k);
+    else
+        *out = ik_bool(op != IK_OP_SOME);
+    return IK_OK;
+}
+
+/* ---- Strings and arrays ---- */
+
+static ik_status eval_cat(est *s, ik_value *args, uint32_t n, ik_value *out)
+{
+    size_t total = 0;
+    uint32_t i;
+    char *buf, *p;
+
+    for (i = 0; i < n; i++) {
+        if (args[i].kind == IK_UNDEF || args[i].kind == IK_NULL)
+            args[i] = ik_str("", 0);
+        else if (!ik_value_to_string(args[i], s->scratch, &args[i]))
+            return nomem(s);
+        total += args[i].len;
+    }
+    if (total > UINT32_MAX)
+        return ik_fail(s->err, IK_ELIMIT, "string too long");
+    if (n == 1) {
+        *out = args[0];
+        return IK_OK;
+    }
+    p = buf = salloc(s, total + 1);
+    if (!buf)
+        return nomem(s);
+    for (i = 0; i < n; i++) {
+        if (args[i].len)
+            memcpy(p, args[i].u.str, args[i].len);
+        p += args[i].len;
+    }
+    *p = '\0';
+    *out = ik_str(buf, (uint32_t)total);
+    return IK_OK;
+}
+
+/* ToIntegerOrInfinity */
+static double to_integer(ik_value v)
+{
+    double d = ik_value_to_number(v);
+
+    return isnan(d) ? 0 : trunc(d);
+}
+
+/* String.prototype.substr(start, length) over UTF-16 units. */
+static ik_value js_substr(ik_value str, double start, double length)
+{
+    double size = utf16_len(str.u.str, str.len), end;
+    uint32_t a, b;
+
+    if (start < 0)
+        start = fmax(size + start, 0);
+    start = fmin(start, size);
+    end = fmin(start + fmax(length, 0), size);
+    if (end <= start)
+        return ik_str("", 0);
+    a = utf16_off(str.u.str, str.len, start);
+    b = utf16_off(str.u.str, str.len, end);
+    return ik_str(str.u.str + a, b - a);
+}
+
+static ik_status eval_substr(est *s, const ik_value *args, uint32_t n,
+                             ik_value *out)
+{
+    ik_value src, start = n > 1 ? args[1] : ik_undef();
+    ik_value len = n > 2 ? args[2] : ik_undef();
+
+    if (!ik_value_to_string(n ? args[0] : ik_undef(), s->scratch, &src))
+        return nomem(s);
+    if (ik_value_less(len, ik_num(0), false)) {
+        ik_value tail = js_substr(src, to_integer(start), INFINITY);
+
+        *out = js_substr(tail, 0,
+                         utf16_len(tail.u.str, tail.len) + to_integer(len));
+        return IK_OK;
+    }
+    *out = js_substr(src, to_integer(start),
+                     len.kind == IK_UNDEF ? INFINITY : to_integer(len));
+    return IK_OK;
+}
+
+static ik_status eval_merge(est *s, const ik_value *args, uint32_t n,
+                            ik_value *out)
+{
+    size_t total = 0;
+    uint32_t i, j, k = 0;
+    ik_value *items;
+
+    for (i = 0; i < n; i++)
+        total += args[i].kind == IK_ARR ? args[i].len : 1;
+    if (total > UINT32_MAX)
+        return ik_fail(s->err, IK_ELIMIT, "array too long");
+    items = salloc(s, total * sizeof *items);
+    if (!items)
+        return nomem(s);
+    for (i = 0; i < n; i++) {
+        if (args[i].kind != IK_ARR) {
+            items[k++] = args[i];
+            continue;
+        }
+        for (j = 0; j < args[i].len; j++)
+            items[k++] = args[i].u.items[j];
+    }
+    *out = make_array(items, k);
+    return IK_OK;
+}
+
+static bool eval_in(ik_value needle, ik_value hay, ik_arena *scratch, bool *oom)
+{
+    uint32_t i;
+
+    if (!ik_value_truthy(hay))
+        return false;
+    if (hay.kind == IK_ARR) {
+        for (i = 0; i < hay.len; i++)
+            if (ik_value_strict_eq(needle, hay.u.items[i]))
+                return true;
+        return false;
+    }
+    if (hay.kind != IK_STR)
+        return false;
+    if (!ik_value_to_string(needle, scratch, &needle)) {
+        *oom = true;
+        return false;
+    }
+    if (needle.len == 0)
+        return true;
+    for (i = 0; i + needle.len <= hay.len; i++)
+        if (memcmp(hay.u.str + i, needle.u.str, needle.len) == 0)
+            return true;
+    return false;
+}
+
+/* ---- Arithmetic ---- */
+
+static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
+                            ik_value *out)
+{
+    double r = 0, a = n > 0 ? ik_value_to_number(args[0]) : NAN;
+    double b = n > 1 ? ik_value_to_number(args[1]) : NAN;
+    uint32_t i;
+
+    switch (op) {
+    case IK_OP_ADD:
+        for (i = 0; i < n; i++)
+            r += ik_value_parse_float(args[i]);
+        break;
+    case IK_OP_MUL:
+        if (n == 0)
+            return ik_fail(s->err, IK_ELOGIC,
+                           "'*' needs at least one argument");
+        if (n == 1) {
+            *out = args[0];
+            return IK_OK;
+        }
+        r = ik_value_parse_float(args[0]);
+        for (i = 1; i < n; i++)
+            r = (r == 0 ? 0 : r) * ik_value_parse_float(args[i]);
+        break;
+    case IK_OP_SUB:
+        r = n == 1 ? -a : a - b;
+        break;
+    case IK_OP_DIV:
+        r = a / b;
+        break;
+    case IK_OP_MOD:
+        r = fmod(a, b);
+        break;
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+        r = op == IK_OP_MAX ? -INFINITY : INFINITY;
+        for (i = 0; i < n; i++) {
+            double d = ik_value_to_number(args[i]);
+
+            if (isnan(d) || isnan(r))
+                r = NAN;
+            else if (op == IK_OP_MAX
+                         ? (d > r || (d == 0 && r == 0 && !signbit(d)))
+                         : (d < r || (d == 0 && r == 0 && signbit(d))))
+                r = d;
+        }
+        break;
+    default:
+        assert(!"not arithmetic");
+        break;
+    }
+    *out = ik_num(r);
+    return IK_OK;
+}
+
+/* ---- The evaluator ---- */
+
+static ik_status eval_lazy(est *s, const ik_node *n, const ik_value *ctx,
+                           ik_value *out)
+{
+    uint32_t i, k = n->nkids;
+    ik_value v = ik_undef();
+    ik_status st;
+
+    switch ((ik_op)n->op) {
+    case IK_OP_IF:
+    case IK_OP_TERNARY:
+        for (i = 0; i + 1 < k; i += 2) {
+            if ((st = ev(s, n->kid + i, ctx, &v)) != IK_OK)
+                return st;
+            if (ik_value_truthy(v))
+                return ev(s, n->kid + i + 1, ctx, out);
+        }
+        if (i + 1 == k)
+            return ev(s, n->kid + i, ctx, out);
+        *out = ik_null();
+        return IK_OK;
+    case IK_OP_AND:
+    case IK_OP_OR:
+        for (i = 0; i < k; i++) {
+            if ((st = ev(s, n->kid + i, ctx, &v)) != IK_OK)
+                return st;
+            if (ik_value_truthy(v) == (n->op == IK_OP_OR))
+                break;
+        }
+        *out = v;
+        return IK_OK;
+    default:
+        return eval_iter(s, n, ctx, out);
+    }
+}
+
+enum { ARGS_ON_STACK = 8 };
+
+static ik_status eval_eager(est *s, const ik_node *n, const ik_value *ctx,
+                            ik_value *out)
+{
+    ik_value stack[ARGS_ON_STACK], *a = stack, u = ik_undef();
+    uint32_t i, k = n->nkids;
+    ik_status st;
+    bool oom = false;
+
+    if (k > ARGS_ON_STACK && !(a = salloc(s, k * sizeof *a)))
+        return nomem(s);
+    for (i = 0; i < k; i++)
+        if ((st = ev(s, n->kid + i, ctx, &a[i])) != IK_OK)
+            return st;
+    for (i = k; i < 3 && i < ARGS_ON_STACK; i++)
+        a[i] = u;
+
+    switch ((ik_op)n->op) {
+    case IK_OP_EQ:
+    case IK_OP_NE:
+        *out = ik_bool(ik_value_loose_eq(a[0], a[1]) == (n->op == IK_OP_EQ));
+        return IK_OK;
+    case IK_OP_SEQ:
+    case IK_OP_SNE:
+        *out = ik_bool(ik_value_strict_eq(a[0], a[1]) == (n->op == IK_OP_SEQ));
+        return IK_OK;
+    case IK_OP_NOT:
+    case IK_OP_NOTNOT:
+        *out = ik_bool(ik_value_truthy(a[0]) == (n->op == IK_OP_NOTNOT));
+        return IK_OK;
+    case IK_OP_LT:
+    case IK_OP_LE: {
+        bool eq = n->op == IK_OP_LE;
+        bool r = ik_value_less(a[0], a[1], eq);
+
+        if (k > 2 && a[2].kind != IK_UNDEF)
+            r = r && ik_value_less(a[1], a[2], eq);
+        *out = ik_bool(r);
+        return IK_OK;
+    }
+    case IK_OP_GT:
+    case IK_OP_GE:
+        *out = ik_bool(ik_value_less(a[1], a[0], n->op == IK_OP_GE));
+        return IK_OK;
+    case IK_OP_ADD:
+    case IK_OP_SUB:
+    case IK_OP_MUL:
+    case IK_OP_DIV:
+    case IK_OP_MOD:
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+        return eval_arith(s, (ik_op)n->op, a, k, out);
+    case IK_OP_MISSING: {
+        const ik_value *keys;
+        uint32_t nkeys;
+
+        missing_keys(a, k, &keys, &nkeys);
+        return eval_missing(s, keys, nkeys, (n->flags & NODE_CTX) ? ctx : NULL,
+                            out);
+    }
+    case IK_OP_MISSING_SOME:
+        return eval_missing_some(s, a, k, (n->flags & NODE_CTX) ? ctx : NULL,
+                                 out);
+    case IK_OP_MERGE:
+        return eval_merge(s, a, k, out);
+    case IK_OP_IN:
+        *out = ik_bool(eval_in(a[0], a[1], s->scratch, &oom));
+        return oom ? nomem(s) : IK_OK;
+    case IK_OP_CAT:
+        return eval_cat(s, a, k, out);
+    case IK_OP_SUBSTR:
+        return eval_substr(s, a, k, out);
+    case IK_OP_LOG:
+        *out = a[0]; /* the core prints nothing: log only passes through */
+        return IK_OK;
+    case IK_OP_ARRAY: {
+        ik_value *items = salloc(s, k * sizeof *items);
+
+        if (!items)
+            return nomem(s);
+        if (k)
+            memcpy(items, a, k * sizeof *items);
+        *out = make_array(items, k);
+        return IK_OK;
+    }
+    default:
+        assert(!"not an eager operator");
+        return IK_OK;
+    }
+}
+
+static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
+{
+    const ik_node *n = &s->lg->nodes[ni];
+
+    if (s->left-- == 0)
+        return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
+    switch ((ik_op)n->op) {
+    case IK_OP_LIT:
+        *out = s->lg->consts[n->arg];
+        return IK_OK;
+    case IK_OP_VAR:
+        return eval_var(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_VARD:
+        return eval_vard(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_IF:
+    case IK_OP_TERNARY:
+    case IK_OP_AND:
+    case IK_OP_OR:
+    case IK_OP_MAP:
+    case IK_OP_FILTER:
+    case IK_OP_REDUCE:
+    case IK_OP_ALL:
+    case IK_OP_NONE:
+    case IK_OP_SOME:
+        return eval_lazy(s, n, ctx, out);
+    case IK_OP_ARRAY:
+    case IK_OP_MISSING:
+    case IK_OP_MISSING_SOME:
+    case IK_OP_EQ:
+    case IK_OP_SEQ:
+    case IK_OP_NE:
+    case IK_OP_SNE:
+    case IK_OP_NOT:
+    case IK_OP_NOTNOT:
+    case IK_OP_LT:
+    case IK_OP_LE:
+    case IK_OP_GT:
+    case IK_OP_GE:
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+    case IK_OP_ADD:
+    case IK_OP_SUB:
+    case IK_OP_MUL:
+    case IK_OP_DIV:
+    case IK_OP_MOD:
+    case IK_OP_MERGE:
+    case IK_OP_IN:
+    case IK_OP_CAT:
+    case IK_OP_SUBSTR:
+    case IK_OP_LOG:
+        return eval_eager(s, n, ctx, out);
+    case IK_OP__COUNT:
+        break;
+    }
+    assert(!"bad operator");
+    return ik_fail(s->err, IK_ELOGIC, "bad operator");
+}
+
+/* Constant folding: evaluate a data-free node at compile time. */
+static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
+                           ik_arena *scratch)
+{
+    ik_env env = {ik_undef(), NULL, 0, scratch, 0};
+    ik_error err;
+    est s = {lg, &env, scratch, DEFAULT_BUDGET, &err};
+
+    return ev(&s, ni, NULL, out);
+}
+
+ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
+                        ik_value *out, ik_error *err)
+{
+    est s = {lg, env, env->scratch, env->budget ? env->budget : DEFAULT_BUDGET,
+             err};
+
+    *out = ik_undef();
+    if (expr >= lg->nnodes)
+        return ik_fail(err, IK_EMISUSE, "no such expression");
+    return ev(&s, expr, NULL, out);
+}
+
+void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots)
+{
+    uint32_t i;
+
+    if (lg->nsyms)
+        memset(slots, 0, lg->nsyms * sizeof *slots);
+    if (root.kind != IK_OBJ)
+        return;
+    for (i = 0; i < root.len; i++) {
+        const ik_member *m = &root.u.members[i];
+        uint32_t k = find_sym(lg, m->key, m->klen);
+
+        if (k != UINT32_MAX && slots[k].kind == IK_UNDEF)
+            slots[k] = m->val;
+    }
+}
+
+/* ---- Static inspection ---- */
+
+typedef struct reads {
+    uint32_t *slots;
+    size_t cap, n;
+} reads;
+
+static void add_read(reads *r, uint32_t slot)
+{
+    size_t i, lim = r->n < r->cap ? r->n : r->cap;
+
+    for (i = 0; i < lim; i++)
+        if (r->slots[i] == slot)
+            return;
+    if (r->n >= r->cap) {
+        /* counted past cap: cannot deduplicate what is not stored */
+        r->n++;
+        return;
+    }
+    r->slots[r->n++] = slot;
+}
+
+static void walk_reads(const ik_logic *lg, uint32_t ni, reads *r)
+{
+    const ik_node *n = &lg->nodes[ni];
+    uint32_t i;
+
+    if (n->op == IK_OP_VAR && !(n->flags & NODE_CTX)) {
+        const path *p = &lg->paths[n->arg];
+
+        if (p->nseg)
+            add_read(r, p->slot);
+    }
+    if (n->op == IK_OP_MISSING && !(n->flags & NODE_CTX)) {
+        for (i = 0; i < n->nkids; i++) {
+            const ik_node *k = &lg->nodes[n->kid + i];
+            ik_value v = k->op == IK_OP_LIT ? lg->consts[k->arg] : ik_undef();
+            const ik_value *items = &v;
+            uint32_t m = 1, j;
+
+            if (v.kind == IK_ARR) {
+                items = v.u.items;
+                m = v.len;
+            }
+            for (j = 0; j < m; j++) {
+                const char *dot;
+                uint32_t slot;
+
+                if (items[j].kind != IK_STR)
+                    continue;
+                dot = memchr(items[j].u.str, '.', items[j].len);
+                slot = find_sym(lg, items[j].u.str,
+                                dot ? (size_t)(dot - items[j].u.str)
+                                    : items[j].len);
+                if (slot != UINT32_MAX)
+                    add_read(r, slot);
+            }
+        }
+    }
+    if (n->op == IK_OP_LIT)
+        return;
+    for (i = 0; i < n->nkids; i++)
+        walk_reads(lg, n->kid + i, r);
+}
+
+size_t ik_logic_reads(const ik_logic *lg, ik_expr expr, uint32_t *slots,
+                      size_t cap)
+{
+    reads r = {slots, cap, 0};
+
+    if (expr < lg->nnodes)
+        walk_reads(lg, expr, &r);
+    return r.n;
+}
+
+bool ik_logic_is_const(const ik_logic *lg, ik_expr expr, ik_value *v)
+{
+    if (expr >= lg->nnodes || lg->nodes[expr].op != IK_OP_LIT)
+        return false;
+    *v = lg->consts[lg->nodes[expr].arg];
+    return true;
+}
+
+size_t ik_logic_src(const ik_logic *lg, ik_expr expr)
+{
+    if (expr >= lg->nnodes || lg->nodes[expr].src == UINT32_MAX)
+        return SIZE_MAX;
+    return lg->nodes[expr].src;
+}
+
+static bool plain_var(const ik_logic *lg, const ik_node *n, uint32_t *slot)
+{
+    const path *p;
+
+    if (n->op != IK_OP_VAR || (n->flags & NODE_CTX) || n->nkids)
+        return false;
+    p = &lg->paths[n->arg];
+    if (p->nseg != 1)
+        return false;
+    *slot = p->slot;
+    return true;
+}
+
+void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
+                         void (*fn)(const ik_logic_cmp *cmp, void *ctx),
+                         void *ctx)
+{
+    const ik_node *n;
+    ik_logic_cmp c;
+    uint32_t i;
+
+    if (expr >= lg->nnodes)
+        return;
+    n = &lg->nodes[expr];
+    c.src = n->src == UINT32_MAX ? SIZE_MAX : n->src;
+    c.op = op_table[n->op].name;
+    if (n->nkids == 2 && n->op >= IK_OP_EQ && n->op <= IK_OP_GE &&
+        n->op != IK_OP_NOT && n->op != IK_OP_NOTNOT && n->op != IK_OP_OR &&
+        n->op != IK_OP_AND) {
+        const ik_node *l = &lg->nodes[n->kid], *r = &lg->nodes[n->kid + 1];
+
+        if (plain_var(lg, l, &c.slot) && r->op == IK_OP_LIT) {
+            c.cst = lg->consts[r->arg];
+            c.var_left = true;
+            fn(&c, ctx);
+        } else if (plain_var(lg, r, &c.slot) && l->op == IK_OP_LIT) {
+            c.cst = lg->consts[l->arg];
+            c.var_left = false;
+            fn(&c, ctx);
+        }
+    } else if (n->op == IK_OP_IN && n->nkids == 2 &&
+               plain_var(lg, &lg->nodes[n->kid], &c.slot) &&
+               lg->nodes[n->kid + 1].op == IK_OP_LIT &&
+               lg->consts[lg->nodes[n->kid + 1].arg].kind == IK_ARR) {
+        c.cst = lg->consts[lg->nodes[n->kid + 1].arg];
+        c.var_left = true;
+        fn(&c, ctx);
+    } else if ((n->op == IK_OP_NOT || n->op == IK_OP_NOTNOT) && n->nkids >= 1 &&
+               plain_var(lg, &lg->nodes[n->kid], &c.slot)) {
+        c.cst = ik_undef();
+        c.var_left = true;
+        fn(&c, ctx);
+    }
+    if (n->op == IK_OP_LIT)
+        return;
+    for (i = 0; i < n->nkids; i++)
+        ik_logic_visit_cmps(lg, n->kid + i, fn, ctx);
+}
+
+void ik_logic_write_json(const ik_logic *lg, ik_expr expr, ik_buf *b)
+{
+    const ik_node *n;
+    uint32_t i;
+
+    if (expr >= lg->nnodes) {
+        ik_buf_puts(b, "null");
+        return;
+    }
+    n = &lg->nodes[expr];
+    if (n->op == IK_OP_LIT) {
+        ik_value v = lg->consts[n->arg];
+
+        if (v.kind == IK_UNDEF)
+            ik_buf_puts(b, "null");
+        else
+            ik_value_write_json(b, v);
+        return;
+    }
+    if (n->op != IK_OP_ARRAY) {
+        ik_buf_putc(b, '{');
+        ik_buf_put_json_string(b, op_table[n->op].name,
+                               strlen(op_table[n->op].name));
+        ik_buf_putc(b, ':');
+    }
+    ik_buf_putc(b, '[');
+    if (n->op == IK_OP_VAR) {
+        const path *p = &lg->paths[n->arg];
+        ik_buf tmp;
+
+        ik_buf_init(&tmp);
+        for (i = 0; i < p->nseg; i++) {
+            if (i)
+                ik_buf_putc(&tmp, '.');
+            ik_buf_put(&tmp, lg->segs[p->seg0 + i].s,
+                       lg->segs[p->seg0 + i].len);
+        }
+        ik_buf_put_json_string(b, tmp.data ? tmp.data : "", tmp.len);
+        ik_buf_fini(&tmp);
+        if (n->nkids)
+            ik_buf_putc(b, ',');
+    }
+    for (i = 0; i < n->nkids; i++) {
+        if (i)
+            ik_buf_putc(b, ',');
+        ik_logic_write_json(lg, n->kid + i, b);
+    }
+    ik_buf_putc(b, ']');
+    if (n->op != IK_OP_ARRAY)
+        ik_buf_putc(b, '}');
+}
+
+/* ---- Convenience: text in, text out ---- */
+
+static ik_status parse_named(const char *text, size_t len, const char *file,
+                             ik_json_doc *doc, char **copy, ik_error *err)
+{
+    *copy = ik_malloc(len + 1);
+    if (!*copy)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    if (len)
+        memcpy(*copy, text, len);
+    (*copy)[len] = '\0';
+    return ik_json_parse(*copy, len, file, IK_JSON_POSITIONS, doc, err);
+}
+
+/* Compile lroot, evaluate it against droot (NULL: null), print the result. */
+static ik_status eval_trees(const cJSON *lroot, const ik_json_doc *ldoc,
+                            const cJSON *droot, char **result, ik_error *err)
+{
+    ik_logic *lg = NULL;
+    ik_arena scratch;
+    ik_env env = {ik_null(), NULL, 0, NULL, 0};
+    ik_value v;
+    ik_expr e;
+    ik_buf b;
+    ik_status st = IK_OK;
+
+    ik_arena_init(&scratch);
+    env.scratch = &scratch;
+    if (droot && !ik_value_from_cjson(droot, &scratch, &env.root))
+        st = ik_fail(err, IK_ENOMEM, "out of memory");
+    if (st == IK_OK)
+        st = ik_logic_new(&lg, err);
+    if (st == IK_OK)
+        st = ik_logic_compile_json(lg, lroot, ldoc, &e, err);
+    if (st == IK_OK)
+        st = ik_logic_eval(lg, e, &env, &v, err);
+    if (st == IK_OK) {
+        ik_buf_init(&b);
+        if (v.kind == IK_UNDEF)
+            v = ik_null(); /* JSON.stringify(undefined) has no text */
+        ik_value_write_json(&b, v);
+        *result = ik_buf_take(&b, NULL);
+        if (!*result)
+            st = ik_fail(err, IK_ENOMEM, "out of memory");
+    }
+    ik_logic_free(lg);
+    ik_arena_fini(&scratch);
+    return st;
+}
+
+ik_status ik_logic_eval_json(const char *logic, size_t logic_len,
+                             const char *data, size_t data_len, char **result,
+                             ik_error *err)
+{
+    ik_json_doc ldoc, ddoc;
+    char *lcopy = NULL, *dcopy = NULL;
+    ik_status st;
+
+    *result = NULL;
+    memset(&ldoc, 0, sizeof ldoc);
+    memset(&ddoc, 0, sizeof ddoc);
+    st = parse_named(logic, logic_len, "logic", &ldoc, &lcopy, err);
+    if (st == IK_OK && data)
+        st = parse_named(data, data_len, "data", &ddoc, &dcopy, err);
+    if (st == IK_OK)
+        st = eval_trees(ldoc.root, &ldoc, data ? ddoc.root : NULL, result, err);
+    ik_json_doc_fini(&ldoc);
+    ik_json_doc_fini(&ddoc);
+    ik_free(lcopy);
+    ik_free(dcopy);
+    return st;
+}
+
+ik_status ik_logic_eval_pair(const char *line, size_t len, char **result,
+                             ik_error *err)
+{
+    ik_json_doc doc;
+    char *copy = NULL;
+    ik_status st;
+
+    *result = NULL;
+    memset(&doc, 0, sizeof doc);
+    st = parse_named(line, len, "", &doc, &copy, err);
+    if (st == IK_OK && (!cJSON_IsArray(doc.root) || !doc.root->child ||
+                        (doc.root->child->next && doc.root->child->next->next)))
+        st = ik_json_fail(&doc, doc.root, false, err, IK_ESYNTAX,
+                          "expected [logic, data]");
+    if (st == IK_OK)
+        st = eval_trees(doc.root->child, &doc, doc.root->child->next, result,
+                        err);
+    ik_json_doc_fini(&doc);
+    ik_free(copy);
+    return st;
+}
+
+void ik_logic_free_string(char *s)
+{
+    ik_free(s);
+}

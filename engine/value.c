@@ -1,0 +1,717 @@
+/*
+ * value.c -- JavaScript semantics over ik_value as json-logic-js applies
+ * them: truthiness, ToNumber, parseFloat, String(), ==, ===, <, and
+ * JSON.stringify output. Pure functions; no I/O; allocates only from the
+ * arena it is given.
+ */
+#include "value.h"
+
+#include "alloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool ik_value_truthy(ik_value v)
+{
+    switch ((ik_kind)v.kind) {
+    case IK_UNDEF:
+    case IK_NULL:
+        return false;
+    case IK_BOOL:
+        return v.u.b;
+    case IK_NUM:
+        return v.u.num != 0 && !isnan(v.u.num);
+    case IK_STR:
+    case IK_ARR:
+        return v.len != 0;
+    case IK_OBJ:
+        return true;
+    case IK_KIND__COUNT:
+        break;
+    }
+    return false;
+}
+
+/* ---- Numbers from text ---- */
+
+/* JavaScript's StrWhiteSpaceChar in UTF-8 (ASCII, NBSP, BOM, Zs, LS, PS). */
+static size_t space_len(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (n == 0)
+        return 0;
+    if (p[0] == ' ' || (p[0] >= 9 && p[0] <= 13))
+        return 1;
+    if (n >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0x85))
+        return p[1] == 0xA0 ? 2 : 0;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        return 3;
+    if (n >= 3 && p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80)
+        return 3;
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+        ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 ||
+         p[2] == 0xAF))
+        return 3;
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F)
+        return 3;
+    if (n >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    size_t k;
+
+    while (*n && (k = space_len(*s, *n)) != 0) {
+        *s += k;
+        *n -= k;
+    }
+    /* Trailing: step back over one-byte and multi-byte spaces. */
+    for (;;) {
+        size_t cut = 0;
+
+        if (*n >= 1 && space_len(*s + *n - 1, 1) == 1)
+            cut = 1;
+        else if (*n >= 2 && space_len(*s + *n - 2, 2) == 2)
+            cut = 2;
+        else if (*n >= 3 && space_len(*s + *n - 3, 3) == 3)
+            cut = 3;
+        if (!cut)
+            break;
+        *n -= cut;
+    }
+}
+
+/* Length of the longest StrDecimalLiteral prefix (digits, '.', exponent)
+ * after an optional sign; 0 when there is none. */
+static size_t decimal_prefix(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0;
+
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    if (n - i >= 8 && memcmp(s + i, "Infinity", 8) == 0)
+        return i + 8;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (i < n && s[i] == '.') {
+        size_t j = i + 1, frac = 0;
+
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++, frac++;
+        if (digits + frac == 0)
+            return 0;
+        digits += frac;
+        i = j;
+    }
+    if (!digits)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1, exp = 0;
+
+        if (j < n && (s[j] == '+' || s[j] == '-'))
+            j++;
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++, exp++;
+        if (exp)
+            i = j;
+    }
+    return i;
+}
+
+/* Convert a validated decimal literal s[0..n) (n small or not) to double. */
+static double decimal_value(const char *s, size_t n)
+{
+    char small[64];
+    char *tmp = small;
+    double d;
+    const char *inf = s;
+
+    if (n && (*inf == '+' || *inf == '-'))
+        inf++;
+    if (*inf == 'I')
+        return s[0] == '-' ? -INFINITY : INFINITY;
+    if (n >= sizeof small) {
+        tmp = ik_malloc(n + 1);
+        if (!tmp)
+            return NAN;
+    }
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    d = strtod(tmp, NULL);
+    if (tmp != small)
+        ik_free(tmp);
+    return d;
+}
+
+static double radix_value(const char *s, size_t n, int base)
+{
+    double d = 0;
+    size_t i;
+
+    if (n == 0)
+        return NAN;
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)s[i], v;
+
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'Z')
+            v = c - 'A' + 10;
+        else
+            return NAN;
+        if (v >= base)
+            return NAN;
+        d = d * base + v;
+    }
+    return d;
+}
+
+static double string_to_number(const char *s, size_t n)
+{
+    size_t k;
+
+    trim(&s, &n);
+    if (n == 0)
+        return 0;
+    if (n > 2 && s[0] == '0') {
+        int base = (s[1] == 'x' || s[1] == 'X')   ? 16
+                   : (s[1] == 'o' || s[1] == 'O') ? 8
+                   : (s[1] == 'b' || s[1] == 'B') ? 2
+                                                  : 0;
+        if (base)
+            return radix_value(s + 2, n - 2, base);
+    }
+    k = decimal_prefix(s, n);
+    if (k != n)
+        return NAN;
+    return decimal_value(s, n);
+}
+
+static double string_parse_float(const char *s, size_t n)
+{
+    size_t k;
+
+    while (n && (k = space_len(s, n)) != 0) {
+        s += k;
+        n -= k;
+    }
+    k = decimal_prefix(s, n);
+    return k ? decimal_value(s, k) : NAN;
+}
+
+/* ---- String() ---- */
+
+/* Append String(v) to b (arrays joined with ",", null/undefined inside an
+ * array give ""). */
+static void put_string(ik_buf *b, ik_value v, bool in_array)
+{
+    char num[32];
+    uint32_t i;
+
+    switch ((ik_kind)v.kind) {
+    case IK_UNDEF:
+        if (!in_array)
+            ik_buf_puts(b, "undefined");
+        return;
+    case IK_NULL:
+        if (!in_array)
+            ik_buf_puts(b, "null");
+        return;
+    case IK_BOOL:
+        ik_buf_puts(b, v.u.b ? "true" : "false");
+        return;
+    case IK_NUM:
+        ik_buf_put(b, num, ik_num_format(v.u.num, num));
+        return;
+    case IK_STR:
+        ik_buf_put(b, v.u.str, v.len);
+        return;
+    case IK_ARR:
+        for (i = 0; i < v.len; i++) {
+            if (i)
+                ik_buf_putc(b, ',');
+            put_string(b, v.u.items[i], true);
+        }
+        return;
+    case IK_OBJ:
+        ik_buf_puts(b, "[object Object]");
+        return;
+    case IK_KIND__COUNT:
+        break;
+    }
+}
+
+bool ik_value_to_string(ik_value v, ik_arena *a, ik_value *out)
+{
+    char num[32];
+    ik_buf b;
+    char *s;
+
+    switch ((ik_kind)v.kind) {
+    case IK_STR:
+        *out = v;
+        return true;
+    case IK_UNDEF:
+        *out = ik_str("undefined", 9);
+        return true;
+    case IK_NULL:
+        *out = ik_str("null", 4);
+        return true;
+    case IK_BOOL:
+        *out = v.u.b ? ik_str("true", 4) : ik_str("false", 5);
+        return true;
+    case IK_OBJ:
+        *out = ik_str("[object Object]", 15);
+        return true;
+    case IK_NUM: {
+        size_t n = ik_num_format(v.u.num, num);
+
+        s = ik_arena_strndup(a, num, n);
+        if (!s)
+            return false;
+        *out = ik_str(s, (uint32_t)n);
+        return true;
+    }
+    case IK_ARR:
+    case IK_KIND__COUNT:
+        break;
+    }
+    ik_buf_init(&b);
+    put_string(&b, v, false);
+    if (ik_buf_status(&b) != IK_OK) {
+        ik_buf_fini(&b);
+        return false;
+    }
+    s = ik_arena_strndup(a, b.data ? b.data : "", b.len);
+    *out = ik_str(s, (uint32_t)b.len);
+    ik_buf_fini(&b);
+    return s != NULL;
+}
+
+/* String(v) of an array into a buffer the caller frees; NULL on OOM. */
+static char *array_text(ik_value v, size_t *n)
+{
+    ik_buf b;
+
+    ik_buf_init(&b);
+    put_string(&b, v, false);
+    ik_buf_putc(&b, '\0');
+    if (ik_buf_status(&b) != IK_OK) {
+        ik_buf_fini(&b);
+        return NULL;
+    }
+    return ik_buf_take(&b, n);
+}
+
+double ik_value_to_number(ik_value v)
+{
+    switch ((ik_kind)v.kind) {
+    case IK_UNDEF:
+        return NAN;
+    case IK_NULL:
+        return 0;
+    case IK_BOOL:
+        return v.u.b ? 1 : 0;
+    case IK_NUM:
+        return v.u.num;
+    case IK_STR:
+        return string_to_number(v.u.str, v.len);
+    case IK_ARR: {
+        size_t n;
+        char *s;
+        double d;
+
+        if (v.len == 0)
+            return 0;
+        if (v.len == 1 && v.u.items[0].kind == IK_NUM)
+            return v.u.items[0].u.num;
+        s = array_text(v, &n);
+        if (!s)
+            return NAN;
+        d = string_to_number(s, n - 1);
+        ik_free(s);
+        return d;
+    }
+    case IK_OBJ:
+    case IK_KIND__COUNT:
+        break;
+    }
+    return NAN;
+}
+
+double ik_value_parse_float(ik_value v)
+{
+    switch ((ik_kind)v.kind) {
+    case IK_NUM:
+        return v.u.num == 0 ? 0 : v.u.num; /* String(-0) is "0" */
+    case IK_STR:
+        return string_parse_float(v.u.str, v.len);
+    case IK_ARR: {
+        size_t n;
+        char *s;
+        double d;
+
+        if (v.len == 0)
+            return NAN;
+        if (v.u.items[0].kind == IK_NUM)
+            return ik_value_parse_float(v.u.items[0]);
+        s = array_text(v, &n);
+        if (!s)
+            return NAN;
+        d = string_parse_float(s, n - 1);
+        ik_free(s);
+        return d;
+    }
+    case IK_UNDEF:
+    case IK_NULL:
+    case IK_BOOL:
+    case IK_OBJ:
+    case IK_KIND__COUNT:
+        break;
+    }
+    return NAN;
+}
+
+/* ---- Comparison ---- */
+
+bool ik_value_strict_eq(ik_value a, ik_value b)
+{
+    if (a.kind != b.kind)
+        return false;
+    switch ((ik_kind)a.kind) {
+    case IK_UNDEF:
+    case IK_NULL:
+        return true;
+    case IK_BOOL:
+        return a.u.b == b.u.b;
+    case IK_NUM:
+        return a.u.num == b.u.num;
+    case IK_STR:
+        return a.len == b.len &&
+               (a.len == 0 || memcmp(a.u.str, b.u.str, a.len) == 0);
+    case IK_ARR:
+        return a.u.items == b.u.items && a.len == b.len;
+    case IK_OBJ:
+        return a.u.members == b.u.members && a.len == b.len;
+    case IK_KIND__COUNT:
+        break;
+    }
+    return false;
+}
+
+static bool is_object_like(ik_value v)
+{
+    return v.kind == IK_ARR || v.kind == IK_OBJ;
+}
+
+/* Compare strings by UTF-16 code units; UTF-8 byte order agrees except
+ * when supplementary characters meet U+E000..U+FFFF, which we accept. */
+static int compare_strings(ik_value a, ik_value b)
+{
+    uint32_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.u.str, b.u.str, n) : 0;
+
+    if (c)
+        return c;
+    return a.len < b.len ? -1 : a.len > b.len;
+}
+
+/* ToPrimitive for arrays/objects, as text compared by the callers. */
+static bool with_primitive(ik_value v, ik_value *out, char **owned)
+{
+    size_t n;
+
+    *owned = NULL;
+    if (v.kind == IK_OBJ) {
+        *out = ik_str("[object Object]", 15);
+        return true;
+    }
+    if (v.kind != IK_ARR) {
+        *out = v;
+        return true;
+    }
+    *owned = array_text(v, &n);
+    if (!*owned)
+        return false;
+    *out = ik_str(*owned, (uint32_t)(n - 1));
+    return true;
+}
+
+bool ik_value_loose_eq(ik_value a, ik_value b)
+{
+    bool r;
+    char *oa, *ob;
+    ik_value pa, pb;
+
+    if (a.kind == b.kind)
+        return ik_value_strict_eq(a, b);
+    if ((a.kind == IK_NULL || a.kind == IK_UNDEF) &&
+        (b.kind == IK_NULL || b.kind == IK_UNDEF))
+        return true;
+    if (a.kind == IK_NULL || a.kind == IK_UNDEF || b.kind == IK_NULL ||
+        b.kind == IK_UNDEF)
+        return false;
+    if (is_object_like(a) && is_object_like(b))
+        return false; /* different kinds: never the same object */
+    if (a.kind == IK_BOOL)
+        return ik_value_loose_eq(ik_num(a.u.b), b);
+    if (b.kind == IK_BOOL)
+        return ik_value_loose_eq(a, ik_num(b.u.b));
+    if (!with_primitive(a, &pa, &oa))
+        return false;
+    if (!with_primitive(b, &pb, &ob)) {
+        ik_free(oa);
+        return false;
+    }
+    if (pa.kind == IK_STR && pb.kind == IK_STR)
+        r = compare_strings(pa, pb) == 0;
+    else
+        r = ik_value_to_number(pa) == ik_value_to_number(pb);
+    ik_free(oa);
+    ik_free(ob);
+    return r;
+}
+
+bool ik_value_less(ik_value a, ik_value b, bool or_equal)
+{
+    char *oa, *ob;
+    ik_value pa, pb;
+    bool r;
+
+    if (a.kind == IK_NUM && b.kind == IK_NUM)
+        return or_equal ? a.u.num <= b.u.num : a.u.num < b.u.num;
+    if (!with_primitive(a, &pa, &oa))
+        return false;
+    if (!with_primitive(b, &pb, &ob)) {
+        ik_free(oa);
+        return false;
+    }
+    if (pa.kind == IK_STR && pb.kind == IK_STR) {
+        int c = compare_strings(pa, pb);
+
+        r = or_equal ? c <= 0 : c < 0;
+    } else {
+        double x = ik_value_to_number(pa), y = ik_value_to_number(pb);
+
+        r = or_equal ? x <= y : x < y;
+    }
+    ik_free(oa);
+    ik_free(ob);
+    return r;
+}
+
+/* ---- Number formatting ---- */
+
+/* Shortest digits that read back as d (d finite, > 0): digits into dig,
+ * returns the count, *exp10 the decimal exponent of the first digit. */
+static int shortest_digits(double d, char *dig, int *exp10)
+{
+    char tmp[40];
+    int prec, n = 0;
+
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
+    for (const char *p = tmp; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            dig[n++] = *p;
+    *exp10 = atoi(strchr(tmp, 'e') + 1);
+    while (n > 1 && dig[n - 1] == '0')
+        n--;
+    return n;
+}
+
+size_t ik_num_format(double d, char *buf)
+{
+    char dig[24];
+    int k, e, n, i;
+    char *p = buf;
+
+    if (isnan(d))
+        return (size_t)(memcpy(buf, "NaN", 4), 3);
+    if (isinf(d))
+        return d > 0 ? (memcpy(buf, "Infinity", 9), 8)
+                     : (memcpy(buf, "-Infinity", 10), 9);
+    if (d == 0)
+        return (size_t)(memcpy(buf, "0", 2), 1);
+    if (d < 0) {
+        *p++ = '-';
+        d = -d;
+    }
+    if (d < 9007199254740992.0 && d == floor(d)) {
+        p += snprintf(p, 24, "%.0f", d);
+        return (size_t)(p - buf);
+    }
+    k = shortest_digits(d, dig, &e);
+    n = e + 1; /* position of the decimal point, as in ECMA-262 ToString */
+    if (k <= n && n <= 21) {
+        memcpy(p, dig, (size_t)k);
+        p += k;
+        for (i = k; i < n; i++)
+            *p++ = '0';
+    } else if (0 < n && n <= 21) {
+        memcpy(p, dig, (size_t)n);
+        p += n;
+        *p++ = '.';
+        memcpy(p, dig + n, (size_t)(k - n));
+        p += k - n;
+    } else if (-6 < n && n <= 0) {
+        *p++ = '0';
+        *p++ = '.';
+        for (i = 0; i < -n; i++)
+            *p++ = '0';
+        memcpy(p, dig, (size_t)k);
+        p += k;
+    } else {
+        *p++ = dig[0];
+        if (k > 1) {
+            *p++ = '.';
+            memcpy(p, dig + 1, (size_t)(k - 1));
+            p += k - 1;
+        }
+        p += snprintf(p, 8, "e%c%d", n - 1 >= 0 ? '+' : '-',
+                      n - 1 >= 0 ? n - 1 : 1 - n);
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
+}
+
+/* ---- JSON output ---- */
+
+static void write_json(ik_buf *b, ik_value v, bool top)
+{
+    char num[32];
+    uint32_t i;
+    bool first = true;
+
+    switch ((ik_kind)v.kind) {
+    case IK_UNDEF:
+        if (!top)
+            ik_buf_puts(b, "null");
+        return;
+    case IK_NULL:
+        ik_buf_puts(b, "null");
+        return;
+    case IK_BOOL:
+        ik_buf_puts(b, v.u.b ? "true" : "false");
+        return;
+    case IK_NUM:
+        if (!isfinite(v.u.num))
+            ik_buf_puts(b, "null");
+        else
+            ik_buf_put(b, num, ik_num_format(v.u.num, num));
+        return;
+    case IK_STR:
+        ik_buf_put_json_string(b, v.u.str, v.len);
+        return;
+    case IK_ARR:
+        ik_buf_putc(b, '[');
+        for (i = 0; i < v.len; i++) {
+            if (i)
+                ik_buf_putc(b, ',');
+            write_json(b, v.u.items[i], false);
+        }
+        ik_buf_putc(b, ']');
+        return;
+    case IK_OBJ:
+        ik_buf_putc(b, '{');
+        for (i = 0; i < v.len; i++) {
+            if (v.u.members[i].val.kind == IK_UNDEF)
+                continue;
+            if (!first)
+                ik_buf_putc(b, ',');
+            first = false;
+            ik_buf_put_json_string(b, v.u.members[i].key, v.u.members[i].klen);
+            ik_buf_putc(b, ':');
+            write_json(b, v.u.members[i].val, false);
+        }
+        ik_buf_putc(b, '}');
+        return;
+    case IK_KIND__COUNT:
+        break;
+    }
+}
+
+void ik_value_write_json(ik_buf *b, ik_value v)
+{
+    write_json(b, v, true);
+}
+
+/* ---- Conversion from cJSON ---- */
+
+bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out)
+{
+    const cJSON *c;
+    uint32_t n = 0, i = 0;
+
+    if (cJSON_IsNull(j)) {
+        *out = ik_null();
+    } else if (cJSON_IsBool(j)) {
+        *out = ik_bool(cJSON_IsTrue(j));
+    } else if (cJSON_IsNumber(j)) {
+        *out = ik_num(j->valuedouble);
+    } else if (cJSON_IsString(j)) {
+        size_t len = strlen(j->valuestring);
+        char *s = ik_arena_strndup(a, j->valuestring, len);
+
+        if (!s)
+            return false;
+        *out = ik_str(s, (uint32_t)len);
+    } else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
+        bool obj = cJSON_IsObject(j);
+
+        for (c = j->child; c; c = c->next)
+            n++;
+        if (obj) {
+            ik_member *m = ik_arena_alloc(a, n * sizeof *m);
+
+            if (!m)
+                return false;
+            for (c = j->child; c; c = c->next, i++) {
+                size_t kl = strlen(c->string);
+
+                m[i].key = ik_arena_strndup(a, c->string, kl);
+                m[i].klen = (uint32_t)kl;
+                if (!m[i].key || !ik_value_from_cjson(c, a, &m[i].val))
+                    return false;
+            }
+            *out = (ik_value){IK_OBJ, n, {.members = m}};
+        } else {
+            ik_value *items = ik_arena_alloc(a, n * sizeof *items);
+
+            if (!items)
+                return false;
+            for (c = j->child; c; c = c->next, i++)
+                if (!ik_value_from_cjson(c, a, &items[i]))
+                    return false;
+            *out = (ik_value){IK_ARR, n, {.items = items}};
+        }
+    } else {
+        *out = ik_undef();
+    }
+    return true;
+}
+
+ik_value ik_value_get(ik_value obj, const char *key, size_t klen)
+{
+    uint32_t i;
+
+    if (obj.kind != IK_OBJ)
+        return ik_undef();
+    for (i = 0; i < obj.len; i++) {
+        const ik_member *m = &obj.u.members[i];
+
+        if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+            return m->val;
+    }
+    return ik_undef();
+}
