@@ -584,7 +584,7 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
         if (q == IK_NONE || m->klen >= sizeof key - 1) {
             bool derived = ik_logic_find(rb->logic, key) != UINT32_MAX;
             if (err)
-                snprintf(err->path, sizeof err->path, "/%s", key);
+                snprintf(err->path, sizeof err->path, "/%.120s", key);
             return ik_fail(err, IK_EANSWER,
                            derived ? "'%s' is a derived value, not an answer"
                                    : "no question has the id '%s'",
@@ -593,7 +593,7 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
         st = ik_answer_check(&rb->questions[q], m->val, err);
         if (st != IK_OK) {
             if (err)
-                snprintf(err->path, sizeof err->path, "/%s", key);
+                snprintf(err->path, sizeof err->path, "/%.120s", key);
             return st;
         }
         answers[q] = m->val;

@@ -134,7 +134,8 @@ typedef enum ik_event_kind {
     IK_EV_ANSWER, /* question answered with value */
     IK_EV_SKIP,   /* question skipped (recorded as null) */
     IK_EV_ACK,    /* info question acknowledged (recorded as null) */
-    IK_EV_BACK    /* went back one question */
+    IK_EV_BACK,   /* went back one question */
+    IK_EV__COUNT
 } ik_event_kind;
 
 typedef struct ik_event {
