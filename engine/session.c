@@ -1,0 +1,1787 @@
+/*
+ * session.c -- the session file: what an interview has accepted so far,
+ * saved atomically after every answer and validated strictly on load.
+ * Files only (never the terminal); never follows a symbolic link at the
+ * session path and never replaces a file it did not load or write itself.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "session.h"
+
+#include "alloc.h"
+#include "error.h"
+#include "interview.h"
+#include "json.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct answer {
+    const char *question;
+    ik_value value;
+} answer;
+
+struct ik_session {
+    ik_arena arena; /* strings and values; dies with the session */
+    const char *pack_id, *pack_version, *pack_hash, *pack_file;
+    ik_audience aud;
+    const char *label; /* NULL when none */
+    int64_t started, updated;
+    const char *position; /* NULL when none */
+    char *outcome;        /* compact JSON object (ik_malloc), or NULL */
+    ik_session_event *events;
+    size_t nevents, events_cap;
+    answer *answers;
+    size_t nanswers, answers_cap;
+    size_t iv_taken;     /* events of the attached interview copied in */
+    size_t saved_events; /* events from before ik_session_restore */
+    bool has_file; /* dev/ino name the file this session loaded or wrote */
+    dev_t dev;
+    ino_t ino;
+};
+
+static const char *const audience_names[IK_AUD__COUNT] = {"patient", "nurse"};
+
+/* ---- Small checks ---- */
+
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0];
+    size_t n, i;
+    unsigned long cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (avail < n)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+/* Valid UTF-8 without NUL bytes: what a strict JSON reader accepts back. */
+static bool is_clean_text(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t n;
+        if (s[i] == '\0')
+            return false;
+        n = utf8_seq((const unsigned char *)s + i, len - i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+static bool is_id(const char *s)
+{
+    size_t i;
+
+    if (!(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (i = 1; s[i]; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return false;
+        if (i >= 128)
+            return false;
+    }
+    return true;
+}
+
+static bool value_equal(ik_value a, ik_value b)
+{
+    uint32_t i;
+
+    if (a.kind != b.kind)
+        return false;
+    switch (a.kind) {
+    case IK_BOOL:
+        return a.u.b == b.u.b;
+    case IK_NUM:
+        return a.u.num == b.u.num;
+    case IK_STR:
+        return a.len == b.len && memcmp(a.u.str, b.u.str, a.len) == 0;
+    case IK_ARR:
+        if (a.len != b.len)
+            return false;
+        for (i = 0; i < a.len; i++)
+            if (!value_equal(a.u.items[i], b.u.items[i]))
+                return false;
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* Answers hold booleans, finite numbers, clean strings and arrays of
+ * clean strings; nothing else round-trips through a session file. */
+static bool is_storable(ik_value v, int depth)
+{
+    uint32_t i;
+
+    switch (v.kind) {
+    case IK_NULL:
+        return depth == 0;
+    case IK_BOOL:
+        return true;
+    case IK_NUM:
+        return isfinite(v.u.num);
+    case IK_STR:
+        return is_clean_text(v.u.str, v.len);
+    case IK_ARR:
+        if (depth > 0)
+            return false;
+        for (i = 0; i < v.len; i++)
+            if (v.u.items[i].kind != IK_STR ||
+                !is_storable(v.u.items[i], depth + 1))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool copy_value(ik_arena *a, ik_value v, ik_value *out)
+{
+    ik_value *items;
+    uint32_t i;
+
+    *out = v;
+    if (v.kind == IK_STR) {
+        char *s = ik_arena_strndup(a, v.u.str, v.len);
+        if (!s)
+            return false;
+        out->u.str = s;
+    } else if (v.kind == IK_ARR) {
+        items = ik_arena_alloc(a, sizeof *items * (v.len ? v.len : 1));
+        if (!items)
+            return false;
+        for (i = 0; i < v.len; i++)
+            if (!copy_value(a, v.u.items[i], &items[i]))
+                return false;
+        out->u.items = items;
+    }
+    return true;
+}
+
+/* ---- Times ---- */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void ik_time_format(int64_t t, char *buf)
+{
+    int64_t days = t / 86400, secs = t % 86400, z, era, y;
+    unsigned doe, yoe, doy, mp, d, m;
+    char tmp[64];
+
+    if (secs < 0)
+        secs += 86400, days--;
+    z = days + 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = (unsigned)(z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = (int64_t)yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 0 || y > 9999)
+        y = 0, m = 1, d = 1, secs = 0;
+    snprintf(tmp, sizeof tmp, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, m, d,
+             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    memcpy(buf, tmp, 21); /* always 20 characters and a NUL */
+}
+
+static bool digits(const char *s, int n, unsigned *out)
+{
+    int i;
+
+    *out = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        *out = *out * 10 + (unsigned)(s[i] - '0');
+    }
+    return true;
+}
+
+bool ik_time_parse(const char *s, int64_t *t)
+{
+    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30,
+                                       31, 31, 30, 31, 30, 31};
+    unsigned y, mo, d, h, mi, se;
+    bool leap;
+
+    if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+        s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+        return false;
+    if (!digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+        !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) ||
+        !digits(s + 17, 2, &se))
+        return false;
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+        (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 59)
+        return false;
+    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return true;
+}
+
+/* ---- Building a session ---- */
+
+static ik_session *session_alloc(void)
+{
+    ik_session *s = ik_calloc(1, sizeof *s);
+
+    if (s)
+        ik_arena_init(&s->arena);
+    return s;
+}
+
+void ik_session_free(ik_session *s)
+{
+    if (!s)
+        return;
+    ik_arena_fini(&s->arena);
+    ik_free(s->events);
+    ik_free(s->answers);
+    ik_free(s->outcome);
+    ik_free(s);
+}
+
+static const char *dup_str(ik_session *s, const char *str)
+{
+    return ik_arena_strndup(&s->arena, str, strlen(str));
+}
+
+static ik_status check_label(const char *label, ik_error *err)
+{
+    size_t n = strlen(label);
+
+    if (n > IK_SESSION_MAX_LABEL)
+        return ik_fail(err, IK_EANSWER, "a label can have at most %d bytes",
+                       IK_SESSION_MAX_LABEL);
+    if (!is_clean_text(label, n))
+        return ik_fail(err, IK_EANSWER, "a label must be valid UTF-8 text");
+    return IK_OK;
+}
+
+ik_status ik_session_new(const ik_rulebook *rb, ik_audience aud,
+                         const char *label, int64_t now, ik_session **out,
+                         ik_error *err)
+{
+    ik_session *s;
+    ik_status st;
+
+    *out = NULL;
+    if ((unsigned)aud >= IK_AUD__COUNT)
+        return ik_fail(err, IK_EMISUSE, "unknown audience");
+    if (label && label[0] && (st = check_label(label, err)) != IK_OK)
+        return st;
+    s = session_alloc();
+    if (!s)
+        return ik_fail(err, IK_ENOMEM, "out of memory starting a session");
+    s->aud = aud;
+    s->started = s->updated = now;
+    s->pack_id = dup_str(s, rb->id ? rb->id : "");
+    s->pack_version = dup_str(s, rb->version ? rb->version : "");
+    s->pack_hash = dup_str(s, rb->hash);
+    s->pack_file = dup_str(s, rb->file);
+    if (label && label[0])
+        s->label = dup_str(s, label);
+    if (!s->pack_id || !s->pack_version || !s->pack_hash || !s->pack_file ||
+        (label && label[0] && !s->label)) {
+        ik_session_free(s);
+        return ik_fail(err, IK_ENOMEM, "out of memory starting a session");
+    }
+    *out = s;
+    return IK_OK;
+}
+
+static bool grow_array(void **arr, size_t *cap, size_t n, size_t size)
+{
+    size_t ncap;
+    void *p;
+
+    if (n < *cap)
+        return true;
+    ncap = *cap ? *cap * 2 : 16;
+    p = ik_realloc(*arr, ncap * size);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = ncap;
+    return true;
+}
+
+static answer *find_answer(const ik_session *s, const char *q)
+{
+    size_t i;
+
+    for (i = 0; i < s->nanswers; i++)
+        if (strcmp(s->answers[i].question, q) == 0)
+            return &s->answers[i];
+    return NULL;
+}
+
+void ik_session_drop(ik_session *s, const char *question)
+{
+    answer *a = find_answer(s, question);
+
+    if (!a)
+        return;
+    memmove(a, a + 1, (size_t)(s->answers + s->nanswers - (a + 1)) * sizeof *a);
+    s->nanswers--;
+}
+
+/* Append without validation (load uses it after its own checks). */
+static ik_status add_event(ik_session *s, ik_event_kind kind,
+                           const char *question, ik_value value, int64_t at,
+                           ik_error *err)
+{
+    ik_session_event *ev;
+    answer *a;
+    ik_value copy = ik_null();
+    const char *q;
+
+    if (!grow_array((void **)&s->events, &s->events_cap, s->nevents,
+                    sizeof *s->events) ||
+        !grow_array((void **)&s->answers, &s->answers_cap, s->nanswers,
+                    sizeof *s->answers))
+        return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
+    q = dup_str(s, question);
+    if (!q || (kind == IK_EV_ANSWER && !copy_value(&s->arena, value, &copy)))
+        return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
+    ev = &s->events[s->nevents++];
+    ev->kind = kind;
+    ev->question = q;
+    ev->value = copy;
+    ev->at = at;
+    if (kind == IK_EV_BACK) {
+        return IK_OK; /* going back changes no answer */
+    } else if ((a = find_answer(s, question)) != NULL) {
+        a->value = copy;
+    } else {
+        a = &s->answers[s->nanswers++];
+        a->question = q;
+        a->value = copy;
+    }
+    return IK_OK;
+}
+
+ik_status ik_session_record(ik_session *s, ik_event_kind kind,
+                            const char *question, ik_value value, int64_t now,
+                            ik_error *err)
+{
+    ik_status st;
+
+    if ((unsigned)kind > IK_EV_BACK || !question || !is_id(question))
+        return ik_fail(err, IK_EMISUSE, "not a question id");
+    if (kind == IK_EV_ANSWER && !is_storable(value, 0))
+        return ik_fail(err, IK_EANSWER,
+                       "the answer to '%s' cannot be saved (it must be "
+                       "valid UTF-8 text, a finite number or yes/no)",
+                       question);
+    st = add_event(s, kind, question, value, now, err);
+    if (st == IK_OK && now > s->updated)
+        s->updated = now;
+    return st;
+}
+
+ik_status ik_session_set_position(ik_session *s, const char *question,
+                                  ik_error *err)
+{
+    const char *q = NULL;
+
+    if (question) {
+        if (!is_id(question))
+            return ik_fail(err, IK_EMISUSE, "not a question id");
+        if (s->position && strcmp(s->position, question) == 0)
+            return IK_OK;
+        q = dup_str(s, question);
+        if (!q)
+            return ik_fail(err, IK_ENOMEM, "out of memory");
+    }
+    s->position = q;
+    return IK_OK;
+}
+
+ik_status ik_session_set_outcome(ik_session *s, const char *json, size_t len,
+                                 ik_error *err)
+{
+    ik_json_doc doc;
+    ik_status st;
+    char *copy = ik_malloc(len + 1);
+
+    if (!copy)
+        return ik_fail(err, IK_ENOMEM, "out of memory saving the outcome");
+    memcpy(copy, json, len);
+    copy[len] = '\0';
+    st = ik_json_parse(copy, len, "outcome", 0, &doc, err);
+    if (st == IK_OK && !cJSON_IsObject(doc.root))
+        st = ik_fail(err, IK_ESESSION, "the outcome must be a JSON object");
+    else if (st != IK_OK && st != IK_ENOMEM)
+        st = ik_fail(err, IK_ESESSION, "the outcome is not valid JSON");
+    ik_json_doc_fini(&doc);
+    if (st != IK_OK) {
+        ik_free(copy);
+        return st;
+    }
+    ik_free(s->outcome);
+    s->outcome = copy;
+    s->position = NULL;
+    return IK_OK;
+}
+
+void ik_session_clear_outcome(ik_session *s)
+{
+    ik_free(s->outcome);
+    s->outcome = NULL;
+}
+
+/* ---- Reading a session ---- */
+
+size_t ik_session_nevents(const ik_session *s)
+{
+    return s->nevents;
+}
+
+const ik_session_event *ik_session_event_at(const ik_session *s, size_t i)
+{
+    return i < s->nevents ? &s->events[i] : NULL;
+}
+
+size_t ik_session_nanswers(const ik_session *s)
+{
+    return s->nanswers;
+}
+
+const char *ik_session_answer_at(const ik_session *s, size_t i, ik_value *value)
+{
+    if (i >= s->nanswers) {
+        *value = ik_undef();
+        return NULL;
+    }
+    *value = s->answers[i].value;
+    return s->answers[i].question;
+}
+
+ik_value ik_session_find_answer(const ik_session *s, const char *question)
+{
+    const answer *a = find_answer(s, question);
+
+    return a ? a->value : ik_undef();
+}
+
+ik_audience ik_session_get_audience(const ik_session *s)
+{
+    return s->aud;
+}
+
+bool ik_session_matches_pack(const ik_session *s, const ik_rulebook *rb)
+{
+    return rb->id && rb->version && strcmp(s->pack_id, rb->id) == 0 &&
+           strcmp(s->pack_version, rb->version) == 0 &&
+           strcmp(s->pack_hash, rb->hash) == 0;
+}
+
+const char *ik_session_pack_id(const ik_session *s)
+{
+    return s->pack_id;
+}
+
+const char *ik_session_pack_version(const ik_session *s)
+{
+    return s->pack_version;
+}
+
+const char *ik_session_pack_hash(const ik_session *s)
+{
+    return s->pack_hash;
+}
+
+const char *ik_session_pack_file(const ik_session *s)
+{
+    return s->pack_file;
+}
+
+const char *ik_session_label(const ik_session *s)
+{
+    return s->label;
+}
+
+const char *ik_session_audience(const ik_session *s)
+{
+    return audience_names[s->aud];
+}
+
+int64_t ik_session_started(const ik_session *s)
+{
+    return s->started;
+}
+
+int64_t ik_session_updated(const ik_session *s)
+{
+    return s->updated;
+}
+
+bool ik_session_is_complete(const ik_session *s)
+{
+    return s->outcome != NULL;
+}
+
+const char *ik_session_position(const ik_session *s)
+{
+    return s->position;
+}
+
+const char *ik_session_outcome(const ik_session *s)
+{
+    return s->outcome;
+}
+
+/* ---- With an interview ---- */
+
+/* Replace the current answers with those of iv that count: questions that
+ * apply and have an answer (null when skipped), in pack order. Values
+ * that did not change keep their copies, so the arena grows only with
+ * new answers. */
+static ik_status take_answers(ik_session *s, const ik_interview *iv,
+                              ik_error *err)
+{
+    const ik_rulebook *rb = ik_interview_rulebook(iv);
+    const ik_value *vals = ik_interview_answers(iv);
+    const bool *enabled = ik_interview_outcome(iv)->enabled;
+    answer *next = ik_calloc(rb->nquestions ? rb->nquestions : 1, sizeof *next);
+    size_t n = 0;
+    uint32_t q;
+
+    if (!next)
+        return ik_fail(err, IK_ENOMEM, "out of memory saving answers");
+    for (q = 0; q < rb->nquestions; q++) {
+        const answer *old;
+        if (!enabled[q] || vals[q].kind == IK_UNDEF)
+            continue;
+        old = find_answer(s, rb->questions[q].id);
+        if (old && value_equal(old->value, vals[q])) {
+            next[n++] = *old;
+            continue;
+        }
+        next[n].question = dup_str(s, rb->questions[q].id);
+        if (!next[n].question ||
+            !copy_value(&s->arena, vals[q], &next[n].value)) {
+            ik_free(next);
+            return ik_fail(err, IK_ENOMEM, "out of memory saving answers");
+        }
+        n++;
+    }
+    ik_free(s->answers);
+    s->answers = next;
+    s->nanswers = n;
+    s->answers_cap = rb->nquestions ? rb->nquestions : 1;
+    return IK_OK;
+}
+
+static ik_status take_step(ik_session *s, const ik_interview *iv, ik_error *err)
+{
+    ik_step step;
+    char *json = NULL;
+    ik_status st;
+
+    ik_interview_next(iv, &step);
+    if (step.kind == IK_STEP_QUESTION) {
+        ik_session_clear_outcome(s);
+        return ik_session_set_position(s, step.id, err);
+    }
+    if ((st = ik_interview_outcome_json(iv, &json, err)) != IK_OK)
+        return st;
+    st = ik_session_set_outcome(s, json, strlen(json), err);
+    ik_interview_free_string(json);
+    return st;
+}
+
+ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,
+                          ik_error *err)
+{
+    size_t n = ik_interview_nevents(iv);
+    ik_status st;
+
+    if (n < s->iv_taken)
+        return ik_fail(err, IK_EMISUSE,
+                       "the interview has fewer events than the session");
+    for (; s->iv_taken < n; s->iv_taken++) {
+        ik_event ev = ik_interview_event(iv, s->iv_taken);
+        const char *id = ik_interview_question_id(iv, ev.question);
+        if (!id)
+            return ik_fail(err, IK_EMISUSE, "an event names no question");
+        st = ik_session_record(s, ev.kind, id,
+                               ev.kind == IK_EV_ANSWER ? ev.value : ik_null(),
+                               now, err);
+        if (st != IK_OK)
+            return st;
+    }
+    if ((st = take_answers(s, iv, err)) != IK_OK)
+        return st;
+    if (now > s->updated)
+        s->updated = now;
+    return take_step(s, iv, err);
+}
+
+/* Replay the whole history; any event that does not apply fails it. */
+static ik_status replay(const ik_session *s, ik_interview *iv, ik_error *err)
+{
+    size_t i;
+    ik_status st;
+
+    for (i = 0; i < s->nevents; i++) {
+        const ik_session_event *e = &s->events[i];
+        ik_event ev;
+        ev.kind = e->kind;
+        ev.question = ik_interview_find_question(iv, e->question);
+        ev.value = e->value;
+        if (ev.question == IK_STEP_NONE && e->kind != IK_EV_BACK)
+            return ik_fail(err, IK_ESESSION, "unknown question '%s'",
+                           e->question);
+        if ((st = ik_interview_apply(iv, &ev, err)) != IK_OK)
+            return st;
+    }
+    return IK_OK;
+}
+
+/* The last answer, skip or acknowledgement saved for a question before
+ * the resume, or NULL. */
+static const ik_session_event *saved_for(const ik_session *s, const char *id)
+{
+    size_t i = s->saved_events;
+
+    while (i-- > 0)
+        if (s->events[i].kind != IK_EV_BACK &&
+            strcmp(s->events[i].question, id) == 0)
+            return &s->events[i];
+    return NULL;
+}
+
+ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
+                          ik_session_resume *info, ik_error *err)
+{
+    for (;;) {
+        const ik_session_event *e;
+        ik_step step;
+        ik_event ev;
+        ik_error why;
+        ik_status st;
+
+        ik_interview_next(iv, &step);
+        if (step.kind != IK_STEP_QUESTION || step.has_earlier ||
+            ik_interview_answers(iv)[step.question].kind != IK_UNDEF)
+            return IK_OK;
+        e = saved_for(s, step.id);
+        if (!e)
+            return IK_OK;
+        ev.kind = e->kind;
+        ev.question = step.question;
+        ev.value = e->value;
+        ik_error_clear(&why);
+        st = ik_interview_apply(iv, &ev, &why);
+        if (st == IK_ENOMEM)
+            return ik_fail(err, st, "%s", why.msg);
+        if (st != IK_OK) {
+            if (info->refused++ == 0)
+                info->first_refused = why;
+            return IK_OK;
+        }
+        info->kept++;
+    }
+}
+
+static ik_status adopt_pack(ik_session *s, const ik_rulebook *rb, ik_error *err)
+{
+    const char *id = dup_str(s, rb->id ? rb->id : "");
+    const char *version = dup_str(s, rb->version ? rb->version : "");
+    const char *hash = dup_str(s, rb->hash);
+    const char *file = dup_str(s, rb->file);
+
+    if (!id || !version || !hash || !file)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    s->pack_id = id;
+    s->pack_version = version;
+    s->pack_hash = hash;
+    s->pack_file = file;
+    return IK_OK;
+}
+
+static ik_status start_interview(const ik_session *s, const ik_rulebook *rb,
+                                 ik_interview **iv, ik_error *err)
+{
+    ik_status st = ik_interview_new(rb, audience_names[s->aud], iv, err);
+
+    if (st == IK_OK && s->label &&
+        (st = ik_interview_set_label(*iv, s->label, err)) != IK_OK) {
+        ik_interview_free(*iv);
+        *iv = NULL;
+    }
+    return st;
+}
+
+ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
+                             ik_interview **out, ik_session_resume *info,
+                             ik_error *err)
+{
+    ik_interview *iv = NULL;
+    ik_error why;
+    ik_status st;
+
+    *out = NULL;
+    memset(info, 0, sizeof *info);
+    info->pack_changed = !ik_session_matches_pack(s, rb);
+    if ((st = start_interview(s, rb, &iv, err)) != IK_OK)
+        return st;
+    ik_error_clear(&why);
+    if (!info->pack_changed && (st = replay(s, iv, &why)) == IK_OK) {
+        info->replayed = true;
+        info->kept = (uint32_t)s->nanswers;
+    } else {
+        if (st == IK_ENOMEM) {
+            ik_interview_free(iv);
+            return ik_fail(err, st, "%s", why.msg);
+        }
+        ik_interview_free(iv);
+        if ((st = start_interview(s, rb, &iv, err)) != IK_OK)
+            return st;
+        s->saved_events = s->nevents;
+        if ((st = ik_session_fill(s, iv, info, err)) != IK_OK) {
+            ik_interview_free(iv);
+            return st;
+        }
+    }
+    if ((st = adopt_pack(s, rb, err)) != IK_OK) {
+        ik_interview_free(iv);
+        return st;
+    }
+    s->saved_events = s->nevents;
+    s->iv_taken = ik_interview_nevents(iv);
+    *out = iv;
+    return IK_OK;
+}
+
+ik_status ik_session_run_answers(ik_interview *iv, const ik_value *answers,
+                                 ik_error *err)
+{
+    const ik_rulebook *rb = ik_interview_rulebook(iv);
+    ik_step step;
+    ik_status st;
+
+    for (ik_interview_next(iv, &step); step.kind == IK_STEP_QUESTION;
+         ik_interview_next(iv, &step)) {
+        const ik_question *q = &rb->questions[step.question];
+        ik_value v = answers[step.question];
+        ik_event ev;
+        ev.question = step.question;
+        ev.value = v;
+        if (q->type == IK_Q_INFO) {
+            ev.kind = IK_EV_ACK;
+            ev.value = ik_null();
+        } else if (v.kind == IK_UNDEF || v.kind == IK_NULL) {
+            if (q->required) {
+                ik_fail(err, IK_EANSWER, "'%s' is required but the answers %s",
+                        q->id, v.kind == IK_NULL ? "skip it" : "leave it out");
+                if (err)
+                    snprintf(err->path, sizeof err->path, "/%s", q->id);
+                return IK_EANSWER;
+            }
+            ev.kind = IK_EV_SKIP;
+        } else {
+            ev.kind = IK_EV_ANSWER;
+        }
+        if ((st = ik_interview_apply(iv, &ev, err)) != IK_OK) {
+            if (st == IK_ENOMEM)
+                return st;
+            if (err) {
+                char msg[sizeof err->msg];
+                ik_strlcpy(msg, err->msg, sizeof msg);
+                snprintf(err->msg, sizeof err->msg, "'%s': %.200s", q->id, msg);
+                snprintf(err->path, sizeof err->path, "/%s", q->id);
+                err->code = IK_EANSWER;
+            }
+            return IK_EANSWER;
+        }
+    }
+    return IK_OK;
+}
+
+/* ---- Writing ---- */
+
+void ik_session_write_value(ik_buf *b, ik_value v)
+{
+    char num[40];
+    uint32_t i;
+    int prec;
+
+    switch (v.kind) {
+    case IK_BOOL:
+        ik_buf_puts(b, v.u.b ? "true" : "false");
+        return;
+    case IK_NUM:
+        if (!isfinite(v.u.num)) {
+            ik_buf_puts(b, "null");
+            return;
+        }
+        for (prec = 1; prec <= 17; prec++) {
+            snprintf(num, sizeof num, "%.*g", prec, v.u.num);
+            if (strtod(num, NULL) == v.u.num)
+                break;
+        }
+        ik_buf_puts(b, num);
+        return;
+    case IK_STR:
+        ik_buf_put_json_string(b, v.u.str, v.len);
+        return;
+    case IK_ARR:
+        ik_buf_putc(b, '[');
+        for (i = 0; i < v.len; i++) {
+            if (i)
+                ik_buf_puts(b, ", ");
+            ik_session_write_value(b, v.u.items[i]);
+        }
+        ik_buf_putc(b, ']');
+        return;
+    default:
+        ik_buf_puts(b, "null");
+    }
+}
+
+static void put_str_or_null(ik_buf *b, const char *s)
+{
+    if (s)
+        ik_buf_put_json_string(b, s, strlen(s));
+    else
+        ik_buf_puts(b, "null");
+}
+
+static void put_time(ik_buf *b, int64_t t)
+{
+    char tb[21];
+
+    ik_time_format(t, tb);
+    ik_buf_printf(b, "\"%s\"", tb);
+}
+
+static void write_event(ik_buf *b, const ik_session_event *ev)
+{
+    ik_buf_puts(b, "    {\"at\": ");
+    put_time(b, ev->at);
+    ik_buf_puts(b, ", \"question\": ");
+    put_str_or_null(b, ev->question);
+    if (ev->kind == IK_EV_ANSWER) {
+        ik_buf_puts(b, ", \"answer\": ");
+        ik_session_write_value(b, ev->value);
+    } else {
+        ik_buf_puts(b, ev->kind == IK_EV_SKIP  ? ", \"skipped\": true"
+                       : ev->kind == IK_EV_ACK ? ", \"acknowledged\": true"
+                                               : ", \"back\": true");
+    }
+    ik_buf_putc(b, '}');
+}
+
+void ik_session_write_json(const ik_session *s, ik_buf *b)
+{
+    size_t i;
+
+    ik_buf_puts(b, "{\n  \"format\": \"" IK_SESSION_FORMAT "\",\n");
+    ik_buf_puts(b, "  \"pack\": {\"id\": ");
+    put_str_or_null(b, s->pack_id);
+    ik_buf_puts(b, ", \"version\": ");
+    put_str_or_null(b, s->pack_version);
+    ik_buf_puts(b, ", \"hash\": ");
+    put_str_or_null(b, s->pack_hash);
+    ik_buf_puts(b, ", \"file\": ");
+    put_str_or_null(b, s->pack_file);
+    ik_buf_printf(b, "},\n  \"audience\": \"%s\",\n  \"label\": ",
+                  audience_names[s->aud]);
+    put_str_or_null(b, s->label);
+    ik_buf_puts(b, ",\n  \"started\": ");
+    put_time(b, s->started);
+    ik_buf_puts(b, ",\n  \"updated\": ");
+    put_time(b, s->updated);
+    ik_buf_puts(b, ",\n  \"complete\": ");
+    ik_buf_puts(b, s->outcome ? "true" : "false");
+    ik_buf_puts(b, ",\n  \"position\": ");
+    put_str_or_null(b, s->position);
+    ik_buf_puts(b, ",\n  \"answers\": {");
+    for (i = 0; i < s->nanswers; i++) {
+        ik_buf_puts(b, i ? ",\n    " : "\n    ");
+        put_str_or_null(b, s->answers[i].question);
+        ik_buf_puts(b, ": ");
+        ik_session_write_value(b, s->answers[i].value);
+    }
+    ik_buf_puts(b, s->nanswers ? "\n  },\n  \"history\": ["
+                               : "},\n  \"history\": [");
+    for (i = 0; i < s->nevents; i++) {
+        ik_buf_puts(b, i ? ",\n" : "\n");
+        write_event(b, &s->events[i]);
+    }
+    ik_buf_puts(b,
+                s->nevents ? "\n  ],\n  \"outcome\": " : "],\n  \"outcome\": ");
+    ik_buf_puts(b, s->outcome ? s->outcome : "null");
+    ik_buf_puts(b, "\n}\n");
+}
+
+/* ---- Loading ---- */
+
+typedef struct loader {
+    const ik_json_doc *doc;
+    ik_session *s;
+    ik_error *err;
+} loader;
+
+#define BAD(ld, node, key, ...)                                                \
+    ik_json_fail((ld)->doc, (node), (key), (ld)->err, IK_ESESSION, __VA_ARGS__)
+
+static ik_status get_string(loader *ld, const cJSON *obj, const char *key,
+                            bool nullable, const char **out)
+{
+    const cJSON *n = ik_json_get(obj, key);
+
+    *out = NULL;
+    if (!n)
+        return BAD(ld, obj, false, "missing \"%s\"", key);
+    if (nullable && cJSON_IsNull(n))
+        return IK_OK;
+    if (!cJSON_IsString(n))
+        return BAD(ld, n, false, "\"%s\" must be a string%s", key,
+                   nullable ? " or null" : "");
+    *out = dup_str(ld->s, n->valuestring);
+    if (!*out)
+        return ik_fail(ld->err, IK_ENOMEM, "out of memory loading a session");
+    return IK_OK;
+}
+
+static ik_status get_time(loader *ld, const cJSON *obj, const char *key,
+                          int64_t *t)
+{
+    const cJSON *n = ik_json_get(obj, key);
+
+    if (!n)
+        return BAD(ld, obj, false, "missing \"%s\"", key);
+    if (!cJSON_IsString(n) || !ik_time_parse(n->valuestring, t))
+        return BAD(ld, n, false,
+                   "\"%s\" must be a UTC time like \"2026-11-28T14:12:05Z\"",
+                   key);
+    return IK_OK;
+}
+
+static ik_status check_keys(loader *ld, const cJSON *obj,
+                            const char *const *keys)
+{
+    const cJSON *m;
+    size_t i;
+
+    for (m = obj->child; m; m = m->next) {
+        for (i = 0; keys[i]; i++)
+            if (strcmp(m->string, keys[i]) == 0)
+                break;
+        if (!keys[i])
+            return BAD(ld, m, true, "unknown key \"%s\"", m->string);
+    }
+    return IK_OK;
+}
+
+static ik_status load_value(loader *ld, const cJSON *n, bool allow_null,
+                            ik_value *out)
+{
+    ik_value *items;
+    const cJSON *it;
+    uint32_t i = 0, len;
+
+    if (allow_null && cJSON_IsNull(n)) {
+        *out = ik_null();
+    } else if (cJSON_IsBool(n)) {
+        *out = ik_bool(cJSON_IsTrue(n));
+    } else if (cJSON_IsNumber(n)) {
+        *out = ik_num(n->valuedouble);
+    } else if (cJSON_IsString(n)) {
+        len = (uint32_t)strlen(n->valuestring);
+        *out = ik_str(n->valuestring, len);
+    } else if (cJSON_IsArray(n)) {
+        len = (uint32_t)cJSON_GetArraySize(n);
+        items = ik_arena_alloc(&ld->s->arena, sizeof *items * (len + 1));
+        if (!items)
+            return ik_fail(ld->err, IK_ENOMEM, "out of memory");
+        for (it = n->child; it; it = it->next, i++) {
+            if (!cJSON_IsString(it))
+                return BAD(ld, it, false,
+                           "an answer list may hold only strings");
+            items[i] =
+                ik_str(it->valuestring, (uint32_t)strlen(it->valuestring));
+        }
+        out->kind = IK_ARR;
+        out->len = len;
+        out->u.items = items;
+    } else {
+        return BAD(ld, n, false,
+                   "an answer must be true, false, a number, a string or "
+                   "a list of strings");
+    }
+    return IK_OK;
+}
+
+static ik_status load_pack(loader *ld, const cJSON *root)
+{
+    static const char *const keys[] = {"id", "version", "hash", "file", NULL};
+    const cJSON *p = ik_json_get(root, "pack");
+    ik_session *s = ld->s;
+    ik_status st;
+    size_t i;
+
+    if (!p)
+        return BAD(ld, root, false, "missing \"pack\"");
+    if (!cJSON_IsObject(p))
+        return BAD(ld, p, false, "\"pack\" must be an object");
+    if ((st = check_keys(ld, p, keys)) != IK_OK ||
+        (st = get_string(ld, p, "id", false, &s->pack_id)) != IK_OK ||
+        (st = get_string(ld, p, "version", false, &s->pack_version)) != IK_OK ||
+        (st = get_string(ld, p, "hash", false, &s->pack_hash)) != IK_OK ||
+        (st = get_string(ld, p, "file", false, &s->pack_file)) != IK_OK)
+        return st;
+    for (i = 0; s->pack_hash[i]; i++)
+        if (!strchr("0123456789abcdef", s->pack_hash[i]))
+            break;
+    if (i != 16 || s->pack_hash[i])
+        return BAD(ld, ik_json_get(p, "hash"), false,
+                   "\"hash\" must be 16 lower-case hex digits");
+    if (!s->pack_id[0])
+        return BAD(ld, ik_json_get(p, "id"), false, "\"id\" is empty");
+    return IK_OK;
+}
+
+static ik_status load_event(loader *ld, const cJSON *e)
+{
+    static const char *const keys[] = {
+        "at", "question", "answer", "skipped", "back", "acknowledged", NULL};
+    const cJSON *ans, *skip, *ack, *back;
+    const char *q;
+    int64_t at;
+    ik_value v = ik_undef();
+    ik_event_kind kind;
+    ik_status st;
+
+    if (!cJSON_IsObject(e))
+        return BAD(ld, e, false, "a history entry must be an object");
+    if ((st = check_keys(ld, e, keys)) != IK_OK ||
+        (st = get_time(ld, e, "at", &at)) != IK_OK ||
+        (st = get_string(ld, e, "question", false, &q)) != IK_OK)
+        return st;
+    if (!is_id(q))
+        return BAD(ld, ik_json_get(e, "question"), false,
+                   "\"%s\" is not a question id", q);
+    ans = ik_json_get(e, "answer");
+    skip = ik_json_get(e, "skipped");
+    ack = ik_json_get(e, "acknowledged");
+    back = ik_json_get(e, "back");
+    if ((ans != NULL) + (skip != NULL) + (ack != NULL) + (back != NULL) != 1)
+        return BAD(ld, e, false,
+                   "a history entry needs exactly one of \"answer\", "
+                   "\"skipped\", \"acknowledged\" or \"back\"");
+    if ((skip && !cJSON_IsTrue(skip)) || (ack && !cJSON_IsTrue(ack)) ||
+        (back && !cJSON_IsTrue(back)))
+        return BAD(ld, skip ? skip : ack ? ack : back, false, "must be true");
+    kind = ans    ? IK_EV_ANSWER
+           : skip ? IK_EV_SKIP
+           : ack  ? IK_EV_ACK
+                  : IK_EV_BACK;
+    v = ik_null();
+    if (ans && (st = load_value(ld, ans, false, &v)) != IK_OK)
+        return st;
+    return add_event(ld->s, kind, q, v, at, ld->err);
+}
+
+static ik_status load_history(loader *ld, const cJSON *root)
+{
+    const cJSON *h = ik_json_get(root, "history"), *e;
+    ik_status st;
+
+    if (!h)
+        return BAD(ld, root, false, "missing \"history\"");
+    if (!cJSON_IsArray(h))
+        return BAD(ld, h, false, "\"history\" must be an array");
+    for (e = h->child; e; e = e->next)
+        if ((st = load_event(ld, e)) != IK_OK)
+            return st;
+    return IK_OK;
+}
+
+/* Each current answer must be what the history last recorded for its
+ * question; the history may hold more (answers to questions that no
+ * longer apply). The answers object becomes the current answers. */
+static ik_status check_answers(loader *ld, const cJSON *root)
+{
+    const cJSON *a = ik_json_get(root, "answers"), *m;
+    ik_session *s = ld->s;
+    size_t n = 0;
+    answer *cur;
+    ik_status st;
+
+    if (!a)
+        return BAD(ld, root, false, "missing \"answers\"");
+    if (!cJSON_IsObject(a))
+        return BAD(ld, a, false, "\"answers\" must be an object");
+    for (m = a->child; m; m = m->next) {
+        ik_value v;
+        if ((st = load_value(ld, m, true, &v)) != IK_OK)
+            return st;
+        cur = find_answer(s, m->string);
+        if (!cur || !value_equal(cur->value, v))
+            return BAD(ld, m, true, "answer \"%s\" does not match the history",
+                       m->string);
+        /* keep the object's order: swap the match into place n */
+        answer tmp = s->answers[n];
+        s->answers[n] = *cur;
+        *cur = tmp;
+        n++;
+    }
+    s->nanswers = n;
+    return IK_OK;
+}
+
+static ik_status load_state(loader *ld, const cJSON *root)
+{
+    const cJSON *c = ik_json_get(root, "complete");
+    const cJSON *o = ik_json_get(root, "outcome");
+    const cJSON *pos = ik_json_get(root, "position");
+    ik_session *s = ld->s;
+    ik_status st;
+
+    if (!c || !cJSON_IsBool(c))
+        return BAD(ld, c ? c : root, false,
+                   "\"complete\" must be true or "
+                   "false");
+    if (!o)
+        return BAD(ld, root, false, "missing \"outcome\"");
+    if (cJSON_IsTrue(c) != cJSON_IsObject(o))
+        return BAD(ld, o, false,
+                   cJSON_IsTrue(c) ? "a complete session needs an outcome "
+                                     "object"
+                                   : "an incomplete session has a null "
+                                     "outcome");
+    if (!cJSON_IsObject(o) && !cJSON_IsNull(o))
+        return BAD(ld, o, false, "\"outcome\" must be an object or null");
+    if ((st = get_string(ld, root, "position", true, &s->position)) != IK_OK)
+        return st;
+    if (s->position && (!is_id(s->position) || cJSON_IsTrue(c)))
+        return BAD(ld, pos, false,
+                   cJSON_IsTrue(c) ? "a complete session has no position"
+                                   : "\"position\" is not a question id");
+    if (cJSON_IsObject(o)) {
+        char *text = cJSON_PrintUnformatted(o);
+        if (!text)
+            return ik_fail(ld->err, IK_ENOMEM, "out of memory");
+        s->outcome = ik_strdup(text);
+        cJSON_free(text);
+        if (!s->outcome)
+            return ik_fail(ld->err, IK_ENOMEM, "out of memory");
+    }
+    return IK_OK;
+}
+
+static ik_status load_meta(loader *ld, const cJSON *root)
+{
+    ik_session *s = ld->s;
+    const char *aud;
+    ik_status st;
+    int i;
+
+    if ((st = load_pack(ld, root)) != IK_OK ||
+        (st = get_string(ld, root, "audience", false, &aud)) != IK_OK)
+        return st;
+    for (i = 0; i < IK_AUD__COUNT; i++)
+        if (strcmp(aud, audience_names[i]) == 0)
+            break;
+    if (i == IK_AUD__COUNT)
+        return BAD(ld, ik_json_get(root, "audience"), false,
+                   "\"audience\" must be \"patient\" or \"nurse\"");
+    s->aud = (ik_audience)i;
+    if ((st = get_string(ld, root, "label", true, &s->label)) != IK_OK)
+        return st;
+    if (s->label && check_label(s->label, NULL) != IK_OK)
+        return BAD(ld, ik_json_get(root, "label"), false,
+                   "\"label\" is too long or not UTF-8 text");
+    if ((st = get_time(ld, root, "started", &s->started)) != IK_OK ||
+        (st = get_time(ld, root, "updated", &s->updated)) != IK_OK)
+        return st;
+    return IK_OK;
+}
+
+static ik_status load_root(loader *ld, const cJSON *root)
+{
+    static const char *const keys[] = {
+        "format",   "pack",     "audience", "label",   "started", "updated",
+        "complete", "position", "answers",  "history", "outcome", NULL};
+    const cJSON *fmt;
+    ik_status st;
+
+    if (!cJSON_IsObject(root))
+        return BAD(ld, root, false,
+                   "not an intake session file (expected "
+                   "a JSON object)");
+    fmt = ik_json_get(root, "format");
+    if (!fmt || !cJSON_IsString(fmt) ||
+        strcmp(fmt->valuestring, IK_SESSION_FORMAT) != 0)
+        return BAD(ld, fmt ? fmt : root, false,
+                   "not an intake session file (\"format\" must be \"%s\")",
+                   IK_SESSION_FORMAT);
+    if ((st = check_keys(ld, root, keys)) != IK_OK ||
+        (st = load_meta(ld, root)) != IK_OK ||
+        (st = load_history(ld, root)) != IK_OK ||
+        (st = check_answers(ld, root)) != IK_OK ||
+        (st = load_state(ld, root)) != IK_OK)
+        return st;
+    return IK_OK;
+}
+
+ik_status ik_session_load_text(const char *text, size_t len, const char *file,
+                               ik_session **out, ik_error *err)
+{
+    ik_json_doc doc;
+    loader ld;
+    ik_status st;
+
+    *out = NULL;
+    st = ik_json_parse(text, len, file, IK_JSON_POSITIONS, &doc, err);
+    if (st != IK_OK) {
+        if (st != IK_ENOMEM && err) {
+            /* a file cut short or scribbled on is a damaged session */
+            char msg[sizeof err->msg];
+            ik_strlcpy(msg, err->msg, sizeof msg);
+            snprintf(err->msg, sizeof err->msg, "damaged session file: %.200s",
+                     msg);
+            err->code = IK_ESESSION;
+        }
+        return st == IK_ENOMEM ? st : IK_ESESSION;
+    }
+    ld.doc = &doc;
+    ld.err = err;
+    ld.s = session_alloc();
+    if (!ld.s) {
+        ik_json_doc_fini(&doc);
+        return ik_fail(err, IK_ENOMEM, "out of memory loading a session");
+    }
+    st = load_root(&ld, doc.root);
+    ik_json_doc_fini(&doc);
+    if (st != IK_OK) {
+        ik_session_free(ld.s);
+        return st;
+    }
+    *out = ld.s;
+    return IK_OK;
+}
+
+static ik_status read_all(int fd, const char *path, char **text, size_t *len,
+                          ik_error *err)
+{
+    struct stat st;
+    size_t n = 0;
+    char *buf;
+
+    if (fstat(fd, &st) != 0)
+        return ik_fail_at(err, IK_EIO, path, 0, 0, "cannot read: %s",
+                          strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ik_fail_at(err, IK_ESESSION, path, 0, 0, "not a regular file");
+    if ((uintmax_t)st.st_size > IK_SESSION_MAX_FILE)
+        return ik_fail_at(err, IK_ESESSION, path, 0, 0,
+                          "larger than a session file can be (%u bytes)",
+                          IK_SESSION_MAX_FILE);
+    buf = ik_malloc((size_t)st.st_size + 1);
+    if (!buf)
+        return ik_fail_at(err, IK_ENOMEM, path, 0, 0, "out of memory");
+    while (n < (size_t)st.st_size) {
+        ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            ik_free(buf);
+            return ik_fail_at(err, IK_EIO, path, 0, 0, "cannot read: %s",
+                              got ? strerror(errno) : "file shrank");
+        }
+        n += (size_t)got;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return IK_OK;
+}
+
+ik_status ik_session_load_file(const char *path, ik_session **out,
+                               ik_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    char *text = NULL;
+    size_t len = 0;
+    ik_status rc;
+
+    *out = NULL;
+    if (fd < 0) {
+        if (errno == ELOOP)
+            return ik_fail_at(err, IK_EIO, path, 0, 0,
+                              "refusing to open a symbolic link");
+        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
+                          "cannot open: %s", strerror(errno));
+    }
+    rc = read_all(fd, path, &text, &len, err);
+    if (rc == IK_OK && fstat(fd, &st) != 0)
+        rc = ik_fail_at(err, IK_EIO, path, 0, 0, "cannot read: %s",
+                        strerror(errno));
+    close(fd);
+    if (rc != IK_OK)
+        return rc;
+    rc = ik_session_load_text(text, len, path, out, err);
+    ik_free(text);
+    if (rc == IK_OK) {
+        (*out)->has_file = true;
+        (*out)->dev = st.st_dev;
+        (*out)->ino = st.st_ino;
+    }
+    return rc;
+}
+
+/* ---- Saving ---- */
+
+static long io_fail_at, io_count;
+
+long ik_session_fail_io_after(long n)
+{
+    long made = io_count;
+
+    io_fail_at = n;
+    io_count = 0;
+    return made;
+}
+
+/* Every file operation of a save passes here first, so a test can make
+ * the nth one fail as a full disk would. */
+static bool io_refused(void)
+{
+    io_count++;
+    if (io_fail_at > 0 && io_count >= io_fail_at) {
+        errno = ENOSPC;
+        return true;
+    }
+    return false;
+}
+
+static ik_status save_fail(ik_error *err, const char *path, const char *what)
+{
+    return ik_fail_at(err, IK_EIO, path, 0, 0,
+                      "cannot save the session (%s): "
+                      "%s",
+                      what, strerror(errno));
+}
+
+static ik_status check_target(const ik_session *s, const char *path,
+                              ik_error *err)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return IK_OK;
+        return save_fail(err, path, "cannot inspect the file");
+    }
+    if (S_ISLNK(st.st_mode))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "refusing to save over a symbolic link");
+    if (!S_ISREG(st.st_mode))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "refusing to save over something that is not a "
+                          "regular file");
+    if (!s->has_file || st.st_dev != s->dev || st.st_ino != s->ino)
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the file already exists and is not this "
+                          "session's file; not overwriting it");
+    return IK_OK;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        size_t chunk = n > 65536 ? 65536 : n;
+        ssize_t w;
+        if (io_refused())
+            return false;
+        w = write(fd, p, chunk);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Split path into its folder ("." when none) and make the temp template. */
+static bool temp_names(const char *path, char *dir, size_t dcap, char *tmpl,
+                       size_t tcap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    int n;
+
+    if (!base[0])
+        return false;
+    if (!slash)
+        n = snprintf(dir, dcap, ".");
+    else if (slash == path)
+        n = snprintf(dir, dcap, "/");
+    else
+        n = snprintf(dir, dcap, "%.*s", (int)(slash - path), path);
+    if (n < 0 || (size_t)n >= dcap)
+        return false;
+    n = snprintf(tmpl, tcap, "%s/.%s.XXXXXX", dir, base);
+    return n >= 0 && (size_t)n < tcap;
+}
+
+static ik_status sync_dir(const char *dir, const char *path, ik_error *err)
+{
+    int fd;
+    int rc;
+
+    if (io_refused())
+        return save_fail(err, path, "syncing the folder");
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return save_fail(err, path, "opening the folder");
+    rc = fsync(fd);
+    close(fd);
+    if (rc != 0 && errno != EINVAL)
+        return save_fail(err, path, "syncing the folder");
+    return IK_OK;
+}
+
+/* Write text into a new temp file; on success *fd is closed, st filled. */
+static ik_status write_temp(const char *tmpl_path, char *tmpl, const char *text,
+                            size_t len, struct stat *st, ik_error *err)
+{
+    int fd;
+    const char *what = NULL;
+
+    if (io_refused())
+        return save_fail(err, tmpl_path, "creating a temporary file");
+    fd = mkstemp(tmpl);
+    if (fd < 0)
+        return save_fail(err, tmpl_path, "creating a temporary file");
+    if (fchmod(fd, S_IRUSR | S_IWUSR) != 0)
+        what = "setting its mode";
+    else if (!write_all(fd, text, len))
+        what = "writing";
+    else if (io_refused() || fsync(fd) != 0)
+        what = "syncing";
+    else if (fstat(fd, st) != 0)
+        what = "inspecting the temporary file";
+    if (what) {
+        int e = errno;
+        close(fd);
+        unlink(tmpl);
+        errno = e;
+        return save_fail(err, tmpl_path, what);
+    }
+    if (io_refused()) {
+        int e = errno;
+        close(fd);
+        unlink(tmpl);
+        errno = e;
+        return save_fail(err, tmpl_path, "closing");
+    }
+    if (close(fd) != 0) { /* the descriptor is gone either way */
+        int e = errno;
+        unlink(tmpl);
+        errno = e;
+        return save_fail(err, tmpl_path, "closing");
+    }
+    return IK_OK;
+}
+
+ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
+{
+    char dir[4096], tmpl[4200];
+    struct stat st;
+    ik_buf b;
+    ik_status rc;
+
+    if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "not a usable session file name");
+    if ((rc = check_target(s, path, err)) != IK_OK)
+        return rc;
+    ik_buf_init(&b);
+    ik_session_write_json(s, &b);
+    if (ik_buf_status(&b) != IK_OK) {
+        ik_buf_fini(&b);
+        return ik_fail_at(err, IK_ENOMEM, path, 0, 0,
+                          "out of memory saving the session");
+    }
+    rc = write_temp(path, tmpl, b.data, b.len, &st, err);
+    ik_buf_fini(&b);
+    if (rc != IK_OK)
+        return rc;
+    if (io_refused() || rename(tmpl, path) != 0) {
+        int e = errno;
+        unlink(tmpl);
+        errno = e;
+        return save_fail(err, path, "replacing the previous file");
+    }
+    s->has_file = true;
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    return sync_dir(dir, path, err);
+}
+
+/* ---- Where sessions live ---- */
+
+static ik_status make_dirs(char *path, size_t from, ik_error *err)
+{
+    size_t i, n = strlen(path);
+    struct stat st;
+
+    for (i = from; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        if (i == 0)
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, S_IRWXU) != 0 && errno != EEXIST) {
+            int e = errno;
+            path[i] = i < n ? '/' : '\0';
+            return ik_fail_at(err, IK_EIO, path, 0, 0,
+                              "cannot create the session folder: %s",
+                              strerror(e));
+        }
+        path[i] = i < n ? '/' : '\0';
+    }
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the session folder is not a folder");
+    return IK_OK;
+}
+
+ik_status ik_session_dir(char *buf, size_t cap, bool create, ik_error *err)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    size_t base;
+    int n;
+
+    if (xdg && xdg[0] == '/') {
+        base = strlen(xdg);
+        n = snprintf(buf, cap, "%s/intake", xdg);
+    } else if (home && home[0] == '/') {
+        base = strlen(home);
+        n = snprintf(buf, cap, "%s/.local/state/intake", home);
+    } else {
+        return ik_fail(err, IK_ENOENT,
+                       "cannot find a folder for sessions: set HOME or "
+                       "XDG_STATE_HOME to an absolute path");
+    }
+    if (n < 0 || (size_t)n >= cap)
+        return ik_fail(err, IK_ELIMIT, "the session folder path is too long");
+    return create ? make_dirs(buf, base, err) : IK_OK;
+}
+
+static void slug(const char *label, char *out, size_t cap)
+{
+    size_t n = 0;
+    bool dash = false;
+
+    for (; label && *label && n + 1 < cap; label++) {
+        char c = *label;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && n > 0 && n + 2 < cap)
+                out[n++] = '-';
+            out[n++] = c;
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    out[n] = '\0';
+}
+
+static void random_tag(char *out, size_t n, unsigned long salt)
+{
+    static const char alpha[] = "abcdefghijkmnpqrstuvwxyz23456789";
+    unsigned char raw[16] = {0};
+    size_t i;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool ok = false;
+
+    if (fd >= 0) {
+        ok = read(fd, raw, n) == (ssize_t)n;
+        close(fd);
+    }
+    for (i = 0; i < n; i++) {
+        if (!ok) /* no /dev/urandom: mix clock, pid and attempt */
+            raw[i] = (unsigned char)((unsigned long)clock() * 31u +
+                                     (unsigned long)getpid() * 131u +
+                                     salt * 7u + i * 17u);
+        out[i] = alpha[raw[i] % 32];
+    }
+    out[n] = '\0';
+}
+
+ik_status ik_session_new_path(const char *dir, const char *label,
+                              const char *audience, int64_t now, char *buf,
+                              size_t cap, ik_error *err)
+{
+    char stamp[21], name[32], tag[8];
+    struct stat st;
+    unsigned long attempt;
+    int n;
+
+    ik_time_format(now, stamp);
+    /* 2026-11-28T14:12:05Z -> 2026-11-28T1412 */
+    memmove(stamp + 13, stamp + 14, 2);
+    stamp[15] = '\0';
+    slug(label, name, 25);
+    if (!name[0])
+        slug(audience ? audience : "session", name, sizeof name);
+    for (attempt = 0; attempt < 100; attempt++) {
+        random_tag(tag, 6, attempt);
+        n = snprintf(buf, cap, "%s/%s-%s-%s.json", dir, stamp, name, tag);
+        if (n < 0 || (size_t)n >= cap)
+            return ik_fail(err, IK_ELIMIT, "the session path is too long");
+        if (lstat(buf, &st) != 0 && errno == ENOENT)
+            return IK_OK;
+    }
+    return ik_fail_at(err, IK_EIO, dir, 0, 0,
+                      "cannot find an unused session file name");
+}
+
+/* ---- Listing ---- */
+
+static void fill_info(ik_session_info *info, const char *path)
+{
+    ik_session *s;
+    struct stat st;
+
+    memset(info, 0, sizeof *info);
+    ik_strlcpy(info->path, path, sizeof info->path);
+    if (ik_session_load_file(path, &s, &info->err) != IK_OK) {
+        info->damaged = true;
+        if (stat(path, &st) == 0)
+            info->started = info->updated = (int64_t)st.st_mtime;
+        return;
+    }
+    ik_strlcpy(info->label, s->label ? s->label : "", sizeof info->label);
+    snprintf(info->pack, sizeof info->pack, "%s@%s", s->pack_id,
+             s->pack_version);
+    ik_strlcpy(info->audience, audience_names[s->aud], sizeof info->audience);
+    info->started = s->started;
+    info->updated = s->updated;
+    info->complete = s->outcome != NULL;
+    ik_session_free(s);
+}
+
+static int newest_first(const void *pa, const void *pb)
+{
+    const ik_session_info *a = pa, *b = pb;
+
+    if (a->started != b->started)
+        return a->started < b->started ? 1 : -1;
+    if (a->updated != b->updated)
+        return a->updated < b->updated ? 1 : -1;
+    return strcmp(a->path, b->path);
+}
+
+static bool is_session_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+ik_status ik_session_list(const char *dir, ik_session_info **out, size_t *n,
+                          ik_error *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    ik_session_info *infos = NULL;
+    size_t cap = 0;
+    char path[4096];
+    struct stat st;
+
+    *out = NULL;
+    *n = 0;
+    if (!d)
+        return errno == ENOENT ? IK_OK
+                               : ik_fail_at(err, IK_EIO, dir, 0, 0,
+                                            "cannot list: %s", strerror(errno));
+    while ((de = readdir(d)) != NULL) {
+        if (!is_session_name(de->d_name))
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >=
+                (int)sizeof path ||
+            lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (!grow_array((void **)&infos, &cap, *n, sizeof *infos)) {
+            closedir(d);
+            ik_free(infos);
+            *n = 0;
+            return ik_fail(err, IK_ENOMEM, "out of memory listing sessions");
+        }
+        fill_info(&infos[(*n)++], path);
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(infos, *n, sizeof *infos, newest_first);
+    *out = infos;
+    return IK_OK;
+}
+
+void ik_session_free_infos(ik_session_info *infos)
+{
+    ik_free(infos);
+}

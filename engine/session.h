@@ -1,0 +1,158 @@
+/*
+ * session.h (internal) -- build a session while an interview runs, read it
+ * back for resume and export, and check answer values against a pack.
+ * The session stores values and times; it never decides what to ask (that
+ * is the interview's job) and does no terminal I/O.
+ */
+#ifndef IK_SESSION_INTERNAL_H
+#define IK_SESSION_INTERNAL_H
+
+#include "intake/session.h"
+#include "intake/interview.h"
+
+#include "arena.h"
+#include "buf.h"
+#include "rulebook.h"
+#include "value.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define IK_SESSION_MAX_FILE  (16u * 1024 * 1024) /* bytes in a session */
+#define IK_SESSION_MAX_LABEL 120                 /* bytes of a label */
+
+/* One accepted step, in the order it happened. */
+typedef struct ik_session_event {
+    ik_event_kind kind;   /* as the interview records it */
+    const char *question; /* id, in the session's arena; BACK: the
+                             question returned to */
+    ik_value value;       /* ANSWER only; else null */
+    int64_t at;           /* Unix seconds, UTC */
+} ik_session_event;
+
+/*
+ * A new session for pack rb (its id, version, hash and file are copied),
+ * audience aud and an optional label (NULL or "" for none), started at
+ * `now` (Unix seconds). IK_EANSWER when the label is not valid UTF-8 or
+ * longer than IK_SESSION_MAX_LABEL bytes.
+ */
+ik_status ik_session_new(const ik_rulebook *rb, ik_audience aud,
+                         const char *label, int64_t now, ik_session **out,
+                         ik_error *err);
+
+/*
+ * Append one event to the history (ik_session_sync does this for an
+ * interview) and update the current answers: an answer sets the
+ * question's value (copied), a skip or acknowledgement sets null, a back
+ * changes none. IK_EANSWER for a value no session file can hold (not
+ * valid UTF-8, NUL, NaN); IK_ENOMEM leaves s unchanged.
+ */
+ik_status ik_session_record(ik_session *s, ik_event_kind kind,
+                            const char *question, ik_value value, int64_t now,
+                            ik_error *err);
+
+/* Remove a current answer (kept in the history), e.g. when its question
+ * no longer applies after a changed answer. No-op when absent. */
+void ik_session_drop(ik_session *s, const char *question);
+
+/* The question to ask next; NULL for none. IK_ENOMEM leaves s unchanged. */
+ik_status ik_session_set_position(ik_session *s, const char *question,
+                                  ik_error *err);
+
+/*
+ * Mark the session complete with its outcome, compact JSON text of an
+ * object (the DESIGN.md outcome shape); the position becomes NULL.
+ * IK_ESESSION when the text is not a JSON object.
+ */
+ik_status ik_session_set_outcome(ik_session *s, const char *json, size_t len,
+                                 ik_error *err);
+/* Back to incomplete (an answer was changed after the end). */
+void ik_session_clear_outcome(ik_session *s);
+
+/* History and current answers; pointers borrowed until the next change. */
+size_t ik_session_nevents(const ik_session *s);
+const ik_session_event *ik_session_event_at(const ik_session *s, size_t i);
+size_t ik_session_nanswers(const ik_session *s);
+/* The i-th current answer in the order first given. */
+const char *ik_session_answer_at(const ik_session *s, size_t i,
+                                 ik_value *value);
+/* The current answer to `question`, or IK_UNDEF. */
+ik_value ik_session_find_answer(const ik_session *s, const char *question);
+ik_audience ik_session_get_audience(const ik_session *s);
+
+/* True when s was made with a pack of the same id, version and hash. */
+bool ik_session_matches_pack(const ik_session *s, const ik_rulebook *rb);
+
+/* ---- With an interview ---- */
+
+/*
+ * Bring s up to date with iv after an accepted answer, skip or back: the
+ * interview's events not yet in s are appended with time `now`, the
+ * current answers (questions that apply; skipped as null), the position
+ * and, at the outcome step, the outcome are copied. Then save it.
+ * IK_EMISUSE when iv has fewer events than s has taken from it.
+ */
+ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,
+                          ik_error *err);
+
+/* What ik_session_restore found. */
+typedef struct ik_session_resume {
+    bool pack_changed;      /* id, version or hash differ from the saved ones */
+    bool replayed;          /* the history replayed exactly (same pack) */
+    uint32_t kept;          /* saved answers now in the interview */
+    uint32_t refused;       /* saved answers that no longer fit (asked again) */
+    ik_error first_refused; /* why the first refused answer does not fit */
+} ik_session_resume;
+
+/*
+ * A new interview on rb for s's audience and label, restored from s:
+ * the history is replayed exactly when the pack is unchanged; otherwise
+ * (or when the replay fails) each saved answer is checked against rb and
+ * applied while it fits, in the order rb asks, stopping at the first
+ * question without a fitting saved answer. Afterwards s takes new events
+ * from the returned interview (pass it to ik_session_sync) and records
+ * rb's id, version and hash. *out: free with ik_interview_free.
+ */
+ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
+                             ik_interview **out, ik_session_resume *info,
+                             ik_error *err);
+
+/*
+ * After a resume that stopped at a refused answer: apply saved answers of
+ * s (from before the resume) to iv while they fit, as ik_session_restore
+ * does; call after each answer the person gives. Counts into info.
+ */
+ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
+                          ik_session_resume *info, ik_error *err);
+
+/*
+ * Complete iv without a person: answers[0..nquestions) by question index
+ * (UNDEF: not given; NULL: skipped), as ik_answers_json_parse fills them.
+ * Each question the interview asks gets its given answer; a question not
+ * given is skipped (an info question acknowledged). IK_EANSWER naming the
+ * id (err->path "/<id>") when a required question has no answer or an
+ * answer does not fit.
+ */
+ik_status ik_session_run_answers(ik_interview *iv, const ik_value *answers,
+                                 ik_error *err);
+
+/* Append the session file's JSON text to b (its out-of-memory is
+ * sticky; check ik_buf_status). */
+void ik_session_write_json(const ik_session *s, ik_buf *b);
+/* Append an answer value as JSON (numbers in shortest round-trip form). */
+void ik_session_write_value(ik_buf *b, ik_value v);
+
+/* Parse and validate session text (text[len] must be '\0'); `file` names
+ * it in errors. Failure codes as ik_session_load_file. */
+ik_status ik_session_load_text(const char *text, size_t len, const char *file,
+                               ik_session **out, ik_error *err);
+
+/*
+ * Test hook: the nth file operation of a save from now (1-based: open,
+ * each write, fsync, close, rename, folder sync) and every one after it
+ * fail as if the disk were full; 0 turns the hook off. Returns how many
+ * operations were made since the last call.
+ */
+long ik_session_fail_io_after(long n);
+
+#endif
