@@ -1,0 +1,9 @@
+# conformance.cmake -- the shared JsonLogic conformance data against the
+# engine (label `conformance`; skipped, exit 77, when ../shared is absent).
+add_executable(jsonlogic_conformance
+  ${CMAKE_CURRENT_SOURCE_DIR}/conformance/jsonlogic_conformance.c)
+target_compile_definitions(jsonlogic_conformance PRIVATE ${IK_TEST_DEFS})
+target_link_libraries(jsonlogic_conformance PRIVATE intake_core ik_warnings)
+add_test(NAME conformance COMMAND jsonlogic_conformance)
+set_tests_properties(conformance PROPERTIES LABELS conformance
+                     SKIP_RETURN_CODE 77)
