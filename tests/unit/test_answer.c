@@ -63,8 +63,7 @@ static parsed parse_n(const ik_question *q, const char *text, size_t len)
 
     ik_error_clear(&p.err);
     memset(&p.v, 0, sizeof p.v);
-    p.st = ik_answer_parse(q, IK_AUD_PATIENT, text, len, &arena, &p.v,
-                           &p.err);
+    p.st = ik_answer_parse(q, IK_AUD_PATIENT, text, len, &arena, &p.v, &p.err);
     return p;
 }
 
@@ -167,8 +166,8 @@ static void test_choice_accepts_number_value_label_and_prefix(void **state)
     expect_str(parse(&q, "Back o"), "back");
 }
 
-static void test_choice_refuses_ambiguous_prefix_naming_the_options(
-    void **state)
+static void
+test_choice_refuses_ambiguous_prefix_naming_the_options(void **state)
 {
     ik_question q = question(IK_Q_CHOICE);
     parsed p;
@@ -286,8 +285,9 @@ static void test_number_refuses_what_is_not_a_plain_decimal(void **state)
 {
     ik_question q = question(IK_Q_NUMBER);
     static const char *const bad[] = {
-        "1e400", "nan", "NaN", "inf", "-inf", "Infinity", "0x10", "1e2", "-",
-        ".",     "1.2.3", "ten", "1,5",  "+",   "12345678901234567890123456789012"};
+        "1e400",    "nan",  "NaN", "inf", "-inf",
+        "Infinity", "0x10", "1e2", "-",   ".",
+        "1.2.3",    "ten",  "1,5", "+",   "12345678901234567890123456789012"};
     size_t i;
 
     (void)state;
@@ -347,11 +347,12 @@ static void test_text_refuses_bad_bytes_controls_and_length(void **state)
     char *big;
 
     (void)state;
-    expect_refused(&q, "a\xFF"
-                       "b",
+    expect_refused(&q,
+                   "a\xFF"
+                   "b",
                    "could not be read");
-    expect_refused(&q, "\xC0\xAF", "could not be read");       /* overlong */
-    expect_refused(&q, "\xED\xA0\x80", "could not be read");   /* surrogate */
+    expect_refused(&q, "\xC0\xAF", "could not be read");     /* overlong */
+    expect_refused(&q, "\xED\xA0\x80", "could not be read"); /* surrogate */
     expect_refused(&q, "a\x01z", "control characters");
     expect_refused(&q, "\x1B[31mred", "control characters");
     expect_refused(&q, "a\xC2\x85z", "control characters"); /* C1 NEL */
@@ -404,8 +405,7 @@ static void test_info_is_acknowledged_by_enter_or_ok(void **state)
 
 /* ---- Recorded values ---- */
 
-static void test_check_accepts_recorded_values_and_refuses_misfits(
-    void **state)
+static void test_check_accepts_recorded_values_and_refuses_misfits(void **state)
 {
     ik_question yn = question(IK_Q_YES_NO), ch = question(IK_Q_CHOICE);
     ik_question mu = question(IK_Q_MULTI), nu = question(IK_Q_NUMBER);
@@ -421,8 +421,7 @@ static void test_check_accepts_recorded_values_and_refuses_misfits(
     yn.allow_unknown = true;
     assert_int_equal(ik_answer_check(&yn, ik_str("unknown", 7), &err), IK_OK);
     assert_int_equal(ik_answer_check(&ch, ik_str("leg", 3), &err), IK_OK);
-    assert_int_equal(ik_answer_check(&ch, ik_str("arm", 3), &err),
-                     IK_EANSWER);
+    assert_int_equal(ik_answer_check(&ch, ik_str("arm", 3), &err), IK_EANSWER);
     items[0] = ik_str("pt", 2);
     items[1] = ik_str("pt", 2);
     arr.u.items = items;
@@ -544,8 +543,7 @@ int main(void)
             test_check_accepts_recorded_values_and_refuses_misfits),
         cmocka_unit_test(test_format_writes_answers_in_words),
         cmocka_unit_test(test_command_words_are_recognised_alone_in_any_case),
-        cmocka_unit_test(
-            test_parse_reports_out_of_memory_at_every_allocation),
+        cmocka_unit_test(test_parse_reports_out_of_memory_at_every_allocation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

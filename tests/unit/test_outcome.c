@@ -1,0 +1,311 @@
+/*
+ * test_outcome.c -- the outcome as a pure function of (rulebook, answers)
+ * on the test pack tests/data/interview/pack.json: each disposition, the
+ * ladder, section order, notes, answers to disabled questions dropped,
+ * `because`, the JSON shape, answers objects refused with a path, and
+ * out-of-memory at every allocation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "json.h"
+#include "outcome.h"
+#include "rulebook.h"
+
+#define PACK IK_SOURCE_DIR "/tests/data/interview/pack.json"
+
+static ik_rulebook *rb;
+
+static int setup(void **state)
+{
+    ik_error err;
+
+    (void)state;
+    if (ik_rulebook_load_file(PACK, &rb, &err) != IK_OK) {
+        fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.col, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ik_rulebook_free(rb);
+    return 0;
+}
+
+typedef struct run {
+    ik_json_doc doc;
+    ik_arena arena;
+    ik_value answers[64];
+    ik_outcome o;
+    ik_buf json;
+    ik_status st;
+    ik_error err;
+} run;
+
+/* Bind answers (JSON text) and compute; the JSON is in r->json. */
+static void compute(run *r, const char *answers)
+{
+    ik_value obj;
+
+    memset(r, 0, sizeof *r);
+    ik_arena_init(&r->arena);
+    ik_outcome_init(&r->o);
+    ik_buf_init(&r->json);
+    assert_int_equal(
+        ik_json_parse(answers, strlen(answers), "answers", 0, &r->doc, &r->err),
+        IK_OK);
+    assert_true(ik_value_from_cjson(r->doc.root, &r->arena, &obj));
+    assert_true(rb->nquestions <= 64);
+    r->st = ik_outcome_bind_answers(rb, obj, r->answers, &r->err);
+    if (r->st != IK_OK)
+        return;
+    r->st = ik_outcome_compute(rb, r->answers, &r->o, &r->err);
+    if (r->st == IK_OK)
+        ik_outcome_write_json(rb, &r->o, IK_AUD_PATIENT, &r->json);
+}
+
+static void done(run *r)
+{
+    ik_buf_fini(&r->json);
+    ik_outcome_fini(&r->o);
+    ik_arena_fini(&r->arena);
+    ik_json_doc_fini(&r->doc);
+}
+
+/* The JSON contains `part` (e.g. "\"disposition\":\"soon\""). */
+static void expect_has(run *r, const char *part)
+{
+    const char *json = ik_buf_cstr(&r->json);
+
+    if (!strstr(json, part))
+        fail_msg("outcome %s lacks %s", json, part);
+}
+
+static void expect_lacks(run *r, const char *part)
+{
+    const char *json = ik_buf_cstr(&r->json);
+
+    if (strstr(json, part))
+        fail_msg("outcome %s has %s", json, part);
+}
+
+static const char *disposition_id(const run *r)
+{
+    return rb->dispositions[r->o.disposition].id;
+}
+
+static void test_saddle_numbness_gives_emergency_and_stops(void **state)
+{
+    run r;
+
+    (void)state;
+    compute(&r, "{\"had_surgery\": false, \"saddle\": true}");
+    assert_int_equal(r.st, IK_OK);
+    assert_string_equal(disposition_id(&r), "emergency");
+    assert_int_not_equal(r.o.stop_flag, IK_NONE);
+    assert_string_equal(rb->red_flags[r.o.stop_flag].id, "cauda_equina");
+    assert_false(r.o.complete);
+    expect_has(&r, "\"red_flags\":[\"cauda_equina\"]");
+    expect_has(&r, "\"because\":{\"disposition\":[\"saddle\"],");
+    expect_has(&r, "\"red_flags\":[\"saddle\"]");
+    done(&r);
+}
+
+static void test_fever_after_surgery_outranks_a_routine_rule(void **state)
+{
+    run r;
+
+    (void)state;
+    compute(&r, "{\"had_surgery\": true, \"saddle\": false, \"pain\": 5,"
+                " \"months\": 2, \"temp\": 38.5}");
+    assert_int_equal(r.st, IK_OK);
+    assert_string_equal(disposition_id(&r), "urgent");
+    assert_int_equal(r.o.stop_flag, IK_NONE);
+    expect_has(&r, "\"red_flags\":[\"fever\"]");
+    expect_has(&r, "\"disposition\":[\"temp\"]");
+    done(&r);
+}
+
+static void
+test_chronic_strong_pain_gives_soon_revision_and_a_note(void **state)
+{
+    run r;
+
+    (void)state;
+    compute(&r, "{\"intro\": null, \"had_surgery\": true, \"saddle\": false,"
+                " \"pain\": 8, \"months\": 8, \"temp\": 37, \"mri\": "
+                "\"unknown\", \"where\": \"both\", \"tried\": [\"pt\", "
+                "\"injection\"], \"relief\": false, \"notes\": \"hi\"}");
+    assert_int_equal(r.st, IK_OK);
+    assert_true(r.o.complete);
+    assert_string_equal(disposition_id(&r), "soon");
+    assert_string_equal(rb->ladder[r.o.rung].id, "revision");
+    expect_has(&r, "\"sections\":[\"injections\",\"surgery\",\"overview\"]");
+    expect_has(&r, "\"notes\":[\"NOTE-CHRONIC: strong pain this long after "
+                   "surgery is worth a visit soon.\"]");
+    expect_has(&r, "\"ladder\":[\"conservative_failed\",\"tried\","
+                   "\"pain\"]");
+    expect_has(&r, "\"disposition\":[\"chronic\",\"pain\"]");
+    expect_has(&r, "\"derived\":{\"chronic\":true,\"conservative_failed\":"
+                   "true}");
+    done(&r);
+}
+
+static void
+test_moderate_pain_gives_routine_and_mild_pain_self_care(void **state)
+{
+    run r;
+
+    (void)state;
+    compute(&r, "{\"had_surgery\": false, \"saddle\": false, \"pain\": 5}");
+    assert_string_equal(disposition_id(&r), "routine");
+    assert_string_equal(rb->ladder[r.o.rung].id, "conservative");
+    done(&r);
+    compute(&r, "{\"had_surgery\": false, \"saddle\": false, \"pain\": 2}");
+    assert_string_equal(disposition_id(&r), "self_care");
+    expect_has(&r, "\"because\":{\"disposition\":[],\"ladder\":[\"pain\"]");
+    done(&r);
+    compute(&r, "{\"had_surgery\": false, \"saddle\": false, \"pain\": 0}");
+    assert_int_equal(r.o.rung, IK_NONE);
+    expect_has(&r, "\"ladder\":null");
+    done(&r);
+}
+
+static void test_answers_to_disabled_questions_do_not_count(void **state)
+{
+    run r;
+
+    (void)state;
+    /* months and temp apply only after surgery; relief only when something
+     * was tried */
+    compute(&r, "{\"had_surgery\": false, \"saddle\": false, \"pain\": 9,"
+                " \"months\": 8, \"temp\": 39, \"tried\": [], "
+                "\"relief\": false}");
+    assert_int_equal(r.st, IK_OK);
+    assert_string_equal(disposition_id(&r), "routine");
+    expect_lacks(&r, "\"months\"");
+    expect_lacks(&r, "\"temp\"");
+    expect_lacks(&r, "\"relief\"");
+    expect_has(&r, "\"tried\":[]");
+    expect_has(&r, "\"conservative_failed\":false");
+    assert_false(r.o.enabled[4]);
+    done(&r);
+}
+
+static void test_outcome_json_has_the_design_shape(void **state)
+{
+    run r;
+
+    (void)state;
+    compute(&r, "{\"had_surgery\": false, \"saddle\": false, \"pain\": 3,"
+                " \"mri\": null}");
+    assert_string_equal(
+        ik_buf_cstr(&r.json),
+        "{\"rules\":\"interview-test@1.2.3\",\"complete\":false,"
+        "\"disposition\":\"self_care\",\"red_flags\":[],\"ladder\":"
+        "\"conservative\",\"sections\":[\"overview\"],\"notes\":[],"
+        "\"answers\":{\"had_surgery\":false,\"saddle\":false,\"pain\":3,"
+        "\"mri\":null},\"derived\":{\"chronic\":false,"
+        "\"conservative_failed\":false},\"because\":{\"disposition\":[],"
+        "\"ladder\":[\"pain\"],\"red_flags\":[],\"sections\":[\"pain\"]}}");
+    done(&r);
+}
+
+static void test_bind_refuses_unknown_ids_and_misfit_values(void **state)
+{
+    run r;
+
+    (void)state;
+    compute(&r, "{\"pain\": 3, \"colour\": \"red\"}");
+    assert_int_equal(r.st, IK_EANSWER);
+    assert_string_equal(r.err.path, "/colour");
+    assert_non_null(strstr(r.err.msg, "no question has the id 'colour'"));
+    done(&r);
+    compute(&r, "{\"chronic\": true}");
+    assert_int_equal(r.st, IK_EANSWER);
+    assert_non_null(strstr(r.err.msg, "derived value"));
+    done(&r);
+    compute(&r, "{\"pain\": 11}");
+    assert_int_equal(r.st, IK_EANSWER);
+    assert_string_equal(r.err.path, "/pain");
+    done(&r);
+    compute(&r, "{\"where\": \"arm\"}");
+    assert_int_equal(r.st, IK_EANSWER);
+    done(&r);
+    compute(&r, "{\"intro\": true}");
+    assert_int_equal(r.st, IK_EANSWER);
+    done(&r);
+}
+
+static void test_recomputing_reuses_the_outcome_and_agrees(void **state)
+{
+    run r;
+    char first[2048];
+
+    (void)state;
+    compute(&r, "{\"had_surgery\": true, \"saddle\": false, \"pain\": 8,"
+                " \"months\": 8}");
+    snprintf(first, sizeof first, "%s", ik_buf_cstr(&r.json));
+    assert_int_equal(ik_outcome_compute(rb, r.answers, &r.o, &r.err), IK_OK);
+    ik_buf_clear(&r.json);
+    ik_outcome_write_json(rb, &r.o, IK_AUD_PATIENT, &r.json);
+    assert_string_equal(ik_buf_cstr(&r.json), first);
+    done(&r);
+}
+
+static void test_compute_reports_out_of_memory_at_every_allocation(void **state)
+{
+    run r;
+    long n;
+
+    (void)state;
+    compute(&r, "{\"had_surgery\": true, \"saddle\": false, \"pain\": 8,"
+                " \"months\": 8, \"tried\": [\"pt\"], \"relief\": false}");
+    assert_int_equal(r.st, IK_OK);
+    for (n = 1;; n++) {
+        ik_outcome o;
+        ik_error err;
+        ik_status st;
+
+        ik_outcome_init(&o);
+        ik_alloc_fail_after(n);
+        st = ik_outcome_compute(rb, r.answers, &o, &err);
+        ik_alloc_fail_after(0);
+        ik_outcome_fini(&o);
+        if (st == IK_OK)
+            break;
+        assert_int_equal(st, IK_ENOMEM);
+        assert_int_equal(err.code, IK_ENOMEM);
+        assert_true(n < 100);
+    }
+    done(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_saddle_numbness_gives_emergency_and_stops),
+        cmocka_unit_test(test_fever_after_surgery_outranks_a_routine_rule),
+        cmocka_unit_test(
+            test_chronic_strong_pain_gives_soon_revision_and_a_note),
+        cmocka_unit_test(
+            test_moderate_pain_gives_routine_and_mild_pain_self_care),
+        cmocka_unit_test(test_answers_to_disabled_questions_do_not_count),
+        cmocka_unit_test(test_outcome_json_has_the_design_shape),
+        cmocka_unit_test(test_bind_refuses_unknown_ids_and_misfit_values),
+        cmocka_unit_test(test_recomputing_reuses_the_outcome_and_agrees),
+        cmocka_unit_test(
+            test_compute_reports_out_of_memory_at_every_allocation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
