@@ -119,7 +119,9 @@ typedef struct ik_invariant {
     ik_expr when;
     const char *expect_json; /* the "expect" object, compact JSON */
     uint32_t expect_disposition; /* IK_NONE when not constrained */
-    uint32_t expect_rung;        /* IK_NONE when not constrained */
+    uint32_t expect_rung;        /* IK_NONE: not constrained, or null */
+    bool expect_ladder;          /* "ladder" given (expect_rung IK_NONE:
+                                    no rung may hold) */
     size_t src;
 } ik_invariant;
 
@@ -132,6 +134,8 @@ struct ik_rulebook {
     char hash[17]; /* FNV-1a 64 of text, hex */
 
     const char *format, *id, *version, *title, *language;
+    ik_text title_text;            /* "title" by audience; title is the
+                                      patient (or first) one */
     bool audiences[IK_AUD__COUNT]; /* declared by "audiences" */
     ik_text disclaimer, safety_net, get_help;
     const char **sources;

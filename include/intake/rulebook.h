@@ -45,6 +45,14 @@ IK_API void ik_rulebook_free(ik_rulebook *rb); /* NULL is fine */
 IK_API ik_status ik_rulebook_check_file(const char *path, ik_diag_fn fn,
                                         void *ctx);
 
+/*
+ * As ik_rulebook_check_file; when no error was found and out is not NULL,
+ * *out receives the loaded rulebook (free with ik_rulebook_free), else
+ * NULL. Lets `intake check` summarise a pack without loading it twice.
+ */
+IK_API ik_status ik_rulebook_check_load(const char *path, ik_diag_fn fn,
+                                        void *ctx, ik_rulebook **out);
+
 /* Borrowed: valid until ik_rulebook_free(rb). */
 IK_API const char *ik_rulebook_id(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_version(const ik_rulebook *rb);

@@ -1,0 +1,580 @@
+/*
+ * lint.c -- the rule-pack checks that need compiled conditions: the
+ * evaluation order of derived values (and their cycles), enable_when
+ * reading questions not yet asked, answers compared with values they can
+ * never take, answers nothing reads, sections nothing shows, constant
+ * conditions. Part of the rulebook loader (see rulebook_load.h); reports
+ * through it, never prints. Linear in the size of the pack.
+ */
+#include "rulebook_load.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "suggest.h"
+#include "value.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct lint {
+    ik_loader *l;
+    ik_rulebook *rb;
+    uint32_t nslots;
+    uint32_t *qof;  /* slot -> question index, or IK_NONE */
+    uint32_t *dof;  /* slot -> derived index, or IK_NONE */
+    bool *read;     /* slot read by a condition that shapes the outcome */
+    uint32_t *maxq; /* derived -> latest question it reads (IK_NONE) */
+    uint32_t *via;  /* derived -> the direct read that gives maxq */
+} lint;
+
+static const cJSON *id_node(const ik_loader *l, ld_kind kind, uint32_t i)
+{
+    return l->ids[kind] ? l->ids[kind][i] : NULL;
+}
+
+static size_t id_off(const ik_loader *l, ld_kind kind, uint32_t i)
+{
+    return ik_json_offset(&l->doc, id_node(l, kind, i), false);
+}
+
+/* ---- Derived values: order and cycles ---- */
+
+typedef struct graph {
+    uint32_t *start; /* deps of v: dep[start[v] .. start[v + 1]) */
+    uint32_t *dep;
+} graph;
+
+static bool build_graph(lint *t, graph *g)
+{
+    ik_loader *l = t->l;
+    uint32_t nd = t->rb->nderived, v;
+    size_t cap = 64, n = 0, k, r;
+
+    g->start = ik_calloc(nd + 1, sizeof *g->start);
+    g->dep = ik_malloc(cap * sizeof *g->dep);
+    if (!g->start || !g->dep)
+        return false;
+    for (v = 0; v < nd; v++) {
+        g->start[v] = (uint32_t)n;
+        r = ld_reads(l, t->rb->derived[v].value);
+        for (k = 0; k < r; k++) {
+            uint32_t s = l->scratch[k];
+            if (s >= t->nslots || t->dof[s] == IK_NONE)
+                continue;
+            if (n == cap) {
+                uint32_t *p = ik_realloc(g->dep, 2 * cap * sizeof *p);
+                if (!p)
+                    return false;
+                g->dep = p;
+                cap *= 2;
+            }
+            g->dep[n++] = t->dof[s];
+        }
+    }
+    g->start[nd] = (uint32_t)n;
+    return true;
+}
+
+static void report_cycle(lint *t, const uint32_t *stack, size_t from,
+                         size_t top)
+{
+    ik_loader *l = t->l;
+    ik_buf b;
+    size_t i;
+    char path[64];
+
+    ik_buf_init(&b);
+    for (i = from; i <= top; i++)
+        ik_buf_printf(&b, "%s -> ", t->rb->derived[stack[i]].id);
+    ik_buf_puts(&b, t->rb->derived[stack[from]].id);
+    ld_path(LK_DERIVED, stack[from], NULL, path, sizeof path);
+    if (ik_buf_status(&b) != IK_OK)
+        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, path, "out of memory");
+    else
+        ld_report_off(l, IK_SEV_ERROR, IK_ERULES,
+                      id_off(l, LK_DERIVED, stack[from]), path,
+                      "derived values form a cycle: %s", ik_buf_cstr(&b));
+    ik_buf_fini(&b);
+}
+
+/*
+ * Depth-first, dependencies before users, otherwise pack order; a back
+ * edge is a cycle, reported once. Iterative: a chain of 100,000 derived
+ * values must not exhaust the stack.
+ */
+static bool order_derived(lint *t, const graph *g, uint32_t *order)
+{
+    uint32_t nd = t->rb->nderived, s, n = 0;
+    uint32_t *stack = ik_malloc((nd + 1) * sizeof *stack);
+    uint32_t *next = ik_calloc(nd + 1, sizeof *next);
+    uint8_t *color = ik_calloc(nd + 1, 1); /* 0 new, 1 open, 2 done */
+    size_t *at = ik_malloc((nd + 1) * sizeof *at);
+    bool changed = false;
+    size_t top;
+
+    if (!stack || !next || !color || !at) {
+        ld_report_lc(t->l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
+        nd = 0;
+    }
+    for (s = 0; s < nd; s++) {
+        if (color[s])
+            continue;
+        top = 0;
+        stack[0] = s;
+        at[s] = 0;
+        color[s] = 1;
+        for (;;) {
+            uint32_t v = stack[top];
+            if (next[v] < g->start[v + 1] - g->start[v]) {
+                uint32_t w = g->dep[g->start[v] + next[v]++];
+                if (color[w] == 0) {
+                    stack[++top] = w;
+                    at[w] = top;
+                    color[w] = 1;
+                } else if (color[w] == 1) {
+                    report_cycle(t, stack, at[w], top);
+                }
+                continue;
+            }
+            color[v] = 2;
+            order[n] = v;
+            changed |= v != n;
+            n++;
+            if (top == 0)
+                break;
+            top--;
+        }
+    }
+    ik_free(stack);
+    ik_free(next);
+    ik_free(color);
+    ik_free(at);
+    return changed;
+}
+
+/* The latest question each derived value reads, directly or not. */
+static void derived_reach(lint *t, const uint32_t *order)
+{
+    ik_loader *l = t->l;
+    uint32_t i, nd = t->rb->nderived;
+    size_t k, r;
+
+    for (i = 0; i < nd; i++) {
+        uint32_t v = order[i], best = IK_NONE, via = IK_NONE;
+        r = ld_reads(l, t->rb->derived[v].value);
+        for (k = 0; k < r; k++) {
+            uint32_t s = l->scratch[k], q = IK_NONE;
+            if (s >= t->nslots)
+                continue;
+            if (t->qof[s] != IK_NONE)
+                q = t->qof[s];
+            else if (t->dof[s] != IK_NONE)
+                q = t->maxq[t->dof[s]];
+            if (q != IK_NONE && (best == IK_NONE || q > best)) {
+                best = q;
+                via = s;
+            }
+        }
+        t->maxq[v] = best;
+        t->via[v] = via;
+    }
+}
+
+/* ---- enable_when must read only questions asked before ---- */
+
+static void check_enable_when(lint *t, const ld_cond *c)
+{
+    ik_loader *l = t->l;
+    uint32_t self = c->index;
+    size_t k, r = ld_reads(l, *c->out);
+    char who[128], path[160];
+    size_t off = ik_json_offset(&l->doc, c->node, false);
+
+    for (k = 0; k < r; k++) {
+        uint32_t s = l->scratch[k], q = IK_NONE, d = IK_NONE;
+        const char *qid;
+        if (s >= t->nslots)
+            continue;
+        if (t->qof[s] != IK_NONE) {
+            q = t->qof[s];
+        } else if (t->dof[s] != IK_NONE) {
+            d = t->dof[s];
+            q = t->maxq[d];
+        }
+        if (q == IK_NONE || q < self)
+            continue;
+        ld_who(l, LK_QUESTION, self, who, sizeof who);
+        ld_path(LK_QUESTION, self, "enable_when", path, sizeof path);
+        qid = t->rb->questions[q].id;
+        if (d == IK_NONE && q == self)
+            ld_report_off(l, IK_SEV_ERROR, IK_ERULES, off, path,
+                          "%s: enable_when reads its own answer", who);
+        else if (d == IK_NONE)
+            ld_report_off(l, IK_SEV_ERROR, IK_ERULES, off, path,
+                          "%s: enable_when reads \"%s\", which is asked "
+                          "later",
+                          who, qid);
+        else
+            ld_report_off(l, IK_SEV_ERROR, IK_ERULES, off, path,
+                          "%s: enable_when reads derived value \"%s\", "
+                          "which reads \"%s\"%s",
+                          who, t->rb->derived[d].id, qid,
+                          q == self ? ", this question itself"
+                                    : ", asked later");
+        return; /* one message a question is enough */
+    }
+}
+
+/* ---- Comparisons that can never (or always) hold ---- */
+
+typedef struct cmp_ctx {
+    lint *t;
+    const ld_cond *c;
+} cmp_ctx;
+
+static void show_value(ik_value v, char *buf, size_t cap)
+{
+    switch (v.kind) {
+    case IK_STR:
+        snprintf(buf, cap, "\"%.*s\"", (int)(v.len > 60 ? 60 : v.len), v.u.str);
+        break;
+    case IK_NUM: {
+        char num[32];
+        ik_num_format(v.u.num, num);
+        snprintf(buf, cap, "%s", num);
+        break;
+    }
+    case IK_BOOL:
+        snprintf(buf, cap, "%s", v.u.b ? "true" : "false");
+        break;
+    case IK_ARR:
+        snprintf(buf, cap, "an array");
+        break;
+    case IK_OBJ:
+        snprintf(buf, cap, "an object");
+        break;
+    default:
+        snprintf(buf, cap, "null");
+    }
+}
+
+static bool is_equality(const char *op)
+{
+    return strcmp(op, "==") == 0 || strcmp(op, "===") == 0 ||
+           strcmp(op, "!=") == 0 || strcmp(op, "!==") == 0;
+}
+
+static bool is_order(const char *op)
+{
+    return strcmp(op, "<") == 0 || strcmp(op, "<=") == 0 ||
+           strcmp(op, ">") == 0 || strcmp(op, ">=") == 0;
+}
+
+static void cmp_fail(cmp_ctx *x, const ik_logic_cmp *cmp, ik_severity sev,
+                     const char *msg)
+{
+    char who[128], path[160];
+    ik_loader *l = x->t->l;
+    size_t off = cmp->src;
+
+    if (off == SIZE_MAX)
+        off = ik_json_offset(&l->doc, x->c->node, false);
+    ld_who(l, (ld_kind)x->c->kind, x->c->index, who, sizeof who);
+    ld_path((ld_kind)x->c->kind, x->c->index, x->c->field, path, sizeof path);
+    ld_report_off(l, sev, IK_ERULES, off, path, "%s: %s: %s", who, x->c->field,
+                  msg);
+}
+
+/* A string constant that must be one of q's option values. */
+static void check_option(cmp_ctx *x, const ik_logic_cmp *cmp,
+                         const ik_question *q, ik_value v)
+{
+    char shown[96], msg[256];
+    uint32_t k;
+    ik_suggest s;
+    char word[64];
+
+    if (v.kind == IK_NULL || v.kind == IK_UNDEF)
+        return;
+    if (v.kind == IK_STR) {
+        for (k = 0; k < q->noptions; k++)
+            if (q->options[k].value && strlen(q->options[k].value) == v.len &&
+                memcmp(q->options[k].value, v.u.str, v.len) == 0)
+                return;
+    }
+    show_value(v, shown, sizeof shown);
+    snprintf(word, sizeof word, "%.*s",
+             v.kind == IK_STR ? (int)(v.len > 63 ? 63 : v.len) : 0,
+             v.kind == IK_STR ? v.u.str : "");
+    ik_suggest_init(&s, word);
+    for (k = 0; k < q->noptions; k++)
+        ik_suggest_offer(&s, q->options[k].value);
+    if (ik_suggest_get(&s))
+        snprintf(msg, sizeof msg,
+                 "%s question \"%s\" has no option %s (did you mean "
+                 "\"%s\"?)",
+                 q->type == IK_Q_CHOICE ? "choice" : "multi", q->id, shown,
+                 ik_suggest_get(&s));
+    else
+        snprintf(msg, sizeof msg, "%s question \"%s\" has no option %s",
+                 q->type == IK_Q_CHOICE ? "choice" : "multi", q->id, shown);
+    cmp_fail(x, cmp, IK_SEV_ERROR, msg);
+}
+
+static void check_yes_no(cmp_ctx *x, const ik_logic_cmp *cmp,
+                         const ik_question *q)
+{
+    char shown[96], msg[256];
+    ik_value v = cmp->cst;
+
+    if (!is_equality(cmp->op) || v.kind == IK_BOOL || v.kind == IK_NULL ||
+        v.kind == IK_UNDEF)
+        return;
+    if (v.kind == IK_STR && v.len == 7 && memcmp(v.u.str, "unknown", 7) == 0) {
+        if (q->allow_unknown)
+            return;
+        snprintf(msg, sizeof msg,
+                 "yes_no question \"%s\" is never \"unknown\" (it has no "
+                 "\"allow_unknown\")",
+                 q->id);
+        cmp_fail(x, cmp, IK_SEV_ERROR, msg);
+        return;
+    }
+    show_value(v, shown, sizeof shown);
+    snprintf(msg, sizeof msg,
+             "yes_no question \"%s\" is compared with %s; its answers are "
+             "true or false%s",
+             q->id, shown, q->allow_unknown ? " (or \"unknown\")" : "");
+    cmp_fail(x, cmp, IK_SEV_ERROR, msg);
+}
+
+static void check_number(cmp_ctx *x, const ik_logic_cmp *cmp,
+                         const ik_question *q)
+{
+    char shown[96], lo[32], hi[32], msg[256];
+    ik_value v = cmp->cst;
+
+    if (!x->t->l->check || v.kind != IK_NUM)
+        return;
+    if (!is_equality(cmp->op) && !is_order(cmp->op))
+        return;
+    if (v.u.num >= q->min && v.u.num <= q->max)
+        return;
+    show_value(v, shown, sizeof shown);
+    ik_num_format(q->min, lo);
+    ik_num_format(q->max, hi);
+    snprintf(msg, sizeof msg,
+             "number question \"%s\" is compared with %s, outside its range "
+             "%s to %s",
+             q->id, shown, q->min > -1e308 ? lo : "-Infinity",
+             q->max < 1e308 ? hi : "Infinity");
+    cmp_fail(x, cmp, IK_SEV_WARNING, msg);
+}
+
+static void on_cmp(const ik_logic_cmp *cmp, void *ctx)
+{
+    cmp_ctx *x = ctx;
+    lint *t = x->t;
+    const ik_question *q;
+    uint32_t i;
+
+    if (cmp->slot >= t->nslots || t->qof[cmp->slot] == IK_NONE)
+        return;
+    q = &t->rb->questions[t->qof[cmp->slot]];
+    if (!q->id)
+        return;
+    switch (q->type) {
+    case IK_Q_CHOICE:
+        if (is_equality(cmp->op))
+            check_option(x, cmp, q, cmp->cst);
+        else if (strcmp(cmp->op, "in") == 0 && cmp->cst.kind == IK_ARR)
+            for (i = 0; i < cmp->cst.len; i++)
+                check_option(x, cmp, q, cmp->cst.u.items[i]);
+        break;
+    case IK_Q_MULTI:
+        if (strcmp(cmp->op, "in") == 0 && cmp->cst.kind == IK_STR)
+            check_option(x, cmp, q, cmp->cst);
+        break;
+    case IK_Q_YES_NO:
+        check_yes_no(x, cmp, q);
+        break;
+    case IK_Q_NUMBER:
+        check_number(x, cmp, q);
+        break;
+    case IK_Q_TEXT:
+    case IK_Q_INFO:
+    case IK_Q__COUNT:
+        break;
+    }
+}
+
+/* ---- Warnings ---- */
+
+static void check_constant(lint *t, const ld_cond *c)
+{
+    ik_loader *l = t->l;
+    ik_value v;
+    char who[128], path[160];
+    bool op = cJSON_IsObject(c->node);
+
+    if (!ik_logic_is_const(t->rb->logic, *c->out, &v))
+        return;
+    if (!op && (c->kind == LK_DERIVED || ik_value_truthy(v)))
+        return; /* a literal written on purpose */
+    ld_who(l, (ld_kind)c->kind, c->index, who, sizeof who);
+    ld_path((ld_kind)c->kind, c->index, c->field, path, sizeof path);
+    if (c->kind == LK_DERIVED)
+        ld_report_off(l, IK_SEV_WARNING, IK_ERULES,
+                      ik_json_offset(&l->doc, c->node, false), path,
+                      "%s: value reads no answers, so it never changes", who);
+    else
+        ld_report_off(l, IK_SEV_WARNING, IK_ERULES,
+                      ik_json_offset(&l->doc, c->node, false), path,
+                      "%s: %s is always %s (it reads no answers)", who,
+                      c->field, ik_value_truthy(v) ? "true" : "false");
+}
+
+static void check_unread(lint *t)
+{
+    ik_loader *l = t->l;
+    uint32_t i;
+    char who[128], path[64];
+
+    for (i = 0; i < t->rb->nquestions && !l->stop; i++) {
+        const ik_question *q = &t->rb->questions[i];
+        if (!q->id || q->type == IK_Q_INFO || q->type == IK_Q_TEXT ||
+            (q->slot < t->nslots && t->read[q->slot]))
+            continue;
+        ld_who(l, LK_QUESTION, i, who, sizeof who);
+        ld_path(LK_QUESTION, i, NULL, path, sizeof path);
+        ld_report_off(l, IK_SEV_WARNING, IK_ERULES, id_off(l, LK_QUESTION, i),
+                      path,
+                      "%s: no condition reads its answer, so it changes "
+                      "nothing",
+                      who);
+    }
+}
+
+static void check_sections(lint *t)
+{
+    ik_loader *l = t->l;
+    ik_rulebook *rb = t->rb;
+    bool *named = ik_calloc(rb->nsections + 1, sizeof *named);
+    uint32_t i, k;
+    char who[128], path[64];
+    ik_value v;
+
+    if (!named) {
+        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
+        return;
+    }
+    for (i = 0; i < rb->nrules; i++)
+        for (k = 0; k < rb->rules[i].nsections; k++)
+            if (rb->rules[i].sections[k] < rb->nsections)
+                named[rb->rules[i].sections[k]] = true;
+    for (i = 0; i < rb->nsections && !l->stop; i++) {
+        const ik_section *s = &rb->sections[i];
+        if (named[i] || !s->id)
+            continue;
+        if (s->show_when != IK_NO_EXPR &&
+            !(ik_logic_is_const(rb->logic, s->show_when, &v) &&
+              !ik_value_truthy(v)))
+            continue;
+        ld_who(l, LK_SECTION, i, who, sizeof who);
+        ld_path(LK_SECTION, i, NULL, path, sizeof path);
+        ld_report_off(l, IK_SEV_WARNING, IK_ERULES, id_off(l, LK_SECTION, i),
+                      path,
+                      "%s: nothing can show it (no \"show_when\" that can "
+                      "hold, and no rule names it)",
+                      who);
+    }
+    ik_free(named);
+}
+
+/* ---- Driver ---- */
+
+static bool lint_init(lint *t, ik_loader *l)
+{
+    ik_rulebook *rb = l->rb;
+    uint32_t i;
+
+    memset(t, 0, sizeof *t);
+    t->l = l;
+    t->rb = rb;
+    t->nslots = ik_logic_nslots(rb->logic);
+    t->qof = ik_malloc((t->nslots + 1) * sizeof *t->qof);
+    t->dof = ik_malloc((t->nslots + 1) * sizeof *t->dof);
+    t->read = ik_calloc(t->nslots + 1, sizeof *t->read);
+    t->maxq = ik_malloc((rb->nderived + 1) * sizeof *t->maxq);
+    t->via = ik_malloc((rb->nderived + 1) * sizeof *t->via);
+    if (!t->qof || !t->dof || !t->read || !t->maxq || !t->via)
+        return false;
+    for (i = 0; i < t->nslots; i++)
+        t->qof[i] = t->dof[i] = IK_NONE;
+    for (i = 0; i < rb->nquestions; i++)
+        if (rb->questions[i].slot < t->nslots)
+            t->qof[rb->questions[i].slot] = i;
+    for (i = 0; i < rb->nderived; i++) {
+        t->maxq[i] = IK_NONE;
+        if (rb->derived[i].slot < t->nslots &&
+            t->qof[rb->derived[i].slot] == IK_NONE)
+            t->dof[rb->derived[i].slot] = i;
+    }
+    return true;
+}
+
+static void lint_fini(lint *t)
+{
+    ik_free(t->qof);
+    ik_free(t->dof);
+    ik_free(t->read);
+    ik_free(t->maxq);
+    ik_free(t->via);
+}
+
+bool ld_lint(ik_loader *l, uint32_t *order)
+{
+    lint t;
+    graph g = {NULL, NULL};
+    bool changed = false;
+    size_t i, k, r;
+
+    if (!lint_init(&t, l)) {
+        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
+        lint_fini(&t);
+        return false;
+    }
+    if (l->rb->nderived) {
+        if (!build_graph(&t, &g))
+            ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
+        else
+            changed = order_derived(&t, &g, order);
+        if (!l->stop)
+            derived_reach(&t, order);
+    }
+    for (i = 0; i < l->nconds && !l->stop; i++) {
+        const ld_cond *c = &l->conds[i];
+        cmp_ctx x = {&t, c};
+        if (*c->out == IK_NO_EXPR)
+            continue;
+        if (c->kind != LK_INVARIANT) {
+            r = ld_reads(l, *c->out);
+            for (k = 0; k < r; k++)
+                if (l->scratch[k] < t.nslots)
+                    t.read[l->scratch[k]] = true;
+        }
+        if (c->kind == LK_QUESTION)
+            check_enable_when(&t, c);
+        ik_logic_visit_cmps(l->rb->logic, *c->out, on_cmp, &x);
+        if (l->check)
+            check_constant(&t, c);
+    }
+    if (l->check && !l->stop) {
+        check_unread(&t);
+        check_sections(&t);
+    }
+    ik_free(g.start);
+    ik_free(g.dep);
+    lint_fini(&t);
+    return changed;
+}
