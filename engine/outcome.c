@@ -464,7 +464,7 @@ static void write_answers(const ik_rulebook *rb, const ik_outcome *o, ik_buf *b)
     bool first = true;
 
     ik_buf_putc(b, '{');
-    for (q = 0; q < rb->nquestions; q++) {
+    for (q = 0; o->enabled && q < rb->nquestions; q++) {
         ik_value v = o->slots[rb->questions[q].slot];
         if (!o->enabled[q] || v.kind == IK_UNDEF ||
             rb->questions[q].type == IK_Q_INFO)
@@ -483,7 +483,7 @@ static void write_derived(const ik_rulebook *rb, const ik_outcome *o, ik_buf *b)
     uint32_t i;
 
     ik_buf_putc(b, '{');
-    for (i = 0; i < rb->nderived; i++) {
+    for (i = 0; o->slots && i < rb->nderived; i++) {
         if (i)
             ik_buf_putc(b, ',');
         write_key(b, rb->derived[i].id);
