@@ -14,6 +14,7 @@
 enum { LABEL_MAX = 40 }; /* bytes of question or section text in a label */
 
 typedef enum edge_style {
+    EDGE_ASKS,    /* dashed, not ranked: a question asked only when ... */
     EDGE_ENABLES, /* dashed: the target is asked/shown only when ... */
     EDGE_READS,   /* thin: the target's condition reads the source */
     EDGE_FLAG,    /* red: an input of a red flag, or a flag's disposition */
@@ -154,10 +155,11 @@ static void node(graph *g, node_kind k, const char *id, const char *line1,
 static void edge(graph *g, node_kind from, const char *from_id, node_kind to,
                  const char *to_id, edge_style style)
 {
-    static const char *const dot_attr[] = {" [style=dashed]", "",
-                                           " [color=\"#cc0000\"]",
-                                           " [style=bold, color=\"#333333\"]"};
-    static const char *const mm_arrow[] = {" -.-> ", " --> ", " --> ", " ==> "};
+    static const char *const dot_attr[] = {
+        " [style=dashed, constraint=false]", " [style=dashed]", "",
+        " [color=\"#cc0000\"]", " [style=bold, color=\"#333333\"]"};
+    static const char *const mm_arrow[] = {" -.-> ", " -.-> ", " --> ", " --> ",
+                                           " ==> "};
 
     ik_buf_puts(g->b, "  ");
     put_id(g, from, from_id);
@@ -361,7 +363,7 @@ static void all_edges(graph *g)
 
     for (i = 0; i < rb->nquestions; i++)
         edges_from_reads(g, rb->questions[i].enable_when, NODE_QUESTION,
-                         rb->questions[i].id, EDGE_ENABLES);
+                         rb->questions[i].id, EDGE_ASKS);
     for (i = 0; i < rb->nderived; i++)
         edges_from_reads(g, rb->derived[i].value, NODE_DERIVED,
                          rb->derived[i].id, EDGE_READS);
