@@ -1,12 +1,178 @@
 /*
- * cmd_test.c -- placeholder until the 'test' command is built.
+ * cmd_test.c -- `intake test [--coverage] [PACK [CASES]]`: run a rule
+ * pack's test cases and print each failure with its differences, then the
+ * plain line `N passed, M failed`. Thin: loading, running, comparing and
+ * coverage are engine/casefile.c. It decides nothing about outcomes.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+
+#include "buf.h"
+#include "casefile.h"
+#include "rulebook.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: intake test [--coverage] [PACK [CASES]]\n"
+    "Run a rule pack's test cases (format: docs/TESTING-PACKS.md). CASES\n"
+    "defaults to PACK with .json replaced by .tests.json; PACK defaults to\n"
+    "the bundled pack. Each case runs through the same outcome computation\n"
+    "as an interview. Prints every failing case with the difference, per\n"
+    "field, between what it expects and what it got, then the line\n"
+    "'N passed, M failed'.\n"
+    "  --coverage  also list the sections, rules, red flags, ladder rungs,\n"
+    "              dispositions and questions that no case reaches, and fail\n"
+    "              when anything is unreached\n"
+    "Exit status: 0 all passed, 1 a case failed (or, with --coverage,\n"
+    "something is unreached), 65 a bad pack or case file, 66 not found.\n";
+
+/* PACK with a final ".json" replaced by ".tests.json" (or the suffix
+ * appended). Returns false when it does not fit. */
+static bool default_cases(const char *pack, char *buf, size_t cap)
+{
+    size_t n = strlen(pack);
+    int w;
+
+    if (n >= 5 && strcmp(pack + n - 5, ".json") == 0)
+        n -= 5;
+    w = snprintf(buf, cap, "%.*s.tests.json", (int)n, pack);
+    return w > 0 && (size_t)w < cap;
+}
+
+/* Print each failing case; returns the number that failed, or -1 on an
+ * error (printed). */
+static long run_all(ik_casefile *cf, const char *file, uint32_t *npassed,
+                    int *rc)
+{
+    uint32_t i, n = ik_casefile_count(cf);
+    long failed = 0;
+    ik_case_result res;
+    ik_error err;
+    ik_status st;
+
+    *npassed = 0;
+    for (i = 0; i < n; i++) {
+        ik_error_clear(&err);
+        st = ik_casefile_run(cf, i, &res, &err);
+        if (st != IK_OK) {
+            cli_print_diag(&err, "error");
+            *rc = cli_exit_code(st);
+            return -1;
+        }
+        if (res.passed) {
+            (*npassed)++;
+            continue;
+        }
+        failed++;
+        printf("FAIL %s (%s:%d)\n  %s\n", res.id, file, res.line,
+               res.description);
+        {
+            const char *p = res.diff, *nl;
+
+            for (; *p; p = nl + 1) {
+                nl = strchr(p, '\n');
+                printf("  - %.*s\n", (int)(nl - p), p);
+            }
+        }
+    }
+    return failed;
+}
+
+/* Print what no case reached; returns how many items that is. */
+static uint32_t report_coverage(const ik_casefile *cf)
+{
+    uint32_t total = 0, n;
+    ik_buf b;
+    int k;
+
+    ik_buf_init(&b);
+    printf("coverage:\n");
+    for (k = 0; k < IK_COV__COUNT; k++) {
+        ik_buf_clear(&b);
+        n = ik_casefile_unreached(cf, (ik_cov_kind)k, &b);
+        printf("  %-13s %u of %u reached%s%s\n", ik_cov_kind_name(k),
+               ik_casefile_cov_total(cf, (ik_cov_kind)k) - n,
+               ik_casefile_cov_total(cf, (ik_cov_kind)k),
+               n ? "; unreached: " : "", n ? ik_buf_cstr(&b) : "");
+        total += n;
+    }
+    ik_buf_fini(&b);
+    if (total)
+        printf("coverage: %u item%s no case reaches\n", total,
+               total == 1 ? "" : "s");
+    return total;
+}
 
 int cmd_test(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("intake: the 'test' command is not available yet\n", stderr);
-    return EXIT_UNAVAILABLE;
+    static const struct option opts[] = {{"coverage", no_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *pack = NULL, *cases = NULL;
+    char def[4096], casebuf[4096];
+    bool coverage = false;
+    ik_rulebook *rb = NULL;
+    ik_casefile *cf = NULL;
+    ik_error err;
+    ik_status st;
+    uint32_t npassed = 0;
+    long nfailed;
+    int c, rc = EXIT_OK;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+ch", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            coverage = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            return cli_usage_error("test", "unknown option");
+        }
+    }
+    if (optind < argc)
+        pack = argv[optind++];
+    if (optind < argc)
+        cases = argv[optind++];
+    if (optind < argc)
+        return cli_usage_error("test", "unexpected argument '%s'",
+                               argv[optind]);
+    if (!pack && !(pack = cli_default_pack(def, sizeof def))) {
+        fputs("intake test: the bundled rule pack was not found\n", stderr);
+        return EXIT_NOINPUT;
+    }
+    if (!cases) {
+        if (!default_cases(pack, casebuf, sizeof casebuf))
+            return cli_usage_error("test", "pack path too long");
+        cases = casebuf;
+    }
+    ik_error_clear(&err);
+    st = ik_rulebook_load_file(pack, &rb, &err);
+    if (st == IK_OK)
+        st = ik_casefile_load(rb, cases, &cf, &err);
+    if (st != IK_OK) {
+        cli_print_diag(&err, "error");
+        ik_rulebook_free(rb);
+        return cli_exit_code(st);
+    }
+    nfailed = run_all(cf, cases, &npassed, &rc);
+    if (nfailed >= 0) {
+        if (coverage && report_coverage(cf) > 0)
+            rc = EXIT_TESTS_FAILED;
+        printf("%u passed, %ld failed\n", npassed, nfailed);
+        if (nfailed > 0)
+            rc = EXIT_TESTS_FAILED;
+    }
+    if (fflush(stdout) != 0) {
+        perror("intake test: stdout");
+        rc = EXIT_IOERR;
+    }
+    ik_casefile_free(cf);
+    ik_rulebook_free(rb);
+    return rc;
 }
