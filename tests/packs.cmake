@@ -1,0 +1,42 @@
+# packs.cmake -- the rule-pack corpus (label `packs`): every broken pack in
+# tests/packs/bad/ must fail `intake check` with exactly the diagnostics in
+# its .expected file; every good pack (tests/packs/good/, rules/,
+# rules/examples/) must check clean; and the JSON Schema must agree with
+# the loader on all of them. Included by tests/CMakeLists.txt.
+set(IK_PACKS_DIR ${CMAKE_SOURCE_DIR}/tests/packs)
+
+file(GLOB IK_BAD_PACKS CONFIGURE_DEPENDS ${IK_PACKS_DIR}/bad/*.json)
+foreach(pack ${IK_BAD_PACKS})
+  get_filename_component(file ${pack} NAME)
+  get_filename_component(stem ${pack} NAME_WE)
+  add_test(NAME packs/bad/${stem}
+    COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake>
+            -DDIR=${IK_PACKS_DIR}/bad -DPACK=${file} -DMODE=bad
+            -P ${IK_PACKS_DIR}/check_pack.cmake)
+  set_tests_properties(packs/bad/${stem} PROPERTIES LABELS packs)
+endforeach()
+
+file(GLOB IK_GOOD_PACKS CONFIGURE_DEPENDS ${IK_PACKS_DIR}/good/*.json
+     ${CMAKE_SOURCE_DIR}/rules/*.json ${CMAKE_SOURCE_DIR}/rules/examples/*.json)
+list(FILTER IK_GOOD_PACKS EXCLUDE REGEX "\\.tests\\.json$")
+foreach(pack ${IK_GOOD_PACKS})
+  get_filename_component(dir ${pack} DIRECTORY)
+  get_filename_component(file ${pack} NAME)
+  get_filename_component(stem ${pack} NAME_WE)
+  file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${dir})
+  add_test(NAME packs/good/${rel}/${stem}
+    COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake>
+            -DDIR=${dir} -DPACK=${file} -DMODE=good
+            -P ${IK_PACKS_DIR}/check_pack.cmake)
+  set_tests_properties(packs/good/${rel}/${stem} PROPERTIES LABELS packs)
+endforeach()
+
+# The schema and the loader agree (python3 with jsonschema; 77 = skipped).
+find_program(IK_PYTHON3 python3)
+if(IK_PYTHON3)
+  add_test(NAME packs/schema
+    COMMAND ${IK_PYTHON3} ${IK_PACKS_DIR}/schema_agree.py
+            $<TARGET_FILE:intake> ${CMAKE_SOURCE_DIR})
+  set_tests_properties(packs/schema PROPERTIES LABELS packs
+                       SKIP_RETURN_CODE 77)
+endif()
