@@ -1,0 +1,67 @@
+# pack.cmake -- the bundled Failed Back Syndrome pack (label `packs`):
+# `intake check` is clean on it (no errors, no warnings), every test case
+# in rules/failed-back-syndrome.tests.json passes with nothing unreached
+# (`intake test --coverage`), `intake test` does fail when a case expects
+# the wrong outcome, and `intake explore` finds no broken invariant.
+#
+# Included by tests/CMakeLists.txt to register the tests; the same file
+# run with `cmake -DEXE=intake -DCHECK=clean|mutant ... -P pack.cmake`
+# performs the checks that need more than an exit code.
+
+if(CMAKE_SCRIPT_MODE_FILE)
+  if(CHECK STREQUAL "clean")
+    # intake check PACK: exit 0 and nothing on stderr (no warnings).
+    execute_process(COMMAND ${EXE} check ${PACK}
+      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0 OR NOT err STREQUAL "")
+      message(FATAL_ERROR "intake check ${PACK}: exit ${rc}\n${err}")
+    endif()
+    message(STATUS "${out}")
+  elseif(CHECK STREQUAL "mutant")
+    # Break the first case's expected disposition; intake test must say
+    # so, per field, and exit 1.
+    file(READ ${CASES} text)
+    string(FIND "${text}" "\"disposition\": \"emergency\"" at)
+    if(at LESS 0)
+      message(FATAL_ERROR "${CASES}: no emergency case to break")
+    endif()
+    string(SUBSTRING "${text}" 0 ${at} head)
+    math(EXPR tail_at "${at} + 26")
+    string(SUBSTRING "${text}" ${tail_at} -1 tail)
+    file(WRITE ${OUT} "${head}\"disposition\": \"self_care\"${tail}")
+    execute_process(COMMAND ${EXE} test ${PACK} ${OUT}
+      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 1)
+      message(FATAL_ERROR "expected exit 1, got ${rc}\n${out}${err}")
+    endif()
+    if(NOT out MATCHES "disposition: expected self_care, got emergency")
+      message(FATAL_ERROR "the difference is not shown:\n${out}")
+    endif()
+    if(NOT out MATCHES "[0-9]+ passed, 1 failed\n$")
+      message(FATAL_ERROR "no final 'N passed, 1 failed' line:\n${out}")
+    endif()
+    message(STATUS "${out}")
+  else()
+    message(FATAL_ERROR "pack.cmake: CHECK must be clean or mutant")
+  endif()
+  return()
+endif()
+
+set(IK_FBS_PACK ${CMAKE_SOURCE_DIR}/rules/failed-back-syndrome.json)
+set(IK_FBS_CASES ${CMAKE_SOURCE_DIR}/rules/failed-back-syndrome.tests.json)
+
+add_test(NAME pack/fbs_check_clean
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake> -DCHECK=clean
+          -DPACK=${IK_FBS_PACK} -P ${CMAKE_CURRENT_LIST_FILE})
+add_test(NAME pack/fbs_cases_pass_with_full_coverage
+  COMMAND intake test --coverage ${IK_FBS_PACK} ${IK_FBS_CASES})
+add_test(NAME pack/fbs_wrong_expectation_fails
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake> -DCHECK=mutant
+          -DPACK=${IK_FBS_PACK} -DCASES=${IK_FBS_CASES}
+          -DOUT=${CMAKE_BINARY_DIR}/fbs-mutant.tests.json
+          -P ${CMAKE_CURRENT_LIST_FILE})
+add_test(NAME pack/fbs_invariants_hold
+  COMMAND intake explore ${IK_FBS_PACK})
+set_tests_properties(pack/fbs_check_clean pack/fbs_cases_pass_with_full_coverage
+  pack/fbs_wrong_expectation_fails pack/fbs_invariants_hold
+  PROPERTIES LABELS packs)
