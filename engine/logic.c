@@ -1426,6 +1426,51 @@ void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots)
     }
 }
 
+static uint32_t cached_slot(const ik_logic *lg, const char *key, uint32_t klen,
+                            uint32_t i, ik_bind_cache *cache)
+{
+    uint32_t slot;
+
+    if (cache && i < 64 && cache->pos[i].klen1 == klen + 1 &&
+        (cache->pos[i].key || klen < sizeof cache->pos[i].other) &&
+        memcmp(cache->pos[i].key ? cache->pos[i].key : cache->pos[i].other, key,
+               klen) == 0)
+        return cache->pos[i].slot;
+    slot = find_sym(lg, key, klen);
+    if (cache && i < 64) {
+        cache->pos[i].key = slot == UINT32_MAX ? NULL : lg->syms[slot].s;
+        cache->pos[i].klen1 = klen + 1;
+        cache->pos[i].slot = slot;
+        if (slot == UINT32_MAX && klen < sizeof cache->pos[i].other)
+            memcpy(cache->pos[i].other, key, klen);
+        else if (slot == UINT32_MAX)
+            cache->pos[i].klen1 = 0; /* too long to remember */
+    }
+    return slot;
+}
+
+bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
+                         ik_arena *a, ik_bind_cache *cache)
+{
+    const cJSON *c;
+    uint32_t i = 0;
+
+    if (lg->nsyms)
+        memset(slots, 0, lg->nsyms * sizeof *slots);
+    if (!cJSON_IsObject(obj))
+        return true;
+    for (c = obj->child; c; c = c->next, i++) {
+        uint32_t klen = (uint32_t)strlen(c->string);
+        uint32_t k = cached_slot(lg, c->string, klen, i, cache);
+
+        if (k == UINT32_MAX || slots[k].kind != IK_UNDEF)
+            continue;
+        if (!ik_value_from_cjson_borrow(c, a, &slots[k]))
+            return false;
+    }
+    return true;
+}
+
 /* ---- Static inspection ---- */
 
 typedef struct reads {

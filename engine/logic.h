@@ -40,6 +40,29 @@ typedef struct ik_env {
 void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots);
 
 /*
+ * Remembers which slot each member position of the last records bound, so
+ * records that share a key order bind without hashing. Zero it to start;
+ * one per thread of binding; no ownership.
+ */
+typedef struct ik_bind_cache {
+    struct {
+        const char *key; /* a symbol's name (borrowed from lg), or NULL */
+        uint32_t klen1;  /* key length + 1; 0: unused entry */
+        uint32_t slot;   /* UINT32_MAX: not a symbol */
+        char other[24];  /* a short non-symbol key, when key is NULL */
+    } pos[64];
+} ik_bind_cache;
+
+/*
+ * ik_logic_bind straight from a parsed cJSON object: only members that
+ * are symbols are converted (into arena a; strings borrowed from obj, so
+ * the tree must outlive the evaluation). false when a cannot grow.
+ * cache may be NULL.
+ */
+bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
+                         ik_arena *a, ik_bind_cache *cache);
+
+/*
  * Evaluate expr. The result may borrow from lg, env->slots' values and
  * env->scratch. IK_ELOGIC for a runtime error JavaScript would throw
  * ({"*": []}) or a spent budget; IK_ENOMEM when scratch cannot grow.
@@ -60,13 +83,13 @@ size_t ik_logic_src(const ik_logic *lg, ik_expr expr);
 
 /* A comparison of one answer with one constant, found by a static walk. */
 typedef struct ik_logic_cmp {
-    uint32_t slot;   /* the var's symbol */
-    const char *op;  /* "==", "===", "!=", "!==", "<", "<=", ">", ">=",
-                        "in" (value in constant array), "!" / "!!" (truthy
-                        test: cst is UNDEF) */
-    ik_value cst;    /* borrowed from lg */
-    bool var_left;   /* var is the left operand */
-    size_t src;      /* byte offset of the comparison */
+    uint32_t slot;  /* the var's symbol */
+    const char *op; /* "==", "===", "!=", "!==", "<", "<=", ">", ">=",
+                       "in" (value in constant array), "!" / "!!" (truthy
+                       test: cst is UNDEF) */
+    ik_value cst;   /* borrowed from lg */
+    bool var_left;  /* var is the left operand */
+    size_t src;     /* byte offset of the comparison */
 } ik_logic_cmp;
 
 /* Call fn for every comparison of a plain single-segment var with a

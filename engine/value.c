@@ -701,6 +701,64 @@ bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out)
     return true;
 }
 
+bool ik_value_from_cjson_borrow(const cJSON *j, ik_arena *a, ik_value *out)
+{
+    const cJSON *c;
+    uint32_t n = 0, i = 0;
+
+    switch (j->type & 0xFF) {
+    case cJSON_NULL:
+        *out = ik_null();
+        return true;
+    case cJSON_False:
+        *out = ik_bool(false);
+        return true;
+    case cJSON_True:
+        *out = ik_bool(true);
+        return true;
+    case cJSON_Number:
+        *out = ik_num(j->valuedouble);
+        return true;
+    case cJSON_String:
+        *out = ik_str(j->valuestring, (uint32_t)strlen(j->valuestring));
+        return true;
+    case cJSON_Array: {
+        ik_value *items;
+
+        for (c = j->child; c; c = c->next)
+            n++;
+        items = ik_arena_alloc(a, n * sizeof *items);
+        if (!items)
+            return false;
+        for (c = j->child; c; c = c->next, i++)
+            if (!ik_value_from_cjson_borrow(c, a, &items[i]))
+                return false;
+        *out = (ik_value){IK_ARR, n, {.items = items}};
+        return true;
+    }
+    case cJSON_Object: {
+        ik_member *m;
+
+        for (c = j->child; c; c = c->next)
+            n++;
+        m = ik_arena_alloc(a, n * sizeof *m);
+        if (!m)
+            return false;
+        for (c = j->child; c; c = c->next, i++) {
+            m[i].key = c->string;
+            m[i].klen = (uint32_t)strlen(c->string);
+            if (!ik_value_from_cjson_borrow(c, a, &m[i].val))
+                return false;
+        }
+        *out = (ik_value){IK_OBJ, n, {.members = m}};
+        return true;
+    }
+    default:
+        *out = ik_undef();
+        return true;
+    }
+}
+
 ik_value ik_value_get(ik_value obj, const char *key, size_t klen)
 {
     uint32_t i;

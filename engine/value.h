@@ -70,6 +70,10 @@ void ik_value_write_json(ik_buf *b, ik_value v);
 /* Convert a cJSON tree to a value in the arena (strings are copied). */
 bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out);
 
+/* As ik_value_from_cjson, but strings and keys are borrowed from j (valid
+ * while the cJSON tree lives); only arrays and members are allocated. */
+bool ik_value_from_cjson_borrow(const cJSON *j, ik_arena *a, ik_value *out);
+
 /* Member `key` of an object value, or undefined. */
 ik_value ik_value_get(ik_value obj, const char *key, size_t klen);
 

@@ -1,0 +1,421 @@
+/*
+ * intake_bench.c -- the external peer of ../shared/bench/peers.js: times
+ * the JsonLogic engine over the generated triage records, eval-only (records
+ * parsed into cJSON trees beforehand; binding each record counts) and
+ * end-to-end (cJSON parse of each line, then the same), and prints the
+ * harness's JSON line with truthy counts and the value hash. A benchmark
+ * program: reads its two input files, writes only stdout and stderr.
+ *
+ * Usage: intake-bench RULES DATA [--runs N] [--limit N] [--warmup N]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "config.h"
+#include "json.h"
+#include "logic.h"
+#include "value.h"
+
+#define FNV_BASIS 2166136261u
+#define FNV_PRIME 16777619u
+
+typedef struct bench {
+    ik_logic *lg;
+    ik_expr *rules;
+    char **names;
+    uint32_t nrules;
+    char **lines;
+    size_t *lens;
+    size_t nlines;
+    ik_value *slots;
+    ik_arena scratch;
+    ik_bind_cache cache;
+    long *truthy, *errors;
+    uint32_t *hash;
+} bench;
+
+/* ---- Parsing with a bump allocator ---- */
+
+/* cJSON's allocations for one record come from this arena; freeing is a
+ * no-op and the arena is reset per record (see docs/PERFORMANCE.md). */
+static ik_arena *parse_arena;
+
+static void *bump_malloc(size_t n)
+{
+    return ik_arena_alloc(parse_arena, n);
+}
+
+static void bump_free(void *p)
+{
+    (void)p;
+}
+
+static void use_bump_allocator(void)
+{
+    cJSON_Hooks hooks = {bump_malloc, bump_free};
+
+    ik_alloc_init_cjson(); /* so ik_json_parse does not replace ours */
+    cJSON_InitHooks(&hooks);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ---- FNV-1a over JSON.stringify(v) + "\n", without building text ---- */
+
+static uint32_t fnv(uint32_t h, const char *s, size_t n)
+{
+    while (n--)
+        h = (h ^ (unsigned char)*s++) * FNV_PRIME;
+    return h;
+}
+
+static uint32_t fnv_json_string(uint32_t h, const char *s, uint32_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint32_t i;
+
+    h = (h ^ '"') * FNV_PRIME;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            h = (h ^ c) * FNV_PRIME;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            h = fnv(h, "\\\"", 2);
+            break;
+        case '\\':
+            h = fnv(h, "\\\\", 2);
+            break;
+        case '\b':
+            h = fnv(h, "\\b", 2);
+            break;
+        case '\f':
+            h = fnv(h, "\\f", 2);
+            break;
+        case '\n':
+            h = fnv(h, "\\n", 2);
+            break;
+        case '\r':
+            h = fnv(h, "\\r", 2);
+            break;
+        case '\t':
+            h = fnv(h, "\\t", 2);
+            break;
+        default:
+            h = fnv(h, esc, 6);
+            break;
+        }
+    }
+    return (h ^ '"') * FNV_PRIME;
+}
+
+static uint32_t fnv_json(uint32_t h, ik_value v, int top)
+{
+    char num[32];
+    uint32_t i;
+    int first = 1;
+
+    switch ((ik_kind)v.kind) {
+    case IK_UNDEF:
+        return top ? fnv(h, "undefined", 9) : fnv(h, "null", 4);
+    case IK_NULL:
+        return fnv(h, "null", 4);
+    case IK_BOOL:
+        return v.u.b ? fnv(h, "true", 4) : fnv(h, "false", 5);
+    case IK_NUM:
+        if (!isfinite(v.u.num))
+            return fnv(h, "null", 4);
+        return fnv(h, num, ik_num_format(v.u.num, num));
+    case IK_STR:
+        return fnv_json_string(h, v.u.str, v.len);
+    case IK_ARR:
+        h = (h ^ '[') * FNV_PRIME;
+        for (i = 0; i < v.len; i++) {
+            if (i)
+                h = (h ^ ',') * FNV_PRIME;
+            h = fnv_json(h, v.u.items[i], 0);
+        }
+        return (h ^ ']') * FNV_PRIME;
+    case IK_OBJ:
+        h = (h ^ '{') * FNV_PRIME;
+        for (i = 0; i < v.len; i++) {
+            if (v.u.members[i].val.kind == IK_UNDEF)
+                continue;
+            if (!first)
+                h = (h ^ ',') * FNV_PRIME;
+            first = 0;
+            h = fnv_json_string(h, v.u.members[i].key, v.u.members[i].klen);
+            h = (h ^ ':') * FNV_PRIME;
+            h = fnv_json(h, v.u.members[i].val, 0);
+        }
+        return (h ^ '}') * FNV_PRIME;
+    case IK_KIND__COUNT:
+        break;
+    }
+    return h;
+}
+
+/* ---- Setup ---- */
+
+static void die(const char *what, const ik_error *err)
+{
+    if (err && err->line)
+        fprintf(stderr, "intake-bench: %s:%d:%d: %s\n", err->file, err->line,
+                err->col, err->msg);
+    else
+        fprintf(stderr, "intake-bench: %s: %s\n", what,
+                err ? err->msg : "failed");
+    exit(1);
+}
+
+static void load_rules(bench *b, const char *path)
+{
+    char *text;
+    size_t len;
+    ik_json_doc doc;
+    ik_error err;
+    const cJSON *r;
+    uint32_t n = 0;
+
+    ik_error_clear(&err);
+    if (ik_json_read_file(path, IK_JSON_MAX_FILE, &text, &len, &err) != IK_OK ||
+        ik_json_parse(text, len, path, IK_JSON_POSITIONS, &doc, &err) != IK_OK)
+        die(path, &err);
+    if (!cJSON_IsObject(doc.root))
+        die(path, NULL);
+    for (r = doc.root->child; r; r = r->next)
+        n++;
+    b->rules = calloc(n, sizeof *b->rules);
+    b->names = calloc(n, sizeof *b->names);
+    if (ik_logic_new(&b->lg, &err) != IK_OK || !b->rules || !b->names)
+        die("out of memory", NULL);
+    for (r = doc.root->child; r; r = r->next, b->nrules++) {
+        if (ik_logic_compile_json(b->lg, r, &doc, &b->rules[b->nrules], &err) !=
+            IK_OK)
+            die(path, &err);
+        b->names[b->nrules] = strdup(r->string);
+    }
+    ik_json_doc_fini(&doc);
+    ik_free(text);
+}
+
+/* Read DATA into one buffer, each line NUL-terminated in place. */
+static void load_lines(bench *b, const char *path, size_t limit)
+{
+    char *text, *p, *end;
+    size_t len, cap = 1024;
+    ik_error err;
+
+    ik_error_clear(&err);
+    if (ik_json_read_file(path, SIZE_MAX / 2, &text, &len, &err) != IK_OK)
+        die(path, &err);
+    b->lines = malloc(cap * sizeof *b->lines);
+    b->lens = malloc(cap * sizeof *b->lens);
+    for (p = text, end = text + len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+        if (limit && b->nlines == limit)
+            break;
+        if (nl)
+            *nl = '\0';
+        if (n > 0) {
+            if (b->nlines == cap) {
+                cap *= 2;
+                b->lines = realloc(b->lines, cap * sizeof *b->lines);
+                b->lens = realloc(b->lens, cap * sizeof *b->lens);
+            }
+            if (!b->lines || !b->lens)
+                die("out of memory", NULL);
+            b->lines[b->nlines] = p;
+            b->lens[b->nlines++] = n;
+        }
+        p += n + 1;
+    }
+}
+
+/* ---- The work for one record ---- */
+
+static void eval_record(bench *b, const cJSON *rec, int hashing)
+{
+    ik_env env = {{0}, b->slots, ik_logic_nslots(b->lg), &b->scratch, 0};
+    ik_error err;
+    uint32_t i;
+
+    ik_arena_reset(&b->scratch);
+    if (!ik_logic_bind_cjson(b->lg, rec, b->slots, &b->scratch, &b->cache))
+        die("out of memory", NULL);
+    for (i = 0; i < b->nrules; i++) {
+        ik_value v;
+
+        if (ik_logic_eval(b->lg, b->rules[i], &env, &v, &err) != IK_OK) {
+            b->errors[i]++;
+            if (hashing)
+                b->hash[i] = fnv(b->hash[i], "!error\n", 7);
+            continue;
+        }
+        b->truthy[i] += ik_value_truthy(v);
+        if (hashing)
+            b->hash[i] = fnv(fnv_json(b->hash[i], v, 1), "\n", 1);
+    }
+}
+
+static void reset_counts(bench *b)
+{
+    uint32_t i;
+
+    for (i = 0; i < b->nrules; i++) {
+        b->truthy[i] = b->errors[i] = 0;
+        b->hash[i] = FNV_BASIS;
+    }
+}
+
+static cJSON *parse_line(bench *b, size_t k)
+{
+    ik_json_doc doc;
+    ik_error err;
+
+    if (ik_json_parse(b->lines[k], b->lens[k], "data", IK_JSON_FAST, &doc,
+                      &err) != IK_OK)
+        die("data", &err);
+    return doc.root; /* lives in *parse_arena; nothing else to free */
+}
+
+static double run_e2e(bench *b, ik_arena *line_arena)
+{
+    double t0 = now_ms();
+    size_t k;
+
+    parse_arena = line_arena;
+    for (k = 0; k < b->nlines; k++) {
+        ik_arena_reset(line_arena);
+        eval_record(b, parse_line(b, k), 1);
+    }
+    return now_ms() - t0;
+}
+
+static double run_eval(bench *b, cJSON **recs)
+{
+    double t0 = now_ms();
+    size_t k;
+
+    for (k = 0; k < b->nlines; k++)
+        eval_record(b, recs[k], 1);
+    return now_ms() - t0;
+}
+
+/* ---- Output ---- */
+
+static void print_result(bench *b, const double *ev, const double *e2e,
+                         int runs)
+{
+    uint32_t i, all = FNV_BASIS;
+    char hx[9];
+    int r;
+
+    printf("{\"label\":\"intake (C, compiled nodes)\",\"version\":\"%s\","
+           "\"records\":%zu,\"eval_ms\":[",
+           IK_VERSION, b->nlines);
+    for (r = 0; r < runs; r++)
+        printf("%s%.3f", r ? "," : "", ev[r]);
+    printf("],\"e2e_ms\":[");
+    for (r = 0; r < runs; r++)
+        printf("%s%.3f", r ? "," : "", e2e[r]);
+    printf("],\"truthy\":{");
+    for (i = 0; i < b->nrules; i++)
+        printf("%s\"%s\":%ld", i ? "," : "", b->names[i], b->truthy[i]);
+    printf("},\"errors\":{");
+    for (i = 0; i < b->nrules; i++)
+        printf("%s\"%s\":%ld", i ? "," : "", b->names[i], b->errors[i]);
+    for (i = 0; i < b->nrules; i++) {
+        snprintf(hx, sizeof hx, "%08x", b->hash[i]);
+        all = fnv(all, hx, 8);
+    }
+    printf("},\"value_hash\":\"%08x\"}\n", all);
+}
+
+int main(int argc, char **argv)
+{
+    bench b;
+    ik_arena records_arena, line_arena;
+    cJSON **recs;
+    double *ev, *e2e;
+    long runs = 3, limit = 0, warmup = 5000;
+    size_t k;
+    int i, r;
+    const char *rules = NULL, *data = NULL;
+
+    memset(&b, 0, sizeof b);
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atol(argv[++i]);
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+            limit = atol(argv[++i]);
+        else if (strcmp(argv[i], "--warmup") == 0 && i + 1 < argc)
+            warmup = atol(argv[++i]);
+        else if (!rules)
+            rules = argv[i];
+        else if (!data)
+            data = argv[i];
+        else
+            break;
+    }
+    if (!rules || !data || i < argc || runs < 1 || limit < 0) {
+        fputs("usage: intake-bench RULES DATA [--runs N] [--limit N] "
+              "[--warmup N]\n",
+              stderr);
+        return 64;
+    }
+    load_rules(&b, rules);
+    load_lines(&b, data, (size_t)limit);
+    use_bump_allocator();
+    ik_arena_init(&records_arena);
+    ik_arena_init(&line_arena);
+    ik_arena_init(&b.scratch);
+    b.slots = calloc(ik_logic_nslots(b.lg) + 1, sizeof *b.slots);
+    b.truthy = calloc(b.nrules, sizeof *b.truthy);
+    b.errors = calloc(b.nrules, sizeof *b.errors);
+    b.hash = calloc(b.nrules, sizeof *b.hash);
+    recs = calloc(b.nlines + 1, sizeof *recs);
+    ev = calloc((size_t)runs, sizeof *ev);
+    e2e = calloc((size_t)runs, sizeof *e2e);
+    if (!b.slots || !b.truthy || !b.errors || !b.hash || !recs || !ev || !e2e)
+        die("out of memory", NULL);
+
+    /* Eval-only input: every record parsed before timing, the trees kept
+     * in their own arena. */
+    parse_arena = &records_arena;
+    for (k = 0; k < b.nlines; k++)
+        recs[k] = parse_line(&b, k);
+    for (k = 0; k < b.nlines && (long)k < warmup; k++)
+        eval_record(&b, recs[k], 1);
+    for (r = 0; r < runs; r++) {
+        reset_counts(&b);
+        ev[r] = run_eval(&b, recs);
+        reset_counts(&b);
+        e2e[r] = run_e2e(&b, &line_arena);
+    }
+    fprintf(stderr, "intake-bench: %zu records x %u rules, %ld runs\n",
+            b.nlines, b.nrules, runs);
+    print_result(&b, ev, e2e, (int)runs);
+    return 0;
+}
