@@ -1,12 +1,1180 @@
 /*
- * cmd_run.c -- placeholder until the 'run' command is built.
+ * cmd_run.c -- `intake run` (the default command): the interview as a
+ * person meets it. Renders what the core's interview says (opening
+ * screen, questions, outcome), reads lines through tty.c, hands them to
+ * the core, and keeps a session file when asked to. Decides nothing about
+ * answers or outcomes: that is engine/interview.c and engine/outcome.c.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+
+#include "tty.h"
+
+#include "alloc.h"
+#include "answer.h"
+#include "answers_json.h"
+#include "interview.h"
+#include "json.h"
+#include "rulebook.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+    "Usage: intake [run] [--rules FILE] [--mode patient|nurse]\n"
+    "                    [--session FILE] [--resume FILE] [--answers FILE]\n"
+    "Start an interview: one question at a time, then advice on what to do,\n"
+    "the treatment to discuss, and sections worth reading.\n"
+    "\n"
+    "  --rules FILE     the rule pack (default: the bundled Failed Back\n"
+    "                   Syndrome pack)\n"
+    "  --mode MODE      patient (default) or nurse: third-person wording,\n"
+    "                   a patient label, terse prompts, a hand-off summary\n"
+    "  --session FILE   save the answers to FILE after every answer\n"
+    "  --resume FILE    carry on with the interview saved in FILE\n"
+    "  --answers FILE   answer from a JSON object of answers, then show the\n"
+    "                   outcome without asking anything\n"
+    "  --help           show this help\n"
+    "\n"
+    "At any question type: back, why, skip, summary, help or quit.\n"
+    "intake gives education, not a diagnosis. In an emergency call your\n"
+    "local emergency number.\n";
+
+typedef struct run_opts {
+    const char *rules, *mode, *session, *resume, *answers;
+} run_opts;
+
+typedef enum leave_why { LEAVE_QUIT, LEAVE_EOF, LEAVE_INTERRUPT } leave_why;
+
+typedef struct run {
+    const ik_rulebook *rb;
+    ik_interview *iv;
+    ik_audience aud;
+    bool nurse;
+    ik_session *sess; /* NULL: answers are not being saved */
+    char sess_path[4096];
+    int interrupts; /* Ctrl-C in a row at an empty prompt */
+    const char *words[64];
+    ik_buf b;
+} run;
+
+enum { RC_CONTINUE = -1 };
+
+static const char *text(const run *r, const ik_text *t)
+{
+    return ik_text_get(t, r->aud);
+}
+
+static void blank(void)
+{
+    tty_printf("\n");
+}
+
+/* A heading line in bold, wrapped. */
+static void heading(const char *s)
+{
+    char *w = tty_wrap_text(s, 0);
+
+    tty_printf("%s%s%s", tty_on(TTY_BOLD), w ? w : s, tty_off());
+    if (!w)
+        tty_printf("\n");
+    free(w);
+}
+
+static void say(const char *s)
+{
+    tty_wrap(s, 0);
+}
+
+/* ---- Reading a line ---- */
+
+typedef enum got { GOT_LINE, GOT_EOF, GOT_LEAVE, GOT_AGAIN } got;
+
+/*
+ * Read a line for prompt. Ctrl-C on a typed line clears it (GOT_AGAIN:
+ * ask again); at an empty prompt the first one explains how to leave and
+ * the second leaves (GOT_LEAVE).
+ */
+static got read_line(run *r, const char *prompt, char **line, size_t *len)
+{
+    bool was_empty;
+    tty_status st = tty_read(prompt, line, len, &was_empty);
+
+    if (st == TTY_LINE) {
+        r->interrupts = 0;
+        return GOT_LINE;
+    }
+    if (st == TTY_INTERRUPT) {
+        if (!was_empty) {
+            r->interrupts = 0;
+            return GOT_AGAIN;
+        }
+        if (++r->interrupts >= 2)
+            return GOT_LEAVE;
+        say("(Press Ctrl-C again, or Ctrl-D, to leave.)");
+        return GOT_AGAIN;
+    }
+    return GOT_EOF;
+}
+
+static bool is_word(const char *line, size_t len, const char *w)
+{
+    size_t n = strlen(w), i;
+
+    while (len && (*line == ' ' || *line == '\t')) {
+        line++;
+        len--;
+    }
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+    if (len != n)
+        return false;
+    for (i = 0; i < n; i++) {
+        char c = line[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != w[i])
+            return false;
+    }
+    return true;
+}
+
+/* Ask a yes/no question outside the interview: 1 yes, 0 no, -1 leave. */
+static int ask_yes_no(run *r, const char *prompt)
+{
+    static const char *const yn[] = {"yes", "no"};
+
+    for (;;) {
+        char *line;
+        size_t len;
+        got g;
+
+        tty_set_completions(yn, 2, "");
+        g = read_line(r, prompt, &line, &len);
+        if (g == GOT_EOF || g == GOT_LEAVE)
+            return -1;
+        if (g == GOT_AGAIN)
+            continue;
+        if (is_word(line, len, "y") || is_word(line, len, "yes")) {
+            free(line);
+            return 1;
+        }
+        if (is_word(line, len, "n") || is_word(line, len, "no")) {
+            free(line);
+            return 0;
+        }
+        free(line);
+        say("Please type yes or no.");
+    }
+}
+
+/* ---- Sessions (hooks for engine/session.c) ---- */
+
+static int64_t now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* Bring the session file up to date; a failure is reported, not fatal. */
+static void autosave(run *r)
+{
+    ik_error err;
+
+    if (!r->sess)
+        return;
+    ik_error_clear(&err);
+    if (ik_session_sync(r->sess, r->iv, now(), &err) != IK_OK ||
+        ik_session_save(r->sess, r->sess_path, &err) != IK_OK) {
+        tty_printf("%sCould not save your answers:%s %s\n", tty_on(TTY_BOLD),
+                   tty_off(), err.msg);
+    }
+}
+
+static ik_status start_session(run *r, const char *path, ik_error *err)
+{
+    ik_status st;
+
+    st = ik_session_new(r->rb, r->aud, ik_interview_label(r->iv), now(),
+                        &r->sess, err);
+    if (st != IK_OK)
+        return st;
+    snprintf(r->sess_path, sizeof r->sess_path, "%s", path);
+    st = ik_session_sync(r->sess, r->iv, now(), err);
+    if (st == IK_OK)
+        st = ik_session_save(r->sess, r->sess_path, err);
+    if (st != IK_OK) {
+        ik_session_free(r->sess);
+        r->sess = NULL;
+    }
+    return st;
+}
+
+/* Save into a new file in the state folder (the offer when leaving). */
+static void save_now(run *r)
+{
+    char dir[4096], path[4096];
+    ik_error err;
+
+    ik_error_clear(&err);
+    if (ik_session_dir(dir, sizeof dir, true, &err) != IK_OK ||
+        ik_session_new_path(dir, ik_interview_label(r->iv),
+                            ik_interview_audience(r->iv), now(), path,
+                            sizeof path, &err) != IK_OK ||
+        start_session(r, path, &err) != IK_OK) {
+        tty_printf("Could not save: %s\n", err.msg);
+        return;
+    }
+    tty_printf("Saved. To carry on later:\n  intake --resume %s\n", path);
+}
+
+static int leave(run *r, leave_why why)
+{
+    uint32_t n;
+
+    blank();
+    if (r->sess) {
+        tty_printf("Your answers are saved. To carry on later:\n"
+                   "  intake --resume %s\n",
+                   r->sess_path);
+    } else if (ik_interview_trail(r->iv, &n) && n > 0 && why != LEAVE_EOF &&
+               tty_interactive()) {
+        if (ask_yes_no(r, "Save your answers so you can carry on later? "
+                          "(yes/no): ") == 1)
+            save_now(r);
+        else
+            say("Nothing was saved.");
+    } else {
+        say("Nothing was saved.");
+    }
+    say("Goodbye. If you are worried about your health, contact your care "
+        "team; in an emergency call your local emergency number.");
+    return why == LEAVE_INTERRUPT ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+/* ---- Questions ---- */
+
+static const char *const command_words[] = {"back", "why",     "skip",
+                                            "help", "summary", "quit"};
+
+static void set_completions(run *r, const ik_question *q)
+{
+    size_t n = 0, i;
+    const char *breaks = "";
+
+    if (q->type == IK_Q_YES_NO) {
+        r->words[n++] = "yes";
+        r->words[n++] = "no";
+        if (q->allow_unknown)
+            r->words[n++] = "don't know";
+    }
+    if (q->type == IK_Q_CHOICE || q->type == IK_Q_MULTI)
+        for (i = 0; i < q->noptions && n < 50; i++)
+            r->words[n++] = text(r, &q->options[i].label);
+    if (q->type == IK_Q_MULTI) {
+        breaks = ",";
+        if (q->allow_none)
+            r->words[n++] = "none";
+    }
+    for (i = 0; i < sizeof command_words / sizeof command_words[0]; i++)
+        r->words[n++] = command_words[i];
+    tty_set_completions(r->words, n, breaks);
+}
+
+static void progress(run *r, const ik_step *s)
+{
+    char line[128];
+
+    if (r->nurse)
+        snprintf(line, sizeof line, "[%u, ~%u left]", (unsigned)s->number,
+                 (unsigned)s->to_go);
+    else if (s->to_go == 0 && s->to_go_max == 0)
+        snprintf(line, sizeof line, "Question %u, the last one",
+                 (unsigned)s->number);
+    else if (s->to_go == s->to_go_max)
+        snprintf(line, sizeof line, "Question %u, about %u to go",
+                 (unsigned)s->number, (unsigned)s->to_go);
+    else
+        snprintf(line, sizeof line, "Question %u, about %u to %u to go",
+                 (unsigned)s->number, (unsigned)s->to_go,
+                 (unsigned)s->to_go_max);
+    tty_printf("%s%s%s\n", tty_on(TTY_DIM), line, tty_off());
+}
+
+/* The short hint under a question: what to type. */
+static void hint(run *r, const ik_question *q, const ik_step *s)
+{
+    ik_buf_clear(&r->b);
+    if (r->nurse) {
+        switch (q->type) {
+        case IK_Q_YES_NO:
+            ik_buf_puts(&r->b, q->allow_unknown ? "[y/n/dk]" : "[y/n]");
+            break;
+        case IK_Q_CHOICE:
+            ik_buf_printf(&r->b, "[1-%u]", (unsigned)q->noptions);
+            break;
+        case IK_Q_MULTI:
+            ik_buf_printf(&r->b, "[1-%u, commas%s]", (unsigned)q->noptions,
+                          q->allow_none ? ", none" : "");
+            break;
+        default:
+            ik_answer_hint(q, r->aud, &r->b);
+            break;
+        }
+    } else {
+        ik_answer_hint(q, r->aud, &r->b);
+        ik_buf_puts(&r->b, ".");
+    }
+    if (s->can_skip)
+        ik_buf_puts(&r->b, r->nurse ? " (skip)" : " You can also type skip.");
+    tty_printf("%s", tty_on(TTY_DIM));
+    tty_wrap(ik_buf_cstr(&r->b), 0);
+    tty_printf("%s", tty_off());
+}
+
+static void show_earlier(run *r, const ik_question *q, const ik_step *s)
+{
+    ik_value v = ik_interview_earlier(r->iv, s->question);
+
+    if (!s->has_earlier)
+        return;
+    ik_buf_clear(&r->b);
+    ik_buf_puts(&r->b, "Earlier answer: ");
+    ik_answer_format(q, r->aud, v, &r->b);
+    ik_buf_puts(&r->b, ". Press Enter to keep it, or type a new answer.");
+    say(ik_buf_cstr(&r->b));
+}
+
+static void show_question(run *r, const ik_step *s)
+{
+    const ik_question *q = &r->rb->questions[s->question];
+    uint32_t i;
+    char num[16];
+
+    blank();
+    if (q->type != IK_Q_INFO)
+        progress(r, s);
+    heading(text(r, &q->text));
+    if (q->type == IK_Q_CHOICE || q->type == IK_Q_MULTI) {
+        for (i = 0; i < q->noptions; i++) {
+            char *w;
+            snprintf(num, sizeof num, "%3u  ", (unsigned)i + 1);
+            w = tty_wrap_text(text(r, &q->options[i].label), 5);
+            tty_printf("%s%s", num, w ? w + 5 : "\n");
+            free(w);
+        }
+    }
+    if (q->type != IK_Q_INFO)
+        hint(r, q, s);
+    show_earlier(r, q, s);
+}
+
+static const char *prompt_for(const run *r, const ik_question *q)
+{
+    if (q->type == IK_Q_INFO)
+        return r->nurse ? "[Enter] " : "Press Enter to go on: ";
+    return r->nurse ? "> " : "Your answer: ";
+}
+
+static void show_help(run *r, const ik_question *q, const ik_step *s)
+{
+    blank();
+    heading("How to answer");
+    ik_buf_clear(&r->b);
+    ik_answer_hint(q, r->aud, &r->b);
+    ik_buf_puts(&r->b, ". Press Tab to complete an option or a command.");
+    say(ik_buf_cstr(&r->b));
+    blank();
+    heading("Commands you can type at any question");
+    say("  back     go back to the previous question (your answer is kept "
+        "and shown)");
+    say("  why      why this question is asked");
+    if (s->can_skip)
+        say("  skip     leave this question unanswered");
+    else
+        say("  skip     leave a question unanswered (not this one: it is "
+            "needed)");
+    say("  summary  the answers so far");
+    say("  help     this help");
+    say("  quit     stop the interview (you can save your answers)");
+    say("To answer a text question with one of these words, put a backslash "
+        "before it: \\back");
+}
+
+static void show_summary(run *r)
+{
+    uint32_t n, i;
+    const uint32_t *trail = ik_interview_trail(r->iv, &n);
+    const ik_value *answers = ik_interview_answers(r->iv);
+    const ik_outcome *o = ik_interview_outcome(r->iv);
+    unsigned shown = 0;
+
+    blank();
+    heading(r->nurse ? "Answers so far" : "Your answers so far");
+    for (i = 0; i < n; i++) {
+        const ik_question *q = &r->rb->questions[trail[i]];
+        if (q->type == IK_Q_INFO)
+            continue;
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "%u. %s", ++shown, text(r, &q->text));
+        say(ik_buf_cstr(&r->b));
+        ik_buf_clear(&r->b);
+        ik_buf_puts(&r->b, "-> ");
+        ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
+        if (o->enabled && !o->enabled[trail[i]])
+            ik_buf_puts(&r->b, " (no longer applies)");
+        tty_wrap(ik_buf_cstr(&r->b), 4);
+    }
+    if (shown == 0)
+        say("Nothing answered yet.");
+}
+
+static void show_why(run *r)
+{
+    ik_buf_clear(&r->b);
+    ik_interview_why(r->iv, &r->b);
+    blank();
+    if (ik_buf_cstr(&r->b)[0] == '\0')
+        say("This question has no reason written down; it helps the advice "
+            "at the end fit you.");
+    else
+        say(ik_buf_cstr(&r->b));
+}
+
+/* An error from the core while answering: anything but "ask again" is a
+ * fault in the pack or the program. */
+static int fault(const ik_error *err)
+{
+    cli_print_diag(err, "error");
+    return cli_exit_code(err->code);
+}
+
+/* Handle one line typed at a question; RC_CONTINUE or an exit code.
+ * *reshow: the question screen should be shown again. */
+static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
+                       bool *reshow)
+{
+    const ik_question *q = &r->rb->questions[s->question];
+    ik_error err;
+    ik_status st = IK_OK;
+
+    ik_error_clear(&err);
+    *reshow = false;
+    switch (ik_command_parse(line, len)) {
+    case IK_CMD_BACK:
+        st = ik_interview_back(r->iv, &err);
+        break;
+    case IK_CMD_WHY:
+        show_why(r);
+        return RC_CONTINUE;
+    case IK_CMD_SKIP:
+        st = ik_interview_skip(r->iv, &err);
+        break;
+    case IK_CMD_HELP:
+        show_help(r, q, s);
+        *reshow = true;
+        return RC_CONTINUE;
+    case IK_CMD_SUMMARY:
+        show_summary(r);
+        *reshow = true;
+        return RC_CONTINUE;
+    case IK_CMD_QUIT:
+        return leave(r, LEAVE_QUIT);
+    case IK_CMD_NONE:
+    case IK_CMD__COUNT:
+        st = ik_interview_answer(r->iv, line, len, &err);
+        break;
+    }
+    if (st == IK_EANSWER) {
+        say(err.msg[0] ? err.msg : "That answer was not understood.");
+        return RC_CONTINUE;
+    }
+    if (st != IK_OK)
+        return fault(&err);
+    autosave(r);
+    return RC_CONTINUE;
+}
+
+/* ---- The outcome ---- */
+
+static bool is_emergency(const run *r, const ik_outcome *o)
+{
+    return o->disposition == 0 ||
+           (o->disposition != IK_NONE &&
+            strcmp(r->rb->dispositions[o->disposition].id, "emergency") == 0);
+}
+
+static void banner(run *r, const char *word, const char *label)
+{
+    int w = tty_width() - 1;
+    char line[256];
+
+    if (w > 60)
+        w = 60;
+    if (w > (int)sizeof line - 1)
+        w = (int)sizeof line - 1;
+    memset(line, '*', (size_t)w);
+    line[w] = '\0';
+    blank();
+    tty_printf("%s%s%s\n", tty_on(TTY_ALERT), line, tty_off());
+    ik_buf_clear(&r->b);
+    ik_buf_printf(&r->b, "%s: %s", word, label);
+    tty_printf("%s", tty_on(TTY_ALERT));
+    tty_wrap(ik_buf_cstr(&r->b), 2);
+    tty_printf("%s%s%s\n", tty_off(), tty_on(TTY_ALERT), line);
+    tty_printf("%s", tty_off());
+}
+
+static void show_disposition(run *r, const ik_outcome *o)
+{
+    const ik_disposition *d = &r->rb->dispositions[o->disposition];
+    uint32_t i;
+
+    if (is_emergency(r, o))
+        banner(r, "EMERGENCY", text(r, &d->label));
+    else if (o->stop_flag != IK_NONE)
+        banner(r, "STOP", text(r, &d->label));
+    else {
+        blank();
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "What to do: %s", text(r, &d->label));
+        heading(ik_buf_cstr(&r->b));
+    }
+    if (o->stop_flag != IK_NONE)
+        say(text(r, &r->rb->red_flags[o->stop_flag].message));
+    for (i = 0; i < o->red_flags.n; i++)
+        if (o->red_flags.items[i] != o->stop_flag)
+            say(text(r, &r->rb->red_flags[o->red_flags.items[i]].message));
+    say(text(r, &d->advice));
+    for (i = 0; i < o->rules.n; i++) {
+        const char *note = text(r, &r->rb->rules[o->rules.items[i]].note);
+        if (note && note[0])
+            say(note);
+    }
+}
+
+/* Collect the questions behind slot s (derived values expand to what they
+ * read), each once, into qs. */
+static void behind(const run *r, uint32_t s, bool *seen, uint32_t *qs,
+                   uint32_t *n, int depth)
+{
+    const ik_rulebook *rb = r->rb;
+    uint32_t reads[64];
+    size_t k, m, j;
+
+    if (s < rb->nquestions) {
+        if (!seen[s]) {
+            seen[s] = true;
+            qs[(*n)++] = s;
+        }
+        return;
+    }
+    if (depth > 8)
+        return;
+    for (k = 0; k < rb->nderived; k++) {
+        if (rb->derived[k].slot != s)
+            continue;
+        m = ik_logic_reads(rb->logic, rb->derived[k].value, reads, 64);
+        for (j = 0; j < m && j < 64; j++)
+            behind(r, reads[j], seen, qs, n, depth + 1);
+    }
+}
+
+/* "Because you said:" and one line per answer behind a part. */
+static void explain(run *r, const ik_outcome *o, const ik_idlist *l)
+{
+    const ik_value *answers = ik_interview_answers(r->iv);
+    bool *seen = calloc(r->rb->nquestions + 1, 1);
+    uint32_t *qs = calloc(r->rb->nquestions + 1, sizeof *qs);
+    uint32_t n = 0, i;
+
+    if (!seen || !qs) {
+        free(seen);
+        free(qs);
+        return;
+    }
+    for (i = 0; i < l->n; i++)
+        behind(r, l->items[i], seen, qs, &n, 0);
+    say(r->nurse ? "Because the patient said:" : "Because you said:");
+    for (i = 0; i < n; i++) {
+        const ik_question *q = &r->rb->questions[qs[i]];
+        ik_value v = o->enabled[qs[i]] ? answers[qs[i]] : ik_undef();
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "- %s ", text(r, &q->text));
+        if (v.kind == IK_UNDEF)
+            ik_buf_puts(&r->b, "(not answered)");
+        else {
+            ik_buf_puts(&r->b, "-> ");
+            ik_answer_format(q, r->aud, v, &r->b);
+        }
+        tty_wrap(ik_buf_cstr(&r->b), 2);
+    }
+    free(seen);
+    free(qs);
+}
+
+static void show_because(run *r)
+{
+    const ik_outcome *o = ik_interview_outcome(r->iv);
+    const ik_idlist *d = &o->because[IK_PART_DISPOSITION];
+
+    blank();
+    ik_buf_clear(&r->b);
+    ik_buf_printf(&r->b, "Why \"%s\"",
+                  text(r, &r->rb->dispositions[o->disposition].label));
+    heading(ik_buf_cstr(&r->b));
+    if (d->n == 0)
+        say(r->nurse ? "No red flag or rule fired, so this is the least "
+                       "urgent disposition."
+                     : "Nothing you said pointed to a need for urgent care, "
+                       "so this is the least urgent advice.");
+    else
+        explain(r, o, d);
+    if (o->rung != IK_NONE) {
+        blank();
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "Why \"%s\"",
+                      text(r, &r->rb->ladder[o->rung].label));
+        heading(ik_buf_cstr(&r->b));
+        explain(r, o, &o->because[IK_PART_LADDER]);
+    }
+    if (o->sections.n) {
+        blank();
+        heading("Why these sections");
+        explain(r, o, &o->because[IK_PART_SECTIONS]);
+    }
+}
+
+/* Show wrapped text a screenful at a time ("more" between pages).
+ * Returns false when the person stopped reading (or input ended). */
+static bool page(run *r, const char *body)
+{
+    char *w = tty_wrap_text(body, 2), *p, *line;
+    int rows = tty_height() - 2, shown = 0;
+    size_t len;
+    bool go_on = true;
+
+    if (!w) {
+        say(body);
+        return true;
+    }
+    for (p = w; *p && go_on;) {
+        char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+        if (shown >= rows && tty_interactive()) {
+            got g = read_line(r, "-- more: Enter to go on, q to stop -- ",
+                              &line, &len);
+            if (g == GOT_LINE) {
+                go_on = !is_word(line, len, "q");
+                free(line);
+            } else if (g != GOT_AGAIN) {
+                go_on = false;
+            }
+            shown = 0;
+            continue;
+        }
+        fwrite(p, 1, n, tty_out());
+        p += n;
+        shown++;
+    }
+    free(w);
+    return go_on;
+}
+
+static void show_sections(run *r, const ik_outcome *o)
+{
+    uint32_t i;
+
+    if (o->sections.n == 0)
+        return;
+    blank();
+    heading(r->nurse ? "Sections to share" : "Worth reading");
+    for (i = 0; i < o->sections.n; i++) {
+        const ik_section *s = &r->rb->sections[o->sections.items[i]];
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "%3u  %s", (unsigned)i + 1, text(r, &s->title));
+        say(ik_buf_cstr(&r->b));
+    }
+    for (i = 0; i < o->sections.n; i++) {
+        const ik_section *s = &r->rb->sections[o->sections.items[i]];
+        if (tty_interactive()) {
+            char prompt[256], *line;
+            size_t len;
+            got g;
+            snprintf(prompt, sizeof prompt,
+                     "Press Enter to read %u of %u, or type skip to skip "
+                     "the reading: ",
+                     (unsigned)i + 1, (unsigned)o->sections.n);
+            g = read_line(r, prompt, &line, &len);
+            if (g == GOT_AGAIN) {
+                i--;
+                continue;
+            }
+            if (g != GOT_LINE)
+                return;
+            if (is_word(line, len, "skip") || is_word(line, len, "q") ||
+                is_word(line, len, "quit")) {
+                free(line);
+                return;
+            }
+            free(line);
+        }
+        blank();
+        heading(text(r, &s->title));
+        if (!page(r, text(r, &s->body)))
+            return;
+    }
+}
+
+static void show_handoff(run *r, const ik_outcome *o)
+{
+    uint32_t n, i;
+    const uint32_t *trail = ik_interview_trail(r->iv, &n);
+    const ik_value *answers = ik_interview_answers(r->iv);
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    blank();
+    heading("Hand-off summary");
+    tty_printf("Patient: %s\n", ik_interview_label(r->iv)[0]
+                                    ? ik_interview_label(r->iv)
+                                    : "(no label)");
+    tty_printf("Pack: %s %s (%s)\nDate: %s\n", r->rb->id, r->rb->version,
+               r->rb->title, when);
+    tty_printf("Disposition: %s%s\n", r->rb->dispositions[o->disposition].id,
+               o->stop_flag != IK_NONE ? " (interview stopped by a red flag)"
+                                       : "");
+    tty_printf("Red flags:");
+    for (i = 0; i < o->red_flags.n; i++)
+        tty_printf("%s %s", i ? "," : "",
+                   r->rb->red_flags[o->red_flags.items[i]].id);
+    tty_printf("%s\n", o->red_flags.n ? "" : " none");
+    tty_printf("Ladder: %s\n",
+               o->rung == IK_NONE ? "none" : r->rb->ladder[o->rung].id);
+    tty_printf("Answers:\n");
+    for (i = 0; i < n; i++) {
+        const ik_question *q = &r->rb->questions[trail[i]];
+        if (q->type == IK_Q_INFO || !o->enabled[trail[i]])
+            continue;
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "- %s: ", q->id);
+        ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
+        tty_wrap(ik_buf_cstr(&r->b), 2);
+    }
+}
+
+/* The outcome screen, in the order a person needs it. */
+static void show_outcome(run *r)
+{
+    const ik_outcome *o = ik_interview_outcome(r->iv);
+
+    show_disposition(r, o);
+    if (o->stop_flag == IK_NONE && o->rung != IK_NONE) {
+        const ik_rung *g = &r->rb->ladder[o->rung];
+        const char *adv = text(r, &g->advice);
+        blank();
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "Treatment to discuss with your care team: %s",
+                      text(r, &g->label));
+        heading(ik_buf_cstr(&r->b));
+        if (adv && adv[0])
+            say(adv);
+        explain(r, o, &o->because[IK_PART_LADDER]);
+    }
+    blank();
+    heading(r->nurse ? "Safety net" : "If things change");
+    say(text(r, &r->rb->safety_net));
+    if (o->stop_flag == IK_NONE)
+        show_sections(r, o);
+    blank();
+    heading(r->nurse ? "Getting help" : "How to get help");
+    say(text(r, &r->rb->get_help));
+    if (r->nurse)
+        show_handoff(r, o);
+}
+
+/* When screens go to stderr (stdout redirected), stdout gets the outcome
+ * object, one JSON line. */
+static void outcome_to_stdout(run *r)
+{
+    char *json;
+    ik_error err;
+
+    if (tty_out_is_stdout())
+        return;
+    if (ik_interview_outcome_json(r->iv, &json, &err) == IK_OK) {
+        printf("%s\n", json);
+        ik_interview_free_string(json);
+    }
+}
+
+/* After the outcome: why, back, summary, or finish. RC_CONTINUE after
+ * back (the interview goes on), else an exit code. */
+static int outcome_loop(run *r)
+{
+    static const char *const words[] = {"why", "back", "summary", "help",
+                                        "quit"};
+
+    show_outcome(r);
+    autosave(r);
+    for (;;) {
+        char *line;
+        size_t len;
+        ik_error err;
+        got g;
+
+        tty_set_completions(words, 5, "");
+        blank();
+        g = read_line(r,
+                      r->nurse ? "[why/back/summary, Enter to finish] "
+                               : "Type why for the reasons, back to change "
+                                 "an answer, or press Enter to finish: ",
+                      &line, &len);
+        if (g == GOT_AGAIN)
+            continue;
+        if (g != GOT_LINE)
+            break;
+        tty_history_add(line);
+        switch (ik_command_parse(line, len)) {
+        case IK_CMD_WHY:
+            show_because(r);
+            break;
+        case IK_CMD_SUMMARY:
+            show_summary(r);
+            break;
+        case IK_CMD_HELP:
+            say("why: the reasons for this advice; back: change your last "
+                "answer; summary: your answers; Enter or quit: finish.");
+            break;
+        case IK_CMD_BACK:
+            free(line);
+            if (ik_interview_back(r->iv, &err) != IK_OK)
+                return fault(&err);
+            autosave(r);
+            return RC_CONTINUE;
+        default:
+            if (len == 0 || ik_command_parse(line, len) == IK_CMD_QUIT) {
+                free(line);
+                goto done;
+            }
+            say("Please type why, back or summary, or press Enter to "
+                "finish.");
+            break;
+        }
+        free(line);
+    }
+done:
+    outcome_to_stdout(r);
+    if (r->sess)
+        tty_printf("\nSaved in %s\n", r->sess_path);
+    say("Take care.");
+    return EXIT_OK;
+}
+
+/* ---- The whole run ---- */
+
+static int interview_loop(run *r)
+{
+    ik_step s, last;
+    bool show = true;
+
+    memset(&last, 0, sizeof last);
+    last.question = IK_STEP_NONE;
+    for (;;) {
+        const ik_question *q;
+        char *line;
+        size_t len;
+        int rc;
+        got g;
+
+        ik_interview_next(r->iv, &s);
+        if (s.kind == IK_STEP_OUTCOME) {
+            rc = outcome_loop(r);
+            if (rc != RC_CONTINUE)
+                return rc;
+            show = true;
+            continue;
+        }
+        if (s.question != last.question || s.number != last.number)
+            show = true;
+        last = s;
+        q = &r->rb->questions[s.question];
+        if (show)
+            show_question(r, &s);
+        show = false;
+        set_completions(r, q);
+        g = read_line(r, prompt_for(r, q), &line, &len);
+        if (g == GOT_EOF)
+            return leave(r, LEAVE_EOF);
+        if (g == GOT_LEAVE)
+            return leave(r, LEAVE_INTERRUPT);
+        if (g == GOT_AGAIN)
+            continue;
+        if (q->type == IK_Q_TEXT || len < 200)
+            tty_history_add(line);
+        rc = handle_line(r, &s, line, len, &show);
+        free(line);
+        if (rc != RC_CONTINUE)
+            return rc;
+    }
+}
+
+/* Opening screen: title, disclaimer, commands, agreement. 1: agreed. */
+static int opening(run *r)
+{
+    blank();
+    heading(r->rb->title);
+    blank();
+    say(text(r, &r->rb->disclaimer));
+    blank();
+    say("One question at a time. At any question you can type back, why, "
+        "skip, summary, help or quit.");
+    blank();
+    return ask_yes_no(r, r->nurse ? "Continue? (yes/no): "
+                                  : "Do you understand and want to go on? "
+                                    "(yes/no): ");
+}
+
+static bool label_ok(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n > IK_SESSION_MAX_LABEL)
+        return false;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            return false;
+    return true;
+}
+
+/* Nurse mode: a patient label, optional. false: leave. */
+static bool ask_label(run *r)
+{
+    for (;;) {
+        char *line;
+        size_t len;
+        ik_error err;
+        got g;
+
+        tty_set_completions(NULL, 0, "");
+        g = read_line(r, "Patient label (optional, Enter for none): ", &line,
+                      &len);
+        if (g == GOT_AGAIN)
+            continue;
+        if (g != GOT_LINE)
+            return false;
+        if (!label_ok(line, len)) {
+            free(line);
+            say("Please use plain text of at most 120 characters.");
+            continue;
+        }
+        if (ik_interview_set_label(r->iv, line, &err) != IK_OK) {
+            free(line);
+            return false;
+        }
+        free(line);
+        return true;
+    }
+}
+
+static int parse_opts(int argc, char **argv, run_opts *o)
+{
+    static const struct option longs[] = {
+        {"rules", required_argument, NULL, 'r'},
+        {"mode", required_argument, NULL, 'm'},
+        {"session", required_argument, NULL, 's'},
+        {"resume", required_argument, NULL, 'R'},
+        {"answers", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof *o);
+    o->mode = "patient";
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            o->rules = optarg;
+            break;
+        case 'm':
+            o->mode = optarg;
+            break;
+        case 's':
+            o->session = optarg;
+            break;
+        case 'R':
+            o->resume = optarg;
+            break;
+        case 'a':
+            o->answers = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return cli_usage_error("run", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("run", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+    if (strcmp(o->mode, "patient") != 0 && strcmp(o->mode, "nurse") != 0)
+        return cli_usage_error("run", "--mode must be patient or nurse");
+    if (o->resume && o->answers)
+        return cli_usage_error("run", "--resume and --answers do not mix");
+    return RC_CONTINUE;
+}
+
+static int load_pack(const run_opts *o, ik_rulebook **rb)
+{
+    char def[4096];
+    const char *path = o->rules;
+    ik_error err;
+
+    if (!path)
+        path = cli_default_pack(def, sizeof def);
+    if (!path) {
+        fputs("intake: the bundled rule pack was not found; use --rules "
+              "FILE\n",
+              stderr);
+        return EXIT_NOINPUT;
+    }
+    ik_error_clear(&err);
+    if (ik_rulebook_load_file(path, rb, &err) != IK_OK) {
+        cli_print_diag(&err, "error");
+        return cli_exit_code(err.code);
+    }
+    return RC_CONTINUE;
+}
+
+/* --answers: complete the interview from a file, show the outcome. */
+static int run_answers(run *r, const char *file)
+{
+    char *textbuf = NULL;
+    size_t len;
+    ik_arena a;
+    ik_value *answers;
+    ik_error err;
+    ik_status st;
+
+    ik_error_clear(&err);
+    ik_arena_init(&a);
+    answers = ik_arena_alloc(&a, (r->rb->nquestions + 1) * sizeof *answers);
+    st = answers ? ik_json_read_file(file, IK_SESSION_MAX_FILE, &textbuf, &len,
+                                     &err)
+                 : IK_ENOMEM;
+    if (st == IK_OK)
+        st =
+            ik_answers_json_parse(r->rb, textbuf, len, file, &a, answers, &err);
+    if (st == IK_OK)
+        st = ik_session_run_answers(r->iv, answers, &err);
+    ik_free(textbuf);
+    ik_arena_fini(&a);
+    if (st != IK_OK) {
+        if (!err.file[0])
+            snprintf(err.file, sizeof err.file, "%s", file);
+        cli_print_diag(&err, "error");
+        return cli_exit_code(st);
+    }
+    autosave(r);
+    show_outcome(r);
+    outcome_to_stdout(r);
+    return EXIT_OK;
+}
+
+static int resume(run *r, const char *file)
+{
+    ik_session_resume info;
+    ik_error err;
+
+    ik_error_clear(&err);
+    if (ik_session_load_file(file, &r->sess, &err) != IK_OK ||
+        ik_session_restore(r->sess, r->rb, &r->iv, &info, &err) != IK_OK) {
+        cli_print_diag(&err, "error");
+        return cli_exit_code(err.code);
+    }
+    snprintf(r->sess_path, sizeof r->sess_path, "%s", file);
+    r->aud = ik_interview_aud(r->iv);
+    r->nurse = r->aud == IK_AUD_NURSE;
+    blank();
+    heading(r->rb->title);
+    say(text(r, &r->rb->disclaimer));
+    blank();
+    tty_printf("Welcome back. %u earlier answer%s kept.\n", (unsigned)info.kept,
+               info.kept == 1 ? "" : "s");
+    if (info.pack_changed)
+        say("The questions have changed since you started; please check "
+            "the ones you are asked again.");
+    return RC_CONTINUE;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("intake: the 'run' command is not available yet\n", stderr);
-    return EXIT_UNAVAILABLE;
+    run_opts o;
+    run r;
+    ik_rulebook *rb = NULL;
+    ik_error err;
+    int rc;
+
+    if ((rc = parse_opts(argc, argv, &o)) != RC_CONTINUE)
+        return rc;
+    if ((rc = load_pack(&o, &rb)) != RC_CONTINUE)
+        return rc;
+    memset(&r, 0, sizeof r);
+    r.rb = rb;
+    ik_buf_init(&r.b);
+    r.nurse = strcmp(o.mode, "nurse") == 0;
+    r.aud = r.nurse ? IK_AUD_NURSE : IK_AUD_PATIENT;
+    tty_open();
+    ik_error_clear(&err);
+    if (o.resume) {
+        rc = resume(&r, o.resume);
+    } else if (ik_interview_new(rb, o.mode, &r.iv, &err) != IK_OK) {
+        cli_print_diag(&err, "error");
+        rc = cli_exit_code(err.code);
+    } else if (o.answers) {
+        if (o.session && start_session(&r, o.session, &err) != IK_OK) {
+            cli_print_diag(&err, "error");
+            rc = cli_exit_code(err.code);
+        } else {
+            rc = run_answers(&r, o.answers);
+        }
+    } else {
+        rc = opening(&r);
+        if (rc != 1) {
+            blank();
+            say("That is fine; nothing was asked and nothing was saved. "
+                "If you need help:");
+            say(text(&r, &rb->get_help));
+            rc = EXIT_OK;
+        } else if (r.nurse && !ask_label(&r)) {
+            rc = leave(&r, LEAVE_EOF);
+        } else if (o.session && start_session(&r, o.session, &err) != IK_OK) {
+            cli_print_diag(&err, "error");
+            rc = cli_exit_code(err.code);
+        } else {
+            rc = RC_CONTINUE;
+        }
+    }
+    if (rc == RC_CONTINUE)
+        rc = interview_loop(&r);
+    tty_close();
+    fflush(stdout);
+    ik_buf_fini(&r.b);
+    ik_session_free(r.sess);
+    ik_interview_free(r.iv);
+    ik_rulebook_free(rb);
+    return rc;
 }

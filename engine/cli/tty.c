@@ -1,0 +1,455 @@
+/*
+ * tty.c -- the only file that includes GNU readline. Reads lines (the
+ * readline callback interface on a terminal, so Ctrl-C clears the line
+ * cleanly; getline otherwise), completes words with Tab, keeps history in
+ * memory only (never written), tracks the width across resizes, and wraps
+ * text. It knows nothing about interviews and decides nothing.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "tty.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+static struct {
+    bool interactive, colour, opened;
+    FILE *out;
+    int width;
+    const char *const *words;
+    size_t nwords;
+} T;
+
+static volatile sig_atomic_t got_int, got_winch, got_term;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGINT)
+        got_int = 1;
+    else if (sig == SIGWINCH)
+        got_winch = 1;
+    else
+        got_term = sig;
+}
+
+static void catch_signal(int sig)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: select must see EINTR */
+    sigaction(sig, &sa, NULL);
+}
+
+static int read_width(void)
+{
+    struct winsize ws;
+    const char *cols = getenv("COLUMNS");
+    long n;
+
+    if (ioctl(fileno(T.out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (T.interactive && ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (cols && *cols) {
+        char *end;
+        n = strtol(cols, &end, 10);
+        if (*end == '\0' && n > 0 && n < 10000)
+            return (int)n;
+    }
+    return 80;
+}
+
+/* ---- Completion ---- */
+
+static char *complete_word(const char *text, int state)
+{
+    static size_t i, len;
+
+    if (state == 0) {
+        i = 0;
+        len = strlen(text);
+    }
+    while (i < T.nwords) {
+        const char *w = T.words[i++];
+        if (strncasecmp(w, text, len) == 0)
+            return strdup(w);
+    }
+    return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)start;
+    (void)end;
+    rl_attempted_completion_over = 1; /* never file names */
+    rl_completion_append_character = '\0';
+    return rl_completion_matches(text, complete_word);
+}
+
+void tty_set_completions(const char *const *words, size_t n, const char *breaks)
+{
+    T.words = words;
+    T.nwords = n;
+    if (T.interactive)
+        rl_completer_word_break_characters = breaks;
+}
+
+/* ---- Opening and closing ---- */
+
+void tty_open(void)
+{
+    const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
+
+    if (T.opened)
+        return;
+    T.opened = true;
+    T.interactive = isatty(0);
+    T.out = stdout;
+    if (T.interactive && !isatty(1) && isatty(2))
+        T.out = stderr;
+    T.colour = isatty(fileno(T.out)) && term && *term &&
+               strcmp(term, "dumb") != 0 && !(nc && *nc);
+    T.width = read_width();
+    catch_signal(SIGWINCH);
+    if (!T.interactive)
+        return;
+    catch_signal(SIGINT);
+    catch_signal(SIGTERM);
+    catch_signal(SIGHUP);
+    rl_readline_name = "intake";
+    rl_instream = stdin;
+    rl_outstream = T.out;
+    rl_catch_signals = 0; /* ours are above; callback mode needs them */
+    rl_catch_sigwinch = 0;
+    rl_attempted_completion_function = complete;
+    rl_completer_word_break_characters = "";
+    rl_variable_bind("enable-bracketed-paste", "off");
+    stifle_history(200);
+}
+
+void tty_close(void)
+{
+    if (!T.opened)
+        return;
+    if (T.interactive)
+        clear_history();
+    fflush(T.out);
+    T.opened = false;
+}
+
+bool tty_interactive(void)
+{
+    return T.interactive;
+}
+
+FILE *tty_out(void)
+{
+    return T.out ? T.out : stdout;
+}
+
+bool tty_out_is_stdout(void)
+{
+    return tty_out() == stdout;
+}
+
+int tty_width(void)
+{
+    if (got_winch) {
+        got_winch = 0;
+        T.width = read_width();
+    }
+    return T.width < 20 ? 20 : T.width;
+}
+
+const char *tty_on(tty_style s)
+{
+    static const char *const codes[TTY_STYLE__COUNT] = {
+        [TTY_PLAIN] = "",
+        [TTY_BOLD] = "\033[1m",
+        [TTY_DIM] = "\033[2m",
+        [TTY_ALERT] = "\033[1;37;41m",
+    };
+    if (!T.colour || (unsigned)s >= TTY_STYLE__COUNT)
+        return "";
+    return codes[s];
+}
+
+const char *tty_off(void)
+{
+    return T.colour ? "\033[0m" : "";
+}
+
+void tty_printf(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfprintf(tty_out(), fmt, ap);
+    va_end(ap);
+}
+
+/* ---- Reading ---- */
+
+static char *cb_line;
+static bool cb_done;
+
+static void on_line(char *line)
+{
+    cb_line = line;
+    cb_done = true;
+    rl_callback_handler_remove();
+}
+
+/* A SIGTERM or SIGHUP while waiting: restore the terminal, then die of
+ * the signal as if we had not caught it. */
+static void die_of_signal(void)
+{
+    int sig = got_term;
+
+    rl_callback_handler_remove();
+    fflush(T.out);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static tty_status read_interactive(const char *prompt, char **line, size_t *len,
+                                   bool *was_empty)
+{
+    fd_set fds;
+    int r;
+
+    got_int = 0;
+    cb_done = false;
+    cb_line = NULL;
+    fflush(T.out);
+    rl_callback_handler_install(prompt, on_line);
+    while (!cb_done) {
+        if (got_term)
+            die_of_signal();
+        if (got_winch) {
+            got_winch = 0;
+            T.width = read_width();
+            rl_resize_terminal();
+        }
+        FD_ZERO(&fds);
+        FD_SET(0, &fds);
+        r = select(1, &fds, NULL, NULL, NULL);
+        if (r < 0 && errno == EINTR && got_int) {
+            got_int = 0;
+            *was_empty = rl_end == 0;
+            rl_free_line_state();
+            rl_callback_sigcleanup();
+            rl_cleanup_after_signal();
+            rl_callback_handler_remove();
+            fputc('\n', T.out);
+            fflush(T.out);
+            return TTY_INTERRUPT;
+        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rl_callback_handler_remove();
+            return TTY_ERROR;
+        }
+        rl_callback_read_char();
+    }
+    if (!cb_line) {
+        fputc('\n', T.out);
+        return TTY_EOF;
+    }
+    *line = cb_line;
+    *len = strlen(cb_line);
+    return TTY_LINE;
+}
+
+static tty_status read_plain(const char *prompt, char **line, size_t *len)
+{
+    size_t cap = 0;
+    ssize_t n;
+    char *buf = NULL;
+
+    fputs(prompt, T.out);
+    fflush(T.out);
+    errno = 0;
+    n = getline(&buf, &cap, stdin);
+    if (n < 0) {
+        free(buf);
+        fputc('\n', T.out);
+        return errno && !feof(stdin) ? TTY_ERROR : TTY_EOF;
+    }
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    /* echo what was read, but never raw control bytes */
+    if ((size_t)n == strlen(buf) && n <= 200) {
+        ssize_t i;
+        for (i = 0; i < n && (unsigned char)buf[i] >= 0x20 && buf[i] != 0x7F;
+             i++)
+            ;
+        if (i == n)
+            fputs(buf, T.out);
+    }
+    fputc('\n', T.out);
+    *line = buf;
+    *len = (size_t)n;
+    return TTY_LINE;
+}
+
+tty_status tty_read(const char *prompt, char **line, size_t *len,
+                    bool *was_empty)
+{
+    *line = NULL;
+    *len = 0;
+    *was_empty = false;
+    if (T.interactive)
+        return read_interactive(prompt, line, len, was_empty);
+    return read_plain(prompt, line, len);
+}
+
+void tty_history_add(const char *line)
+{
+    if (T.interactive && line && *line)
+        add_history(line);
+}
+
+/* ---- Wrapping ---- */
+
+/* Display columns of s[0..n): UTF-8 characters, not bytes. */
+static int columns(const char *s, size_t n)
+{
+    int c = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
+/* Bytes of s that fit in `cols` columns (at a character boundary). */
+static size_t fit_bytes(const char *s, size_t n, int cols)
+{
+    size_t i;
+    int c = 0;
+
+    for (i = 0; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (c == cols)
+                break;
+            c++;
+        }
+    }
+    return i;
+}
+
+static void wrap_paragraph(FILE *f, const char *s, size_t n, int indent,
+                           int width)
+{
+    int avail = width - indent, col = 0;
+    size_t i = 0;
+
+    if (avail < 10)
+        avail = 10;
+    while (i < n) {
+        size_t start, wlen;
+        int wcols;
+
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        start = i;
+        while (i < n && s[i] != ' ')
+            i++;
+        wlen = i - start;
+        wcols = columns(s + start, wlen);
+        if (col > 0 && col + 1 + wcols > avail) {
+            fputc('\n', f);
+            col = 0;
+        }
+        while (col == 0 && wcols > avail) { /* a word longer than a line */
+            size_t k = fit_bytes(s + start, wlen, avail);
+            fprintf(f, "%*s%.*s\n", indent, "", (int)k, s + start);
+            start += k;
+            wlen -= k;
+            wcols = columns(s + start, wlen);
+        }
+        if (wlen == 0)
+            continue;
+        if (col == 0)
+            fprintf(f, "%*s", indent, "");
+        else {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(s + start, 1, wlen, f);
+        col += wcols;
+    }
+    fputc('\n', f);
+}
+
+void tty_wrap_to(FILE *f, const char *text, int indent)
+{
+    int width = tty_width() - 1; /* the last column makes some terminals
+                                    wrap early */
+    const char *p = text, *nl;
+
+    if (width > 100)
+        width = 100; /* long lines are hard to read */
+    for (;;) {
+        nl = strchr(p, '\n');
+        wrap_paragraph(f, p, nl ? (size_t)(nl - p) : strlen(p), indent, width);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+void tty_wrap(const char *text, int indent)
+{
+    tty_wrap_to(tty_out(), text, indent);
+}
+
+char *tty_wrap_text(const char *text, int indent)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+
+    if (!f)
+        return NULL;
+    tty_wrap_to(f, text, indent);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int tty_height(void)
+{
+    struct winsize ws;
+    const char *lines = getenv("LINES");
+    long n;
+
+    if (ioctl(fileno(tty_out()), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        return ws.ws_row < 6 ? 6 : ws.ws_row;
+    if (lines && *lines) {
+        char *end;
+        n = strtol(lines, &end, 10);
+        if (*end == '\0' && n >= 6 && n < 10000)
+            return (int)n;
+    }
+    return 24;
+}
