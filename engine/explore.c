@@ -555,6 +555,25 @@ static ik_value pick(walk *w, uint32_t q)
     return d->v[(r >> 2) % d->n];
 }
 
+/*
+ * Uniform draws end most paths at the first red flags, so every other
+ * sampled path goes deep: an answer that fires a stop flag is drawn again
+ * (a few times) before it is kept, reaching the ladder and sections.
+ */
+static ik_status redraw_stops(walk *w, uint32_t q, ik_error *err)
+{
+    int tries;
+    ik_status st;
+
+    for (tries = 0; tries < 4; tries++) {
+        st = ik_outcome_compute(w->rb, w->answers, &w->o, err);
+        if (st != IK_OK || w->o.stop_flag == IK_NONE)
+            return st;
+        w->answers[q] = pick(w, q);
+    }
+    return IK_OK;
+}
+
 static ik_status walk_sample(walk *w, uint64_t npaths, ik_error *err)
 {
     const ik_rulebook *rb = w->rb;
@@ -574,6 +593,8 @@ static ik_status walk_sample(walk *w, uint64_t npaths, ik_error *err)
             if (q == IK_NONE)
                 break;
             w->answers[q] = pick(w, q);
+            if (p % 2 == 1 && (st = redraw_stops(w, q, err)) != IK_OK)
+                return st;
         }
         if ((st = leaf(w, err)) != IK_OK)
             return st;
