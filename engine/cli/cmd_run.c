@@ -444,6 +444,18 @@ static void show_why(run *r)
         say(ik_buf_cstr(&r->b));
 }
 
+/* Say a message from the core (no final period) as a sentence. */
+static void sentence(run *r, const char *msg)
+{
+    size_t n = strlen(msg);
+
+    ik_buf_clear(&r->b);
+    ik_buf_puts(&r->b, msg);
+    if (n && !strchr(".!?", msg[n - 1]))
+        ik_buf_putc(&r->b, '.');
+    say(ik_buf_cstr(&r->b));
+}
+
 /* An error from the core while answering: anything but "ask again" is a
  * fault in the pack or the program. */
 static int fault(const ik_error *err)
@@ -489,7 +501,7 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
         break;
     }
     if (st == IK_EANSWER) {
-        say(err.msg[0] ? err.msg : "That answer was not understood.");
+        sentence(r, err.msg[0] ? err.msg : "That answer was not understood");
         return RC_CONTINUE;
     }
     if (st != IK_OK)
@@ -695,8 +707,8 @@ static void show_sections(run *r, const ik_outcome *o)
     for (i = 0; i < o->sections.n; i++) {
         const ik_section *s = &r->rb->sections[o->sections.items[i]];
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "%3u  %s", (unsigned)i + 1, text(r, &s->title));
-        say(ik_buf_cstr(&r->b));
+        ik_buf_printf(&r->b, "%u. %s", (unsigned)i + 1, text(r, &s->title));
+        tty_wrap(ik_buf_cstr(&r->b), 2);
     }
     for (i = 0; i < o->sections.n; i++) {
         const ik_section *s = &r->rb->sections[o->sections.items[i]];
