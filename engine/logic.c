@@ -500,8 +500,12 @@ static ik_status compile_op(comp *c, const cJSON *j, uint32_t at, int depth,
     if (nargs > UINT16_MAX)
         return cfail(c, m, true, IK_ELIMIT, "too many arguments for '%s'",
                      m->string);
-    if (op == IK_OP_VAR)
-        return compile_var(c, m, nargs, args, at, depth, in_iter);
+    if (op == IK_OP_VAR) {
+        st = compile_var(c, m, nargs, args, at, depth, in_iter);
+        if (st == IK_OK)
+            c->lg->nodes[at].src = src_of(c, j);
+        return st;
+    }
     st = reserve(c, nargs, &kid);
     for (a = args, i = 0; st == IK_OK && i < nargs; a = a->next, i++) {
         bool body = (op_table[op].flags & IK_ITER) && i == 1;
@@ -515,7 +519,7 @@ static ik_status compile_op(comp *c, const cJSON *j, uint32_t at, int depth,
                                  (uint16_t)nargs,
                                  nargs ? kid : 0,
                                  0,
-                                 src_of(c, m)};
+                                 src_of(c, j)};
     return fold(c, at);
 }
 

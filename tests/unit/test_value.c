@@ -1,0 +1,261 @@
+/*
+ * test_value.c -- the JavaScript value model JsonLogic computes with:
+ * truthiness, ToNumber, parseFloat, String(), ==, ===, <, number text and
+ * JSON output. Each case states what json-logic-js 2.0.5 does.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "value.h"
+
+static ik_value s(const char *text)
+{
+    return ik_str(text, (uint32_t)strlen(text));
+}
+
+static ik_value arr(const ik_value *items, uint32_t n)
+{
+    ik_value v = {IK_ARR, n, {.items = items}};
+    return v;
+}
+
+static const char *num_text(double d)
+{
+    static char buf[32];
+
+    ik_num_format(d, buf);
+    return buf;
+}
+
+static void test_falsy_values_are_exactly_the_jsonlogic_set(void **state)
+{
+    static const ik_value one[1] = {{IK_NUM, 0, {.num = 0}}};
+    ik_member m = {"a", 1, {IK_NULL, 0, {0}}};
+    ik_value empty_obj = {IK_OBJ, 0, {.members = &m}};
+
+    (void)state;
+    assert_false(ik_value_truthy(ik_undef()));
+    assert_false(ik_value_truthy(ik_null()));
+    assert_false(ik_value_truthy(ik_bool(false)));
+    assert_false(ik_value_truthy(ik_num(0)));
+    assert_false(ik_value_truthy(ik_num(-0.0)));
+    assert_false(ik_value_truthy(ik_num(NAN)));
+    assert_false(ik_value_truthy(s("")));
+    assert_false(ik_value_truthy(arr(one, 0)));
+    assert_true(ik_value_truthy(s("0")));
+    assert_true(ik_value_truthy(s("false")));
+    assert_true(ik_value_truthy(arr(one, 1)));
+    assert_true(ik_value_truthy(empty_obj));
+    assert_true(ik_value_truthy(ik_num(-1)));
+}
+
+static void test_to_number_trims_and_accepts_hex_and_infinity(void **state)
+{
+    static const ik_value five[1] = {{IK_NUM, 0, {.num = 5}}};
+    static const ik_value two[2] = {{IK_NUM, 0, {.num = 1}},
+                                    {IK_NUM, 0, {.num = 2}}};
+
+    (void)state;
+    assert_true(ik_value_to_number(s(" 12 ")) == 12);
+    assert_true(ik_value_to_number(s("")) == 0);
+    assert_true(ik_value_to_number(s("\t\n")) == 0);
+    assert_true(ik_value_to_number(s("1e1")) == 10);
+    assert_true(ik_value_to_number(s(".5")) == 0.5);
+    assert_true(ik_value_to_number(s("0x10")) == 16);
+    assert_true(isinf(ik_value_to_number(s("-Infinity"))));
+    assert_true(isnan(ik_value_to_number(s("12px"))));
+    assert_true(isnan(ik_value_to_number(s("1."))) == 0);
+    assert_true(isnan(ik_value_to_number(s("inf"))));
+    assert_true(isnan(ik_value_to_number(s("0x"))));
+    assert_true(ik_value_to_number(ik_null()) == 0);
+    assert_true(isnan(ik_value_to_number(ik_undef())));
+    assert_true(ik_value_to_number(ik_bool(true)) == 1);
+    assert_true(ik_value_to_number(arr(five, 0)) == 0);
+    assert_true(ik_value_to_number(arr(five, 1)) == 5);
+    assert_true(isnan(ik_value_to_number(arr(two, 2))));
+}
+
+static void test_parse_float_takes_the_longest_numeric_prefix(void **state)
+{
+    static const ik_value two[2] = {{IK_NUM, 0, {.num = 1}},
+                                    {IK_NUM, 0, {.num = 2}}};
+
+    (void)state;
+    assert_true(ik_value_parse_float(s("3abc")) == 3);
+    assert_true(ik_value_parse_float(s("  1e3x")) == 1000);
+    assert_true(ik_value_parse_float(s("0x10")) == 0);
+    assert_true(ik_value_parse_float(s("-.5e")) == -0.5);
+    assert_true(ik_value_parse_float(s("Infinityx")) == INFINITY);
+    assert_true(isnan(ik_value_parse_float(s(""))));
+    assert_true(isnan(ik_value_parse_float(ik_null())));
+    assert_true(isnan(ik_value_parse_float(ik_bool(true))));
+    assert_true(ik_value_parse_float(arr(two, 2)) == 1);
+}
+
+static void test_loose_equality_follows_javascript(void **state)
+{
+    static const ik_value one[1] = {{IK_NUM, 0, {.num = 1}}};
+    static const ik_value onetwo[2] = {{IK_NUM, 0, {.num = 1}},
+                                       {IK_NUM, 0, {.num = 2}}};
+
+    (void)state;
+    assert_true(ik_value_loose_eq(ik_null(), ik_undef()));
+    assert_false(ik_value_loose_eq(ik_null(), ik_num(0)));
+    assert_false(ik_value_loose_eq(ik_null(), ik_bool(false)));
+    assert_false(ik_value_loose_eq(ik_null(), s("")));
+    assert_true(ik_value_loose_eq(s("1"), ik_bool(true)));
+    assert_false(ik_value_loose_eq(s("2"), ik_bool(true)));
+    assert_true(ik_value_loose_eq(ik_bool(false), s("0")));
+    assert_true(ik_value_loose_eq(ik_num(0), s("")));
+    assert_true(ik_value_loose_eq(s(" 1 "), ik_num(1)));
+    assert_true(ik_value_loose_eq(arr(one, 0), s("")));
+    assert_true(ik_value_loose_eq(arr(one, 1), ik_num(1)));
+    assert_true(ik_value_loose_eq(arr(onetwo, 2), s("1,2")));
+    assert_false(ik_value_loose_eq(ik_num(NAN), ik_num(NAN)));
+    assert_false(ik_value_loose_eq(s("a"), s("A")));
+}
+
+static void test_strict_equality_compares_arrays_by_identity(void **state)
+{
+    static const ik_value a1[1] = {{IK_NUM, 0, {.num = 1}}};
+    static const ik_value b1[1] = {{IK_NUM, 0, {.num = 1}}};
+
+    (void)state;
+    assert_true(ik_value_strict_eq(arr(a1, 1), arr(a1, 1)));
+    assert_false(ik_value_strict_eq(arr(a1, 1), arr(b1, 1)));
+    assert_true(ik_value_strict_eq(ik_num(0), ik_num(-0.0)));
+    assert_false(ik_value_strict_eq(ik_num(1), s("1")));
+    assert_true(ik_value_strict_eq(s("ab"), s("ab")));
+    assert_false(ik_value_strict_eq(ik_null(), ik_undef()));
+}
+
+static void test_relational_comparison_uses_strings_or_numbers(void **state)
+{
+    static const ik_value two[1] = {{IK_NUM, 0, {.num = 2}}};
+    static const ik_value ten[1] = {{IK_NUM, 0, {.num = 10}}};
+
+    (void)state;
+    assert_true(ik_value_less(s("10"), s("9"), false));
+    assert_false(ik_value_less(arr(two, 1), arr(ten, 1), false));
+    assert_true(ik_value_less(ik_num(2), s("10"), false));
+    assert_true(ik_value_less(ik_null(), ik_num(1), false));
+    assert_true(ik_value_less(ik_null(), ik_num(0), true));
+    assert_false(ik_value_less(ik_num(1), s("a"), false));
+    assert_false(ik_value_less(s("a"), ik_num(1), true));
+    assert_false(ik_value_less(ik_num(2023), s("2024-01-01"), false));
+    assert_false(ik_value_less(ik_undef(), ik_num(1), true));
+    assert_true(ik_value_less(ik_bool(false), ik_bool(true), false));
+}
+
+static void test_numbers_print_as_javascript_prints_them(void **state)
+{
+    (void)state;
+    assert_string_equal(num_text(1.0), "1");
+    assert_string_equal(num_text(1.5), "1.5");
+    assert_string_equal(num_text(0.1 + 0.2), "0.30000000000000004");
+    assert_string_equal(num_text(1e21), "1e+21");
+    assert_string_equal(num_text(1e20), "100000000000000000000");
+    assert_string_equal(num_text(1e-7), "1e-7");
+    assert_string_equal(num_text(1.5e-7), "1.5e-7");
+    assert_string_equal(num_text(0.000001), "0.000001");
+    assert_string_equal(num_text(-0.0), "0");
+    assert_string_equal(num_text(5e-324), "5e-324");
+    assert_string_equal(num_text(1.7976931348623157e308),
+                        "1.7976931348623157e+308");
+    assert_string_equal(num_text(-123.456), "-123.456");
+    assert_string_equal(num_text(NAN), "NaN");
+    assert_string_equal(num_text(-INFINITY), "-Infinity");
+    assert_string_equal(num_text(9007199254740993.0), "9007199254740992");
+    assert_string_equal(num_text(123456789012345680000.0),
+                        "123456789012345680000");
+}
+
+static void test_string_conversion_joins_arrays(void **state)
+{
+    static const ik_value inner[2] = {{IK_NUM, 0, {.num = 2}},
+                                      {IK_NULL, 0, {0}}};
+    ik_value items[3];
+    ik_arena a;
+    ik_value out;
+
+    (void)state;
+    items[0] = ik_num(1);
+    items[1] = arr(inner, 2);
+    items[2] = ik_bool(true);
+    ik_arena_init(&a);
+    assert_true(ik_value_to_string(arr(items, 3), &a, &out));
+    assert_int_equal(out.kind, IK_STR);
+    assert_int_equal(out.len, 9);
+    assert_memory_equal(out.u.str, "1,2,,true", 9);
+    assert_true(ik_value_to_string(ik_null(), &a, &out));
+    assert_memory_equal(out.u.str, "null", 4);
+    assert_true(ik_value_to_string(ik_num(0.5), &a, &out));
+    assert_memory_equal(out.u.str, "0.5", 3);
+    ik_arena_fini(&a);
+}
+
+static void test_json_output_matches_json_stringify(void **state)
+{
+    ik_value items[4];
+    ik_member m[2] = {{"k", 1, {IK_STR, 3, {.str = "a\"\n"}}},
+                      {"u", 1, {IK_UNDEF, 0, {0}}}};
+    ik_buf b;
+
+    (void)state;
+    items[0] = ik_num(NAN);
+    items[1] = ik_undef();
+    items[2] = (ik_value){IK_OBJ, 2, {.members = m}};
+    items[3] = ik_num(-0.0);
+    ik_buf_init(&b);
+    ik_value_write_json(&b, arr(items, 4));
+    assert_string_equal(ik_buf_cstr(&b), "[null,null,{\"k\":\"a\\\"\\n\"},0]");
+    ik_buf_clear(&b);
+    ik_value_write_json(&b, ik_undef());
+    assert_int_equal(b.len, 0);
+    ik_buf_fini(&b);
+}
+
+static void test_cjson_trees_convert_with_copied_strings(void **state)
+{
+    cJSON *j = cJSON_Parse("{\"a\":[1,\"x\",null,{}],\"b\":true}");
+    ik_arena a;
+    ik_value v, x;
+
+    (void)state;
+    assert_non_null(j);
+    ik_arena_init(&a);
+    assert_true(ik_value_from_cjson(j, &a, &v));
+    cJSON_Delete(j);
+    assert_int_equal(v.kind, IK_OBJ);
+    assert_int_equal(v.len, 2);
+    x = ik_value_get(v, "a", 1);
+    assert_int_equal(x.kind, IK_ARR);
+    assert_int_equal(x.len, 4);
+    assert_memory_equal(x.u.items[1].u.str, "x", 1);
+    assert_int_equal(x.u.items[3].kind, IK_OBJ);
+    assert_int_equal(ik_value_get(v, "c", 1).kind, IK_UNDEF);
+    ik_arena_fini(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_falsy_values_are_exactly_the_jsonlogic_set),
+        cmocka_unit_test(test_to_number_trims_and_accepts_hex_and_infinity),
+        cmocka_unit_test(test_parse_float_takes_the_longest_numeric_prefix),
+        cmocka_unit_test(test_loose_equality_follows_javascript),
+        cmocka_unit_test(test_strict_equality_compares_arrays_by_identity),
+        cmocka_unit_test(test_relational_comparison_uses_strings_or_numbers),
+        cmocka_unit_test(test_numbers_print_as_javascript_prints_them),
+        cmocka_unit_test(test_string_conversion_joins_arrays),
+        cmocka_unit_test(test_json_output_matches_json_stringify),
+        cmocka_unit_test(test_cjson_trees_convert_with_copied_strings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
