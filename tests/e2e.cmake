@@ -1,0 +1,15 @@
+# e2e.cmake -- end-to-end tests of `intake run` as a person uses it: the
+# pty driver (tests/e2e/pty_driver.c) runs each tests/e2e/*.script under a
+# pseudo-terminal or a pipe. Label `e2e`.
+add_executable(pty_driver ${CMAKE_CURRENT_SOURCE_DIR}/e2e/pty_driver.c)
+target_compile_definitions(pty_driver PRIVATE ${IK_TEST_DEFS})
+target_link_libraries(pty_driver PRIVATE util ik_warnings)
+add_dependencies(pty_driver intake)
+
+file(GLOB IK_E2E_SCRIPTS CONFIGURE_DEPENDS
+     ${CMAKE_CURRENT_SOURCE_DIR}/e2e/*.script)
+foreach(script ${IK_E2E_SCRIPTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME e2e_${name} COMMAND pty_driver ${script})
+  set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT 120)
+endforeach()
