@@ -1,12 +1,179 @@
 /*
- * cmd_export.c -- placeholder until the 'export' command is built.
+ * cmd_export.c -- `intake export SESSION [--format ...] [--rules PACK]` and
+ * `intake export --questionnaire PACK`: load, restore and print. Thin: the
+ * writers are engine/export.c; this file parses options, reports errors
+ * and writes the result to stdout.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+
+#include "buf.h"
+#include "export.h"
+#include "interview.h"
+#include "rulebook.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: intake export SESSION [--format json|fhir|markdown|text]\n"
+    "                             [--rules PACK]\n"
+    "       intake export --questionnaire PACK\n"
+    "Write a saved session to stdout: json (the outcome with the session's\n"
+    "metadata and history, the default), fhir (an HL7 FHIR R4\n"
+    "QuestionnaireResponse), markdown or text (for a patient, a one-page\n"
+    "'what to do next'; for a nurse, an SBAR hand-off). The pack is the one\n"
+    "the session names, or --rules PACK. --questionnaire writes the FHIR\n"
+    "Questionnaire of a pack.\n";
+
+static int fail(const ik_error *err, ik_status st)
+{
+    cli_print_diag(err, "error");
+    return cli_exit_code(st);
+}
+
+static int print_buf(ik_buf *out)
+{
+    if (fwrite(ik_buf_cstr(out), 1, out->len, stdout) != out->len ||
+        fflush(stdout) != 0) {
+        perror("intake export: stdout");
+        return EXIT_IOERR;
+    }
+    return EXIT_OK;
+}
+
+static int export_questionnaire(const char *pack)
+{
+    ik_rulebook *rb = NULL;
+    ik_error err;
+    ik_status st;
+    ik_buf out;
+    int rc;
+
+    ik_error_clear(&err);
+    if ((st = ik_rulebook_load_file(pack, &rb, &err)) != IK_OK)
+        return fail(&err, st);
+    ik_buf_init(&out);
+    st = ik_export_questionnaire(rb, &out, &err);
+    rc = st == IK_OK ? print_buf(&out) : fail(&err, st);
+    ik_buf_fini(&out);
+    ik_rulebook_free(rb);
+    return rc;
+}
+
+/* The pack to read the session with: --rules, else the file the session
+ * names, else the bundled pack. */
+static const char *pick_pack(const char *given, const ik_session *s, char *def,
+                             size_t cap)
+{
+    const char *saved = ik_session_pack_file(s);
+
+    if (given)
+        return given;
+    if (saved && saved[0] && access(saved, R_OK) == 0)
+        return saved;
+    return cli_default_pack(def, cap);
+}
+
+static int export_session(const char *path, const char *pack,
+                          ik_export_format fmt)
+{
+    ik_session *s = NULL;
+    ik_rulebook *rb = NULL;
+    ik_interview *iv = NULL;
+    ik_session_resume info;
+    char def[4096];
+    ik_error err;
+    ik_status st;
+    ik_buf out;
+    int rc;
+
+    ik_error_clear(&err);
+    if ((st = ik_session_load_file(path, &s, &err)) != IK_OK)
+        return fail(&err, st);
+    if (!(pack = pick_pack(pack, s, def, sizeof def))) {
+        fprintf(stderr,
+                "intake export: the pack '%s' was not found; use "
+                "--rules PACK\n",
+                ik_session_pack_id(s));
+        ik_session_free(s);
+        return EXIT_NOINPUT;
+    }
+    if ((st = ik_rulebook_load_file(pack, &rb, &err)) != IK_OK) {
+        ik_session_free(s);
+        return fail(&err, st);
+    }
+    if (strcmp(ik_rulebook_id(rb), ik_session_pack_id(s)) != 0) {
+        fprintf(stderr, "%s: error: the session is for pack '%s', not '%s'\n",
+                path, ik_session_pack_id(s), ik_rulebook_id(rb));
+        ik_rulebook_free(rb);
+        ik_session_free(s);
+        return EXIT_DATA;
+    }
+    st = ik_session_restore(s, rb, &iv, &info, &err);
+    if (st == IK_OK && info.pack_changed)
+        fprintf(stderr,
+                "%s: warning: the pack changed since this session was saved; "
+                "%u answers still fit, %u do not and are left out\n",
+                path, info.kept, info.refused);
+    ik_buf_init(&out);
+    if (st == IK_OK)
+        st = ik_export_session(s, iv, fmt, &out, &err);
+    rc = st == IK_OK ? print_buf(&out) : fail(&err, st);
+    ik_buf_fini(&out);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+    ik_session_free(s);
+    return rc;
+}
 
 int cmd_export(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("intake: the 'export' command is not available yet\n", stderr);
-    return EXIT_UNAVAILABLE;
+    static const struct option opts[] = {
+        {"format", required_argument, 0, 'f'},
+        {"rules", required_argument, 0, 'r'},
+        {"questionnaire", required_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    ik_export_format fmt = IK_EXPORT_JSON;
+    const char *pack = NULL, *questionnaire = NULL;
+    int c;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+f:r:q:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (!ik_export_format_find(optarg, &fmt))
+                return cli_usage_error(
+                    "export",
+                    "unknown format '%s' (json, fhir, markdown or text)",
+                    optarg);
+            break;
+        case 'r':
+            pack = optarg;
+            break;
+        case 'q':
+            questionnaire = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            return cli_usage_error("export", "unknown option");
+        }
+    }
+    if (questionnaire) {
+        if (optind < argc)
+            return cli_usage_error("export", "unexpected argument '%s'",
+                                   argv[optind]);
+        return export_questionnaire(questionnaire);
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("export", optind < argc
+                                             ? "one SESSION file, please"
+                                             : "which SESSION file?");
+    return export_session(argv[optind], pack, fmt);
 }
