@@ -242,8 +242,8 @@ static int leave(run *r, leave_why why)
                    r->sess_path);
     } else if (ik_interview_trail(r->iv, &n) && n > 0 && why != LEAVE_EOF &&
                tty_interactive()) {
-        if (ask_yes_no(r, "Save your answers so you can carry on later? "
-                          "(yes/no): ") == 1)
+        say("Save your answers so you can carry on later?");
+        if (ask_yes_no(r, "(yes/no): ") == 1)
             save_now(r);
         else
             say("Nothing was saved.");
@@ -420,7 +420,7 @@ static void show_summary(run *r)
             continue;
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b, "%u. %s", ++shown, text(r, &q->text));
-        say(ik_buf_cstr(&r->b));
+        tty_wrap_hang(ik_buf_cstr(&r->b), 0, 3);
         ik_buf_clear(&r->b);
         ik_buf_puts(&r->b, "-> ");
         ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
@@ -615,14 +615,11 @@ static void explain(run *r, const ik_outcome *o, const ik_idlist *l)
         const ik_question *q = &r->rb->questions[qs[i]];
         ik_value v = o->enabled[qs[i]] ? answers[qs[i]] : ik_undef();
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "- %s ", text(r, &q->text));
         if (v.kind == IK_UNDEF)
-            ik_buf_puts(&r->b, "(not answered)");
-        else {
-            ik_buf_puts(&r->b, "-> ");
-            ik_answer_format(q, r->aud, v, &r->b);
-        }
-        tty_wrap(ik_buf_cstr(&r->b), 2);
+            continue; /* not answered: it explains nothing */
+        ik_buf_printf(&r->b, "- %s -> ", text(r, &q->text));
+        ik_answer_format(q, r->aud, v, &r->b);
+        tty_wrap_hang(ik_buf_cstr(&r->b), 2, 4);
     }
     free(seen);
     free(qs);
@@ -653,7 +650,7 @@ static void show_because(run *r)
         heading(ik_buf_cstr(&r->b));
         explain(r, o, &o->because[IK_PART_LADDER]);
     }
-    if (o->sections.n) {
+    if (o->sections.n && o->stop_flag == IK_NONE) {
         blank();
         heading("Why these sections");
         explain(r, o, &o->because[IK_PART_SECTIONS]);
@@ -708,18 +705,19 @@ static void show_sections(run *r, const ik_outcome *o)
         const ik_section *s = &r->rb->sections[o->sections.items[i]];
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b, "%u. %s", (unsigned)i + 1, text(r, &s->title));
-        tty_wrap(ik_buf_cstr(&r->b), 2);
+        tty_wrap_hang(ik_buf_cstr(&r->b), 2, 5);
     }
+    if (tty_interactive())
+        say("Press Enter to read each one in turn, or type skip to stop "
+            "reading.");
     for (i = 0; i < o->sections.n; i++) {
         const ik_section *s = &r->rb->sections[o->sections.items[i]];
         if (tty_interactive()) {
-            char prompt[256], *line;
+            char prompt[64], *line;
             size_t len;
             got g;
-            snprintf(prompt, sizeof prompt,
-                     "Press Enter to read %u of %u, or type skip to skip "
-                     "the reading: ",
-                     (unsigned)i + 1, (unsigned)o->sections.n);
+            snprintf(prompt, sizeof prompt, "Read %u of %u: ", (unsigned)i + 1,
+                     (unsigned)o->sections.n);
             g = read_line(r, prompt, &line, &len);
             if (g == GOT_AGAIN) {
                 i--;
@@ -777,7 +775,7 @@ static void show_handoff(run *r, const ik_outcome *o)
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b, "- %s: ", q->id);
         ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
-        tty_wrap(ik_buf_cstr(&r->b), 2);
+        tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
 }
 
@@ -843,11 +841,11 @@ static int outcome_loop(run *r)
 
         tty_set_completions(words, 5, "");
         blank();
-        g = read_line(r,
-                      r->nurse ? "[why/back/summary, Enter to finish] "
-                               : "Type why for the reasons, back to change "
-                                 "an answer, or press Enter to finish: ",
-                      &line, &len);
+        say(r->nurse ? "why, back, summary; Enter to finish."
+                     : "Type why for the reasons, back to change an answer, "
+                       "summary to see your answers, or press Enter to "
+                       "finish.");
+        g = read_line(r, r->nurse ? "> " : "Your choice: ", &line, &len);
         if (g == GOT_AGAIN)
             continue;
         if (g != GOT_LINE)
@@ -948,9 +946,9 @@ static int opening(run *r)
     say("One question at a time. At any question you can type back, why, "
         "skip, summary, help or quit.");
     blank();
-    return ask_yes_no(r, r->nurse ? "Continue? (yes/no): "
-                                  : "Do you understand and want to go on? "
-                                    "(yes/no): ");
+    say(r->nurse ? "Continue?"
+                 : "Do you understand this, and do you want to go on?");
+    return ask_yes_no(r, "(yes/no): ");
 }
 
 static bool label_ok(const char *s, size_t n)
@@ -968,6 +966,8 @@ static bool label_ok(const char *s, size_t n)
 /* Nurse mode: a patient label, optional. false: leave. */
 static bool ask_label(run *r)
 {
+    blank();
+    say("Patient label, for the hand-off (optional; press Enter for none).");
     for (;;) {
         char *line;
         size_t len;
@@ -975,8 +975,7 @@ static bool ask_label(run *r)
         got g;
 
         tty_set_completions(NULL, 0, "");
-        g = read_line(r, "Patient label (optional, Enter for none): ", &line,
-                      &len);
+        g = read_line(r, "Patient label: ", &line, &len);
         if (g == GOT_AGAIN)
             continue;
         if (g != GOT_LINE)

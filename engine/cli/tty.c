@@ -354,7 +354,7 @@ static size_t fit_bytes(const char *s, size_t n, int cols)
 }
 
 static void wrap_paragraph(FILE *f, const char *s, size_t n, int indent,
-                           int width)
+                           int hang, int width)
 {
     int avail = width - indent, col = 0;
     size_t i = 0;
@@ -377,10 +377,14 @@ static void wrap_paragraph(FILE *f, const char *s, size_t n, int indent,
         if (col > 0 && col + 1 + wcols > avail) {
             fputc('\n', f);
             col = 0;
+            indent = hang; /* later lines hang */
+            avail = width - indent < 10 ? 10 : width - indent;
         }
         while (col == 0 && wcols > avail) { /* a word longer than a line */
             size_t k = fit_bytes(s + start, wlen, avail);
             fprintf(f, "%*s%.*s\n", indent, "", (int)k, s + start);
+            indent = hang; /* later lines hang */
+            avail = width - indent < 10 ? 10 : width - indent;
             start += k;
             wlen -= k;
             wcols = columns(s + start, wlen);
@@ -399,7 +403,7 @@ static void wrap_paragraph(FILE *f, const char *s, size_t n, int indent,
     fputc('\n', f);
 }
 
-void tty_wrap_to(FILE *f, const char *text, int indent)
+void tty_wrap_hang_to(FILE *f, const char *text, int indent, int hang)
 {
     int width = tty_width() - 1; /* the last column makes some terminals
                                     wrap early */
@@ -409,16 +413,27 @@ void tty_wrap_to(FILE *f, const char *text, int indent)
         width = 100; /* long lines are hard to read */
     for (;;) {
         nl = strchr(p, '\n');
-        wrap_paragraph(f, p, nl ? (size_t)(nl - p) : strlen(p), indent, width);
+        wrap_paragraph(f, p, nl ? (size_t)(nl - p) : strlen(p), indent, hang,
+                       width);
         if (!nl)
             break;
         p = nl + 1;
     }
 }
 
+void tty_wrap_to(FILE *f, const char *text, int indent)
+{
+    tty_wrap_hang_to(f, text, indent, indent);
+}
+
 void tty_wrap(const char *text, int indent)
 {
     tty_wrap_to(tty_out(), text, indent);
+}
+
+void tty_wrap_hang(const char *text, int indent, int hang)
+{
+    tty_wrap_hang_to(tty_out(), text, indent, hang);
 }
 
 char *tty_wrap_text(const char *text, int indent)

@@ -75,6 +75,11 @@ void tty_wrap(const char *text, int indent);
 /* As tty_wrap, into f. */
 void tty_wrap_to(FILE *f, const char *text, int indent);
 
+/* As tty_wrap, lines after the first of each paragraph starting with
+ * `hang` spaces (bullets, numbered lists). */
+void tty_wrap_hang(const char *text, int indent, int hang);
+void tty_wrap_hang_to(FILE *f, const char *text, int indent, int hang);
+
 /* The wrapped text as a new string (free it); NULL when out of memory. */
 char *tty_wrap_text(const char *text, int indent);
 

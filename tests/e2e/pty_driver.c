@@ -20,6 +20,7 @@
  *   sendrep N "TEXT"     type TEXT N times
  *   exit N               wait for the program to end with status N
  *                        (130 also matches death by SIGINT)
+ * PTY_DRIVER_SHOW=1 in the environment prints the transcript at the end.
  * Output is compared after turning "\r\n" into "\n" and dropping other
  * '\r' bytes (readline echoes input and redraws lines).
  */
@@ -473,6 +474,8 @@ int main(int argc, char **argv)
     fclose(f);
     if (child > 0)
         fail("script ended before the program did (add 'exit N')");
+    if (getenv("PTY_DRIVER_SHOW")) /* for writing scripts: the transcript */
+        fwrite(seen ? seen : "", 1, nseen, stdout);
     free(buf);
     cleanup_tmp();
     return 0;
