@@ -294,8 +294,11 @@ static void check_option(cmp_ctx *x, const ik_logic_cmp *cmp,
     ik_suggest s;
     char word[64];
 
-    if (v.kind == IK_NULL || v.kind == IK_UNDEF)
+    if (v.kind == IK_NULL || v.kind == IK_UNDEF || q->noptions == 0)
         return;
+    for (k = 0; k < q->noptions; k++)
+        if (!q->options[k].value)
+            return; /* a broken option was reported already */
     if (v.kind == IK_STR) {
         for (k = 0; k < q->noptions; k++)
             if (q->options[k].value && strlen(q->options[k].value) == v.len &&
@@ -358,7 +361,7 @@ static void check_number(cmp_ctx *x, const ik_logic_cmp *cmp,
         return;
     if (!is_equality(cmp->op) && !is_order(cmp->op))
         return;
-    if (v.u.num >= q->min && v.u.num <= q->max)
+    if (q->min > q->max || (v.u.num >= q->min && v.u.num <= q->max))
         return;
     show_value(v, shown, sizeof shown);
     ik_num_format(q->min, lo);
@@ -442,8 +445,8 @@ static void check_unread(lint *t)
 
     for (i = 0; i < t->rb->nquestions && !l->stop; i++) {
         const ik_question *q = &t->rb->questions[i];
-        if (!q->id || q->type == IK_Q_INFO || q->type == IK_Q_TEXT ||
-            (q->slot < t->nslots && t->read[q->slot]))
+        if (!q->id || !ld_is_id(q->id) || q->type == IK_Q_INFO ||
+            q->type == IK_Q_TEXT || (q->slot < t->nslots && t->read[q->slot]))
             continue;
         ld_who(l, LK_QUESTION, i, who, sizeof who);
         ld_path(LK_QUESTION, i, NULL, path, sizeof path);

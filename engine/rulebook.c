@@ -473,6 +473,11 @@ static bool is_id(const char *s, bool dash)
     return true;
 }
 
+bool ld_is_id(const char *s)
+{
+    return is_id(s, false);
+}
+
 /* What the author probably meant: lower case, other characters as _. */
 static void idify(const char *s, char *buf, size_t cap)
 {
@@ -1494,6 +1499,43 @@ static ik_status define_symbols(ik_loader *l, const uint32_t *order)
     return IK_OK;
 }
 
+/*
+ * The compiler's "unknown name 'x'" in an author's words, with the id
+ * they probably meant; false when e is some other error.
+ */
+static bool unknown_name(ik_loader *l, const ld_cond *c, const ik_error *e,
+                         const char *who, const char *path)
+{
+    static const char prefix[] = "unknown name '";
+    const char *start = e->msg + sizeof prefix - 1, *end;
+    char name[64];
+    ik_suggest s;
+    uint32_t i;
+
+    if (strncmp(e->msg, prefix, sizeof prefix - 1) != 0 ||
+        !(end = strchr(start, '\'')) || end[1] != '\0' ||
+        (size_t)(end - start) >= sizeof name)
+        return false;
+    memcpy(name, start, (size_t)(end - start));
+    name[end - start] = '\0';
+    ik_suggest_init(&s, name);
+    for (i = 0; i < l->rb->nquestions; i++)
+        ik_suggest_offer(&s, l->rb->questions[i].id);
+    for (i = 0; i < l->rb->nderived; i++)
+        ik_suggest_offer(&s, l->rb->derived[i].id);
+    if (ik_suggest_get(&s))
+        ld_report_lc(l, IK_SEV_ERROR, IK_ERULES, e->line, e->col, path,
+                     "%s: %s reads \"%s\", which is not a question or derived "
+                     "value (did you mean \"%s\"?)",
+                     who, c->field, name, ik_suggest_get(&s));
+    else
+        ld_report_lc(l, IK_SEV_ERROR, IK_ERULES, e->line, e->col, path,
+                     "%s: %s reads \"%s\", which is not a question or derived "
+                     "value",
+                     who, c->field, name);
+    return true;
+}
+
 static void compile_all(ik_loader *l)
 {
     size_t i;
@@ -1517,7 +1559,7 @@ static void compile_all(ik_loader *l)
         ld_path((ld_kind)c->kind, c->index, c->field, path, sizeof path);
         if (st == IK_ENOMEM)
             ld_report_lc(l, IK_SEV_ERROR, st, 0, 0, path, "out of memory");
-        else
+        else if (!unknown_name(l, c, &e, who, path))
             ld_report_lc(l, IK_SEV_ERROR, st, e.line, e.col, path, "%s: %s: %s",
                          who, c->field, e.msg);
     }
