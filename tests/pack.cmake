@@ -2,10 +2,11 @@
 # `intake check` is clean on it (no errors, no warnings), every test case
 # in rules/failed-back-syndrome.tests.json passes with nothing unreached
 # (`intake test --coverage`), `intake test` does fail when a case expects
-# the wrong outcome, and `intake explore` finds no broken invariant.
+# the wrong outcome, `--coverage` does fail when cases leave something
+# unreached, and `intake explore` finds no broken invariant.
 #
 # Included by tests/CMakeLists.txt to register the tests; the same file
-# run with `cmake -DEXE=intake -DCHECK=clean|mutant ... -P pack.cmake`
+# run with `cmake -DEXE=intake -DCHECK=clean|mutant|gap ... -P pack.cmake`
 # performs the checks that need more than an exit code.
 
 if(CMAKE_SCRIPT_MODE_FILE)
@@ -41,8 +42,26 @@ if(CMAKE_SCRIPT_MODE_FILE)
       message(FATAL_ERROR "no final 'N passed, 1 failed' line:\n${out}")
     endif()
     message(STATUS "${out}")
+  elseif(CHECK STREQUAL "gap")
+    # Keep only the first case: --coverage must list what is unreached and
+    # fail although that case passes.
+    file(READ ${CASES} text)
+    string(JSON first GET "${text}" cases 0)
+    file(WRITE ${OUT} "{\"pack\": \"failed-back-syndrome\", \"cases\": [${first}]}")
+    execute_process(COMMAND ${EXE} test --coverage ${PACK} ${OUT}
+      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 1)
+      message(FATAL_ERROR "expected exit 1, got ${rc}\n${out}${err}")
+    endif()
+    if(NOT out MATCHES "ladder rungs +0 of 3 reached; unreached: conservative, interventional, revision")
+      message(FATAL_ERROR "unreached rungs are not listed:\n${out}")
+    endif()
+    if(NOT out MATCHES "1 passed, 0 failed\n$")
+      message(FATAL_ERROR "no final '1 passed, 0 failed' line:\n${out}")
+    endif()
+    message(STATUS "${out}")
   else()
-    message(FATAL_ERROR "pack.cmake: CHECK must be clean or mutant")
+    message(FATAL_ERROR "pack.cmake: CHECK must be clean, mutant or gap")
   endif()
   return()
 endif()
@@ -60,8 +79,14 @@ add_test(NAME pack/fbs_wrong_expectation_fails
           -DPACK=${IK_FBS_PACK} -DCASES=${IK_FBS_CASES}
           -DOUT=${CMAKE_BINARY_DIR}/fbs-mutant.tests.json
           -P ${CMAKE_CURRENT_LIST_FILE})
+add_test(NAME pack/fbs_coverage_gap_fails
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake> -DCHECK=gap
+          -DPACK=${IK_FBS_PACK} -DCASES=${IK_FBS_CASES}
+          -DOUT=${CMAKE_BINARY_DIR}/fbs-gap.tests.json
+          -P ${CMAKE_CURRENT_LIST_FILE})
 add_test(NAME pack/fbs_invariants_hold
   COMMAND intake explore ${IK_FBS_PACK})
 set_tests_properties(pack/fbs_check_clean pack/fbs_cases_pass_with_full_coverage
-  pack/fbs_wrong_expectation_fails pack/fbs_invariants_hold
+  pack/fbs_wrong_expectation_fails pack/fbs_coverage_gap_fails
+  pack/fbs_invariants_hold
   PROPERTIES LABELS packs)
