@@ -91,8 +91,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'intake %s--help' for more information.\n",
-            cmd ? cmd : "");
+    fprintf(stderr, "\nTry 'intake %s%s--help' for more information.\n",
+            cmd ? cmd : "", cmd ? " " : "");
     return EXIT_USAGE;
 }
 
