@@ -9,8 +9,11 @@
 #include "alloc.h"
 #include "answers_json.h"
 #include "error.h"
+#include "interview.h"
+#include "session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const field_names[IK_DIFF__COUNT] = {
@@ -21,22 +24,201 @@ const char *ik_diff_field_name(ik_diff_field f)
     return f < IK_DIFF__COUNT ? field_names[f] : "";
 }
 
+/* ---- Preparing a pack ---- */
+
+/* A stop flag and what it reads: questions ascending, derived values in
+ * evaluation order (each through the derived values it reads). */
+struct ik_stop_check {
+    uint32_t flag;
+    uint32_t *qs, nqs;
+    uint32_t *ds, nds;
+};
+
+/* Slots expr reads, into a growing array (*reads, *cap). */
+static size_t reads_of(const ik_rulebook *rb, ik_expr e, uint32_t **reads,
+                       size_t *cap)
+{
+    size_t n;
+
+    if (e == IK_NO_EXPR)
+        return 0;
+    n = ik_logic_reads(rb->logic, e, *reads, *cap);
+    if (n > *cap) {
+        uint32_t *p = ik_realloc(*reads, n * sizeof *p);
+
+        if (!p)
+            return SIZE_MAX;
+        *reads = p;
+        *cap = n;
+        n = ik_logic_reads(rb->logic, e, *reads, *cap);
+    }
+    return n;
+}
+
+/* Does every enable_when read (through derived values) only questions
+ * before its own? Then the interview asks in pack order whatever comes
+ * later, and the questions that apply at the end applied when asked. */
+static int pack_is_ordered(const ik_rulebook *rb)
+{
+    int64_t *maxq = ik_malloc((rb->nderived + 1) * sizeof *maxq);
+    uint32_t *reads = NULL, i;
+    size_t cap = 0, n, k;
+    int ordered = 1;
+
+    if (!maxq)
+        return -1;
+    for (i = 0; i < rb->nderived && ordered >= 0; i++) {
+        maxq[i] = -1;
+        n = reads_of(rb, rb->derived[i].value, &reads, &cap);
+        if (n == SIZE_MAX) {
+            ordered = -1;
+            break;
+        }
+        for (k = 0; k < n; k++) {
+            uint32_t s = reads[k];
+            int64_t m = s < rb->nquestions       ? (int64_t)s
+                        : s - rb->nquestions < i ? maxq[s - rb->nquestions]
+                                                 : INT64_MAX;
+
+            if (m > maxq[i])
+                maxq[i] = m;
+        }
+    }
+    for (i = 0; i < rb->nquestions && ordered == 1; i++) {
+        n = reads_of(rb, rb->questions[i].enable_when, &reads, &cap);
+        if (n == SIZE_MAX) {
+            ordered = -1;
+            break;
+        }
+        for (k = 0; k < n && ordered == 1; k++) {
+            uint32_t s = reads[k];
+            int64_t m = s < rb->nquestions ? (int64_t)s
+                        : s - rb->nquestions < rb->nderived
+                            ? maxq[s - rb->nquestions]
+                            : INT64_MAX;
+
+            if (m >= (int64_t)i)
+                ordered = 0;
+        }
+    }
+    ik_free(reads);
+    ik_free(maxq);
+    return ordered;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Fill c with what flag f reads; mark is per slot scratch (zeroed). */
+static bool build_check(const ik_rulebook *rb, uint32_t f,
+                        struct ik_stop_check *c, uint8_t *mark)
+{
+    uint32_t *reads = NULL, *stack, nstack = 0, i, nslots;
+    size_t cap = 0, n, k;
+    bool ok = true;
+
+    nslots = rb->nquestions + rb->nderived;
+    stack = ik_malloc((nslots + 1) * sizeof *stack);
+    c->flag = f;
+    c->qs = ik_malloc((nslots + 1) * sizeof *c->qs);
+    c->ds = ik_malloc((rb->nderived + 1) * sizeof *c->ds);
+    c->nqs = c->nds = 0;
+    if (!stack || !c->qs || !c->ds) {
+        ik_free(stack);
+        return false;
+    }
+    n = reads_of(rb, rb->red_flags[f].when, &reads, &cap);
+    for (k = 0; k < n && n != SIZE_MAX; k++)
+        stack[nstack++] = reads[k], mark[reads[k]] = 1;
+    ok = n != SIZE_MAX;
+    while (ok && nstack > 0) {
+        uint32_t s = stack[--nstack];
+
+        if (s < rb->nquestions) {
+            c->qs[c->nqs++] = s;
+            continue;
+        }
+        if (s - rb->nquestions >= rb->nderived)
+            continue;
+        c->ds[c->nds++] = s - rb->nquestions;
+        n = reads_of(rb, rb->derived[s - rb->nquestions].value, &reads, &cap);
+        ok = n != SIZE_MAX;
+        for (k = 0; ok && k < n; k++)
+            if (!mark[reads[k]]) {
+                mark[reads[k]] = 1;
+                stack[nstack++] = reads[k];
+            }
+    }
+    for (i = 0; i < c->nqs; i++)
+        mark[c->qs[i]] = 0;
+    for (i = 0; i < c->nds; i++)
+        mark[rb->nquestions + c->ds[i]] = 0;
+    qsort(c->qs, c->nqs, sizeof *c->qs, cmp_u32);
+    qsort(c->ds, c->nds, sizeof *c->ds, cmp_u32); /* evaluation order */
+    ik_free(reads);
+    ik_free(stack);
+    return ok;
+}
+
+static void side_fini(ik_batch_side *s)
+{
+    uint32_t i;
+
+    for (i = 0; i < s->nchecks; i++) {
+        ik_free(s->checks[i].qs);
+        ik_free(s->checks[i].ds);
+    }
+    ik_free(s->checks);
+    ik_free(s->answers);
+    ik_free(s->prefix);
+    ik_interview_free(s->iv);
+    ik_outcome_fini(&s->now);
+    memset(s, 0, sizeof *s);
+}
+
+static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
+{
+    uint32_t f, nslots = rb->nquestions + rb->nderived;
+    uint8_t *mark;
+    int ordered;
+
+    memset(s, 0, sizeof *s);
+    s->rb = rb;
+    ik_outcome_init(&s->now);
+    s->answers = ik_calloc(rb->nquestions + 1, sizeof *s->answers);
+    s->prefix = ik_calloc(nslots + 1, sizeof *s->prefix);
+    s->checks = ik_calloc(rb->nred_flags + 1, sizeof *s->checks);
+    mark = ik_calloc(nslots + 1, 1);
+    ordered = pack_is_ordered(rb);
+    if (!s->answers || !s->prefix || !s->checks || !mark || ordered < 0) {
+        ik_free(mark);
+        return false;
+    }
+    s->ordered = ordered == 1;
+    for (f = 0; f < rb->nred_flags; f++) {
+        if (!rb->red_flags[f].stop)
+            continue;
+        if (!build_check(rb, f, &s->checks[s->nchecks++], mark)) {
+            ik_free(mark);
+            return false;
+        }
+    }
+    ik_free(mark);
+    return true;
+}
+
 ik_status ik_batch_init(ik_batch *b, const ik_rulebook *rb,
                         const ik_rulebook *old, ik_error *err)
 {
     memset(b, 0, sizeof *b);
-    b->rb = rb;
-    b->old = old;
+    b->diff = old != NULL;
     b->aud = IK_AUD_PATIENT;
     ik_arena_init(&b->scratch);
-    ik_outcome_init(&b->now);
-    ik_outcome_init(&b->before);
-    b->answers =
-        ik_calloc(rb->nquestions ? rb->nquestions : 1, sizeof *b->answers);
-    if (old)
-        b->old_answers = ik_calloc(old->nquestions ? old->nquestions : 1,
-                                   sizeof *b->old_answers);
-    if (!b->answers || (old && !b->old_answers)) {
+    if (!side_init(&b->side[0], rb) || (old && !side_init(&b->side[1], old))) {
         ik_batch_fini(b);
         return ik_fail(err, IK_ENOMEM, "out of memory starting the batch");
     }
@@ -45,12 +227,124 @@ ik_status ik_batch_init(ik_batch *b, const ik_rulebook *rb,
 
 void ik_batch_fini(ik_batch *b)
 {
-    ik_free(b->answers);
-    ik_free(b->old_answers);
-    ik_outcome_fini(&b->now);
-    ik_outcome_fini(&b->before);
+    side_fini(&b->side[0]);
+    side_fini(&b->side[1]);
     ik_arena_fini(&b->scratch);
     memset(b, 0, sizeof *b);
+}
+
+/* ---- One record's outcome ---- */
+
+/* Would the interview have stopped on the way? Each stop flag is checked
+ * on every prefix of the inputs it reads (in the order they are asked);
+ * the full set is the outcome's own, already known not to fire. 1: it
+ * would (or cannot tell), 0: it would not, -1: out of memory. */
+static int stops_on_the_way(ik_batch *b, ik_batch_side *s)
+{
+    const ik_rulebook *rb = s->rb;
+    const ik_outcome *o = &s->now;
+    ik_env env = {ik_undef(), s->prefix, o->nslots, &b->scratch, 0};
+    uint32_t c, j, k;
+    int fires = 0;
+
+    for (c = 0; c < s->nchecks && !fires; c++) {
+        const struct ik_stop_check *chk = &s->checks[c];
+
+        for (j = 0; j < chk->nqs && !fires; j++) {
+            ik_value v;
+            ik_error e;
+
+            for (k = 0; k < chk->nds && !fires; k++) {
+                uint32_t d = chk->ds[k];
+
+                if (ik_logic_eval(rb->logic, rb->derived[d].value, &env,
+                                  &s->prefix[rb->nquestions + d], &e) != IK_OK)
+                    fires = e.code == IK_ENOMEM ? -1 : 1;
+            }
+            if (!fires) {
+                if (ik_logic_eval(rb->logic, rb->red_flags[chk->flag].when,
+                                  &env, &v, &e) != IK_OK)
+                    fires = e.code == IK_ENOMEM ? -1 : 1;
+                else if (ik_value_truthy(v))
+                    fires = 1;
+            }
+            s->prefix[chk->qs[j]] = o->slots[chk->qs[j]];
+        }
+        for (j = 0; j < chk->nqs; j++) /* back to nothing answered */
+            s->prefix[chk->qs[j]] = ik_undef();
+        for (k = 0; k < chk->nds; k++)
+            s->prefix[rb->nquestions + chk->ds[k]] = ik_undef();
+    }
+    return fires;
+}
+
+/* Can the one-shot outcome stand for the interview's? */
+static int fast_path_holds(ik_batch *b, ik_batch_side *s)
+{
+    const ik_rulebook *rb = s->rb;
+    const ik_outcome *o = &s->now;
+    uint32_t i;
+
+    if (!s->ordered || o->stop_flag != IK_NONE)
+        return 0;
+    for (i = 0; i < rb->nquestions; i++) {
+        if (!o->enabled[i] || rb->questions[i].type == IK_Q_INFO)
+            continue;
+        if (s->answers[i].kind == IK_UNDEF)
+            return 0; /* the interview skips it, or refuses if required */
+        if (s->answers[i].kind == IK_NULL && rb->questions[i].required)
+            return 0;
+    }
+    switch (stops_on_the_way(b, s)) {
+    case 0:
+        return 1;
+    case 1:
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Replay the answers through an interview, as `run --answers` does. */
+static ik_status exact_path(ik_batch_side *s, ik_error *err)
+{
+    ik_status st;
+
+    ik_interview_free(s->iv);
+    s->iv = NULL;
+    s->exact++;
+    st = ik_interview_new(s->rb, "patient", &s->iv, err);
+    if (st == IK_OK)
+        st = ik_session_run_answers(s->iv, s->answers, err);
+    if (st == IK_OK)
+        s->out = ik_interview_outcome(s->iv);
+    return st;
+}
+
+static ik_status side_outcome(ik_batch *b, ik_batch_side *s, ik_error *err)
+{
+    const ik_rulebook *rb = s->rb;
+    ik_status st;
+    uint32_t i;
+    int fast;
+
+    for (i = 0; i < rb->nquestions; i++) /* info: acknowledged if asked */
+        if (rb->questions[i].type == IK_Q_INFO)
+            s->answers[i] = ik_null();
+    st = ik_outcome_compute(rb, s->answers, &s->now, err);
+    if (st != IK_OK)
+        return st;
+    fast = fast_path_holds(b, s);
+    if (fast < 0)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    if (fast) {
+        s->out = &s->now;
+        return IK_OK;
+    }
+    for (i = 0; i < rb->nquestions; i++)
+        if (rb->questions[i].type == IK_Q_INFO)
+            s->answers[i] = ik_undef();
+    return exact_path(s, err);
 }
 
 /* ---- Diff ---- */
@@ -87,14 +381,15 @@ static const ik_idlist *list_of(const ik_outcome *o, ik_diff_field f)
 
 static bool same_list(const ik_batch *b, ik_diff_field f)
 {
-    const ik_idlist *x = list_of(&b->now, f), *y = list_of(&b->before, f);
+    const ik_idlist *x = list_of(b->side[0].out, f),
+                    *y = list_of(b->side[1].out, f);
     uint32_t i;
 
     if (x->n != y->n)
         return false;
     for (i = 0; i < x->n; i++)
-        if (strcmp(item_id(b->rb, f, x->items[i]),
-                   item_id(b->old, f, y->items[i])) != 0)
+        if (strcmp(item_id(b->side[0].rb, f, x->items[i]),
+                   item_id(b->side[1].rb, f, y->items[i])) != 0)
             return false;
     return true;
 }
@@ -137,12 +432,13 @@ static bool field_differs(const ik_batch *b, ik_diff_field f)
 {
     switch (f) {
     case IK_DIFF_COMPLETE:
-        return b->now.complete != b->before.complete;
+        return b->side[0].out->complete != b->side[1].out->complete;
     case IK_DIFF_DISPOSITION:
-        return !same_id(disposition_id(b->rb, &b->now),
-                        disposition_id(b->old, &b->before));
+        return !same_id(disposition_id(b->side[0].rb, b->side[0].out),
+                        disposition_id(b->side[1].rb, b->side[1].out));
     case IK_DIFF_LADDER:
-        return !same_id(rung_id(b->rb, &b->now), rung_id(b->old, &b->before));
+        return !same_id(rung_id(b->side[0].rb, b->side[0].out),
+                        rung_id(b->side[1].rb, b->side[1].out));
     case IK_DIFF_RED_FLAGS:
     case IK_DIFF_SECTIONS:
         return !same_list(b, f);
@@ -158,29 +454,29 @@ static void put_field_change(const ik_batch *b, ik_diff_field f, ik_buf *out)
     switch (f) {
     case IK_DIFF_COMPLETE:
         ik_buf_printf(out, "\"old\":%s,\"new\":%s",
-                      b->before.complete ? "true" : "false",
-                      b->now.complete ? "true" : "false");
+                      b->side[1].out->complete ? "true" : "false",
+                      b->side[0].out->complete ? "true" : "false");
         break;
     case IK_DIFF_DISPOSITION:
         ik_buf_puts(out, "\"old\":");
-        put_id_or_null(out, disposition_id(b->old, &b->before));
+        put_id_or_null(out, disposition_id(b->side[1].rb, b->side[1].out));
         ik_buf_puts(out, ",\"new\":");
-        put_id_or_null(out, disposition_id(b->rb, &b->now));
+        put_id_or_null(out, disposition_id(b->side[0].rb, b->side[0].out));
         break;
     case IK_DIFF_LADDER:
         ik_buf_puts(out, "\"old\":");
-        put_id_or_null(out, rung_id(b->old, &b->before));
+        put_id_or_null(out, rung_id(b->side[1].rb, b->side[1].out));
         ik_buf_puts(out, ",\"new\":");
-        put_id_or_null(out, rung_id(b->rb, &b->now));
+        put_id_or_null(out, rung_id(b->side[0].rb, b->side[0].out));
         break;
     case IK_DIFF_RED_FLAGS:
     case IK_DIFF_SECTIONS:
         ik_buf_puts(out, "\"added\":");
-        put_missing(out, b->rb, list_of(&b->now, f), b->old,
-                    list_of(&b->before, f), f);
+        put_missing(out, b->side[0].rb, list_of(b->side[0].out, f),
+                    b->side[1].rb, list_of(b->side[1].out, f), f);
         ik_buf_puts(out, ",\"removed\":");
-        put_missing(out, b->old, list_of(&b->before, f), b->rb,
-                    list_of(&b->now, f), f);
+        put_missing(out, b->side[1].rb, list_of(b->side[1].out, f),
+                    b->side[0].rb, list_of(b->side[0].out, f), f);
         break;
     case IK_DIFF__COUNT:
         break;
@@ -231,20 +527,21 @@ static ik_status prefix_error(ik_error *err, const char *prefix)
 ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
                           size_t len, ik_buf *out, ik_error *err)
 {
+    ik_batch_side *now = &b->side[0], *old = &b->side[1];
     ik_status st;
     size_t dropped;
 
     b->records++;
     ik_arena_reset(&b->scratch);
-    st = ik_answers_json_parse(b->rb, text, len, "", &b->scratch, b->answers,
-                               err);
+    st = ik_answers_json_parse(now->rb, text, len, "", &b->scratch,
+                               now->answers, err);
     if (st == IK_OK)
-        st = ik_outcome_compute(b->rb, b->answers, &b->now, err);
-    if (st == IK_OK && b->old) {
-        st = ik_answers_json_parse_lenient(b->old, text, len, &b->scratch,
-                                           b->old_answers, &dropped, err);
+        st = side_outcome(b, now, err);
+    if (st == IK_OK && b->diff) {
+        st = ik_answers_json_parse_lenient(old->rb, text, len, &b->scratch,
+                                           old->answers, &dropped, err);
         if (st == IK_OK)
-            st = ik_outcome_compute(b->old, b->old_answers, &b->before, err);
+            st = side_outcome(b, old, err);
         if (st != IK_OK)
             prefix_error(err, "under the old pack: ");
     }
@@ -252,10 +549,10 @@ ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
         b->errors++;
         return st;
     }
-    if (b->old)
+    if (b->diff)
         write_diff(b, lineno, out);
     else
-        ik_outcome_write_json(b->rb, &b->now, b->aud, out);
+        ik_outcome_write_json(now->rb, now->out, b->aud, out);
     return ik_buf_status(out) == IK_OK
                ? IK_OK
                : ik_fail(err, IK_ENOMEM, "out of memory writing the outcome");

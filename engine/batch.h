@@ -14,7 +14,10 @@
 #include "outcome.h"
 #include "rulebook.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+
+struct ik_interview;
 
 /* The outcome fields --diff compares (by id, so packs may differ). */
 typedef enum ik_diff_field {
@@ -26,17 +29,28 @@ typedef enum ik_diff_field {
     IK_DIFF__COUNT
 } ik_diff_field;
 
+/* One pack's side of a batch: its answers and outcome, reused. */
+typedef struct ik_batch_side {
+    const ik_rulebook *rb;   /* borrowed */
+    ik_value *answers;       /* rb->nquestions */
+    ik_outcome now;          /* the fast path's outcome */
+    struct ik_interview *iv; /* the exact path's interview, per record */
+    const ik_outcome *out;   /* the record's outcome: &now or iv's */
+    bool ordered;     /* every enable_when reads only earlier questions */
+    ik_value *prefix; /* slots for checking stop flags on prefixes */
+    struct ik_stop_check *checks; /* per red flag with stop: what it reads */
+    uint32_t nchecks;
+    uint64_t exact; /* records that took the exact (interview) path */
+} ik_batch_side;
+
 typedef struct ik_batch {
-    const ik_rulebook *rb;  /* borrowed */
-    const ik_rulebook *old; /* borrowed; NULL unless diffing */
+    ik_batch_side side[2]; /* [0]: the pack; [1]: the old pack (diff) */
+    bool diff;
     ik_audience aud;
-    ik_arena scratch;       /* one record's answers; reset per record */
-    ik_value *answers;      /* rb->nquestions */
-    ik_value *old_answers;  /* old->nquestions when diffing */
-    ik_outcome now, before; /* reused for every record */
-    uint64_t records;       /* records seen (good or bad) */
-    uint64_t errors;        /* records refused */
-    uint64_t changed;       /* diff: records whose outcome differs */
+    ik_arena scratch; /* one record's answers; reset per record */
+    uint64_t records; /* records seen (good or bad) */
+    uint64_t errors;  /* records refused */
+    uint64_t changed; /* diff: records whose outcome differs */
     uint64_t field_changes[IK_DIFF__COUNT]; /* diff: records per field */
 } ik_batch;
 
@@ -50,8 +64,16 @@ void ik_batch_fini(ik_batch *b);
 
 /*
  * Process one record: text[0..len) with text[len] == '\0', lineno its
- * 1-based line number. Success: appends to out (no newline) the outcome
- * object, or when diffing {"line": N, "changed": [fields], <field>:
+ * 1-based line number. The outcome is the one `intake run --answers`
+ * gives for the same object (ik_session_run_answers: each question the
+ * interview asks gets its answer, one left out is skipped, a required one
+ * left out is refused, a stop red flag ends it). A fast path computes it
+ * in one ik_outcome_compute when that is provably the same: the pack's
+ * enable_when conditions read only earlier questions, every question that
+ * applies is answered, and no stop flag fires at the end or on any prefix
+ * of the answers; other records replay through an interview. Success: appends
+ * to out (no newline) the outcome object, or when diffing {"line": N,
+ * "changed": [fields], <field>:
  * {"old": ..., "new": ...} ...}. Failure (IK_ESYNTAX, IK_EANSWER,
  * IK_ELOGIC, IK_ENOMEM): out is unchanged and err says why; the batch
  * goes on with the next record.

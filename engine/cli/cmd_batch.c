@@ -172,7 +172,7 @@ static int run(ik_batch *b, bool strict)
         perror("intake batch: stdin");
         rc = EXIT_IOERR;
     }
-    if (rc == EXIT_OK && b->old) {
+    if (rc == EXIT_OK && b->diff) {
         ik_buf_clear(&out);
         ik_batch_write_summary(b, &out);
         if (!put(&out))

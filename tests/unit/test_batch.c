@@ -129,8 +129,8 @@ test_bad_records_give_line_and_error_and_the_batch_goes_on(void **state)
     ik_rulebook_free(rb);
 }
 
-/* Drive an interview with the answers of obj, in the order it asks; stop
- * where it asks a question obj does not answer. Returns its outcome JSON. */
+/* Drive an interview with the answers of obj, in the order it asks,
+ * skipping what obj leaves out. Returns its outcome JSON. */
 static char *interview_outcome(const ik_rulebook *rb, const cJSON *obj,
                                ik_arena *a)
 {
@@ -152,11 +152,10 @@ static char *interview_outcome(const ik_rulebook *rb, const cJSON *obj,
             ev.kind = IK_EV_ACK;
         } else {
             j = ik_json_get(obj, step.id);
-            if (!j)
-                break; /* the interview would wait here */
-            assert_true(ik_value_from_cjson(j, a, &ev.value));
-            if (ev.value.kind == IK_NULL)
-                ev.kind = IK_EV_SKIP;
+            if (j)
+                assert_true(ik_value_from_cjson(j, a, &ev.value));
+            if (!j || ev.value.kind == IK_NULL)
+                ev.kind = IK_EV_SKIP; /* left out: skipped, as --answers */
         }
         assert_int_equal(ik_interview_apply(iv, &ev, &err), IK_OK);
     }
@@ -215,6 +214,8 @@ test_batch_agrees_with_the_interview_on_every_pack_test_case(void **state)
         ik_arena_reset(&a);
     }
     assert_true(compared >= 10);
+    /* both paths were compared: one-shot outcomes and interview replays */
+    assert_true(b.side[0].exact > 0 && b.side[0].exact < (uint64_t)compared);
     ik_arena_fini(&a);
     ik_batch_fini(&b);
     ik_json_doc_fini(&doc);
@@ -262,7 +263,9 @@ test_diff_names_changed_fields_per_line_and_counts_them(void **state)
     o = record(&b, 2, "{\"surgery\": false, \"bladder\": false}", &st, &err);
     assert_string_equal(o, "{\"line\":2,\"changed\":[]}");
     free(o);
-    o = record(&b, 3, "{\"surgery\": true, \"bladder\": false, \"pain\": 9}",
+    o = record(&b, 3,
+               "{\"surgery\": true, \"bladder\": false, \"pain\": 9, "
+               "\"tried\": []}",
                &st, &err);
     assert_non_null(strstr(o, "\"changed\":[\"disposition\"]"));
     free(o);
@@ -319,6 +322,82 @@ static void test_diff_lists_sections_and_flags_added_and_removed(void **state)
     ik_rulebook_free(old);
     free(newer);
     free(step);
+}
+
+static void
+test_records_the_fast_path_cannot_vouch_for_replay_the_interview(void **state)
+{
+    ik_rulebook *rb = fixture_load(TINY_PACK);
+    ik_batch b;
+    ik_error err;
+    ik_status st;
+    char *o;
+
+    (void)state;
+    assert_int_equal(ik_batch_init(&b, rb, NULL, &err), IK_OK);
+    assert_true(b.side[0].ordered);
+    o = record(&b, 1, "{\"surgery\": false, \"bladder\": false}", &st, &err);
+    free(o);
+    assert_int_equal(b.side[0].exact, 0);
+    /* a stop flag: the interview ends there, later answers do not count */
+    o = record(&b, 2,
+               "{\"surgery\": true, \"bladder\": true, \"pain\": 10, "
+               "\"tried\": []}",
+               &st, &err);
+    assert_int_equal(b.side[0].exact, 1);
+    assert_non_null(strstr(o, "\"red_flags\":[\"cauda\"]"));
+    assert_null(strstr(o, "agony"));
+    assert_null(strstr(o, "\"pain\""));
+    free(o);
+    /* a required question that applies but is left out is refused, as
+     * `run --answers` refuses it */
+    assert_null(record(&b, 3,
+                       "{\"surgery\": true, \"bladder\": false, "
+                       "\"pain\": 5}",
+                       &st, &err));
+    assert_int_equal(st, IK_EANSWER);
+    assert_string_equal(err.msg,
+                        "'tried' is required but the answers leave it out");
+    ik_batch_fini(&b);
+    ik_rulebook_free(rb);
+}
+
+static void test_a_stop_flag_that_fires_on_the_way_ends_the_record(void **state)
+{
+    char *pack = replace(
+        TINY_PACK,
+        "{\"==\": [{\"var\": \"pain\"}, 10]}, \"disposition\": \"urgent\", "
+        "\"message\": \"Today\"",
+        "{\"and\": [{\"var\": \"surgery\"}, {\"<\": [{\"var\": \"pain\"}, "
+        "3]}]}, \"disposition\": \"urgent\", \"message\": \"Today\", "
+        "\"stop\": true");
+    ik_rulebook *rb = fixture_load(pack);
+    ik_batch b;
+    ik_error err;
+    ik_status st;
+    char *o;
+
+    (void)state;
+    assert_int_equal(ik_batch_init(&b, rb, NULL, &err), IK_OK);
+    /* with pain still unanswered, null < 3 holds: the interview stops
+     * before it asks about pain, though pain 5 would not fire the flag */
+    o = record(&b, 1,
+               "{\"surgery\": true, \"bladder\": false, \"pain\": 5, "
+               "\"tried\": []}",
+               &st, &err);
+    assert_non_null(o);
+    assert_int_equal(b.side[0].exact, 1);
+    assert_non_null(strstr(o, "\"complete\":false"));
+    assert_non_null(strstr(o, "\"red_flags\":[\"agony\"]"));
+    free(o);
+    /* never operated: the flag cannot fire, the fast path stands */
+    o = record(&b, 2, "{\"surgery\": false, \"bladder\": false}", &st, &err);
+    assert_int_equal(b.side[0].exact, 1);
+    assert_non_null(strstr(o, "\"complete\":true"));
+    free(o);
+    ik_batch_fini(&b);
+    ik_rulebook_free(rb);
+    free(pack);
 }
 
 static void test_lenient_reader_drops_ids_an_older_pack_lacks(void **state)
@@ -393,11 +472,11 @@ static void test_memory_stays_flat_over_many_records(void **state)
         assert_int_equal(
             ik_batch_record(&b, i + 1, line, strlen(line), &out, &err), IK_OK);
         if (i == 10)
-            used_early = b.scratch.used + b.now.arena.used;
+            used_early = b.scratch.used + b.side[0].now.arena.used;
     }
     /* the per-record arenas are reset, not grown */
     assert_true(used_early > 0);
-    assert_int_equal(b.scratch.used + b.now.arena.used, used_early);
+    assert_int_equal(b.scratch.used + b.side[0].now.arena.used, used_early);
     ik_buf_fini(&out);
     ik_batch_fini(&b);
     ik_rulebook_free(rb);
@@ -446,6 +525,10 @@ int main(void)
         cmocka_unit_test(
             test_diff_names_changed_fields_per_line_and_counts_them),
         cmocka_unit_test(test_diff_lists_sections_and_flags_added_and_removed),
+        cmocka_unit_test(
+            test_records_the_fast_path_cannot_vouch_for_replay_the_interview),
+        cmocka_unit_test(
+            test_a_stop_flag_that_fires_on_the_way_ends_the_record),
         cmocka_unit_test(test_lenient_reader_drops_ids_an_older_pack_lacks),
         cmocka_unit_test(test_answers_are_written_back_as_a_replayable_object),
         cmocka_unit_test(test_memory_stays_flat_over_many_records),
