@@ -4,9 +4,9 @@ for benchmarks and scale tests (not clinical content).
 
 Conditions, derived values, red flags, sections, rules and invariants grow
 in proportion to N (per 1,000 questions: 300 enable_when conditions, 50
-derived values, 20 red flags, 100 sections, 40 rules, 10 invariants; a
-3-rung ladder). Deterministic: the same N and --seed give the same bytes.
-Conditions read earlier questions, as real packs do, so an interview that
+derived values each reading 20 answers, 20 red flags, 100 sections, 40
+rules, 10 invariants; a 3-rung ladder). Deterministic: the same N and
+--seed give the same bytes. Conditions read earlier questions, as real packs do, so an interview that
 answers "no" and mid-range numbers walks through the whole pack.
 
 Usage: scripts/genscale.py N [--seed S] [--out FILE]   (default: stdout)
@@ -75,12 +75,12 @@ def make_pack(n, seed):
     def pick(kind):
         return "q%d" % rnd.choice(by_type[kind])
 
+    # each derived value reads a block of 20 questions: every answer is
+    # read by some condition, as in a real pack
     derived = []
     for k in range(max(1, n // 20)):
-        if k % 2 == 0:
-            v = {"+": [{"var": pick("number")}, {"var": pick("number")}]}
-        else:
-            v = {"or": [{"var": pick("yes_no")}, {"var": pick("yes_no")}]}
+        block = range(20 * k, min(n, 20 * k + 20))
+        v = {"or": [{"var": "q%d" % i} for i in block]}
         derived.append({"id": "d%d" % k, "value": v})
 
     red_flags = []
