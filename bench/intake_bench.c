@@ -274,7 +274,12 @@ static void eval_record(bench *b, const cJSON *rec, int hashing)
             continue;
         }
         b->truthy[i] += ik_value_truthy(v);
-        if (hashing)
+        if (!hashing)
+            continue;
+        if (v.kind == IK_BOOL) /* the common case, without the walk */
+            b->hash[i] = v.u.b ? fnv(b->hash[i], "true\n", 5)
+                               : fnv(b->hash[i], "false\n", 6);
+        else
             b->hash[i] = fnv(fnv_json(b->hash[i], v, 1), "\n", 1);
     }
 }

@@ -21,6 +21,7 @@ typedef enum ik_op {
     IK_OP_LIT,   /* a constant: arg indexes consts */
     IK_OP_ARRAY, /* an array whose items are evaluated */
     IK_OP_VARD,  /* var with a computed path: kids path [, default] */
+    IK_OP_CMP,   /* a comparison (op in arg) of constants and plain vars */
 #define IK_OP(e, name, min, max, flags) IK_OP_##e,
 #include "logic_ops.h"
 #undef IK_OP
@@ -35,14 +36,23 @@ static const struct op_info {
     [IK_OP_LIT] = {"(literal)", 0, 0, 0},
     [IK_OP_ARRAY] = {"(array)", 0, -1, 0},
     [IK_OP_VARD] = {"var", 0, -1, IK_DATA},
+    [IK_OP_CMP] = {"(comparison)", 2, 3, 0},
 #define IK_OP(e, nm, mn, mx, fl) [IK_OP_##e] = {nm, mn, mx, fl},
 #include "logic_ops.h"
 #undef IK_OP
 };
 
 enum {
-    NODE_CTX = 1 /* VAR/VARD/MISSING*: read the iteration element */
+    NODE_CTX = 1,  /* VAR/VARD/MISSING*: read the iteration element */
+    NODE_SLOT = 2, /* VAR: one segment, top level: a plain slot read */
+    NODE_KEYS = 4  /* MISSING*: constant keys, paths from arg - 1 */
 };
+
+#if defined(__GNUC__)
+#define IK_NOINLINE __attribute__((noinline))
+#else
+#define IK_NOINLINE
+#endif
 
 /* 16 bytes; all nodes of an ik_logic live in one array */
 typedef struct ik_node {
@@ -332,14 +342,16 @@ static ik_op find_op(const char *name)
 {
     int k;
 
-    for (k = IK_OP_VARD + 1; k < IK_OP__COUNT; k++)
+    for (k = IK_OP_CMP + 1; k < IK_OP__COUNT; k++)
         if (strcmp(op_table[k].name, name) == 0)
             return (ik_op)k;
     return IK_OP__COUNT;
 }
 
 /* Split text at '.' into interned segments; returns the path index. */
-static ik_status add_path(comp *c, const char *s, size_t n, bool top,
+/* bind: 0 no symbol (iteration context), 1 bind the first segment (strict
+ * mode: it must be defined), 2 bind it only if it is already defined */
+static ik_status add_path(comp *c, const char *s, size_t n, int bind,
                           const cJSON *at, uint32_t *out)
 {
     ik_logic *lg = c->lg;
@@ -363,12 +375,12 @@ static ik_status add_path(comp *c, const char *s, size_t n, bool top,
             i += len + 1;
         }
     }
-    if (top && p.nseg) {
+    if (bind && p.nseg) {
         const seg *first = &lg->segs[p.seg0];
 
-        if (lg->strict) {
+        if (lg->strict || bind == 2) {
             p.slot = find_sym(lg, first->s, first->len);
-            if (p.slot == UINT32_MAX)
+            if (p.slot == UINT32_MAX && bind == 1) /* else: read by name */
                 return cfail(c, at, false, IK_ELOGIC, "unknown name '%s'",
                              first->s);
         } else {
@@ -457,7 +469,7 @@ static ik_status compile_var(comp *c, const cJSON *args, uint32_t nargs,
                       0,          src_of(c, args)};
         return IK_OK;
     }
-    st = add_path(c, text, len, !in_iter, nargs ? first : args, &p);
+    st = add_path(c, text, len, in_iter ? 0 : 1, nargs ? first : args, &p);
     if (st == IK_OK && nargs > 1)
         st = reserve(c, nargs - 1, &kid);
     for (a = nargs ? first->next : NULL, i = 0; st == IK_OK && a;
@@ -466,12 +478,114 @@ static ik_status compile_var(comp *c, const cJSON *args, uint32_t nargs,
     if (st != IK_OK)
         return st;
     lg->nodes[at] = (ik_node){IK_OP_VAR,
-                              in_iter ? NODE_CTX : 0,
+                              in_iter                  ? NODE_CTX
+                              : lg->paths[p].nseg == 1 ? NODE_SLOT
+                                                       : 0,
                               (uint16_t)(nargs > 1 ? nargs - 1 : 0),
                               kid,
                               p,
                               src_of(c, args)};
     return IK_OK;
+}
+
+/* missing / missing_some with constant keys: compile each key's path now
+ * (contiguous in lg->paths, arg = first + 1) so no name is split or
+ * searched at run time. Other forms stay as they are. */
+static ik_status compile_keys(comp *c, uint32_t at, bool in_iter)
+{
+    ik_logic *lg = c->lg;
+    ik_node n = lg->nodes[at];
+    uint32_t first = n.op == IK_OP_MISSING ? 0 : 1, i, nkeys, p0 = 0, p;
+    const ik_value *keys;
+    ik_value v, one[1];
+
+    if (n.nkids <= first)
+        return IK_OK;
+    for (i = first; i < n.nkids; i++)
+        if (lg->nodes[n.kid + i].op != IK_OP_LIT)
+            return IK_OK;
+    v = lg->consts[lg->nodes[n.kid + first].arg];
+    if (v.kind == IK_ARR) {
+        keys = v.u.items;
+        nkeys = v.len;
+    } else if (n.op == IK_OP_MISSING) {
+        keys = &lg->consts[lg->nodes[n.kid].arg];
+        nkeys = n.nkids;
+        for (i = 1; i < n.nkids; i++) /* LIT args have consecutive consts */
+            if (lg->nodes[n.kid + i].arg != lg->nodes[n.kid].arg + i)
+                return IK_OK;
+    } else {
+        one[0] = v;
+        keys = one;
+        nkeys = 1;
+    }
+    for (i = 0; i < nkeys; i++)
+        if (keys[i].kind != IK_STR || memchr(keys[i].u.str, '\0', keys[i].len))
+            return IK_OK;
+    for (i = 0; i < nkeys; i++) {
+        ik_status st =
+            add_path(c, keys[i].u.str, keys[i].len, in_iter ? 0 : 2, NULL, &p);
+
+        if (st != IK_OK)
+            return st;
+        if (i == 0)
+            p0 = p;
+    }
+    if (nkeys == 0)
+        return IK_OK;
+    lg->nodes[at].arg = p0 + 1;
+    lg->nodes[at].flags |= NODE_KEYS;
+    return IK_OK;
+}
+
+/* A constant, or a var that needs no walk: one slot, or the iteration
+ * element or one member of it, with a constant default if any. */
+static bool is_simple(const ik_logic *lg, const ik_node *k)
+{
+    if (k->op == IK_OP_LIT)
+        return true;
+    if (k->op != IK_OP_VAR || k->nkids > 1 ||
+        (k->nkids && lg->nodes[k->kid].op != IK_OP_LIT))
+        return false;
+    if (k->flags & NODE_SLOT)
+        return true;
+    return (k->flags & NODE_CTX) && lg->paths[k->arg].nseg <= 1;
+}
+
+/* Comparisons of simple operands become one IK_OP_CMP node that reads its
+ * operands in place: the commonest shape in rule packs. */
+static void specialise(ik_logic *lg, uint32_t at)
+{
+    ik_node *n = &lg->nodes[at];
+    uint32_t i, max = (n->op == IK_OP_LT || n->op == IK_OP_LE) ? 3 : 2;
+
+    switch (n->op) {
+    case IK_OP_EQ:
+    case IK_OP_NE:
+    case IK_OP_SEQ:
+    case IK_OP_SNE:
+    case IK_OP_LT:
+    case IK_OP_LE:
+    case IK_OP_GT:
+    case IK_OP_GE:
+    case IK_OP_IN:
+        break;
+    default:
+        return;
+    }
+    if (n->nkids < 2 || n->nkids > max)
+        return;
+    for (i = 0; i < n->nkids; i++)
+        if (!is_simple(lg, &lg->nodes[n->kid + i]))
+            return;
+    n->arg = n->op;
+    n->op = IK_OP_CMP;
+}
+
+/* The operator a node stands for (IK_OP_CMP keeps it in arg). */
+static ik_op node_op(const ik_node *n)
+{
+    return n->op == IK_OP_CMP ? (ik_op)n->arg : (ik_op)n->op;
 }
 
 static uint32_t count_items(const cJSON *j)
@@ -520,7 +634,12 @@ static ik_status compile_op(comp *c, const cJSON *j, uint32_t at, int depth,
                                  nargs ? kid : 0,
                                  0,
                                  src_of(c, j)};
-    return fold(c, at);
+    if (op == IK_OP_MISSING || op == IK_OP_MISSING_SOME)
+        return compile_keys(c, at, in_iter);
+    st = fold(c, at);
+    if (st == IK_OK)
+        specialise(c->lg, at);
+    return st;
 }
 
 static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
@@ -649,18 +768,37 @@ typedef struct est {
     ik_arena *scratch;
     uint64_t left; /* node visits still allowed */
     ik_error *err;
+    const ik_value *slots; /* NULL unless top-level names read slots */
+    uint32_t nslots;
 } est;
 
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
+static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
+                            ik_value *out);
 
 static ik_status nomem(est *s)
 {
     return ik_fail(s->err, IK_ENOMEM, "out of memory during evaluation");
 }
 
-static void *salloc(est *s, size_t n)
+/* ik_arena_alloc with its common case inline: same alignment, same
+ * accounting; anything unusual goes to the arena itself. */
+static inline void *salloc(est *s, size_t n)
 {
-    return s->scratch ? ik_arena_alloc(s->scratch, n ? n : 1) : NULL;
+    ik_arena *a = s->scratch;
+    size_t pad;
+    char *p;
+
+    if (!a)
+        return NULL;
+    pad = (size_t)(-(uintptr_t)a->cur & 15);
+    if (a->cur && !a->limit && n && pad + n <= (size_t)(a->end - a->cur)) {
+        p = a->cur + pad;
+        a->cur = p + n;
+        a->used += n;
+        return p;
+    }
+    return ik_arena_alloc(a, n ? n : 1);
 }
 
 static ik_value make_array(ik_value *items, uint32_t n)
@@ -826,22 +964,13 @@ static ik_status eval_default(est *s, const ik_node *n, uint32_t k,
     return ev(s, n->kid + k, ctx, out);
 }
 
-static ik_status eval_var(est *s, const ik_node *n, const ik_value *ctx,
-                          ik_value *out)
+/* The value at a compiled path with one or more segments (UNDEF: none). */
+static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
 {
-    const ik_logic *lg = s->lg;
-    const path *p = &lg->paths[n->arg];
-    const seg *g = &lg->segs[p->seg0];
+    const seg *g = &s->lg->segs[p->seg0];
     ik_value cur;
     uint32_t i;
 
-    if (p->nseg == 0) {
-        if (ctx) {
-            *out = *ctx;
-            return IK_OK;
-        }
-        return whole_data(s, out);
-    }
     if (ctx)
         cur = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
                   ? ik_undef()
@@ -855,6 +984,30 @@ static ik_status eval_var(est *s, const ik_node *n, const ik_value *ctx,
         }
         cur = step(cur, g[i].s, g[i].len, g[i].idx);
     }
+    return cur;
+}
+
+static ik_status eval_var(est *s, const ik_node *n, const ik_value *ctx,
+                          ik_value *out)
+{
+    const path *p = &s->lg->paths[n->arg];
+    ik_value cur;
+
+    if ((n->flags & NODE_SLOT) && s->slots) {
+        cur = p->slot < s->nslots ? s->slots[p->slot] : ik_undef();
+        if (cur.kind == IK_UNDEF)
+            return eval_default(s, n, 0, NULL, out);
+        *out = cur;
+        return IK_OK;
+    }
+    if (p->nseg == 0) {
+        if (ctx) {
+            *out = *ctx;
+            return IK_OK;
+        }
+        return whole_data(s, out);
+    }
+    cur = resolve_path(s, p, ctx);
     if (cur.kind == IK_UNDEF)
         return eval_default(s, n, 0, ctx, out);
     *out = cur;
@@ -892,8 +1045,10 @@ static void missing_keys(const ik_value *args, uint32_t n,
     }
 }
 
+/* paths: the keys compiled (NODE_KEYS), or NULL to read them at run time */
 static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
-                              const ik_value *ctx, ik_value *out)
+                              const path *paths, const ik_value *ctx,
+                              ik_value *out)
 {
     ik_value *miss = salloc(s, nkeys * sizeof *miss), v;
     uint32_t i, k = 0;
@@ -902,8 +1057,9 @@ static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
     if (!miss)
         return nomem(s);
     for (i = 0; i < nkeys; i++) {
-        st = lookup_text(s, ctx, keys[i], &v);
-        if (st != IK_OK)
+        if (paths && paths[i].nseg)
+            v = resolve_path(s, &paths[i], ctx);
+        else if ((st = lookup_text(s, ctx, keys[i], &v)) != IK_OK)
             return st;
         if (v.kind == IK_UNDEF || v.kind == IK_NULL ||
             (v.kind == IK_STR && v.len == 0))
@@ -913,8 +1069,14 @@ static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
     return IK_OK;
 }
 
+static const path *key_paths(const est *s, const ik_node *n)
+{
+    return (n->flags & NODE_KEYS) ? &s->lg->paths[n->arg - 1] : NULL;
+}
+
 static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
-                                   const ik_value *ctx, ik_value *out)
+                                   const path *paths, const ik_value *ctx,
+                                   ik_value *out)
 {
     ik_value need = n > 0 ? args[0] : ik_undef();
     ik_value opts = n > 1 ? args[1] : ik_undef();
@@ -924,7 +1086,7 @@ static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
     ik_status st;
 
     missing_keys(&opts, 1, &keys, &nkeys);
-    st = eval_missing(s, keys, nkeys, ctx, out);
+    st = eval_missing(s, keys, nkeys, paths, ctx, out);
     if (st != IK_OK)
         return st;
     if (opts.kind == IK_ARR)
@@ -947,13 +1109,13 @@ static ik_status eval_iter(est *s, const ik_node *n, const ik_value *ctx,
     ik_op op = (ik_op)n->op;
 
     if (n->nkids)
-        st = ev(s, n->kid, ctx, &arr);
+        st = arg(s, n->kid, ctx, &arr);
     if (st != IK_OK)
         return st;
     if (op == IK_OP_REDUCE) {
         ik_value acc = ik_null();
 
-        if (n->nkids > 2 && (st = ev(s, n->kid + 2, ctx, &acc)) != IK_OK)
+        if (n->nkids > 2 && (st = arg(s, n->kid + 2, ctx, &acc)) != IK_OK)
             return st;
         if (arr.kind != IK_ARR || n->nkids < 2) {
             *out = acc;
@@ -1148,17 +1310,31 @@ static bool eval_in(ik_value needle, ik_value hay, ik_arena *scratch, bool *oom)
 
 /* ---- Arithmetic ---- */
 
+static inline double to_number(ik_value v)
+{
+    return v.kind == IK_NUM ? v.u.num : ik_value_to_number(v);
+}
+
+static inline double parse_float(ik_value v)
+{
+    /* parseFloat(String(-0)) is 0 */
+    return v.kind == IK_NUM && v.u.num != 0 ? v.u.num : ik_value_parse_float(v);
+}
+
 static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
                             ik_value *out)
 {
-    double r = 0, a = n > 0 ? ik_value_to_number(args[0]) : NAN;
-    double b = n > 1 ? ik_value_to_number(args[1]) : NAN;
+    double r = 0, a = NAN, b = NAN;
     uint32_t i;
 
+    if (op == IK_OP_SUB || op == IK_OP_DIV || op == IK_OP_MOD) {
+        a = n > 0 ? to_number(args[0]) : NAN;
+        b = n > 1 ? to_number(args[1]) : NAN;
+    }
     switch (op) {
     case IK_OP_ADD:
         for (i = 0; i < n; i++)
-            r += ik_value_parse_float(args[i]);
+            r += parse_float(args[i]);
         break;
     case IK_OP_MUL:
         if (n == 0)
@@ -1168,9 +1344,9 @@ static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
             *out = args[0];
             return IK_OK;
         }
-        r = ik_value_parse_float(args[0]);
+        r = parse_float(args[0]);
         for (i = 1; i < n; i++)
-            r = (r == 0 ? 0 : r) * ik_value_parse_float(args[i]);
+            r = (r == 0 ? 0 : r) * parse_float(args[i]);
         break;
     case IK_OP_SUB:
         r = n == 1 ? -a : a - b;
@@ -1185,7 +1361,7 @@ static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
     case IK_OP_MIN:
         r = op == IK_OP_MAX ? -INFINITY : INFINITY;
         for (i = 0; i < n; i++) {
-            double d = ik_value_to_number(args[i]);
+            double d = to_number(args[i]);
 
             if (isnan(d) || isnan(r))
                 r = NAN;
@@ -1216,19 +1392,19 @@ static ik_status eval_lazy(est *s, const ik_node *n, const ik_value *ctx,
     case IK_OP_IF:
     case IK_OP_TERNARY:
         for (i = 0; i + 1 < k; i += 2) {
-            if ((st = ev(s, n->kid + i, ctx, &v)) != IK_OK)
+            if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
                 return st;
             if (ik_value_truthy(v))
-                return ev(s, n->kid + i + 1, ctx, out);
+                return arg(s, n->kid + i + 1, ctx, out);
         }
         if (i + 1 == k)
-            return ev(s, n->kid + i, ctx, out);
+            return arg(s, n->kid + i, ctx, out);
         *out = ik_null();
         return IK_OK;
     case IK_OP_AND:
     case IK_OP_OR:
         for (i = 0; i < k; i++) {
-            if ((st = ev(s, n->kid + i, ctx, &v)) != IK_OK)
+            if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
                 return st;
             if (ik_value_truthy(v) == (n->op == IK_OP_OR))
                 break;
@@ -1240,28 +1416,64 @@ static ik_status eval_lazy(est *s, const ik_node *n, const ik_value *ctx,
     }
 }
 
-enum { ARGS_ON_STACK = 8 };
-
-static ik_status eval_eager(est *s, const ik_node *n, const ik_value *ctx,
+/* Operand evaluation with the two commonest cases inline. */
+static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
                             ik_value *out)
 {
-    ik_value stack[ARGS_ON_STACK], *a = stack, u = ik_undef();
+    const ik_node *n = &s->lg->nodes[ni];
+
+    if (n->op == IK_OP_LIT && s->left) {
+        s->left--;
+        *out = s->lg->consts[n->arg];
+        return IK_OK;
+    }
+    if ((n->flags & NODE_SLOT) && s->slots && s->left) {
+        uint32_t slot = s->lg->paths[n->arg].slot;
+
+        s->left--;
+        *out = slot < s->nslots ? s->slots[slot] : ik_undef();
+        if (out->kind != IK_UNDEF)
+            return IK_OK;
+        return eval_default(s, n, 0, NULL, out);
+    }
+    return ev(s, ni, ctx, out);
+}
+
+static inline bool loose_eq(ik_value a, ik_value b)
+{
+    if (a.kind == b.kind && a.kind == IK_STR)
+        return a.len == b.len && memcmp(a.u.str, b.u.str, a.len) == 0;
+    if (a.kind == b.kind && a.kind == IK_NUM)
+        return a.u.num == b.u.num;
+    return ik_value_loose_eq(a, b);
+}
+
+static inline bool less(ik_value a, ik_value b, bool or_equal)
+{
+    if (a.kind == IK_NUM && b.kind == IK_NUM)
+        return or_equal ? a.u.num <= b.u.num : a.u.num < b.u.num;
+    return ik_value_less(a, b, or_equal);
+}
+
+/* Operators that look at no more than three arguments: those are kept in
+ * locals; any further arguments are still evaluated, as JavaScript does. */
+static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
+                                        const ik_value *ctx, ik_value *out)
+{
+    ik_value a[3] = {{0}, {0}, {0}}, junk;
     uint32_t i, k = n->nkids;
     ik_status st;
-    bool oom = false;
+    bool oom = false, r;
 
-    if (k > ARGS_ON_STACK && !(a = salloc(s, k * sizeof *a)))
-        return nomem(s);
     for (i = 0; i < k; i++)
-        if ((st = ev(s, n->kid + i, ctx, &a[i])) != IK_OK)
+        if ((st = arg(s, n->kid + i, ctx, i < 3 ? &a[i] : &junk)) != IK_OK)
             return st;
-    for (i = k; i < 3 && i < ARGS_ON_STACK; i++)
-        a[i] = u;
-
     switch ((ik_op)n->op) {
     case IK_OP_EQ:
+        *out = ik_bool(loose_eq(a[0], a[1]));
+        return IK_OK;
     case IK_OP_NE:
-        *out = ik_bool(ik_value_loose_eq(a[0], a[1]) == (n->op == IK_OP_EQ));
+        *out = ik_bool(!loose_eq(a[0], a[1]));
         return IK_OK;
     case IK_OP_SEQ:
     case IK_OP_SNE:
@@ -1272,24 +1484,55 @@ static ik_status eval_eager(est *s, const ik_node *n, const ik_value *ctx,
         *out = ik_bool(ik_value_truthy(a[0]) == (n->op == IK_OP_NOTNOT));
         return IK_OK;
     case IK_OP_LT:
-    case IK_OP_LE: {
-        bool eq = n->op == IK_OP_LE;
-        bool r = ik_value_less(a[0], a[1], eq);
-
+    case IK_OP_LE:
+        r = less(a[0], a[1], n->op == IK_OP_LE);
         if (k > 2 && a[2].kind != IK_UNDEF)
-            r = r && ik_value_less(a[1], a[2], eq);
+            r = r && less(a[1], a[2], n->op == IK_OP_LE);
         *out = ik_bool(r);
         return IK_OK;
-    }
     case IK_OP_GT:
     case IK_OP_GE:
-        *out = ik_bool(ik_value_less(a[1], a[0], n->op == IK_OP_GE));
+        *out = ik_bool(less(a[1], a[0], n->op == IK_OP_GE));
         return IK_OK;
-    case IK_OP_ADD:
     case IK_OP_SUB:
-    case IK_OP_MUL:
     case IK_OP_DIV:
     case IK_OP_MOD:
+        return eval_arith(s, (ik_op)n->op, a, k < 3 ? k : 2, out);
+    case IK_OP_MISSING_SOME:
+        return eval_missing_some(s, a, k < 3 ? k : 2, key_paths(s, n),
+                                 (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_IN:
+        *out = ik_bool(eval_in(a[0], a[1], s->scratch, &oom));
+        return oom ? nomem(s) : IK_OK;
+    case IK_OP_SUBSTR:
+        return eval_substr(s, a, k < 3 ? k : 3, out);
+    case IK_OP_LOG:
+        *out = a[0]; /* the core prints nothing: log only passes through */
+        return IK_OK;
+    default:
+        assert(!"not a small operator");
+        return IK_OK;
+    }
+}
+
+enum { ARGS_ON_STACK = 8 };
+
+/* Operators over any number of arguments. */
+static IK_NOINLINE ik_status eval_eager(est *s, const ik_node *n,
+                                        const ik_value *ctx, ik_value *out)
+{
+    ik_value stack[ARGS_ON_STACK], *a = stack;
+    uint32_t i, k = n->nkids;
+    ik_status st;
+
+    if (k > ARGS_ON_STACK && !(a = salloc(s, k * sizeof *a)))
+        return nomem(s);
+    for (i = 0; i < k; i++)
+        if ((st = arg(s, n->kid + i, ctx, &a[i])) != IK_OK)
+            return st;
+    switch ((ik_op)n->op) {
+    case IK_OP_ADD:
+    case IK_OP_MUL:
     case IK_OP_MAX:
     case IK_OP_MIN:
         return eval_arith(s, (ik_op)n->op, a, k, out);
@@ -1298,24 +1541,13 @@ static ik_status eval_eager(est *s, const ik_node *n, const ik_value *ctx,
         uint32_t nkeys;
 
         missing_keys(a, k, &keys, &nkeys);
-        return eval_missing(s, keys, nkeys, (n->flags & NODE_CTX) ? ctx : NULL,
-                            out);
+        return eval_missing(s, keys, nkeys, key_paths(s, n),
+                            (n->flags & NODE_CTX) ? ctx : NULL, out);
     }
-    case IK_OP_MISSING_SOME:
-        return eval_missing_some(s, a, k, (n->flags & NODE_CTX) ? ctx : NULL,
-                                 out);
     case IK_OP_MERGE:
         return eval_merge(s, a, k, out);
-    case IK_OP_IN:
-        *out = ik_bool(eval_in(a[0], a[1], s->scratch, &oom));
-        return oom ? nomem(s) : IK_OK;
     case IK_OP_CAT:
         return eval_cat(s, a, k, out);
-    case IK_OP_SUBSTR:
-        return eval_substr(s, a, k, out);
-    case IK_OP_LOG:
-        *out = a[0]; /* the core prints nothing: log only passes through */
-        return IK_OK;
     case IK_OP_ARRAY: {
         ik_value *items = salloc(s, k * sizeof *items);
 
@@ -1332,12 +1564,99 @@ static ik_status eval_eager(est *s, const ik_node *n, const ik_value *ctx,
     }
 }
 
+/* An operand that is_simple accepted. */
+static inline ik_status simple(est *s, const ik_node *k, const ik_value *ctx,
+                               ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+
+    if (k->op == IK_OP_LIT) {
+        *out = lg->consts[k->arg];
+        return IK_OK;
+    }
+    if ((k->flags & NODE_SLOT) && s->slots) {
+        uint32_t slot = lg->paths[k->arg].slot;
+
+        *out = slot < s->nslots ? s->slots[slot] : ik_undef();
+    } else if (k->flags & NODE_CTX) {
+        const path *p = &lg->paths[k->arg];
+        const seg *g = &lg->segs[p->seg0];
+
+        if (p->nseg == 0) {
+            *out = *ctx;
+            return IK_OK;
+        }
+        *out = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
+                   ? ik_undef()
+                   : step(*ctx, g->s, g->len, g->idx);
+    } else {
+        return eval_var(s, k, NULL, out);
+    }
+    if (out->kind == IK_UNDEF)
+        *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
+    return IK_OK;
+}
+
+static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
+                                      const ik_value *ctx, ik_value *out)
+{
+    const ik_node *k = &s->lg->nodes[n->kid];
+    ik_value a, b, c;
+    ik_status st;
+    bool oom = false, r;
+
+    if ((st = simple(s, k, ctx, &a)) != IK_OK ||
+        (st = simple(s, k + 1, ctx, &b)) != IK_OK)
+        return st;
+    switch ((ik_op)n->arg) {
+    case IK_OP_EQ:
+        r = loose_eq(a, b);
+        break;
+    case IK_OP_NE:
+        r = !loose_eq(a, b);
+        break;
+    case IK_OP_SEQ:
+        r = ik_value_strict_eq(a, b);
+        break;
+    case IK_OP_SNE:
+        r = !ik_value_strict_eq(a, b);
+        break;
+    case IK_OP_LT:
+    case IK_OP_LE:
+        r = less(a, b, n->arg == IK_OP_LE);
+        if (r && n->nkids > 2) {
+            if ((st = simple(s, k + 2, ctx, &c)) != IK_OK)
+                return st;
+            if (c.kind != IK_UNDEF)
+                r = less(b, c, n->arg == IK_OP_LE);
+        }
+        break;
+    case IK_OP_GT:
+    case IK_OP_GE:
+        r = less(b, a, n->arg == IK_OP_GE);
+        break;
+    case IK_OP_IN:
+        r = eval_in(a, b, s->scratch, &oom);
+        if (oom)
+            return nomem(s);
+        break;
+    default:
+        assert(!"not a comparison");
+        r = false;
+        break;
+    }
+    *out = ik_bool(r);
+    return IK_OK;
+}
+
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
 {
     const ik_node *n = &s->lg->nodes[ni];
 
-    if (s->left-- == 0)
+    if (s->left-- == 0) {
+        s->left = 0;
         return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
+    }
     switch ((ik_op)n->op) {
     case IK_OP_LIT:
         *out = s->lg->consts[n->arg];
@@ -1346,6 +1665,8 @@ static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
         return eval_var(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
     case IK_OP_VARD:
         return eval_vard(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_CMP:
+        return eval_cmp(s, n, ctx, out);
     case IK_OP_IF:
     case IK_OP_TERNARY:
     case IK_OP_AND:
@@ -1357,9 +1678,6 @@ static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
     case IK_OP_NONE:
     case IK_OP_SOME:
         return eval_lazy(s, n, ctx, out);
-    case IK_OP_ARRAY:
-    case IK_OP_MISSING:
-    case IK_OP_MISSING_SOME:
     case IK_OP_EQ:
     case IK_OP_SEQ:
     case IK_OP_NE:
@@ -1370,18 +1688,22 @@ static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
     case IK_OP_LE:
     case IK_OP_GT:
     case IK_OP_GE:
+    case IK_OP_SUB:
+    case IK_OP_DIV:
+    case IK_OP_MOD:
+    case IK_OP_MISSING_SOME:
+    case IK_OP_IN:
+    case IK_OP_SUBSTR:
+    case IK_OP_LOG:
+        return eval_small(s, n, ctx, out);
+    case IK_OP_ARRAY:
+    case IK_OP_MISSING:
     case IK_OP_MAX:
     case IK_OP_MIN:
     case IK_OP_ADD:
-    case IK_OP_SUB:
     case IK_OP_MUL:
-    case IK_OP_DIV:
-    case IK_OP_MOD:
     case IK_OP_MERGE:
-    case IK_OP_IN:
     case IK_OP_CAT:
-    case IK_OP_SUBSTR:
-    case IK_OP_LOG:
         return eval_eager(s, n, ctx, out);
     case IK_OP__COUNT:
         break;
@@ -1396,7 +1718,7 @@ static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
 {
     ik_env env = {ik_undef(), NULL, 0, scratch, 0};
     ik_error err;
-    est s = {lg, &env, scratch, DEFAULT_BUDGET, &err};
+    est s = {lg, &env, scratch, DEFAULT_BUDGET, &err, NULL, 0};
 
     return ev(&s, ni, NULL, out);
 }
@@ -1404,12 +1726,22 @@ static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
 ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
                         ik_value *out, ik_error *err)
 {
-    est s = {lg, env, env->scratch, env->budget ? env->budget : DEFAULT_BUDGET,
-             err};
+    est s = {lg,
+             env,
+             env->scratch,
+             env->budget ? env->budget : DEFAULT_BUDGET,
+             err,
+             NULL,
+             0};
 
     *out = ik_undef();
     if (expr >= lg->nnodes)
         return ik_fail(err, IK_EMISUSE, "no such expression");
+    if (env->slots &&
+        (env->root.kind == IK_UNDEF || env->root.kind == IK_OBJ)) {
+        s.slots = env->slots;
+        s.nslots = env->nslots;
+    }
     return ev(&s, expr, NULL, out);
 }
 
@@ -1430,43 +1762,61 @@ void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots)
     }
 }
 
-static uint32_t cached_slot(const ik_logic *lg, const char *key, uint32_t klen,
-                            uint32_t i, ik_bind_cache *cache)
+/* Does cache entry j hold key (NUL-terminated)? */
+static bool cache_has(const ik_bind_cache *cache, uint32_t j, const char *key)
 {
-    uint32_t slot;
+    const char *want;
+    uint32_t n;
 
-    if (cache && i < 64 && cache->pos[i].klen1 == klen + 1 &&
-        (cache->pos[i].key || klen < sizeof cache->pos[i].other) &&
-        memcmp(cache->pos[i].key ? cache->pos[i].key : cache->pos[i].other, key,
-               klen) == 0)
-        return cache->pos[i].slot;
-    slot = find_sym(lg, key, klen);
-    if (cache && i < 64) {
-        cache->pos[i].key = slot == UINT32_MAX ? NULL : lg->syms[slot].s;
-        cache->pos[i].klen1 = klen + 1;
-        cache->pos[i].slot = slot;
-        if (slot == UINT32_MAX && klen < sizeof cache->pos[i].other)
-            memcpy(cache->pos[i].other, key, klen);
-        else if (slot == UINT32_MAX)
-            cache->pos[i].klen1 = 0; /* too long to remember */
-    }
-    return slot;
+    if (j >= 64 || !cache->pos[j].klen1)
+        return false;
+    want = cache->pos[j].key ? cache->pos[j].key : cache->pos[j].other;
+    n = cache->pos[j].klen1 - 1;
+    return memcmp(want, key, n) == 0 && key[n] == '\0';
 }
 
+static void cache_put(const ik_logic *lg, ik_bind_cache *cache, uint32_t j,
+                      const char *key, uint32_t klen, uint32_t slot)
+{
+    if (j >= 64)
+        return;
+    cache->pos[j].key = slot == UINT32_MAX ? NULL : lg->syms[slot].s;
+    cache->pos[j].klen1 = klen + 1;
+    cache->pos[j].slot = slot;
+    if (slot == UINT32_MAX && klen < sizeof cache->pos[j].other)
+        memcpy(cache->pos[j].other, key, klen);
+    else if (slot == UINT32_MAX)
+        cache->pos[j].klen1 = 0; /* too long to remember */
+}
+
+/*
+ * The cache holds the key order of earlier records. Walking it alongside
+ * this record's members, an optional member that is absent here or new
+ * here costs one hash lookup, not a lookup for every member after it.
+ */
 bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
                          ik_arena *a, ik_bind_cache *cache)
 {
     const cJSON *c;
-    uint32_t i = 0;
+    uint32_t j = 0, k;
 
     if (lg->nsyms)
         memset(slots, 0, lg->nsyms * sizeof *slots);
     if (!cJSON_IsObject(obj))
         return true;
-    for (c = obj->child; c; c = c->next, i++) {
-        uint32_t klen = (uint32_t)strlen(c->string);
-        uint32_t k = cached_slot(lg, c->string, klen, i, cache);
+    for (c = obj->child; c; c = c->next) {
+        if (cache && cache_has(cache, j, c->string)) {
+            k = cache->pos[j++].slot;
+        } else if (cache && cache_has(cache, j + 1, c->string)) {
+            j++; /* the earlier record had a member this one lacks */
+            k = cache->pos[j++].slot;
+        } else {
+            uint32_t klen = (uint32_t)strlen(c->string);
 
+            k = find_sym(lg, c->string, klen);
+            if (cache && (j >= 64 || !cache->pos[j].klen1))
+                cache_put(lg, cache, j++, c->string, klen, k);
+        }
         if (k == UINT32_MAX || slots[k].kind != IK_UNDEF)
             continue;
         if (!ik_value_from_cjson_borrow(c, a, &slots[k]))
@@ -1585,15 +1935,16 @@ void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
     const ik_node *n;
     ik_logic_cmp c;
     uint32_t i;
+    ik_op op;
 
     if (expr >= lg->nnodes)
         return;
     n = &lg->nodes[expr];
+    op = node_op(n);
     c.src = n->src == UINT32_MAX ? SIZE_MAX : n->src;
-    c.op = op_table[n->op].name;
-    if (n->nkids == 2 && n->op >= IK_OP_EQ && n->op <= IK_OP_GE &&
-        n->op != IK_OP_NOT && n->op != IK_OP_NOTNOT && n->op != IK_OP_OR &&
-        n->op != IK_OP_AND) {
+    c.op = op_table[op].name;
+    if (n->nkids == 2 && op >= IK_OP_EQ && op <= IK_OP_GE && op != IK_OP_NOT &&
+        op != IK_OP_NOTNOT && op != IK_OP_OR && op != IK_OP_AND) {
         const ik_node *l = &lg->nodes[n->kid], *r = &lg->nodes[n->kid + 1];
 
         if (plain_var(lg, l, &c.slot) && r->op == IK_OP_LIT) {
@@ -1605,14 +1956,14 @@ void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
             c.var_left = false;
             fn(&c, ctx);
         }
-    } else if (n->op == IK_OP_IN && n->nkids == 2 &&
+    } else if (op == IK_OP_IN && n->nkids == 2 &&
                plain_var(lg, &lg->nodes[n->kid], &c.slot) &&
                lg->nodes[n->kid + 1].op == IK_OP_LIT &&
                lg->consts[lg->nodes[n->kid + 1].arg].kind == IK_ARR) {
         c.cst = lg->consts[lg->nodes[n->kid + 1].arg];
         c.var_left = true;
         fn(&c, ctx);
-    } else if ((n->op == IK_OP_NOT || n->op == IK_OP_NOTNOT) && n->nkids >= 1 &&
+    } else if ((op == IK_OP_NOT || op == IK_OP_NOTNOT) && n->nkids >= 1 &&
                plain_var(lg, &lg->nodes[n->kid], &c.slot)) {
         c.cst = ik_undef();
         c.var_left = true;
@@ -1645,8 +1996,8 @@ void ik_logic_write_json(const ik_logic *lg, ik_expr expr, ik_buf *b)
     }
     if (n->op != IK_OP_ARRAY) {
         ik_buf_putc(b, '{');
-        ik_buf_put_json_string(b, op_table[n->op].name,
-                               strlen(op_table[n->op].name));
+        ik_buf_put_json_string(b, op_table[node_op(n)].name,
+                               strlen(op_table[node_op(n)].name));
         ik_buf_putc(b, ':');
     }
     ik_buf_putc(b, '[');

@@ -6,12 +6,12 @@
  */
 #include "value.h"
 
-#include "alloc.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "alloc.h"
 
 bool ik_value_truthy(ik_value v)
 {
@@ -123,6 +123,43 @@ static size_t decimal_prefix(const char *s, size_t n)
     return i;
 }
 
+/*
+ * Plain decimals with at most 15 significant digits and no exponent are
+ * exact: an integer below 2^53 divided by an exact power of ten rounds
+ * once, as strtod does (Clinger's fast path). Saves strtod's locale and
+ * big-number machinery on the common case.
+ */
+static bool fast_decimal(const char *s, size_t n, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    uint64_t v = 0;
+    size_t i = 0;
+    int digits = 0, frac = -1;
+    bool neg = false;
+
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    for (; i < n; i++) {
+        if (s[i] == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9' || ++digits > 15)
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+        if (frac >= 0)
+            frac++;
+    }
+    if (digits == 0)
+        return false;
+    *out = frac > 0 ? (double)v / pow10[frac] : (double)v;
+    if (neg)
+        *out = -*out;
+    return true;
+}
+
 /* Convert a validated decimal literal s[0..n) (n small or not) to double. */
 static double decimal_value(const char *s, size_t n)
 {
@@ -135,6 +172,8 @@ static double decimal_value(const char *s, size_t n)
         inf++;
     if (*inf == 'I')
         return s[0] == '-' ? -INFINITY : INFINITY;
+    if (fast_decimal(s, n, &d))
+        return d;
     if (n >= sizeof small) {
         tmp = ik_malloc(n + 1);
         if (!tmp)
