@@ -724,11 +724,12 @@ ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
         if (st == IK_ENOMEM)
             return ik_fail(err, st, "%s", why.msg);
         if (st != IK_OK) {
-            if (info->refused++ == 0)
+            if (info && info->refused++ == 0)
                 info->first_refused = why;
             return IK_OK;
         }
-        info->kept++;
+        if (info)
+            info->kept++;
     }
 }
 
@@ -1575,6 +1576,31 @@ ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
     s->has_file = true;
     s->dev = st.st_dev;
     s->ino = st.st_ino;
+    return sync_dir(dir, path, err);
+}
+
+ik_status ik_session_write_new_file(const char *path, const char *data,
+                                    size_t len, ik_error *err)
+{
+    char dir[4096], tmpl[4200];
+    struct stat st;
+    ik_status rc;
+
+    if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
+        return ik_fail_at(err, IK_EIO, path, 0, 0, "not a usable file name");
+    if (lstat(path, &st) == 0)
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the file already exists; not overwriting it");
+    if ((rc = write_temp(path, tmpl, data, len, &st, err)) != IK_OK)
+        return rc;
+    /* link, unlike rename, fails when the name was taken meanwhile */
+    if (io_refused() || link(tmpl, path) != 0) {
+        int e = errno;
+        unlink(tmpl);
+        errno = e;
+        return save_fail(err, path, "naming the file");
+    }
+    unlink(tmpl);
     return sync_dir(dir, path, err);
 }
 

@@ -120,7 +120,8 @@ ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
 /*
  * After a resume that stopped at a refused answer: apply saved answers of
  * s (from before the resume) to iv while they fit, as ik_session_restore
- * does; call after each answer the person gives. Counts into info.
+ * does; call after each answer the person gives (a no-op for a session
+ * that was not resumed). Counts into info, which may be NULL.
  */
 ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
                           ik_session_resume *info, ik_error *err);
@@ -135,6 +136,14 @@ ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
  */
 ik_status ik_session_run_answers(ik_interview *iv, const ik_value *answers,
                                  ik_error *err);
+
+/*
+ * Write data to a new file at path the way sessions are saved (0600,
+ * synced, never through a symbolic link), refusing (IK_EIO) a path that
+ * exists. For summaries saved next to a session.
+ */
+ik_status ik_session_write_new_file(const char *path, const char *data,
+                                    size_t len, ik_error *err);
 
 /* Append the session file's JSON text to b (its out-of-memory is
  * sticky; check ik_buf_status). */

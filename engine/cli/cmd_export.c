@@ -143,7 +143,7 @@ int cmd_export(int argc, char **argv)
     int c;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+f:r:q:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:r:q:h", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (!ik_export_format_find(optarg, &fmt))

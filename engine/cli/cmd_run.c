@@ -18,6 +18,8 @@
 #include "rulebook.h"
 #include "session.h"
 
+#include "run_session.h" /* sessions hooks (issue 6) */
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,7 +189,8 @@ static void autosave(run *r)
     if (!r->sess)
         return;
     ik_error_clear(&err);
-    if (ik_session_sync(r->sess, r->iv, now(), &err) != IK_OK ||
+    if (ik_session_fill(r->sess, r->iv, NULL, &err) != IK_OK || /* resume */
+        ik_session_sync(r->sess, r->iv, now(), &err) != IK_OK ||
         ik_session_save(r->sess, r->sess_path, &err) != IK_OK) {
         tty_printf("%sCould not save your answers:%s %s\n", tty_on(TTY_BOLD),
                    tty_off(), err.msg);
@@ -826,6 +829,19 @@ static void outcome_to_stdout(run *r)
 
 /* After the outcome: why, back, summary, or finish. RC_CONTINUE after
  * back (the interview goes on), else an exit code. */
+/* sessions: the end screen's offer, taken by typing "save" */
+static void save_summary(run *r)
+{
+    char path[4096];
+    ik_error err;
+
+    ik_error_clear(&err);
+    if (cli_save_summary(r->sess, r->iv, path, sizeof path, &err) == IK_OK)
+        tty_printf("Summary saved in %s\n", path);
+    else
+        tty_printf("Could not save the summary: %s\n", err.msg);
+}
+
 static int outcome_loop(run *r)
 {
     static const char *const words[] = {"why", "back", "summary", "help",
@@ -833,6 +849,8 @@ static int outcome_loop(run *r)
 
     show_outcome(r);
     autosave(r);
+    if (r->sess) /* sessions: offer the summary */
+        say("Type save to keep a summary you can print or paste.");
     for (;;) {
         char *line;
         size_t len;
@@ -872,6 +890,10 @@ static int outcome_loop(run *r)
             if (len == 0 || ik_command_parse(line, len) == IK_CMD_QUIT) {
                 free(line);
                 goto done;
+            }
+            if (r->sess && len == 4 && memcmp(line, "save", 4) == 0) {
+                save_summary(r); /* sessions */
+                break;
             }
             say("Please type why, back or summary, or press Enter to "
                 "finish.");
@@ -1100,9 +1122,7 @@ static int run_answers(run *r, const char *file)
         return cli_exit_code(st);
     }
     autosave(r);
-    show_outcome(r);
-    outcome_to_stdout(r);
-    return EXIT_OK;
+    return cli_print_outcome_json(r->iv); /* sessions: JSON for scripts */
 }
 
 static int resume(run *r, const char *file)
@@ -1114,6 +1134,17 @@ static int resume(run *r, const char *file)
     if (ik_session_load_file(file, &r->sess, &err) != IK_OK ||
         ik_session_restore(r->sess, r->rb, &r->iv, &info, &err) != IK_OK) {
         cli_print_diag(&err, "error");
+        /* sessions: a damaged file stays as it is; offer a new one */
+        ik_session_free(r->sess);
+        r->sess = NULL;
+        if (err.code == IK_ESESSION && tty_interactive() &&
+            ask_yes_no(r, "That file cannot be used and will not be "
+                          "changed. Start a new session? (yes/no): ") == 1 &&
+            ik_interview_new(r->rb, r->nurse ? "nurse" : "patient", &r->iv,
+                             &err) == IK_OK) {
+            save_now(r);
+            return RC_CONTINUE;
+        }
         return cli_exit_code(err.code);
     }
     snprintf(r->sess_path, sizeof r->sess_path, "%s", file);
@@ -1179,6 +1210,8 @@ int cmd_run(int argc, char **argv)
             rc = RC_CONTINUE;
         }
     }
+    if (rc == RC_CONTINUE && !r.sess)
+        save_now(&r); /* sessions: saved after every answer by default */
     if (rc == RC_CONTINUE)
         rc = interview_loop(&r);
     tty_close();

@@ -1,0 +1,73 @@
+/*
+ * run_session.c -- session pieces of `intake run` that are more than a
+ * call into the core: the --answers output and the saved summary. Thin:
+ * the outcome is the interview's, the summary text is engine/export.c and
+ * the file writing is engine/session.c; this file picks names and prints.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "run_session.h"
+
+#include "cli.h"
+
+#include "buf.h"
+#include "export.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_print_outcome_json(const ik_interview *iv)
+{
+    char *json = NULL;
+    ik_error err;
+    ik_status st;
+
+    ik_error_clear(&err);
+    if ((st = ik_interview_outcome_json(iv, &json, &err)) != IK_OK) {
+        cli_print_diag(&err, "error");
+        return cli_exit_code(st);
+    }
+    printf("%s\n", json);
+    ik_interview_free_string(json);
+    if (fflush(stdout) != 0) {
+        perror("intake: stdout");
+        return EXIT_IOERR;
+    }
+    return EXIT_OK;
+}
+
+static ik_status write_summary(const char *dir, const char *text, size_t len,
+                               char *buf, size_t cap, ik_error *err)
+{
+    char stamp[21];
+    int n;
+
+    ik_time_format((int64_t)time(NULL), stamp);
+    stamp[13] = stamp[14]; /* 2026-11-28T14:12 -> 2026-11-28T1412 */
+    stamp[14] = stamp[15];
+    stamp[15] = '\0';
+    n = snprintf(buf, cap, "%s/intake-summary-%s.txt", dir, stamp);
+    if (n < 0 || (size_t)n >= cap)
+        return ik_fail(err, IK_ELIMIT, "the summary path is too long");
+    return ik_session_write_new_file(buf, text, len, err);
+}
+
+ik_status cli_save_summary(const ik_session *s, const ik_interview *iv,
+                           char *buf, size_t cap, ik_error *err)
+{
+    char cwd[4096], dir[4096];
+    ik_buf text;
+    ik_status st;
+
+    ik_buf_init(&text);
+    st = ik_export_session(s, iv, IK_EXPORT_TEXT, &text, err);
+    if (st == IK_OK) {
+        if (getcwd(cwd, sizeof cwd) && access(cwd, W_OK) == 0)
+            st = write_summary(cwd, text.data, text.len, buf, cap, err);
+        else if ((st = ik_session_dir(dir, sizeof dir, true, err)) == IK_OK)
+            st = write_summary(dir, text.data, text.len, buf, cap, err);
+    }
+    ik_buf_fini(&text);
+    return st;
+}
