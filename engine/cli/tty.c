@@ -356,49 +356,47 @@ static size_t fit_bytes(const char *s, size_t n, int cols)
 static void wrap_paragraph(FILE *f, const char *s, size_t n, int indent,
                            int hang, int width)
 {
-    int avail = width - indent, col = 0;
+    int avail = width - indent < 10 ? 10 : width - indent, col = 0;
     size_t i = 0;
 
-    if (avail < 10)
-        avail = 10;
     while (i < n) {
-        size_t start, wlen;
+        size_t start, wlen, gap = i;
         int wcols;
 
         while (i < n && s[i] == ' ')
             i++;
         if (i >= n)
             break;
+        gap = i - gap; /* spaces before the word are kept within a line */
         start = i;
         while (i < n && s[i] != ' ')
             i++;
         wlen = i - start;
         wcols = columns(s + start, wlen);
-        if (col > 0 && col + 1 + wcols > avail) {
+        if (col > 0 && col + (int)gap + wcols > avail) {
             fputc('\n', f);
             col = 0;
+            gap = 0;
             indent = hang; /* later lines hang */
             avail = width - indent < 10 ? 10 : width - indent;
         }
-        while (col == 0 && wcols > avail) { /* a word longer than a line */
+        while (col == 0 && (int)gap + wcols > avail) { /* a long word */
             size_t k = fit_bytes(s + start, wlen, avail);
             fprintf(f, "%*s%.*s\n", indent, "", (int)k, s + start);
-            indent = hang; /* later lines hang */
+            indent = hang;
             avail = width - indent < 10 ? 10 : width - indent;
             start += k;
             wlen -= k;
             wcols = columns(s + start, wlen);
+            gap = 0;
         }
         if (wlen == 0)
             continue;
         if (col == 0)
             fprintf(f, "%*s", indent, "");
-        else {
-            fputc(' ', f);
-            col++;
-        }
+        fprintf(f, "%*s", (int)gap, "");
         fwrite(s + start, 1, wlen, f);
-        col += wcols;
+        col += (int)gap + wcols;
     }
     fputc('\n', f);
 }

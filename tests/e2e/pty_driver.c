@@ -13,6 +13,7 @@
  *   mode pty|pipe        pipe: stdin is a pipe, stdout and stderr a pipe
  *   input "TEXT"         pipe mode: text fed to stdin (appended; closed at
  *                        the first expect)
+ *   inputrep N "TEXT"    pipe mode: TEXT appended N times
  *   timeout SECONDS      for each later expect (default 10)
  *   expect "TEXT"        wait until TEXT appears after the last match
  *   absent "TEXT"        TEXT does not appear anywhere in the output so far
@@ -436,13 +437,19 @@ int main(int argc, char **argv)
             pipe_mode = strcmp(arg, "pipe") == 0;
         else if (strcmp(p, "timeout") == 0)
             timeout = atof(arg);
-        else if (strcmp(p, "input") == 0) {
-            size_t k = unquote(arg, buf, BIG);
-            input_text = realloc(input_text, ninput + k + 1);
-            if (!input_text)
-                fail("out of memory");
-            memcpy(input_text + ninput, buf, k);
-            ninput += k;
+        else if (strcmp(p, "input") == 0 || strcmp(p, "inputrep") == 0) {
+            long times = 1, i;
+            size_t k;
+            if (strcmp(p, "inputrep") == 0)
+                times = strtol(arg, &arg, 10);
+            k = unquote(arg, buf, BIG);
+            for (i = 0; i < times; i++) {
+                input_text = realloc(input_text, ninput + k + 1);
+                if (!input_text)
+                    fail("out of memory");
+                memcpy(input_text + ninput, buf, k);
+                ninput += k;
+            }
         } else {
             if (!started) {
                 start();
