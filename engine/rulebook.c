@@ -180,10 +180,13 @@ static size_t push_key(ik_loader *l, const char *key)
 
 static size_t push_index(ik_loader *l, uint32_t i)
 {
-    char num[16];
+    char num[16], *p = num + sizeof num - 1;
 
-    snprintf(num, sizeof num, "%u", i);
-    return push_key(l, num);
+    *p = '\0';
+    do
+        *--p = (char)('0' + i % 10);
+    while ((i /= 10) > 0);
+    return push_key(l, p);
 }
 
 static void pop(ik_loader *l, size_t mark)
@@ -404,6 +407,12 @@ static void add_ref(ik_loader *l, const cJSON *n, uint32_t *out,
     r->node = n;
     r->out = out;
     r->field = field;
+    r->path = ik_arena_strndup(&l->rb->arena, l->path, l->plen);
+    if (!r->path) {
+        l->nrefs--;
+        fail_oom(l);
+        return;
+    }
     r->index = index;
     r->kind = (uint8_t)kind;
     r->target = (uint8_t)target;
@@ -536,6 +545,41 @@ static const char *get_id(ik_loader *l, idset *set, const cJSON *n,
                   kind_names[ok], line);
     }
     return copy_str(l, id);
+}
+
+/*
+ * The prefix of an item's messages: `question "pain": ` when it has an id,
+ * else `question 4: `. Built for every item, so without snprintf.
+ */
+static void set_who(char *buf, size_t cap, ld_kind kind, const char *id,
+                    uint32_t index)
+{
+    size_t n = strlen(kind_names[kind]), k;
+    char num[16], *p = num + sizeof num - 1;
+
+    memcpy(buf, kind_names[kind], n);
+    buf[n++] = ' ';
+    if (id) {
+        k = strlen(id);
+        if (k > cap - n - 5)
+            k = cap - n - 5;
+        buf[n++] = '"';
+        memcpy(buf + n, id, k);
+        n += k;
+        buf[n++] = '"';
+    } else {
+        *p = '\0';
+        index++;
+        do
+            *--p = (char)('0' + index % 10);
+        while ((index /= 10) > 0);
+        k = strlen(p);
+        memcpy(buf + n, p, k);
+        n += k;
+    }
+    buf[n++] = ':';
+    buf[n++] = ' ';
+    buf[n] = '\0';
 }
 
 /* ---- Unknown keys ---- */
@@ -809,7 +853,7 @@ static void walk_question(ik_loader *l, idset *ids, const cJSON *n,
     q->slot = index;
     q->type = IK_Q_INFO;
     q->src = ik_json_offset(&l->doc, n, false);
-    snprintf(who, sizeof who, "question %u: ", index + 1);
+    set_who(who, sizeof who, LK_QUESTION, NULL, index);
     if (!get_object(l, "", n, who))
         return;
     idn = ik_json_get(n, "id");
@@ -820,7 +864,7 @@ static void walk_question(ik_loader *l, idset *ids, const cJSON *n,
         pop(l, mark);
     }
     if (q->id)
-        snprintf(who, sizeof who, "question \"%s\": ", q->id);
+        set_who(who, sizeof who, LK_QUESTION, q->id, index);
     else if (!idn)
         missing(l, who, n, "id");
     {
@@ -866,8 +910,7 @@ static bool item_begin(item *it, idset *ids, const char *const *keys,
     const cJSON *idn, *c;
 
     *src = ik_json_offset(&l->doc, it->n, false);
-    snprintf(it->who, sizeof it->who, "%s %u: ", kind_names[it->kind],
-             it->index + 1);
+    set_who(it->who, sizeof it->who, it->kind, NULL, it->index);
     if (!get_object(l, "", it->n, it->who))
         return false;
     idn = ik_json_get(it->n, "id");
@@ -880,8 +923,7 @@ static bool item_begin(item *it, idset *ids, const char *const *keys,
         missing(l, it->who, it->n, "id");
     }
     if (*id)
-        snprintf(it->who, sizeof it->who, "%s \"%s\": ", kind_names[it->kind],
-                 *id);
+        set_who(it->who, sizeof it->who, it->kind, *id, it->index);
     for (c = it->n->child; c; c = c->next)
         if (key_index(keys, c->string) < 0) {
             size_t mark = push_key(l, c->string);
@@ -1612,7 +1654,7 @@ static void resolve_refs(ik_loader *l)
 {
     size_t i;
     uint32_t k, n;
-    char who[128], path[160];
+    char who[128];
 
     for (i = 0; i < l->nrefs && !l->stop; i++) {
         ld_ref *r = &l->refs[i];
@@ -1637,15 +1679,14 @@ static void resolve_refs(ik_loader *l)
             continue;
         }
         ld_who(l, (ld_kind)r->kind, r->index, who, sizeof who);
-        ld_path((ld_kind)r->kind, r->index, NULL, path, sizeof path);
         if (ik_suggest_get(&s))
             ld_report_off(l, IK_SEV_ERROR, IK_ERULES,
-                          ik_json_offset(&l->doc, r->node, false), path,
+                          ik_json_offset(&l->doc, r->node, false), r->path,
                           "%s: unknown %s \"%s\" (did you mean \"%s\"?)", who,
                           kind_names[t], id, ik_suggest_get(&s));
         else
             ld_report_off(l, IK_SEV_ERROR, IK_ERULES,
-                          ik_json_offset(&l->doc, r->node, false), path,
+                          ik_json_offset(&l->doc, r->node, false), r->path,
                           "%s: unknown %s \"%s\"", who, kind_names[t], id);
     }
 }

@@ -44,6 +44,7 @@ typedef struct ld_ref {
     const cJSON *node; /* the id string */
     uint32_t *out;     /* may be NULL: only checked */
     const char *field;
+    const char *path; /* JSON Pointer of node (in the rulebook's arena) */
     uint32_t index;
     uint8_t kind;   /* owner */
     uint8_t target; /* LK_DISPOSITION, LK_SECTION or LK_RUNG */

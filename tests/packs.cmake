@@ -40,3 +40,9 @@ if(IK_PYTHON3)
   set_tests_properties(packs/schema PROPERTIES LABELS packs
                        SKIP_RETURN_CODE 77)
 endif()
+
+# The command line of `intake check`.
+add_test(NAME packs/cli
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake> -DDIR=${IK_PACKS_DIR}
+          -P ${IK_PACKS_DIR}/check_cli.cmake)
+set_tests_properties(packs/cli PROPERTIES LABELS packs)

@@ -48,7 +48,7 @@ static void on_diag(const ik_diag *d, void *ctx)
         cli_print_diag(&d->where, sev);
         return;
     }
-    ik_buf_puts(&run->out, run->first ? "\n  " : ",\n  ");
+    ik_buf_puts(&run->out, run->first ? "[\n  " : ",\n  ");
     run->first = false;
     ik_buf_puts(&run->out, "{\"file\": ");
     ik_buf_put_json_string(&run->out, d->where.file, strlen(d->where.file));

@@ -270,7 +270,7 @@ static void test_check_reports_every_problem_in_file_order(void **state)
     assert_string_equal(c.d[1].where.msg,
                         "rule \"noisy\": unknown disposition \"rid\" (did "
                         "you mean \"ride\"?)");
-    assert_string_equal(c.d[1].where.path, "/rules/0");
+    assert_string_equal(c.d[1].where.path, "/rules/0/then/disposition");
     remove(path);
 }
 
