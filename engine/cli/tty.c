@@ -217,19 +217,50 @@ static void on_line(char *line)
 static void die_of_signal(void)
 {
     int sig = got_term;
+    sigset_t set;
 
     rl_callback_handler_remove();
     fflush(T.out);
     signal(sig, SIG_DFL);
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
     raise(sig);
 }
 
+/* Ctrl-C came: drop the line, restore the terminal, report it. */
+static tty_status interrupted(bool *was_empty)
+{
+    got_int = 0;
+    *was_empty = rl_end == 0;
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_cleanup_after_signal();
+    rl_callback_handler_remove();
+    fputc('\n', T.out);
+    fflush(T.out);
+    return TTY_INTERRUPT;
+}
+
+/*
+ * The signals we catch stay blocked except inside pselect, so one that
+ * arrives while readline works on a key is seen at the next wait instead
+ * of being lost before a blocking select.
+ */
 static tty_status read_interactive(const char *prompt, char **line, size_t *len,
                                    bool *was_empty)
 {
+    sigset_t block, orig;
     fd_set fds;
+    tty_status st = TTY_LINE;
     int r;
 
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGWINCH);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &orig);
     got_int = 0;
     cb_done = false;
     cb_line = NULL;
@@ -238,6 +269,10 @@ static tty_status read_interactive(const char *prompt, char **line, size_t *len,
     while (!cb_done) {
         if (got_term)
             die_of_signal();
+        if (got_int) {
+            st = interrupted(was_empty);
+            break;
+        }
         if (got_winch) {
             got_winch = 0;
             T.width = read_width();
@@ -245,26 +280,19 @@ static tty_status read_interactive(const char *prompt, char **line, size_t *len,
         }
         FD_ZERO(&fds);
         FD_SET(0, &fds);
-        r = select(1, &fds, NULL, NULL, NULL);
-        if (r < 0 && errno == EINTR && got_int) {
-            got_int = 0;
-            *was_empty = rl_end == 0;
-            rl_free_line_state();
-            rl_callback_sigcleanup();
-            rl_cleanup_after_signal();
-            rl_callback_handler_remove();
-            fputc('\n', T.out);
-            fflush(T.out);
-            return TTY_INTERRUPT;
-        }
+        r = pselect(1, &fds, NULL, NULL, NULL, &orig);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
             rl_callback_handler_remove();
-            return TTY_ERROR;
+            st = TTY_ERROR;
+            break;
         }
         rl_callback_read_char();
     }
+    sigprocmask(SIG_SETMASK, &orig, NULL);
+    if (st != TTY_LINE)
+        return st;
     if (!cb_line) {
         fputc('\n', T.out);
         return TTY_EOF;
