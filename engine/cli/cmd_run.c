@@ -382,6 +382,14 @@ static const char *prompt_for(const run *r, const ik_question *q)
     return r->nurse ? "> " : "Your answer: ";
 }
 
+static void command_line(const char *word, const char *what)
+{
+    char line[256];
+
+    snprintf(line, sizeof line, "%-8s %s", word, what);
+    tty_wrap_hang(line, 2, 11);
+}
+
 static void show_help(run *r, const ik_question *q, const ik_step *s)
 {
     blank();
@@ -392,17 +400,15 @@ static void show_help(run *r, const ik_question *q, const ik_step *s)
     say(ik_buf_cstr(&r->b));
     blank();
     heading("Commands you can type at any question");
-    say("  back     go back to the previous question (your answer is kept "
-        "and shown)");
-    say("  why      why this question is asked");
-    if (s->can_skip)
-        say("  skip     leave this question unanswered");
-    else
-        say("  skip     leave a question unanswered (not this one: it is "
-            "needed)");
-    say("  summary  the answers so far");
-    say("  help     this help");
-    say("  quit     stop the interview (you can save your answers)");
+    command_line("back", "go back to the previous question (your answer is "
+                         "kept and shown)");
+    command_line("why", "why this question is asked");
+    command_line("skip", s->can_skip ? "leave this question unanswered"
+                                     : "leave a question unanswered (not "
+                                       "this one: it is needed)");
+    command_line("summary", "the answers so far");
+    command_line("help", "this help");
+    command_line("quit", "stop the interview (you can save your answers)");
     say("To answer a text question with one of these words, put a backslash "
         "before it: \\back");
 }
