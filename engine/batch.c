@@ -235,74 +235,124 @@ void ik_batch_fini(ik_batch *b)
 
 /* ---- One record's outcome ---- */
 
-/* Would the interview have stopped on the way? Each stop flag is checked
- * on every prefix of the inputs it reads (in the order they are asked);
- * the full set is the outcome's own, already known not to fire. 1: it
- * would (or cannot tell), 0: it would not, -1: out of memory. */
-static int stops_on_the_way(ik_batch *b, ik_batch_side *s)
+enum {
+    STOP_NEVER = -2,   /* no stop flag fires on any prefix */
+    STOP_AT_START = -1 /* one fires before anything is answered */
+};
+
+/*
+ * Where would the interview stop? Each stop flag is evaluated on every
+ * prefix of the inputs it reads, in the order they are asked (pack order:
+ * the pack is ordered), with the answers as the outcome applied them: the
+ * interview stops right after the first input that makes some flag fire.
+ * Returns that question's index, STOP_AT_START, STOP_NEVER; -3 when a
+ * condition failed (the replay will say how), -4 out of memory.
+ */
+static int64_t first_stop(ik_batch *b, ik_batch_side *s)
 {
     const ik_rulebook *rb = s->rb;
     const ik_outcome *o = &s->now;
     ik_env env = {ik_undef(), s->prefix, o->nslots, &b->scratch, 0};
+    int64_t first = STOP_NEVER;
     uint32_t c, j, k;
-    int fires = 0;
 
-    for (c = 0; c < s->nchecks && !fires; c++) {
+    for (c = 0; c < s->nchecks; c++) {
         const struct ik_stop_check *chk = &s->checks[c];
+        int64_t at = STOP_NEVER;
 
-        for (j = 0; j < chk->nqs && !fires; j++) {
+        for (j = 0; j <= chk->nqs && at == STOP_NEVER; j++) {
+            int64_t here = j ? (int64_t)chk->qs[j - 1] : STOP_AT_START;
             ik_value v;
             ik_error e;
 
-            for (k = 0; k < chk->nds && !fires; k++) {
+            if (first != STOP_NEVER && here >= first)
+                break; /* another flag stops earlier */
+            if (j)
+                s->prefix[chk->qs[j - 1]] = o->slots[chk->qs[j - 1]];
+            for (k = 0; k < chk->nds && at == STOP_NEVER; k++) {
                 uint32_t d = chk->ds[k];
 
                 if (ik_logic_eval(rb->logic, rb->derived[d].value, &env,
                                   &s->prefix[rb->nquestions + d], &e) != IK_OK)
-                    fires = e.code == IK_ENOMEM ? -1 : 1;
+                    at = e.code == IK_ENOMEM ? -4 : -3;
             }
-            if (!fires) {
-                if (ik_logic_eval(rb->logic, rb->red_flags[chk->flag].when,
-                                  &env, &v, &e) != IK_OK)
-                    fires = e.code == IK_ENOMEM ? -1 : 1;
-                else if (ik_value_truthy(v))
-                    fires = 1;
-            }
-            s->prefix[chk->qs[j]] = o->slots[chk->qs[j]];
+            if (at != STOP_NEVER)
+                break;
+            if (ik_logic_eval(rb->logic, rb->red_flags[chk->flag].when, &env,
+                              &v, &e) != IK_OK)
+                at = e.code == IK_ENOMEM ? -4 : -3;
+            else if (ik_value_truthy(v))
+                at = here;
         }
         for (j = 0; j < chk->nqs; j++) /* back to nothing answered */
             s->prefix[chk->qs[j]] = ik_undef();
         for (k = 0; k < chk->nds; k++)
             s->prefix[rb->nquestions + chk->ds[k]] = ik_undef();
+        if (at == -3 || at == -4)
+            return at;
+        if (at != STOP_NEVER && (first == STOP_NEVER || at < first))
+            first = at;
     }
-    return fires;
+    return first;
 }
 
-/* Can the one-shot outcome stand for the interview's? */
-static int fast_path_holds(ik_batch *b, ik_batch_side *s)
+/* Was every question the interview asked before `last` (inclusive)
+ * answered, as it applied? Else the replay decides (skips, refusals). */
+static bool all_asked_answered(const ik_batch_side *s, int64_t last)
 {
     const ik_rulebook *rb = s->rb;
     const ik_outcome *o = &s->now;
-    uint32_t i;
+    int64_t i;
 
-    if (!s->ordered || o->stop_flag != IK_NONE)
-        return 0;
-    for (i = 0; i < rb->nquestions; i++) {
+    for (i = 0; i <= last && i < (int64_t)rb->nquestions; i++) {
         if (!o->enabled[i] || rb->questions[i].type == IK_Q_INFO)
             continue;
         if (s->answers[i].kind == IK_UNDEF)
-            return 0; /* the interview skips it, or refuses if required */
+            return false;
         if (s->answers[i].kind == IK_NULL && rb->questions[i].required)
-            return 0;
+            return false;
     }
-    switch (stops_on_the_way(b, s)) {
-    case 0:
-        return 1;
-    case 1:
+    return true;
+}
+
+/*
+ * The outcome without an interview, when that is provably the same: the
+ * pack is ordered (questions are asked in pack order, and whether one
+ * applies depends only on earlier answers), and every question asked up
+ * to where the interview ends was answered. Where a stop flag ends it,
+ * the answers after that point are dropped and the outcome recomputed.
+ * 1: s->out is set; 0: replay; -1: out of memory.
+ */
+static int one_shot(ik_batch *b, ik_batch_side *s, ik_error *err)
+{
+    const ik_rulebook *rb = s->rb;
+    int64_t stop;
+    uint32_t i;
+
+    if (!s->ordered)
         return 0;
-    default:
+    stop = first_stop(b, s);
+    if (stop == -4)
         return -1;
+    if (stop == -3)
+        return 0;
+    if (stop == STOP_NEVER) {
+        if (s->now.stop_flag != IK_NONE ||
+            !all_asked_answered(s, (int64_t)rb->nquestions - 1))
+            return 0;
+        s->out = &s->now;
+        return 1;
     }
+    if (!all_asked_answered(s, stop))
+        return 0;
+    for (i = (uint32_t)(stop + 1); i < rb->nquestions; i++)
+        s->answers[i] = ik_undef(); /* never asked */
+    if (ik_outcome_compute(rb, s->answers, &s->now, err) != IK_OK)
+        return err->code == IK_ENOMEM ? -1 : 0;
+    if (s->now.stop_flag == IK_NONE)
+        return 0; /* cannot happen; let the interview decide */
+    s->out = &s->now;
+    return 1;
 }
 
 /* Replay the answers through an interview, as `run --answers` does. */
@@ -324,26 +374,28 @@ static ik_status exact_path(ik_batch_side *s, ik_error *err)
 static ik_status side_outcome(ik_batch *b, ik_batch_side *s, ik_error *err)
 {
     const ik_rulebook *rb = s->rb;
+    ik_value *kept;
     ik_status st;
     uint32_t i;
     int fast;
 
+    /* the replay needs the answers as given; one_shot may drop some */
+    kept = ik_arena_alloc(&b->scratch, (rb->nquestions + 1) * sizeof *kept);
+    if (!kept)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    memcpy(kept, s->answers, rb->nquestions * sizeof *kept);
     for (i = 0; i < rb->nquestions; i++) /* info: acknowledged if asked */
         if (rb->questions[i].type == IK_Q_INFO)
             s->answers[i] = ik_null();
     st = ik_outcome_compute(rb, s->answers, &s->now, err);
     if (st != IK_OK)
         return st;
-    fast = fast_path_holds(b, s);
+    fast = one_shot(b, s, err);
     if (fast < 0)
         return ik_fail(err, IK_ENOMEM, "out of memory");
-    if (fast) {
-        s->out = &s->now;
+    if (fast)
         return IK_OK;
-    }
-    for (i = 0; i < rb->nquestions; i++)
-        if (rb->questions[i].type == IK_Q_INFO)
-            s->answers[i] = ik_undef();
+    memcpy(s->answers, kept, rb->nquestions * sizeof *kept);
     return exact_path(s, err);
 }
 
