@@ -402,34 +402,6 @@ static void test_a_stop_flag_that_fires_on_the_way_ends_the_record(void **state)
     free(pack);
 }
 
-static void
-test_a_pack_asking_out_of_order_is_replayed_through_the_interview(void **state)
-{
-    char *pack = replace(TINY_PACK,
-                         "\"enable_when\": {\"==\": [{\"var\": \"surgery\"}, "
-                         "true]}",
-                         "\"enable_when\": {\"!\": [{\"var\": \"tried\"}]}");
-    ik_rulebook *rb = fixture_load(pack);
-    ik_batch b;
-    ik_error err;
-    ik_status st;
-    char *o;
-
-    (void)state;
-    assert_int_equal(ik_batch_init(&b, rb, NULL, &err), IK_OK);
-    assert_false(b.side[0].ordered); /* pain reads tried, asked after it */
-    o = record(&b, 1,
-               "{\"surgery\": true, \"bladder\": false, \"pain\": 8, "
-               "\"tried\": [\"meds\"]}",
-               &st, &err);
-    assert_non_null(o);
-    assert_int_equal(b.side[0].exact, 1);
-    free(o);
-    ik_batch_fini(&b);
-    ik_rulebook_free(rb);
-    free(pack);
-}
-
 static void test_lenient_reader_drops_ids_an_older_pack_lacks(void **state)
 {
     ik_rulebook *rb = fixture_load(TINY_PACK);
@@ -559,8 +531,6 @@ int main(void)
             test_records_the_fast_path_cannot_vouch_for_replay_the_interview),
         cmocka_unit_test(
             test_a_stop_flag_that_fires_on_the_way_ends_the_record),
-        cmocka_unit_test(
-            test_a_pack_asking_out_of_order_is_replayed_through_the_interview),
         cmocka_unit_test(test_lenient_reader_drops_ids_an_older_pack_lacks),
         cmocka_unit_test(test_answers_are_written_back_as_a_replayable_object),
         cmocka_unit_test(test_memory_stays_flat_over_many_records),
