@@ -561,7 +561,8 @@ static void show_disposition(run *r, const ik_outcome *o)
     else {
         blank();
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "What to do: %s", text(r, &d->label));
+        ik_buf_printf(&r->b, r->nurse ? "Disposition: %s" : "What to do: %s",
+                      text(r, &d->label));
         heading(ik_buf_cstr(&r->b));
     }
     if (o->stop_flag != IK_NONE)
@@ -799,7 +800,9 @@ static void show_outcome(run *r)
         const char *adv = text(r, &g->advice);
         blank();
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "Treatment to discuss with your care team: %s",
+        ik_buf_printf(&r->b,
+                      r->nurse ? "Ladder rung to discuss: %s"
+                               : "Treatment to discuss with your care team: %s",
                       text(r, &g->label));
         heading(ik_buf_cstr(&r->b));
         if (adv && adv[0])
