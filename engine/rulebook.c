@@ -1650,11 +1650,42 @@ static void reorder_derived(ik_loader *l, const uint32_t *order)
     }
 }
 
+/* Index of id among the n ids of kind t, through set (built on first
+ * use): a pack names its sections thousands of times, and a linear search
+ * (with an edit distance per candidate) per reference made loading
+ * quadratic. IK_NONE when absent or out of memory (the loop below then
+ * decides). */
+static uint32_t find_ref(ik_loader *l, idset *set, ld_kind t, uint32_t n,
+                         const char *id)
+{
+    size_t mask, h;
+    uint32_t k;
+
+    if (!set->key) {
+        if (!idset_init(set, n)) {
+            idset_fini(set);
+            return IK_NONE;
+        }
+        for (k = 0; k < n; k++)
+            if (ld_id(l, t, k))
+                idset_put(set, ld_id(l, t, k), k);
+    }
+    mask = set->cap - 1;
+    for (h = (size_t)fnv1a(id, strlen(id)) & mask; set->key[h];
+         h = (h + 1) & mask)
+        if (strcmp(set->key[h], id) == 0)
+            return set->val[h];
+    return IK_NONE;
+}
+
 static void resolve_refs(ik_loader *l)
 {
     size_t i;
     uint32_t k, n;
     char who[128];
+    idset sets[LK__COUNT];
+
+    memset(sets, 0, sizeof sets);
 
     for (i = 0; i < l->nrefs && !l->stop; i++) {
         ld_ref *r = &l->refs[i];
@@ -1666,6 +1697,12 @@ static void resolve_refs(ik_loader *l)
         n = t == LK_DISPOSITION ? l->rb->ndispositions
             : t == LK_SECTION   ? l->rb->nsections
                                 : l->rb->nladder;
+        found = find_ref(l, &sets[t], t, n, id);
+        if (found != IK_NONE) {
+            if (r->out)
+                *r->out = found;
+            continue;
+        }
         ik_suggest_init(&s, id);
         for (k = 0; k < n && found == IK_NONE; k++) {
             const char *cand = ld_id(l, t, k);
@@ -1689,6 +1726,8 @@ static void resolve_refs(ik_loader *l)
                           ik_json_offset(&l->doc, r->node, false), r->path,
                           "%s: unknown %s \"%s\"", who, kind_names[t], id);
     }
+    for (k = 0; k < LK__COUNT; k++)
+        idset_fini(&sets[k]);
 }
 
 size_t ld_reads(ik_loader *l, ik_expr expr)
