@@ -48,6 +48,9 @@ void ik_strlcpy(char *dst, const char *src, size_t cap)
     dst[n] = '\0';
 }
 
+static void vfill(ik_error *err, ik_status code, const char *fmt,
+                  va_list ap) IK_PRINTF(3, 0);
+
 static void vfill(ik_error *err, ik_status code, const char *fmt, va_list ap)
 {
     err->code = code;

@@ -97,6 +97,10 @@ void ik_json_linecol(const char *text, size_t len, size_t off, int *line,
 
 static ik_status vfail_off(const char *text, size_t len, const char *file,
                            size_t off, ik_error *err, ik_status code,
+                           const char *fmt, va_list ap) IK_PRINTF(7, 0);
+
+static ik_status vfail_off(const char *text, size_t len, const char *file,
+                           size_t off, ik_error *err, ik_status code,
                            const char *fmt, va_list ap)
 {
     int line = 0, col = 0;
