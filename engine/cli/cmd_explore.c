@@ -63,7 +63,7 @@ int cmd_explore(int argc, char **argv)
     int c, rc;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+n:s:m:r:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:s:m:r:h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (!number(optarg, &eo.sample) || eo.sample == 0)
