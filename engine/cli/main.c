@@ -40,7 +40,8 @@ static const command commands[] = {
      "export --questionnaire PACK",
      "write a session as JSON, FHIR, Markdown or text"},
     {"sessions", cmd_sessions, "sessions", "list saved sessions, newest first"},
-    {"explore", cmd_explore, "explore PACK [--sample N] [--seed S]",
+    {"explore", cmd_explore,
+     "explore [PACK] [--sample N] [--seed S] [--max-paths N]",
      "walk answer paths and check invariants"},
 };
 
