@@ -449,11 +449,14 @@ static ik_status leaf(walk *w, ik_error *err)
         ik_status st;
 
         ik_arena_reset(&w->scratch);
-        st = ik_logic_eval(rb->logic, rb->invariants[i].when, &env, &v, err);
-        if (st != IK_OK)
-            return st;
-        if (!ik_value_truthy(v))
-            continue;
+        if (rb->invariants[i].when != IK_NO_EXPR) { /* absent: every path */
+            st = ik_logic_eval(rb->logic, rb->invariants[i].when, &env, &v,
+                               err);
+            if (st != IK_OK)
+                return st;
+            if (!ik_value_truthy(v))
+                continue;
+        }
         rep->inv_applied[i]++;
         why = broken(w, &w->exp[i], n);
         if (why && record_failure(w, i, why) != IK_OK)
