@@ -19,6 +19,8 @@
  *   absent "TEXT"        TEXT does not appear anywhere in the output so far
  *   send "TEXT"          type TEXT (escapes: \r \n \t \e \\ \" \xHH)
  *   sendrep N "TEXT"     type TEXT N times
+ *   resize COLS ROWS     change the terminal size (the program gets
+ *                        SIGWINCH)
  *   exit N               wait for the program to end with status N
  *                        (130 also matches death by SIGINT)
  * PTY_DRIVER_SHOW=1 in the environment prints the transcript at the end.
@@ -37,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -471,6 +474,15 @@ int main(int argc, char **argv)
                 size_t k = unquote(arg, buf, BIG);
                 for (i = 0; i < times; i++)
                     write_all(buf, k);
+            } else if (strcmp(p, "resize") == 0) {
+                struct winsize ws = {0, 0, 0, 0};
+                int c = 0, r = 0;
+                if (sscanf(arg, "%d %d", &c, &r) != 2 || pipe_mode)
+                    fail("resize needs COLS ROWS and a terminal");
+                ws.ws_col = (unsigned short)c;
+                ws.ws_row = (unsigned short)r;
+                if (ioctl(fd_out, TIOCSWINSZ, &ws) != 0)
+                    fail("TIOCSWINSZ: %s", strerror(errno));
             } else if (strcmp(p, "exit") == 0) {
                 wait_exit(atoi(arg), timeout);
             } else {
