@@ -7,6 +7,8 @@
  * program: reads its two input files, writes only stdout and stderr.
  *
  * Usage: intake-bench RULES DATA [--runs N] [--limit N] [--warmup N]
+ *                    [--split]   (also time binding alone and parsing alone)
+ *                    [--malloc]  (cJSON allocates with malloc, not an arena)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -48,6 +50,7 @@ typedef struct bench {
 /* cJSON's allocations for one record come from this arena; freeing is a
  * no-op and the arena is reset per record (see docs/PERFORMANCE.md). */
 static ik_arena *parse_arena;
+static int plain_malloc; /* --malloc: trees are freed with cJSON_Delete */
 
 static void *bump_malloc(size_t n)
 {
@@ -313,9 +316,40 @@ static double run_e2e(bench *b, ik_arena *line_arena)
     parse_arena = line_arena;
     for (k = 0; k < b->nlines; k++) {
         ik_arena_reset(line_arena);
-        eval_record(b, parse_line(b, k), 1);
+        cJSON *rec = parse_line(b, k);
+
+        eval_record(b, rec, 1);
+        if (plain_malloc)
+            cJSON_Delete(rec);
     }
     return now_ms() - t0;
+}
+
+/* --split: the parts of the work, each timed alone (stderr). */
+static void run_split(bench *b, cJSON **recs, ik_arena *line_arena)
+{
+    double t0 = now_ms(), t_bind, t_parse;
+    size_t k;
+
+    for (k = 0; k < b->nlines; k++) {
+        ik_arena_reset(&b->scratch);
+        if (!ik_logic_bind_cjson(b->lg, recs[k], b->slots, &b->scratch,
+                                 &b->cache))
+            die("out of memory", NULL);
+    }
+    t_bind = now_ms() - t0;
+    parse_arena = line_arena;
+    t0 = now_ms();
+    for (k = 0; k < b->nlines; k++) {
+        ik_arena_reset(line_arena);
+        cJSON *rec = parse_line(b, k);
+
+        if (plain_malloc)
+            cJSON_Delete(rec);
+    }
+    t_parse = now_ms() - t0;
+    fprintf(stderr, "intake-bench: bind only %.1f ms, parse only %.1f ms\n",
+            t_bind, t_parse);
 }
 
 static double run_eval(bench *b, cJSON **recs)
@@ -365,6 +399,7 @@ int main(int argc, char **argv)
     cJSON **recs;
     double *ev, *e2e;
     long runs = 3, limit = 0, warmup = 5000;
+    int split = 0;
     size_t k;
     int i, r;
     const char *rules = NULL, *data = NULL;
@@ -377,6 +412,10 @@ int main(int argc, char **argv)
             limit = atol(argv[++i]);
         else if (strcmp(argv[i], "--warmup") == 0 && i + 1 < argc)
             warmup = atol(argv[++i]);
+        else if (strcmp(argv[i], "--split") == 0)
+            split = 1;
+        else if (strcmp(argv[i], "--malloc") == 0)
+            plain_malloc = 1;
         else if (!rules)
             rules = argv[i];
         else if (!data)
@@ -386,13 +425,14 @@ int main(int argc, char **argv)
     }
     if (!rules || !data || i < argc || runs < 1 || limit < 0) {
         fputs("usage: intake-bench RULES DATA [--runs N] [--limit N] "
-              "[--warmup N]\n",
+              "[--warmup N] [--split] [--malloc]\n",
               stderr);
         return 64;
     }
     load_rules(&b, rules);
     load_lines(&b, data, (size_t)limit);
-    use_bump_allocator();
+    if (!plain_malloc)
+        use_bump_allocator();
     ik_arena_init(&records_arena);
     ik_arena_init(&line_arena);
     ik_arena_init(&b.scratch);
@@ -419,6 +459,8 @@ int main(int argc, char **argv)
         reset_counts(&b);
         e2e[r] = run_e2e(&b, &line_arena);
     }
+    if (split)
+        run_split(&b, recs, &line_arena);
     fprintf(stderr, "intake-bench: %zu records x %u rules, %ld runs\n",
             b.nlines, b.nrules, runs);
     print_result(&b, ev, e2e, (int)runs);

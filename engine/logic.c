@@ -775,6 +775,8 @@ typedef struct est {
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
 static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
                             ik_value *out);
+static ik_status eval_cmp(est *s, const ik_node *n, const ik_value *ctx,
+                          ik_value *out);
 
 static ik_status nomem(est *s)
 {
@@ -1436,13 +1438,30 @@ static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
             return IK_OK;
         return eval_default(s, n, 0, NULL, out);
     }
+    if (n->op == IK_OP_CMP && s->left) {
+        s->left--;
+        return eval_cmp(s, n, ctx, out);
+    }
     return ev(s, ni, ctx, out);
+}
+
+/* Equal bytes; answers short strings (most answers) without a call. */
+static inline bool same_bytes(const char *a, const char *b, uint32_t n)
+{
+    uint32_t i;
+
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
 }
 
 static inline bool loose_eq(ik_value a, ik_value b)
 {
     if (a.kind == b.kind && a.kind == IK_STR)
-        return a.len == b.len && memcmp(a.u.str, b.u.str, a.len) == 0;
+        return a.len == b.len && same_bytes(a.u.str, b.u.str, a.len);
     if (a.kind == b.kind && a.kind == IK_NUM)
         return a.u.num == b.u.num;
     return ik_value_loose_eq(a, b);
