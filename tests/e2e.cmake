@@ -13,3 +13,12 @@ foreach(script ${IK_E2E_SCRIPTS})
   add_test(NAME e2e_${name} COMMAND pty_driver ${script})
   set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT 120)
 endforeach()
+
+# The man page renders without groff warnings (skipped without groff).
+find_program(IK_GROFF groff)
+if(IK_GROFF)
+  add_test(NAME man_page_lint
+    COMMAND ${IK_GROFF} -man -Tutf8 -ww -z ${CMAKE_SOURCE_DIR}/docs/intake.1)
+  set_tests_properties(man_page_lint PROPERTIES LABELS e2e
+    FAIL_REGULAR_EXPRESSION "warning|error")
+endif()
