@@ -1,0 +1,907 @@
+/*
+ * sessions_e2e.c -- end-to-end tests of sessions through the real program:
+ * SIGKILL at random moments of scripted pseudo-terminal interviews (every
+ * answer the screen acknowledged must be in the session file, and resuming
+ * must reach the uninterrupted outcome), 0600 under umask 000, a symbolic
+ * link at the session path, a file-size limit, a damaged file on resume,
+ * --answers errors, round trips through export, and `intake sessions`.
+ *
+ *   sessions_e2e INTAKE PACK kill SEED COUNT
+ *   sessions_e2e INTAKE PACK files | damaged | answers | roundtrip | list
+ *
+ * Works in temporary folders (HOME and XDG_STATE_HOME point there); kills
+ * its children on any failure so a test never hangs. Exit 0 pass, 1 fail.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* forkpty, mkdtemp */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "session.h"
+
+static char *intake, *pack;
+static char home[256];
+static pid_t live = -1; /* a child to kill when failing */
+
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (live > 0) {
+        kill(live, SIGKILL);
+        waitpid(live, NULL, 0);
+    }
+    fputs("FAIL: ", stdout);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    exit(1);
+}
+
+/* ---- The scripted interview (tests/data/sessions/pack.json) ---- */
+
+typedef struct step {
+    const char *screen; /* text that shows the question */
+    const char *answer; /* what the person types */
+    const char *id;
+} step;
+
+static const step script[] = {
+    {"Welcome.", "", "welcome"},
+    {"Have you had back surgery?", "yes", "had_surgery"},
+    {"What kind?", "2", "surgery_kind"},
+    {"Numb between the legs?", "no", "numb_saddle"},
+    {"Pain from 0 to 10?", "8", "pain"},
+    {"What have you tried?", "1 2", "tried"},
+    {"Anything else?", "stiff and sore", "notes"},
+};
+enum { NSTEPS = sizeof script / sizeof script[0] };
+#define OUTCOME_SCREEN "Type save to keep a summary"
+
+/* ---- Children ---- */
+
+typedef struct child {
+    pid_t pid;
+    int fd;    /* pty master, or the child's stdout+stderr pipe */
+    char *out; /* everything read, NUL-terminated, '\r' dropped */
+    size_t n, cap;
+} child;
+
+static void setup_env(void)
+{
+    char xdg[300];
+
+    snprintf(xdg, sizeof xdg, "%s/state", home);
+    setenv("HOME", home, 1);
+    setenv("XDG_STATE_HOME", xdg, 1);
+    setenv("TERM", "dumb", 1);
+    setenv("INPUTRC", "/dev/null", 1);
+    setenv("NO_COLOR", "1", 1);
+    umask(0); /* files must come out 0600 anyway */
+}
+
+static void spawn_pty(child *c, char *const argv[])
+{
+    struct winsize ws = {24, 80, 0, 0};
+
+    memset(c, 0, sizeof c[0]);
+    c->pid = forkpty(&c->fd, NULL, NULL, &ws);
+    if (c->pid < 0)
+        fail("forkpty: %s", strerror(errno));
+    if (c->pid == 0) {
+        setup_env();
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    live = c->pid;
+}
+
+/* Read what is there within ms; false at EOF. */
+static bool pump(child *c, int ms)
+{
+    struct pollfd p = {c->fd, POLLIN, 0};
+    char buf[4096];
+    ssize_t got;
+    int i;
+
+    if (poll(&p, 1, ms) <= 0)
+        return true;
+    got = read(c->fd, buf, sizeof buf);
+    if (got <= 0)
+        return false;
+    if (c->n + (size_t)got + 1 > c->cap) {
+        c->cap = (c->n + (size_t)got + 1) * 2;
+        c->out = realloc(c->out, c->cap);
+        if (!c->out)
+            fail("out of memory");
+    }
+    for (i = 0; i < got; i++)
+        if (buf[i] != '\r')
+            c->out[c->n++] = buf[i];
+    c->out[c->n] = '\0';
+    return true;
+}
+
+/* Wait until one of the texts appears at or after `from`; returns its
+ * index and sets *at to the position just after it. */
+static int wait_any(child *c, size_t from, const char *const *texts, size_t *at)
+{
+    struct timespec t0, t1;
+    int i;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        for (i = 0; texts[i]; i++) {
+            const char *p =
+                c->n > from ? strstr(c->out + from, texts[i]) : NULL;
+            if (p) {
+                *at = (size_t)(p - c->out) + strlen(texts[i]);
+                return i;
+            }
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (t1.tv_sec - t0.tv_sec > 20)
+            fail("timed out waiting for '%s'; screen:\n%s", texts[0],
+                 c->out ? c->out : "");
+        if (!pump(c, 100))
+            fail("the program ended while waiting for '%s'; screen:\n%s",
+                 texts[0], c->out ? c->out : "");
+    }
+}
+
+static void type(child *c, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (write(c->fd, s, n) != (ssize_t)n || write(c->fd, "\r", 1) != 1)
+        fail("write to the program: %s", strerror(errno));
+}
+
+static void drain(child *c)
+{
+    while (pump(c, 50) && c->n < (1u << 24))
+        ;
+}
+
+static int reap(child *c)
+{
+    int status;
+
+    drain(c);
+    if (waitpid(c->pid, &status, 0) != c->pid)
+        fail("waitpid: %s", strerror(errno));
+    live = -1;
+    close(c->fd);
+    return status;
+}
+
+static void child_free(child *c)
+{
+    free(c->out);
+    c->out = NULL;
+}
+
+/* Run the program with stdin from `input` (may be NULL) and stdout and
+ * stderr into one buffer; returns the exit status (or 128 + signal). */
+static int run_pipe(char *const argv[], const char *input, child *c,
+                    rlim_t fsize)
+{
+    int in[2], out[2], status;
+    size_t n = input ? strlen(input) : 0;
+
+    memset(c, 0, sizeof c[0]);
+    if (pipe(in) != 0 || pipe(out) != 0)
+        fail("pipe: %s", strerror(errno));
+    c->pid = fork();
+    if (c->pid < 0)
+        fail("fork: %s", strerror(errno));
+    if (c->pid == 0) {
+        setup_env();
+        if (fsize) {
+            struct rlimit rl = {fsize, fsize};
+            signal(SIGXFSZ, SIG_IGN); /* as `trap '' XFSZ` would */
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        close(in[1]);
+        close(out[0]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    live = c->pid;
+    close(in[0]);
+    close(out[1]);
+    if (n && write(in[1], input, n) != (ssize_t)n)
+        fail("write input: %s", strerror(errno));
+    close(in[1]);
+    c->fd = out[0];
+    while (pump(c, 20000))
+        ;
+    waitpid(c->pid, &status, 0);
+    live = -1;
+    close(c->fd);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* ---- Files ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        fail("read %s", path);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+        fail("write %s", path);
+}
+
+static void make_home(const char *tag)
+{
+    snprintf(home, sizeof home, "/tmp/ik-sess-%s-XXXXXX", tag);
+    if (!mkdtemp(home))
+        fail("mkdtemp: %s", strerror(errno));
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[1024];
+
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (unlink(path) != 0)
+            remove_tree(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d)) != NULL)
+        n += de->d_name[0] != '.' ||
+             (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."));
+    closedir(d);
+    return n;
+}
+
+static ik_session *load(const char *path)
+{
+    ik_session *s = NULL;
+    ik_error err;
+
+    ik_error_clear(&err);
+    if (ik_session_load_file(path, &s, &err) != IK_OK)
+        fail("%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+    return s;
+}
+
+static void expect_mode(const char *path, unsigned mode)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        fail("stat %s: %s", path, strerror(errno));
+    if ((st.st_mode & 07777) != mode)
+        fail("%s has mode %o, not %o", path, st.st_mode & 07777, mode);
+}
+
+/* ---- Driving an interview ---- */
+
+static int step_on_screen(const char *from)
+{
+    int i;
+    const char *best = NULL;
+    int which = -1;
+
+    for (i = 0; i < NSTEPS; i++) {
+        const char *p = strstr(from, script[i].screen);
+        if (p && (!best || p > best)) {
+            best = p;
+            which = i;
+        }
+    }
+    return which;
+}
+
+/* Answers acknowledged so far: the furthest screen shown (a question
+ * shows only after the answers before it were saved). */
+static int acknowledged(const char *out)
+{
+    int i;
+
+    if (strstr(out, OUTCOME_SCREEN))
+        return NSTEPS;
+    for (i = NSTEPS - 1; i >= 0; i--)
+        if (strstr(out, script[i].screen))
+            return i;
+    return 0;
+}
+
+/*
+ * Run (or resume) the interview in a pty, answering as the script says.
+ * kill_after >= 0: after that many answers typed in this run, wait a
+ * random 0-2 ms and SIGKILL. Returns true when it ran to the end.
+ */
+static bool interview(char *session, bool resume, int kill_after, int *acked)
+{
+    static const char *const prompts[] = {
+        "Your answer: ", "Press Enter to go on: ",
+        "(yes/no): ",    "Your choice: ",
+        "Read ",         NULL};
+    char *argv[] = {intake,
+                    (char[]){"run"},
+                    (char[]){"--rules"},
+                    pack,
+                    resume ? (char[]){"--resume"} : (char[]){"--session"},
+                    session,
+                    NULL};
+    child c;
+    size_t from = 0, at;
+    int typed = 0, status, p;
+
+    spawn_pty(&c, argv);
+    for (;;) {
+        p = wait_any(&c, from, prompts, &at);
+        if (p == 2) { /* the disclaimer */
+            type(&c, "yes");
+        } else if (p == 4) { /* sections, one at a time */
+            size_t end;
+            static const char *const colon[] = {": ", NULL};
+            wait_any(&c, at, colon, &end);
+            type(&c, "skip");
+            at = end;
+        } else if (p == 3) { /* the outcome: finish */
+            type(&c, "");
+            status = reap(&c);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                fail("the finished run exited %d:\n%s", status, c.out);
+            *acked = acknowledged(c.out);
+            child_free(&c);
+            return true;
+        } else {
+            int s = step_on_screen(c.out + from);
+            if (s < 0)
+                fail("no known question before a prompt:\n%s", c.out + from);
+            type(&c, script[s].answer);
+            typed++;
+        }
+        from = at;
+        if (kill_after >= 0 && typed >= kill_after) {
+            struct timespec d = {0, (rand() % 2000) * 1000L};
+            nanosleep(&d, NULL);
+            kill(c.pid, SIGKILL);
+            status = reap(&c);
+            if (!WIFSIGNALED(status) && WIFEXITED(status) &&
+                WEXITSTATUS(status) != 0)
+                fail("the run exited %d before the kill", status);
+            *acked = acknowledged(c.out);
+            child_free(&c);
+            return false;
+        }
+    }
+}
+
+/* After a kill: the file parses, is 0600, and holds every answer the
+ * screen had acknowledged, in order. */
+static void check_after_kill(const char *session, int acked)
+{
+    ik_session *s;
+    size_t i;
+    int want;
+
+    if (access(session, F_OK) != 0) {
+        if (acked > 0)
+            fail("no session file after %d acknowledged answers", acked);
+        return;
+    }
+    expect_mode(session, 0600);
+    s = load(session);
+    for (want = 0; want < acked; want++) {
+        bool found = false;
+        for (i = 0; i < ik_session_nevents(s) && !found; i++)
+            found = strcmp(ik_session_event_at(s, i)->question,
+                           script[want].id) == 0;
+        if (!found)
+            fail("answer to '%s' was acknowledged but is not saved",
+                 script[want].id);
+    }
+    ik_session_free(s);
+}
+
+static char *uninterrupted_outcome(void)
+{
+    char path[300];
+    ik_session *s;
+    char *out;
+    int acked;
+
+    snprintf(path, sizeof path, "%s/reference.json", home);
+    if (!interview(path, false, -1, &acked) || acked != NSTEPS)
+        fail("the uninterrupted run did not finish");
+    s = load(path);
+    if (!ik_session_is_complete(s))
+        fail("the uninterrupted session is not complete");
+    out = strdup(ik_session_outcome(s));
+    ik_session_free(s);
+    return out;
+}
+
+static int test_kill(unsigned seed, int count)
+{
+    char *reference;
+    int kills = 0, round = 0;
+
+    srand(seed);
+    make_home("kill");
+    reference = uninterrupted_outcome();
+    while (kills < count) {
+        char path[300];
+        bool resume = false, done = false;
+        int runs;
+        ik_session *s;
+
+        snprintf(path, sizeof path, "%s/round%d.json", home, round++);
+        for (runs = 0; !done && runs < 12; runs++) {
+            int acked = 0;
+            /* kill most runs, at a random answer (0: during start-up) */
+            int kill_after =
+                kills < count && rand() % 5 != 0 ? rand() % (NSTEPS + 2) : -1;
+            done = interview(path, resume, kill_after, &acked);
+            if (!done) {
+                kills++;
+                check_after_kill(path, acked);
+            }
+            resume = access(path, F_OK) == 0;
+        }
+        if (!done)
+            fail("round %d never finished", round);
+        s = load(path);
+        if (!ik_session_is_complete(s) ||
+            strcmp(ik_session_outcome(s), reference) != 0)
+            fail("resumed outcome differs:\n%s\nvs uninterrupted\n%s",
+                 ik_session_outcome(s) ? ik_session_outcome(s) : "(none)",
+                 reference);
+        ik_session_free(s);
+    }
+    printf("%d kills in %d interviews: every acknowledged answer was saved "
+           "and every resumed interview reached the uninterrupted outcome\n",
+           kills, round);
+    free(reference);
+    remove_tree(home);
+    return 0;
+}
+
+/* ---- Files: 0600, 0700, symlink, file-size limit ---- */
+
+static void expect_in(const child *c, const char *text)
+{
+    if (!c->out || !strstr(c->out, text))
+        fail("expected '%s' in:\n%s", text, c->out ? c->out : "");
+}
+
+static int test_files(void)
+{
+    char path[300], victim[300], dir[300], answers[300], *before, *after;
+    char *run_session[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                           pack,   (char[]){"--session"}, path,
+                           NULL};
+    char *run_answers[] = {intake,
+                           (char[]){"run"},
+                           (char[]){"--rules"},
+                           pack,
+                           (char[]){"--answers"},
+                           answers,
+                           (char[]){"--session"},
+                           path,
+                           NULL};
+    char *run_default[] = {intake, (char[]){"run"}, (char[]){"--rules"}, pack,
+                           NULL};
+    char *resume[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                      pack,   (char[]){"--resume"}, path,
+                      NULL};
+    char input[2048];
+    child c;
+    int rc;
+
+    make_home("files");
+    snprintf(answers, sizeof answers, "%s/a.json", home);
+    write_text(answers, "{\"had_surgery\": false, \"numb_saddle\": false, "
+                        "\"pain\": 3}");
+
+    /* the default folder is made 0700, the file 0600, under umask 000 */
+    rc = run_pipe(run_default, "yes\n\nno\n", &c, 0);
+    snprintf(dir, sizeof dir, "%s/state/intake", home);
+    expect_in(&c, "intake --resume ");
+    expect_mode(dir, 0700);
+    if (count_files(dir) != 1)
+        fail("expected one session in %s", dir);
+    child_free(&c);
+    (void)rc;
+
+    /* a symbolic link at the session path is refused, its target kept */
+    snprintf(path, sizeof path, "%s/link.json", home);
+    snprintf(victim, sizeof victim, "%s/victim.txt", home);
+    write_text(victim, "do not touch\n");
+    if (symlink(victim, path) != 0)
+        fail("symlink: %s", strerror(errno));
+    rc = run_pipe(run_answers, NULL, &c, 0);
+    if (rc == 0)
+        fail("saving through a symbolic link succeeded:\n%s", c.out);
+    expect_in(&c, "symbolic link");
+    after = slurp(victim);
+    if (strcmp(after, "do not touch\n") != 0)
+        fail("the link's target changed");
+    free(after);
+    child_free(&c);
+    unlink(path);
+
+    /* a file-size limit: the save is reported, the last file stays */
+    snprintf(path, sizeof path, "%s/limited.json", home);
+    rc = run_pipe(run_session, "yes\n\nno\n", &c, 0); /* two answers */
+    child_free(&c);
+    before = slurp(path);
+    if (!before)
+        fail("no session after the first run");
+    expect_mode(path, 0600);
+    memset(input, 0, sizeof input);
+    snprintf(input, sizeof input, "no\n3\nnone\n%0180d\n\n", 7);
+    rc = run_pipe(resume, input, &c, (rlim_t)strlen(before) + 10);
+    expect_in(&c, "Could not save your answers:");
+    expect_in(&c, "File too large");
+    after = slurp(path);
+    if (strcmp(before, after) != 0)
+        fail("the session file changed although its save failed");
+    { /* temp files start with '.' */
+        DIR *d = opendir(home);
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL)
+            if (strncmp(de->d_name, ".limited.json.", 14) == 0)
+                fail("a temporary file was left behind: %s", de->d_name);
+        if (d)
+            closedir(d);
+    }
+    free(before);
+    free(after);
+    child_free(&c);
+    (void)rc;
+    printf("files: 0700 folder and 0600 file under umask 000; symbolic "
+           "link refused; file-size limit reported, old file intact\n");
+    remove_tree(home);
+    return 0;
+}
+
+/* ---- A damaged file on resume ---- */
+
+static int test_damaged(void)
+{
+    static const char damaged[] = "{\"format\": \"intake-session/1\",\n"
+                                  "  \"pack\": {\"id\": \"session-te";
+    char path[300], *after;
+    char *resume[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                      pack,   (char[]){"--resume"}, path,
+                      NULL};
+    static const char *const offer[] = {"Start a new session? (yes/no): ",
+                                        NULL};
+    static const char *const saved[] = {"intake --resume ", NULL};
+    static const char *const question[] = {"Press Enter to go on: ", NULL};
+    child c;
+    size_t at;
+    int rc;
+
+    make_home("damaged");
+    snprintf(path, sizeof path, "%s/d.json", home);
+    write_text(path, damaged);
+    /* without a terminal: the position is reported, exit 65 */
+    rc = run_pipe(resume, "", &c, 0);
+    if (rc != 65)
+        fail("damaged resume exited %d, not 65:\n%s", rc, c.out);
+    expect_in(&c, "d.json:2:");
+    expect_in(&c, "error: damaged session file");
+    child_free(&c);
+    /* on a terminal: offered a new session, which is saved elsewhere */
+    spawn_pty(&c, resume);
+    wait_any(&c, 0, offer, &at);
+    expect_in(&c, "d.json:2:");
+    type(&c, "yes");
+    wait_any(&c, at, saved, &at);
+    wait_any(&c, at, question, &at);
+    type(&c, "quit");
+    reap(&c);
+    child_free(&c);
+    after = slurp(path);
+    if (strcmp(after, damaged) != 0)
+        fail("the damaged file was changed");
+    free(after);
+    {
+        char dir[300];
+        snprintf(dir, sizeof dir, "%s/state/intake", home);
+        if (count_files(dir) != 1)
+            fail("the new session was not saved in %s", dir);
+    }
+    printf("damaged: reported at its position, never overwritten, a new "
+           "session offered and saved elsewhere\n");
+    remove_tree(home);
+    return 0;
+}
+
+/* ---- --answers ---- */
+
+static int test_answers(void)
+{
+    static const struct {
+        const char *json;
+        int rc;
+        const char *says;
+    } cases[] = {
+        {"{\"had_surgery\": false, \"numb_saddle\": false, \"pain\": 9}", 0,
+         "\"disposition\":\"soon\""},
+        {"{\"had_surgery\": false, \"numb_saddle\": false, \"pain\": 9, "
+         "\"colour\": 1}",
+         65, "colour"},
+        {"{\"had_surgery\": \"maybe\", \"numb_saddle\": false, \"pain\": 9}",
+         65, "had_surgery"},
+        {"{\"had_surgery\": false, \"numb_saddle\": false, \"pain\": 11}", 65,
+         "pain"},
+        {"{\"had_surgery\": false, \"numb_saddle\": false}", 65, "pain"},
+        {"{\"had_surgery\": false, \"numb_saddle\": false, \"pain\": 9, "
+         "\"tried\": [\"surgery\"]}",
+         65, "tried"},
+        {"[1, 2]", 65, ""},
+    };
+    char answers[300];
+    char *argv[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                    pack,   (char[]){"--answers"}, answers,
+                    NULL};
+    size_t i;
+
+    make_home("answers");
+    snprintf(answers, sizeof answers, "%s/a.json", home);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        child c;
+        int rc;
+        write_text(answers, cases[i].json);
+        rc = run_pipe(argv, NULL, &c, 0);
+        if (rc != cases[i].rc)
+            fail("%s: exit %d, not %d:\n%s", cases[i].json, rc, cases[i].rc,
+                 c.out);
+        expect_in(&c, cases[i].says);
+        if (rc == 0 && c.out[0] != '{')
+            fail("--answers printed more than the outcome JSON:\n%s", c.out);
+        child_free(&c);
+    }
+    printf("answers: outcome JSON on success; unknown id, wrong type, out "
+           "of range, missing required answer: exit 65 naming the id\n");
+    remove_tree(home);
+    return 0;
+}
+
+/* ---- Round trips ---- */
+
+/* The "answers" member of an exported JSON, as compact JSON text. */
+static char *exported_answers(char *session)
+{
+    char *argv[] = {intake,           (char[]){"export"},
+                    session,          (char[]){"--format"},
+                    (char[]){"json"}, NULL};
+    ik_json_doc doc;
+    ik_error err;
+    child c;
+    char *out;
+    int rc = run_pipe(argv, NULL, &c, 0);
+
+    if (rc != 0)
+        fail("export json exited %d:\n%s", rc, c.out);
+    ik_error_clear(&err);
+    if (ik_json_parse(c.out, c.n, "export", 0, &doc, &err) != IK_OK)
+        fail("export json is not JSON: %s\n%s", err.msg, c.out);
+    out = cJSON_PrintUnformatted(ik_json_get(doc.root, "answers"));
+    ik_json_doc_fini(&doc);
+    child_free(&c);
+    return out;
+}
+
+static char *replay(const char *answers_json)
+{
+    char path[300];
+    char *argv[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                    pack,   (char[]){"--answers"}, path,
+                    NULL};
+    child c;
+    char *out;
+    size_t n;
+
+    snprintf(path, sizeof path, "%s/replay.json", home);
+    write_text(path, answers_json);
+    if (run_pipe(argv, NULL, &c, 0) != 0)
+        fail("replay failed:\n%s", c.out);
+    n = strlen(c.out);
+    while (n && c.out[n - 1] == '\n')
+        c.out[--n] = '\0';
+    out = strdup(c.out);
+    child_free(&c);
+    return out;
+}
+
+static int test_roundtrip(void)
+{
+    char path[300], answers[300], *a, *o1, *o2;
+    char *from_answers[] = {intake,
+                            (char[]){"run"},
+                            (char[]){"--rules"},
+                            pack,
+                            (char[]){"--answers"},
+                            answers,
+                            (char[]){"--session"},
+                            path,
+                            NULL};
+    ik_session *s;
+    child c;
+    int acked;
+
+    make_home("roundtrip");
+    /* answers -> session -> export json -> --answers replay */
+    snprintf(answers, sizeof answers, "%s/a.json", home);
+    snprintf(path, sizeof path, "%s/s1.json", home);
+    write_text(answers, "{\"had_surgery\": true, \"surgery_kind\": "
+                        "\"fusion\", \"numb_saddle\": false, \"pain\": 6, "
+                        "\"tried\": [\"medicines\", \"injection\"], "
+                        "\"notes\": \"one \\\"quoted\\\" caf\xc3\xa9\"}");
+    if (run_pipe(from_answers, NULL, &c, 0) != 0)
+        fail("--answers run failed:\n%s", c.out);
+    o1 = strdup(c.out);
+    o1[strcspn(o1, "\n")] = '\0';
+    child_free(&c);
+    a = exported_answers(path);
+    o2 = replay(a);
+    if (strcmp(o1, o2) != 0)
+        fail("replayed outcome differs:\n%s\n%s", o1, o2);
+    free(a);
+    free(o1);
+    free(o2);
+    /* a person's session -> export json -> --answers replay */
+    snprintf(path, sizeof path, "%s/s2.json", home);
+    if (!interview(path, false, -1, &acked))
+        fail("interview did not finish");
+    s = load(path);
+    a = exported_answers(path);
+    o2 = replay(a);
+    if (strcmp(ik_session_outcome(s), o2) != 0)
+        fail("replayed outcome differs from the session's:\n%s\n%s",
+             ik_session_outcome(s), o2);
+    ik_session_free(s);
+    free(a);
+    free(o2);
+    printf("roundtrip: answers -> session -> export json -> --answers "
+           "gives the same outcome, from a file and from a person\n");
+    remove_tree(home);
+    return 0;
+}
+
+/* ---- intake sessions and the export formats ---- */
+
+static int test_list(void)
+{
+    char path[300];
+    char *list[] = {intake, (char[]){"sessions"}, NULL};
+    char *nurse[] = {intake, (char[]){"run"},    (char[]){"--rules"},
+                     pack,   (char[]){"--mode"}, (char[]){"nurse"},
+                     NULL};
+    char *patient[] = {intake, (char[]){"run"}, (char[]){"--rules"}, pack,
+                       NULL};
+    char *formats[] = {(char[]){"json"}, (char[]){"fhir"}, (char[]){"markdown"},
+                       (char[]){"text"}, NULL};
+    child c;
+    const char *p, *q;
+    int i;
+
+    make_home("list");
+    if (run_pipe(list, NULL, &c, 0) != 0)
+        fail("intake sessions failed:\n%s", c.out);
+    expect_in(&c, "No saved sessions");
+    child_free(&c);
+    run_pipe(patient, "yes\n\nno\n", &c, 0);
+    child_free(&c);
+    sleep(1); /* started times differ by a second at least */
+    run_pipe(nurse, "yes\nBed 7\n\nno\nno\n3\nnone\nok\n\n", &c, 0);
+    child_free(&c);
+    if (run_pipe(list, NULL, &c, 0) != 0)
+        fail("intake sessions failed:\n%s", c.out);
+    p = strstr(c.out, "Bed 7");
+    q = strstr(c.out, "in progress");
+    if (!p || !q || !strstr(c.out, "complete") ||
+        !strstr(c.out, "session-test@1.0.0") || p > q)
+        fail("unexpected listing (newest, complete, first):\n%s", c.out);
+    /* export every format of the listed files */
+    p = strstr(c.out, home);
+    if (!p)
+        fail("no file in the listing:\n%s", c.out);
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(p, "\n"), p);
+    child_free(&c);
+    for (i = 0; formats[i]; i++) {
+        char *exp[] = {intake,     (char[]){"export"},
+                       path,       (char[]){"--format"},
+                       formats[i], NULL};
+        if (run_pipe(exp, NULL, &c, 0) != 0)
+            fail("export %s failed:\n%s", formats[i], c.out);
+        child_free(&c);
+    }
+    printf("list: newest first with label, pack and state; every export "
+           "format runs\n");
+    remove_tree(home);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fputs("usage: sessions_e2e INTAKE PACK kill SEED COUNT | files | "
+              "damaged | answers | roundtrip | list\n",
+              stderr);
+        return 2;
+    }
+    intake = argv[1];
+    pack = argv[2];
+    signal(SIGPIPE, SIG_IGN);
+    if (!strcmp(argv[3], "kill") && argc == 6)
+        return test_kill((unsigned)atoi(argv[4]), atoi(argv[5]));
+    if (!strcmp(argv[3], "files"))
+        return test_files();
+    if (!strcmp(argv[3], "damaged"))
+        return test_damaged();
+    if (!strcmp(argv[3], "answers"))
+        return test_answers();
+    if (!strcmp(argv[3], "roundtrip"))
+        return test_roundtrip();
+    if (!strcmp(argv[3], "list"))
+        return test_list();
+    fprintf(stderr, "sessions_e2e: unknown test '%s'\n", argv[3]);
+    return 2;
+}
