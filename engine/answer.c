@@ -177,9 +177,7 @@ void ik_answer_hint(const ik_question *q, ik_audience aud, ik_buf *b)
             ik_buf_puts(b, " (or \"don't know\")");
         break;
     case IK_Q_CHOICE:
-        ik_buf_printf(b,
-                      "Please type the number of one option (1 to %u), "
-                      "or the first letters of its words",
+        ik_buf_printf(b, "Please type the number of one option (1 to %u)",
                       (unsigned)q->noptions);
         break;
     case IK_Q_MULTI:

@@ -231,7 +231,9 @@ static void save_now(run *r)
         tty_printf("Could not save: %s\n", err.msg);
         return;
     }
-    tty_printf("Saved. To carry on later:\n  intake --resume %s\n", path);
+    tty_printf("Your answers are kept as you go. To carry on later:\n"
+               "  intake --resume %s\n",
+               path);
 }
 
 static int leave(run *r, leave_why why)
