@@ -21,6 +21,9 @@
  *   sendrep N "TEXT"     type TEXT N times
  *   resize COLS ROWS     change the terminal size (the program gets
  *                        SIGWINCH)
+ *   stdout_to_file       pty mode: the program's stdout is a file (as in
+ *                        `intake > file`); stdin and stderr stay the pty
+ *   file_has "TEXT"      that file contains TEXT (after the program ended)
  *   exit N               wait for the program to end with status N
  *                        (130 also matches death by SIGINT)
  * PTY_DRIVER_SHOW=1 in the environment prints the transcript at the end.
@@ -81,8 +84,9 @@ static void fail(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n---- output (last 3000 bytes, matched up to %zu) "
-                    "----\n%.*s\n---- end ----\n",
+    fprintf(stderr,
+            "\n---- output (last 3000 bytes, matched up to %zu) "
+            "----\n%.*s\n---- end ----\n",
             matched, (int)(nseen - from), seen ? seen + from : "");
     if (child > 0) {
         kill(child, SIGKILL);
@@ -284,7 +288,7 @@ static int argc_store;
 static char *env_store[32];
 static int nenv;
 static int cols = 80, rows = 24;
-static bool pipe_mode;
+static bool pipe_mode, stdout_to_file;
 
 static char *subst(const char *arg)
 {
@@ -331,14 +335,22 @@ static void start(void)
         argv[i + 1] = argv_store[i];
     argv[argc_store + 1] = NULL;
     if (!pipe_mode) {
-        struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0,
-                             0};
+        struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
         int master;
         child = forkpty(&master, NULL, NULL, &ws);
         if (child < 0)
             fail("forkpty: %s", strerror(errno));
         if (child == 0) {
             child_env();
+            if (stdout_to_file) {
+                char path[300];
+                int fd;
+                snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
+                fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                if (fd < 0 || dup2(fd, 1) < 0)
+                    _exit(126);
+                close(fd);
+            }
             execv(argv[0], argv);
             _exit(127);
         }
@@ -436,6 +448,8 @@ int main(int argc, char **argv)
             rows = atoi(arg);
         else if (strcmp(p, "env") == 0 && nenv < 31)
             env_store[nenv++] = strdup(arg);
+        else if (strcmp(p, "stdout_to_file") == 0)
+            stdout_to_file = true;
         else if (strcmp(p, "mode") == 0)
             pipe_mode = strcmp(arg, "pipe") == 0;
         else if (strcmp(p, "timeout") == 0)
@@ -474,6 +488,25 @@ int main(int argc, char **argv)
                 size_t k = unquote(arg, buf, BIG);
                 for (i = 0; i < times; i++)
                     write_all(buf, k);
+            } else if (strcmp(p, "file_has") == 0) {
+                char path[300], *text;
+                FILE *sf;
+                long size;
+                unquote(arg, buf, BIG);
+                snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
+                sf = fopen(path, "r");
+                if (!sf)
+                    fail("no stdout file");
+                fseek(sf, 0, SEEK_END);
+                size = ftell(sf);
+                rewind(sf);
+                text = calloc(1, (size_t)size + 1);
+                if (!text || fread(text, 1, (size_t)size, sf) != (size_t)size)
+                    fail("cannot read the stdout file");
+                fclose(sf);
+                if (!strstr(text, buf))
+                    fail("stdout file lacks \"%s\"; it holds:\n%s", buf, text);
+                free(text);
             } else if (strcmp(p, "resize") == 0) {
                 struct winsize ws = {0, 0, 0, 0};
                 int c = 0, r = 0;
