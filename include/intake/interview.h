@@ -46,10 +46,13 @@ typedef struct ik_step {
     const char *id;     /* QUESTION: its id (borrowed from the rulebook) */
     uint32_t number;    /* QUESTION: 1-based count of questions asked so far,
                            this one included */
-    uint32_t to_go;     /* QUESTION: other questions enabled now and not
-                           answered (a lower bound of what remains) */
-    uint32_t to_go_max; /* QUESTION: to_go plus questions that are disabled
-                           now but read an answer not given yet */
+    uint32_t to_go;     /* QUESTION: other questions that apply now and
+                           have no answer: what remains if later answers
+                           bring in nothing new */
+    uint32_t to_go_max; /* QUESTION: to_go plus questions that do not
+                           apply now but read an answer not given yet: no
+                           more than this many follow while answers only
+                           move forward */
     bool has_earlier;   /* QUESTION: an earlier answer exists (after back);
                            an empty line keeps it */
     bool can_back;      /* a question was asked before this step */

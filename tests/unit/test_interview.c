@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,6 +510,125 @@ static void test_every_allocation_failure_is_reported_and_harmless(void **state)
     }
 }
 
+/* ---- Random walks: progress bounds and replay on two packs ---- */
+
+static uint64_t rng = 42;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng = rng * 6364136223846793005u + 1442695040888963407u;
+    return (uint32_t)((rng >> 33) % n);
+}
+
+/* A random answer that fits q (sometimes a command word for a text). */
+static const char *random_answer(const ik_question *q, char *buf, size_t cap)
+{
+    uint32_t i;
+    size_t n = 0;
+
+    switch (q->type) {
+    case IK_Q_YES_NO:
+        i = rnd(q->allow_unknown ? 3 : 2);
+        return i == 0 ? "yes" : i == 1 ? "no" : "dk";
+    case IK_Q_CHOICE:
+        snprintf(buf, cap, "%u", (unsigned)(rnd(q->noptions) + 1));
+        return buf;
+    case IK_Q_MULTI:
+        if (q->allow_none && rnd(4) == 0)
+            return "none";
+        buf[0] = '\0';
+        for (i = 0; i < q->noptions; i++)
+            if (rnd(2) || (i + 1 == q->noptions && n == 0))
+                n += (size_t)snprintf(buf + n, cap - n, "%s%u", n ? "," : "",
+                                      (unsigned)i + 1);
+        return buf;
+    case IK_Q_NUMBER: {
+        double lo = isfinite(q->min) ? q->min : 0;
+        double hi = isfinite(q->max) ? q->max : lo + 100;
+        snprintf(buf, cap, "%.0f", lo + (double)rnd((uint32_t)(hi - lo) + 1));
+        return buf;
+    }
+    case IK_Q_TEXT:
+        return rnd(2) ? "some words" : "\\why";
+    case IK_Q_INFO:
+    case IK_Q__COUNT:
+        break;
+    }
+    return "";
+}
+
+static void walk_randomly(const ik_rulebook *pack)
+{
+    ik_interview *iv, *copy;
+    ik_error err;
+    ik_step s, sc;
+    uint32_t bound[256], nsteps = 0, k;
+    char buf[128], *ja, *jb;
+    size_t i;
+    bool changed = false;
+
+    assert_int_equal(ik_interview_new(pack, "patient", &iv, &err), IK_OK);
+    for (ik_interview_next(iv, &s); s.kind == IK_STEP_QUESTION;
+         ik_interview_next(iv, &s)) {
+        const ik_question *q = &pack->questions[s.question];
+        const char *a;
+
+        assert_true(s.to_go <= s.to_go_max);
+        if (!changed && nsteps < 256)
+            bound[nsteps++] = s.to_go_max;
+        if (rnd(8) == 0 && s.can_back) {
+            assert_int_equal(ik_interview_back(iv, &err), IK_OK);
+            changed = true; /* the bounds hold for forward steps only */
+            continue;
+        }
+        if (s.can_skip && rnd(6) == 0) {
+            assert_int_equal(ik_interview_skip(iv, &err), IK_OK);
+            continue;
+        }
+        a = random_answer(q, buf, sizeof buf);
+        if (ik_interview_answer(iv, a, strlen(a), &err) != IK_OK)
+            fail_msg("%s: '%s' refused: %s", q->id, a, err.msg);
+    }
+    /* never more questions came than the bound promised at each step */
+    for (k = 0; !changed && k < nsteps; k++)
+        assert_true(nsteps - k - 1 <= bound[k]);
+    /* the history replays to the same place and outcome */
+    assert_int_equal(ik_interview_new(pack, "patient", &copy, &err), IK_OK);
+    for (i = 0; i < ik_interview_nevents(iv); i++) {
+        ik_event ev = ik_interview_event(iv, i);
+        assert_int_equal(ik_interview_apply(copy, &ev, &err), IK_OK);
+    }
+    ik_interview_next(copy, &sc);
+    assert_int_equal(sc.kind, s.kind);
+    assert_int_equal(sc.stop_flag, s.stop_flag);
+    ja = outcome_json(iv);
+    jb = outcome_json(copy);
+    assert_string_equal(ja, jb);
+    ik_interview_free_string(ja);
+    ik_interview_free_string(jb);
+    ik_interview_free(copy);
+    ik_interview_free(iv);
+}
+
+static void
+test_random_walks_keep_progress_bounds_and_replay_exactly(void **state)
+{
+    ik_rulebook *bundled = NULL;
+    ik_error err;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 300; i++)
+        walk_randomly(rb);
+    /* the bundled pack, for its structure only (not its wording) */
+    if (ik_rulebook_load_file(IK_SOURCE_DIR "/rules/failed-back-syndrome.json",
+                              &bundled, &err) != IK_OK)
+        return;
+    for (i = 0; i < 300; i++)
+        walk_randomly(bundled);
+    ik_rulebook_free(bundled);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +655,8 @@ int main(void)
         cmocka_unit_test(test_audience_and_label),
         cmocka_unit_test(
             test_every_allocation_failure_is_reported_and_harmless),
+        cmocka_unit_test(
+            test_random_walks_keep_progress_bounds_and_replay_exactly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
