@@ -1,7 +1,8 @@
 /*
  * answers_json.c -- answers objects in JSON text <-> answer slots, shared
- * by batch and `run --answers`. Parsing is json.c's (strict); checking
- * each value is outcome.c's ik_outcome_bind_answers. No I/O.
+ * by batch and `run --answers`. A strict JSON reader (json.c's rules,
+ * without cJSON's malloc per node) builds values in the caller's arena;
+ * checking each value is outcome.c's ik_outcome_bind_answers. No I/O.
  */
 #include "answers_json.h"
 
@@ -9,29 +10,513 @@
 #include "json.h"
 #include "outcome.h"
 
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Parse text into a value in a; root must be an object. On error doc is
- * finished. */
+/* ---- A strict JSON reader straight into values ----
+ *
+ * batch reads one answers object per record; going through cJSON (a
+ * malloc per node, then a copy into values) was half of a record's cost.
+ * This reader accepts and refuses exactly what json.c does (same rules,
+ * same messages: no NUL, valid UTF-8, no \u0000 or lone surrogates,
+ * strict numbers, finite values, no duplicate keys, nesting limit, nothing
+ * after the value) and builds ik_values in the arena, with no malloc.
+ */
+
+typedef struct reader {
+    const char *s;
+    size_t len, i;
+    ik_arena *a;
+    const char *file;
+    ik_error *err;
+    ik_status st;
+    ik_member *stack; /* items of the containers being read, innermost last */
+    size_t nstack, capstack;
+} reader;
+
+static bool rd_fail(reader *r, ik_status code, size_t at, const char *fmt, ...)
+    IK_PRINTF(4, 5);
+
+static bool rd_fail(reader *r, ik_status code, size_t at, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    int line = 0, col = 0;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (at != SIZE_MAX)
+        ik_json_linecol(r->s, r->len, at, &line, &col);
+    r->st = ik_fail_at(r->err, code, r->file, line, col, "%s", msg);
+    return false;
+}
+
+static bool rd_oom(reader *r)
+{
+    r->st = ik_fail(r->err, IK_ENOMEM, "out of memory reading answers");
+    return false;
+}
+
+static void rd_ws(reader *r)
+{
+    while (r->i < r->len) {
+        char c = r->s[r->i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+        r->i++;
+    }
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long rd_u4(const reader *r, size_t at)
+{
+    long v = 0;
+    int k;
+
+    if (r->len - at < 4)
+        return -1;
+    for (k = 0; k < 4; k++) {
+        int h = hexval(r->s[at + (size_t)k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Length of a valid UTF-8 sequence at p (1..4), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    size_t n, k;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (avail < n)
+        return 0;
+    for (k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* One escape at r->i (the backslash): checked, decoded into o when o is
+ * not NULL; returns the bytes written, or -1 after failing. */
+static int rd_escape(reader *r, char *o)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    size_t at = r->i;
+    char e = r->i + 1 < r->len ? r->s[r->i + 1] : '\0';
+    const char *k = e ? strchr(from, e) : NULL;
+    long u, lo;
+
+    if (k) {
+        if (o)
+            o[0] = to[k - from];
+        r->i += 2;
+        return 1;
+    }
+    if (e != 'u')
+        return rd_fail(r, IK_ESYNTAX, at, "invalid escape in string") - 1;
+    u = rd_u4(r, at + 2);
+    if (u < 0)
+        return rd_fail(r, IK_ESYNTAX, at, "\\u needs four hex digits") - 1;
+    if (u == 0)
+        return rd_fail(r, IK_ESYNTAX, at, "\\u0000 is not allowed in strings") -
+               1;
+    r->i = at + 6;
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return rd_fail(r, IK_ESYNTAX, at, "unpaired low surrogate in string") -
+               1;
+    if (u >= 0xD800 && u <= 0xDBFF) {
+        if (r->len - r->i < 6 || r->s[r->i] != '\\' || r->s[r->i + 1] != 'u')
+            return rd_fail(r, IK_ESYNTAX, at,
+                           "unpaired high surrogate in string") -
+                   1;
+        lo = rd_u4(r, r->i + 2);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return rd_fail(r, IK_ESYNTAX, at,
+                           "unpaired high surrogate in string") -
+                   1;
+        r->i += 6;
+        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+    }
+    return o ? (int)put_utf8(o, (uint32_t)u) : 0;
+}
+
+/* A string at r->i (the opening quote) into *out (copied into the arena;
+ * escapes decoded). Validates first, then copies or decodes. */
+static bool rd_string(reader *r, ik_value *out)
+{
+    size_t start = r->i, end, n = 0;
+    bool escapes = false;
+    char *d;
+
+    r->i++;
+    for (;;) {
+        unsigned char c;
+
+        if (r->i >= r->len)
+            return rd_fail(r, IK_ESYNTAX, start, "unterminated string");
+        c = (unsigned char)r->s[r->i];
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            escapes = true;
+            if (rd_escape(r, NULL) < 0)
+                return false;
+        } else if (c < 0x20) {
+            return rd_fail(r, IK_ESYNTAX, r->i,
+                           "control character in string (use an escape)");
+        } else if (c < 0x80) {
+            r->i++;
+        } else {
+            size_t k =
+                utf8_len((const unsigned char *)r->s + r->i, r->len - r->i);
+            if (k == 0)
+                return rd_fail(r, IK_ESYNTAX, r->i, "invalid UTF-8 in string");
+            r->i += k;
+        }
+    }
+    end = r->i++;
+    if (end - start - 1 > UINT32_MAX)
+        return rd_fail(r, IK_ELIMIT, start, "string too long");
+    if (!escapes) {
+        d = ik_arena_strndup(r->a, r->s + start + 1, end - start - 1);
+        if (!d)
+            return rd_oom(r);
+        *out = ik_str(d, (uint32_t)(end - start - 1));
+        return true;
+    }
+    d = ik_arena_alloc(r->a, end - start);
+    if (!d)
+        return rd_oom(r);
+    for (r->i = start + 1; r->i < end;) {
+        if (r->s[r->i] == '\\')
+            n += (size_t)rd_escape(r, d + n);
+        else
+            d[n++] = r->s[r->i++];
+    }
+    r->i = end + 1;
+    d[n] = '\0';
+    *out = ik_str(d, (uint32_t)n);
+    return true;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool rd_number(reader *r, ik_value *out)
+{
+    size_t at = r->i;
+    const char *s = r->s;
+    char small[64], *buf = small;
+    double d;
+
+    if (r->i < r->len && s[r->i] == '-')
+        r->i++;
+    if (r->i >= r->len || !is_digit(s[r->i]))
+        return rd_fail(r, IK_ESYNTAX, at, "invalid number");
+    if (s[r->i] == '0' && r->i + 1 < r->len && is_digit(s[r->i + 1]))
+        return rd_fail(r, IK_ESYNTAX, at, "numbers may not start with 0");
+    while (r->i < r->len && is_digit(s[r->i]))
+        r->i++;
+    if (r->i < r->len && s[r->i] == '.') {
+        r->i++;
+        if (r->i >= r->len || !is_digit(s[r->i]))
+            return rd_fail(r, IK_ESYNTAX, at,
+                           "a digit must follow the decimal point");
+        while (r->i < r->len && is_digit(s[r->i]))
+            r->i++;
+    }
+    if (r->i < r->len && (s[r->i] == 'e' || s[r->i] == 'E')) {
+        r->i++;
+        if (r->i < r->len && (s[r->i] == '+' || s[r->i] == '-'))
+            r->i++;
+        if (r->i >= r->len || !is_digit(s[r->i]))
+            return rd_fail(r, IK_ESYNTAX, at, "invalid exponent in number");
+        while (r->i < r->len && is_digit(s[r->i]))
+            r->i++;
+    }
+    /* strtod on a copy of exactly the digits (it would read "0x1" on) */
+    if (r->i - at >= sizeof small &&
+        !(buf = ik_arena_alloc(r->a, r->i - at + 1)))
+        return rd_oom(r);
+    memcpy(buf, s + at, r->i - at);
+    buf[r->i - at] = '\0';
+    d = strtod(buf, NULL);
+    if (!isfinite(d))
+        return rd_fail(r, IK_ESYNTAX, at, "number is out of range");
+    *out = ik_num(d);
+    return true;
+}
+
+static bool rd_word(reader *r, const char *w, ik_value v, ik_value *out)
+{
+    size_t n = strlen(w);
+
+    if (r->len - r->i >= n && memcmp(r->s + r->i, w, n) == 0) {
+        r->i += n;
+        *out = v;
+        return true;
+    }
+    return rd_fail(r, IK_ESYNTAX, r->i, "unexpected character '%c'",
+                   r->s[r->i]);
+}
+
+static bool rd_push(reader *r, const ik_member *m)
+{
+    if (r->nstack == r->capstack) {
+        size_t cap = r->capstack ? r->capstack * 2 : 64;
+        ik_member *p = ik_arena_alloc(r->a, cap * sizeof *p);
+
+        if (!p)
+            return rd_oom(r);
+        if (r->nstack)
+            memcpy(p, r->stack, r->nstack * sizeof *p);
+        r->stack = p; /* the old block stays in the arena until reset */
+        r->capstack = cap;
+    }
+    r->stack[r->nstack++] = *m;
+    return true;
+}
+
+static int cmp_member_key(const void *a, const void *b)
+{
+    const ik_member *x = a, *y = b;
+    uint32_t n = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->key, y->key, n);
+
+    return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+/* The first key that appears twice among m[0..n), or NULL. */
+static const ik_member *duplicate_key(reader *r, const ik_member *m, size_t n)
+{
+    ik_member *sorted;
+    size_t i, k;
+
+    if (n <= 16) {
+        for (i = 1; i < n; i++)
+            for (k = 0; k < i; k++)
+                if (m[i].klen == m[k].klen &&
+                    memcmp(m[i].key, m[k].key, m[i].klen) == 0)
+                    return &m[i];
+        return NULL;
+    }
+    sorted = ik_arena_alloc(r->a, n * sizeof *sorted);
+    if (!sorted)
+        return NULL; /* reported as out of memory by the caller's next step */
+    memcpy(sorted, m, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_member_key);
+    for (i = 1; i < n; i++)
+        if (cmp_member_key(&sorted[i - 1], &sorted[i]) == 0)
+            for (k = n; k-- > 0;) /* the later one, in text order */
+                if (cmp_member_key(&m[k], &sorted[i]) == 0)
+                    return &m[k];
+    return NULL;
+}
+
+static bool rd_value(reader *r, ik_value *out, int depth);
+
+static bool rd_container(reader *r, ik_value *out, int depth)
+{
+    char close = r->s[r->i] == '{' ? '}' : ']';
+    bool obj = close == '}';
+    size_t open = r->i, base = r->nstack, n;
+    ik_member m;
+    const ik_member *dup;
+
+    if (depth >= IK_JSON_MAX_DEPTH)
+        return rd_fail(r, IK_ESYNTAX, open, "nested deeper than %d levels",
+                       IK_JSON_MAX_DEPTH);
+    r->i++;
+    rd_ws(r);
+    if (r->i < r->len && r->s[r->i] == close) {
+        r->i++;
+        *out = obj ? (ik_value){IK_OBJ, 0, {.members = NULL}}
+                   : (ik_value){IK_ARR, 0, {.items = NULL}};
+        return true;
+    }
+    for (;;) {
+        memset(&m, 0, sizeof m);
+        rd_ws(r);
+        if (obj) {
+            ik_value k;
+
+            if (r->i >= r->len || r->s[r->i] != '"')
+                return rd_fail(r, IK_ESYNTAX, r->i < r->len ? r->i : open,
+                               r->i < r->len ? "expected a quoted key"
+                                             : "object is not closed");
+            if (!rd_string(r, &k))
+                return false;
+            m.key = k.u.str;
+            m.klen = k.len;
+            rd_ws(r);
+            if (r->i >= r->len || r->s[r->i] != ':')
+                return rd_fail(r, IK_ESYNTAX, r->i < r->len ? r->i : open,
+                               "expected ':' after the key");
+            r->i++;
+        }
+        if (!rd_value(r, &m.val, depth + 1) || !rd_push(r, &m))
+            return false;
+        rd_ws(r);
+        if (r->i >= r->len)
+            return rd_fail(r, IK_ESYNTAX, open,
+                           obj ? "object is not closed"
+                               : "array is not closed");
+        if (r->s[r->i] == close) {
+            r->i++;
+            break;
+        }
+        if (r->s[r->i] != ',')
+            return rd_fail(r, IK_ESYNTAX, r->i,
+                           obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        r->i++;
+        rd_ws(r);
+        if (r->i < r->len && r->s[r->i] == close)
+            return rd_fail(r, IK_ESYNTAX, r->i, "trailing comma");
+    }
+    n = r->nstack - base;
+    if (n > UINT32_MAX)
+        return rd_fail(r, IK_ELIMIT, open, "too many items");
+    if (obj) {
+        ik_member *ms = ik_arena_alloc(r->a, n * sizeof *ms);
+
+        if (!ms)
+            return rd_oom(r);
+        memcpy(ms, r->stack + base, n * sizeof *ms);
+        if ((dup = duplicate_key(r, ms, n)) != NULL)
+            return rd_fail(r, IK_ESYNTAX, open, "duplicate key \"%.*s\"",
+                           (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
+        *out = (ik_value){IK_OBJ, (uint32_t)n, {.members = ms}};
+    } else {
+        ik_value *items = ik_arena_alloc(r->a, n * sizeof *items);
+        size_t k;
+
+        if (!items)
+            return rd_oom(r);
+        for (k = 0; k < n; k++)
+            items[k] = r->stack[base + k].val;
+        *out = (ik_value){IK_ARR, (uint32_t)n, {.items = items}};
+    }
+    r->nstack = base;
+    return true;
+}
+
+static bool rd_value(reader *r, ik_value *out, int depth)
+{
+    rd_ws(r);
+    if (r->i >= r->len)
+        return rd_fail(r, IK_ESYNTAX, r->len, "unexpected end of input");
+    switch (r->s[r->i]) {
+    case '{':
+    case '[':
+        return rd_container(r, out, depth);
+    case '"':
+        return rd_string(r, out);
+    case 't':
+        return rd_word(r, "true", ik_bool(true), out);
+    case 'f':
+        return rd_word(r, "false", ik_bool(false), out);
+    case 'n':
+        return rd_word(r, "null", ik_null(), out);
+    default:
+        if (r->s[r->i] == '-' || is_digit(r->s[r->i]))
+            return rd_number(r, out);
+        if ((unsigned char)r->s[r->i] >= 0x80)
+            return rd_fail(r, IK_ESYNTAX, r->i,
+                           "unexpected non-ASCII character");
+        return rd_fail(r, IK_ESYNTAX, r->i, "unexpected character '%c'",
+                       r->s[r->i]);
+    }
+}
+
+/* Read text as one JSON object into *obj (in a). */
 static ik_status parse_object(const char *text, size_t len, const char *file,
                               ik_arena *a, ik_value *obj, ik_error *err)
 {
-    ik_json_doc doc;
-    ik_status st;
+    reader r;
+    const char *nul = memchr(text, '\0', len);
 
-    st = ik_json_parse(text, len, file, 0, &doc, err);
-    if (st != IK_OK)
-        return st;
-    if (!cJSON_IsObject(doc.root)) {
-        ik_json_doc_fini(&doc);
-        return ik_fail_at(err, IK_EANSWER, file, 1, 1,
-                          "answers must be a JSON object of question ids");
+    memset(&r, 0, sizeof r);
+    r.s = text;
+    r.len = len;
+    r.a = a;
+    r.file = file ? file : "";
+    r.err = err;
+    if (nul) {
+        rd_fail(&r, IK_ESYNTAX, (size_t)(nul - text), "NUL byte in JSON text");
+        return r.st;
     }
-    st = ik_value_from_cjson(doc.root, a, obj)
-             ? IK_OK
-             : ik_fail(err, IK_ENOMEM, "out of memory reading answers");
-    ik_json_doc_fini(&doc);
-    return st;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        r.i = 3;
+    if (!rd_value(&r, obj, 0))
+        return r.st;
+    rd_ws(&r);
+    if (r.i < len) {
+        rd_fail(&r, IK_ESYNTAX, r.i, "unexpected text after the JSON value");
+        return r.st;
+    }
+    if (obj->kind != IK_OBJ)
+        return ik_fail_at(err, IK_EANSWER, r.file, 1, 1,
+                          "answers must be a JSON object of question ids");
+    return IK_OK;
 }
 
 /* After a refusal naming err->path "/<id>", point err at that member

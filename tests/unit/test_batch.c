@@ -402,6 +402,117 @@ static void test_a_stop_flag_that_fires_on_the_way_ends_the_record(void **state)
     free(pack);
 }
 
+static void
+test_answers_reader_refuses_exactly_what_strict_json_refuses(void **state)
+{
+    static const char *const inputs[] = {
+        "{}",
+        "{\"surgery\": true}",
+        " {\"surgery\" : true }\n",
+        "\xEF\xBB\xBF{\"surgery\": false}",
+        "{\"surgery\": tru}",
+        "{\"surgery\": true,}",
+        "{\"surgery\": true} x",
+        "{\"pain\": 01}",
+        "{\"pain\": 1.}",
+        "{\"pain\": 1e999}",
+        "{\"pain\": -0}",
+        "{\"pain\": 5e0}",
+        "{\"pain\": 0x5}",
+        "{\"pain\": -}",
+        "{\"pain\": 1e}",
+        "{\"a\\u0000\": 1}",
+        "{\"\\ud800\": 1}",
+        "{\"\\udc00\": 1}",
+        "{\"\\ud83d\\ude00\": 1}",
+        "{\"x\": \"\xff\"}",
+        "{\"x\": \"\xc3\xa9\"}",
+        "{\"x\": \"\xe0\x80\x80\"}",
+        "{\"x\": \"\xed\xa0\x80\"}",
+        "{\"x\": \"a\tb\"}",
+        "{\"x\": \"a\\tb\"}",
+        "{\"x\": \"\\q\"}",
+        "{\"x\": \"\\u12\"}",
+        "{\"x\": [1, 2,]}",
+        "{\"x\": [1 2]}",
+        "[",
+        "{",
+        "{\"x\"",
+        "{\"x\":",
+        "{\"x\" 1}",
+        "{1: 2}",
+        "\"x\"",
+        "",
+        "   ",
+        "nul",
+        "{\"surgery\": true}}",
+        "{\"x\": {\"y\": [true, false, null]}}",
+        "{\"x\": \"\\u00e9\\n\"}",
+        "{\"tried\": [\"m\\u0065ds\", \"p\\u0074\"]}",
+        "{\"surgery\": True}",
+        "\xc3\xa9",
+        "{\"x\": \"unterminated}"};
+    static const char escaped[] = "{\"tried\": [\"m\\u0065ds\", \"p\\u0074\"]}";
+    ik_rulebook *rb = fixture_load(TINY_PACK);
+    ik_value answers[4];
+    ik_arena a;
+    ik_error e1, e2;
+    ik_json_doc doc;
+    ik_status js, as;
+    char deep[400];
+    size_t i;
+
+    (void)state;
+    ik_arena_init(&a);
+    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        const char *t = inputs[i];
+
+        js = ik_json_parse(t, strlen(t), "t", IK_JSON_POSITIONS, &doc, &e1);
+        ik_json_doc_fini(&doc);
+        as = ik_answers_json_parse(rb, t, strlen(t), "t", &a, answers, &e2);
+        if ((js != IK_OK) != (as == IK_ESYNTAX))
+            fail_msg("input %zu (%s): json.c says %d, the reader %d (%s)", i, t,
+                     js, as, e2.msg);
+        if (js != IK_OK && (strcmp(e1.msg, e2.msg) != 0 || e1.line != e2.line ||
+                            e1.col != e2.col))
+            fail_msg("input %zu (%s): json.c %d:%d %s, the reader %d:%d %s", i,
+                     t, e1.line, e1.col, e1.msg, e2.line, e2.col, e2.msg);
+        ik_arena_reset(&a);
+    }
+    /* escapes are decoded: "m\u0065ds" and "p\u0074" are the options */
+    assert_int_equal(ik_answers_json_parse(rb, escaped, strlen(escaped), "", &a,
+                                           answers, &e2),
+                     IK_OK);
+    assert_int_equal(answers[3].len, 2);
+    assert_memory_equal(answers[3].u.items[0].u.str, "meds", 4);
+    assert_int_equal(answers[3].u.items[1].len, 2);
+    /* nesting past the limit, and a duplicate key far into a big object */
+    memset(deep, '[', sizeof deep);
+    memcpy(deep, "{\"x\":", 5);
+    deep[sizeof deep - 1] = '\0';
+    assert_int_equal(
+        ik_answers_json_parse(rb, deep, strlen(deep), "", &a, answers, &e2),
+        IK_ESYNTAX);
+    assert_non_null(strstr(e2.msg, "nested deeper than"));
+    {
+        ik_buf big;
+        int k;
+
+        ik_buf_init(&big);
+        ik_buf_putc(&big, '{');
+        for (k = 0; k < 40; k++)
+            ik_buf_printf(&big, "\"k%d\": %d, ", k, k);
+        ik_buf_puts(&big, "\"k7\": 1}");
+        assert_int_equal(
+            ik_answers_json_parse(rb, big.data, big.len, "", &a, answers, &e2),
+            IK_ESYNTAX);
+        assert_string_equal(e2.msg, "duplicate key \"k7\"");
+        ik_buf_fini(&big);
+    }
+    ik_arena_fini(&a);
+    ik_rulebook_free(rb);
+}
+
 static void test_lenient_reader_drops_ids_an_older_pack_lacks(void **state)
 {
     ik_rulebook *rb = fixture_load(TINY_PACK);
@@ -531,6 +642,8 @@ int main(void)
             test_records_the_fast_path_cannot_vouch_for_replay_the_interview),
         cmocka_unit_test(
             test_a_stop_flag_that_fires_on_the_way_ends_the_record),
+        cmocka_unit_test(
+            test_answers_reader_refuses_exactly_what_strict_json_refuses),
         cmocka_unit_test(test_lenient_reader_drops_ids_an_older_pack_lacks),
         cmocka_unit_test(test_answers_are_written_back_as_a_replayable_object),
         cmocka_unit_test(test_memory_stays_flat_over_many_records),
