@@ -84,7 +84,10 @@ ik_command ik_command_parse(const char *text, size_t len)
 /* ---- State ---- */
 
 /* Whether disabled question q could still become enabled: its condition
- * reads a derived value or a question not answered yet. */
+ * reads a derived value or a question not answered yet. (The loader makes
+ * enable_when read only earlier questions, directly or through derived
+ * values, so an answered question's value cannot change while answers
+ * move forward.) */
 static bool could_enable(ik_interview *iv, uint32_t q)
 {
     const ik_rulebook *rb = iv->rb;
