@@ -353,45 +353,6 @@ static void test_progress_counts_what_may_still_be_asked(void **state)
     assert_int_equal(s.to_go_max, 2);
     ik_interview_free(iv);
 }
-
-static void
-test_progress_bound_counts_questions_a_masked_answer_can_bring_in(void **state)
-{
-    /* x applies when a is not true; a stops applying once z is true, so
-     * answering z can bring x in although a was answered true */
-    static const char pack[] =
-        "{\"format\": \"intake-rules/1\", \"id\": \"mask\", \"version\": "
-        "\"1.0.0\", \"title\": \"t\", \"disclaimer\": \"d\", "
-        "\"safety_net\": \"s\", \"get_help\": \"g\", \"questions\": ["
-        "{\"id\": \"a\", \"type\": \"yes_no\", \"text\": \"a?\", "
-        "\"enable_when\": {\"!\": [{\"var\": \"zd\"}]}},"
-        "{\"id\": \"z\", \"type\": \"yes_no\", \"text\": \"z?\"},"
-        "{\"id\": \"x\", \"type\": \"yes_no\", \"text\": \"x?\", "
-        "\"enable_when\": {\"!\": [{\"var\": \"a\"}]}}],"
-        "\"derived\": [{\"id\": \"zd\", \"value\": {\"var\": \"z\"}}],"
-        "\"dispositions\": [{\"id\": \"ok\", \"label\": \"ok\", "
-        "\"advice\": \"ok\"}]}";
-    ik_rulebook *small;
-    ik_interview *iv;
-    ik_error err;
-    ik_step s;
-
-    (void)state;
-    if (ik_rulebook_load_text(pack, sizeof pack - 1, "mask.json", &small,
-                              &err) != IK_OK)
-        fail_msg("%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-    assert_int_equal(ik_interview_new(small, "patient", &iv, &err), IK_OK);
-    say(iv, "yes");
-    ik_interview_next(iv, &s);
-    assert_string_equal(s.id, "z");
-    assert_int_equal(s.to_go, 0);
-    assert_int_equal(s.to_go_max, 1); /* x may come */
-    say(iv, "yes");
-    assert_string_equal(at(iv), "x");
-    ik_interview_free(iv);
-    ik_rulebook_free(small);
-}
-
 static void test_back_at_the_first_question_is_refused(void **state)
 {
     ik_interview *iv = start("patient");
@@ -683,8 +644,6 @@ int main(void)
             test_an_answer_kept_for_a_question_that_no_longer_applies_is_dropped),
         cmocka_unit_test(test_stop_red_flag_ends_the_interview_at_once),
         cmocka_unit_test(test_progress_counts_what_may_still_be_asked),
-        cmocka_unit_test(
-            test_progress_bound_counts_questions_a_masked_answer_can_bring_in),
         cmocka_unit_test(test_back_at_the_first_question_is_refused),
         cmocka_unit_test(test_why_gives_the_reason_for_the_audience),
         cmocka_unit_test(
