@@ -188,7 +188,7 @@ static void check_enable_when(lint *t, const ld_cond *c)
     uint32_t self = c->index;
     size_t k, r = ld_reads(l, *c->out);
     char who[128], path[160];
-    size_t off = ik_json_offset(&l->doc, c->node, false);
+    size_t off;
 
     for (k = 0; k < r; k++) {
         uint32_t s = l->scratch[k], q = IK_NONE, d = IK_NONE;
@@ -203,6 +203,7 @@ static void check_enable_when(lint *t, const ld_cond *c)
         }
         if (q == IK_NONE || q < self)
             continue;
+        off = ik_json_offset(&l->doc, c->node, false);
         ld_who(l, LK_QUESTION, self, who, sizeof who);
         ld_path(LK_QUESTION, self, "enable_when", path, sizeof path);
         qid = t->rb->questions[q].id;
@@ -424,6 +425,8 @@ static void check_constant(lint *t, const ld_cond *c)
         return;
     if (!op && (c->kind == LK_DERIVED || ik_value_truthy(v)))
         return; /* a literal written on purpose */
+    if (c->kind == LK_SECTION && !ik_value_truthy(v))
+        return; /* check_sections says what matters: nothing shows it */
     ld_who(l, (ld_kind)c->kind, c->index, who, sizeof who);
     ld_path((ld_kind)c->kind, c->index, c->field, path, sizeof path);
     if (c->kind == LK_DERIVED)
