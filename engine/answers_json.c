@@ -223,6 +223,9 @@ static bool rd_string(reader *r, ik_value *out)
                            "control character in string (use an escape)");
         } else if (c < 0x80) {
             r->i++;
+            while (r->i < r->len && (c = (unsigned char)r->s[r->i]) >= 0x20 &&
+                   c < 0x80 && c != '"' && c != '\\')
+                r->i++; /* the common case: plain ASCII */
         } else {
             size_t k =
                 utf8_len((const unsigned char *)r->s + r->i, r->len - r->i);
@@ -336,39 +339,52 @@ static bool rd_push(reader *r, const ik_member *m)
     return true;
 }
 
-static int cmp_member_key(const void *a, const void *b)
+static uint32_t key_hash(const ik_member *m)
 {
-    const ik_member *x = a, *y = b;
-    uint32_t n = x->klen < y->klen ? x->klen : y->klen;
-    int c = memcmp(x->key, y->key, n);
+    uint32_t h = 2166136261u, k;
 
-    return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+    for (k = 0; k < m->klen; k++)
+        h = (h ^ (unsigned char)m->key[k]) * 16777619u;
+    return h;
 }
 
-/* The first key that appears twice among m[0..n), or NULL. */
-static const ik_member *duplicate_key(reader *r, const ik_member *m, size_t n)
+static bool same_key(const ik_member *x, const ik_member *y)
 {
-    ik_member *sorted;
-    size_t i, k;
+    return x->klen == y->klen && memcmp(x->key, y->key, x->klen) == 0;
+}
 
-    if (n <= 16) {
+/* The first member (in text order) whose key an earlier one has, or NULL;
+ * *oom when the table for a big object could not be allocated. Linear:
+ * pairs for small objects, an open-addressed table for big ones. */
+static const ik_member *duplicate_key(reader *r, const ik_member *m, size_t n,
+                                      bool *oom)
+{
+    uint32_t *slot, mask, h;
+    size_t i, k, cap = 64;
+
+    *oom = false;
+    if (n <= 8) {
         for (i = 1; i < n; i++)
             for (k = 0; k < i; k++)
-                if (m[i].klen == m[k].klen &&
-                    memcmp(m[i].key, m[k].key, m[i].klen) == 0)
+                if (same_key(&m[i], &m[k]))
                     return &m[i];
         return NULL;
     }
-    sorted = ik_arena_alloc(r->a, n * sizeof *sorted);
-    if (!sorted)
-        return NULL; /* reported as out of memory by the caller's next step */
-    memcpy(sorted, m, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_member_key);
-    for (i = 1; i < n; i++)
-        if (cmp_member_key(&sorted[i - 1], &sorted[i]) == 0)
-            for (k = n; k-- > 0;) /* the later one, in text order */
-                if (cmp_member_key(&m[k], &sorted[i]) == 0)
-                    return &m[k];
+    while (cap < 2 * n)
+        cap *= 2;
+    slot = ik_arena_alloc(r->a, cap * sizeof *slot);
+    if (!slot) {
+        *oom = true;
+        return NULL;
+    }
+    memset(slot, 0, cap * sizeof *slot); /* 0: empty; else index + 1 */
+    mask = (uint32_t)cap - 1;
+    for (i = 0; i < n; i++) {
+        for (h = key_hash(&m[i]) & mask; slot[h]; h = (h + 1) & mask)
+            if (same_key(&m[slot[h] - 1], &m[i]))
+                return &m[i];
+        slot[h] = (uint32_t)i + 1;
+    }
     return NULL;
 }
 
@@ -381,6 +397,7 @@ static bool rd_container(reader *r, ik_value *out, int depth)
     size_t open = r->i, base = r->nstack, n;
     ik_member m;
     const ik_member *dup;
+    bool oom;
 
     if (depth >= IK_JSON_MAX_DEPTH)
         return rd_fail(r, IK_ESYNTAX, open, "nested deeper than %d levels",
@@ -441,7 +458,10 @@ static bool rd_container(reader *r, ik_value *out, int depth)
         if (!ms)
             return rd_oom(r);
         memcpy(ms, r->stack + base, n * sizeof *ms);
-        if ((dup = duplicate_key(r, ms, n)) != NULL)
+        dup = duplicate_key(r, ms, n, &oom);
+        if (oom)
+            return rd_oom(r);
+        if (dup)
             return rd_fail(r, IK_ESYNTAX, open, "duplicate key \"%.*s\"",
                            (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
         *out = (ik_value){IK_OBJ, (uint32_t)n, {.members = ms}};
