@@ -3,6 +3,8 @@
  * check time, time to the first question against a plain cJSON parse of
  * the same file, interview step cost, peak memory. A program that prints
  * figures (docs/PERFORMANCE.md shows how to run it), not a timed test.
+ * Times are the process's CPU time, steadier than wall time on a shared
+ * machine.
  *
  *   scale-bench PACK [--runs R] [--steps N] [--seed S]
  *   scale-bench PACK --interview      one interview only, then peak RSS
@@ -29,7 +31,7 @@ static double now_ms(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
