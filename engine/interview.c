@@ -149,7 +149,7 @@ static ik_status parse_audience(const ik_rulebook *rb, const char *name,
         return ik_fail(err, IK_EMISUSE,
                        "unknown audience '%s' (patient or nurse)", name);
     if (*aud != IK_AUD_PATIENT && !rb->audiences[*aud])
-        return ik_fail(err, IK_EMISUSE,
+        return ik_fail(err, IK_ERULES,
                        "the rule pack has no wording for the %s audience",
                        name);
     return IK_OK;

@@ -88,10 +88,10 @@ IK_API const char *ik_command_name(ik_command cmd);
 
 /*
  * Start an interview on rb (borrowed: must outlive the interview) for an
- * audience, "patient" or "nurse" (NULL: patient). IK_EMISUSE when the
- * pack does not declare that audience; IK_ENOMEM. The first step is
- * computed here, so a pack whose answers-free state already fires a stop
- * flag starts on the outcome.
+ * audience, "patient" or "nurse" (NULL: patient). IK_EMISUSE for another
+ * name, IK_ERULES when the pack does not declare that audience; IK_ENOMEM. The
+ * first step is computed here, so a pack whose answers-free state already fires
+ * a stop flag starts on the outcome.
  */
 IK_API ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
                                   ik_interview **out, ik_error *err);
