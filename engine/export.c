@@ -877,6 +877,14 @@ static void doc_para(doc *d, const char *strong, const char *text)
     ik_buf_puts(d->b, "\n\n");
 }
 
+/* After a question "Any pain?" a space is enough; else ": ". */
+static const char *sep(const char *label)
+{
+    size_t n = strlen(label);
+
+    return n && label[n - 1] == '?' ? " " : ": ";
+}
+
 /* A bullet "label: text" (label may be NULL). */
 static void doc_bullet(doc *d, const char *label, const char *text)
 {
@@ -886,7 +894,7 @@ static void doc_bullet(doc *d, const char *label, const char *text)
         ik_buf_puts(d->b, "- ");
         if (label) {
             md_escape(d->b, label, strlen(label));
-            ik_buf_puts(d->b, ": ");
+            ik_buf_puts(d->b, sep(label));
         }
         md_escape(d->b, text, strlen(text));
         ik_buf_putc(d->b, '\n');
@@ -894,7 +902,7 @@ static void doc_bullet(doc *d, const char *label, const char *text)
     }
     ik_buf_init(&tmp);
     if (label)
-        ik_buf_printf(&tmp, "%s: ", label);
+        ik_buf_printf(&tmp, "%s%s", label, sep(label));
     ik_buf_puts(&tmp, text);
     ik_buf_puts(d->b, "  - ");
     wrap(d->b, cstr(&tmp), 4, 4);
@@ -1033,7 +1041,8 @@ static void patient_page(doc *d, view *v)
     if (v->o->rung != IK_NONE) {
         const ik_rung *r = &rb->ladder[v->o->rung];
         const char *advice = text_of(&r->advice, v->aud);
-        doc_para(d, text_of(&r->label, v->aud),
+        doc_para(d, text_of(&r->label, v->aud), NULL);
+        doc_para(d, NULL,
                  advice[0] ? advice
                            : "Ask your care team whether this step is "
                              "right for you.");
