@@ -274,6 +274,16 @@ static void test_damaged_files_are_reported_with_their_position(void **state)
 
     (void)state;
     assert_non_null(d);
+    { /* the files are damaged copies of good.json, which loads */
+        ik_session *good = NULL;
+        ik_error err;
+        assert_int_equal(ik_session_load_file(IK_SOURCE_DIR
+                                              "/tests/data/sessions/good.json",
+                                              &good, &err),
+                         IK_OK);
+        assert_int_equal(ik_session_nevents(good), 6);
+        ik_session_free(good);
+    }
     while ((de = readdir(d)) != NULL) {
         char path[4096], exp_path[4200], got[1024];
         size_t n = strlen(de->d_name);
@@ -800,6 +810,57 @@ static void test_answers_object_completes_the_interview(void **state)
     ik_rulebook_free(rb);
 }
 
+/* Out of memory while syncing or restoring: IK_ENOMEM, no crash, no leak,
+ * and a later call with memory succeeds. */
+static void test_sync_and_restore_fail_cleanly_at_every_allocation(void **state)
+{
+    ik_rulebook *rb = load_pack(PACK);
+    ik_interview *iv = NULL, *iv2 = NULL;
+    ik_session *s = NULL;
+    ik_session_resume info;
+    ik_error err;
+    ik_status st;
+    long n;
+
+    (void)state;
+    assert_int_equal(ik_interview_new(rb, "patient", &iv, &err), IK_OK);
+    answer(iv, "");
+    answer(iv, "yes");
+    answer(iv, "1");
+    answer(iv, "no");
+    answer(iv, "8");
+    answer(iv, "2 3");
+    answer(iv, "done");
+    for (n = 1;; n++) {
+        ik_session_free(s);
+        s = NULL;
+        ik_alloc_fail_after(n);
+        st = ik_session_new(rb, IK_AUD_PATIENT, "x", T0, &s, &err);
+        if (st == IK_OK)
+            st = ik_session_sync(s, iv, T0 + 1, &err);
+        ik_alloc_fail_after(0);
+        if (st == IK_OK)
+            break;
+        assert_int_equal(st, IK_ENOMEM);
+    }
+    assert_true(ik_session_is_complete(s));
+    for (n = 1;; n++) {
+        ik_alloc_fail_after(n);
+        st = ik_session_restore(s, rb, &iv2, &info, &err);
+        ik_alloc_fail_after(0);
+        if (st == IK_OK)
+            break;
+        assert_int_equal(st, IK_ENOMEM);
+        assert_null(iv2);
+    }
+    assert_true(info.replayed);
+    assert_string_equal(current(iv2), "(outcome)");
+    ik_interview_free(iv);
+    ik_interview_free(iv2);
+    ik_session_free(s);
+    ik_rulebook_free(rb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -822,6 +883,8 @@ int main(void)
         cmocka_unit_test(
             test_resume_under_a_changed_pack_asks_again_what_no_longer_fits),
         cmocka_unit_test(test_answers_object_completes_the_interview),
+        cmocka_unit_test(
+            test_sync_and_restore_fail_cleanly_at_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
