@@ -2,8 +2,8 @@
  * test_limits.c -- every documented resource bound (docs/LIMITS.md) is
  * enforced with a clear error: inputs at the bound are accepted, one past
  * it is refused, and absurd sizes (100,000 levels of nesting) fail cleanly
- * without exhausting the stack. Bounds of modules that have not landed yet
- * get their tests when they do. No test here may depend on timing.
+ * without exhausting the stack. docs/LIMITS.md names the test for each
+ * bound. No test here may depend on timing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -18,7 +18,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "answer.h"
 #include "json.h"
+#include "logic.h"
+#include "rulebook.h"
+#include "session.h"
 
 /* "[[[...]]]" or "{"a":{"a":...}}" nested `depth` levels; free with free. */
 static char *nested(size_t depth, int objects, size_t *len)
@@ -132,6 +136,400 @@ static void test_file_of_exactly_the_pack_limit_is_read(void **state)
     unlink(path);
 }
 
+/* ---- Rule packs ---- */
+
+static void
+test_pack_file_past_the_limit_is_refused_by_load_and_check(void **state)
+{
+    const char *path = IK_BINARY_DIR "/test_limits_pack.json";
+    ik_rulebook *rb = NULL;
+    ik_error err;
+
+    (void)state;
+    make_file(path, (off_t)IK_JSON_MAX_FILE + 1);
+    assert_int_equal(ik_rulebook_load_file(path, &rb, &err), IK_ELIMIT);
+    assert_null(rb);
+    assert_non_null(strstr(err.msg, "larger than"));
+    unlink(path);
+}
+
+/* A small valid pack whose questions part is `questions` (a JSON array). */
+static char *pack_with(const char *questions)
+{
+    static const char head[] =
+        "{\"format\": \"intake-rules/1\", \"id\": \"limits\", "
+        "\"version\": \"1.0.0\", \"title\": \"Limits\", "
+        "\"disclaimer\": \"Test.\", \"safety_net\": \"Get help.\", "
+        "\"get_help\": \"Call 112.\", \"dispositions\": [{\"id\": "
+        "\"routine\", \"label\": \"Routine\", \"advice\": \"Wait.\"}], "
+        "\"questions\": ";
+    size_t n = strlen(head) + strlen(questions) + 2;
+    char *s = malloc(n);
+
+    assert_non_null(s);
+    snprintf(s, n, "%s%s}", head, questions);
+    return s;
+}
+
+static ik_status load_pack(const char *questions, ik_rulebook **rb,
+                           ik_error *err)
+{
+    char *text = pack_with(questions);
+    ik_status st;
+
+    ik_error_clear(err);
+    st = ik_rulebook_load_text(text, strlen(text), "limits.json", rb, err);
+    free(text);
+    return st;
+}
+
+static void test_text_max_length_up_to_10000_is_accepted(void **state)
+{
+    ik_rulebook *rb = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(load_pack("[{\"id\": \"t\", \"type\": \"text\", "
+                               "\"text\": \"Tell us\", \"max_length\": 10000}]",
+                               &rb, &err),
+                     IK_OK);
+    assert_int_equal(rb->questions[0].max_length, 10000);
+    ik_rulebook_free(rb);
+    assert_int_equal(load_pack("[{\"id\": \"t\", \"type\": \"text\", "
+                               "\"text\": \"Tell us\", \"max_length\": 10001}]",
+                               &rb, &err),
+                     IK_ERULES);
+    assert_null(rb);
+    assert_non_null(strstr(err.msg, "from 1 to 10000"));
+}
+
+typedef struct diag_count {
+    int n, errors;
+    char last[256];
+} diag_count;
+
+static void count_diag(const ik_diag *d, void *ctx)
+{
+    diag_count *c = ctx;
+
+    c->n++;
+    c->errors += d->severity == IK_SEV_ERROR;
+    snprintf(c->last, sizeof c->last, "%s", d->where.msg);
+}
+
+static void test_check_reports_at_most_100_diagnostics(void **state)
+{
+    const char *path = IK_BINARY_DIR "/test_limits_diags.json";
+    char *qs = malloc(200 * 64 + 16), *text;
+    size_t off = 0;
+    diag_count c = {0, 0, ""};
+    FILE *f;
+    int i;
+
+    (void)state;
+    assert_non_null(qs);
+    qs[off++] = '[';
+    for (i = 0; i < 200; i++) /* 200 questions of an unknown type */
+        off += (size_t)sprintf(qs + off,
+                               "%s{\"id\": \"q%d\", \"type\": \"bogus\", "
+                               "\"text\": \"?\"}",
+                               i ? "," : "", i);
+    qs[off++] = ']';
+    qs[off] = '\0';
+    text = pack_with(qs);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(ik_rulebook_check_file(path, count_diag, &c), IK_ERULES);
+    assert_int_equal(c.n, IK_MAX_DIAGNOSTICS + 1);
+    assert_non_null(strstr(c.last, "too many errors; stopped after 100"));
+    free(text);
+    free(qs);
+    unlink(path);
+}
+
+/* ---- JsonLogic ---- */
+
+/* {"!": {"!": ... true ...}} with `depth` operators. */
+static char *nots(size_t depth, size_t *len)
+{
+    size_t i, n = depth * 7 + 4 + depth + 1;
+    char *s = malloc(n);
+
+    assert_non_null(s);
+    *len = 0;
+    for (i = 0; i < depth; i++) {
+        memcpy(s + *len, "{\"!\": ", 6);
+        *len += 6;
+    }
+    memcpy(s + *len, "true", 4);
+    *len += 4;
+    for (i = 0; i < depth; i++)
+        s[(*len)++] = '}';
+    s[*len] = '\0';
+    return s;
+}
+
+static ik_status compile_nots(size_t depth, ik_error *err)
+{
+    size_t len;
+    char *s = nots(depth, &len);
+    ik_logic *lg = NULL;
+    ik_expr e;
+    ik_status st;
+
+    assert_int_equal(ik_logic_new(&lg, err), IK_OK);
+    ik_error_clear(err);
+    st = ik_logic_compile_text(lg, s, len, &e, err);
+    ik_logic_free(lg);
+    free(s);
+    return st;
+}
+
+static void test_logic_nesting_at_the_limit_compiles(void **state)
+{
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(compile_nots(IK_LOGIC_MAX_DEPTH, &err), IK_OK);
+}
+
+static void test_logic_nesting_past_the_limit_is_a_compile_error(void **state)
+{
+    ik_error err;
+    ik_status st;
+
+    (void)state;
+    st = compile_nots(IK_LOGIC_MAX_DEPTH + 1, &err);
+    assert_true(st == IK_ELOGIC || st == IK_ELIMIT);
+    assert_true(err.line == 1 && err.col > 1);
+    assert_non_null(strstr(err.msg, "64"));
+}
+
+static void test_logic_nesting_of_100000_levels_fails_cleanly(void **state)
+{
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(compile_nots(100000, &err), IK_ESYNTAX);
+}
+
+/* An array of n ones as JSON data {"xs": [1, ...]}. */
+static char *ones(size_t n, size_t *len)
+{
+    char *s = malloc(n * 2 + 16);
+    size_t i;
+
+    assert_non_null(s);
+    *len = (size_t)sprintf(s, "{\"xs\": [");
+    for (i = 0; i < n; i++)
+        *len += (size_t)sprintf(s + *len, "%s1", i ? "," : "");
+    *len += (size_t)sprintf(s + *len, "]}");
+    return s;
+}
+
+/* {"all": [{"var": "xs"}, {"all": [L, ... {"var": ""} ...]}]} with `levels`
+ * nested `all`s, L a literal array of n ones and xs the same in the data:
+ * n^levels evaluations, and no allocation. */
+static char *nested_all(int levels, size_t n)
+{
+    char *s = malloc((size_t)levels * (n * 2 + 32) + 64), *p = s;
+    int k;
+    size_t i;
+
+    assert_non_null(s);
+    p += sprintf(p, "{\"all\": [{\"var\": \"xs\"}, ");
+    for (k = 1; k < levels; k++) {
+        p += sprintf(p, "{\"all\": [[");
+        for (i = 0; i < n; i++)
+            p += sprintf(p, "%s1", i ? "," : "");
+        p += sprintf(p, "], ");
+    }
+    p += sprintf(p, "{\"var\": \"\"}");
+    for (k = 0; k < levels; k++)
+        p += sprintf(p, "]}");
+    return s;
+}
+
+static ik_status eval_all(int levels, char **result, ik_error *err)
+{
+    size_t dlen;
+    char *data = ones(300, &dlen), *logic = nested_all(levels, 300);
+    ik_status st;
+
+    ik_error_clear(err);
+    st = ik_logic_eval_json(logic, strlen(logic), data, dlen, result, err);
+    free(data);
+    free(logic);
+    return st;
+}
+
+static void test_evaluation_stops_at_the_default_budget(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    /* 300^3 = 27 million evaluations > the budget of 10 million */
+    assert_int_equal(eval_all(3, &result, &err), IK_ELOGIC);
+    assert_null(result);
+    assert_non_null(strstr(err.msg, "budget"));
+}
+
+static void test_evaluation_within_the_budget_completes(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(eval_all(2, &result, &err), IK_OK); /* 90,000 */
+    assert_string_equal(result, "true");
+    ik_logic_free_string(result);
+}
+
+/* ---- Answers ---- */
+
+static ik_question question(ik_qtype type)
+{
+    static ik_option opts[] = {
+        {"back", {{"Back", "Back"}}},
+        {"leg", {{"Leg", "Leg"}}},
+    };
+    ik_question q;
+
+    memset(&q, 0, sizeof q);
+    q.id = "q";
+    q.type = type;
+    q.options = opts;
+    q.noptions = type == IK_Q_MULTI || type == IK_Q_CHOICE ? 2 : 0;
+    q.min = -1e9;
+    q.max = 1e9;
+    q.enable_when = IK_NO_EXPR;
+    return q;
+}
+
+static ik_status answer(const ik_question *q, const char *text, size_t len,
+                        ik_value *v, ik_error *err)
+{
+    static ik_arena a;
+    ik_status st;
+
+    ik_arena_init(&a);
+    ik_error_clear(err);
+    st = ik_answer_parse(q, IK_AUD_PATIENT, text, len, &a, v, err);
+    ik_arena_fini(&a); /* v's items are not read after this */
+    return st;
+}
+
+static char *filled(size_t n, char c)
+{
+    char *s = malloc(n + 1);
+
+    assert_non_null(s);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+static void test_answer_line_past_the_limit_is_refused(void **state)
+{
+    ik_question q = question(IK_Q_NUMBER);
+    char *s = filled(IK_ANSWER_MAX_LINE + 1, '1');
+    ik_value v;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(answer(&q, s, IK_ANSWER_MAX_LINE + 1, &v, &err),
+                     IK_EANSWER);
+    assert_non_null(strstr(err.msg, "too long"));
+    free(s);
+}
+
+static void test_text_answer_of_default_length_is_accepted(void **state)
+{
+    ik_question q = question(IK_Q_TEXT);
+    char *s = filled(IK_TEXT_MAX + 1, 'a');
+    ik_value v;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(answer(&q, s, IK_TEXT_MAX, &v, &err), IK_OK);
+    assert_int_equal(answer(&q, s, IK_TEXT_MAX + 1, &v, &err), IK_EANSWER);
+    assert_null(strstr(err.msg, "aaaa")); /* the answer is not repeated */
+    q.max_length = 10;
+    assert_int_equal(answer(&q, s, 10, &v, &err), IK_OK);
+    assert_int_equal(answer(&q, s, 11, &v, &err), IK_EANSWER);
+    free(s);
+}
+
+static void test_multi_answer_records_each_option_once(void **state)
+{
+    ik_question q = question(IK_Q_MULTI);
+    ik_arena a;
+    size_t n = 40000, i;
+    char *s = malloc(n * 2 + 1);
+    ik_value v;
+    ik_error err;
+
+    (void)state;
+    assert_non_null(s);
+    for (i = 0; i < n; i++) {
+        s[2 * i] = i % 2 ? '2' : '1';
+        s[2 * i + 1] = ',';
+    }
+    s[2 * n - 1] = '\0';
+    ik_arena_init(&a);
+    assert_int_equal(
+        ik_answer_parse(&q, IK_AUD_PATIENT, s, 2 * n - 1, &a, &v, &err), IK_OK);
+    assert_int_equal(v.kind, IK_ARR);
+    assert_int_equal(v.len, 2); /* never more items than options */
+    ik_arena_fini(&a);
+    free(s);
+}
+
+/* ---- Sessions ---- */
+
+static void test_session_file_past_the_limit_is_refused(void **state)
+{
+    const char *path = IK_BINARY_DIR "/test_limits_session.json";
+    ik_session *s = NULL;
+    ik_error err;
+
+    (void)state;
+    make_file(path, (off_t)IK_SESSION_MAX_FILE + 1);
+    ik_error_clear(&err);
+    assert_int_equal(ik_session_load_file(path, &s, &err), IK_ESESSION);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "larger than"));
+    unlink(path);
+}
+
+static void test_session_label_past_the_limit_is_refused(void **state)
+{
+    ik_rulebook *rb = NULL;
+    ik_session *s = NULL;
+    char *label = filled(IK_SESSION_MAX_LABEL + 1, 'b');
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(load_pack("[{\"id\": \"p\", \"type\": \"yes_no\", "
+                               "\"text\": \"Pain?\"}]",
+                               &rb, &err),
+                     IK_OK);
+    label[IK_SESSION_MAX_LABEL] = '\0';
+    assert_int_equal(ik_session_new(rb, IK_AUD_PATIENT, label, 0, &s, &err),
+                     IK_OK);
+    ik_session_free(s);
+    s = NULL;
+    label[IK_SESSION_MAX_LABEL] = 'b';
+    assert_int_equal(ik_session_new(rb, IK_AUD_PATIENT, label, 0, &s, &err),
+                     IK_EANSWER);
+    assert_null(s);
+    ik_rulebook_free(rb);
+    free(label);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +538,20 @@ int main(void)
         cmocka_unit_test(test_json_nesting_of_100000_levels_fails_cleanly),
         cmocka_unit_test(test_file_larger_than_the_pack_limit_is_refused),
         cmocka_unit_test(test_file_of_exactly_the_pack_limit_is_read),
+        cmocka_unit_test(
+            test_pack_file_past_the_limit_is_refused_by_load_and_check),
+        cmocka_unit_test(test_text_max_length_up_to_10000_is_accepted),
+        cmocka_unit_test(test_check_reports_at_most_100_diagnostics),
+        cmocka_unit_test(test_logic_nesting_at_the_limit_compiles),
+        cmocka_unit_test(test_logic_nesting_past_the_limit_is_a_compile_error),
+        cmocka_unit_test(test_logic_nesting_of_100000_levels_fails_cleanly),
+        cmocka_unit_test(test_evaluation_stops_at_the_default_budget),
+        cmocka_unit_test(test_evaluation_within_the_budget_completes),
+        cmocka_unit_test(test_answer_line_past_the_limit_is_refused),
+        cmocka_unit_test(test_text_answer_of_default_length_is_accepted),
+        cmocka_unit_test(test_multi_answer_records_each_option_once),
+        cmocka_unit_test(test_session_file_past_the_limit_is_refused),
+        cmocka_unit_test(test_session_label_past_the_limit_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
