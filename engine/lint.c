@@ -538,26 +538,34 @@ static void lint_fini(lint *t)
     ik_free(t->via);
 }
 
-bool ld_lint(ik_loader *l, uint32_t *order)
+bool ld_order_derived(ik_loader *l, uint32_t *order)
 {
     lint t;
     graph g = {NULL, NULL};
     bool changed = false;
+
+    if (!lint_init(&t, l) || !build_graph(&t, &g))
+        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
+    else
+        changed = order_derived(&t, &g, order);
+    ik_free(g.start);
+    ik_free(g.dep);
+    lint_fini(&t);
+    return changed;
+}
+
+void ld_lint(ik_loader *l, const uint32_t *order)
+{
+    lint t;
     size_t i, k, r;
 
     if (!lint_init(&t, l)) {
         ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
         lint_fini(&t);
-        return false;
+        return;
     }
-    if (l->rb->nderived) {
-        if (!build_graph(&t, &g))
-            ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
-        else
-            changed = order_derived(&t, &g, order);
-        if (!l->stop)
-            derived_reach(&t, order);
-    }
+    if (l->rb->nderived && order)
+        derived_reach(&t, order);
     for (i = 0; i < l->nconds && !l->stop; i++) {
         const ld_cond *c = &l->conds[i];
         cmp_ctx x = {&t, c};
@@ -579,8 +587,5 @@ bool ld_lint(ik_loader *l, uint32_t *order)
         check_unread(&t);
         check_sections(&t);
     }
-    ik_free(g.start);
-    ik_free(g.dep);
     lint_fini(&t);
-    return changed;
 }

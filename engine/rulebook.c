@@ -1578,20 +1578,19 @@ static bool unknown_name(ik_loader *l, const ld_cond *c, const ik_error *e,
     return true;
 }
 
-static void compile_all(ik_loader *l)
+/* Compile the conditions of derived values (derived true) or of
+ * everything else. */
+static void compile_conds(ik_loader *l, bool derived)
 {
     size_t i;
     ik_error e;
     ik_status st;
     char who[128], path[160];
 
-    st = define_symbols(l, NULL);
-    if (st != IK_OK) {
-        ld_report_lc(l, IK_SEV_ERROR, st, 0, 0, "", "out of memory");
-        return;
-    }
     for (i = 0; i < l->nconds && !l->stop; i++) {
         ld_cond *c = &l->conds[i];
+        if ((c->kind == LK_DERIVED) != derived)
+            continue;
         ik_error_clear(&e);
         st = ik_logic_compile_json(l->rb->logic, c->node, &l->doc, c->out, &e);
         if (st == IK_OK)
@@ -1607,47 +1606,73 @@ static void compile_all(ik_loader *l)
     }
 }
 
-/* Rebuild the program with derived values in evaluation order so that
- * derived i's slot is nquestions + i (rulebook.h). */
-static void reorder_derived(ik_loader *l, const uint32_t *order)
+/* A fresh program whose symbols are the ids in their current order. */
+static bool new_program(ik_loader *l)
 {
-    ik_rulebook *rb = l->rb;
-    ik_derived *sorted;
-    uint32_t *pos, i;
-    size_t k;
-    ik_error e;
     ik_status st;
 
-    sorted = alloc_zero(l, rb->nderived, sizeof *sorted);
-    pos = ik_calloc(rb->nderived, sizeof *pos);
-    if (!sorted || !pos) {
+    ik_logic_free(l->rb->logic);
+    l->rb->logic = NULL;
+    st = define_symbols(l, NULL);
+    if (st != IK_OK)
+        ld_report_lc(l, IK_SEV_ERROR, st, 0, 0, "", "out of memory");
+    return st == IK_OK;
+}
+
+/*
+ * Put the derived values in evaluation order (order[], from lint.c), so
+ * that derived i's slot is nquestions + i (rulebook.h), and recompile
+ * them in a fresh program. Only derived values were compiled so far, so
+ * nothing else compiles twice. Afterwards order[] is the identity.
+ */
+static void reorder_derived(ik_loader *l, uint32_t *order)
+{
+    ik_rulebook *rb = l->rb;
+    ik_derived *sorted = alloc_zero(l, rb->nderived, sizeof *sorted);
+    uint32_t *pos = ik_calloc(rb->nderived, sizeof *pos), i;
+    const cJSON **ids = ik_calloc(rb->nderived, sizeof *ids);
+    size_t k;
+
+    if (!sorted || !pos || !ids) {
         ik_free(pos);
+        ik_free(ids);
         fail_oom(l);
         return;
     }
     for (i = 0; i < rb->nderived; i++) {
         sorted[i] = rb->derived[order[i]];
+        ids[i] = l->ids[LK_DERIVED][order[i]];
         pos[order[i]] = i;
     }
     rb->derived = sorted;
+    ik_free(l->ids[LK_DERIVED]);
+    l->ids[LK_DERIVED] = ids;
     for (k = 0; k < l->nconds; k++)
         if (l->conds[k].kind == LK_DERIVED) {
             l->conds[k].index = pos[l->conds[k].index];
             l->conds[k].out = &sorted[l->conds[k].index].value;
         }
     ik_free(pos);
-    ik_logic_free(rb->logic);
-    rb->logic = NULL;
-    if ((st = define_symbols(l, NULL)) != IK_OK) {
-        ld_report_lc(l, IK_SEV_ERROR, st, 0, 0, "", "out of memory");
+    for (i = 0; i < rb->nderived; i++)
+        order[i] = i;
+    if (new_program(l))
+        compile_conds(l, true);
+}
+
+/*
+ * Define the symbols, compile the derived values, sort them into
+ * evaluation order (reporting cycles), then compile everything else once.
+ */
+static void compile_all(ik_loader *l, uint32_t *order)
+{
+    if (!new_program(l))
         return;
-    }
-    for (k = 0; k < l->nconds && !l->stop; k++) {
-        st = ik_logic_compile_json(rb->logic, l->conds[k].node, &l->doc,
-                                   l->conds[k].out, &e);
-        if (st != IK_OK)
-            ld_report_lc(l, IK_SEV_ERROR, st, e.line, e.col, "", "%s", e.msg);
-    }
+    compile_conds(l, true);
+    if (!l->stop && l->rb->nderived && ld_order_derived(l, order) &&
+        l->first == IK_OK)
+        reorder_derived(l, order);
+    if (!l->stop)
+        compile_conds(l, false);
 }
 
 /* Index of id among the n ids of kind t, through set (built on first
@@ -1801,17 +1826,17 @@ static ik_status load(ik_loader *l, char *text, size_t len, const char *file,
         ld_report_lc(l, IK_SEV_ERROR, st, e.line, e.col, "", "%s", e.msg);
     } else {
         walk_top(l, l->doc.root);
-        if (!l->stop)
-            compile_all(l);
-        if (!l->stop)
-            resolve_refs(l);
         if (!l->stop && rb->nderived) {
             order = ik_calloc(rb->nderived, sizeof *order);
             if (!order)
                 fail_oom(l);
         }
-        if (!l->stop && ld_lint(l, order) && l->first == IK_OK)
-            reorder_derived(l, order);
+        if (!l->stop)
+            compile_all(l, order);
+        if (!l->stop)
+            resolve_refs(l);
+        if (!l->stop)
+            ld_lint(l, order);
     }
     ik_free(order);
     loader_fini(l);

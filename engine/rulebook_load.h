@@ -94,9 +94,13 @@ bool ld_is_id(const char *s);
  * which is reported). */
 size_t ld_reads(ik_loader *l, ik_expr expr);
 
-/* The checks that need compiled conditions (lint.c). Fills order[] with
- * the derived values in evaluation order and returns true when it differs
- * from pack order. */
-bool ld_lint(ik_loader *l, uint32_t *order);
+/* Once the derived values are compiled (lint.c): fill order[] with them
+ * in evaluation order, report cycles, and return true when the order
+ * differs from pack order. */
+bool ld_order_derived(ik_loader *l, uint32_t *order);
+
+/* The checks that need every condition compiled (lint.c); order[] as
+ * ld_order_derived left it (NULL when there are no derived values). */
+void ld_lint(ik_loader *l, const uint32_t *order);
 
 #endif
