@@ -24,7 +24,6 @@ typedef struct lint {
     uint32_t *dof;  /* slot -> derived index, or IK_NONE */
     bool *read;     /* slot read by a condition that shapes the outcome */
     uint32_t *maxq; /* derived -> latest question it reads (IK_NONE) */
-    uint32_t *via;  /* derived -> the direct read that gives maxq */
 } lint;
 
 static const cJSON *id_node(const ik_loader *l, ld_kind kind, uint32_t i)
@@ -160,7 +159,7 @@ static void derived_reach(lint *t, const uint32_t *order)
     size_t k, r;
 
     for (i = 0; i < nd; i++) {
-        uint32_t v = order[i], best = IK_NONE, via = IK_NONE;
+        uint32_t v = order[i], best = IK_NONE;
         r = ld_reads(l, t->rb->derived[v].value);
         for (k = 0; k < r; k++) {
             uint32_t s = l->scratch[k], q = IK_NONE;
@@ -170,13 +169,10 @@ static void derived_reach(lint *t, const uint32_t *order)
                 q = t->qof[s];
             else if (t->dof[s] != IK_NONE)
                 q = t->maxq[t->dof[s]];
-            if (q != IK_NONE && (best == IK_NONE || q > best)) {
+            if (q != IK_NONE && (best == IK_NONE || q > best))
                 best = q;
-                via = s;
-            }
         }
         t->maxq[v] = best;
-        t->via[v] = via;
     }
 }
 
@@ -512,8 +508,7 @@ static bool lint_init(lint *t, ik_loader *l)
     t->dof = ik_malloc((t->nslots + 1) * sizeof *t->dof);
     t->read = ik_calloc(t->nslots + 1, sizeof *t->read);
     t->maxq = ik_malloc((rb->nderived + 1) * sizeof *t->maxq);
-    t->via = ik_malloc((rb->nderived + 1) * sizeof *t->via);
-    if (!t->qof || !t->dof || !t->read || !t->maxq || !t->via)
+    if (!t->qof || !t->dof || !t->read || !t->maxq)
         return false;
     for (i = 0; i < t->nslots; i++)
         t->qof[i] = t->dof[i] = IK_NONE;
@@ -535,7 +530,6 @@ static void lint_fini(lint *t)
     ik_free(t->dof);
     ik_free(t->read);
     ik_free(t->maxq);
-    ik_free(t->via);
 }
 
 bool ld_order_derived(ik_loader *l, uint32_t *order)
