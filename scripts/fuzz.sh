@@ -34,7 +34,7 @@ cmake --build "$builddir" -j"$(nproc)" \
   --target "${targets[@]/#/fuzz_}" >/dev/null
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:abort_on_error=1}
 failed=()
 for t in "${targets[@]}"; do
   corpus="$builddir/corpus/$t"
