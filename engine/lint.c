@@ -391,10 +391,7 @@ static void on_cmp(const ik_logic_cmp *cmp, void *ctx)
             for (i = 0; i < cmp->cst.len; i++)
                 check_option(x, cmp, q, cmp->cst.u.items[i]);
         break;
-    case IK_Q_MULTI:
-        if (strcmp(cmp->op, "in") == 0 && cmp->cst.kind == IK_STR)
-            check_option(x, cmp, q, cmp->cst);
-        break;
+    case IK_Q_MULTI: /* see visit_multi_in */
     case IK_Q_YES_NO:
         check_yes_no(x, cmp, q);
         break;
@@ -406,6 +403,48 @@ static void on_cmp(const ik_logic_cmp *cmp, void *ctx)
     case IK_Q__COUNT:
         break;
     }
+}
+
+/*
+ * {"in": ["value", {"var": "multi_id"}]} tests whether a multi answer
+ * includes an option: the one comparison of a multi answer that
+ * ik_logic_visit_cmps does not report (the constant is on the left of an
+ * array test), so find its shape in the JSON of the condition.
+ */
+static void visit_multi_in(cmp_ctx *x, const cJSON *n, int depth)
+{
+    const cJSON *args, *lit, *var, *name;
+    const cJSON *c;
+
+    if (depth > IK_JSON_MAX_DEPTH || (!cJSON_IsObject(n) && !cJSON_IsArray(n)))
+        return;
+    if (cJSON_IsObject(n) && n->child && !n->child->next &&
+        strcmp(n->child->string, "in") == 0 && cJSON_IsArray(args = n->child) &&
+        (lit = args->child) && (var = lit->next) && !var->next &&
+        cJSON_IsString(lit) && cJSON_IsObject(var) && var->child &&
+        !var->child->next && strcmp(var->child->string, "var") == 0) {
+        name = var->child;
+        if (cJSON_IsArray(name))
+            name = name->child;
+        if (name && cJSON_IsString(name)) {
+            uint32_t slot = ik_logic_find(x->t->rb->logic, name->valuestring);
+            if (slot < x->t->nslots && x->t->qof[slot] != IK_NONE) {
+                const ik_question *q = &x->t->rb->questions[x->t->qof[slot]];
+                if (q->type == IK_Q_MULTI && q->id) {
+                    ik_logic_cmp cmp;
+                    memset(&cmp, 0, sizeof cmp);
+                    cmp.slot = slot;
+                    cmp.op = "in";
+                    cmp.cst = ik_str(lit->valuestring,
+                                     (uint32_t)strlen(lit->valuestring));
+                    cmp.src = ik_json_offset(&x->t->l->doc, n, false);
+                    check_option(x, &cmp, q, cmp.cst);
+                }
+            }
+        }
+    }
+    for (c = n->child; c; c = c->next)
+        visit_multi_in(x, c, depth + 1);
 }
 
 /* ---- Warnings ---- */
@@ -574,6 +613,7 @@ void ld_lint(ik_loader *l, const uint32_t *order)
         if (c->kind == LK_QUESTION)
             check_enable_when(&t, c);
         ik_logic_visit_cmps(l->rb->logic, *c->out, on_cmp, &x);
+        visit_multi_in(&x, c->node, 0);
         if (l->check)
             check_constant(&t, c);
     }
