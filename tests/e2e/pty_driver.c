@@ -39,6 +39,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,10 +461,12 @@ int main(int argc, char **argv)
             if (strcmp(p, "inputrep") == 0)
                 times = strtol(arg, &arg, 10);
             k = unquote(arg, buf, BIG);
+            if (times < 0 || (k && (size_t)times > (SIZE_MAX - ninput) / k))
+                fail("input too large");
+            input_text = realloc(input_text, ninput + k * (size_t)times + 1);
+            if (!input_text)
+                fail("out of memory");
             for (i = 0; i < times; i++) {
-                input_text = realloc(input_text, ninput + k + 1);
-                if (!input_text)
-                    fail("out of memory");
                 memcpy(input_text + ninput, buf, k);
                 ninput += k;
             }
