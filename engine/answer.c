@@ -181,8 +181,10 @@ void ik_answer_hint(const ik_question *q, ik_audience aud, ik_buf *b)
                       (unsigned)q->noptions);
         break;
     case IK_Q_MULTI:
-        ik_buf_puts(b, "Please type the numbers of all that apply, "
-                       "separated by commas (for example 1,3)");
+        ik_buf_printf(b,
+                      "Please type the numbers of all that apply, "
+                      "separated by commas (for example 1,%u)",
+                      (unsigned)(q->noptions < 3 ? q->noptions : 3));
         if (q->allow_none)
             ik_buf_puts(b, ", or \"none\"");
         break;
@@ -390,6 +392,19 @@ static ik_status mark_item(const ik_question *q, ik_audience aud, const char *s,
     return IK_OK;
 }
 
+/* "no", "nothing" or "neither" typed for a multi question that allows an
+ * empty answer, when no option goes by that word. */
+static bool means_none(const ik_question *q, ik_audience aud, const char *s,
+                       size_t n)
+{
+    bool ambiguous;
+
+    if (!same_word(s, n, "no") && !same_word(s, n, "nothing") &&
+        !same_word(s, n, "neither"))
+        return false;
+    return match_option(q, aud, s, n, &ambiguous) == IK_NONE && !ambiguous;
+}
+
 static ik_status parse_multi(const ik_question *q, ik_audience aud,
                              const char *s, size_t n, ik_arena *a,
                              ik_value *out, ik_error *err)
@@ -400,7 +415,8 @@ static ik_status parse_multi(const ik_question *q, ik_audience aud,
     size_t start = 0, end;
     ik_status st;
 
-    if (same_word(s, n, "none")) {
+    if (same_word(s, n, "none") ||
+        (q->allow_none && means_none(q, aud, s, n))) {
         if (!q->allow_none)
             return refuse(q, aud, err,
                           "Please choose at least one; if none fits, "

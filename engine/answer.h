@@ -22,7 +22,8 @@
  * sure"/"unknown" when allow_unknown; choice the option's number, value, or
  * an unambiguous prefix of its label; multi numbers, values or unique
  * label prefixes separated by commas or spaces (recorded in option order,
- * each once), "none" when allow_none; number a decimal within min..max
+ * each once), "none" when allow_none (also "no", "nothing", "neither"
+ * when no option goes by that word); number a decimal within min..max
  * (whole when integer; no nan/inf/hex/exponent overflow); text 1 to
  * max_length bytes of valid UTF-8 without control characters. info takes
  * no answer (an empty line). Success: *out holds the value (strings and

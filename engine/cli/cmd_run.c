@@ -296,14 +296,18 @@ static void progress(run *r, const ik_step *s)
     if (r->nurse)
         snprintf(line, sizeof line, "[%u, ~%u left]", (unsigned)s->number,
                  (unsigned)s->to_go);
-    else if (s->to_go == 0 && s->to_go_max == 0)
+    else if (s->to_go_max == 0)
         snprintf(line, sizeof line, "Question %u, the last one",
                  (unsigned)s->number);
     else if (s->to_go == s->to_go_max)
         snprintf(line, sizeof line, "Question %u, about %u to go",
                  (unsigned)s->number, (unsigned)s->to_go);
+    else if (s->to_go == 0)
+        snprintf(line, sizeof line,
+                 "Question %u, perhaps the last (up to %u more)",
+                 (unsigned)s->number, (unsigned)s->to_go_max);
     else
-        snprintf(line, sizeof line, "Question %u, about %u to %u to go",
+        snprintf(line, sizeof line, "Question %u, about %u to go (up to %u)",
                  (unsigned)s->number, (unsigned)s->to_go,
                  (unsigned)s->to_go_max);
     tty_printf("%s%s%s\n", tty_on(TTY_DIM), line, tty_off());

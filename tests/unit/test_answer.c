@@ -239,10 +239,17 @@ static void test_multi_takes_none_only_when_allowed(void **state)
 
     (void)state;
     expect_refused(&q, "none", "if none fits, type skip");
+    expect_refused(&q, "no", "\"no\" is not one of the options");
     q.allow_none = true;
     p = parse(&q, "None");
     assert_int_equal(p.st, IK_OK);
     assert_int_equal(p.v.kind, IK_ARR);
+    assert_int_equal(p.v.len, 0);
+    p = parse(&q, "no");
+    assert_int_equal(p.st, IK_OK);
+    assert_int_equal(p.v.len, 0);
+    p = parse(&q, "Nothing");
+    assert_int_equal(p.st, IK_OK);
     assert_int_equal(p.v.len, 0);
 }
 
