@@ -19,6 +19,8 @@
  *   absent "TEXT"        TEXT does not appear anywhere in the output so far
  *   send "TEXT"          type TEXT (escapes: \r \n \t \e \\ \" \xHH)
  *   sendrep N "TEXT"     type TEXT N times
+ *   state_files N        the session folder ($XDG_STATE_HOME/intake) holds
+ *                        N files (after the program ended)
  *   resize COLS ROWS     change the terminal size (the program gets
  *                        SIGWINCH)
  *   stdout_to_file       pty mode: the program's stdout is a file (as in
@@ -32,6 +34,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* forkpty, mkdtemp */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -491,6 +494,19 @@ int main(int argc, char **argv)
                 size_t k = unquote(arg, buf, BIG);
                 for (i = 0; i < times; i++)
                     write_all(buf, k);
+            } else if (strcmp(p, "state_files") == 0) {
+                char path[300];
+                DIR *d;
+                struct dirent *e;
+                int files = 0;
+                snprintf(path, sizeof path, "%s/state/intake", tmpdir);
+                d = opendir(path);
+                while (d && (e = readdir(d)))
+                    files += e->d_name[0] != '.';
+                if (d)
+                    closedir(d);
+                if (files != atoi(arg))
+                    fail("%d files in %s, expected %d", files, path, atoi(arg));
             } else if (strcmp(p, "file_has") == 0) {
                 char path[300], *text;
                 FILE *sf;
