@@ -1599,12 +1599,13 @@ static inline ik_status simple(est *s, const ik_node *k, const ik_value *ctx,
         *out = slot < s->nslots ? s->slots[slot] : ik_undef();
     } else if (k->flags & NODE_CTX) {
         const path *p = &lg->paths[k->arg];
-        const seg *g = &lg->segs[p->seg0];
+        const seg *g;
 
         if (p->nseg == 0) {
             *out = *ctx;
             return IK_OK;
         }
+        g = &lg->segs[p->seg0]; /* segs is NULL when no path has any */
         *out = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
                    ? ik_undef()
                    : step(*ctx, g->s, g->len, g->idx);
