@@ -11,12 +11,22 @@ if(NOT IK_DOT)
   set(IK_DOT "")
 endif()
 
-add_test(NAME batch_matches_run_answers_on_pack_cases
-  COMMAND ${CMAKE_COMMAND} -DINTAKE=$<TARGET_FILE:intake> -DPACK=${IK_BUNDLED}
-          -DCASES=${CMAKE_SOURCE_DIR}/rules/failed-back-syndrome.tests.json
-          -DWORK=${IK_SCALE_WORK}/cases -P ${IK_SCALE_DIR}/batch_vs_run.cmake)
-set_tests_properties(batch_matches_run_answers_on_pack_cases
-  PROPERTIES LABELS packs)
+# Every pack with test cases (PACK.tests.json beside PACK.json).
+file(GLOB_RECURSE IK_SCALE_CASES CONFIGURE_DEPENDS
+     ${CMAKE_SOURCE_DIR}/rules/*.tests.json)
+foreach(cases ${IK_SCALE_CASES})
+  string(REGEX REPLACE "\\.tests\\.json$" ".json" pack ${cases})
+  get_filename_component(name ${pack} NAME_WE)
+  if(NOT EXISTS ${pack})
+    continue()
+  endif()
+  add_test(NAME batch_matches_run_answers_on_${name}_cases
+    COMMAND ${CMAKE_COMMAND} -DINTAKE=$<TARGET_FILE:intake> -DPACK=${pack}
+            -DCASES=${cases} -DWORK=${IK_SCALE_WORK}/cases-${name}
+            -P ${IK_SCALE_DIR}/batch_vs_run.cmake)
+  set_tests_properties(batch_matches_run_answers_on_${name}_cases
+    PROPERTIES LABELS packs)
+endforeach()
 
 # The bundled pack's invariants hold on every path explored (a seeded
 # sample: the space is too large to walk whole).
@@ -24,6 +34,19 @@ add_test(NAME explore_bundled_pack_invariants_hold
   COMMAND intake explore ${IK_BUNDLED} --seed 1)
 set_tests_properties(explore_bundled_pack_invariants_hold PROPERTIES
   LABELS packs FAIL_REGULAR_EXPRESSION "\nFAIL ")
+
+# Example packs are explored too (whole when small enough).
+file(GLOB IK_SCALE_EXAMPLES CONFIGURE_DEPENDS
+     ${CMAKE_SOURCE_DIR}/rules/examples/*.json)
+foreach(pack ${IK_SCALE_EXAMPLES})
+  if(pack MATCHES "\\.tests\\.json$")
+    continue()
+  endif()
+  get_filename_component(name ${pack} NAME_WE)
+  add_test(NAME explore_${name}_invariants_hold COMMAND intake explore ${pack})
+  set_tests_properties(explore_${name}_invariants_hold PROPERTIES
+    LABELS packs FAIL_REGULAR_EXPRESSION "\nFAIL ")
+endforeach()
 
 add_test(NAME explore_counter_examples_replay
   COMMAND ${CMAKE_COMMAND} -DINTAKE=$<TARGET_FILE:intake>
