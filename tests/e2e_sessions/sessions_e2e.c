@@ -873,8 +873,22 @@ static int test_list(void)
             fail("export %s failed:\n%s", formats[i], c.out);
         child_free(&c);
     }
+    { /* a session read with another pack is refused */
+        char other[600];
+        char *exp[] = {
+            intake, (char[]){"export"}, path, (char[]){"--rules"}, other, NULL};
+        int rc;
+        snprintf(other, sizeof other,
+                 "%.*s/../../../rules/failed-back-syndrome.json",
+                 (int)(strrchr(pack, '/') - pack), pack);
+        rc = run_pipe(exp, NULL, &c, 0);
+        if (rc != 65)
+            fail("export with another pack exited %d:\n%s", rc, c.out);
+        expect_in(&c, "not 'failed-back-syndrome'");
+        child_free(&c);
+    }
     printf("list: newest first with label, pack and state; every export "
-           "format runs\n");
+           "format runs; another pack is refused\n");
     remove_tree(home);
     return 0;
 }
