@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,6 +293,17 @@ static const char *dup_str(ik_session *s, const char *str)
     return ik_arena_strndup(&s->arena, str, strlen(str));
 }
 
+/* The pack's file as an absolute path when it can be resolved, so export
+ * finds it from any folder. */
+static const char *dup_pack_file(ik_session *s, const char *file)
+{
+    char abs[PATH_MAX];
+
+    if (file[0] && realpath(file, abs))
+        return dup_str(s, abs);
+    return dup_str(s, file);
+}
+
 static ik_status check_label(const char *label, ik_error *err)
 {
     size_t n = strlen(label);
@@ -324,7 +336,7 @@ ik_status ik_session_new(const ik_rulebook *rb, ik_audience aud,
     s->pack_id = dup_str(s, rb->id ? rb->id : "");
     s->pack_version = dup_str(s, rb->version ? rb->version : "");
     s->pack_hash = dup_str(s, rb->hash);
-    s->pack_file = dup_str(s, rb->file);
+    s->pack_file = dup_pack_file(s, rb->file);
     if (label && label[0])
         s->label = dup_str(s, label);
     if (!s->pack_id || !s->pack_version || !s->pack_hash || !s->pack_file ||
@@ -738,7 +750,7 @@ static ik_status adopt_pack(ik_session *s, const ik_rulebook *rb, ik_error *err)
     const char *id = dup_str(s, rb->id ? rb->id : "");
     const char *version = dup_str(s, rb->version ? rb->version : "");
     const char *hash = dup_str(s, rb->hash);
-    const char *file = dup_str(s, rb->file);
+    const char *file = dup_pack_file(s, rb->file);
 
     if (!id || !version || !hash || !file)
         return ik_fail(err, IK_ENOMEM, "out of memory");
