@@ -52,12 +52,12 @@ typedef struct ik_question {
     ik_text text, why;
     ik_option *options; /* choice, multi */
     uint32_t noptions;
-    double min, max;    /* number: -inf/+inf when absent */
-    bool integer;       /* number: whole numbers only */
-    const char *unit;   /* number: may be NULL */
-    bool required;      /* skip refused when true */
-    bool allow_unknown; /* yes_no: "don't know" recorded as "unknown" */
-    bool allow_none;    /* multi: "none" recorded as [] */
+    double min, max;     /* number: -inf/+inf when absent */
+    bool integer;        /* number: whole numbers only */
+    const char *unit;    /* number: may be NULL */
+    bool required;       /* skip refused when true */
+    bool allow_unknown;  /* yes_no: "don't know" recorded as "unknown" */
+    bool allow_none;     /* multi: "none" recorded as [] */
     uint32_t max_length; /* text: bytes (default IK_TEXT_MAX) */
     ik_expr enable_when; /* IK_NO_EXPR: always asked */
     uint32_t slot;
@@ -117,7 +117,7 @@ typedef struct ik_rule {
 typedef struct ik_invariant {
     const char *id;
     ik_expr when;
-    const char *expect_json; /* the "expect" object, compact JSON */
+    const char *expect_json;     /* the "expect" object, compact JSON */
     uint32_t expect_disposition; /* IK_NONE when not constrained */
     uint32_t expect_rung;        /* IK_NONE: not constrained, or null */
     bool expect_ladder;          /* "ladder" given (expect_rung IK_NONE:
