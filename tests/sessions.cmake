@@ -11,7 +11,7 @@ foreach(batch 1 2 3 4)
            COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK}
                    kill ${batch} 30)
 endforeach()
-foreach(t files damaged answers roundtrip list)
+foreach(t files damaged answers roundtrip list summary)
   add_test(NAME e2e_sessions_${t}
            COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} ${t})
 endforeach()

@@ -94,7 +94,9 @@ static void setup_env(void)
     setenv("TERM", "dumb", 1);
     setenv("INPUTRC", "/dev/null", 1);
     setenv("NO_COLOR", "1", 1);
-    umask(0); /* files must come out 0600 anyway */
+    umask(0);             /* files must come out 0600 anyway */
+    if (chdir(home) != 0) /* summaries land in the current folder */
+        _exit(126);
 }
 
 static void spawn_pty(child *c, char *const argv[])
@@ -893,6 +895,59 @@ static int test_list(void)
     return 0;
 }
 
+/* ---- The summary offered on the end screen ---- */
+
+static int test_summary(void)
+{
+    static const char *const prompts[] = {
+        "Your answer: ", "Press Enter to go on: ",
+        "(yes/no): ",    "Your choice: ",
+        "Read ",         NULL};
+    static const char *const saved[] = {"Summary saved in ", NULL};
+    static const char *const again[] = {"Your choice: ", NULL};
+    char path[300], file[600], *text;
+    char *argv[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                    pack,   (char[]){"--session"}, path,
+                    NULL};
+    child c;
+    size_t from = 0, at;
+    int p, status;
+
+    make_home("summary");
+    snprintf(path, sizeof path, "%s/s.json", home);
+    spawn_pty(&c, argv);
+    while ((p = wait_any(&c, from, prompts, &at)) != 3) {
+        if (p == 2)
+            type(&c, "yes");
+        else if (p == 4)
+            type(&c, "skip");
+        else
+            type(&c, script[step_on_screen(c.out + from)].answer);
+        from = at;
+    }
+    type(&c, "save");
+    wait_any(&c, at, saved, &at);
+    wait_any(&c, at, again, &from);
+    snprintf(file, sizeof file, "%.*s", (int)strcspn(c.out + at, "\n"),
+             c.out + at);
+    type(&c, "");
+    status = reap(&c);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("the run exited %d", status);
+    if (strncmp(file, home, strlen(home)) != 0)
+        fail("the summary is not in the current folder: %s", file);
+    expect_mode(file, 0600);
+    text = slurp(file);
+    if (!text || !strstr(text, "What to do next") ||
+        !strstr(text, "Pain from 0 to 10? 8 points"))
+        fail("unexpected summary:\n%s", text ? text : "(none)");
+    free(text);
+    child_free(&c);
+    printf("summary: 'save' on the end screen writes a 0600 text page\n");
+    remove_tree(home);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -901,8 +956,13 @@ int main(int argc, char **argv)
               stderr);
         return 2;
     }
-    intake = argv[1];
-    pack = argv[2];
+    /* absolute: children run in their own folder */
+    intake = realpath(argv[1], NULL);
+    pack = realpath(argv[2], NULL);
+    if (!intake || !pack) {
+        fprintf(stderr, "sessions_e2e: %s or %s not found\n", argv[1], argv[2]);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     if (!strcmp(argv[3], "kill") && argc == 6)
         return test_kill((unsigned)atoi(argv[4]), atoi(argv[5]));
@@ -916,6 +976,8 @@ int main(int argc, char **argv)
         return test_roundtrip();
     if (!strcmp(argv[3], "list"))
         return test_list();
+    if (!strcmp(argv[3], "summary"))
+        return test_summary();
     fprintf(stderr, "sessions_e2e: unknown test '%s'\n", argv[3]);
     return 2;
 }
