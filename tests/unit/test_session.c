@@ -509,6 +509,29 @@ test_a_file_size_limit_is_reported_and_the_old_file_kept(void **state)
     remove_tree(dir);
 }
 
+static void test_a_new_file_is_0600_and_never_replaces_another(void **state)
+{
+    char *dir = temp_dir(), path[4096], *text;
+    mode_t old = umask(0);
+    struct stat st;
+    ik_error err;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/summary.txt", dir);
+    assert_int_equal(ik_session_write_new_file(path, "page\n", 5, &err), IK_OK);
+    umask(old);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(ik_session_write_new_file(path, "other\n", 6, &err),
+                     IK_EIO);
+    assert_non_null(strstr(err.msg, "already exists"));
+    text = slurp(path, NULL);
+    assert_string_equal(text, "page\n");
+    assert_int_equal(count_entries(dir), 1);
+    free(text);
+    remove_tree(dir);
+}
+
 /* ---- Where sessions live ---- */
 
 static void test_state_folder_follows_xdg_and_is_created_0700(void **state)
@@ -876,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_a_failing_disk_leaves_the_previous_file_intact),
         cmocka_unit_test(
             test_a_file_size_limit_is_reported_and_the_old_file_kept),
+        cmocka_unit_test(test_a_new_file_is_0600_and_never_replaces_another),
         cmocka_unit_test(test_state_folder_follows_xdg_and_is_created_0700),
         cmocka_unit_test(test_new_session_names_are_readable_and_unique),
         cmocka_unit_test(test_listing_puts_newest_first_and_flags_damage),
