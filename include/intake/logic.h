@@ -35,8 +35,8 @@ IK_API void ik_logic_free(ik_logic *lg); /* NULL is fine */
 IK_API void ik_logic_set_strict(ik_logic *lg, bool strict);
 
 /* Define (or find) symbol `name`; *slot receives its index. */
-IK_API ik_status ik_logic_define(ik_logic *lg, const char *name,
-                                 uint32_t *slot, ik_error *err);
+IK_API ik_status ik_logic_define(ik_logic *lg, const char *name, uint32_t *slot,
+                                 ik_error *err);
 /* Index of symbol `name`, or UINT32_MAX when undefined. */
 IK_API uint32_t ik_logic_find(const ik_logic *lg, const char *name);
 IK_API uint32_t ik_logic_nslots(const ik_logic *lg);
@@ -48,8 +48,7 @@ IK_API const char *ik_logic_slot_name(const ik_logic *lg, uint32_t slot);
  * within text (file "" unless the caller fills it) and nothing is added.
  */
 IK_API ik_status ik_logic_compile_text(ik_logic *lg, const char *text,
-                                       size_t len, ik_expr *out,
-                                       ik_error *err);
+                                       size_t len, ik_expr *out, ik_error *err);
 
 /*
  * Evaluate `logic` (JSON text) against `data` (JSON text, or NULL for
@@ -66,7 +65,7 @@ IK_API void ik_logic_free_string(char *s);
  * As ik_logic_eval_json for one line of `intake eval --lines`: text is a
  * JSON array [logic] or [logic, data]. Errors name line:col within text.
  */
-IK_API ik_status ik_logic_eval_pair(const char *text, size_t len,
-                                    char **result, ik_error *err);
+IK_API ik_status ik_logic_eval_pair(const char *text, size_t len, char **result,
+                                    ik_error *err);
 
 #endif
