@@ -512,7 +512,11 @@ static ik_status parse_number(const ik_question *q, ik_audience aud,
     if (n == 0)
         return refuse(q, aud, err, NULL);
     if (!plain_decimal(s, n, &whole))
-        return refuse(q, aud, err, "That is not a number");
+        return refuse(q, aud, err,
+                      memchr(s, ',', n) && !q->integer
+                          ? "That is not a number (use a point for "
+                            "decimals, as in 2.5)"
+                          : "That is not a number");
     memcpy(tmp, s, n);
     tmp[n] = '\0';
     d = strtod(tmp, NULL);

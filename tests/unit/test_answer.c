@@ -317,6 +317,8 @@ static void test_number_out_of_range_says_the_range(void **state)
                                    "a whole number from 0 to 10");
     expect_refused(&q, "-1", "from 0 to 10");
     expect_refused(&q, "7.5", "Please use a whole number");
+    q.integer = false;
+    expect_refused(&q, "7,5", "use a point for decimals");
     expect_refused(&q, "", "Please enter a whole number from 0 to 10");
 }
 
