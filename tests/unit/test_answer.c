@@ -317,9 +317,9 @@ static void test_number_out_of_range_says_the_range(void **state)
                                    "a whole number from 0 to 10");
     expect_refused(&q, "-1", "from 0 to 10");
     expect_refused(&q, "7.5", "Please use a whole number");
+    expect_refused(&q, "", "Please enter a whole number from 0 to 10");
     q.integer = false;
     expect_refused(&q, "7,5", "use a point for decimals");
-    expect_refused(&q, "", "Please enter a whole number from 0 to 10");
 }
 
 static void test_number_hint_names_open_ranges_and_units(void **state)
