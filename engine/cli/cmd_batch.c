@@ -93,6 +93,8 @@ static int next_line(reader *r, char **line, size_t *len, bool *too_long)
         nl = r->buf + r->len; /* last line without a newline */
     *line = r->buf + r->start;
     *len = (size_t)(nl - *line);
+    if (*len > MAX_LINE) /* whole in the buffer, yet too long */
+        *too_long = true;
     r->start = nl < r->buf + r->len ? (size_t)(nl - r->buf) + 1 : r->len;
     if (*len > 0 && (*line)[*len - 1] == '\r')
         (*len)--;

@@ -24,6 +24,8 @@
 #include "rulebook.h"
 #include "session.h"
 
+#define IK_BATCH_MAX_LINE (1024 * 1024) /* engine/cli/cmd_batch.c */
+
 /* "[[[...]]]" or "{"a":{"a":...}}" nested `depth` levels; free with free. */
 static char *nested(size_t depth, int objects, size_t *len)
 {
@@ -530,6 +532,83 @@ static void test_session_label_past_the_limit_is_refused(void **state)
     free(label);
 }
 
+/* ---- Batch ---- */
+
+/* Run `intake batch` on the bundled pack with `lines` as input; returns its
+ * output (free it) and exit status. */
+static char *run_batch(const char *input, size_t len, int *status)
+{
+    const char *in = IK_BINARY_DIR "/test_limits_batch.in";
+    const char *out = IK_BINARY_DIR "/test_limits_batch.out";
+    char cmd[4096], *text = NULL;
+    size_t n = 0;
+    ik_error err;
+    FILE *f = fopen(in, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(input, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch --rules '%s/rules/failed-back-syndrome.json' "
+             "< '%s' > '%s' 2>/dev/null",
+             IK_INTAKE_EXE, IK_SOURCE_DIR, in, out);
+    *status = system(cmd);
+    assert_int_equal(ik_json_read_file(out, IK_JSON_MAX_FILE, &text, &n, &err),
+                     IK_OK);
+    unlink(in);
+    unlink(out);
+    return text;
+}
+
+/* An answers line padded with spaces to exactly `len` bytes, then "\n"
+ * and a second, short line (both lack required answers: refused). */
+static char *padded_lines(size_t len, size_t *total)
+{
+    static const char rec[] = "{\"had_spine_surgery\": false}";
+    static const char second[] = "{\"had_spine_surgery\": true}\n";
+    char *s = malloc(len + sizeof second + 1);
+
+    assert_non_null(s);
+    memset(s, ' ', len);
+    memcpy(s, rec, sizeof rec - 1);
+    s[len] = '\n';
+    memcpy(s + len + 1, second, sizeof second);
+    *total = len + 1 + sizeof second - 1;
+    return s;
+}
+
+static void test_batch_line_at_the_limit_is_processed(void **state)
+{
+    size_t total;
+    char *in = padded_lines(IK_BATCH_MAX_LINE, &total), *out;
+    int status;
+
+    (void)state;
+    out = run_batch(in, total, &status);
+    assert_int_equal(status, 0);
+    /* Both records are read (and refused for the answers they lack). */
+    assert_null(strstr(out, "longer than"));
+    assert_non_null(strstr(out, "{\"line\":1,"));
+    assert_non_null(strstr(out, "\n{\"line\":2,"));
+    ik_free(out);
+    free(in);
+}
+
+static void test_batch_line_past_the_limit_is_refused_and_skipped(void **state)
+{
+    size_t total;
+    char *in = padded_lines(IK_BATCH_MAX_LINE + 1, &total), *out;
+    int status;
+
+    (void)state;
+    out = run_batch(in, total, &status);
+    assert_int_equal(status, 0);
+    assert_non_null(strstr(out, "{\"line\":1,\"error\":\"line longer than "
+                                "1048576 bytes\"}\n{\"line\":2,"));
+    ik_free(out);
+    free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +631,8 @@ int main(void)
         cmocka_unit_test(test_multi_answer_records_each_option_once),
         cmocka_unit_test(test_session_file_past_the_limit_is_refused),
         cmocka_unit_test(test_session_label_past_the_limit_is_refused),
+        cmocka_unit_test(test_batch_line_at_the_limit_is_processed),
+        cmocka_unit_test(test_batch_line_past_the_limit_is_refused_and_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
