@@ -293,15 +293,21 @@ static const char *dup_str(ik_session *s, const char *str)
     return ik_arena_strndup(&s->arena, str, strlen(str));
 }
 
-/* The pack's file as an absolute path when it can be resolved, so export
- * finds it from any folder. */
+/* The pack's file as an absolute path, so export finds it from any
+ * folder. */
 static const char *dup_pack_file(ik_session *s, const char *file)
 {
     char abs[PATH_MAX];
+    size_t n;
 
-    if (file[0] && realpath(file, abs))
-        return dup_str(s, abs);
-    return dup_str(s, file);
+    if (file[0] == '/' || !file[0] || !getcwd(abs, sizeof abs))
+        return dup_str(s, file);
+    n = strlen(abs);
+    if (snprintf(abs + n, sizeof abs - n, "/%s",
+                 strncmp(file, "./", 2) == 0 ? file + 2 : file) >=
+        (int)(sizeof abs - n))
+        return dup_str(s, file);
+    return dup_str(s, abs);
 }
 
 static ik_status check_label(const char *label, ik_error *err)
