@@ -499,6 +499,57 @@ static void test_command_words_are_recognised_alone_in_any_case(void **state)
     assert_string_equal(ik_command_name(IK_CMD_QUIT), "quit");
 }
 
+/* ---- Property: whatever is typed, an accepted answer is a valid value ---- */
+
+static void
+test_random_lines_are_refused_or_give_values_that_check(void **state)
+{
+    static const char alphabet[] = "0123456789yesnodkYN .,-+e\\\t\x01\x1b"
+                                   "\xc3\xa9\xff\xe2\x80\x99"
+                                   "abBLlP";
+    uint64_t seed = 7;
+    char line[64];
+    int round, t;
+
+    (void)state;
+    for (round = 0; round < 20000; round++) {
+        for (t = IK_Q_YES_NO; t < IK_Q__COUNT; t++) {
+            ik_question q = question((ik_qtype)t);
+            size_t n, i;
+            parsed p;
+
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            n = (size_t)(seed >> 59); /* 0..31 */
+            for (i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                line[i] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+            }
+            q.allow_unknown = q.allow_none = (round & 1) != 0;
+            q.integer = (round & 2) != 0;
+            if (t == IK_Q_NUMBER) {
+                q.min = -5;
+                q.max = 50;
+            }
+            q.max_length = 12;
+            p = parse_n(&q, line, n);
+            if (p.st == IK_OK) {
+                ik_error err;
+                if (ik_answer_check(&q, p.v, &err) != IK_OK &&
+                    !(t == IK_Q_INFO && p.v.kind == IK_NULL))
+                    fail_msg("type %d: '%.*s' gave a value that does not "
+                             "check: %s",
+                             t, (int)n, line, err.msg);
+            } else {
+                assert_int_equal(p.st, IK_EANSWER);
+                assert_true(p.err.msg[0] != '\0');
+            }
+        }
+        if (round % 1000 == 999) {
+            ik_arena_reset(&arena);
+        }
+    }
+}
+
 /* ---- Out of memory ---- */
 
 static void test_parse_reports_out_of_memory_at_every_allocation(void **state)
@@ -552,6 +603,8 @@ int main(void)
             test_check_accepts_recorded_values_and_refuses_misfits),
         cmocka_unit_test(test_format_writes_answers_in_words),
         cmocka_unit_test(test_command_words_are_recognised_alone_in_any_case),
+        cmocka_unit_test(
+            test_random_lines_are_refused_or_give_values_that_check),
         cmocka_unit_test(test_parse_reports_out_of_memory_at_every_allocation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
