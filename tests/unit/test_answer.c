@@ -512,7 +512,7 @@ test_random_lines_are_refused_or_give_values_that_check(void **state)
     int round, t;
 
     (void)state;
-    for (round = 0; round < 20000; round++) {
+    for (round = 0; round < 5000; round++) {
         for (t = IK_Q_YES_NO; t < IK_Q__COUNT; t++) {
             ik_question q = question((ik_qtype)t);
             size_t n, i;
