@@ -450,8 +450,8 @@ static ik_status leaf(walk *w, ik_error *err)
 
         ik_arena_reset(&w->scratch);
         if (rb->invariants[i].when != IK_NO_EXPR) { /* absent: every path */
-            st = ik_logic_eval(rb->logic, rb->invariants[i].when, &env, &v,
-                               err);
+            st =
+                ik_logic_eval(rb->logic, rb->invariants[i].when, &env, &v, err);
             if (st != IK_OK)
                 return st;
             if (!ik_value_truthy(v))
