@@ -790,6 +790,10 @@ ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
 
     *out = NULL;
     memset(info, 0, sizeof *info);
+    if (!rb->id || strcmp(s->pack_id, rb->id) != 0)
+        return ik_fail(err, IK_ESESSION,
+                       "the session is for the pack '%s', not '%s'", s->pack_id,
+                       rb->id ? rb->id : "");
     info->pack_changed = !ik_session_matches_pack(s, rb);
     if ((st = start_interview(s, rb, &iv, err)) != IK_OK)
         return st;

@@ -112,6 +112,7 @@ typedef struct ik_session_resume {
  * question without a fitting saved answer. Afterwards s takes new events
  * from the returned interview (pass it to ik_session_sync) and records
  * rb's id, version and hash. *out: free with ik_interview_free.
+ * IK_ESESSION when rb is another pack (its id differs).
  */
 ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
                              ik_interview **out, ik_session_resume *info,

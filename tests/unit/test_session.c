@@ -760,6 +760,15 @@ test_resume_under_a_changed_pack_asks_again_what_no_longer_fits(void **state)
     sync(s, iv, T0 + 10);
     assert_string_equal(ik_session_position(s), "notes");
 
+    { /* another pack altogether is refused */
+        ik_rulebook *other =
+            load_pack(IK_SOURCE_DIR "/rules/failed-back-syndrome.json");
+        assert_int_equal(ik_session_restore(s, other, &iv2, &info, &err),
+                         IK_ESESSION);
+        assert_null(iv2);
+        assert_non_null(strstr(err.msg, "not 'failed-back-syndrome'"));
+        ik_rulebook_free(other);
+    }
     assert_int_equal(ik_session_restore(s, rb2, &iv2, &info, &err), IK_OK);
     assert_true(info.pack_changed);
     assert_false(info.replayed);
