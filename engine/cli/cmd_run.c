@@ -1091,6 +1091,8 @@ static int load_pack(const run_opts *o, ik_rulebook **rb)
     const char *path = o->rules;
     ik_error err;
 
+    if (!path && o->resume) /* sessions: the pack the session names */
+        path = cli_session_pack(o->resume, def, sizeof def);
     if (!path)
         path = cli_default_pack(def, sizeof def);
     if (!path) {

@@ -71,3 +71,21 @@ ik_status cli_save_summary(const ik_session *s, const ik_interview *iv,
     ik_buf_fini(&text);
     return st;
 }
+
+const char *cli_session_pack(const char *session, char *buf, size_t cap)
+{
+    ik_session *s = NULL;
+    ik_error err;
+    const char *file;
+
+    ik_error_clear(&err);
+    if (ik_session_load_file(session, &s, &err) != IK_OK)
+        return NULL; /* the resume reports the problem */
+    file = ik_session_pack_file(s);
+    if (file[0] && access(file, R_OK) == 0 && strlen(file) < cap)
+        snprintf(buf, cap, "%s", file);
+    else
+        buf = NULL;
+    ik_session_free(s);
+    return buf;
+}

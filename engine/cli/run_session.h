@@ -24,4 +24,8 @@ int cli_print_outcome_json(const ik_interview *iv);
 ik_status cli_save_summary(const ik_session *s, const ik_interview *iv,
                            char *buf, size_t cap, ik_error *err);
 
+/* The readable pack file a saved session names (copied into buf), or
+ * NULL: what --resume uses when --rules is not given. */
+const char *cli_session_pack(const char *session, char *buf, size_t cap);
+
 #endif
