@@ -8,8 +8,9 @@
  * machine.
  *
  *   batch-bench PACK [--records N] [--pool P] [--seed S] [--yes PERCENT]
- *   batch-bench PACK --emit N [--seed S]   N records on stdout (JSONL),
- *       to feed `intake batch` under /usr/bin/time -v
+ *   batch-bench PACK --emit N [--seed S] [--drop PERCENT]   N records on
+ *       stdout (JSONL), to feed `intake batch` under /usr/bin/time -v;
+ *       --drop leaves answers out (and half as many null) at random
  */
 #define _POSIX_C_SOURCE 200809L
 #include "alloc.h"
@@ -44,6 +45,7 @@ static long peak_rss_kb(void)
 
 static uint64_t rng_state = 1;
 static uint32_t yes_percent = 10; /* yes_no answers that are yes */
+static uint32_t drop_percent = 0; /* answers left out (half as many null) */
 
 static uint32_t rnd(uint32_t n)
 {
@@ -66,9 +68,13 @@ static void make_record(const ik_rulebook *rb, ik_buf *b)
         const ik_question *q = &rb->questions[i];
         double lo, hi;
 
-        if (q->type == IK_Q_INFO)
+        if (q->type == IK_Q_INFO || (drop_percent && rnd(100) < drop_percent))
             continue;
         ik_buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", q->id);
+        if (drop_percent && rnd(200) < drop_percent) {
+            ik_buf_puts(b, "null");
+            continue;
+        }
         switch (q->type) {
         case IK_Q_YES_NO:
             ik_buf_puts(b, rnd(100) < yes_percent ? "true" : "false");
@@ -122,6 +128,8 @@ int main(int argc, char **argv)
             pool = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             rng_state = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--drop") == 0 && i + 1 < argc)
+            drop_percent = (uint32_t)atoi(argv[++i]);
         else if (strcmp(argv[i], "--yes") == 0 && i + 1 < argc)
             yes_percent = (uint32_t)atoi(argv[++i]);
         else if (strcmp(argv[i], "--emit") == 0 && i + 1 < argc)
@@ -131,7 +139,7 @@ int main(int argc, char **argv)
     }
     if (!path || pool == 0) {
         fputs("usage: batch-bench PACK [--records N] [--pool P] [--seed S] "
-              "[--yes PERCENT] | --emit N\n",
+              "[--yes PERCENT] [--drop PERCENT] | --emit N\n",
               stderr);
         return 64;
     }

@@ -28,6 +28,14 @@ foreach(cases ${IK_SCALE_CASES})
     PROPERTIES LABELS packs)
 endforeach()
 
+# Random records too: left-out answers, nulls, red flags.
+add_test(NAME batch_matches_run_answers_on_random_records
+  COMMAND ${CMAKE_COMMAND} -DINTAKE=$<TARGET_FILE:intake>
+          -DBENCH=$<TARGET_FILE:batch-bench> -DPACK=${IK_BUNDLED} -DN=120
+          -DWORK=${IK_SCALE_WORK}/random -P ${IK_SCALE_DIR}/batch_vs_run_random.cmake)
+set_tests_properties(batch_matches_run_answers_on_random_records
+  PROPERTIES LABELS packs)
+
 # The bundled pack's invariants hold on every path explored (a seeded
 # sample: the space is too large to walk whole).
 add_test(NAME explore_bundled_pack_invariants_hold
