@@ -284,7 +284,7 @@ static void eval_record(bench *b, const cJSON *rec, int hashing)
                 b->hash[i] = fnv(b->hash[i], "!error\n", 7);
             continue;
         }
-        b->truthy[i] += ik_value_truthy(v);
+        b->truthy[i] += v.kind == IK_BOOL ? v.u.b : ik_value_truthy(v);
         if (!hashing)
             continue;
         if (v.kind == IK_BOOL) /* the common case, without the walk */

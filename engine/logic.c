@@ -873,7 +873,7 @@ static ik_value step(ik_value cur, const char *key, uint32_t klen, uint32_t idx)
 }
 
 /* The whole top-level data: env->root, or an object of the slots. */
-static ik_status whole_data(est *s, ik_value *out)
+static IK_NOINLINE ik_status whole_data(est *s, ik_value *out)
 {
     const ik_env *env = s->env;
     ik_member *m;
@@ -989,8 +989,8 @@ static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
     return cur;
 }
 
-static ik_status eval_var(est *s, const ik_node *n, const ik_value *ctx,
-                          ik_value *out)
+static IK_NOINLINE ik_status eval_var(est *s, const ik_node *n,
+                                      const ik_value *ctx, ik_value *out)
 {
     const path *p = &s->lg->paths[n->arg];
     ik_value cur;
@@ -1016,8 +1016,8 @@ static ik_status eval_var(est *s, const ik_node *n, const ik_value *ctx,
     return IK_OK;
 }
 
-static ik_status eval_vard(est *s, const ik_node *n, const ik_value *ctx,
-                           ik_value *out)
+static IK_NOINLINE ik_status eval_vard(est *s, const ik_node *n,
+                                       const ik_value *ctx, ik_value *out)
 {
     ik_value key = ik_undef(), v;
     ik_status st = IK_OK;
@@ -1100,10 +1100,29 @@ static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
     return IK_OK;
 }
 
+/* Equal bytes; answers short strings (most answers) without a call. */
+static inline bool same_bytes(const char *a, const char *b, uint32_t n)
+{
+    uint32_t i;
+
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* JsonLogic truthiness with the boolean case inline. */
+static inline bool truthy(ik_value v)
+{
+    return v.kind == IK_BOOL ? v.u.b : ik_value_truthy(v);
+}
+
 /* ---- Iterators ---- */
 
-static ik_status eval_iter(est *s, const ik_node *n, const ik_value *ctx,
-                           ik_value *out)
+static IK_NOINLINE ik_status eval_iter(est *s, const ik_node *n,
+                                       const ik_value *ctx, ik_value *out)
 {
     ik_value arr = ik_undef(), r, *res = NULL;
     uint32_t i, k = 0, body = n->kid + 1;
@@ -1132,7 +1151,7 @@ static ik_status eval_iter(est *s, const ik_node *n, const ik_value *ctx,
             m[0] = (ik_member){"current", 7, arr.u.items[i]};
             m[1] = (ik_member){"accumulator", 11, acc};
             frame = (ik_value){IK_OBJ, 2, {.members = m}};
-            if ((st = ev(s, body, &frame, &acc)) != IK_OK)
+            if ((st = arg(s, body, &frame, &acc)) != IK_OK)
                 return st;
         }
         *out = acc;
@@ -1157,13 +1176,13 @@ static ik_status eval_iter(est *s, const ik_node *n, const ik_value *ctx,
         bool t;
 
         r = ik_undef();
-        if (n->nkids > 1 && (st = ev(s, body, &arr.u.items[i], &r)) != IK_OK)
+        if (n->nkids > 1 && (st = arg(s, body, &arr.u.items[i], &r)) != IK_OK)
             return st;
         if (op == IK_OP_MAP) {
             res[k++] = r;
             continue;
         }
-        t = ik_value_truthy(r);
+        t = truthy(r);
         if (op == IK_OP_FILTER) {
             if (t)
                 res[k++] = arr.u.items[i];
@@ -1290,6 +1309,16 @@ static bool eval_in(ik_value needle, ik_value hay, ik_arena *scratch, bool *oom)
 
     if (!ik_value_truthy(hay))
         return false;
+    if (hay.kind == IK_ARR && needle.kind == IK_STR) {
+        for (i = 0; i < hay.len; i++) {
+            const ik_value *it = &hay.u.items[i];
+
+            if (it->kind == IK_STR && it->len == needle.len &&
+                same_bytes(it->u.str, needle.u.str, needle.len))
+                return true;
+        }
+        return false;
+    }
     if (hay.kind == IK_ARR) {
         for (i = 0; i < hay.len; i++)
             if (ik_value_strict_eq(needle, hay.u.items[i]))
@@ -1383,8 +1412,8 @@ static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
 
 /* ---- The evaluator ---- */
 
-static ik_status eval_lazy(est *s, const ik_node *n, const ik_value *ctx,
-                           ik_value *out)
+static IK_NOINLINE ik_status eval_lazy(est *s, const ik_node *n,
+                                       const ik_value *ctx, ik_value *out)
 {
     uint32_t i, k = n->nkids;
     ik_value v = ik_undef();
@@ -1396,7 +1425,7 @@ static ik_status eval_lazy(est *s, const ik_node *n, const ik_value *ctx,
         for (i = 0; i + 1 < k; i += 2) {
             if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
                 return st;
-            if (ik_value_truthy(v))
+            if (truthy(v))
                 return arg(s, n->kid + i + 1, ctx, out);
         }
         if (i + 1 == k)
@@ -1408,7 +1437,7 @@ static ik_status eval_lazy(est *s, const ik_node *n, const ik_value *ctx,
         for (i = 0; i < k; i++) {
             if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
                 return st;
-            if (ik_value_truthy(v) == (n->op == IK_OP_OR))
+            if (truthy(v) == (n->op == IK_OP_OR))
                 break;
         }
         *out = v;
@@ -1443,19 +1472,6 @@ static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
         return eval_cmp(s, n, ctx, out);
     }
     return ev(s, ni, ctx, out);
-}
-
-/* Equal bytes; answers short strings (most answers) without a call. */
-static inline bool same_bytes(const char *a, const char *b, uint32_t n)
-{
-    uint32_t i;
-
-    if (n > 16)
-        return memcmp(a, b, n) == 0;
-    for (i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
 }
 
 static inline bool loose_eq(ik_value a, ik_value b)
@@ -1583,6 +1599,31 @@ static IK_NOINLINE ik_status eval_eager(est *s, const ik_node *n,
     }
 }
 
+/* A simple operand read from the iteration element, or through the
+ * general var code when there are no slots. */
+static IK_NOINLINE ik_status simple_slow(est *s, const ik_node *k,
+                                         const ik_value *ctx, ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+    const path *p;
+    const seg *g;
+
+    if (!(k->flags & NODE_CTX))
+        return eval_var(s, k, NULL, out);
+    p = &lg->paths[k->arg];
+    if (p->nseg == 0) {
+        *out = *ctx;
+        return IK_OK;
+    }
+    g = &lg->segs[p->seg0]; /* segs is NULL when no path has any */
+    *out = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
+               ? ik_undef()
+               : step(*ctx, g->s, g->len, g->idx);
+    if (out->kind == IK_UNDEF)
+        *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
+    return IK_OK;
+}
+
 /* An operand that is_simple accepted. */
 static inline ik_status simple(est *s, const ik_node *k, const ik_value *ctx,
                                ik_value *out)
@@ -1593,24 +1634,12 @@ static inline ik_status simple(est *s, const ik_node *k, const ik_value *ctx,
         *out = lg->consts[k->arg];
         return IK_OK;
     }
-    if ((k->flags & NODE_SLOT) && s->slots) {
+    if (!(k->flags & NODE_SLOT) || !s->slots)
+        return simple_slow(s, k, ctx, out);
+    {
         uint32_t slot = lg->paths[k->arg].slot;
 
         *out = slot < s->nslots ? s->slots[slot] : ik_undef();
-    } else if (k->flags & NODE_CTX) {
-        const path *p = &lg->paths[k->arg];
-        const seg *g;
-
-        if (p->nseg == 0) {
-            *out = *ctx;
-            return IK_OK;
-        }
-        g = &lg->segs[p->seg0]; /* segs is NULL when no path has any */
-        *out = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
-                   ? ik_undef()
-                   : step(*ctx, g->s, g->len, g->idx);
-    } else {
-        return eval_var(s, k, NULL, out);
     }
     if (out->kind == IK_UNDEF)
         *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
