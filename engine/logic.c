@@ -1868,6 +1868,20 @@ bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
         }
         if (k == UINT32_MAX || slots[k].kind != IK_UNDEF)
             continue;
+        switch (c->type & 0xFF) { /* scalars without the general walk */
+        case cJSON_Number:
+            slots[k] = ik_num(c->valuedouble);
+            continue;
+        case cJSON_String:
+            slots[k] = ik_str(c->valuestring, (uint32_t)strlen(c->valuestring));
+            continue;
+        case cJSON_True:
+        case cJSON_False:
+            slots[k] = ik_bool((c->type & 0xFF) == cJSON_True);
+            continue;
+        default:
+            break;
+        }
         if (!ik_value_from_cjson_borrow(c, a, &slots[k]))
             return false;
     }
