@@ -32,8 +32,8 @@ static const char usage[] =
     "                   \"path\"}] (path is a JSON Pointer), nothing else\n"
     "  --help           show this help\n\n"
     "Exit status: 0 clean (warnings allowed unless --strict), 65 any error,\n"
-    "66 a file is missing, 64 usage error. The language is described in\n"
-    "docs/RULES.md.\n";
+    "66 a file is missing, 74 a file cannot be read, 64 usage error. The\n"
+    "language is described in docs/RULES.md.\n";
 
 static void on_diag(const ik_diag *d, void *ctx)
 {
@@ -77,7 +77,7 @@ int cmd_check(int argc, char **argv)
 {
     check_run run;
     bool strict = false, missing = false, failed = false, operands = false;
-    int i, nfiles = 0;
+    int i, nfiles = 0, other = 0; /* other: 74 or 70 when seen */
 
     memset(&run, 0, sizeof run);
     run.first = true;
@@ -131,6 +131,8 @@ int cmd_check(int argc, char **argv)
         warnings = run.nwarnings - warnings;
         if (st == IK_ENOENT)
             missing = true;
+        else if (st == IK_EIO || st == IK_ENOMEM)
+            other = cli_exit_code(st);
         if (st != IK_OK || run.nerrors > errors || (strict && warnings))
             failed = true;
         else if (!run.json)
@@ -149,5 +151,7 @@ int cmd_check(int argc, char **argv)
     }
     if (missing)
         return EXIT_NOINPUT;
+    if (other)
+        return other;
     return failed ? EXIT_DATA : EXIT_OK;
 }
