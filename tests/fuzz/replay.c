@@ -22,7 +22,7 @@
 /* Inputs that allocate more than OOM_ALL times get every one of their
  * first OOM_ALL allocations failed, then OOM_SPREAD more spread evenly over
  * the rest: the full loop over a whole rule pack would take minutes. */
-enum { OOM_ALL = 1500, OOM_SPREAD = 1500 };
+enum { OOM_ALL = 1000, OOM_SPREAD = 500 };
 
 typedef struct replay {
     int oom;
@@ -160,6 +160,7 @@ int main(int argc, char **argv)
         struct stat st;
         if (strcmp(argv[i], "--oom") == 0) {
             r.oom = 1;
+            setenv("IK_FUZZ_OOM", "1", 1); /* targets may skip slow extras */
             continue;
         }
         if (argv[i][0] == '-') /* libFuzzer flags: ignored here */
