@@ -854,8 +854,11 @@ static void walk_question(ik_loader *l, idset *ids, const cJSON *n,
     q->type = IK_Q_INFO;
     q->src = ik_json_offset(&l->doc, n, false);
     set_who(who, sizeof who, LK_QUESTION, NULL, index);
-    if (!get_object(l, "", n, who))
+    if (!cJSON_IsObject(n)) {
+        fail_node(l, n, false, "question %u must be an object, not %s",
+                  index + 1, json_kind(n));
         return;
+    }
     idn = ik_json_get(n, "id");
     if (idn) {
         size_t mark = push_key(l, "id");
@@ -911,8 +914,11 @@ static bool item_begin(item *it, idset *ids, const char *const *keys,
 
     *src = ik_json_offset(&l->doc, it->n, false);
     set_who(it->who, sizeof it->who, it->kind, NULL, it->index);
-    if (!get_object(l, "", it->n, it->who))
+    if (!cJSON_IsObject(it->n)) {
+        fail_node(l, it->n, false, "%s %u must be an object, not %s",
+                  kind_names[it->kind], it->index + 1, json_kind(it->n));
         return false;
+    }
     idn = ik_json_get(it->n, "id");
     if (idn) {
         size_t mark = push_key(l, "id");
