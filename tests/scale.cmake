@@ -31,7 +31,7 @@ endforeach()
 # Random records too: left-out answers, nulls, red flags.
 add_test(NAME batch_matches_run_answers_on_random_records
   COMMAND ${CMAKE_COMMAND} -DINTAKE=$<TARGET_FILE:intake>
-          -DBENCH=$<TARGET_FILE:batch-bench> -DPACK=${IK_BUNDLED} -DN=120
+          -DBENCH=$<TARGET_FILE:batch-bench> -DPACK=${IK_BUNDLED} -DN=80
           -DWORK=${IK_SCALE_WORK}/random -P ${IK_SCALE_DIR}/batch_vs_run_random.cmake)
 set_tests_properties(batch_matches_run_answers_on_random_records
   PROPERTIES LABELS packs)
