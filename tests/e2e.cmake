@@ -11,7 +11,13 @@ file(GLOB IK_E2E_SCRIPTS CONFIGURE_DEPENDS
 foreach(script ${IK_E2E_SCRIPTS})
   get_filename_component(name ${script} NAME_WE)
   add_test(NAME e2e_${name} COMMAND pty_driver ${script})
-  set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT 120)
+  # GNU readline 8.2's redisplay in horizontal-scroll mode (TERM=dumb, long
+  # lines) calls memcmp with a length past its buffer and relies on an
+  # early difference; ASan's strict_memcmp flags that now and then (seen in
+  # 3 of 8 parallel runs of bad_input). strict_memcmp=0 still checks every
+  # byte memcmp actually reads. Unit tests keep the strict default.
+  set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT 120
+                       ENVIRONMENT "ASAN_OPTIONS=strict_memcmp=0")
 endforeach()
 
 # The man page renders without groff warnings (skipped without groff).
