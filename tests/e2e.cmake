@@ -17,7 +17,7 @@ foreach(script ${IK_E2E_SCRIPTS})
   # 3 of 8 parallel runs of bad_input). strict_memcmp=0 still checks every
   # byte memcmp actually reads. Unit tests keep the strict default.
   set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT 120
-                       ENVIRONMENT "ASAN_OPTIONS=strict_memcmp=0")
+                       ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:strict_memcmp=0")
 endforeach()
 
 # The man page renders without groff warnings (skipped without groff).
