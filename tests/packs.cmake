@@ -32,6 +32,9 @@ foreach(pack ${IK_GOOD_PACKS})
 endforeach()
 
 # The schema and the loader agree (python3 with jsonschema; 77 = skipped).
+# Debian's python3, where scripts/deps.sh installs python3-jsonschema, comes
+# before any other python3 on the PATH.
+find_program(IK_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(IK_PYTHON3 python3)
 if(IK_PYTHON3)
   add_test(NAME packs/schema
