@@ -763,7 +763,12 @@ void ik_answer_format(const ik_question *q, ik_audience aud, ik_value v,
     }
 }
 
-ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
+/* Values evaluation builds can nest without bound ({"reduce": [xs,
+ * [{"var": "accumulator"}], 0]}); deeper than this fails as out of memory
+ * instead of overflowing the stack. */
+enum { COPY_MAX_DEPTH = 1000 };
+
+static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
 {
     ik_value *items;
     ik_member *members;
@@ -771,6 +776,8 @@ ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
     char *s;
 
     *out = v;
+    if (depth >= COPY_MAX_DEPTH && (v.kind == IK_ARR || v.kind == IK_OBJ))
+        return IK_ENOMEM;
     switch (v.kind) {
     case IK_STR:
         s = ik_arena_strndup(a, v.u.str, v.len);
@@ -785,7 +792,7 @@ ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
         if (!items)
             return IK_ENOMEM;
         for (i = 0; i < v.len; i++)
-            if (ik_answer_copy(v.u.items[i], a, &items[i]) != IK_OK)
+            if (copy(v.u.items[i], a, &items[i], depth + 1) != IK_OK)
                 return IK_ENOMEM;
         out->u.items = items;
         return IK_OK;
@@ -798,8 +805,8 @@ ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
         for (i = 0; i < v.len; i++) {
             members[i] = v.u.members[i];
             s = ik_arena_strndup(a, v.u.members[i].key, v.u.members[i].klen);
-            if (!s ||
-                ik_answer_copy(v.u.members[i].val, a, &members[i].val) != IK_OK)
+            if (!s || copy(v.u.members[i].val, a, &members[i].val, depth + 1) !=
+                          IK_OK)
                 return IK_ENOMEM;
             members[i].key = s;
         }
@@ -808,4 +815,9 @@ ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
     default:
         return IK_OK;
     }
+}
+
+ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
+{
+    return copy(v, a, out, 0);
 }

@@ -249,7 +249,12 @@ static double string_parse_float(const char *s, size_t n)
 
 /* Append String(v) to b (arrays joined with ",", null/undefined inside an
  * array give ""). */
-static void put_string(ik_buf *b, ik_value v, bool in_array)
+/* Nesting that String(v) and JSON output follow. Evaluation can build
+ * deeper arrays ({"reduce": [xs, [{"var": "accumulator"}], 0]}); past this
+ * the buffer fails as out of memory instead of overflowing the stack. */
+enum { MAX_DEPTH = 1000 };
+
+static void put_string(ik_buf *b, ik_value v, bool in_array, unsigned depth)
 {
     char num[32];
     uint32_t i;
@@ -273,10 +278,14 @@ static void put_string(ik_buf *b, ik_value v, bool in_array)
         ik_buf_put(b, v.u.str, v.len);
         return;
     case IK_ARR:
+        if (depth >= MAX_DEPTH) {
+            b->oom = true;
+            return;
+        }
         for (i = 0; i < v.len; i++) {
             if (i)
                 ik_buf_putc(b, ',');
-            put_string(b, v.u.items[i], true);
+            put_string(b, v.u.items[i], true, depth + 1);
         }
         return;
     case IK_OBJ:
@@ -323,7 +332,7 @@ bool ik_value_to_string(ik_value v, ik_arena *a, ik_value *out)
         break;
     }
     ik_buf_init(&b);
-    put_string(&b, v, false);
+    put_string(&b, v, false, 0);
     if (ik_buf_status(&b) != IK_OK) {
         ik_buf_fini(&b);
         return false;
@@ -340,7 +349,7 @@ static char *array_text(ik_value v, size_t *n)
     ik_buf b;
 
     ik_buf_init(&b);
-    put_string(&b, v, false);
+    put_string(&b, v, false, 0);
     ik_buf_putc(&b, '\0');
     if (ik_buf_status(&b) != IK_OK) {
         ik_buf_fini(&b);
@@ -626,15 +635,19 @@ size_t ik_num_format(double d, char *buf)
 
 /* ---- JSON output ---- */
 
-static void write_json(ik_buf *b, ik_value v, bool top)
+static void write_json(ik_buf *b, ik_value v, unsigned depth)
 {
     char num[32];
     uint32_t i;
     bool first = true;
 
+    if (depth >= MAX_DEPTH) {
+        b->oom = true;
+        return;
+    }
     switch ((ik_kind)v.kind) {
     case IK_UNDEF:
-        if (!top)
+        if (depth > 0) /* undefined at the top level writes nothing */
             ik_buf_puts(b, "null");
         return;
     case IK_NULL:
@@ -657,7 +670,7 @@ static void write_json(ik_buf *b, ik_value v, bool top)
         for (i = 0; i < v.len; i++) {
             if (i)
                 ik_buf_putc(b, ',');
-            write_json(b, v.u.items[i], false);
+            write_json(b, v.u.items[i], depth + 1);
         }
         ik_buf_putc(b, ']');
         return;
@@ -671,7 +684,7 @@ static void write_json(ik_buf *b, ik_value v, bool top)
             first = false;
             ik_buf_put_json_string(b, v.u.members[i].key, v.u.members[i].klen);
             ik_buf_putc(b, ':');
-            write_json(b, v.u.members[i].val, false);
+            write_json(b, v.u.members[i].val, depth + 1);
         }
         ik_buf_putc(b, '}');
         return;
@@ -682,7 +695,7 @@ static void write_json(ik_buf *b, ik_value v, bool top)
 
 void ik_value_write_json(ik_buf *b, ik_value v)
 {
-    write_json(b, v, true);
+    write_json(b, v, 0);
 }
 
 /* ---- Conversion from cJSON ---- */

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "answer.h"
+#include "intake/interview.h"
 #include "json.h"
 #include "logic.h"
 #include "rulebook.h"
@@ -390,6 +391,75 @@ static void test_evaluation_within_the_budget_completes(void **state)
     ik_logic_free_string(result);
 }
 
+/* {"reduce": [xs, [acc], 0]}: a value nested as deep as xs is long. */
+static const char wrap_logic[] =
+    "{\"reduce\": [{\"var\": \"xs\"}, [{\"var\": \"accumulator\"}], 0]}";
+
+static void test_values_nested_up_to_1000_are_written(void **state)
+{
+    size_t dlen;
+    char *data = ones(998, &dlen), *result = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_logic_eval_json(wrap_logic, strlen(wrap_logic), data,
+                                        dlen, &result, &err),
+                     IK_OK);
+    assert_true(strncmp(result, "[[[[", 4) == 0);
+    ik_logic_free_string(result);
+    free(data);
+}
+
+static void test_values_nested_300000_deep_fail_cleanly(void **state)
+{
+    size_t dlen;
+    char *data = ones(300000, &dlen), *result = NULL;
+    ik_error err;
+
+    (void)state;
+    /* Built within the budget; writing it must not overflow the stack. */
+    assert_int_equal(ik_logic_eval_json(wrap_logic, strlen(wrap_logic), data,
+                                        dlen, &result, &err),
+                     IK_ENOMEM);
+    assert_null(result);
+    free(data);
+}
+
+static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
+{
+    /* A pack whose derived value folds to a 300,000-deep constant, which
+     * the outcome copies (intake batch crashed on such a pack). */
+    static const char q[] =
+        "[{\"id\": \"p\", \"type\": \"yes_no\", \"text\": \"Pain?\"}], "
+        "\"derived\": [{\"id\": \"deep\", \"value\": {\"reduce\": [{\"merge\": "
+        "[%s, %s, %s, %s, %s]}, [{\"var\": \"accumulator\"}], 0]}}]";
+    size_t n = 60000, i, len = 0;
+    char *ones60k = malloc(n * 2 + 3), *qs;
+    ik_rulebook *rb = NULL;
+    ik_interview *iv = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_non_null(ones60k);
+    ones60k[len++] = '[';
+    for (i = 0; i < n; i++) {
+        ones60k[len++] = '1';
+        ones60k[len++] = ',';
+    }
+    ones60k[len - 1] = ']';
+    ones60k[len] = '\0';
+    qs = malloc(sizeof q + 5 * len);
+    assert_non_null(qs);
+    sprintf(qs, q, ones60k, ones60k, ones60k, ones60k, ones60k);
+    assert_int_equal(load_pack(qs, &rb, &err), IK_OK);
+    /* The first outcome is computed at the start. */
+    assert_int_equal(ik_interview_new(rb, NULL, &iv, &err), IK_ENOMEM);
+    assert_null(iv);
+    ik_rulebook_free(rb);
+    free(qs);
+    free(ones60k);
+}
+
 /* ---- Answers ---- */
 
 static ik_question question(ik_qtype type)
@@ -626,6 +696,9 @@ int main(void)
         cmocka_unit_test(test_logic_nesting_of_100000_levels_fails_cleanly),
         cmocka_unit_test(test_evaluation_stops_at_the_default_budget),
         cmocka_unit_test(test_evaluation_within_the_budget_completes),
+        cmocka_unit_test(test_values_nested_up_to_1000_are_written),
+        cmocka_unit_test(test_values_nested_300000_deep_fail_cleanly),
+        cmocka_unit_test(test_derived_value_nested_300000_deep_fails_cleanly),
         cmocka_unit_test(test_answer_line_past_the_limit_is_refused),
         cmocka_unit_test(test_text_answer_of_default_length_is_accepted),
         cmocka_unit_test(test_multi_answer_records_each_option_once),
