@@ -770,6 +770,8 @@ typedef struct est {
     ik_error *err;
     const ik_value *slots; /* NULL unless top-level names read slots */
     uint32_t nslots;
+    size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH) */
+    bool over;  /* an allocation was refused for the cap, not the heap */
 } est;
 
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
@@ -780,7 +782,20 @@ static ik_status eval_cmp(est *s, const ik_node *n, const ik_value *ctx,
 
 static ik_status nomem(est *s)
 {
+    if (s->over)
+        return ik_fail(s->err, IK_ELIMIT,
+                       "evaluation needs more than %u MiB of memory",
+                       (unsigned)(IK_LOGIC_MAX_SCRATCH >> 20));
     return ik_fail(s->err, IK_ENOMEM, "out of memory during evaluation");
+}
+
+/* The scratch level past which this evaluation may not allocate. */
+static size_t scratch_cap(const ik_arena *a)
+{
+    size_t used = a ? a->used : 0;
+
+    return used > SIZE_MAX - IK_LOGIC_MAX_SCRATCH ? SIZE_MAX
+                                                  : used + IK_LOGIC_MAX_SCRATCH;
 }
 
 /* ik_arena_alloc with its common case inline: same alignment, same
@@ -793,6 +808,10 @@ static inline void *salloc(est *s, size_t n)
 
     if (!a)
         return NULL;
+    if (a->used >= s->cap || n > s->cap - a->used) {
+        s->over = true; /* no exponential growth from doubling a value */
+        return NULL;
+    }
     pad = (size_t)(-(uintptr_t)a->cur & 15);
     if (a->cur && !a->limit && n && pad + n <= (size_t)(a->end - a->cur)) {
         p = a->cur + pad;
@@ -1767,8 +1786,9 @@ static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
 {
     ik_env env = {ik_undef(), NULL, 0, scratch, 0};
     ik_error err;
-    est s = {lg, &env, scratch, DEFAULT_BUDGET, &err, NULL, 0};
+    est s = {lg, &env, scratch, DEFAULT_BUDGET, &err, NULL, 0, 0, false};
 
+    s.cap = scratch_cap(scratch);
     return ev(&s, ni, NULL, out);
 }
 
@@ -1781,7 +1801,9 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
              env->budget ? env->budget : DEFAULT_BUDGET,
              err,
              NULL,
-             0};
+             0,
+             scratch_cap(env->scratch),
+             false};
 
     *out = ik_undef();
     if (expr >= lg->nnodes)

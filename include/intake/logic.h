@@ -22,6 +22,8 @@ typedef struct ik_logic ik_logic; /* opaque */
 typedef uint32_t ik_expr;         /* root node index of one expression */
 
 #define IK_LOGIC_MAX_DEPTH 64 /* operator nesting accepted by compile */
+/* Scratch memory one evaluation may take (strings, arrays it builds). */
+#define IK_LOGIC_MAX_SCRATCH (128u * 1024 * 1024)
 
 /* A new, empty program. Free with ik_logic_free. */
 IK_API ik_status ik_logic_new(ik_logic **out, ik_error *err);

@@ -391,6 +391,45 @@ static void test_evaluation_within_the_budget_completes(void **state)
     ik_logic_free_string(result);
 }
 
+/* {"reduce": [xs, {"cat": [acc, acc]}, "ab"]}: 2^(n+1) bytes from about
+ * 3n node evaluations, so only a memory bound can stop it. */
+static ik_status eval_doubling(size_t n, char **result, ik_error *err)
+{
+    static const char logic[] =
+        "{\"reduce\": [{\"var\": \"xs\"}, {\"cat\": [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}]}, \"ab\"]}";
+    size_t dlen;
+    char *data = ones(n, &dlen);
+    ik_status st;
+
+    ik_error_clear(err);
+    st = ik_logic_eval_json(logic, strlen(logic), data, dlen, result, err);
+    free(data);
+    return st;
+}
+
+static void test_evaluation_memory_within_the_limit_is_given(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(eval_doubling(20, &result, &err), IK_OK); /* 2 MiB */
+    assert_int_equal(strlen(result), (2u << 20) + 2);
+    ik_logic_free_string(result);
+}
+
+static void test_evaluation_memory_past_the_limit_is_refused(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(eval_doubling(40, &result, &err), IK_ELIMIT); /* 2 TiB */
+    assert_null(result);
+    assert_non_null(strstr(err.msg, "more than 128 MiB"));
+}
+
 /* {"reduce": [xs, [acc], 0]}: a value nested as deep as xs is long. */
 static const char wrap_logic[] =
     "{\"reduce\": [{\"var\": \"xs\"}, [{\"var\": \"accumulator\"}], 0]}";
@@ -696,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_logic_nesting_of_100000_levels_fails_cleanly),
         cmocka_unit_test(test_evaluation_stops_at_the_default_budget),
         cmocka_unit_test(test_evaluation_within_the_budget_completes),
+        cmocka_unit_test(test_evaluation_memory_within_the_limit_is_given),
+        cmocka_unit_test(test_evaluation_memory_past_the_limit_is_refused),
         cmocka_unit_test(test_values_nested_up_to_1000_are_written),
         cmocka_unit_test(test_values_nested_300000_deep_fail_cleanly),
         cmocka_unit_test(test_derived_value_nested_300000_deep_fails_cleanly),
