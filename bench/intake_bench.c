@@ -86,6 +86,15 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* CPU time of this process, for the stderr report on a busy machine. */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* ---- FNV-1a over JSON.stringify(v) + "\n", without building text ---- */
 
 static uint32_t fnv(uint32_t h, const char *s, size_t n)
@@ -462,10 +471,17 @@ int main(int argc, char **argv)
     for (k = 0; k < b.nlines && (long)k < warmup; k++)
         eval_record(&b, recs[k], 1);
     for (r = 0; r < runs; r++) {
+        double c0 = cpu_ms(), c1;
+
         reset_counts(&b);
         ev[r] = run_eval(&b, recs);
+        c1 = cpu_ms();
         reset_counts(&b);
         e2e[r] = run_e2e(&b, &line_arena);
+        fprintf(stderr,
+                "intake-bench: run %d: eval %.1f ms wall, %.1f ms cpu; "
+                "e2e %.1f ms wall, %.1f ms cpu\n",
+                r + 1, ev[r], c1 - c0, e2e[r], cpu_ms() - c1);
     }
     if (split)
         run_split(&b, recs, &line_arena);
