@@ -1109,8 +1109,9 @@ static int load_pack(const run_opts *o, ik_rulebook **rb)
     return RC_CONTINUE;
 }
 
-/* --answers: complete the interview from a file, show the outcome. */
-static int run_answers(run *r, const char *file)
+/* --answers: complete the interview from a file, show the outcome. The
+ * --session file (if any) is written only once the answers are accepted. */
+static int run_answers(run *r, const char *file, const char *session)
 {
     char *textbuf = NULL;
     size_t len;
@@ -1135,6 +1136,10 @@ static int run_answers(run *r, const char *file)
     if (st != IK_OK) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", file);
+        cli_print_diag(&err, "error");
+        return cli_exit_code(st);
+    }
+    if (session && (st = start_session(r, session, &err)) != IK_OK) {
         cli_print_diag(&err, "error");
         return cli_exit_code(st);
     }
@@ -1204,12 +1209,7 @@ int cmd_run(int argc, char **argv)
         cli_print_diag(&err, "error");
         rc = cli_exit_code(err.code);
     } else if (o.answers) {
-        if (o.session && start_session(&r, o.session, &err) != IK_OK) {
-            cli_print_diag(&err, "error");
-            rc = cli_exit_code(err.code);
-        } else {
-            rc = run_answers(&r, o.answers);
-        }
+        rc = run_answers(&r, o.answers, o.session);
     } else {
         rc = opening(&r);
         if (rc != 1) {
