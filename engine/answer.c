@@ -558,8 +558,20 @@ static ik_status parse_text(const ik_question *q, ik_audience aud,
         break;
     }
     if (n > max) {
-        char first[96];
-        snprintf(first, sizeof first, "That is %zu characters long", n);
+        /* The limit is in bytes (docs/RULES.md); say so in words that stay
+         * true when some characters take more than one byte. */
+        char first[160];
+        size_t i, chars = 0;
+
+        for (i = 0; i < n; i++)
+            chars += ((unsigned char)s[i] & 0xC0) != 0x80; /* valid UTF-8 */
+        if (chars == n)
+            snprintf(first, sizeof first, "That is %zu characters long", n);
+        else
+            snprintf(first, sizeof first,
+                     "That is %zu characters long, but accented letters and "
+                     "symbols count as 2 to 4 each, so it counts as %zu",
+                     chars, n);
         return refuse(q, aud, err, first);
     }
     copy = ik_arena_strndup(a, s, n);

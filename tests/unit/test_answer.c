@@ -368,6 +368,16 @@ static void test_text_refuses_bad_bytes_controls_and_length(void **state)
     expect_refused(&q, "", "Please type something");
     q.max_length = 5;
     expect_refused(&q, "abcdef", "That is 6 characters long");
+    /* max_length counts bytes; the message counts characters and says
+     * why they add up to more: 3 characters, 6 bytes ("é" is 2). */
+    expect_refused(&q, "\xC3\xA9\xC3\xA9\xC3\xA9",
+                   "That is 3 characters long, but accented letters and "
+                   "symbols count as 2 to 4 each, so it counts as 6. Please "
+                   "type your answer (up to 5 characters)");
+    expect_str(parse(&q, "\xC3\xA9\xC3\xA9"
+                         "a"),
+               "\xC3\xA9\xC3\xA9"
+               "a");
     expect_str(parse(&q, "abcde"), "abcde");
     big = malloc(IK_ANSWER_MAX_LINE + 2);
     assert_non_null(big);
