@@ -3,11 +3,14 @@
  * engine/answers_json.c): each input line is one answers object for the
  * bundled pack. Every record either yields one outcome object (valid JSON)
  * or fails cleanly with an error object written in its place; the same
- * lines diffed against the same pack never report a change. The CLI's
+ * lines diffed against the same pack never report a change; and the
+ * answers reader (its own strict JSON scanner) refuses as not JSON exactly
+ * what engine/json.c refuses. The CLI's
  * line reading (length bound) is tested in test_limits.c. Properties only.
  */
 #include "fuzz.h"
 
+#include "answers_json.h"
 #include "batch.h"
 #include "json.h"
 #include "rulebook.h"
@@ -49,6 +52,27 @@ static void check_json(ik_buf *out)
     ik_buf_clear(out);
 }
 
+/* answers_json.c and json.c must agree on what is JSON. */
+static void check_same_syntax(const ik_rulebook *rb, const char *line,
+                              size_t len)
+{
+    ik_value answers[512];
+    ik_json_doc doc;
+    ik_arena a;
+    ik_error err;
+    ik_status sj, sa;
+
+    if (rb->nquestions > 512)
+        return;
+    sj = ik_json_parse(line, len, "", 0, &doc, &err);
+    ik_json_doc_fini(&doc);
+    ik_arena_init(&a);
+    sa = ik_answers_json_parse(rb, line, len, "", &a, answers, &err);
+    ik_arena_fini(&a);
+    if (sj != IK_ENOMEM && sa != IK_ENOMEM)
+        FUZZ_CHECK((sj == IK_ESYNTAX) == (sa == IK_ESYNTAX));
+}
+
 /* Run every line through a batch on rb (diffing against rb when diff). */
 static void run(const ik_rulebook *rb, int diff, char *text, size_t size)
 {
@@ -71,6 +95,8 @@ static void run(const ik_rulebook *rb, int diff, char *text, size_t size)
         lineno++;
         ik_error_clear(&err);
         st = ik_batch_record(&b, lineno, line, len, &out, &err);
+        if (!diff)
+            check_same_syntax(rb, line, len);
         line[len] = saved;
         if (st != IK_OK) {
             FUZZ_CHECK(st == IK_ESYNTAX || st == IK_EANSWER ||
