@@ -1,8 +1,12 @@
 /*
- * alloc.c -- malloc wrappers with a fail-the-Nth-allocation hook.
- * Not thread-safe by design: the hook is for single-threaded tests.
+ * alloc.c -- malloc wrappers with a fail-the-Nth-allocation hook, and the
+ * route cJSON's allocations take (the heap, or a thread's arena while json.c
+ * parses). The hook's counters are per thread, so worker threads neither
+ * race on them nor see a test's hook; it must not print or exit.
  */
 #include "alloc.h"
+
+#include "arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,8 +14,10 @@
 
 #include <cjson/cJSON.h>
 
-static long fail_at;  /* 0: off; else the allocation count that fails */
-static long count;    /* allocations since the hook was last set */
+/* Per thread: a test sets the hook on the thread it then calls from. */
+static _Thread_local long fail_at; /* 0: off; else the count that fails */
+static _Thread_local long count;   /* allocations since the hook was set */
+static _Thread_local ik_arena *cjson_arena; /* see ik_alloc_cjson_arena */
 
 static int should_fail(void)
 {
@@ -66,10 +72,31 @@ char *ik_strdup(const char *s)
     return d;
 }
 
+static void *cjson_malloc(size_t n)
+{
+    if (cjson_arena)
+        return ik_arena_alloc(cjson_arena, n);
+    return ik_malloc(n);
+}
+
+static void cjson_free(void *p)
+{
+    if (!cjson_arena) /* an arena's memory dies with the arena */
+        ik_free(p);
+}
+
+ik_arena *ik_alloc_cjson_arena(ik_arena *a)
+{
+    ik_arena *prev = cjson_arena;
+
+    cjson_arena = a;
+    return prev;
+}
+
 void ik_alloc_init_cjson(void)
 {
     static int done;
-    cJSON_Hooks hooks = {ik_malloc, ik_free};
+    cJSON_Hooks hooks = {cjson_malloc, cjson_free};
 
     if (done)
         return;

@@ -23,4 +23,13 @@ long ik_alloc_fail_after(long n);
 /* Route cJSON's allocations through ik_malloc/ik_free. Idempotent. */
 void ik_alloc_init_cjson(void);
 
+/*
+ * While a is set (per thread), cJSON's allocations on this thread come from
+ * arena a and its frees do nothing; NULL restores the heap. Returns the
+ * previous arena. For json.c's parse only: a tree built this way must be
+ * freed with its arena, never with cJSON_Delete.
+ */
+struct ik_arena;
+struct ik_arena *ik_alloc_cjson_arena(struct ik_arena *a);
+
 #endif

@@ -560,6 +560,52 @@ static void locate_member(const char *text, size_t len, const char *file,
     ik_json_doc_fini(&doc);
 }
 
+/* A multi answer is recorded in option order (as the interview records
+ * it): reorder any that came in another order, into a copy in a. Every
+ * item is already a distinct option (ik_answer_check refuses repeats). */
+static ik_status order_multi(const ik_rulebook *rb, ik_arena *a,
+                             ik_value *answers, ik_error *err)
+{
+    uint32_t q, i, k, n;
+
+    for (q = 0; q < rb->nquestions; q++) {
+        const ik_question *qq = &rb->questions[q];
+        ik_value v = answers[q], *sorted;
+        bool in_order = true;
+        uint32_t prev = 0;
+
+        if (qq->type != IK_Q_MULTI || v.kind != IK_ARR || v.len < 2)
+            continue;
+        for (i = 0; i < v.len && in_order; i++) {
+            for (k = 0; k < qq->noptions; k++)
+                if (strlen(qq->options[k].value) == v.u.items[i].len &&
+                    memcmp(qq->options[k].value, v.u.items[i].u.str,
+                           v.u.items[i].len) == 0)
+                    break;
+            if (i > 0 && k < prev)
+                in_order = false;
+            prev = k;
+        }
+        if (in_order)
+            continue;
+        sorted = ik_arena_alloc(a, v.len * sizeof *sorted);
+        if (!sorted)
+            return ik_fail(err, IK_ENOMEM, "out of memory reading answers");
+        for (k = 0, n = 0; k < qq->noptions && n < v.len; k++) {
+            size_t ol = strlen(qq->options[k].value);
+            for (i = 0; i < v.len; i++)
+                if (v.u.items[i].len == ol &&
+                    memcmp(qq->options[k].value, v.u.items[i].u.str, ol) == 0) {
+                    sorted[n++] = v.u.items[i];
+                    break;
+                }
+        }
+        answers[q].u.items = sorted;
+        answers[q].len = n;
+    }
+    return IK_OK;
+}
+
 ik_status ik_answers_json_parse(const ik_rulebook *rb, const char *text,
                                 size_t len, const char *file, ik_arena *a,
                                 ik_value *answers, ik_error *err)
@@ -573,6 +619,8 @@ ik_status ik_answers_json_parse(const ik_rulebook *rb, const char *text,
     st = ik_outcome_bind_answers(rb, obj, answers, err);
     if (st == IK_EANSWER)
         locate_member(text, len, file, err);
+    if (st == IK_OK)
+        st = order_multi(rb, a, answers, err);
     return st;
 }
 
@@ -607,6 +655,8 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
     st = ik_outcome_bind_answers(rb, obj, answers, err);
     if (st == IK_EANSWER)
         locate_member(text, len, "", err);
+    if (st == IK_OK)
+        st = order_multi(rb, a, answers, err);
     return st;
 }
 

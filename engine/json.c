@@ -40,8 +40,8 @@ ik_status ik_json_read_file(const char *path, size_t max, char **text,
     *text = NULL;
     *len = 0;
     if (!f)
-        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0,
-                          0, "cannot open: %s", strerror(errno));
+        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
+                          "cannot open: %s", strerror(errno));
     while (got > 0) {
         if (n > max)
             return read_fail(f, buf, err, IK_ELIMIT, path,
@@ -155,8 +155,8 @@ static bool scan_fail(scan *sc, size_t off, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    sc->st = vfail_off(sc->s, sc->len, sc->file, off, sc->err, IK_ESYNTAX,
-                       fmt, ap);
+    sc->st =
+        vfail_off(sc->s, sc->len, sc->file, off, sc->err, IK_ESYNTAX, fmt, ap);
     va_end(ap);
     return false;
 }
@@ -242,8 +242,8 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
             return 0;
         cp = (cp << 6) | (p[k] & 0x3F);
     }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return n;
 }
@@ -298,8 +298,8 @@ static bool scan_string(scan *sc)
             return scan_fail(sc, sc->i,
                              "control character in string (use an escape)");
         } else {
-            size_t n = utf8_len((const unsigned char *)sc->s + sc->i,
-                                sc->len - sc->i);
+            size_t n =
+                utf8_len((const unsigned char *)sc->s + sc->i, sc->len - sc->i);
             if (n == 0)
                 return scan_fail(sc, sc->i, "invalid UTF-8 in string");
             sc->i += n;
@@ -379,9 +379,8 @@ static bool scan_container(scan *sc, int depth)
         if (obj) {
             if (sc->i >= sc->len || sc->s[sc->i] != '"')
                 return scan_fail(sc, sc->i < sc->len ? sc->i : open,
-                                 sc->i < sc->len
-                                     ? "expected a quoted key"
-                                     : "object is not closed");
+                                 sc->i < sc->len ? "expected a quoted key"
+                                                 : "object is not closed");
             key_off = sc->i;
             if (!scan_string(sc))
                 return false;
@@ -395,15 +394,15 @@ static bool scan_container(scan *sc, int depth)
             return false;
         skip_ws(sc);
         if (sc->i >= sc->len)
-            return scan_fail(sc, open, obj ? "object is not closed"
-                                           : "array is not closed");
+            return scan_fail(
+                sc, open, obj ? "object is not closed" : "array is not closed");
         if (sc->s[sc->i] == close) {
             sc->i++;
             return true;
         }
         if (sc->s[sc->i] != ',')
-            return scan_fail(sc, sc->i, obj ? "expected ',' or '}'"
-                                            : "expected ',' or ']'");
+            return scan_fail(
+                sc, sc->i, obj ? "expected ',' or '}'" : "expected ',' or ']'");
         sc->i++;
         skip_ws(sc);
         if (sc->i < sc->len && sc->s[sc->i] == close)
@@ -438,8 +437,7 @@ static bool scan_value(scan *sc, size_t key_off, int depth)
             return scan_number(sc);
         if ((unsigned char)sc->s[sc->i] >= 0x80)
             return scan_fail(sc, sc->i, "unexpected non-ASCII character");
-        return scan_fail(sc, sc->i, "unexpected character '%c'",
-                         sc->s[sc->i]);
+        return scan_fail(sc, sc->i, "unexpected character '%c'", sc->s[sc->i]);
     }
 }
 
@@ -467,8 +465,7 @@ static void map_put(ik_json_doc *doc, const cJSON *node, uint32_t key_off,
     doc->pos[h].val_off = val_off;
 }
 
-size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node,
-                      bool want_key)
+size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node, bool want_key)
 {
     size_t mask, h;
 
@@ -579,7 +576,10 @@ void ik_json_doc_fini(ik_json_doc *doc)
 {
     if (!doc)
         return;
-    cJSON_Delete(doc->root);
+    if (doc->in_arena)
+        ik_arena_fini(&doc->tree);
+    else
+        cJSON_Delete(doc->root);
     ik_free(doc->pos);
     memset(doc, 0, sizeof *doc);
 }
@@ -589,20 +589,31 @@ static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
 {
     const char *end = NULL;
     size_t skip = 0;
+    ik_arena *prev;
 
     ik_alloc_init_cjson();
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         skip = 3;
-    doc->root = cJSON_ParseWithLengthOpts(text + skip, len - skip + 1, &end,
-                                          1);
+    /* cJSON's nodes and strings go to the doc's arena: no malloc per node
+     * and no walk to free them. A caller that replaced cJSON's hooks
+     * (intake-bench --malloc) gets a heap tree: the arena stays empty. */
+    ik_arena_init(&doc->tree);
+    prev = ik_alloc_cjson_arena(&doc->tree);
+    doc->root = cJSON_ParseWithLengthOpts(text + skip, len - skip + 1, &end, 1);
+    ik_alloc_cjson_arena(prev);
+    doc->in_arena = doc->tree.head != NULL;
+    if (!doc->root) {
+        ik_arena_fini(&doc->tree);
+        doc->in_arena = false;
+    }
     if (doc->root)
         return IK_OK;
     /* After our scan accepted the text, only memory can make cJSON fail. */
     if (validated || !end || end < text)
         return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ENOMEM,
                         "out of memory parsing JSON");
-    return fail_off(text, len, doc->file, (size_t)(end - text), err,
-                    IK_ESYNTAX, "invalid JSON");
+    return fail_off(text, len, doc->file, (size_t)(end - text), err, IK_ESYNTAX,
+                    "invalid JSON");
 }
 
 static ik_status prescan(ik_json_doc *doc, const char *text, size_t len,
@@ -688,9 +699,8 @@ ik_status ik_json_parse(const char *text, size_t len, const char *file,
     return st;
 }
 
-ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node,
-                       bool want_key, ik_error *err, ik_status code,
-                       const char *fmt, ...)
+ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node, bool want_key,
+                       ik_error *err, ik_status code, const char *fmt, ...)
 {
     va_list ap;
     ik_status st;

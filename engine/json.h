@@ -3,11 +3,15 @@
  * cJSON lets through: NUL bytes, \u0000, invalid UTF-8, non-finite numbers,
  * duplicate keys, trailing text, nesting past IK_JSON_MAX_DEPTH) and keeps a
  * map from each node back to its byte offset so any later error can name
- * FILE:LINE:COL. No I/O except ik_json_read_file.
+ * FILE:LINE:COL. The tree's nodes live in an arena owned by the doc (one
+ * malloc per chunk, not per node): never cJSON_Delete doc->root, detach
+ * nodes from it or add to it; ik_json_doc_fini frees it. Parse from one
+ * thread at a time per doc. No I/O except ik_json_read_file.
  */
 #ifndef IK_JSON_H
 #define IK_JSON_H
 
+#include "arena.h"
 #include "error.h"
 
 #include <stdbool.h>
@@ -16,7 +20,7 @@
 
 #include <cjson/cJSON.h>
 
-#define IK_JSON_MAX_DEPTH 128               /* arrays/objects nested */
+#define IK_JSON_MAX_DEPTH 128                 /* arrays/objects nested */
 #define IK_JSON_MAX_FILE  (64u * 1024 * 1024) /* bytes in a rule pack */
 
 enum {
@@ -37,6 +41,8 @@ typedef struct ik_json_doc {
     char file[256];
     ik_json_pos *pos; /* open-addressed by node pointer; NULL without map */
     size_t npos_cap;
+    ik_arena tree; /* holds root's nodes and strings when in_arena */
+    bool in_arena; /* root dies with tree, never with cJSON_Delete */
 } ik_json_doc;
 
 /*
@@ -56,8 +62,7 @@ ik_status ik_json_parse(const char *text, size_t len, const char *file,
 void ik_json_doc_fini(ik_json_doc *doc); /* zeroed doc is fine */
 
 /* Offset of node's value (or of its key when want_key); SIZE_MAX if none. */
-size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node,
-                      bool want_key);
+size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node, bool want_key);
 
 /* 1-based line and column of byte off (columns count characters; tabs
  * advance to the next multiple of 8, as GNU tools do). */
@@ -66,9 +71,9 @@ void ik_json_linecol(const char *text, size_t len, size_t off, int *line,
 
 /* Fill err with doc's file and the position of node (its key when
  * want_key), then the message; returns code. node may be NULL. */
-ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node,
-                       bool want_key, ik_error *err, ik_status code,
-                       const char *fmt, ...) IK_PRINTF(6, 7);
+ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node, bool want_key,
+                       ik_error *err, ik_status code, const char *fmt, ...)
+    IK_PRINTF(6, 7);
 
 /* Exact, case-sensitive member lookup (NULL when absent). */
 const cJSON *ik_json_get(const cJSON *obj, const char *key);

@@ -37,6 +37,40 @@ static char *record(ik_batch *b, uint64_t line, const char *text, ik_status *st,
     return s;
 }
 
+static void test_a_multi_answer_is_recorded_in_option_order(void **state)
+{
+    ik_rulebook *rb = fixture_load(TINY_PACK);
+    ik_batch b;
+    ik_error err;
+    ik_status st;
+    char *o, *p;
+
+    (void)state;
+    assert_int_equal(ik_batch_init(&b, rb, NULL, &err), IK_OK);
+    o = record(&b, 1,
+               "{\"surgery\": true, \"bladder\": false, \"pain\": 8, "
+               "\"tried\": [\"pt\", \"meds\"]}",
+               &st, &err);
+    p = record(&b, 2,
+               "{\"surgery\": true, \"bladder\": false, \"pain\": 8, "
+               "\"tried\": [\"meds\", \"pt\"]}",
+               &st, &err);
+    assert_non_null(o);
+    assert_non_null(p);
+    assert_non_null(strstr(o, "\"tried\":[\"meds\",\"pt\"]"));
+    assert_string_equal(o, p);
+    free(o);
+    free(p);
+    /* an option given twice is refused, not counted once */
+    o = record(&b, 3, "{\"surgery\": true, \"tried\": [\"pt\", \"pt\"]}", &st,
+               &err);
+    assert_null(o);
+    assert_int_equal(st, IK_EANSWER);
+    assert_non_null(strstr(err.msg, "lists an option twice"));
+    ik_batch_fini(&b);
+    ik_rulebook_free(rb);
+}
+
 static void test_each_record_gives_its_outcome_object(void **state)
 {
     ik_rulebook *rb = fixture_load(TINY_PACK);
@@ -631,6 +665,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_record_gives_its_outcome_object),
+        cmocka_unit_test(test_a_multi_answer_is_recorded_in_option_order),
         cmocka_unit_test(
             test_bad_records_give_line_and_error_and_the_batch_goes_on),
         cmocka_unit_test(

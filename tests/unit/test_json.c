@@ -55,6 +55,29 @@ static void test_valid_document_parses_with_positions(void **state)
     ik_json_doc_fini(&doc);
 }
 
+static void test_a_parsed_tree_lives_in_the_docs_arena(void **state)
+{
+    ik_json_doc doc;
+    ik_error err;
+    long made;
+    const cJSON *s;
+
+    (void)state;
+    ik_alloc_fail_after(0);
+    assert_int_equal(
+        parse("{\"a\": [1, 2, 3], \"s\": \"long enough text\"}", &doc, &err),
+        IK_OK);
+    /* A few chunks, not one allocation per node and string. */
+    made = ik_alloc_fail_after(0);
+    assert_true(doc.in_arena);
+    assert_true(made <= 4);
+    s = ik_json_get(doc.root, "s");
+    assert_string_equal(s->valuestring, "long enough text");
+    ik_json_doc_fini(&doc);
+    assert_null(doc.root);
+    assert_false(doc.in_arena);
+}
+
 static void test_syntax_errors_name_line_and_column(void **state)
 {
     (void)state;
@@ -77,9 +100,9 @@ static void test_embedded_nul_is_rejected(void **state)
     static const char text[] = "[1,\0 2]";
 
     (void)state;
-    assert_int_equal(ik_json_parse(text, sizeof text - 1, "t.json", 0, &doc,
-                                   &err),
-                     IK_ESYNTAX);
+    assert_int_equal(
+        ik_json_parse(text, sizeof text - 1, "t.json", 0, &doc, &err),
+        IK_ESYNTAX);
     assert_non_null(strstr(err.msg, "NUL"));
 }
 
@@ -111,8 +134,8 @@ static void test_many_keys_duplicate_found_with_sorting(void **state)
     (void)state;
     off += (size_t)snprintf(text + off, sizeof text - off, "{");
     for (i = 0; i < 40; i++)
-        off += (size_t)snprintf(text + off, sizeof text - off, "\"k%d\":%d,",
-                                i, i);
+        off += (size_t)snprintf(text + off, sizeof text - off, "\"k%d\":%d,", i,
+                                i);
     snprintf(text + off, sizeof text - off, "\"k7\":0}");
     assert_int_equal(parse(text, &doc, &err), IK_ESYNTAX);
     assert_non_null(strstr(err.msg, "\"k7\""));
@@ -157,6 +180,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_document_parses_with_positions),
+        cmocka_unit_test(test_a_parsed_tree_lives_in_the_docs_arena),
         cmocka_unit_test(test_syntax_errors_name_line_and_column),
         cmocka_unit_test(test_embedded_nul_is_rejected),
         cmocka_unit_test(test_deep_nesting_is_refused_without_recursion),
