@@ -988,8 +988,13 @@ static int opening(run *r)
     return ask_yes_no(r, "(yes/no): ");
 }
 
-static bool label_ok(const char *s, size_t n)
+/* The label is what a session accepts (engine/session.c decides: valid
+ * UTF-8, no control characters, at most IK_SESSION_MAX_LABEL bytes), so
+ * that saving never fails on it later. */
+static bool label_ok(const run *r, const char *s, size_t n)
 {
+    ik_session *probe = NULL;
+    ik_error err;
     size_t i;
 
     if (n > IK_SESSION_MAX_LABEL)
@@ -997,6 +1002,10 @@ static bool label_ok(const char *s, size_t n)
     for (i = 0; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
             return false;
+    ik_error_clear(&err);
+    if (ik_session_new(r->rb, r->aud, s, 0, &probe, &err) != IK_OK)
+        return err.code == IK_ENOMEM; /* out of memory: let saving say so */
+    ik_session_free(probe);
     return true;
 }
 
@@ -1017,7 +1026,7 @@ static bool ask_label(run *r)
             continue;
         if (g != GOT_LINE)
             return false;
-        if (!label_ok(line, len)) {
+        if (!label_ok(r, line, len)) {
             free(line);
             say("Please use plain text of at most 120 characters.");
             continue;
