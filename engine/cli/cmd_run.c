@@ -772,7 +772,7 @@ static void show_handoff(run *r, const ik_outcome *o)
                                     ? ik_interview_label(r->iv)
                                     : "(no label)");
     tty_printf("Pack: %s %s (%s)\nDate: %s\n", r->rb->id, r->rb->version,
-               r->rb->title, when);
+               text(r, &r->rb->title_text), when);
     tty_printf("Disposition: %s%s\n", r->rb->dispositions[o->disposition].id,
                o->stop_flag != IK_NONE ? " (interview stopped by a red flag)"
                                        : "");
@@ -976,7 +976,7 @@ static int interview_loop(run *r)
 static int opening(run *r)
 {
     blank();
-    heading(r->rb->title);
+    heading(text(r, &r->rb->title_text));
     blank();
     say(text(r, &r->rb->disclaimer));
     blank();
@@ -1182,7 +1182,7 @@ static int resume(run *r, const char *file)
     r->aud = ik_interview_aud(r->iv);
     r->nurse = r->aud == IK_AUD_NURSE;
     blank();
-    heading(r->rb->title);
+    heading(text(r, &r->rb->title_text));
     say(text(r, &r->rb->disclaimer));
     blank();
     tty_printf("Welcome back. %u earlier answer%s kept.\n", (unsigned)info.kept,
