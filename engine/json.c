@@ -465,12 +465,79 @@ static void map_put(ik_json_doc *doc, const cJSON *node, uint32_t key_off,
     doc->pos[h].val_off = val_off;
 }
 
+/* Where node is in doc->order (SIZE_MAX if not): a binary search in each
+ * ascending run whose range holds it. */
+static size_t find_in_seg(const ik_json_doc *doc, size_t s, uintptr_t p)
+{
+    size_t lo = doc->segs[s];
+    size_t hi = s + 1 < doc->nsegs ? doc->segs[s + 1] : doc->nnodes;
+
+    if (lo >= hi || p < (uintptr_t)doc->order[lo] ||
+        p > (uintptr_t)doc->order[hi - 1])
+        return SIZE_MAX;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uintptr_t m = (uintptr_t)doc->order[mid];
+        if (m == p)
+            return mid;
+        if (m < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+static size_t find_in_order(const ik_json_doc *doc, const cJSON *node)
+{
+    uintptr_t p = (uintptr_t)node;
+    size_t s;
+
+    if (doc->by_addr) { /* the last run starting at or below p */
+        size_t lo = 0, hi = doc->nsegs, k;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((uintptr_t)doc->order[doc->segs[doc->by_addr[mid]]] <= p)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo > 0 &&
+            (k = find_in_seg(doc, doc->by_addr[lo - 1], p)) != SIZE_MAX)
+            return k;
+    }
+    for (s = 0; s < doc->nsegs; s++) { /* runs that overlap: any of them */
+        size_t lo = doc->segs[s];
+        size_t hi = s + 1 < doc->nsegs ? doc->segs[s + 1] : doc->nnodes;
+        if (lo >= hi || p < (uintptr_t)doc->order[lo] ||
+            p > (uintptr_t)doc->order[hi - 1])
+            continue;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            uintptr_t m = (uintptr_t)doc->order[mid];
+            if (m == p)
+                return mid;
+            if (m < p)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    return SIZE_MAX;
+}
+
 size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node, bool want_key)
 {
     size_t mask, h;
 
-    if (!doc || !doc->pos || !node)
+    if (!doc || !node)
         return SIZE_MAX;
+    if (!doc->pos) {
+        size_t k = doc->order ? find_in_order(doc, node) : SIZE_MAX;
+        if (k == SIZE_MAX)
+            return SIZE_MAX;
+        return doc->offs[2 * k + (want_key ? 0 : 1)];
+    }
     mask = doc->npos_cap - 1;
     for (h = hash_ptr(node, mask); doc->pos[h].node; h = (h + 1) & mask) {
         if (doc->pos[h].node == node)
@@ -553,10 +620,23 @@ static ik_status pair(walk *w, const cJSON *node)
     ik_status st;
 
     if (w->offs) {
+        ik_json_doc *d = w->doc;
         if (w->k >= w->n)
             return ik_fail(w->err, IK_ESYNTAX, "internal: scan mismatch");
-        map_put(w->doc, node, w->offs[2 * w->k], w->offs[2 * w->k + 1]);
+        if (w->k == 0 || (uintptr_t)node < (uintptr_t)d->order[w->k - 1]) {
+            if (d->nsegs == d->cap_segs) {
+                size_t nc = d->cap_segs ? d->cap_segs * 2 : 16;
+                size_t *ns = ik_realloc(d->segs, nc * sizeof *ns);
+                if (!ns)
+                    return ik_fail(w->err, IK_ENOMEM, "out of memory");
+                d->segs = ns;
+                d->cap_segs = nc;
+            }
+            d->segs[d->nsegs++] = w->k;
+        }
+        d->order[w->k] = node;
         w->k++;
+        d->nnodes = w->k;
     }
     if (cJSON_IsNumber(node) && !isfinite(node->valuedouble))
         return ik_json_fail(w->doc, node, false, w->err, IK_ESYNTAX,
@@ -581,6 +661,10 @@ void ik_json_doc_fini(ik_json_doc *doc)
     else
         cJSON_Delete(doc->root);
     ik_free(doc->pos);
+    ik_free(doc->order);
+    ik_free(doc->offs);
+    ik_free(doc->segs);
+    ik_free(doc->by_addr);
     memset(doc, 0, sizeof *doc);
 }
 
@@ -644,22 +728,55 @@ static ik_status prescan(ik_json_doc *doc, const char *text, size_t len,
     return IK_OK;
 }
 
+static _Thread_local const ik_json_doc *by_addr_doc; /* for qsort */
+
+static int cmp_seg(const void *a, const void *b)
+{
+    const ik_json_doc *d = by_addr_doc;
+    uintptr_t x = (uintptr_t)d->order[d->segs[*(const size_t *)a]];
+    uintptr_t y = (uintptr_t)d->order[d->segs[*(const size_t *)b]];
+
+    return (x > y) - (x < y);
+}
+
 static ik_status build_map(ik_json_doc *doc, scan *sc, ik_error *err)
 {
-    size_t cap = 16;
+    size_t cap = 16, k;
     walk w = {doc, sc->offs, sc->noffs / 2, 0, err};
+    ik_status st;
 
     if (!sc->record) {
         w.offs = NULL;
         return pair(&w, doc->root);
     }
-    while (cap < sc->noffs) /* pairs * 2: load factor <= 0.5 */
+    doc->order = ik_malloc((w.n ? w.n : 1) * sizeof *doc->order);
+    if (!doc->order)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    doc->offs = sc->offs; /* the doc keeps the scan's offsets */
+    sc->offs = NULL;
+    st = pair(&w, doc->root);
+    if (st != IK_OK || doc->nsegs <= 1)
+        return st;
+    if (doc->nsegs <= 4096) { /* runs sorted by address, for a search */
+        doc->by_addr = ik_malloc(doc->nsegs * sizeof *doc->by_addr);
+        if (!doc->by_addr)
+            return ik_fail(err, IK_ENOMEM, "out of memory");
+        for (k = 0; k < doc->nsegs; k++)
+            doc->by_addr[k] = k;
+        by_addr_doc = doc;
+        qsort(doc->by_addr, doc->nsegs, sizeof *doc->by_addr, cmp_seg);
+        return IK_OK;
+    }
+    /* Many runs (a tree not from our arena): a hash map instead. */
+    while (cap < 2 * doc->nnodes) /* load factor <= 0.5 */
         cap *= 2;
     doc->pos = ik_calloc(cap, sizeof *doc->pos);
     if (!doc->pos)
         return ik_fail(err, IK_ENOMEM, "out of memory");
     doc->npos_cap = cap;
-    return pair(&w, doc->root);
+    for (k = 0; k < doc->nnodes; k++)
+        map_put(doc, doc->order[k], doc->offs[2 * k], doc->offs[2 * k + 1]);
+    return IK_OK;
 }
 
 ik_status ik_json_parse(const char *text, size_t len, const char *file,

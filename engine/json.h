@@ -39,10 +39,20 @@ typedef struct ik_json_doc {
     const char *text; /* borrowed: must outlive the doc */
     size_t len;
     char file[256];
-    ik_json_pos *pos; /* open-addressed by node pointer; NULL without map */
+    ik_json_pos *pos; /* open-addressed by node pointer, or NULL */
     size_t npos_cap;
-    ik_arena tree; /* holds root's nodes and strings when in_arena */
-    bool in_arena; /* root dies with tree, never with cJSON_Delete */
+    /* Without pos: node k in pre-order is order[k], its offsets offs[2k]
+     * (key) and offs[2k+1] (value). Arena nodes come in pre-order at rising
+     * addresses within a chunk, so order[] is a few ascending runs (segs:
+     * where each starts) that a binary search finds a node in. */
+    const cJSON **order;
+    uint32_t *offs;
+    size_t nnodes;
+    size_t *segs;
+    size_t nsegs, cap_segs;
+    size_t *by_addr; /* segs' indexes by first address, after the parse */
+    ik_arena tree;   /* holds root's nodes and strings when in_arena */
+    bool in_arena;   /* root dies with tree, never with cJSON_Delete */
 } ik_json_doc;
 
 /*
