@@ -45,7 +45,9 @@ static const struct op_info {
 enum {
     NODE_CTX = 1,  /* VAR/VARD/MISSING*: read the iteration element */
     NODE_SLOT = 2, /* VAR: one segment, top level: a plain slot read */
-    NODE_KEYS = 4  /* MISSING*: constant keys, paths from arg - 1 */
+    NODE_KEYS = 4, /* MISSING*: constant keys, paths from arg - 1 */
+    NODE_SC = 8    /* CMP: == != < <= > >= of a plain slot var (no
+                    * default) and a constant, in that order */
 };
 
 #if defined(__GNUC__)
@@ -578,6 +580,10 @@ static void specialise(ik_logic *lg, uint32_t at)
     for (i = 0; i < n->nkids; i++)
         if (!is_simple(lg, &lg->nodes[n->kid + i]))
             return;
+    if (n->nkids == 2 && n->op != IK_OP_SEQ && n->op != IK_OP_SNE &&
+        n->op != IK_OP_IN && (lg->nodes[n->kid].flags & NODE_SLOT) &&
+        lg->nodes[n->kid].nkids == 0 && lg->nodes[n->kid + 1].op == IK_OP_LIT)
+        n->flags |= NODE_SC;
     n->arg = n->op;
     n->op = IK_OP_CMP;
 }
@@ -1467,6 +1473,8 @@ static IK_NOINLINE ik_status eval_lazy(est *s, const ik_node *n,
 }
 
 /* Operand evaluation with the two commonest cases inline. */
+static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out);
+
 static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
                             ik_value *out)
 {
@@ -1488,9 +1496,60 @@ static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
     }
     if (n->op == IK_OP_CMP && s->left) {
         s->left--;
+        if ((n->flags & NODE_SC) && cmp_fast(s, n, out))
+            return IK_OK;
         return eval_cmp(s, n, ctx, out);
     }
     return ev(s, ni, ctx, out);
+}
+
+/* A NODE_SC comparison when the slot and the constant are both numbers
+ * or both strings (what JavaScript's operators do with those, no
+ * conversions); false when it is not that case, for eval_cmp to answer. */
+static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+    const ik_node *k = &lg->nodes[n->kid];
+    uint32_t slot = lg->paths[k->arg].slot;
+    const ik_value *a, *b;
+    bool r;
+
+    if (!s->slots || slot >= s->nslots)
+        return false;
+    a = &s->slots[slot];
+    b = &lg->consts[k[1].arg];
+    if (a->kind == IK_NUM && b->kind == IK_NUM) {
+        switch ((ik_op)n->arg) {
+        case IK_OP_EQ:
+            r = a->u.num == b->u.num;
+            break;
+        case IK_OP_NE:
+            r = !(a->u.num == b->u.num);
+            break;
+        case IK_OP_LT:
+            r = a->u.num < b->u.num;
+            break;
+        case IK_OP_LE:
+            r = a->u.num <= b->u.num;
+            break;
+        case IK_OP_GT:
+            r = b->u.num < a->u.num;
+            break;
+        case IK_OP_GE:
+            r = b->u.num <= a->u.num;
+            break;
+        default:
+            return false;
+        }
+    } else if (a->kind == IK_STR && b->kind == IK_STR &&
+               (n->arg == IK_OP_EQ || n->arg == IK_OP_NE)) {
+        r = a->len == b->len && same_bytes(a->u.str, b->u.str, a->len);
+        r = r == (n->arg == IK_OP_EQ);
+    } else {
+        return false;
+    }
+    *out = ik_bool(r);
+    return true;
 }
 
 static inline bool loose_eq(ik_value a, ik_value b)
@@ -1734,6 +1793,8 @@ static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
     case IK_OP_VARD:
         return eval_vard(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
     case IK_OP_CMP:
+        if ((n->flags & NODE_SC) && cmp_fast(s, n, out))
+            return IK_OK;
         return eval_cmp(s, n, ctx, out);
     case IK_OP_IF:
     case IK_OP_TERNARY:
