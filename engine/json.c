@@ -593,7 +593,8 @@ static ik_status check_keys(walk *w, const cJSON *obj)
     if (n <= 16) {
         for (a = obj->child; a; a = a->next)
             for (b = a->next; b; b = b->next)
-                if (strcmp(a->string, b->string) == 0)
+                if (a->string[0] == b->string[0] &&
+                    strcmp(a->string, b->string) == 0)
                     return dup_error(w, b);
         return IK_OK;
     }
