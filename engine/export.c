@@ -1080,7 +1080,8 @@ static void nurse_handoff(doc *d, view *v)
     human_time(ik_session_started(v->s), started);
     human_time(ik_session_updated(v->s), updated);
     snprintf(line, sizeof line, "%s (%s@%s). Started %s, updated %s; %s.",
-             rb->title, rb->id, rb->version, started, updated,
+             text_of(&rb->title_text, v->aud), rb->id, rb->version, started,
+             updated,
              v->complete ? "complete" : "NOT complete");
     doc_para(d, NULL, line);
 
