@@ -414,7 +414,7 @@ static void show_help(run *r, const ik_question *q, const ik_step *s)
                                        "this one: it is needed)");
     command_line("summary", "the answers so far");
     command_line("help", "this help");
-    command_line("quit", "stop the interview (you can save your answers)");
+    command_line("quit", "stop the interview (answers so far stay saved)");
     say("To answer a text question with one of these words, put a backslash "
         "before it: \\back");
 }
