@@ -19,7 +19,7 @@
 #include "logic.h"
 #include "value.h"
 
-static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
+static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "in"};
 static const char *const datas[] = {"{\"x\":0}",
                                     "{\"x\":-0}",
                                     "{\"x\":1}",
@@ -43,7 +43,10 @@ static const char *const consts[] = {"1",
                                      "\"\"",
                                      "true",
                                      "null",
-                                     "\"abcdefghijklmnopqrstu\""};
+                                     "\"abcdefghijklmnopqrstu\"",
+                                     "[\"abc\",\"1\",\"\"]",
+                                     "[1,\"ab\",[]]",
+                                     "[]"};
 
 /* Evaluate logic on data both ways; -1 for an error. Returns the slot
  * result and stores the root result in *via_root. */
@@ -112,7 +115,7 @@ static void test_slot_comparisons_agree_with_the_general_path(void **state)
                     n++;
                 }
             }
-    assert_int_equal(n, 6 * 13 * 11 * 2);
+    assert_int_equal(n, 7 * 13 * 14 * 2);
 }
 
 static void test_slot_comparisons_give_javascripts_answers(void **state)
@@ -137,6 +140,12 @@ static void test_slot_comparisons_give_javascripts_answers(void **state)
     assert_int_equal(
         both_ways("{\"==\":[{\"var\":\"x\"},0]}", "{\"x\":-0}", &root), 1);
     assert_int_equal(both_ways("{\"<\":[{\"var\":\"x\"},1]}", "{}", &root), 1);
+    assert_int_equal(both_ways("{\"in\":[{\"var\":\"x\"},[\"a\",\"abc\"]]}",
+                               "{\"x\":\"abc\"}", &root),
+                     1);
+    assert_int_equal(both_ways("{\"in\":[{\"var\":\"x\"},[\"a\",\"abd\"]]}",
+                               "{\"x\":\"abc\"}", &root),
+                     0);
     /* strings compare by code units, not as numbers, when both are strings */
     assert_int_equal(
         both_ways("{\"<\":[{\"var\":\"x\"},\"ab\"]}", "{\"x\":\"abc\"}", &root),
