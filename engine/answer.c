@@ -126,9 +126,14 @@ static text_problem check_text(const char *s, size_t n)
 
 /* Append s[0..n) quoted for a message, when it is short, printable text;
  * otherwise append nothing and return false. */
+/*
+ * Echo a refused word back only when it is short enough to be an attempt
+ * at an option ("4", "yoga"); longer text may be a story about someone's
+ * health, which a message must not carry.
+ */
 static bool quote_input(char *dst, size_t cap, const char *s, size_t n)
 {
-    if (n == 0 || n > 40 || check_text(s, n) != TEXT_OK)
+    if (n == 0 || n > 12 || check_text(s, n) != TEXT_OK)
         return false;
     snprintf(dst, cap, "\"%.*s\" ", (int)n, s);
     return true;

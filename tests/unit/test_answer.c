@@ -193,6 +193,18 @@ static void test_choice_refuses_missing_options_and_numbers(void **state)
     expect_refused(&q, "99999999999999999999", "not one of the options");
 }
 
+static void test_a_refused_long_answer_is_not_echoed(void **state)
+{
+    ik_question q = question(IK_Q_CHOICE);
+    parsed p;
+
+    (void)state;
+    p = parse(&q, "my private pain story");
+    assert_int_equal(p.st, IK_EANSWER);
+    assert_null(strstr(p.err.msg, "private"));
+    assert_non_null(strstr(p.err.msg, "That is not one of the options"));
+}
+
 static void test_choice_never_takes_a_command_word_as_an_answer(void **state)
 {
     ik_question q = question(IK_Q_CHOICE);
@@ -596,6 +608,7 @@ int main(void)
         cmocka_unit_test(
             test_choice_refuses_ambiguous_prefix_naming_the_options),
         cmocka_unit_test(test_choice_refuses_missing_options_and_numbers),
+        cmocka_unit_test(test_a_refused_long_answer_is_not_echoed),
         cmocka_unit_test(test_choice_never_takes_a_command_word_as_an_answer),
         cmocka_unit_test(test_multi_accepts_numbers_and_words_in_option_order),
         cmocka_unit_test(test_multi_takes_none_only_when_allowed),
