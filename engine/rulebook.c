@@ -83,6 +83,10 @@ void ld_path(ld_kind kind, uint32_t index, const char *field, char *buf,
 
 static void vreport(ik_loader *l, ik_severity sev, ik_status code, int line,
                     int col, const char *path, const char *fmt, va_list ap)
+    IK_PRINTF(7, 0);
+
+static void vreport(ik_loader *l, ik_severity sev, ik_status code, int line,
+                    int col, const char *path, const char *fmt, va_list ap)
 {
     ik_diag d;
 
@@ -1858,11 +1862,16 @@ ik_status ik_rulebook_load_text(const char *text, size_t len, const char *file,
                                 ik_rulebook **out, ik_error *err)
 {
     ik_loader l;
-    char *copy = ik_malloc(len + 1);
+    char *copy;
 
     memset(&l, 0, sizeof l);
     l.err = err;
     *out = NULL;
+    if (len > IK_JSON_MAX_FILE)
+        return ik_fail_at(err, IK_ELIMIT, file, 0, 0,
+                          "rule pack is larger than %u bytes",
+                          (unsigned)IK_JSON_MAX_FILE);
+    copy = ik_malloc(len + 1);
     if (!copy)
         return ik_fail_at(err, IK_ENOMEM, file, 0, 0, "out of memory");
     memcpy(copy, text, len);

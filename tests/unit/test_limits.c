@@ -718,9 +718,25 @@ static void test_batch_line_past_the_limit_is_refused_and_skipped(void **state)
     free(in);
 }
 
+static void test_a_pack_in_memory_past_the_size_bound_is_refused(void **state)
+{
+    static const char text[] = "{}";
+    ik_rulebook *rb = NULL;
+    ik_error err;
+
+    (void)state;
+    /* The length alone decides: nothing past the bound is read. */
+    assert_int_equal(ik_rulebook_load_text(text, (size_t)IK_JSON_MAX_FILE + 1,
+                                           "big.json", &rb, &err),
+                     IK_ELIMIT);
+    assert_null(rb);
+    assert_non_null(strstr(err.msg, "larger than"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_pack_in_memory_past_the_size_bound_is_refused),
         cmocka_unit_test(test_json_nesting_at_the_limit_is_accepted),
         cmocka_unit_test(test_json_nesting_past_the_limit_names_the_place),
         cmocka_unit_test(test_json_nesting_of_100000_levels_fails_cleanly),
