@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "intake/interview.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -66,44 +67,6 @@ static bool is_prefix(const char *s, size_t n, const char *w)
     return true;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid
- * (overlong, surrogate, past U+10FFFF, truncated). *cp gets the code
- * point. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
-{
-    size_t len, i;
-    unsigned long c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        c = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-        (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
-        return 0;
-    *cp = c;
-    return len;
-}
-
 typedef enum text_problem { TEXT_OK, TEXT_BAD_UTF8, TEXT_CONTROL } text_problem;
 
 /* Valid UTF-8 without C0/C1 control characters or DEL. */
@@ -111,10 +74,10 @@ static text_problem check_text(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t off = 0, k;
-    unsigned long cp;
+    uint32_t cp;
 
     while (off < n) {
-        k = utf8_seq(u + off, n - off, &cp);
+        k = ik_utf8_decode(u + off, n - off, &cp);
         if (k == 0)
             return TEXT_BAD_UTF8;
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))

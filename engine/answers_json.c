@@ -9,6 +9,7 @@
 #include "error.h"
 #include "json.h"
 #include "outcome.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -72,63 +73,6 @@ static void rd_ws(reader *r)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static long rd_u4(const reader *r, size_t at)
-{
-    long v = 0;
-    int k;
-
-    if (r->len - at < 4)
-        return -1;
-    for (k = 0; k < 4; k++) {
-        int h = hexval(r->s[at + (size_t)k]);
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
-/* Length of a valid UTF-8 sequence at p (1..4), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n, k;
-    uint32_t cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 static size_t put_utf8(char *o, uint32_t cp)
 {
     if (cp < 0x80) {
@@ -171,7 +115,7 @@ static int rd_escape(reader *r, char *o)
     }
     if (e != 'u')
         return rd_fail(r, IK_ESYNTAX, at, "invalid escape in string") - 1;
-    u = rd_u4(r, at + 2);
+    u = ik_hex4(r->s + at + 2, r->len - at - 2);
     if (u < 0)
         return rd_fail(r, IK_ESYNTAX, at, "\\u needs four hex digits") - 1;
     if (u == 0)
@@ -186,7 +130,7 @@ static int rd_escape(reader *r, char *o)
             return rd_fail(r, IK_ESYNTAX, at,
                            "unpaired high surrogate in string") -
                    1;
-        lo = rd_u4(r, r->i + 2);
+        lo = ik_hex4(r->s + r->i + 2, r->len - r->i - 2);
         if (lo < 0xDC00 || lo > 0xDFFF)
             return rd_fail(r, IK_ESYNTAX, at,
                            "unpaired high surrogate in string") -
@@ -228,7 +172,8 @@ static bool rd_string(reader *r, ik_value *out)
                 r->i++; /* the common case: plain ASCII */
         } else {
             size_t k =
-                utf8_len((const unsigned char *)r->s + r->i, r->len - r->i);
+                ik_utf8_decode((const unsigned char *)r->s + r->i,
+                               r->len - r->i, NULL);
             if (k == 0)
                 return rd_fail(r, IK_ESYNTAX, r->i, "invalid UTF-8 in string");
             r->i += k;

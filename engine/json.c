@@ -9,6 +9,7 @@
 #include "json.h"
 
 #include "alloc.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -191,63 +192,6 @@ static bool record(scan *sc, size_t key_off, size_t val_off)
     return true;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static long read_u4(scan *sc, size_t at)
-{
-    long v = 0;
-    int k;
-
-    if (sc->len - at < 4)
-        return -1;
-    for (k = 0; k < 4; k++) {
-        int h = hexval(sc->s[at + (size_t)k]);
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
-/* Length of a valid UTF-8 sequence at p (1..4), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n, k;
-    uint32_t cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 static bool scan_escape(scan *sc)
 {
     size_t at = sc->i; /* at the backslash */
@@ -260,7 +204,7 @@ static bool scan_escape(scan *sc)
     }
     if (e != 'u')
         return scan_fail(sc, at, "invalid escape in string");
-    u = read_u4(sc, at + 2);
+    u = ik_hex4(sc->s + at + 2, sc->len - at - 2);
     if (u < 0)
         return scan_fail(sc, at, "\\u needs four hex digits");
     if (u == 0)
@@ -272,7 +216,7 @@ static bool scan_escape(scan *sc)
         if (sc->len - sc->i < 6 || sc->s[sc->i] != '\\' ||
             sc->s[sc->i + 1] != 'u')
             return scan_fail(sc, at, "unpaired high surrogate in string");
-        lo = read_u4(sc, sc->i + 2);
+        lo = ik_hex4(sc->s + sc->i + 2, sc->len - sc->i - 2);
         if (lo < 0xDC00 || lo > 0xDFFF)
             return scan_fail(sc, at, "unpaired high surrogate in string");
         sc->i += 6;
@@ -299,7 +243,8 @@ static bool scan_string(scan *sc)
                              "control character in string (use an escape)");
         } else {
             size_t n =
-                utf8_len((const unsigned char *)sc->s + sc->i, sc->len - sc->i);
+                ik_utf8_decode((const unsigned char *)sc->s + sc->i,
+                               sc->len - sc->i, NULL);
             if (n == 0)
                 return scan_fail(sc, sc->i, "invalid UTF-8 in string");
             sc->i += n;

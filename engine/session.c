@@ -11,6 +11,7 @@
 #include "error.h"
 #include "interview.h"
 #include "json.h"
+#include "utf8.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,35 +54,6 @@ static const char *const audience_names[IK_AUD__COUNT] = {"patient", "nurse"};
 
 /* ---- Small checks ---- */
 
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-    unsigned c = p[0];
-    size_t n, i;
-    unsigned long cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return n;
-}
-
 /* Valid UTF-8 without NUL bytes: what a strict JSON reader accepts back. */
 static bool is_clean_text(const char *s, size_t len)
 {
@@ -91,7 +63,7 @@ static bool is_clean_text(const char *s, size_t len)
         size_t n;
         if (s[i] == '\0')
             return false;
-        n = utf8_seq((const unsigned char *)s + i, len - i);
+        n = ik_utf8_decode((const unsigned char *)s + i, len - i, NULL);
         if (n == 0)
             return false;
         i += n;
