@@ -28,8 +28,8 @@ size_t ik_utf8_decode(const unsigned char *p, size_t avail, uint32_t *cp)
                 return 0;
             v = (v << 6) | (p[k] & 0x3F);
         }
-        if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-            v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+            (v >= 0xD800 && v <= 0xDFFF))
             return 0;
     }
     if (cp)
