@@ -811,31 +811,13 @@ static void wrap(ik_buf *b, const char *s, size_t col, size_t indent)
     }
 }
 
-static void doc_title(doc *d, const char *title)
+/* A heading: "# " / "## " in Markdown, else underlined with `rule`. */
+static void doc_head(doc *d, const char *h, const char *md_mark, char rule)
 {
     size_t i, n = 0;
 
     if (d->md) {
-        ik_buf_puts(d->b, "# ");
-        md_escape(d->b, title, strlen(title));
-        ik_buf_puts(d->b, "\n\n");
-        return;
-    }
-    ik_buf_puts(d->b, title);
-    ik_buf_putc(d->b, '\n');
-    for (i = 0; title[i]; i++)
-        n += ((unsigned char)title[i] & 0xc0) != 0x80;
-    for (i = 0; i < n; i++)
-        ik_buf_putc(d->b, '=');
-    ik_buf_puts(d->b, "\n\n");
-}
-
-static void doc_heading(doc *d, const char *h)
-{
-    size_t i, n = 0;
-
-    if (d->md) {
-        ik_buf_puts(d->b, "## ");
+        ik_buf_puts(d->b, md_mark);
         md_escape(d->b, h, strlen(h));
         ik_buf_puts(d->b, "\n\n");
         return;
@@ -845,8 +827,18 @@ static void doc_heading(doc *d, const char *h)
     for (i = 0; h[i]; i++)
         n += ((unsigned char)h[i] & 0xc0) != 0x80;
     for (i = 0; i < n; i++)
-        ik_buf_putc(d->b, '-');
+        ik_buf_putc(d->b, rule);
     ik_buf_puts(d->b, "\n\n");
+}
+
+static void doc_title(doc *d, const char *title)
+{
+    doc_head(d, title, "# ", '=');
+}
+
+static void doc_heading(doc *d, const char *h)
+{
+    doc_head(d, h, "## ", '-');
 }
 
 /* A paragraph: `strong` text (may be NULL) then `text`. */
@@ -1081,8 +1073,7 @@ static void nurse_handoff(doc *d, view *v)
     human_time(ik_session_updated(v->s), updated);
     snprintf(line, sizeof line, "%s (%s@%s). Started %s, updated %s; %s.",
              text_of(&rb->title_text, v->aud), rb->id, rb->version, started,
-             updated,
-             v->complete ? "complete" : "NOT complete");
+             updated, v->complete ? "complete" : "NOT complete");
     doc_para(d, NULL, line);
 
     doc_heading(d, d->md ? "S: Situation" : "S - Situation");
