@@ -8,6 +8,7 @@
 
 #include "intake/error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -52,5 +53,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * buf; returns buf, or NULL when neither exists.
  */
 const char *cli_default_pack(char *buf, size_t cap);
+
+/*
+ * Read one line from f, keeping at most `keep` bytes of it (the rest of a
+ * longer line is read and dropped, so memory stays bounded) without the
+ * line ending. 1: *line (free with free) holds *len bytes, NUL-terminated;
+ * 0: end of input; -1: a read error or out of memory.
+ */
+int cli_read_line(FILE *f, size_t keep, char **line, size_t *len);
 
 #endif

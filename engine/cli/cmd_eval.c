@@ -13,6 +13,8 @@
 #include "buf.h"
 #include "intake/logic.h"
 
+enum { EVAL_MAX_LINE = 1024 * 1024 }; /* bytes in one --lines record */
+
 static const char usage[] =
     "Usage: intake eval LOGIC [DATA]\n"
     "       intake eval --lines\n\n"
@@ -47,18 +49,19 @@ static void print_error_line(const ik_error *err)
 static int run_lines(void)
 {
     char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = EXIT_OK;
+    size_t n;
+    int rc = EXIT_OK, got;
 
-    while ((n = getline(&line, &cap, stdin)) != -1) {
+    while ((got = cli_read_line(stdin, EVAL_MAX_LINE + 1, &line, &n)) > 0) {
         char *res;
         ik_error err;
 
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
         ik_error_clear(&err);
-        if (ik_logic_eval_pair(line, (size_t)n, &res, &err) == IK_OK) {
+        if (n > EVAL_MAX_LINE) {
+            ik_fail(&err, IK_ELIMIT, "line is longer than %d bytes",
+                    EVAL_MAX_LINE);
+            print_error_line(&err);
+        } else if (ik_logic_eval_pair(line, n, &res, &err) == IK_OK) {
             fputs(res, stdout);
             fputc('\n', stdout);
             ik_logic_free_string(res);
@@ -67,9 +70,9 @@ static int run_lines(void)
         }
         if (fflush(stdout) != 0)
             rc = EXIT_IOERR;
+        free(line);
     }
-    free(line);
-    if (ferror(stdin)) {
+    if (got < 0 || ferror(stdin)) {
         perror("intake eval: stdin");
         return EXIT_IOERR;
     }

@@ -21,6 +21,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "answer.h"
+#include "cli.h"
+
 static struct {
     bool interactive, colour, opened;
     FILE *out;
@@ -304,21 +307,21 @@ static tty_status read_interactive(const char *prompt, char **line, size_t *len,
 
 static tty_status read_plain(const char *prompt, char **line, size_t *len)
 {
-    size_t cap = 0;
+    size_t got;
     ssize_t n;
     char *buf = NULL;
+    int rc;
 
     fputs(prompt, T.out);
     fflush(T.out);
-    errno = 0;
-    n = getline(&buf, &cap, stdin);
-    if (n < 0) {
-        free(buf);
+    /* One byte past the answer bound is enough for the core to refuse a
+     * longer line; the rest of it is read and dropped. */
+    rc = cli_read_line(stdin, IK_ANSWER_MAX_LINE + 1, &buf, &got);
+    if (rc <= 0) {
         fputc('\n', T.out);
-        return errno && !feof(stdin) ? TTY_ERROR : TTY_EOF;
+        return rc < 0 ? TTY_ERROR : TTY_EOF;
     }
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        buf[--n] = '\0';
+    n = (ssize_t)got;
     /* echo what was read, but never raw control bytes */
     if ((size_t)n == strlen(buf) && n <= 200) {
         ssize_t i;
