@@ -34,4 +34,33 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
             abort();                                                           \
     } while (0)
 
+/*
+ * The bundled Failed Back Syndrome pack, loaded once for the whole run
+ * (targets that restore or replay against a real pack). Include only in
+ * targets that link the rulebook; the harness cannot work without it.
+ */
+#ifdef FUZZ_WANT_PACK
+#include "rulebook.h"
+
+#ifndef IK_SOURCE_DIR
+#error "IK_SOURCE_DIR must name the source tree"
+#endif
+
+static inline const ik_rulebook *fuzz_bundled_pack(void)
+{
+    static ik_rulebook *pack;
+    static int tried;
+    ik_error err;
+
+    if (!tried) {
+        tried = 1;
+        if (ik_rulebook_load_file(IK_SOURCE_DIR
+                                  "/rules/failed-back-syndrome.json",
+                                  &pack, &err) != IK_OK)
+            abort();
+    }
+    return pack;
+}
+#endif
+
 #endif

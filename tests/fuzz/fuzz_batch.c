@@ -8,33 +8,13 @@
  * what engine/json.c refuses. The CLI's
  * line reading (length bound) is tested in test_limits.c. Properties only.
  */
+#define FUZZ_WANT_PACK
 #include "fuzz.h"
 
 #include "answers_json.h"
 #include "batch.h"
 #include "json.h"
 #include "rulebook.h"
-
-#ifndef IK_SOURCE_DIR
-#error "IK_SOURCE_DIR must name the source tree"
-#endif
-
-static ik_rulebook *pack;
-
-static const ik_rulebook *bundled_pack(void)
-{
-    static int tried;
-    ik_error err;
-
-    if (!tried) {
-        tried = 1;
-        if (ik_rulebook_load_file(IK_SOURCE_DIR
-                                  "/rules/failed-back-syndrome.json",
-                                  &pack, &err) != IK_OK)
-            abort(); /* the harness needs the pack */
-    }
-    return pack;
-}
 
 static void check_json(ik_buf *out)
 {
@@ -121,8 +101,9 @@ static void run(const ik_rulebook *rb, int diff, char *text, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
+    const ik_rulebook *pack = fuzz_bundled_pack();
 
-    if (text && bundled_pack()) {
+    if (text && pack) {
         run(pack, 0, text, size);
         run(pack, 1, text, size);
     }

@@ -7,32 +7,12 @@
  * checking each saved answer), so fuzzed histories drive the interview.
  * Properties only. It never saves: file writing is tested elsewhere.
  */
+#define FUZZ_WANT_PACK
 #include "fuzz.h"
 
 #include "intake/interview.h"
 #include "rulebook.h"
 #include "session.h"
-
-#ifndef IK_SOURCE_DIR
-#error "IK_SOURCE_DIR must name the source tree"
-#endif
-
-static ik_rulebook *pack;
-
-static const ik_rulebook *bundled_pack(void)
-{
-    static int tried;
-    ik_error err;
-
-    if (!tried) {
-        tried = 1;
-        if (ik_rulebook_load_file(IK_SOURCE_DIR
-                                  "/rules/failed-back-syndrome.json",
-                                  &pack, &err) != IK_OK)
-            abort(); /* the harness needs the pack */
-    }
-    return pack;
-}
 
 static void round_trip(const ik_session *s)
 {
@@ -62,7 +42,7 @@ static void round_trip(const ik_session *s)
 
 static void restore(ik_session *s)
 {
-    const ik_rulebook *rb = bundled_pack();
+    const ik_rulebook *rb = fuzz_bundled_pack();
     ik_interview *iv = NULL;
     ik_session_resume info;
     ik_error err;
@@ -90,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ik_error err;
     ik_status st;
 
-    if (!text || !bundled_pack()) {
+    if (!text || !fuzz_bundled_pack()) {
         free(text);
         return 0;
     }
