@@ -358,6 +358,21 @@ static char *array_text(ik_value v, size_t *n)
     return ik_buf_take(&b, n);
 }
 
+/* A number read from an array's String() form by `conv` (ToNumber or
+ * parseFloat); NaN when the text cannot be made. */
+static double array_number(ik_value v, double (*conv)(const char *, size_t))
+{
+    size_t n;
+    char *s = array_text(v, &n);
+    double d;
+
+    if (!s)
+        return NAN;
+    d = conv(s, n - 1);
+    ik_free(s);
+    return d;
+}
+
 double ik_value_to_number(ik_value v)
 {
     switch ((ik_kind)v.kind) {
@@ -372,20 +387,11 @@ double ik_value_to_number(ik_value v)
     case IK_STR:
         return string_to_number(v.u.str, v.len);
     case IK_ARR: {
-        size_t n;
-        char *s;
-        double d;
-
         if (v.len == 0)
             return 0;
         if (v.len == 1 && v.u.items[0].kind == IK_NUM)
             return v.u.items[0].u.num;
-        s = array_text(v, &n);
-        if (!s)
-            return NAN;
-        d = string_to_number(s, n - 1);
-        ik_free(s);
-        return d;
+        return array_number(v, string_to_number);
     }
     case IK_OBJ:
     case IK_KIND__COUNT:
@@ -402,20 +408,11 @@ double ik_value_parse_float(ik_value v)
     case IK_STR:
         return string_parse_float(v.u.str, v.len);
     case IK_ARR: {
-        size_t n;
-        char *s;
-        double d;
-
         if (v.len == 0)
             return NAN;
         if (v.u.items[0].kind == IK_NUM)
             return ik_value_parse_float(v.u.items[0]);
-        s = array_text(v, &n);
-        if (!s)
-            return NAN;
-        d = string_parse_float(s, n - 1);
-        ik_free(s);
-        return d;
+        return array_number(v, string_parse_float);
     }
     case IK_UNDEF:
     case IK_NULL:
