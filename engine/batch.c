@@ -177,6 +177,7 @@ static void side_fini(ik_batch_side *s)
     ik_free(s->prefix);
     ik_interview_free(s->iv);
     ik_outcome_fini(&s->now);
+    ik_outcome_plan_free(s->plan);
     memset(s, 0, sizeof *s);
 }
 
@@ -194,10 +195,12 @@ static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
     s->checks = ik_calloc(rb->nred_flags + 1, sizeof *s->checks);
     mark = ik_calloc(nslots + 1, 1);
     ordered = pack_is_ordered(rb);
-    if (!s->answers || !s->prefix || !s->checks || !mark || ordered < 0) {
+    if (!s->answers || !s->prefix || !s->checks || !mark || ordered < 0 ||
+        ik_outcome_plan_new(rb, &s->plan, NULL) != IK_OK) {
         ik_free(mark);
         return false;
     }
+    ik_outcome_set_plan(&s->now, s->plan);
     s->ordered = ordered == 1;
     for (f = 0; f < rb->nred_flags; f++) {
         if (!rb->red_flags[f].stop)
@@ -604,7 +607,7 @@ ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
     if (b->diff)
         write_diff(b, lineno, out);
     else
-        ik_outcome_write_json(now->rb, now->out, b->aud, out);
+        ik_outcome_plan_write_json(now->plan, now->out, b->aud, out);
     return ik_buf_status(out) == IK_OK
                ? IK_OK
                : ik_fail(err, IK_ENOMEM, "out of memory writing the outcome");

@@ -32,6 +32,7 @@ typedef enum ik_diff_field {
 /* One pack's side of a batch: its answers and outcome, reused. */
 typedef struct ik_batch_side {
     const ik_rulebook *rb;   /* borrowed */
+    ik_outcome_plan *plan;   /* rb's precomputed outcome plan, owned */
     ik_value *answers;       /* rb->nquestions */
     ik_outcome now;          /* the fast path's outcome */
     struct ik_interview *iv; /* the exact path's interview, per record */

@@ -90,30 +90,64 @@ void ik_buf_printf(ik_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Bytes that a JSON string must escape: controls, '"' and '\\'. */
+static bool needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
 void ik_buf_put_json_string(ik_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i, run = 0;
 
+    /* the common case, nothing to escape: one reservation, one copy */
+    for (i = 0; i < n && !needs_escape((unsigned char)s[i]); i++)
+        ;
+    if (i == n) {
+        if (!reserve(b, n + 2))
+            return;
+        b->data[b->len] = '"';
+        if (n)
+            memcpy(b->data + b->len + 1, s, n);
+        b->data[b->len + n + 1] = '"';
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     ik_buf_putc(b, '"');
-    for (i = 0; i < n; i++) {
+    for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc[7];
         const char *rep = NULL;
         size_t rlen = 2;
 
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (!needs_escape(c))
             continue;
         ik_buf_put(b, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': rep = "\\\""; break;
-        case '\\': rep = "\\\\"; break;
-        case '\b': rep = "\\b"; break;
-        case '\f': rep = "\\f"; break;
-        case '\n': rep = "\\n"; break;
-        case '\r': rep = "\\r"; break;
-        case '\t': rep = "\\t"; break;
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '\b':
+            rep = "\\b";
+            break;
+        case '\f':
+            rep = "\\f";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
         default:
             memcpy(esc, "\\u00", 4);
             esc[4] = hex[c >> 4];

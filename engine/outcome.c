@@ -7,6 +7,7 @@
  */
 #include "outcome.h"
 
+#include "alloc.h"
 #include "answer.h"
 #include "error.h"
 
@@ -34,12 +35,14 @@ void ik_outcome_fini(ik_outcome *o)
 static void outcome_clear(ik_outcome *o)
 {
     ik_arena arena = o->arena, scratch = o->scratch;
+    const ik_outcome_plan *plan = o->plan;
 
     ik_arena_reset(&arena);
     ik_arena_reset(&scratch);
     memset(o, 0, sizeof *o);
     o->arena = arena;
     o->scratch = scratch;
+    o->plan = plan;
     o->disposition = IK_NONE;
     o->rung = IK_NONE;
     o->stop_flag = IK_NONE;
@@ -52,10 +55,284 @@ const char *ik_outcome_slot_id(const ik_rulebook *rb, uint32_t s)
     return ik_logic_slot_name(rb->logic, s);
 }
 
+/* ---- The per-pack plan ---- */
+
+/* JSON text ready to copy. */
+typedef struct jtext {
+    const char *s;
+    size_t n;
+} jtext;
+
+struct ik_outcome_plan {
+    const ik_rulebook *rb;
+    ik_arena arena; /* everything below */
+    bool ordered;   /* every enable_when reads only earlier questions */
+    uint32_t nslots;
+    ik_idlist *pre; /* per question: derived values its enable_when needs,
+                       in evaluation order */
+    ik_idlist *flag_reads, *rule_reads, *rung_reads, *section_reads;
+    jtext head;            /* {"rules":"id@version","complete": */
+    jtext *question_key;   /* "id": per question */
+    jtext *derived_key;    /* "id": per derived value */
+    jtext *flag, *section; /* "id" */
+    jtext *disposition, *rung;
+    jtext *slot;                /* "id" per slot */
+    jtext *note[IK_AUD__COUNT]; /* per rule: "text", n == 0 when none */
+};
+
+bool ik_outcome_plan_ordered(const ik_outcome_plan *p)
+{
+    return p && p->ordered;
+}
+
+void ik_outcome_set_plan(ik_outcome *o, const ik_outcome_plan *p)
+{
+    o->plan = p;
+}
+
+void ik_outcome_plan_free(ik_outcome_plan *p)
+{
+    if (!p)
+        return;
+    ik_arena_fini(&p->arena);
+    ik_free(p);
+}
+
+/* The slots e reads (below nslots), into the plan's arena. */
+static bool plan_reads(ik_outcome_plan *p, ik_expr e, uint32_t *tmp, size_t cap,
+                       ik_idlist *out)
+{
+    size_t n = 0, i;
+
+    out->n = 0;
+    out->items = NULL;
+    if (e != IK_NO_EXPR)
+        n = ik_logic_reads(p->rb->logic, e, tmp, cap);
+    if (n > cap)
+        return false; /* cap is every slot: cannot happen */
+    out->items = ik_arena_alloc(&p->arena, (n ? n : 1) * sizeof *out->items);
+    if (!out->items)
+        return false;
+    for (i = 0; i < n; i++)
+        if (tmp[i] < p->nslots)
+            out->items[out->n++] = tmp[i];
+    return true;
+}
+
+/* pre + s + post as JSON text in the plan's arena: s quoted and escaped
+ * when quote, else copied as is. */
+static bool plan_text(ik_outcome_plan *p, ik_buf *tmp, const char *pre,
+                      const char *s, bool quote, const char *post, jtext *out)
+{
+    char *d;
+
+    ik_buf_clear(tmp);
+    ik_buf_puts(tmp, pre);
+    if (quote)
+        ik_buf_put_json_string(tmp, s, strlen(s));
+    else
+        ik_buf_puts(tmp, s);
+    ik_buf_puts(tmp, post);
+    if (ik_buf_status(tmp) != IK_OK)
+        return false;
+    d = ik_arena_strndup(&p->arena, tmp->data ? tmp->data : "", tmp->len);
+    out->s = d;
+    out->n = tmp->len;
+    return d != NULL;
+}
+
+static void *plan_array(ik_outcome_plan *p, size_t n, size_t size)
+{
+    void *a = ik_arena_alloc(&p->arena, (n ? n : 1) * size);
+
+    if (a)
+        memset(a, 0, (n ? n : 1) * size);
+    return a;
+}
+
+/* Is the pack ordered, and which derived values does each enable_when
+ * need (through the derived values they read)? maxq[d]: the last question
+ * derived value d reads, INT64_MAX when it reads a later derived value or
+ * an unknown slot. */
+static bool plan_order(ik_outcome_plan *p, uint32_t *tmp, size_t cap)
+{
+    const ik_rulebook *rb = p->rb;
+    int64_t *maxq = ik_calloc(rb->nderived + 1, sizeof *maxq);
+    uint8_t *need = ik_calloc(rb->nderived + 1, 1);
+    uint32_t i, d, k;
+    size_t n;
+    bool ok = maxq && need;
+
+    p->ordered = true;
+    for (i = 0; ok && i < rb->nderived; i++) {
+        maxq[i] = -1;
+        n = ik_logic_reads(rb->logic, rb->derived[i].value, tmp, cap);
+        for (k = 0; k < n && k < cap; k++) {
+            uint32_t s = tmp[k];
+            int64_t m = s < rb->nquestions       ? (int64_t)s
+                        : s - rb->nquestions < i ? maxq[s - rb->nquestions]
+                                                 : INT64_MAX;
+            if (m > maxq[i])
+                maxq[i] = m;
+        }
+        if (rb->derived[i].slot != rb->nquestions + i)
+            p->ordered = false; /* slots laid out otherwise: stay general */
+    }
+    for (i = 0; ok && i < rb->nquestions; i++) {
+        ik_idlist *pre = &p->pre[i];
+
+        if (rb->questions[i].slot != i)
+            p->ordered = false;
+        memset(need, 0, rb->nderived + 1);
+        n = rb->questions[i].enable_when == IK_NO_EXPR
+                ? 0
+                : ik_logic_reads(rb->logic, rb->questions[i].enable_when, tmp,
+                                 cap);
+        for (k = 0; k < n && k < cap; k++) {
+            uint32_t s = tmp[k];
+            int64_t m = s < rb->nquestions ? (int64_t)s
+                        : s - rb->nquestions < rb->nderived
+                            ? maxq[s - rb->nquestions]
+                            : INT64_MAX;
+            if (m >= (int64_t)i)
+                p->ordered = false;
+            if (s >= rb->nquestions && s - rb->nquestions < rb->nderived)
+                need[s - rb->nquestions] = 1;
+        }
+        /* close over the derived values those read (they come earlier) */
+        for (d = rb->nderived; d-- > 0;) {
+            if (!need[d])
+                continue;
+            n = ik_logic_reads(rb->logic, rb->derived[d].value, tmp, cap);
+            for (k = 0; k < n && k < cap; k++)
+                if (tmp[k] >= rb->nquestions &&
+                    tmp[k] - rb->nquestions < rb->nderived)
+                    need[tmp[k] - rb->nquestions] = 1;
+        }
+        pre->n = 0;
+        pre->items = plan_array(p, rb->nderived, sizeof *pre->items);
+        if (!pre->items) {
+            ok = false;
+            break;
+        }
+        for (d = 0; d < rb->nderived; d++)
+            if (need[d])
+                pre->items[pre->n++] = d;
+    }
+    ik_free(maxq);
+    ik_free(need);
+    return ok;
+}
+
+static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
+{
+    const ik_rulebook *rb = p->rb;
+    uint32_t i, a;
+    bool ok;
+
+    /* the head as ik_outcome_write_json writes it: id@version unescaped */
+    ik_buf_clear(t);
+    ik_buf_puts(t, "{\"rules\":\"");
+    ik_buf_puts(t, rb->id ? rb->id : "");
+    ik_buf_putc(t, '@');
+    ik_buf_puts(t, rb->version ? rb->version : "");
+    ik_buf_puts(t, "\",\"complete\":");
+    if (ik_buf_status(t) != IK_OK)
+        return false;
+    p->head.s = ik_arena_strndup(&p->arena, t->data, t->len);
+    p->head.n = t->len;
+    ok = p->head.s != NULL;
+    p->question_key = plan_array(p, rb->nquestions, sizeof(jtext));
+    p->derived_key = plan_array(p, rb->nderived, sizeof(jtext));
+    p->flag = plan_array(p, rb->nred_flags, sizeof(jtext));
+    p->section = plan_array(p, rb->nsections, sizeof(jtext));
+    p->disposition = plan_array(p, rb->ndispositions, sizeof(jtext));
+    p->rung = plan_array(p, rb->nladder, sizeof(jtext));
+    p->slot = plan_array(p, p->nslots, sizeof(jtext));
+    for (a = 0; a < IK_AUD__COUNT; a++)
+        ok = ok && (p->note[a] = plan_array(p, rb->nrules, sizeof(jtext)));
+    ok = ok && p->question_key && p->derived_key && p->flag && p->section &&
+         p->disposition && p->rung && p->slot;
+    for (i = 0; ok && i < rb->nquestions; i++)
+        ok = plan_text(p, t, "", rb->questions[i].id, true, ":",
+                       &p->question_key[i]);
+    for (i = 0; ok && i < rb->nderived; i++)
+        ok = plan_text(p, t, "", rb->derived[i].id, true, ":",
+                       &p->derived_key[i]);
+    for (i = 0; ok && i < rb->nred_flags; i++)
+        ok = plan_text(p, t, "", rb->red_flags[i].id, true, "", &p->flag[i]);
+    for (i = 0; ok && i < rb->nsections; i++)
+        ok = plan_text(p, t, "", rb->sections[i].id, true, "", &p->section[i]);
+    for (i = 0; ok && i < rb->ndispositions; i++)
+        ok = plan_text(p, t, "", rb->dispositions[i].id, true, "",
+                       &p->disposition[i]);
+    for (i = 0; ok && i < rb->nladder; i++)
+        ok = plan_text(p, t, "", rb->ladder[i].id, true, "", &p->rung[i]);
+    for (i = 0; ok && i < p->nslots; i++) {
+        const char *id = ik_outcome_slot_id(rb, i);
+        ok = plan_text(p, t, "", id ? id : "", true, "", &p->slot[i]);
+    }
+    for (a = 0; ok && a < IK_AUD__COUNT; a++)
+        for (i = 0; ok && i < rb->nrules; i++) {
+            const char *n = ik_text_get(&rb->rules[i].note, (ik_audience)a);
+            if (n && n[0])
+                ok = plan_text(p, t, "", n, true, "", &p->note[a][i]);
+        }
+    return ok;
+}
+
+ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
+                              ik_error *err)
+{
+    ik_outcome_plan *p = ik_calloc(1, sizeof *p);
+    uint32_t *tmp = NULL, i;
+    size_t cap;
+    ik_buf t;
+    bool ok;
+
+    *out = NULL;
+    if (!p)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    ik_arena_init(&p->arena);
+    ik_buf_init(&t);
+    p->rb = rb;
+    p->nslots = ik_logic_nslots(rb->logic);
+    if (p->nslots < rb->nquestions + rb->nderived)
+        p->nslots = rb->nquestions + rb->nderived;
+    cap = (size_t)p->nslots + 1;
+    tmp = ik_malloc(cap * sizeof *tmp);
+    p->pre = plan_array(p, rb->nquestions, sizeof *p->pre);
+    p->flag_reads = plan_array(p, rb->nred_flags, sizeof *p->flag_reads);
+    p->rule_reads = plan_array(p, rb->nrules, sizeof *p->rule_reads);
+    p->rung_reads = plan_array(p, rb->nladder, sizeof *p->rung_reads);
+    p->section_reads = plan_array(p, rb->nsections, sizeof *p->section_reads);
+    ok = tmp && p->pre && p->flag_reads && p->rule_reads && p->rung_reads &&
+         p->section_reads && plan_order(p, tmp, cap);
+    for (i = 0; ok && i < rb->nred_flags; i++)
+        ok = plan_reads(p, rb->red_flags[i].when, tmp, cap, &p->flag_reads[i]);
+    for (i = 0; ok && i < rb->nrules; i++)
+        ok = plan_reads(p, rb->rules[i].when, tmp, cap, &p->rule_reads[i]);
+    for (i = 0; ok && i < rb->nladder; i++)
+        ok = plan_reads(p, rb->ladder[i].when, tmp, cap, &p->rung_reads[i]);
+    for (i = 0; ok && i < rb->nsections; i++)
+        ok = plan_reads(p, rb->sections[i].show_when, tmp, cap,
+                        &p->section_reads[i]);
+    ok = ok && plan_texts(p, &t);
+    ik_buf_fini(&t);
+    ik_free(tmp);
+    if (!ok) {
+        ik_outcome_plan_free(p);
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    }
+    *out = p;
+    return IK_OK;
+}
+
 /* ---- Evaluation ---- */
 
 typedef struct ctx {
     const ik_rulebook *rb;
+    const ik_outcome_plan *plan; /* NULL: compute everything */
     ik_outcome *o;
     ik_env env;
     ik_error *err;
@@ -143,6 +420,56 @@ static ik_status settle(ctx *c, const ik_value *answers)
     return IK_OK;
 }
 
+/*
+ * The same for an ordered pack (the plan says so): question q's
+ * enable_when reads only answers before q (through derived values that
+ * read only those), so one pass in pack order decides each question for
+ * good, evaluating first the derived values its condition needs; then
+ * every derived value is evaluated once on the final answers. This is the
+ * fixed point settle() reaches (the only one an ordered pack has).
+ */
+static ik_status settle_ordered(ctx *c, const ik_value *answers)
+{
+    const ik_rulebook *rb = c->rb;
+    ik_outcome *o = c->o;
+    bool *done = ik_arena_alloc(&o->scratch, rb->nderived + 1), en;
+    uint32_t q, k, d;
+    ik_status st;
+
+    if (!done)
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    memset(done, 0, rb->nderived + 1);
+    for (q = 0; q < rb->nquestions; q++)
+        o->slots[q] = ik_undef();
+    for (q = 0; q < rb->nquestions; q++) {
+        const ik_idlist *pre = &c->plan->pre[q];
+
+        for (k = 0; k < pre->n; k++) {
+            d = pre->items[k];
+            if (done[d])
+                continue;
+            st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
+                               &o->slots[rb->derived[d].slot], c->err);
+            if (st != IK_OK)
+                return st;
+            done[d] = true;
+        }
+        if ((st = eval_truthy(c, rb->questions[q].enable_when, &en)) != IK_OK)
+            return st;
+        o->enabled[q] = en;
+        o->slots[q] = en ? answers[q] : ik_undef();
+    }
+    for (d = 0; d < rb->nderived; d++) {
+        if (done[d])
+            continue;
+        st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
+                           &o->slots[rb->derived[d].slot], c->err);
+        if (st != IK_OK)
+            return st;
+    }
+    return IK_OK;
+}
+
 static ik_status list_new(ctx *c, ik_idlist *l, uint32_t cap)
 {
     l->n = 0;
@@ -167,6 +494,31 @@ static void add_reads(ctx *c, ik_expr e, ik_idlist *l)
             l->items[l->n++] = s;
         }
     }
+}
+
+/* add_reads from the plan's list of what the condition reads. */
+static void add_list(ctx *c, const ik_idlist *r, ik_idlist *l)
+{
+    uint32_t i;
+
+    for (i = 0; i < r->n; i++) {
+        uint32_t s = r->items[i];
+        if (!c->mark[s]) {
+            c->mark[s] = true;
+            l->items[l->n++] = s;
+        }
+    }
+}
+
+/* What condition e (number i of a kind whose plan lists are reads)
+ * reads, into l: from the plan when there is one. */
+static void add_reads_of(ctx *c, const ik_idlist *reads, uint32_t i, ik_expr e,
+                         ik_idlist *l)
+{
+    if (c->plan)
+        add_list(c, &reads[i], l);
+    else
+        add_reads(c, e, l);
 }
 
 static void unmark(ctx *c, const ik_idlist *l)
@@ -231,12 +583,14 @@ static void choose_disposition(ctx *c)
     for (i = 0; i < o->red_flags.n; i++) {
         const ik_red_flag *f = &rb->red_flags[o->red_flags.items[i]];
         if (f->disposition == best)
-            add_reads(c, f->when, because);
+            add_reads_of(c, c->plan ? c->plan->flag_reads : NULL,
+                         o->red_flags.items[i], f->when, because);
     }
     for (i = 0; i < o->rules.n; i++) {
         const ik_rule *r = &rb->rules[o->rules.items[i]];
         if (r->disposition == best)
-            add_reads(c, r->when, because);
+            add_reads_of(c, c->plan ? c->plan->rule_reads : NULL,
+                         o->rules.items[i], r->when, because);
     }
     unmark(c, because);
 }
@@ -254,7 +608,8 @@ static ik_status choose_rung(ctx *c)
             return st;
         if (on) {
             o->rung = i;
-            add_reads(c, rb->ladder[i].when, &o->because[IK_PART_LADDER]);
+            add_reads_of(c, c->plan ? c->plan->rung_reads : NULL, i,
+                         rb->ladder[i].when, &o->because[IK_PART_LADDER]);
             unmark(c, &o->because[IK_PART_LADDER]);
             return IK_OK;
         }
@@ -297,7 +652,8 @@ static ik_status choose_sections(ctx *c)
             return st;
         if (on) {
             shown[i] = true;
-            add_reads(c, rb->sections[i].show_when, because);
+            add_reads_of(c, c->plan ? c->plan->section_reads : NULL, i,
+                         rb->sections[i].show_when, because);
         }
     }
     for (i = 0; i < o->rules.n; i++) {
@@ -305,7 +661,8 @@ static ik_status choose_sections(ctx *c)
         for (k = 0; k < r->nsections; k++)
             shown[r->sections[k]] = true;
         if (r->nsections)
-            add_reads(c, r->when, because);
+            add_reads_of(c, c->plan ? c->plan->rule_reads : NULL,
+                         o->rules.items[i], r->when, because);
     }
     unmark(c, because);
     for (i = 0; i < rb->nsections; i++)
@@ -321,8 +678,10 @@ static ik_status explain_red_flags(ctx *c)
     uint32_t i;
 
     for (i = 0; i < o->red_flags.n; i++)
-        add_reads(c, c->rb->red_flags[o->red_flags.items[i]].when,
-                  &o->because[IK_PART_RED_FLAGS]);
+        add_reads_of(c, c->plan ? c->plan->flag_reads : NULL,
+                     o->red_flags.items[i],
+                     c->rb->red_flags[o->red_flags.items[i]].when,
+                     &o->because[IK_PART_RED_FLAGS]);
     unmark(c, &o->because[IK_PART_RED_FLAGS]);
     return IK_OK;
 }
@@ -374,8 +733,8 @@ static bool is_complete(const ik_rulebook *rb, const ik_outcome *o)
     return true;
 }
 
-ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
-                             ik_outcome *o, ik_error *err)
+static ik_status compute(const ik_rulebook *rb, const ik_outcome_plan *plan,
+                         const ik_value *answers, ik_outcome *o, ik_error *err)
 {
     ctx c;
     ik_status st;
@@ -383,6 +742,7 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
     outcome_clear(o);
     memset(&c, 0, sizeof c);
     c.rb = rb;
+    c.plan = plan;
     c.o = o;
     c.err = err;
     if ((st = alloc_all(&c)) != IK_OK)
@@ -391,8 +751,9 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
     c.env.slots = o->slots;
     c.env.nslots = o->nslots;
     c.env.scratch = &o->scratch;
-    if ((st = settle(&c, answers)) != IK_OK ||
-        (st = fire_flags_and_rules(&c)) != IK_OK)
+    st = plan && plan->ordered ? settle_ordered(&c, answers)
+                               : settle(&c, answers);
+    if (st != IK_OK || (st = fire_flags_and_rules(&c)) != IK_OK)
         goto fail;
     choose_disposition(&c);
     if ((st = choose_rung(&c)) != IK_OK ||
@@ -405,6 +766,18 @@ fail:
     if (st == IK_ENOMEM && err && err->code != IK_ENOMEM)
         ik_fail(err, IK_ENOMEM, "out of memory");
     outcome_clear(o);
+    return st;
+}
+
+ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
+                             ik_outcome *o, ik_error *err)
+{
+    const ik_outcome_plan *plan = o->plan && o->plan->rb == rb ? o->plan : NULL;
+    ik_status st = compute(rb, plan, answers, o, err);
+
+    /* a condition that failed: let the general path say what it says */
+    if (st != IK_OK && st != IK_ENOMEM && plan)
+        st = compute(rb, NULL, answers, o, err);
     return st;
 }
 
@@ -558,6 +931,120 @@ void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
         write_ids(b, &o->because[p], ik_outcome_slot_id, rb);
     }
     ik_buf_puts(b, "}}");
+}
+
+/* ---- JSON from the plan's text ---- */
+
+static void put_jt(ik_buf *b, jtext t)
+{
+    ik_buf_put(b, t.s, t.n);
+}
+
+#define PUT_LIT(b, lit) ik_buf_put((b), (lit), sizeof(lit) - 1)
+
+static void put_jt_list(ik_buf *b, const ik_idlist *l, const jtext *names)
+{
+    uint32_t i;
+
+    ik_buf_putc(b, '[');
+    for (i = 0; i < l->n; i++) {
+        if (i)
+            ik_buf_putc(b, ',');
+        put_jt(b, names[l->items[i]]);
+    }
+    ik_buf_putc(b, ']');
+}
+
+/* write_value's bytes: the scalar kinds here, the rest by value.c. */
+static void put_value(ik_buf *b, ik_value v)
+{
+    switch (v.kind) {
+    case IK_UNDEF:
+    case IK_NULL:
+        PUT_LIT(b, "null");
+        return;
+    case IK_BOOL:
+        if (v.u.b)
+            PUT_LIT(b, "true");
+        else
+            PUT_LIT(b, "false");
+        return;
+    case IK_STR:
+        ik_buf_put_json_string(b, v.u.str, v.len);
+        return;
+    default:
+        ik_value_write_json(b, v);
+    }
+}
+
+void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
+                                ik_audience aud, ik_buf *b)
+{
+    const ik_rulebook *rb = p->rb;
+    const jtext *notes = p->note[(unsigned)aud < IK_AUD__COUNT ? aud : 0];
+    uint32_t i;
+    bool first;
+
+    if ((unsigned)aud >= IK_AUD__COUNT) { /* not one of the precomputed */
+        ik_outcome_write_json(rb, o, aud, b);
+        return;
+    }
+    put_jt(b, p->head);
+    if (o->complete)
+        PUT_LIT(b, "true,\"disposition\":");
+    else
+        PUT_LIT(b, "false,\"disposition\":");
+    if (o->disposition == IK_NONE)
+        PUT_LIT(b, "null");
+    else
+        put_jt(b, p->disposition[o->disposition]);
+    PUT_LIT(b, ",\"red_flags\":");
+    put_jt_list(b, &o->red_flags, p->flag);
+    PUT_LIT(b, ",\"ladder\":");
+    if (o->rung == IK_NONE)
+        PUT_LIT(b, "null");
+    else
+        put_jt(b, p->rung[o->rung]);
+    PUT_LIT(b, ",\"sections\":");
+    put_jt_list(b, &o->sections, p->section);
+    PUT_LIT(b, ",\"notes\":[");
+    for (i = 0, first = true; i < o->rules.n; i++) {
+        jtext t = notes[o->rules.items[i]];
+        if (!t.n)
+            continue;
+        if (!first)
+            ik_buf_putc(b, ',');
+        first = false;
+        put_jt(b, t);
+    }
+    PUT_LIT(b, "],\"answers\":{");
+    for (i = 0, first = true; o->enabled && i < rb->nquestions; i++) {
+        ik_value v = o->slots[rb->questions[i].slot];
+        if (!o->enabled[i] || v.kind == IK_UNDEF ||
+            rb->questions[i].type == IK_Q_INFO)
+            continue;
+        if (!first)
+            ik_buf_putc(b, ',');
+        first = false;
+        put_jt(b, p->question_key[i]);
+        put_value(b, v);
+    }
+    PUT_LIT(b, "},\"derived\":{");
+    for (i = 0; o->slots && i < rb->nderived; i++) {
+        if (i)
+            ik_buf_putc(b, ',');
+        put_jt(b, p->derived_key[i]);
+        put_value(b, o->slots[rb->derived[i].slot]);
+    }
+    PUT_LIT(b, "},\"because\":{\"disposition\":");
+    put_jt_list(b, &o->because[IK_PART_DISPOSITION], p->slot);
+    PUT_LIT(b, ",\"ladder\":");
+    put_jt_list(b, &o->because[IK_PART_LADDER], p->slot);
+    PUT_LIT(b, ",\"red_flags\":");
+    put_jt_list(b, &o->because[IK_PART_RED_FLAGS], p->slot);
+    PUT_LIT(b, ",\"sections\":");
+    put_jt_list(b, &o->because[IK_PART_SECTIONS], p->slot);
+    PUT_LIT(b, "}}");
 }
 
 /* ---- Answers from an object ---- */

@@ -32,6 +32,11 @@ typedef struct ik_idlist {
     uint32_t n;
 } ik_idlist;
 
+/* What a pack's outcomes need that no answer changes (see
+ * ik_outcome_plan_new). Read-only once built: one plan may serve many
+ * outcomes on many threads. */
+typedef struct ik_outcome_plan ik_outcome_plan;
+
 typedef struct ik_outcome {
     /* Inputs as applied: slots[0..nquestions) are the answers that count
      * (UNDEF: not answered or disabled; NULL: skipped or acknowledged),
@@ -57,6 +62,7 @@ typedef struct ik_outcome {
     ik_arena arena;   /* everything above; reset by each compute */
     ik_arena scratch; /* logic temporaries */
     ik_value *raw;    /* answers with disabled ones masked, per round */
+    const ik_outcome_plan *plan; /* borrowed; used when its pack is rb */
 } ik_outcome;
 
 void ik_outcome_init(ik_outcome *o);
@@ -82,6 +88,31 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
  */
 void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
                            ik_audience aud, ik_buf *b);
+
+/*
+ * Precompute, for rb, what every outcome of it would otherwise recompute:
+ * whether its enable_when conditions read only earlier questions (then
+ * one pass in pack order finds which questions apply, where the general
+ * compute iterates to a fixed point), the derived values each enable_when
+ * needs first, the slots each flag, rule, rung and section condition
+ * reads (for `because`), and every id, key and note already as JSON
+ * text. The result is the same outcome, field for field (a differential
+ * test compares the two paths). IK_ENOMEM. rb must outlive the plan.
+ */
+ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
+                              ik_error *err);
+void ik_outcome_plan_free(ik_outcome_plan *p);
+/* 1: the one-pass compute applies (the pack is ordered); 0: not. */
+bool ik_outcome_plan_ordered(const ik_outcome_plan *p);
+
+/* Let later computes of o use p (NULL: stop). ik_outcome_fini and
+ * ik_outcome_init forget it; p must outlive its use. */
+void ik_outcome_set_plan(ik_outcome *o, const ik_outcome_plan *p);
+
+/* ik_outcome_write_json for an outcome of p's pack (computed with or
+ * without p), from the precomputed text: the same bytes. */
+void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
+                                ik_audience aud, ik_buf *b);
 
 /* The id of slot s (question or derived id). */
 const char *ik_outcome_slot_id(const ik_rulebook *rb, uint32_t s);
