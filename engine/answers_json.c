@@ -65,6 +65,8 @@ static bool rd_oom(reader *r)
 
 static void rd_ws(reader *r)
 {
+    if (r->i < r->len && (unsigned char)r->s[r->i] > ' ')
+        return; /* the common case: no space */
     while (r->i < r->len) {
         char c = r->s[r->i];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
@@ -141,6 +143,107 @@ static int rd_escape(reader *r, char *o)
     return o ? (int)put_utf8(o, (uint32_t)u) : 0;
 }
 
+/* 1 for the bytes a string holds as they are: printable ASCII but '"'
+ * and '\\'. */
+static const unsigned char plain_ascii[256] = {
+    ['\x20'] = 1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1, /* 0x20 ('"') */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1, /* 0x30 */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1, /* 0x40 */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    1,
+    1,
+    1, /* 0x50 ('\\') */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1, /* 0x60 */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1, /* 0x70 */
+};
+
 /* A string at r->i (the opening quote) into *out (copied into the arena;
  * escapes decoded). Validates first, then copies or decodes. */
 static bool rd_string(reader *r, ik_value *out)
@@ -167,13 +270,13 @@ static bool rd_string(reader *r, ik_value *out)
                            "control character in string (use an escape)");
         } else if (c < 0x80) {
             r->i++;
-            while (r->i < r->len && (c = (unsigned char)r->s[r->i]) >= 0x20 &&
-                   c < 0x80 && c != '"' && c != '\\')
-                r->i++; /* the common case: plain ASCII */
+            /* the common case: plain ASCII. The text ends in its only NUL
+             * (parse_object checked), which is not plain: no bound test */
+            while (plain_ascii[(unsigned char)r->s[r->i]])
+                r->i++;
         } else {
-            size_t k =
-                ik_utf8_decode((const unsigned char *)r->s + r->i,
-                               r->len - r->i, NULL);
+            size_t k = ik_utf8_decode((const unsigned char *)r->s + r->i,
+                                      r->len - r->i, NULL);
             if (k == 0)
                 return rd_fail(r, IK_ESYNTAX, r->i, "invalid UTF-8 in string");
             r->i += k;
@@ -254,10 +357,9 @@ static bool rd_number(reader *r, ik_value *out)
     return true;
 }
 
-static bool rd_word(reader *r, const char *w, ik_value v, ik_value *out)
+static bool rd_word(reader *r, const char *w, size_t n, ik_value v,
+                    ik_value *out)
 {
-    size_t n = strlen(w);
-
     if (r->len - r->i >= n && memcmp(r->s + r->i, w, n) == 0) {
         r->i += n;
         *out = v;
@@ -436,11 +538,11 @@ static bool rd_value(reader *r, ik_value *out, int depth)
     case '"':
         return rd_string(r, out);
     case 't':
-        return rd_word(r, "true", ik_bool(true), out);
+        return rd_word(r, "true", 4, ik_bool(true), out);
     case 'f':
-        return rd_word(r, "false", ik_bool(false), out);
+        return rd_word(r, "false", 5, ik_bool(false), out);
     case 'n':
-        return rd_word(r, "null", ik_null(), out);
+        return rd_word(r, "null", 4, ik_null(), out);
     default:
         if (r->s[r->i] == '-' || is_digit(r->s[r->i]))
             return rd_number(r, out);

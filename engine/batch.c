@@ -270,8 +270,13 @@ static int64_t first_stop(ik_batch *b, ik_batch_side *s)
 
             if (first != STOP_NEVER && here >= first)
                 break; /* another flag stops earlier */
-            if (j)
-                s->prefix[chk->qs[j - 1]] = o->slots[chk->qs[j - 1]];
+            if (j) {
+                uint32_t q = chk->qs[j - 1];
+
+                if (o->slots[q].kind == IK_UNDEF)
+                    continue; /* the same inputs as the prefix before */
+                s->prefix[q] = o->slots[q];
+            }
             for (k = 0; k < chk->nds && at == STOP_NEVER; k++) {
                 uint32_t d = chk->ds[k];
 

@@ -1061,13 +1061,25 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
     if (obj.kind != IK_OBJ)
         return ik_fail(err, IK_EANSWER,
                        "answers must be an object of question ids");
-    for (i = 0; i < obj.len; i++) {
+    for (i = 0, q = IK_NONE; i < obj.len; i++) {
         const ik_member *m = &obj.u.members[i];
         size_t n = m->klen < sizeof key - 1 ? m->klen : sizeof key - 1;
+        uint32_t next = q == IK_NONE ? 0 : q + 1;
+        const char *id = next < rb->nquestions ? rb->questions[next].id : NULL;
+
         memcpy(key, m->key, n);
         key[n] = '\0';
-        q = memchr(m->key, '\0', m->klen) ? IK_NONE
-                                          : ik_rulebook_find_question(rb, key);
+        /* members usually come in pack order: try the next question
+         * first (the look-up would find it: ids have no NUL and are the
+         * names of their slots) */
+        if (id && m->klen < sizeof key - 1 && strlen(id) == m->klen &&
+            memcmp(id, m->key, m->klen) == 0 &&
+            rb->questions[next].slot == next)
+            q = next;
+        else
+            q = memchr(m->key, '\0', m->klen)
+                    ? IK_NONE
+                    : ik_rulebook_find_question(rb, key);
         if (q == IK_NONE || m->klen >= sizeof key - 1) {
             bool derived = ik_logic_find(rb->logic, key) != UINT32_MAX;
             if (err)
