@@ -4,6 +4,7 @@
  * parses). The hook's counters are per thread, so worker threads neither
  * race on them nor see a test's hook; it must not print or exit.
  */
+#define _GNU_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "alloc.h"
 
 #include "arena.h"
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <cjson/cJSON.h>
 
@@ -60,6 +62,29 @@ void *ik_realloc(void *p, size_t n)
 void ik_free(void *p)
 {
     free(p);
+}
+
+void *ik_malloc_huge(size_t n, size_t *got)
+{
+    size_t size;
+    void *p;
+
+    *got = 0;
+    if (n > SIZE_MAX - IK_HUGE_PAGE)
+        return NULL;
+    size = (n + IK_HUGE_PAGE - 1) / IK_HUGE_PAGE * IK_HUGE_PAGE;
+    if (size == 0)
+        size = IK_HUGE_PAGE;
+    if (should_fail())
+        return NULL;
+    p = aligned_alloc(IK_HUGE_PAGE, size);
+    if (!p)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE); /* advice only: may fail */
+#endif
+    *got = size;
+    return p;
 }
 
 char *ik_strdup(const char *s)

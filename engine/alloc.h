@@ -14,6 +14,15 @@ void ik_free(void *p);
 char *ik_strdup(const char *s);
 
 /*
+ * At least n bytes starting on a 2 MiB boundary, advised for transparent
+ * huge pages where the system has MADV_HUGEPAGE (fewer page faults for a
+ * big arena chunk or file). *got receives the usable size: n rounded up to
+ * a multiple of 2 MiB. Free with ik_free; one allocation for the hook.
+ */
+#define IK_HUGE_PAGE ((size_t)2 * 1024 * 1024)
+void *ik_malloc_huge(size_t n, size_t *got);
+
+/*
  * Test hook: the nth allocation from now (1-based) and every one after it
  * fail; 0 turns the hook off. Returns how many allocations have been made
  * since the last call, so a test can loop n = 1, 2, ... until it passes.

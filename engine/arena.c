@@ -14,7 +14,12 @@ struct ik_chunk {
     _Alignas(16) char data[];
 };
 
+/* Chunks double from CHUNK_MIN; from 2 MiB on (an arena that already
+ * holds a megabyte or more: a big pack's tree) they are 2 MiB-aligned
+ * and advised for huge pages, up to CHUNK_MAX, so a 100 MB tree takes a
+ * few hundred page faults instead of tens of thousands. */
 enum { CHUNK_MIN = 16 * 1024 - 64 };
+#define CHUNK_MAX ((size_t)32 * 1024 * 1024)
 
 void ik_arena_init(ik_arena *a)
 {
@@ -26,13 +31,19 @@ static int grow(ik_arena *a, size_t n)
     size_t size = a->head ? a->head->size * 2 : CHUNK_MIN;
     ik_chunk *c;
 
-    if (size > 1024 * 1024)
-        size = 1024 * 1024;
+    if (size > CHUNK_MAX - 64) /* header included: 32 MiB, not 34 */
+        size = CHUNK_MAX - 64;
     if (size < n)
         size = n;
-    if (size > SIZE_MAX - sizeof *c)
+    if (size > SIZE_MAX - sizeof *c - IK_HUGE_PAGE)
         return -1;
-    c = ik_malloc(sizeof *c + size);
+    if (size + sizeof *c >= IK_HUGE_PAGE) {
+        size_t got;
+        c = ik_malloc_huge(sizeof *c + size, &got);
+        size = got - sizeof *c;
+    } else {
+        c = ik_malloc(sizeof *c + size);
+    }
     if (!c)
         return -1;
     c->next = a->head;

@@ -1,9 +1,10 @@
 /*
- * json.c -- strict JSON parsing over cJSON, with node positions.
- * Our scanner validates the text first (giving precise positions for every
- * syntax problem and recording where each value starts), then cJSON builds
- * the tree, and a walk pairs the two and checks keys and numbers. The only
- * I/O is ik_json_read_file.
+ * json.c -- strict JSON parsing into cJSON trees, with node positions.
+ * One pass validates the text (a precise position for every syntax
+ * problem) and builds the tree in the doc's arena, each node carrying its
+ * offsets; duplicate keys and non-finite numbers are reported only for a
+ * text without syntax errors. IK_JSON_FAST hands the text to cJSON itself.
+ * The only I/O is ik_json_read_file; nothing here prints.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "json.h"
@@ -12,6 +13,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +33,30 @@ static ik_status read_fail(FILE *f, char *buf, ik_error *err, ik_status st,
     return ik_fail_at(err, st, path, 0, 0, "%s", msg);
 }
 
+/* A regular file's size is known: one buffer of that size (huge pages past
+ * 2 MiB), read straight into, and a last read that finds the end. A pipe,
+ * or a file that grows while read, grows the buffer by doubling. */
+static char *first_buffer(FILE *f, size_t max, size_t *cap)
+{
+    struct stat sb;
+    size_t want = 65536, got;
+    char *buf;
+
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uintmax_t)sb.st_size <= max)
+        want = (size_t)sb.st_size + 1; /* + 1: room to see the end */
+    if (want + 1 >= IK_HUGE_PAGE) {
+        buf = ik_malloc_huge(want + 1, &got);
+        *cap = got - 1;
+    } else {
+        buf = ik_malloc(want + 1);
+        *cap = want;
+    }
+    if (!buf)
+        *cap = 0;
+    return buf;
+}
+
 ik_status ik_json_read_file(const char *path, size_t max, char **text,
                             size_t *len, ik_error *err)
 {
@@ -43,12 +69,16 @@ ik_status ik_json_read_file(const char *path, size_t max, char **text,
     if (!f)
         return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
                           "cannot open: %s", strerror(errno));
+    buf = first_buffer(f, max, &cap);
+    if (!buf)
+        return read_fail(f, buf, err, IK_ENOMEM, path,
+                         "out of memory reading file", max);
     while (got > 0) {
         if (n > max)
             return read_fail(f, buf, err, IK_ELIMIT, path,
                              "file is larger than", max);
-        if (cap - n < 4096) {
-            size_t ncap = cap ? cap * 2 : 65536;
+        if (n == cap) {
+            size_t ncap = cap < 32768 ? 65536 : cap * 2;
             char *p = ik_realloc(buf, ncap + 1);
             if (!p)
                 return read_fail(f, buf, err, IK_ENOMEM, path,
@@ -135,7 +165,26 @@ static ik_status fail_off(const char *text, size_t len, const char *file,
     return st;
 }
 
-/* ---- The validating scanner ---- */
+/* ---- The parser ---- */
+
+/*
+ * One pass over the text validates it (a precise position for every syntax
+ * problem) and, given a doc, builds the cJSON tree as it goes. Each node is
+ * a jnode: cJSON's node followed by its offsets, so a node's position is
+ * read from the node itself. Nodes come in blocks (runs of jnodes) whose
+ * address ranges the doc keeps sorted, to tell its own nodes from others;
+ * node strings are packed into string blocks; both live in the doc's arena.
+ */
+typedef struct jnode {
+    cJSON n; /* first: a jnode * is a cJSON * */
+    uint32_t key_off, val_off;
+} jnode;
+
+struct ik_json_block {
+    uintptr_t lo, hi; /* [lo, hi): a run of jnodes */
+};
+
+enum { LATE_NONE, LATE_RANGE, LATE_DUP };
 
 typedef struct scan {
     const char *s;
@@ -143,9 +192,13 @@ typedef struct scan {
     const char *file;
     ik_error *err;
     ik_status st;
-    uint32_t *offs; /* pairs (key_off, val_off) in pre-order */
-    size_t noffs, cap;
-    bool record;
+    ik_json_doc *doc; /* NULL: validate only, build nothing */
+    jnode *ncur, *nend;
+    size_t nmade;
+    char *scur, *send;
+    bool escaped;           /* the last string scanned had a backslash */
+    const cJSON *late_node; /* first duplicate key or non-finite number */
+    int late;
 } scan;
 
 static bool scan_fail(scan *sc, size_t off, const char *fmt, ...)
@@ -162,6 +215,13 @@ static bool scan_fail(scan *sc, size_t off, const char *fmt, ...)
     return false;
 }
 
+static bool scan_oom(scan *sc)
+{
+    sc->st = fail_off(sc->s, sc->len, sc->file, SIZE_MAX, sc->err, IK_ENOMEM,
+                      "out of memory");
+    return false;
+}
+
 static void skip_ws(scan *sc)
 {
     while (sc->i < sc->len) {
@@ -172,24 +232,144 @@ static void skip_ws(scan *sc)
     }
 }
 
-static bool record(scan *sc, size_t key_off, size_t val_off)
+/* Record a block of nodes in the doc, keeping the blocks sorted. */
+static bool add_block(scan *sc, uintptr_t lo, uintptr_t hi)
 {
-    if (!sc->record)
-        return true;
-    if (sc->noffs + 2 > sc->cap) {
-        size_t ncap = sc->cap ? sc->cap * 2 : 256;
-        uint32_t *p = ik_realloc(sc->offs, ncap * sizeof *p);
-        if (!p) {
-            sc->st = fail_off(sc->s, sc->len, sc->file, SIZE_MAX, sc->err,
-                              IK_ENOMEM, "out of memory");
+    ik_json_doc *d = sc->doc;
+    size_t k;
+
+    if (d->nblocks == d->cap_blocks) {
+        size_t nc = d->cap_blocks ? d->cap_blocks * 2 : 8;
+        struct ik_json_block *nb = ik_realloc(d->blocks, nc * sizeof *nb);
+        if (!nb)
             return false;
-        }
-        sc->offs = p;
-        sc->cap = ncap;
+        d->blocks = nb;
+        d->cap_blocks = nc;
     }
-    sc->offs[sc->noffs++] = (uint32_t)key_off;
-    sc->offs[sc->noffs++] = (uint32_t)val_off;
+    for (k = d->nblocks; k > 0 && d->blocks[k - 1].lo > lo; k--)
+        d->blocks[k] = d->blocks[k - 1];
+    d->blocks[k].lo = lo;
+    d->blocks[k].hi = hi;
+    d->nblocks++;
     return true;
+}
+
+static jnode *new_node(scan *sc, size_t key_off, size_t val_off, int type)
+{
+    jnode *j;
+
+    if (sc->ncur == sc->nend) {
+        size_t n = sc->nmade < 64 ? 64 : sc->nmade;
+        if (sc->nmade == 0 && n > sc->len / 2 + 1)
+            n = sc->len / 2 + 1; /* a small text: fewer nodes than bytes */
+        if (n > 65536)
+            n = 65536;
+        j = ik_arena_alloc(&sc->doc->tree, n * sizeof *j);
+        if (!j || !add_block(sc, (uintptr_t)j, (uintptr_t)(j + n))) {
+            scan_oom(sc);
+            return NULL;
+        }
+        sc->ncur = j;
+        sc->nend = j + n;
+    }
+    j = sc->ncur++;
+    sc->nmade++;
+    memset(j, 0, sizeof *j);
+    j->n.type = type;
+    j->key_off = (uint32_t)key_off;
+    j->val_off = (uint32_t)val_off;
+    return j;
+}
+
+static void put_utf8(char **o, long u)
+{
+    unsigned char *p = (unsigned char *)*o;
+
+    if (u < 0x80) {
+        *p++ = (unsigned char)u;
+    } else if (u < 0x800) {
+        *p++ = (unsigned char)(0xC0 | (u >> 6));
+        *p++ = (unsigned char)(0x80 | (u & 0x3F));
+    } else if (u < 0x10000) {
+        *p++ = (unsigned char)(0xE0 | (u >> 12));
+        *p++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+        *p++ = (unsigned char)(0x80 | (u & 0x3F));
+    } else {
+        *p++ = (unsigned char)(0xF0 | (u >> 18));
+        *p++ = (unsigned char)(0x80 | ((u >> 12) & 0x3F));
+        *p++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+        *p++ = (unsigned char)(0x80 | (u & 0x3F));
+    }
+    *o = (char *)p;
+}
+
+/* The value of the string scanned at s[start..sc->i) (quotes included),
+ * its escapes already checked, as a NUL-terminated copy in a string block.
+ * Unescaping never makes a string longer. */
+static char *copy_string(scan *sc, size_t start)
+{
+    const char *r = sc->s + start + 1;
+    size_t n = sc->i - start - 2, k = 0;
+    char *out, *o;
+
+    if ((size_t)(sc->send - sc->scur) < n + 1) {
+        size_t size = sc->len + 1 < 1024 * 1024 ? sc->len + 1 : 1024 * 1024;
+        if (size < n + 1)
+            size = n + 1;
+        sc->scur = ik_arena_alloc(&sc->doc->tree, size);
+        if (!sc->scur) {
+            sc->send = NULL;
+            scan_oom(sc);
+            return NULL;
+        }
+        sc->send = sc->scur + size;
+    }
+    out = o = sc->scur;
+    if (!sc->escaped) {
+        memcpy(o, r, n);
+        o += n;
+    } else {
+        while (k < n) {
+            long u;
+            if (r[k] != '\\') {
+                *o++ = r[k++];
+                continue;
+            }
+            switch (r[k + 1]) {
+            case 'b':
+                *o++ = '\b';
+                break;
+            case 'f':
+                *o++ = '\f';
+                break;
+            case 'n':
+                *o++ = '\n';
+                break;
+            case 'r':
+                *o++ = '\r';
+                break;
+            case 't':
+                *o++ = '\t';
+                break;
+            case 'u':
+                u = ik_hex4(r + k + 2, n - k - 2);
+                if (u >= 0xD800 && u <= 0xDBFF) { /* checked: a pair */
+                    long lo = ik_hex4(r + k + 8, n - k - 8);
+                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                    k += 6;
+                }
+                put_utf8(&o, u);
+                k += 6;
+                continue;
+            default: /* " \ / */
+                *o++ = r[k + 1];
+            }
+            k += 2;
+        }
+    }
+    *o++ = '\0';
+    sc->scur = o;
+    return out;
 }
 
 static bool scan_escape(scan *sc)
@@ -198,6 +378,7 @@ static bool scan_escape(scan *sc)
     char e = sc->i + 1 < sc->len ? sc->s[sc->i + 1] : '\0';
     long u, lo;
 
+    sc->escaped = true;
     if (strchr("\"\\/bfnrt", e) && e) {
         sc->i += 2;
         return true;
@@ -227,24 +408,25 @@ static bool scan_escape(scan *sc)
 static bool scan_string(scan *sc)
 {
     size_t start = sc->i;
+    const unsigned char *s = (const unsigned char *)sc->s;
 
+    sc->escaped = false;
     sc->i++; /* opening quote */
     while (sc->i < sc->len) {
-        unsigned char c = (unsigned char)sc->s[sc->i];
-        if (c == '"') {
+        unsigned char c = s[sc->i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            sc->i++; /* plain ASCII: most of any pack */
+        } else if (c == '"') {
             sc->i++;
             return true;
-        }
-        if (c == '\\') {
+        } else if (c == '\\') {
             if (!scan_escape(sc))
                 return false;
         } else if (c < 0x20) {
             return scan_fail(sc, sc->i,
                              "control character in string (use an escape)");
         } else {
-            size_t n =
-                ik_utf8_decode((const unsigned char *)sc->s + sc->i,
-                               sc->len - sc->i, NULL);
+            size_t n = ik_utf8_decode(s + sc->i, sc->len - sc->i, NULL);
             if (n == 0)
                 return scan_fail(sc, sc->i, "invalid UTF-8 in string");
             sc->i += n;
@@ -290,6 +472,41 @@ static bool scan_number(scan *sc)
     return true;
 }
 
+/* The number scanned at s[at..sc->i), as cJSON stores it. Up to 15 digits
+ * without fraction or exponent are exact in a double; the rest go to
+ * strtod (LC_NUMERIC is "C": the front end sets it so), which stops where
+ * the scan did since text[len] is '\0'. */
+static void set_number(scan *sc, size_t at, cJSON *n)
+{
+    const char *s = sc->s + at, *e = sc->s + sc->i;
+    bool neg = *s == '-';
+    const char *p = s + neg;
+    double d = 0;
+
+    if (e - p <= 15) {
+        const char *q;
+        for (q = p; q < e && is_digit(*q); q++)
+            d = d * 10 + (*q - '0');
+        if (q != e)
+            d = strtod(s, NULL);
+        else if (neg)
+            d = -d;
+    } else {
+        d = strtod(s, NULL);
+    }
+    n->valuedouble = d;
+    if (d >= INT_MAX)
+        n->valueint = INT_MAX;
+    else if (d <= (double)INT_MIN)
+        n->valueint = INT_MIN;
+    else
+        n->valueint = (int)d;
+    if (!isfinite(d) && !sc->late) {
+        sc->late = LATE_RANGE;
+        sc->late_node = n;
+    }
+}
+
 static bool scan_word(scan *sc, const char *w)
 {
     size_t n = strlen(w);
@@ -301,203 +518,6 @@ static bool scan_word(scan *sc, const char *w)
     return scan_fail(sc, sc->i, "unexpected character '%c'", sc->s[sc->i]);
 }
 
-static bool scan_value(scan *sc, size_t key_off, int depth);
-
-static bool scan_container(scan *sc, int depth)
-{
-    char close = sc->s[sc->i] == '{' ? '}' : ']';
-    bool obj = close == '}';
-    size_t open = sc->i;
-
-    if (depth >= IK_JSON_MAX_DEPTH)
-        return scan_fail(sc, open, "nested deeper than %d levels",
-                         IK_JSON_MAX_DEPTH);
-    sc->i++;
-    skip_ws(sc);
-    if (sc->i < sc->len && sc->s[sc->i] == close) {
-        sc->i++;
-        return true;
-    }
-    for (;;) {
-        size_t key_off = SIZE_MAX;
-        skip_ws(sc);
-        if (obj) {
-            if (sc->i >= sc->len || sc->s[sc->i] != '"')
-                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
-                                 sc->i < sc->len ? "expected a quoted key"
-                                                 : "object is not closed");
-            key_off = sc->i;
-            if (!scan_string(sc))
-                return false;
-            skip_ws(sc);
-            if (sc->i >= sc->len || sc->s[sc->i] != ':')
-                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
-                                 "expected ':' after the key");
-            sc->i++;
-        }
-        if (!scan_value(sc, key_off, depth + 1))
-            return false;
-        skip_ws(sc);
-        if (sc->i >= sc->len)
-            return scan_fail(
-                sc, open, obj ? "object is not closed" : "array is not closed");
-        if (sc->s[sc->i] == close) {
-            sc->i++;
-            return true;
-        }
-        if (sc->s[sc->i] != ',')
-            return scan_fail(
-                sc, sc->i, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-        sc->i++;
-        skip_ws(sc);
-        if (sc->i < sc->len && sc->s[sc->i] == close)
-            return scan_fail(sc, sc->i, "trailing comma");
-    }
-}
-
-static bool scan_value(scan *sc, size_t key_off, int depth)
-{
-    size_t at;
-
-    skip_ws(sc);
-    at = sc->i;
-    if (sc->i >= sc->len)
-        return scan_fail(sc, sc->len, "unexpected end of input");
-    if (!record(sc, key_off == SIZE_MAX ? at : key_off, at))
-        return false;
-    switch (sc->s[sc->i]) {
-    case '{':
-    case '[':
-        return scan_container(sc, depth);
-    case '"':
-        return scan_string(sc);
-    case 't':
-        return scan_word(sc, "true");
-    case 'f':
-        return scan_word(sc, "false");
-    case 'n':
-        return scan_word(sc, "null");
-    default:
-        if (sc->s[sc->i] == '-' || is_digit(sc->s[sc->i]))
-            return scan_number(sc);
-        if ((unsigned char)sc->s[sc->i] >= 0x80)
-            return scan_fail(sc, sc->i, "unexpected non-ASCII character");
-        return scan_fail(sc, sc->i, "unexpected character '%c'", sc->s[sc->i]);
-    }
-}
-
-/* ---- Pairing the tree with the scan ---- */
-
-static size_t hash_ptr(const void *p, size_t mask)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p;
-
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (size_t)h & mask;
-}
-
-static void map_put(ik_json_doc *doc, const cJSON *node, uint32_t key_off,
-                    uint32_t val_off)
-{
-    size_t mask = doc->npos_cap - 1, h = hash_ptr(node, mask);
-
-    while (doc->pos[h].node)
-        h = (h + 1) & mask;
-    doc->pos[h].node = node;
-    doc->pos[h].key_off = key_off;
-    doc->pos[h].val_off = val_off;
-}
-
-/* Where node is in doc->order (SIZE_MAX if not): a binary search in each
- * ascending run whose range holds it. */
-static size_t find_in_seg(const ik_json_doc *doc, size_t s, uintptr_t p)
-{
-    size_t lo = doc->segs[s];
-    size_t hi = s + 1 < doc->nsegs ? doc->segs[s + 1] : doc->nnodes;
-
-    if (lo >= hi || p < (uintptr_t)doc->order[lo] ||
-        p > (uintptr_t)doc->order[hi - 1])
-        return SIZE_MAX;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        uintptr_t m = (uintptr_t)doc->order[mid];
-        if (m == p)
-            return mid;
-        if (m < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SIZE_MAX;
-}
-
-static size_t find_in_order(const ik_json_doc *doc, const cJSON *node)
-{
-    uintptr_t p = (uintptr_t)node;
-    size_t s;
-
-    if (doc->by_addr) { /* the last run starting at or below p */
-        size_t lo = 0, hi = doc->nsegs, k;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if ((uintptr_t)doc->order[doc->segs[doc->by_addr[mid]]] <= p)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo > 0 &&
-            (k = find_in_seg(doc, doc->by_addr[lo - 1], p)) != SIZE_MAX)
-            return k;
-    }
-    for (s = 0; s < doc->nsegs; s++) { /* runs that overlap: any of them */
-        size_t lo = doc->segs[s];
-        size_t hi = s + 1 < doc->nsegs ? doc->segs[s + 1] : doc->nnodes;
-        if (lo >= hi || p < (uintptr_t)doc->order[lo] ||
-            p > (uintptr_t)doc->order[hi - 1])
-            continue;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            uintptr_t m = (uintptr_t)doc->order[mid];
-            if (m == p)
-                return mid;
-            if (m < p)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-    }
-    return SIZE_MAX;
-}
-
-size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node, bool want_key)
-{
-    size_t mask, h;
-
-    if (!doc || !node)
-        return SIZE_MAX;
-    if (!doc->pos) {
-        size_t k = doc->order ? find_in_order(doc, node) : SIZE_MAX;
-        if (k == SIZE_MAX)
-            return SIZE_MAX;
-        return doc->offs[2 * k + (want_key ? 0 : 1)];
-    }
-    mask = doc->npos_cap - 1;
-    for (h = hash_ptr(node, mask); doc->pos[h].node; h = (h + 1) & mask) {
-        if (doc->pos[h].node == node)
-            return want_key ? doc->pos[h].key_off : doc->pos[h].val_off;
-    }
-    return SIZE_MAX;
-}
-
-typedef struct walk {
-    ik_json_doc *doc;
-    const uint32_t *offs;
-    size_t n, k; /* pairs, next pair */
-    ik_error *err;
-} walk;
-
 static int cmp_keys(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
@@ -506,12 +526,6 @@ static int cmp_keys(const void *a, const void *b)
     if (c)
         return c;
     return (x > y) - (x < y);
-}
-
-static ik_status dup_error(walk *w, const cJSON *dup)
-{
-    return ik_json_fail(w->doc, dup, true, w->err, IK_ESYNTAX,
-                        "duplicate key \"%s\"", dup->string);
 }
 
 /* Report the later of two equal keys, in document order. */
@@ -528,72 +542,217 @@ static const cJSON *later(const cJSON *obj, const cJSON *a, const cJSON *b)
     return b;
 }
 
-static ik_status check_keys(walk *w, const cJSON *obj)
+/* The first duplicate key of obj (its n members), or NULL; false when out
+ * of memory. */
+static bool find_dup(scan *sc, const cJSON *obj, size_t n, const cJSON **dup)
 {
     const cJSON *a, *b, **v;
-    size_t n = 0, i;
+    size_t i;
 
-    for (a = obj->child; a; a = a->next)
-        n++;
+    *dup = NULL;
     if (n <= 16) {
         for (a = obj->child; a; a = a->next)
             for (b = a->next; b; b = b->next)
                 if (a->string[0] == b->string[0] &&
-                    strcmp(a->string, b->string) == 0)
-                    return dup_error(w, b);
-        return IK_OK;
+                    strcmp(a->string, b->string) == 0) {
+                    *dup = b;
+                    return true;
+                }
+        return true;
     }
     v = ik_malloc(n * sizeof *v);
     if (!v)
-        return ik_fail(w->err, IK_ENOMEM, "out of memory");
+        return scan_oom(sc);
     for (i = 0, a = obj->child; a; a = a->next)
         v[i++] = a;
     qsort(v, n, sizeof *v, cmp_keys);
-    for (i = 1; i < n; i++) {
-        if (strcmp(v[i - 1]->string, v[i]->string) == 0) {
-            const cJSON *d = later(obj, v[i - 1], v[i]);
-            ik_free(v);
-            return dup_error(w, d);
-        }
-    }
+    for (i = 1; i < n && !*dup; i++)
+        if (strcmp(v[i - 1]->string, v[i]->string) == 0)
+            *dup = later(obj, v[i - 1], v[i]);
     ik_free(v);
-    return IK_OK;
+    return true;
 }
 
-static ik_status pair(walk *w, const cJSON *node)
-{
-    const cJSON *c;
-    ik_status st;
+static bool scan_value(scan *sc, size_t key_off, int depth, cJSON **out);
 
-    if (w->offs) {
-        ik_json_doc *d = w->doc;
-        if (w->k >= w->n)
-            return ik_fail(w->err, IK_ESYNTAX, "internal: scan mismatch");
-        if (w->k == 0 || (uintptr_t)node < (uintptr_t)d->order[w->k - 1]) {
-            if (d->nsegs == d->cap_segs) {
-                size_t nc = d->cap_segs ? d->cap_segs * 2 : 16;
-                size_t *ns = ik_realloc(d->segs, nc * sizeof *ns);
-                if (!ns)
-                    return ik_fail(w->err, IK_ENOMEM, "out of memory");
-                d->segs = ns;
-                d->cap_segs = nc;
-            }
-            d->segs[d->nsegs++] = w->k;
-        }
-        d->order[w->k] = node;
-        w->k++;
-        d->nnodes = w->k;
+static bool scan_container(scan *sc, cJSON *node, int depth)
+{
+    char close = sc->s[sc->i] == '{' ? '}' : ']';
+    bool obj = close == '}';
+    size_t open = sc->i, n = 0;
+    cJSON *first = NULL, *last = NULL;
+
+    if (depth >= IK_JSON_MAX_DEPTH)
+        return scan_fail(sc, open, "nested deeper than %d levels",
+                         IK_JSON_MAX_DEPTH);
+    sc->i++;
+    skip_ws(sc);
+    if (sc->i < sc->len && sc->s[sc->i] == close) {
+        sc->i++;
+        return true;
     }
-    if (cJSON_IsNumber(node) && !isfinite(node->valuedouble))
-        return ik_json_fail(w->doc, node, false, w->err, IK_ESYNTAX,
-                            "number is out of range");
-    for (c = node->child; c; c = c->next)
-        if ((st = pair(w, c)) != IK_OK)
-            return st;
-    /* After the children, so the duplicate's key has its position. */
-    if (cJSON_IsObject(node))
-        return check_keys(w, node);
-    return IK_OK;
+    for (;;) {
+        size_t key_off = SIZE_MAX;
+        char *key = NULL;
+        cJSON *child = NULL;
+        skip_ws(sc);
+        if (obj) {
+            if (sc->i >= sc->len || sc->s[sc->i] != '"')
+                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
+                                 sc->i < sc->len ? "expected a quoted key"
+                                                 : "object is not closed");
+            key_off = sc->i;
+            if (!scan_string(sc))
+                return false;
+            if (node && !(key = copy_string(sc, key_off)))
+                return false;
+            skip_ws(sc);
+            if (sc->i >= sc->len || sc->s[sc->i] != ':')
+                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
+                                 "expected ':' after the key");
+            sc->i++;
+        }
+        if (!scan_value(sc, key_off, depth + 1, node ? &child : NULL))
+            return false;
+        if (child) {
+            child->string = key;
+            if (last) {
+                last->next = child;
+                child->prev = last;
+            } else {
+                first = child;
+            }
+            last = child;
+            n++;
+        }
+        skip_ws(sc);
+        if (sc->i >= sc->len)
+            return scan_fail(
+                sc, open, obj ? "object is not closed" : "array is not closed");
+        if (sc->s[sc->i] == close) {
+            sc->i++;
+            break;
+        }
+        if (sc->s[sc->i] != ',')
+            return scan_fail(
+                sc, sc->i, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        sc->i++;
+        skip_ws(sc);
+        if (sc->i < sc->len && sc->s[sc->i] == close)
+            return scan_fail(sc, sc->i, "trailing comma");
+    }
+    if (!node)
+        return true;
+    if (first)
+        first->prev = last; /* as cJSON links a list: head->prev is tail */
+    node->child = first;
+    /* Closed after its members, as a walk of the finished tree would. */
+    if (obj && !sc->late) {
+        const cJSON *dup;
+        if (!find_dup(sc, node, n, &dup))
+            return false;
+        if (dup) {
+            sc->late = LATE_DUP;
+            sc->late_node = dup;
+        }
+    }
+    return true;
+}
+
+static bool scan_value(scan *sc, size_t key_off, int depth, cJSON **out)
+{
+    size_t at;
+    cJSON *node = NULL;
+    int type;
+
+    skip_ws(sc);
+    at = sc->i;
+    if (sc->i >= sc->len)
+        return scan_fail(sc, sc->len, "unexpected end of input");
+    switch (sc->s[sc->i]) {
+    case '{':
+        type = cJSON_Object;
+        break;
+    case '[':
+        type = cJSON_Array;
+        break;
+    case '"':
+        type = cJSON_String;
+        break;
+    case 't':
+        type = cJSON_True;
+        break;
+    case 'f':
+        type = cJSON_False;
+        break;
+    case 'n':
+        type = cJSON_NULL;
+        break;
+    default:
+        type = cJSON_Number;
+        if (sc->s[sc->i] == '-' || is_digit(sc->s[sc->i]))
+            break;
+        if ((unsigned char)sc->s[sc->i] >= 0x80)
+            return scan_fail(sc, sc->i, "unexpected non-ASCII character");
+        return scan_fail(sc, sc->i, "unexpected character '%c'", sc->s[sc->i]);
+    }
+    if (out) {
+        jnode *j = new_node(sc, key_off == SIZE_MAX ? at : key_off, at, type);
+        if (!j)
+            return false;
+        node = *out = &j->n;
+    }
+    switch (type) {
+    case cJSON_Object:
+    case cJSON_Array:
+        return scan_container(sc, node, depth);
+    case cJSON_String:
+        if (!scan_string(sc))
+            return false;
+        return !node || (node->valuestring = copy_string(sc, at)) != NULL;
+    case cJSON_True:
+        if (node)
+            node->valueint = 1;
+        return scan_word(sc, "true");
+    case cJSON_False:
+        return scan_word(sc, "false");
+    case cJSON_NULL:
+        return scan_word(sc, "null");
+    default:
+        if (!scan_number(sc))
+            return false;
+        if (node)
+            set_number(sc, at, node);
+        return true;
+    }
+}
+
+/* ---- Positions of nodes ---- */
+
+size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node, bool want_key)
+{
+    uintptr_t p = (uintptr_t)node;
+    size_t lo = 0, hi;
+    const struct ik_json_block *b;
+    const jnode *j;
+
+    if (!doc || !node || !doc->nblocks)
+        return SIZE_MAX;
+    hi = doc->nblocks;
+    while (lo < hi) { /* the last block starting at or below p */
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->blocks[mid].lo <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return SIZE_MAX;
+    b = &doc->blocks[lo - 1];
+    if (p >= b->hi || (p - b->lo) % sizeof(jnode) != 0)
+        return SIZE_MAX; /* not one of this doc's nodes */
+    j = (const jnode *)node;
+    return want_key ? j->key_off : j->val_off;
 }
 
 /* ---- Parsing ---- */
@@ -606,16 +765,15 @@ void ik_json_doc_fini(ik_json_doc *doc)
         ik_arena_fini(&doc->tree);
     else
         cJSON_Delete(doc->root);
-    ik_free(doc->pos);
-    ik_free(doc->order);
-    ik_free(doc->offs);
-    ik_free(doc->segs);
-    ik_free(doc->by_addr);
+    ik_free(doc->blocks);
     memset(doc, 0, sizeof *doc);
 }
 
+/* cJSON for IK_JSON_FAST: its nodes and strings go to the doc's arena. A
+ * caller that replaced cJSON's hooks (intake-bench --malloc) gets a heap
+ * tree: the arena stays empty. */
 static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
-                             bool validated, ik_error *err)
+                             ik_error *err)
 {
     const char *end = NULL;
     size_t skip = 0;
@@ -624,9 +782,6 @@ static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
     ik_alloc_init_cjson();
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         skip = 3;
-    /* cJSON's nodes and strings go to the doc's arena: no malloc per node
-     * and no walk to free them. A caller that replaced cJSON's hooks
-     * (intake-bench --malloc) gets a heap tree: the arena stays empty. */
     ik_arena_init(&doc->tree);
     prev = ik_alloc_cjson_arena(&doc->tree);
     doc->root = cJSON_ParseWithLengthOpts(text + skip, len - skip + 1, &end, 1);
@@ -638,97 +793,58 @@ static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
     }
     if (doc->root)
         return IK_OK;
-    /* After our scan accepted the text, only memory can make cJSON fail. */
-    if (validated || !end || end < text)
+    if (!end || end < text)
         return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ENOMEM,
                         "out of memory parsing JSON");
     return fail_off(text, len, doc->file, (size_t)(end - text), err, IK_ESYNTAX,
                     "invalid JSON");
 }
 
-static ik_status prescan(ik_json_doc *doc, const char *text, size_t len,
-                         bool positions, scan *sc, ik_error *err)
+/* Validate text (and build doc's tree when doc is not NULL). */
+static ik_status parse_text(const char *text, size_t len, const char *file,
+                            ik_json_doc *doc, ik_error *err)
 {
     const char *nul = memchr(text, '\0', len);
+    scan sc;
 
-    memset(sc, 0, sizeof *sc);
-    sc->s = text;
-    sc->len = len;
-    sc->file = doc->file;
-    sc->err = err;
-    sc->record = positions;
+    memset(&sc, 0, sizeof sc);
+    sc.s = text;
+    sc.len = len;
+    sc.file = file;
+    sc.err = err;
+    sc.doc = doc;
     if (nul)
-        return fail_off(text, len, doc->file, (size_t)(nul - text), err,
-                        IK_ESYNTAX, "NUL byte in JSON text");
+        return fail_off(text, len, file, (size_t)(nul - text), err, IK_ESYNTAX,
+                        "NUL byte in JSON text");
     if (len > UINT32_MAX)
-        return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ELIMIT,
+        return fail_off(text, len, file, SIZE_MAX, err, IK_ELIMIT,
                         "JSON text larger than 4 GiB");
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        sc->i = 3;
-    if (!scan_value(sc, SIZE_MAX, 0))
-        return sc->st;
-    skip_ws(sc);
-    if (sc->i < len)
-        return fail_off(text, len, doc->file, sc->i, err, IK_ESYNTAX,
+        sc.i = 3;
+    if (doc) {
+        ik_arena_init(&doc->tree);
+        doc->in_arena = true;
+    }
+    if (!scan_value(&sc, SIZE_MAX, 0, doc ? &doc->root : NULL))
+        return sc.st;
+    skip_ws(&sc);
+    if (sc.i < len)
+        return fail_off(text, len, file, sc.i, err, IK_ESYNTAX,
                         "unexpected text after the JSON value");
-    return IK_OK;
-}
-
-static _Thread_local const ik_json_doc *by_addr_doc; /* for qsort */
-
-static int cmp_seg(const void *a, const void *b)
-{
-    const ik_json_doc *d = by_addr_doc;
-    uintptr_t x = (uintptr_t)d->order[d->segs[*(const size_t *)a]];
-    uintptr_t y = (uintptr_t)d->order[d->segs[*(const size_t *)b]];
-
-    return (x > y) - (x < y);
-}
-
-static ik_status build_map(ik_json_doc *doc, scan *sc, ik_error *err)
-{
-    size_t cap = 16, k;
-    walk w = {doc, sc->offs, sc->noffs / 2, 0, err};
-    ik_status st;
-
-    if (!sc->record) {
-        w.offs = NULL;
-        return pair(&w, doc->root);
-    }
-    doc->order = ik_malloc((w.n ? w.n : 1) * sizeof *doc->order);
-    if (!doc->order)
-        return ik_fail(err, IK_ENOMEM, "out of memory");
-    doc->offs = sc->offs; /* the doc keeps the scan's offsets */
-    sc->offs = NULL;
-    st = pair(&w, doc->root);
-    if (st != IK_OK || doc->nsegs <= 1)
-        return st;
-    if (doc->nsegs <= 4096) { /* runs sorted by address, for a search */
-        doc->by_addr = ik_malloc(doc->nsegs * sizeof *doc->by_addr);
-        if (!doc->by_addr)
-            return ik_fail(err, IK_ENOMEM, "out of memory");
-        for (k = 0; k < doc->nsegs; k++)
-            doc->by_addr[k] = k;
-        by_addr_doc = doc;
-        qsort(doc->by_addr, doc->nsegs, sizeof *doc->by_addr, cmp_seg);
-        return IK_OK;
-    }
-    /* Many runs (a tree not from our arena): a hash map instead. */
-    while (cap < 2 * doc->nnodes) /* load factor <= 0.5 */
-        cap *= 2;
-    doc->pos = ik_calloc(cap, sizeof *doc->pos);
-    if (!doc->pos)
-        return ik_fail(err, IK_ENOMEM, "out of memory");
-    doc->npos_cap = cap;
-    for (k = 0; k < doc->nnodes; k++)
-        map_put(doc, doc->order[k], doc->offs[2 * k], doc->offs[2 * k + 1]);
+    /* Only a text with no syntax error gets these, first in document
+     * order (a number where it is, an object's keys at its end). */
+    if (sc.late == LATE_RANGE)
+        return ik_json_fail(doc, sc.late_node, false, err, IK_ESYNTAX,
+                            "number is out of range");
+    if (sc.late == LATE_DUP)
+        return ik_json_fail(doc, sc.late_node, true, err, IK_ESYNTAX,
+                            "duplicate key \"%s\"", sc.late_node->string);
     return IK_OK;
 }
 
 ik_status ik_json_parse(const char *text, size_t len, const char *file,
                         unsigned flags, ik_json_doc *doc, ik_error *err)
 {
-    scan sc;
     ik_status st;
 
     memset(doc, 0, sizeof *doc);
@@ -739,21 +855,17 @@ ik_status ik_json_parse(const char *text, size_t len, const char *file,
         if (memchr(text, '\0', len))
             return fail_off(text, len, doc->file, SIZE_MAX, err, IK_ESYNTAX,
                             "NUL byte in JSON text");
-        st = cjson_parse(doc, text, len, false, err);
+        st = cjson_parse(doc, text, len, err);
         /* cJSON fails the same way for bad text and a failed allocation;
-         * our scan (no allocation without positions) tells them apart. */
+         * our scan (no allocation when it builds nothing) tells them
+         * apart. */
         if (st == IK_ESYNTAX &&
-            prescan(doc, text, len, false, &sc, err) == IK_OK)
+            parse_text(text, len, doc->file, NULL, err) == IK_OK)
             st = fail_off(text, len, doc->file, SIZE_MAX, err, IK_ENOMEM,
                           "out of memory parsing JSON");
         return st;
     }
-    st = prescan(doc, text, len, flags & IK_JSON_POSITIONS, &sc, err);
-    if (st == IK_OK)
-        st = cjson_parse(doc, text, len, true, err);
-    if (st == IK_OK)
-        st = build_map(doc, &sc, err);
-    ik_free(sc.offs);
+    st = parse_text(text, len, doc->file, doc, err);
     if (st != IK_OK) {
         ik_json_doc_fini(doc);
         doc->text = text;

@@ -1,10 +1,11 @@
 /*
  * json.h -- the ONLY caller of cJSON_Parse*. Parses strictly (rejects what
  * cJSON lets through: NUL bytes, \u0000, invalid UTF-8, non-finite numbers,
- * duplicate keys, trailing text, nesting past IK_JSON_MAX_DEPTH) and keeps a
- * map from each node back to its byte offset so any later error can name
- * FILE:LINE:COL. The tree's nodes live in an arena owned by the doc (one
- * malloc per chunk, not per node): never cJSON_Delete doc->root, detach
+ * duplicate keys, trailing text, nesting past IK_JSON_MAX_DEPTH) and keeps
+ * each node's byte offset so any later error can name FILE:LINE:COL. The
+ * tree is built by our own one-pass parser (cJSON's node layout, so cJSON's
+ * read functions work on it) in an arena owned by the doc (one malloc per
+ * chunk, not per node): never cJSON_Delete doc->root, detach
  * nodes from it or add to it; ik_json_doc_fini frees it. Parse from one
  * thread at a time per doc. No I/O except ik_json_read_file.
  */
@@ -24,39 +25,30 @@
 #define IK_JSON_MAX_FILE  (64u * 1024 * 1024) /* bytes in a rule pack */
 
 enum {
-    IK_JSON_POSITIONS = 1, /* keep the node -> offset map */
-    IK_JSON_FAST = 2       /* skip our own scan: NUL check + cJSON only */
+    IK_JSON_POSITIONS = 1, /* positions (now always kept: free) */
+    IK_JSON_FAST = 2       /* cJSON's own parse: NUL check + cJSON only,
+                              no positions, duplicates not checked */
 };
 
-typedef struct ik_json_pos {
-    const cJSON *node;
-    uint32_t key_off; /* offset of the member's key; == val_off if none */
-    uint32_t val_off; /* offset of the value's first byte */
-} ik_json_pos;
+struct ik_json_block;
 
 typedef struct ik_json_doc {
     cJSON *root;      /* owned; freed by ik_json_doc_fini */
     const char *text; /* borrowed: must outlive the doc */
     size_t len;
     char file[256];
-    ik_json_pos *pos; /* open-addressed by node pointer, or NULL */
-    size_t npos_cap;
-    /* Without pos: node k in pre-order is order[k], its offsets offs[2k]
-     * (key) and offs[2k+1] (value). Arena nodes come in pre-order at rising
-     * addresses within a chunk, so order[] is a few ascending runs (segs:
-     * where each starts) that a binary search finds a node in. */
-    const cJSON **order;
-    uint32_t *offs;
-    size_t nnodes;
-    size_t *segs;
-    size_t nsegs, cap_segs;
-    size_t *by_addr; /* segs' indexes by first address, after the parse */
-    ik_arena tree;   /* holds root's nodes and strings when in_arena */
-    bool in_arena;   /* root dies with tree, never with cJSON_Delete */
+    /* Runs of the doc's nodes, sorted by address: each node carries its
+     * offsets, and these tell the doc's nodes from any other. */
+    struct ik_json_block *blocks;
+    size_t nblocks, cap_blocks;
+    ik_arena tree; /* holds root's nodes and strings when in_arena */
+    bool in_arena; /* root dies with tree, never with cJSON_Delete */
 } ik_json_doc;
 
 /*
- * Read a whole file into a new NUL-terminated buffer (free with ik_free).
+ * Read a whole file into a new NUL-terminated buffer (free with ik_free;
+ * a regular file is read into one buffer of its size, 2 MiB-aligned with
+ * huge pages advised when it is that big).
  * IK_ENOENT when missing, IK_ELIMIT past max bytes, IK_EIO otherwise.
  */
 ik_status ik_json_read_file(const char *path, size_t max, char **text,

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -84,7 +86,7 @@ static ik_status parse_once(void *ctx)
         ik_json_parse(c->text, strlen(c->text), "t.json", c->flags, &doc, &err);
     if (st != IK_OK) {
         assert_null(doc.root);
-        assert_null(doc.pos);
+        assert_null(doc.blocks);
         assert_int_equal(err.code, st);
     }
     ik_json_doc_fini(&doc);
@@ -142,10 +144,43 @@ static void test_reading_a_file_fails_cleanly(void **state)
 
     (void)state;
     assert_non_null(f);
-    for (i = 0; i < 20000; i++) /* > 65536 bytes: the buffer grows */
+    for (i = 0; i < 20000; i++) /* a regular file: one buffer of its size */
         fputs("[1, 2],\n", f);
     assert_int_equal(fclose(f), 0);
-    assert_true(fail_each_allocation(read_once, path) > 1);
+    assert_true(fail_each_allocation(read_once, path) > 0);
+    unlink(path);
+}
+
+/* A pipe has no size: the buffer starts at 64 KiB and grows. */
+static ik_status read_pipe_once(void *ctx)
+{
+    pid_t pid = fork();
+    ik_status st;
+    int status;
+
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the writer: 160,000 bytes, then the end */
+        FILE *w = fopen(ctx, "wb");
+        int i;
+        if (!w)
+            _exit(1);
+        for (i = 0; i < 20000; i++)
+            fputs("[1, 2],\n", w);
+        _exit(fclose(w) == 0 ? 0 : 1);
+    }
+    st = read_once(ctx);
+    waitpid(pid, &status, 0); /* a reader that failed early: SIGPIPE */
+    return st;
+}
+
+static void test_reading_a_pipe_fails_cleanly_as_its_buffer_grows(void **state)
+{
+    static char path[] = IK_BINARY_DIR "/test_errorpaths_read.fifo";
+
+    (void)state;
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_true(fail_each_allocation(read_pipe_once, path) > 2);
     unlink(path);
 }
 
@@ -585,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_json_parse_with_positions_fails_cleanly),
         cmocka_unit_test(test_json_fast_parse_reports_memory_not_syntax),
         cmocka_unit_test(test_reading_a_file_fails_cleanly),
+        cmocka_unit_test(test_reading_a_pipe_fails_cleanly_as_its_buffer_grows),
         cmocka_unit_test(test_buffer_out_of_memory_is_sticky_and_clean),
         cmocka_unit_test(test_arena_out_of_memory_returns_null_cleanly),
         cmocka_unit_test(test_loading_a_pack_fails_cleanly),

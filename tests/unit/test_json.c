@@ -176,6 +176,74 @@ static void test_every_allocation_failure_is_clean(void **state)
     assert_true(n > 1);
 }
 
+/* Our one-pass parser builds the tree cJSON would: same types, values,
+ * keys and links (a list's head->prev is its tail, as cJSON links it). */
+static void expect_same_tree_as_cjson(const char *text)
+{
+    ik_json_doc doc;
+    ik_error err;
+    cJSON *ref = cJSON_Parse(text);
+    const cJSON *a, *b;
+
+    assert_non_null(ref);
+    assert_int_equal(parse(text, &doc, &err), IK_OK);
+    assert_true(cJSON_Compare(doc.root, ref, 1));
+    for (a = doc.root->child, b = ref->child; a && b;
+         a = a->next, b = b->next) {
+        assert_int_equal(a->valueint, b->valueint);
+        assert_int_equal(a->type, b->type);
+    }
+    assert_true(a == NULL && b == NULL);
+    if (doc.root->child)
+        assert_ptr_equal(doc.root->child->prev->next, NULL);
+    cJSON_Delete(ref);
+    ik_json_doc_fini(&doc);
+}
+
+static void test_the_tree_is_the_one_cjson_builds(void **state)
+{
+    (void)state;
+    expect_same_tree_as_cjson("[1, -0, 0.5, -12.75e2, 1E-3, 2147483648, "
+                              "-2147483649, 123456789012345678901234567890, "
+                              "3.0e10, true, false, null, \"\", {}, []]");
+    expect_same_tree_as_cjson(
+        "{\"a\\\"b\": \"t\\u00e9\\n\\t\\/\\\\x\", \"\\ud83d\\ude00\": "
+        "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", \"n\": {\"m\": [[], {}, "
+        "[1, [2, [3]]]]}, \"k\": \"\\b\\f\\r\\u0041\\u07ff\\uffff\"}");
+    expect_same_tree_as_cjson("\"just a string\"");
+    expect_same_tree_as_cjson("  -7  ");
+}
+
+static void test_only_the_docs_own_nodes_have_positions(void **state)
+{
+    ik_json_doc doc, other;
+    ik_error err;
+    const cJSON *a;
+
+    (void)state;
+    assert_int_equal(parse("{\"a\": [1, 2]}", &doc, &err), IK_OK);
+    assert_int_equal(parse("{\"a\": [1, 2]}", &other, &err), IK_OK);
+    a = ik_json_get(doc.root, "a");
+    assert_int_equal(ik_json_offset(&doc, a, false), 6);
+    assert_int_equal(ik_json_offset(&doc, a->child->next, false), 10);
+    assert_int_equal(ik_json_offset(&other, a, false), SIZE_MAX);
+    /* Inside a node, not at its start: not a node. */
+    assert_int_equal(
+        ik_json_offset(&doc, (const cJSON *)((const char *)a + 8), false),
+        SIZE_MAX);
+    ik_json_doc_fini(&other);
+    ik_json_doc_fini(&doc);
+}
+
+static void
+test_a_later_syntax_error_is_reported_before_a_duplicate_key(void **state)
+{
+    (void)state;
+    expect_error("{\"k\": 1, \"k\": 2, \"x\": tru}", 1, 23, "unexpected");
+    expect_error("[1e999, {\"k\": 1, \"k\": 2}]", 1, 2, "out of range");
+    expect_error("[{\"k\": 1, \"k\": 2}, 1e999]", 1, 11, "duplicate key");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +255,10 @@ int main(void)
         cmocka_unit_test(test_many_keys_duplicate_found_with_sorting),
         cmocka_unit_test(test_columns_count_characters_and_tabs),
         cmocka_unit_test(test_every_allocation_failure_is_clean),
+        cmocka_unit_test(test_the_tree_is_the_one_cjson_builds),
+        cmocka_unit_test(test_only_the_docs_own_nodes_have_positions),
+        cmocka_unit_test(
+            test_a_later_syntax_error_is_reported_before_a_duplicate_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
