@@ -743,21 +743,20 @@ void ik_answer_format(const ik_question *q, ik_audience aud, ik_value v,
     }
 }
 
-/* Values evaluation builds can nest without bound ({"reduce": [xs,
- * [{"var": "accumulator"}], 0]}); deeper than this fails as out of memory
- * instead of overflowing the stack. */
-enum { COPY_MAX_DEPTH = 1000 };
-
+/* depth: the arrays and objects around v. Evaluation builds nothing
+ * deeper than IK_VALUE_MAX_DEPTH; a deeper value handed in is refused
+ * with IK_ELIMIT instead of overflowing the stack. */
 static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
 {
     ik_value *items;
     ik_member *members;
     uint32_t i;
+    ik_status st;
     char *s;
 
     *out = v;
-    if (depth >= COPY_MAX_DEPTH && (v.kind == IK_ARR || v.kind == IK_OBJ))
-        return IK_ENOMEM;
+    if (depth >= IK_VALUE_MAX_DEPTH && (v.kind == IK_ARR || v.kind == IK_OBJ))
+        return IK_ELIMIT;
     switch (v.kind) {
     case IK_STR:
         s = ik_arena_strndup(a, v.u.str, v.len);
@@ -772,8 +771,8 @@ static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
         if (!items)
             return IK_ENOMEM;
         for (i = 0; i < v.len; i++)
-            if (copy(v.u.items[i], a, &items[i], depth + 1) != IK_OK)
-                return IK_ENOMEM;
+            if ((st = copy(v.u.items[i], a, &items[i], depth + 1)) != IK_OK)
+                return st;
         out->u.items = items;
         return IK_OK;
     case IK_OBJ:
@@ -785,9 +784,11 @@ static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
         for (i = 0; i < v.len; i++) {
             members[i] = v.u.members[i];
             s = ik_arena_strndup(a, v.u.members[i].key, v.u.members[i].klen);
-            if (!s || copy(v.u.members[i].val, a, &members[i].val, depth + 1) !=
-                          IK_OK)
+            if (!s)
                 return IK_ENOMEM;
+            st = copy(v.u.members[i].val, a, &members[i].val, depth + 1);
+            if (st != IK_OK)
+                return st;
             members[i].key = s;
         }
         out->u.members = members;

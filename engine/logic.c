@@ -4,6 +4,7 @@
  * Reads data, never writes it; no I/O; evaluation allocates only from the
  * caller's scratch arena and recurses at most IK_LOGIC_MAX_DEPTH deep.
  */
+#define _GNU_SOURCE /* memmem: a linear-time substring search for `in` */
 #include "logic.h"
 
 #include <assert.h>
@@ -404,14 +405,17 @@ static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
                               bool in_iter);
 
 static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
-                           ik_arena *scratch);
+                           ik_arena *scratch, ik_error *err);
 
-/* Replace nodes[at] by its value when it and its children read no data. */
+/* Replace nodes[at] by its value when it and its children read no data.
+ * Nothing that reads no data nests deeper than 128 + IK_LOGIC_MAX_DEPTH,
+ * far within IK_VALUE_MAX_DEPTH (an accumulator is data: not folded). */
 static ik_status fold(comp *c, uint32_t at)
 {
     ik_logic *lg = c->lg;
     ik_node n = lg->nodes[at];
     ik_arena scratch;
+    ik_error e;
     ik_value v;
     uint32_t i;
     bool ok = true;
@@ -423,7 +427,8 @@ static ik_status fold(comp *c, uint32_t at)
         if (lg->nodes[n.kid + i].op != IK_OP_LIT)
             return IK_OK;
     ik_arena_init(&scratch);
-    st = eval_node(lg, at, &v, &scratch);
+    ik_error_clear(&e);
+    st = eval_node(lg, at, &v, &scratch, &e);
     if (st == IK_OK) {
         v = copy_value(&lg->arena, v, &ok);
         st = ok ? set_lit(c, at, v, n.src) : IK_ENOMEM;
@@ -434,6 +439,36 @@ static ik_status fold(comp *c, uint32_t at)
     if (st == IK_ENOMEM)
         return ik_fail(c->err, IK_ENOMEM, "out of memory");
     return IK_OK; /* a runtime error stays for run time */
+}
+
+/* The path text of a constant var argument, as var reads a literal one
+ * (a string, a number as JavaScript prints it, true or false); false for
+ * other constants and strings holding NUL (left to run time). */
+static bool const_path(ik_value v, char *num, const char **text, size_t *len)
+{
+    switch ((ik_kind)v.kind) {
+    case IK_STR:
+        if (memchr(v.u.str, '\0', v.len))
+            return false;
+        *text = v.u.str;
+        *len = v.len;
+        return true;
+    case IK_NUM:
+        *len = ik_num_format(v.u.num, num);
+        *text = num;
+        return true;
+    case IK_BOOL:
+        *text = v.u.b ? "true" : "false";
+        *len = strlen(*text);
+        return true;
+    case IK_UNDEF:
+    case IK_NULL:
+    case IK_ARR:
+    case IK_OBJ:
+    case IK_KIND__COUNT:
+        break;
+    }
+    return false;
 }
 
 static ik_status compile_var(comp *c, const cJSON *args, uint32_t nargs,
@@ -466,17 +501,25 @@ static ik_status compile_var(comp *c, const cJSON *args, uint32_t nargs,
             st = compile_node(c, a, kid + i, depth + 1, in_iter);
         if (st != IK_OK)
             return st;
-        lg->nodes[at] =
-            (ik_node){IK_OP_VARD, in_iter ? NODE_CTX : 0, (uint16_t)nargs, kid,
-                      0,          src_of(c, args)};
-        return IK_OK;
+        if (lg->nodes[kid].op != IK_OP_LIT ||
+            !const_path(lg->consts[lg->nodes[kid].arg], num, &text, &len)) {
+            lg->nodes[at] = (ik_node){
+                IK_OP_VARD, in_iter ? NODE_CTX : 0, (uint16_t)nargs, kid,
+                0,          src_of(c, args)};
+            return IK_OK;
+        }
+        /* folded to a constant: a plain var (strict mode checks the
+         * name), whose default, if any, is already compiled after it */
+        st = add_path(c, text, len, in_iter ? 0 : 1, first, &p);
+        kid++;
+    } else {
+        st = add_path(c, text, len, in_iter ? 0 : 1, nargs ? first : args, &p);
+        if (st == IK_OK && nargs > 1)
+            st = reserve(c, nargs - 1, &kid);
+        for (a = nargs ? first->next : NULL, i = 0; st == IK_OK && a;
+             a = a->next, i++)
+            st = compile_node(c, a, kid + i, depth + 1, in_iter);
     }
-    st = add_path(c, text, len, in_iter ? 0 : 1, nargs ? first : args, &p);
-    if (st == IK_OK && nargs > 1)
-        st = reserve(c, nargs - 1, &kid);
-    for (a = nargs ? first->next : NULL, i = 0; st == IK_OK && a;
-         a = a->next, i++)
-        st = compile_node(c, a, kid + i, depth + 1, in_iter);
     if (st != IK_OK)
         return st;
     lg->nodes[at] = (ik_node){IK_OP_VAR,
@@ -778,6 +821,7 @@ typedef struct est {
     uint32_t nslots;
     size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH) */
     bool over;  /* an allocation was refused for the cap, not the heap */
+    struct depths *depths; /* nesting of arrays and objects seen, or NULL */
 } est;
 
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
@@ -793,6 +837,12 @@ static ik_status nomem(est *s)
                        "evaluation needs more than %u MiB of memory",
                        (unsigned)(IK_LOGIC_MAX_SCRATCH >> 20));
     return ik_fail(s->err, IK_ENOMEM, "out of memory during evaluation");
+}
+
+static ik_status too_deep(est *s)
+{
+    return ik_fail(s->err, IK_ELIMIT, "value nested deeper than %d levels",
+                   IK_VALUE_MAX_DEPTH);
 }
 
 /* The scratch level past which this evaluation may not allocate. */
@@ -832,6 +882,178 @@ static ik_value make_array(ik_value *items, uint32_t n)
 {
     ik_value v = {IK_ARR, n, {.items = items}};
     return v;
+}
+
+/* String(v) in scratch, within this evaluation's memory bound (the text
+ * of a shared array can be far larger than the array). */
+static ik_status to_text(est *s, ik_value v, ik_value *out)
+{
+    size_t used = s->scratch ? s->scratch->used : 0;
+
+    if (v.kind == IK_STR) {
+        *out = v;
+        return IK_OK;
+    }
+    switch (ik_value_to_string(v, s->scratch, used < s->cap ? s->cap - used : 0,
+                               out)) {
+    case IK_TEXT_OK:
+        return IK_OK;
+    case IK_TEXT_DEEP:
+        return too_deep(s);
+    case IK_TEXT_LONG:
+        s->over = true;
+        return nomem(s);
+    case IK_TEXT_NOMEM:
+        break;
+    }
+    return nomem(s);
+}
+
+/* Each array operand as its String(), made by to_text, for operators
+ * that would convert it anyway (<, arithmetic, loose == with a
+ * primitive): the text then counts against the memory bound. */
+static IK_NOINLINE ik_status arrays_to_text(est *s, ik_value *v, uint32_t n)
+{
+    uint32_t i;
+    ik_status st;
+
+    for (i = 0; i < n; i++)
+        if (v[i].kind == IK_ARR && (st = to_text(s, v[i], &v[i])) != IK_OK)
+            return st;
+    return IK_OK;
+}
+
+/* ---- Nesting of values built ---- */
+
+/*
+ * How deeply arrays and objects nest in the values an evaluation builds,
+ * so that none deeper than IK_VALUE_MAX_DEPTH is made. Each array or
+ * object is walked once per evaluation, however often it is shared
+ * ({"reduce": [xs, [acc, acc], 0]}): its depth is remembered by the
+ * address of its items, in a table in scratch.
+ */
+typedef struct depths {
+    struct dm {
+        const void *key; /* items or members; NULL: empty entry */
+        uint32_t len;
+        uint32_t depth;
+    } * e;
+    uint32_t cap, n; /* cap: a power of two */
+} depths;
+
+enum { DEPTH_OVER = IK_VALUE_MAX_DEPTH + 1 };
+
+static struct dm *depth_slot(const depths *d, const void *key, uint32_t len)
+{
+    uint32_t mask = d->cap - 1;
+    uint32_t i = (uint32_t)(((uintptr_t)key >> 4) * 2654435761u) & mask;
+
+    while (d->e[i].key && (d->e[i].key != key || d->e[i].len != len))
+        i = (i + 1) & mask;
+    return &d->e[i];
+}
+
+static bool depth_grow(est *s)
+{
+    depths *d = s->depths, old;
+    uint32_t i;
+
+    if (!d) {
+        d = s->depths = salloc(s, sizeof *d);
+        if (!d)
+            return false;
+        memset(d, 0, sizeof *d);
+    }
+    if ((d->n + 1) * 2 <= d->cap)
+        return true;
+    old = *d;
+    d->cap = old.cap ? old.cap * 2 : 64;
+    d->e = salloc(s, d->cap * sizeof *d->e);
+    if (!d->e || d->cap > UINT32_MAX / 4) {
+        *d = old;
+        return false;
+    }
+    memset(d->e, 0, d->cap * sizeof *d->e);
+    for (i = 0; i < old.cap; i++)
+        if (old.e[i].key)
+            *depth_slot(d, old.e[i].key, old.e[i].len) = old.e[i];
+    return true;
+}
+
+/* *out: the nesting of v, or DEPTH_OVER when deeper than the bound;
+ * level counts the arrays and objects around v in this walk, which stops
+ * past the bound (*cut then says a depth is a lower bound, not kept). */
+static ik_status depth_of(est *s, ik_value v, unsigned level, uint32_t *out,
+                          bool *cut)
+{
+    const void *key =
+        v.kind == IK_ARR ? (const void *)v.u.items : (const void *)v.u.members;
+    uint32_t i, d = 0, k;
+    bool below = false;
+    struct dm *e;
+    ik_status st;
+
+    *out = 0;
+    if (v.kind != IK_ARR && v.kind != IK_OBJ)
+        return IK_OK;
+    *out = 1;
+    if (v.len == 0)
+        return IK_OK;
+    if (s->depths && s->depths->cap &&
+        (e = depth_slot(s->depths, key, v.len))->key) {
+        *out = e->depth;
+        return IK_OK;
+    }
+    if (level >= DEPTH_OVER) {
+        *out = DEPTH_OVER;
+        *cut = true;
+        return IK_OK;
+    }
+    for (i = 0; i < v.len && d < DEPTH_OVER - 1; i++) {
+        st = depth_of(s, v.kind == IK_ARR ? v.u.items[i] : v.u.members[i].val,
+                      level + 1, &k, &below);
+        if (st != IK_OK)
+            return st;
+        d = k > d ? k : d;
+    }
+    *out = d + 1 > DEPTH_OVER ? DEPTH_OVER : d + 1;
+    if (below) {
+        *cut = true;
+        return IK_OK;
+    }
+    if (!depth_grow(s))
+        return nomem(s);
+    *depth_slot(s->depths, key, v.len) = (struct dm){key, v.len, *out};
+    s->depths->n++;
+    return IK_OK;
+}
+
+/* IK_ELIMIT unless v, inside `extra` more arrays, nests within the
+ * bound. */
+static IK_NOINLINE ik_status check_depth(est *s, ik_value v, uint32_t extra)
+{
+    uint32_t d = 0;
+    bool cut = false;
+    ik_status st = depth_of(s, v, 0, &d, &cut);
+
+    if (st == IK_OK && d + extra > IK_VALUE_MAX_DEPTH)
+        return too_deep(s);
+    return st;
+}
+
+/* Before an array of items[0..n) is handed out: refuse it when it would
+ * nest deeper than the bound. Items that are not arrays or objects (most)
+ * cost one test each. */
+static inline ik_status check_items(est *s, const ik_value *items, uint32_t n)
+{
+    uint32_t i;
+    ik_status st;
+
+    for (i = 0; i < n; i++)
+        if ((items[i].kind == IK_ARR || items[i].kind == IK_OBJ) &&
+            (st = check_depth(s, items[i], 1)) != IK_OK)
+            return st;
+    return IK_OK;
 }
 
 /* Length of a UTF-8 string in UTF-16 code units. */
@@ -903,6 +1125,7 @@ static IK_NOINLINE ik_status whole_data(est *s, ik_value *out)
     const ik_env *env = s->env;
     ik_member *m;
     uint32_t i, n = 0, lim;
+    ik_status st;
 
     if (env->root.kind != IK_UNDEF || !env->slots) {
         *out = env->root;
@@ -918,6 +1141,9 @@ static IK_NOINLINE ik_status whole_data(est *s, ik_value *out)
         m[n].key = s->lg->syms[i].s;
         m[n].klen = s->lg->syms[i].len;
         m[n++].val = env->slots[i];
+        if ((m[n - 1].val.kind == IK_ARR || m[n - 1].val.kind == IK_OBJ) &&
+            (st = check_depth(s, m[n - 1].val, 1)) != IK_OK)
+            return st;
     }
     *out = (ik_value){IK_OBJ, n, {.members = m}};
     return IK_OK;
@@ -947,6 +1173,7 @@ static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
     const char *p;
     uint32_t n, i = 0;
     bool first = true;
+    ik_status st;
 
     if (key.kind == IK_UNDEF || key.kind == IK_NULL ||
         (key.kind == IK_STR && key.len == 0)) {
@@ -956,8 +1183,8 @@ static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
         }
         return whole_data(s, out);
     }
-    if (!ik_value_to_string(key, s->scratch, &key))
-        return nomem(s);
+    if ((st = to_text(s, key, &key)) != IK_OK)
+        return st;
     p = key.u.str;
     n = key.len;
     cur = ctx ? *ctx : s->env->root;
@@ -1093,7 +1320,7 @@ static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
             miss[k++] = keys[i];
     }
     *out = make_array(miss, k);
-    return IK_OK;
+    return check_items(s, miss, k);
 }
 
 static const path *key_paths(const est *s, const ik_node *n)
@@ -1120,6 +1347,8 @@ static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
         len = opts.len;
     else if (opts.kind == IK_STR)
         len = utf16_len(opts.u.str, opts.len);
+    if (need.kind == IK_ARR && (st = to_text(s, need, &need)) != IK_OK)
+        return st;
     if (ik_value_less(need, ik_num(len - out->len), true))
         *out = make_array(salloc(s, 1), 0);
     return IK_OK;
@@ -1178,6 +1407,10 @@ static IK_NOINLINE ik_status eval_iter(est *s, const ik_node *n,
             frame = (ik_value){IK_OBJ, 2, {.members = m}};
             if ((st = arg(s, body, &frame, &acc)) != IK_OK)
                 return st;
+            /* the frame is not checked: it escapes only as acc */
+            if ((acc.kind == IK_ARR || acc.kind == IK_OBJ) &&
+                (st = check_depth(s, acc, 0)) != IK_OK)
+                return st;
         }
         *out = acc;
         return IK_OK;
@@ -1216,10 +1449,11 @@ static IK_NOINLINE ik_status eval_iter(est *s, const ik_node *n,
             return IK_OK;
         }
     }
-    if (res)
+    if (res) {
         *out = make_array(res, k);
-    else
-        *out = ik_bool(op != IK_OP_SOME);
+        return op == IK_OP_MAP ? check_items(s, res, k) : IK_OK;
+    }
+    *out = ik_bool(op != IK_OP_SOME);
     return IK_OK;
 }
 
@@ -1230,12 +1464,13 @@ static ik_status eval_cat(est *s, ik_value *args, uint32_t n, ik_value *out)
     size_t total = 0;
     uint32_t i;
     char *buf, *p;
+    ik_status st;
 
     for (i = 0; i < n; i++) {
         if (args[i].kind == IK_UNDEF || args[i].kind == IK_NULL)
             args[i] = ik_str("", 0);
-        else if (!ik_value_to_string(args[i], s->scratch, &args[i]))
-            return nomem(s);
+        else if ((st = to_text(s, args[i], &args[i])) != IK_OK)
+            return st;
         total += args[i].len;
     }
     if (total > UINT32_MAX)
@@ -1282,14 +1517,17 @@ static ik_value js_substr(ik_value str, double start, double length)
     return ik_str(str.u.str + a, b - a);
 }
 
-static ik_status eval_substr(est *s, const ik_value *args, uint32_t n,
-                             ik_value *out)
+static ik_status eval_substr(est *s, ik_value *args, uint32_t n, ik_value *out)
 {
-    ik_value src, start = n > 1 ? args[1] : ik_undef();
-    ik_value len = n > 2 ? args[2] : ik_undef();
+    ik_value src, start, len;
+    ik_status st = to_text(s, n ? args[0] : ik_undef(), &src);
 
-    if (!ik_value_to_string(n ? args[0] : ik_undef(), s->scratch, &src))
-        return nomem(s);
+    if (st == IK_OK && n > 1)
+        st = arrays_to_text(s, args + 1, n - 1);
+    if (st != IK_OK)
+        return st;
+    start = n > 1 ? args[1] : ik_undef();
+    len = n > 2 ? args[2] : ik_undef();
     if (ik_value_less(len, ik_num(0), false)) {
         ik_value tail = js_substr(src, to_integer(start), INFINITY);
 
@@ -1328,40 +1566,38 @@ static ik_status eval_merge(est *s, const ik_value *args, uint32_t n,
     return IK_OK;
 }
 
-static bool eval_in(ik_value needle, ik_value hay, ik_arena *scratch, bool *oom)
+/* needle in hay: a substring test for a string hay (memmem is linear in
+ * the lengths, so a long needle that almost matches everywhere costs no
+ * more than a short one), strict equality for an array. */
+static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
 {
     uint32_t i;
+    ik_status st;
 
+    *r = false;
     if (!ik_value_truthy(hay))
-        return false;
+        return IK_OK;
     if (hay.kind == IK_ARR && needle.kind == IK_STR) {
-        for (i = 0; i < hay.len; i++) {
+        for (i = 0; i < hay.len && !*r; i++) {
             const ik_value *it = &hay.u.items[i];
 
-            if (it->kind == IK_STR && it->len == needle.len &&
-                same_bytes(it->u.str, needle.u.str, needle.len))
-                return true;
+            *r = it->kind == IK_STR && it->len == needle.len &&
+                 same_bytes(it->u.str, needle.u.str, needle.len);
         }
-        return false;
+        return IK_OK;
     }
     if (hay.kind == IK_ARR) {
-        for (i = 0; i < hay.len; i++)
-            if (ik_value_strict_eq(needle, hay.u.items[i]))
-                return true;
-        return false;
+        for (i = 0; i < hay.len && !*r; i++)
+            *r = ik_value_strict_eq(needle, hay.u.items[i]);
+        return IK_OK;
     }
     if (hay.kind != IK_STR)
-        return false;
-    if (!ik_value_to_string(needle, scratch, &needle)) {
-        *oom = true;
-        return false;
-    }
-    if (needle.len == 0)
-        return true;
-    for (i = 0; i + needle.len <= hay.len; i++)
-        if (memcmp(hay.u.str + i, needle.u.str, needle.len) == 0)
-            return true;
-    return false;
+        return IK_OK;
+    if ((st = to_text(s, needle, &needle)) != IK_OK)
+        return st;
+    *r = needle.len == 0 ||
+         memmem(hay.u.str, hay.len, needle.u.str, needle.len) != NULL;
+    return IK_OK;
 }
 
 /* ---- Arithmetic ---- */
@@ -1377,12 +1613,24 @@ static inline double parse_float(ik_value v)
     return v.kind == IK_NUM && v.u.num != 0 ? v.u.num : ik_value_parse_float(v);
 }
 
-static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
+/* An array whose number value.c would read from its String(). */
+static inline bool number_needs_text(ik_value v)
+{
+    return v.kind == IK_ARR &&
+           (v.len > 1 || (v.len == 1 && v.u.items[0].kind != IK_NUM));
+}
+
+static ik_status eval_arith(est *s, ik_op op, ik_value *args, uint32_t n,
                             ik_value *out)
 {
     double r = 0, a = NAN, b = NAN;
     uint32_t i;
+    ik_status st;
 
+    for (i = 0; i < n && !(op == IK_OP_MUL && n == 1); i++)
+        if (number_needs_text(args[i]) &&
+            (st = to_text(s, args[i], &args[i])) != IK_OK)
+            return st;
     if (op == IK_OP_SUB || op == IK_OP_DIV || op == IK_OP_MOD) {
         a = n > 0 ? to_number(args[0]) : NAN;
         b = n > 1 ? to_number(args[1]) : NAN;
@@ -1568,6 +1816,28 @@ static inline bool less(ik_value a, ik_value b, bool or_equal)
     return ik_value_less(a, b, or_equal);
 }
 
+/* Array operands of a comparison that JavaScript turns into text (any
+ * for < <= > >=; for == and != one compared with a primitive), turned
+ * into text in scratch first; the results are the same. */
+static IK_NOINLINE ik_status compared_arrays(est *s, ik_op op, ik_value *a)
+{
+    switch (op) {
+    case IK_OP_EQ:
+    case IK_OP_NE:
+        if (a[0].kind == a[1].kind || a[0].kind <= IK_NULL ||
+            a[1].kind <= IK_NULL || a[0].kind == IK_OBJ || a[1].kind == IK_OBJ)
+            return IK_OK; /* identity, null/undefined or both objects */
+        return arrays_to_text(s, a, 2);
+    case IK_OP_LT:
+    case IK_OP_LE:
+    case IK_OP_GT:
+    case IK_OP_GE:
+        return arrays_to_text(s, a, 3);
+    default:
+        return IK_OK;
+    }
+}
+
 /* Operators that look at no more than three arguments: those are kept in
  * locals; any further arguments are still evaluated, as JavaScript does. */
 static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
@@ -1576,11 +1846,14 @@ static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
     ik_value a[3] = {{0}, {0}, {0}}, junk;
     uint32_t i, k = n->nkids;
     ik_status st;
-    bool oom = false, r;
+    bool r;
 
     for (i = 0; i < k; i++)
         if ((st = arg(s, n->kid + i, ctx, i < 3 ? &a[i] : &junk)) != IK_OK)
             return st;
+    if ((a[0].kind == IK_ARR || a[1].kind == IK_ARR || a[2].kind == IK_ARR) &&
+        (st = compared_arrays(s, (ik_op)n->op, a)) != IK_OK)
+        return st;
     switch ((ik_op)n->op) {
     case IK_OP_EQ:
         *out = ik_bool(loose_eq(a[0], a[1]));
@@ -1615,8 +1888,9 @@ static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
         return eval_missing_some(s, a, k < 3 ? k : 2, key_paths(s, n),
                                  (n->flags & NODE_CTX) ? ctx : NULL, out);
     case IK_OP_IN:
-        *out = ik_bool(eval_in(a[0], a[1], s->scratch, &oom));
-        return oom ? nomem(s) : IK_OK;
+        st = eval_in(s, a[0], a[1], &r);
+        *out = ik_bool(r);
+        return st;
     case IK_OP_SUBSTR:
         return eval_substr(s, a, k < 3 ? k : 3, out);
     case IK_OP_LOG:
@@ -1669,7 +1943,7 @@ static IK_NOINLINE ik_status eval_eager(est *s, const ik_node *n,
         if (k)
             memcpy(items, a, k * sizeof *items);
         *out = make_array(items, k);
-        return IK_OK;
+        return check_items(s, items, k);
     }
     default:
         assert(!"not an eager operator");
@@ -1728,13 +2002,18 @@ static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
                                       const ik_value *ctx, ik_value *out)
 {
     const ik_node *k = &s->lg->nodes[n->kid];
-    ik_value a, b, c;
+    ik_value v[3] = {{0}, {0}, {0}}, a, b;
     ik_status st;
-    bool oom = false, r;
+    bool r;
 
-    if ((st = simple(s, k, ctx, &a)) != IK_OK ||
-        (st = simple(s, k + 1, ctx, &b)) != IK_OK)
+    if ((st = simple(s, k, ctx, &v[0])) != IK_OK ||
+        (st = simple(s, k + 1, ctx, &v[1])) != IK_OK)
         return st;
+    if ((v[0].kind == IK_ARR || v[1].kind == IK_ARR) &&
+        (st = compared_arrays(s, (ik_op)n->arg, v)) != IK_OK)
+        return st;
+    a = v[0];
+    b = v[1];
     switch ((ik_op)n->arg) {
     case IK_OP_EQ:
         r = loose_eq(a, b);
@@ -1752,10 +2031,12 @@ static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
     case IK_OP_LE:
         r = less(a, b, n->arg == IK_OP_LE);
         if (r && n->nkids > 2) {
-            if ((st = simple(s, k + 2, ctx, &c)) != IK_OK)
+            if ((st = simple(s, k + 2, ctx, &v[2])) != IK_OK ||
+                (v[2].kind == IK_ARR &&
+                 (st = arrays_to_text(s, v + 1, 2)) != IK_OK))
                 return st;
-            if (c.kind != IK_UNDEF)
-                r = less(b, c, n->arg == IK_OP_LE);
+            if (v[2].kind != IK_UNDEF)
+                r = less(v[1], v[2], n->arg == IK_OP_LE);
         }
         break;
     case IK_OP_GT:
@@ -1763,9 +2044,8 @@ static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
         r = less(b, a, n->arg == IK_OP_GE);
         break;
     case IK_OP_IN:
-        r = eval_in(a, b, s->scratch, &oom);
-        if (oom)
-            return nomem(s);
+        if ((st = eval_in(s, a, b, &r)) != IK_OK)
+            return st;
         break;
     default:
         assert(!"not a comparison");
@@ -1843,11 +2123,10 @@ static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
 
 /* Constant folding: evaluate a data-free node at compile time. */
 static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
-                           ik_arena *scratch)
+                           ik_arena *scratch, ik_error *err)
 {
     ik_env env = {ik_undef(), NULL, 0, scratch, 0};
-    ik_error err;
-    est s = {lg, &env, scratch, DEFAULT_BUDGET, &err, NULL, 0, 0, false};
+    est s = {lg, &env, scratch, DEFAULT_BUDGET, err, NULL, 0, 0, false, NULL};
 
     s.cap = scratch_cap(scratch);
     return ev(&s, ni, NULL, out);
@@ -1864,7 +2143,8 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
              NULL,
              0,
              scratch_cap(env->scratch),
-             false};
+             false,
+             NULL};
 
     *out = ik_undef();
     if (expr >= lg->nnodes)
@@ -2213,9 +2493,15 @@ static ik_status eval_trees(const cJSON *lroot, const ik_json_doc *ldoc,
         ik_buf_init(&b);
         if (v.kind == IK_UNDEF)
             v = ik_null(); /* JSON.stringify(undefined) has no text */
-        ik_value_write_json(&b, v);
-        *result = ik_buf_take(&b, NULL);
-        if (!*result)
+        st = ik_value_write_json(&b, v);
+        if (st == IK_OK)
+            *result = ik_buf_take(&b, NULL);
+        else
+            ik_buf_fini(&b);
+        if (st == IK_ELIMIT)
+            st = ik_fail(err, st, "value nested deeper than %d levels",
+                         IK_VALUE_MAX_DEPTH);
+        else if (st != IK_OK || !*result)
             st = ik_fail(err, IK_ENOMEM, "out of memory");
     }
     ik_logic_free(lg);

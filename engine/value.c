@@ -247,115 +247,153 @@ static double string_parse_float(const char *s, size_t n)
 
 /* ---- String() ---- */
 
-/* Append String(v) to b (arrays joined with ",", null/undefined inside an
- * array give ""). */
-/* Nesting that String(v) and JSON output follow. Evaluation can build
- * deeper arrays ({"reduce": [xs, [{"var": "accumulator"}], 0]}); past this
- * the buffer fails as out of memory instead of overflowing the stack. */
-enum { MAX_DEPTH = 1000 };
+/* String(v) being made: stops at the depth bound or past max bytes, so
+ * a value whose parts are shared (an array holding the same array twice,
+ * forty times over) cannot make the work or the text exponential. */
+typedef struct text {
+    ik_buf b;
+    size_t max;
+    size_t visits; /* values visited: at most 2 * max + the depth bound */
+    ik_text_end why;
+} text;
 
-static void put_string(ik_buf *b, ik_value v, bool in_array, unsigned depth)
+/* Append String(v) (arrays joined with ",", null/undefined inside an
+ * array give ""); level counts the arrays around v. */
+static void put_string(text *t, ik_value v, bool in_array, unsigned level)
 {
     char num[32];
     uint32_t i;
 
+    /* a chain of one-item arrays writes nothing: count visits as well */
+    if (++t->visits > 2 * t->max + IK_VALUE_MAX_DEPTH) {
+        t->why = IK_TEXT_LONG;
+        return;
+    }
     switch ((ik_kind)v.kind) {
     case IK_UNDEF:
         if (!in_array)
-            ik_buf_puts(b, "undefined");
-        return;
+            ik_buf_puts(&t->b, "undefined");
+        break;
     case IK_NULL:
         if (!in_array)
-            ik_buf_puts(b, "null");
-        return;
+            ik_buf_puts(&t->b, "null");
+        break;
     case IK_BOOL:
-        ik_buf_puts(b, v.u.b ? "true" : "false");
-        return;
+        ik_buf_puts(&t->b, v.u.b ? "true" : "false");
+        break;
     case IK_NUM:
-        ik_buf_put(b, num, ik_num_format(v.u.num, num));
-        return;
+        ik_buf_put(&t->b, num, ik_num_format(v.u.num, num));
+        break;
     case IK_STR:
-        ik_buf_put(b, v.u.str, v.len);
-        return;
-    case IK_ARR:
-        if (depth >= MAX_DEPTH) {
-            b->oom = true;
+        if (v.len > t->max - t->b.len) {
+            t->why = IK_TEXT_LONG;
             return;
         }
-        for (i = 0; i < v.len; i++) {
-            if (i)
-                ik_buf_putc(b, ',');
-            put_string(b, v.u.items[i], true, depth + 1);
+        ik_buf_put(&t->b, v.u.str, v.len);
+        break;
+    case IK_ARR:
+        if (level >= IK_VALUE_MAX_DEPTH) {
+            t->why = IK_TEXT_DEEP;
+            return;
         }
-        return;
+        for (i = 0; i < v.len && t->why == IK_TEXT_OK; i++) {
+            if (i)
+                ik_buf_putc(&t->b, ',');
+            put_string(t, v.u.items[i], true, level + 1);
+        }
+        break;
     case IK_OBJ:
-        ik_buf_puts(b, "[object Object]");
-        return;
+        ik_buf_puts(&t->b, "[object Object]");
+        break;
     case IK_KIND__COUNT:
         break;
     }
+    if (t->why == IK_TEXT_OK && t->b.oom)
+        t->why = IK_TEXT_NOMEM;
+    else if (t->why == IK_TEXT_OK && t->b.len > t->max)
+        t->why = IK_TEXT_LONG;
 }
 
-bool ik_value_to_string(ik_value v, ik_arena *a, ik_value *out)
+/* String(v) of an array into t->b, NUL-terminated; t->b is freed unless
+ * IK_TEXT_OK. */
+static ik_text_end array_string(text *t, ik_value v, size_t max)
+{
+    ik_buf_init(&t->b);
+    t->max = max < UINT32_MAX - 1 ? max : UINT32_MAX - 1;
+    t->visits = 0;
+    t->why = IK_TEXT_OK;
+    put_string(t, v, false, 0);
+    if (t->why == IK_TEXT_OK) {
+        ik_buf_putc(&t->b, '\0');
+        if (t->b.oom)
+            t->why = IK_TEXT_NOMEM;
+    }
+    if (t->why != IK_TEXT_OK)
+        ik_buf_fini(&t->b);
+    return t->why;
+}
+
+ik_text_end ik_value_to_string(ik_value v, ik_arena *a, size_t max,
+                               ik_value *out)
 {
     char num[32];
-    ik_buf b;
+    text t;
     char *s;
+    size_t n;
 
     switch ((ik_kind)v.kind) {
     case IK_STR:
+        if (v.len > max)
+            return IK_TEXT_LONG;
         *out = v;
-        return true;
+        return IK_TEXT_OK;
     case IK_UNDEF:
         *out = ik_str("undefined", 9);
-        return true;
+        return IK_TEXT_OK;
     case IK_NULL:
         *out = ik_str("null", 4);
-        return true;
+        return IK_TEXT_OK;
     case IK_BOOL:
         *out = v.u.b ? ik_str("true", 4) : ik_str("false", 5);
-        return true;
+        return IK_TEXT_OK;
     case IK_OBJ:
         *out = ik_str("[object Object]", 15);
-        return true;
-    case IK_NUM: {
-        size_t n = ik_num_format(v.u.num, num);
-
+        return IK_TEXT_OK;
+    case IK_NUM:
+        n = ik_num_format(v.u.num, num);
         s = ik_arena_strndup(a, num, n);
         if (!s)
-            return false;
+            return IK_TEXT_NOMEM;
         *out = ik_str(s, (uint32_t)n);
-        return true;
-    }
+        return IK_TEXT_OK;
     case IK_ARR:
     case IK_KIND__COUNT:
         break;
     }
-    ik_buf_init(&b);
-    put_string(&b, v, false, 0);
-    if (ik_buf_status(&b) != IK_OK) {
-        ik_buf_fini(&b);
-        return false;
-    }
-    s = ik_arena_strndup(a, b.data ? b.data : "", b.len);
-    *out = ik_str(s, (uint32_t)b.len);
-    ik_buf_fini(&b);
-    return s != NULL;
+    if (array_string(&t, v, max) != IK_TEXT_OK)
+        return t.why;
+    n = t.b.len - 1;
+    s = ik_arena_strndup(a, t.b.data, n);
+    ik_buf_fini(&t.b);
+    if (!s)
+        return IK_TEXT_NOMEM;
+    *out = ik_str(s, (uint32_t)n);
+    return IK_TEXT_OK;
 }
 
-/* String(v) of an array into a buffer the caller frees; NULL on OOM. */
+/* String(v) of an array into a buffer the caller frees; NULL when it
+ * cannot be made (out of memory, too deep, longer than MAX_TEXT). The
+ * evaluator turns arrays into text itself, within its memory bound,
+ * before it compares or converts them; this serves other callers. */
+enum { MAX_TEXT = 128 * 1024 * 1024 };
+
 static char *array_text(ik_value v, size_t *n)
 {
-    ik_buf b;
+    text t;
 
-    ik_buf_init(&b);
-    put_string(&b, v, false, 0);
-    ik_buf_putc(&b, '\0');
-    if (ik_buf_status(&b) != IK_OK) {
-        ik_buf_fini(&b);
+    if (array_string(&t, v, MAX_TEXT) != IK_TEXT_OK)
         return NULL;
-    }
-    return ik_buf_take(&b, n);
+    return ik_buf_take(&t.b, n);
 }
 
 /* A number read from an array's String() form by `conv` (ToNumber or
@@ -632,48 +670,50 @@ size_t ik_num_format(double d, char *buf)
 
 /* ---- JSON output ---- */
 
-static void write_json(ik_buf *b, ik_value v, unsigned depth)
+/* level: the arrays and objects around v */
+static ik_status write_json(ik_buf *b, ik_value v, unsigned level)
 {
     char num[32];
     uint32_t i;
     bool first = true;
+    ik_status st = IK_OK;
 
-    if (depth >= MAX_DEPTH) {
-        b->oom = true;
-        return;
+    if ((v.kind == IK_ARR || v.kind == IK_OBJ) && level >= IK_VALUE_MAX_DEPTH) {
+        b->oom = true; /* callers that only check the buffer fail too */
+        return IK_ELIMIT;
     }
     switch ((ik_kind)v.kind) {
     case IK_UNDEF:
-        if (depth > 0) /* undefined at the top level writes nothing */
+        if (level > 0) /* undefined at the top level writes nothing */
             ik_buf_puts(b, "null");
-        return;
+        break;
     case IK_NULL:
         ik_buf_puts(b, "null");
-        return;
+        break;
     case IK_BOOL:
         ik_buf_puts(b, v.u.b ? "true" : "false");
-        return;
+        break;
     case IK_NUM:
         if (!isfinite(v.u.num))
             ik_buf_puts(b, "null");
         else
             ik_buf_put(b, num, ik_num_format(v.u.num, num));
-        return;
+        break;
     case IK_STR:
         ik_buf_put_json_string(b, v.u.str, v.len);
-        return;
+        break;
     case IK_ARR:
         ik_buf_putc(b, '[');
-        for (i = 0; i < v.len; i++) {
+        for (i = 0; i < v.len && st == IK_OK; i++) {
             if (i)
                 ik_buf_putc(b, ',');
-            write_json(b, v.u.items[i], depth + 1);
+            st = write_json(b, v.u.items[i], level + 1);
         }
         ik_buf_putc(b, ']');
-        return;
+        break;
     case IK_OBJ:
         ik_buf_putc(b, '{');
-        for (i = 0; i < v.len; i++) {
+        for (i = 0; i < v.len && st == IK_OK; i++) {
             if (v.u.members[i].val.kind == IK_UNDEF)
                 continue;
             if (!first)
@@ -681,18 +721,21 @@ static void write_json(ik_buf *b, ik_value v, unsigned depth)
             first = false;
             ik_buf_put_json_string(b, v.u.members[i].key, v.u.members[i].klen);
             ik_buf_putc(b, ':');
-            write_json(b, v.u.members[i].val, depth + 1);
+            st = write_json(b, v.u.members[i].val, level + 1);
         }
         ik_buf_putc(b, '}');
-        return;
+        break;
     case IK_KIND__COUNT:
         break;
     }
+    return st;
 }
 
-void ik_value_write_json(ik_buf *b, ik_value v)
+ik_status ik_value_write_json(ik_buf *b, ik_value v)
 {
-    write_json(b, v, 0);
+    ik_status st = write_json(b, v, 0);
+
+    return st != IK_OK ? st : ik_buf_status(b);
 }
 
 /* ---- Conversion from cJSON ---- */

@@ -52,8 +52,19 @@ bool ik_value_truthy(ik_value v);
 double ik_value_to_number(ik_value v);
 /* JavaScript parseFloat(String(v)). */
 double ik_value_parse_float(ik_value v);
-/* JavaScript String(v) into the arena; NULL only when out of memory. */
-bool ik_value_to_string(ik_value v, ik_arena *a, ik_value *out);
+/* How String() of a value ended. */
+typedef enum ik_text_end {
+    IK_TEXT_OK = 0,
+    IK_TEXT_NOMEM, /* the heap or the arena could not grow */
+    IK_TEXT_DEEP,  /* nested deeper than IK_VALUE_MAX_DEPTH */
+    IK_TEXT_LONG   /* longer than max bytes (or 2^32 - 2) */
+} ik_text_end;
+
+/* JavaScript String(v) into the arena, at most max bytes long; *out is
+ * unchanged unless IK_TEXT_OK. The work is bounded by max and the depth
+ * bound, however much of v is shared. */
+ik_text_end ik_value_to_string(ik_value v, ik_arena *a, size_t max,
+                               ik_value *out);
 /* JavaScript ==, ===, and < / <= (abstract relational comparison). */
 bool ik_value_loose_eq(ik_value a, ik_value b);
 bool ik_value_strict_eq(ik_value a, ik_value b);
@@ -64,8 +75,11 @@ bool ik_value_less(ik_value a, ik_value b, bool or_equal);
 size_t ik_num_format(double d, char *buf);
 
 /* Append v as JSON.stringify would write it (compact; NaN/Inf -> null,
- * undefined at top level -> nothing, inside arrays -> null). */
-void ik_value_write_json(ik_buf *b, ik_value v);
+ * undefined at top level -> nothing, inside arrays -> null). IK_ELIMIT
+ * when v nests deeper than IK_VALUE_MAX_DEPTH (b is then failed too, so
+ * callers that check only ik_buf_status still fail); IK_ENOMEM when b
+ * cannot grow. */
+ik_status ik_value_write_json(ik_buf *b, ik_value v);
 
 /* Convert a cJSON tree to a value in the arena (strings are copied). */
 bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out);

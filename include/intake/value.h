@@ -22,6 +22,14 @@ typedef enum ik_kind {
 
 typedef struct ik_member ik_member;
 
+/*
+ * Arrays and objects nested in one value (a scalar is 0, [1] is 1, [[1]]
+ * is 2). JSON input stops at 128; evaluation refuses to build a value
+ * deeper than this (IK_ELIMIT), and writing, String() and copying refuse
+ * one, so no recursion over a value can exhaust the stack.
+ */
+#define IK_VALUE_MAX_DEPTH 1000
+
 typedef struct ik_value {
     uint8_t kind; /* ik_kind */
     uint32_t len; /* STR: bytes; ARR: items; OBJ: members */

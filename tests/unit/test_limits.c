@@ -434,40 +434,116 @@ static void test_evaluation_memory_past_the_limit_is_refused(void **state)
 static const char wrap_logic[] =
     "{\"reduce\": [{\"var\": \"xs\"}, [{\"var\": \"accumulator\"}], 0]}";
 
-static void test_values_nested_up_to_1000_are_written(void **state)
+static ik_status eval_wrap(size_t n, const char *logic, char **result,
+                           ik_error *err)
 {
     size_t dlen;
-    char *data = ones(998, &dlen), *result = NULL;
+    char *data = ones(n, &dlen);
+    ik_status st;
+
+    ik_error_clear(err);
+    *result = NULL;
+    st = ik_logic_eval_json(logic, strlen(logic), data, dlen, result, err);
+    free(data);
+    return st;
+}
+
+static void test_values_nested_up_to_1000_are_written(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(eval_wrap(IK_VALUE_MAX_DEPTH, wrap_logic, &result, &err),
+                     IK_OK);
+    for (i = 0; i < IK_VALUE_MAX_DEPTH; i++)
+        assert_int_equal(result[i], '[');
+    assert_int_equal(result[i], '0');
+    ik_logic_free_string(result);
+}
+
+static void test_values_nested_past_1000_are_refused_as_built(void **state)
+{
+    char *result = NULL;
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_logic_eval_json(wrap_logic, strlen(wrap_logic), data,
-                                        dlen, &result, &err),
-                     IK_OK);
-    assert_true(strncmp(result, "[[[[", 4) == 0);
-    ik_logic_free_string(result);
-    free(data);
+    assert_int_equal(
+        eval_wrap(IK_VALUE_MAX_DEPTH + 1, wrap_logic, &result, &err),
+        IK_ELIMIT);
+    assert_string_equal(err.msg, "value nested deeper than 1000 levels");
+    assert_null(result);
 }
 
 static void test_values_nested_300000_deep_fail_cleanly(void **state)
 {
-    size_t dlen;
-    char *data = ones(300000, &dlen), *result = NULL;
+    char *result = NULL;
     ik_error err;
 
     (void)state;
-    /* Built within the budget; writing it must not overflow the stack. */
-    assert_int_equal(ik_logic_eval_json(wrap_logic, strlen(wrap_logic), data,
-                                        dlen, &result, &err),
-                     IK_ENOMEM);
+    /* Refused at the 1001st wrap: nothing that deep is ever built. */
+    assert_int_equal(eval_wrap(300000, wrap_logic, &result, &err), IK_ELIMIT);
+    assert_string_equal(err.msg, "value nested deeper than 1000 levels");
     assert_null(result);
-    free(data);
+}
+
+static void test_every_way_to_nest_a_value_is_bounded(void **state)
+{
+    /* the accumulator wrapped by map, by missing, by the reduce frame
+     * itself ({"var": ""}), and an object through it */
+    static const char *const logic[] = {
+        "{\"reduce\": [{\"var\": \"xs\"}, {\"map\": [[{\"var\": "
+        "\"accumulator\"}], [{\"var\": \"\"}]]}, 0]}",
+        "{\"reduce\": [{\"var\": \"xs\"}, {\"missing\": [\"nope\", {\"var\": "
+        "\"accumulator\"}]}, 0]}",
+        "{\"reduce\": [{\"var\": \"xs\"}, {\"var\": \"\"}, 0]}",
+        "{\"reduce\": [{\"var\": \"xs\"}, {\"if\": [true, [{\"var\": "
+        "\"accumulator\"}]]}, 0]}",
+    };
+    char *result = NULL;
+    ik_error err;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof logic / sizeof *logic; i++) {
+        /* map wraps twice a step ([[acc]]), the others once */
+        size_t ok = i == 0 ? IK_VALUE_MAX_DEPTH / 2 : IK_VALUE_MAX_DEPTH;
+
+        assert_int_equal(eval_wrap(ok, logic[i], &result, &err), IK_OK);
+        ik_logic_free_string(result);
+        assert_int_equal(eval_wrap(ok + 1, logic[i], &result, &err), IK_ELIMIT);
+        assert_string_equal(err.msg, "value nested deeper than 1000 levels");
+    }
+}
+
+static void test_shared_values_are_measured_once(void **state)
+{
+    /* [acc, acc] each step: 2^60 paths through 61 arrays. Depth is
+     * remembered per array, so building it is quick; String() of it
+     * stops at the memory bound instead of running for ever. */
+    static const char twice[] =
+        "{\"!!\": {\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}], 0]}}";
+    static const char text[] =
+        "{\"cat\": {\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}], 0]}}";
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(eval_wrap(60, twice, &result, &err), IK_OK);
+    assert_string_equal(result, "true");
+    ik_logic_free_string(result);
+    assert_int_equal(eval_wrap(60, text, &result, &err), IK_ELIMIT);
+    assert_non_null(strstr(err.msg, "more than 128 MiB"));
 }
 
 static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
 {
-    /* A pack whose derived value folds to a 300,000-deep constant, which
-     * the outcome copies (intake batch crashed on such a pack). */
+    /* A pack whose derived value nests 300,000 deep (a reduce body reads
+     * the accumulator, so nothing is folded; intake batch crashed on such
+     * a pack): the first outcome, computed at the start, refuses it. */
     static const char q[] =
         "[{\"id\": \"p\", \"type\": \"yes_no\", \"text\": \"Pain?\"}], "
         "\"derived\": [{\"id\": \"deep\", \"value\": {\"reduce\": [{\"merge\": "
@@ -491,12 +567,87 @@ static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
     assert_non_null(qs);
     sprintf(qs, q, ones60k, ones60k, ones60k, ones60k, ones60k);
     assert_int_equal(load_pack(qs, &rb, &err), IK_OK);
-    /* The first outcome is computed at the start. */
-    assert_int_equal(ik_interview_new(rb, NULL, &iv, &err), IK_ENOMEM);
+    assert_int_equal(ik_interview_new(rb, NULL, &iv, &err), IK_ELIMIT);
+    assert_non_null(strstr(err.msg, "value nested deeper than 1000 levels"));
     assert_null(iv);
     ik_rulebook_free(rb);
     free(qs);
     free(ones60k);
+}
+
+/* [[[...x...]]]: depth arrays around a number, built by hand in a. */
+static ik_value hand_nested(size_t depth, ik_arena *a)
+{
+    ik_value v = ik_num(7);
+    size_t i;
+
+    for (i = 0; i < depth; i++) {
+        ik_value *item = ik_arena_alloc(a, sizeof *item);
+
+        assert_non_null(item);
+        *item = v;
+        v = (ik_value){IK_ARR, 1, {.items = item}};
+    }
+    return v;
+}
+
+static void test_copying_a_value_past_the_depth_bound_is_refused(void **state)
+{
+    ik_arena a, b;
+    ik_value out;
+
+    (void)state;
+    ik_arena_init(&a);
+    ik_arena_init(&b);
+    assert_int_equal(
+        ik_answer_copy(hand_nested(IK_VALUE_MAX_DEPTH, &a), &b, &out), IK_OK);
+    assert_int_equal(
+        ik_answer_copy(hand_nested(IK_VALUE_MAX_DEPTH + 1, &a), &b, &out),
+        IK_ELIMIT);
+    assert_int_equal(ik_answer_copy(hand_nested(300000, &a), &b, &out),
+                     IK_ELIMIT);
+    ik_arena_fini(&a);
+    ik_arena_fini(&b);
+}
+
+/* {"in": [needle, hay]} with hay n 'a's and needle n/2 'a's then c: the
+ * worst case of a search that compares at every position. */
+static ik_status eval_in_worst(size_t n, char c, char **result, ik_error *err)
+{
+    static const char logic[] =
+        "{\"in\": [{\"var\": \"n\"}, {\"var\": \"h\"}]}";
+    char *data = malloc(n * 2 + 32);
+    size_t len, m = n / 2;
+    ik_status st;
+
+    assert_non_null(data);
+    len = (size_t)sprintf(data, "{\"n\": \"");
+    memset(data + len, 'a', m);
+    len += m;
+    len += (size_t)sprintf(data + len, "%c\", \"h\": \"", c);
+    memset(data + len, 'a', n);
+    len += n;
+    len += (size_t)sprintf(data + len, "\"}");
+    ik_error_clear(err);
+    st = ik_logic_eval_json(logic, strlen(logic), data, len, result, err);
+    free(data);
+    return st;
+}
+
+static void test_in_on_strings_is_linear_in_the_worst_case(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    /* Half a megabyte each: 6.6 s with a comparison at every position
+     * (docs/LIMITS.md), milliseconds with memmem. */
+    assert_int_equal(eval_in_worst(1000000, 'b', &result, &err), IK_OK);
+    assert_string_equal(result, "false");
+    ik_logic_free_string(result);
+    assert_int_equal(eval_in_worst(1000000, 'a', &result, &err), IK_OK);
+    assert_string_equal(result, "true");
+    ik_logic_free_string(result);
 }
 
 /* ---- Answers ---- */
@@ -754,8 +905,13 @@ int main(void)
         cmocka_unit_test(test_evaluation_memory_within_the_limit_is_given),
         cmocka_unit_test(test_evaluation_memory_past_the_limit_is_refused),
         cmocka_unit_test(test_values_nested_up_to_1000_are_written),
+        cmocka_unit_test(test_values_nested_past_1000_are_refused_as_built),
         cmocka_unit_test(test_values_nested_300000_deep_fail_cleanly),
+        cmocka_unit_test(test_every_way_to_nest_a_value_is_bounded),
+        cmocka_unit_test(test_shared_values_are_measured_once),
         cmocka_unit_test(test_derived_value_nested_300000_deep_fails_cleanly),
+        cmocka_unit_test(test_copying_a_value_past_the_depth_bound_is_refused),
+        cmocka_unit_test(test_in_on_strings_is_linear_in_the_worst_case),
         cmocka_unit_test(test_answer_line_past_the_limit_is_refused),
         cmocka_unit_test(test_text_answer_of_default_length_is_accepted),
         cmocka_unit_test(test_multi_answer_records_each_option_once),

@@ -189,13 +189,16 @@ static void test_string_conversion_joins_arrays(void **state)
     items[1] = arr(inner, 2);
     items[2] = ik_bool(true);
     ik_arena_init(&a);
-    assert_true(ik_value_to_string(arr(items, 3), &a, &out));
+    assert_int_equal(ik_value_to_string(arr(items, 3), &a, SIZE_MAX, &out),
+                     IK_TEXT_OK);
     assert_int_equal(out.kind, IK_STR);
     assert_int_equal(out.len, 9);
     assert_memory_equal(out.u.str, "1,2,,true", 9);
-    assert_true(ik_value_to_string(ik_null(), &a, &out));
+    assert_int_equal(ik_value_to_string(ik_null(), &a, SIZE_MAX, &out),
+                     IK_TEXT_OK);
     assert_memory_equal(out.u.str, "null", 4);
-    assert_true(ik_value_to_string(ik_num(0.5), &a, &out));
+    assert_int_equal(ik_value_to_string(ik_num(0.5), &a, SIZE_MAX, &out),
+                     IK_TEXT_OK);
     assert_memory_equal(out.u.str, "0.5", 3);
     ik_arena_fini(&a);
 }
