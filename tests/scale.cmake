@@ -74,3 +74,10 @@ add_test(NAME batch_command_line
           -DOLD=${IK_SCALE_DIR}/tiny_broken.json
           -DWORK=${IK_SCALE_WORK}/batch -P ${IK_SCALE_DIR}/batch_cli.cmake)
 set_tests_properties(batch_command_line PROPERTIES LABELS unit)
+
+add_test(NAME batch_jobs_write_what_one_thread_writes
+  COMMAND ${CMAKE_COMMAND} -DINTAKE=$<TARGET_FILE:intake>
+          -DBENCH=$<TARGET_FILE:batch-bench> -DPACK=${IK_BUNDLED}
+          -DWORK=${IK_SCALE_WORK}/jobs -P ${IK_SCALE_DIR}/batch_jobs.cmake)
+set_tests_properties(batch_jobs_write_what_one_thread_writes
+                     PROPERTIES LABELS unit)

@@ -1,10 +1,15 @@
 /*
- * cmd_batch.c -- `intake batch --rules PACK [--strict] [--diff OLD_PACK]`:
- * stdin one answers object a line, stdout one outcome object a line, in
- * order. Thin: the work is engine/batch.c. Reads with read(2) into one
- * reused buffer and flushes stdout only before it would wait for input,
- * so output streams without a write per line; memory stays constant
- * (bounded by the longest line).
+ * cmd_batch.c -- `intake batch --rules PACK [--strict] [--diff OLD_PACK]
+ * [--jobs N]`: stdin one answers object a line, stdout one outcome object
+ * a line, in order. Thin: the work is engine/batch.c. Reads with read(2)
+ * into one reused buffer and flushes stdout only before it would wait for
+ * input, so output streams without a write per line; memory stays
+ * constant (bounded by the longest line and, with jobs, by a fixed ring
+ * of blocks). With --jobs N > 1 the main thread reads blocks of lines and
+ * writes their outputs in order while N workers, each with its own
+ * ik_batch over the shared read-only rulebooks, compute them; the output
+ * is byte for byte what one thread writes. Must not print anything a
+ * record answered except the outcome itself.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
@@ -15,28 +20,52 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_LINE = 1024 * 1024 }; /* bytes in one answers record */
+enum {
+    MAX_LINE = 1024 * 1024,  /* bytes in one answers record */
+    MAX_JOBS = 64,           /* --jobs */
+    DEFAULT_JOBS_CAP = 8,    /* default: online CPUs, at most this */
+    BLOCK_LINES = 256,       /* lines a block holds at most */
+    BLOCK_BYTES = 256 * 1024 /* text a block holds before it is full */
+};
 
 static const char usage[] =
     "Usage: intake batch [--rules PACK] [--strict] [--diff OLD_PACK]\n"
+    "                    [--jobs N]\n"
     "Read one answers object a line ({\"question_id\": value, ...}) on\n"
     "stdin and write one outcome object a line on stdout, in order.\n"
     "A bad line gives {\"line\": N, \"error\": \"...\"} and the run goes on;\n"
     "--strict stops at it (exit 65). --diff OLD_PACK writes, for each line,\n"
-    "the outcome fields that differ from OLD_PACK's, then a summary line.\n";
+    "the outcome fields that differ from OLD_PACK's, then a summary line.\n"
+    "--jobs N computes on N threads (default: the online CPUs, at most 8;\n"
+    "1: one thread); the output is the same, in the same order.\n";
 
 /* A line reader over fd 0 that flushes stdout before blocking. */
 typedef struct reader {
     char *buf;
     size_t len, start, cap;
     bool eof;
+    bool dropping; /* the current line is too long: its text is dropped */
 } reader;
+
+/* Could read(2) on stdin return now (data, end of input or an error)? */
+static bool input_ready(void)
+{
+    struct pollfd p = {0, POLLIN, 0};
+    int n;
+
+    do
+        n = poll(&p, 1, 0);
+    while (n < 0 && errno == EINTR);
+    return n != 0; /* on a poll error, let read(2) say */
+}
 
 static int fill(reader *r)
 {
@@ -71,22 +100,26 @@ static int fill(reader *r)
 /* Next line (without \n or \r\n), NUL-terminated in place; *too_long when
  * it exceeded MAX_LINE (its text is then dropped). 0: a line, 1: end of
  * input, -1: read error. */
-static int next_line(reader *r, char **line, size_t *len, bool *too_long)
+static int next_line_ex(reader *r, char **line, size_t *len, bool *too_long,
+                        bool may_block)
 {
     char *nl;
 
-    *too_long = false;
     for (;;) {
         nl = memchr(r->buf + r->start, '\n', r->len - r->start);
         if (nl || r->eof)
             break;
         if (r->len - r->start > MAX_LINE) {
-            *too_long = true; /* drop what we have, keep looking for \n */
+            r->dropping = true; /* drop what we have, keep looking for \n */
             r->len = r->start;
         }
+        if (!may_block && !input_ready())
+            return 2;
         if (fill(r) != 0)
             return -1;
     }
+    *too_long = r->dropping;
+    r->dropping = false;
     if (!nl && r->start == r->len)
         return 1;
     if (!nl)
@@ -100,6 +133,12 @@ static int next_line(reader *r, char **line, size_t *len, bool *too_long)
         (*len)--;
     (*line)[*len] = '\0';
     return 0;
+}
+
+/* Next line, waiting for input as long as needed. */
+static int next_line(reader *r, char **line, size_t *len, bool *too_long)
+{
+    return next_line_ex(r, line, len, too_long, true);
 }
 
 static int load(const char *path, ik_rulebook **rb)
@@ -124,7 +163,7 @@ static bool put(ik_buf *out)
 
 static int run(ik_batch *b, bool strict)
 {
-    reader r = {malloc(64 * 1024), 0, 0, 64 * 1024, false};
+    reader r = {malloc(64 * 1024), 0, 0, 64 * 1024, false, false};
     ik_buf out;
     ik_error err;
     uint64_t lineno = 0;
@@ -189,23 +228,345 @@ static int run(ik_batch *b, bool strict)
     return rc;
 }
 
+/* ---- Several threads ---- */
+
+/* A block of consecutive lines and, once a worker is done, their output. */
+typedef struct block {
+    char *text; /* the lines, each NUL-terminated */
+    size_t tlen, tcap;
+    size_t off[BLOCK_LINES], len[BLOCK_LINES];
+    bool too_long[BLOCK_LINES];
+    uint32_t n;
+    uint64_t first; /* line number of line 0 */
+    ik_buf out;
+    bool done;
+    int stop_rc; /* EXIT_OK, or why the run stops after this block */
+    uint64_t stop_line;
+    char stop_msg[sizeof((ik_error *)0)->msg];
+} block;
+
+typedef struct worker {
+    struct pool *pool;
+    ik_batch b;
+    pthread_t tid;
+    bool started;
+} worker;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* a block is ready, or quit */
+    pthread_cond_t idle; /* a block is done */
+    block *ring;
+    uint32_t nring;
+    uint64_t next_fill, next_take, next_write; /* block sequence numbers */
+    bool quit, strict;
+    worker *w;
+    uint32_t nw;
+} pool;
+
+/* One record into blk->out, as run() does it; false to stop the block. */
+static bool block_line(ik_batch *b, block *blk, uint32_t i, bool strict)
+{
+    uint64_t lineno = blk->first + i;
+    size_t start = blk->out.len;
+    ik_error err;
+    ik_status st;
+
+    ik_error_clear(&err);
+    if (blk->too_long[i]) {
+        b->records++;
+        b->errors++;
+        st = IK_ELIMIT;
+        snprintf(err.msg, sizeof err.msg, "line longer than %d bytes",
+                 MAX_LINE);
+    } else {
+        st = ik_batch_record(b, lineno, blk->text + blk->off[i], blk->len[i],
+                             &blk->out, &err);
+    }
+    if (st != IK_OK) {
+        blk->out.len = start; /* drop what a failed record wrote */
+        ik_batch_write_error(&blk->out, lineno, &err);
+    }
+    ik_buf_putc(&blk->out, '\n');
+    if (st == IK_ENOMEM || ik_buf_status(&blk->out) != IK_OK) {
+        blk->stop_rc = EXIT_SOFTWARE;
+    } else if (st != IK_OK && strict) {
+        blk->stop_rc = EXIT_DATA;
+        blk->stop_line = lineno;
+        ik_strlcpy(blk->stop_msg, err.msg, sizeof blk->stop_msg);
+    }
+    return blk->stop_rc == EXIT_OK;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->pool;
+
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        block *blk;
+        uint32_t i;
+
+        while (!p->quit && p->next_take == p->next_fill)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->quit)
+            break;
+        blk = &p->ring[p->next_take++ % p->nring];
+        pthread_mutex_unlock(&p->mu);
+        ik_buf_clear(&blk->out);
+        blk->stop_rc = EXIT_OK;
+        for (i = 0; i < blk->n; i++)
+            if (!block_line(&w->b, blk, i, p->strict))
+                break;
+        pthread_mutex_lock(&p->mu);
+        blk->done = true;
+        pthread_cond_broadcast(&p->idle);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Add a line to blk (copied). */
+static bool block_add(block *blk, const char *line, size_t len, bool too_long)
+{
+    size_t need = blk->tlen + (too_long ? 0 : len) + 1;
+
+    if (need > blk->tcap) {
+        size_t cap = blk->tcap ? blk->tcap : 64 * 1024;
+        char *t;
+
+        while (cap < need)
+            cap *= 2;
+        if (!(t = realloc(blk->text, cap)))
+            return false;
+        blk->text = t;
+        blk->tcap = cap;
+    }
+    blk->off[blk->n] = blk->tlen;
+    blk->len[blk->n] = too_long ? 0 : len;
+    blk->too_long[blk->n] = too_long;
+    if (!too_long)
+        memcpy(blk->text + blk->tlen, line, len);
+    blk->text[blk->tlen + blk->len[blk->n]] = '\0';
+    blk->tlen = need;
+    blk->n++;
+    return true;
+}
+
+/*
+ * Fill blk with lines. 0: full; 1: end of input; 2: no more input now
+ * (only when !may_block); -1: read error; -2: out of memory.
+ */
+static int block_fill(reader *r, block *blk, uint64_t *lineno, bool may_block)
+{
+    char *line;
+    size_t len;
+    bool too_long;
+    int got;
+
+    blk->n = 0;
+    blk->tlen = 0;
+    blk->first = *lineno + 1;
+    while (blk->n < BLOCK_LINES && blk->tlen < BLOCK_BYTES) {
+        got = next_line_ex(r, &line, &len, &too_long, may_block);
+        if (got != 0)
+            return got;
+        if (!block_add(blk, line, len, too_long))
+            return -2;
+        ++*lineno;
+        may_block = false; /* only the first line may wait */
+    }
+    return 0;
+}
+
+/* Write a done block; the run's exit code when it must stop, else OK. */
+static int block_write(block *blk)
+{
+    if (fwrite(blk->out.data, 1, blk->out.len, stdout) != blk->out.len)
+        return EXIT_IOERR;
+    if (blk->stop_rc == EXIT_DATA)
+        fprintf(stderr, "intake batch: line %llu: %s\n",
+                (unsigned long long)blk->stop_line, blk->stop_msg);
+    return blk->stop_rc;
+}
+
+static void pool_stop(pool *p)
+{
+    uint32_t i;
+
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (i = 0; i < p->nw; i++)
+        if (p->w[i].started)
+            pthread_join(p->w[i].tid, NULL);
+}
+
+/* The read/write loop of the main thread. */
+static int pool_run(pool *p)
+{
+    reader r = {malloc(64 * 1024), 0, 0, 64 * 1024, false, false};
+    uint64_t lineno = 0;
+    bool input_done = false, drain = false, write_failed = false;
+    int rc = EXIT_OK, read_rc = EXIT_OK;
+
+    if (!r.buf)
+        return EXIT_SOFTWARE;
+    pthread_mutex_lock(&p->mu);
+    while (rc == EXIT_OK && !write_failed) {
+        block *blk = &p->ring[p->next_write % p->nring];
+
+        if (p->next_write < p->next_fill && blk->done) {
+            pthread_mutex_unlock(&p->mu);
+            rc = block_write(blk);
+            pthread_mutex_lock(&p->mu);
+            blk->done = false;
+            p->next_write++;
+            continue;
+        }
+        if (input_done && p->next_write == p->next_fill)
+            break;
+        if (!input_done && p->next_fill - p->next_write < p->nring &&
+            (!drain || p->next_write == p->next_fill)) {
+            int got;
+
+            blk = &p->ring[p->next_fill % p->nring];
+            pthread_mutex_unlock(&p->mu);
+            if (drain && fflush(stdout) != 0) /* all read so far is out */
+                write_failed = true;
+            got = block_fill(&r, blk, &lineno, drain);
+            pthread_mutex_lock(&p->mu);
+            drain = got == 2;
+            if (got == 1 || got < 0)
+                input_done = true;
+            if (got == -1)
+                read_rc = EXIT_IOERR;
+            if (got == -2)
+                read_rc = EXIT_SOFTWARE;
+            if (blk->n > 0) {
+                blk->done = false;
+                p->next_fill++;
+                pthread_cond_signal(&p->work);
+            }
+            continue;
+        }
+        pthread_cond_wait(&p->idle, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    free(r.buf);
+    if (write_failed && rc == EXIT_OK) {
+        perror("intake batch: stdout");
+        rc = EXIT_IOERR;
+    }
+    if (rc == EXIT_OK && read_rc == EXIT_IOERR)
+        perror("intake batch: stdin");
+    return rc != EXIT_OK ? rc : read_rc;
+}
+
+static int run_jobs(const ik_rulebook *rb, const ik_rulebook *old,
+                    uint32_t jobs, bool strict)
+{
+    pool p;
+    ik_batch sum;
+    ik_buf out;
+    ik_error err;
+    uint32_t i, f;
+    int rc = EXIT_OK;
+
+    memset(&p, 0, sizeof p);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.idle, NULL);
+    p.strict = strict;
+    p.nring = 2 * jobs + 2;
+    p.ring = calloc(p.nring, sizeof *p.ring);
+    p.w = calloc(jobs, sizeof *p.w);
+    if (!p.ring || !p.w)
+        rc = EXIT_SOFTWARE;
+    for (i = 0; rc == EXIT_OK && i < p.nring; i++)
+        ik_buf_init(&p.ring[i].out);
+    for (i = 0; rc == EXIT_OK && i < jobs; i++, p.nw++) {
+        ik_error_clear(&err);
+        p.w[i].pool = &p;
+        if (ik_batch_init(&p.w[i].b, rb, old, &err) != IK_OK) {
+            cli_print_diag(&err, "error");
+            rc = EXIT_SOFTWARE;
+        } else if (pthread_create(&p.w[i].tid, NULL, work, &p.w[i]) != 0) {
+            fputs("intake batch: cannot start a thread\n", stderr);
+            rc = EXIT_SOFTWARE;
+        } else {
+            p.w[i].started = true;
+        }
+    }
+    if (rc == EXIT_OK)
+        rc = pool_run(&p);
+    pool_stop(&p);
+    memset(&sum, 0, sizeof sum);
+    sum.diff = old != NULL;
+    for (i = 0; i < p.nw; i++) {
+        sum.records += p.w[i].b.records;
+        sum.errors += p.w[i].b.errors;
+        sum.changed += p.w[i].b.changed;
+        for (f = 0; f < IK_DIFF__COUNT; f++)
+            sum.field_changes[f] += p.w[i].b.field_changes[f];
+        ik_batch_fini(&p.w[i].b);
+    }
+    ik_buf_init(&out);
+    if (rc == EXIT_OK && old) {
+        ik_batch_write_summary(&sum, &out);
+        if (!put(&out))
+            rc = EXIT_IOERR;
+    }
+    if (fflush(stdout) != 0 && rc == EXIT_OK) {
+        perror("intake batch: stdout");
+        rc = EXIT_IOERR;
+    }
+    ik_buf_fini(&out);
+    for (i = 0; p.ring && i < p.nring; i++) {
+        ik_buf_fini(&p.ring[i].out);
+        free(p.ring[i].text);
+    }
+    free(p.ring);
+    free(p.w);
+    pthread_cond_destroy(&p.idle);
+    pthread_cond_destroy(&p.work);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
+}
+
+/* Online CPUs, at most DEFAULT_JOBS_CAP. */
+static uint32_t default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n < 1)
+        return 1;
+    return n > DEFAULT_JOBS_CAP ? DEFAULT_JOBS_CAP : (uint32_t)n;
+}
+
 int cmd_batch(int argc, char **argv)
 {
     static const struct option opts[] = {{"rules", required_argument, 0, 'r'},
                                          {"strict", no_argument, 0, 's'},
                                          {"diff", required_argument, 0, 'd'},
+                                         {"jobs", required_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *pack = NULL, *old_pack = NULL;
     char def[4096];
     bool strict = false;
+    uint32_t jobs = 0; /* 0: default */
+    char *end;
+    long n;
     ik_rulebook *rb = NULL, *old = NULL;
     ik_batch b;
     ik_error err;
     int c, rc;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+r:sd:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+r:sd:j:h", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             pack = optarg;
@@ -215,6 +576,14 @@ int cmd_batch(int argc, char **argv)
             break;
         case 'd':
             old_pack = optarg;
+            break;
+        case 'j':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || n < 1 || n > MAX_JOBS)
+                return cli_usage_error(
+                    "batch", "--jobs needs a number from 1 to %d", MAX_JOBS);
+            jobs = (uint32_t)n;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -238,8 +607,12 @@ int cmd_batch(int argc, char **argv)
         ik_rulebook_free(rb);
         return rc;
     }
+    if (!jobs)
+        jobs = default_jobs();
     ik_error_clear(&err);
-    if (ik_batch_init(&b, rb, old, &err) != IK_OK) {
+    if (jobs > 1) {
+        rc = run_jobs(rb, old, jobs, strict);
+    } else if (ik_batch_init(&b, rb, old, &err) != IK_OK) {
         cli_print_diag(&err, "error");
         rc = EXIT_SOFTWARE;
     } else {
