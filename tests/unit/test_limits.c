@@ -521,22 +521,39 @@ static void test_shared_values_are_measured_once(void **state)
 {
     /* [acc, acc] each step: 2^60 paths through 61 arrays. Depth is
      * remembered per array, so building it is quick; String() of it
-     * stops at the memory bound instead of running for ever. */
+     * (2^60 copies of a 64 KiB string) stops at the memory bound instead
+     * of running for ever. */
     static const char twice[] =
         "{\"!!\": {\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
         "\"accumulator\"}, {\"var\": \"accumulator\"}], 0]}}";
     static const char text[] =
-        "{\"cat\": {\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
-        "\"accumulator\"}, {\"var\": \"accumulator\"}], 0]}}";
+        "[{\"cat\": {\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}], {\"var\": "
+        "\"s\"}]}}, {\"xs\": [%s], \"s\": \"%s\"}]";
+    char xs[200], *s = malloc(65537), *pair;
     char *result = NULL;
     ik_error err;
+    size_t i, n = 0;
 
     (void)state;
     assert_int_equal(eval_wrap(60, twice, &result, &err), IK_OK);
     assert_string_equal(result, "true");
     ik_logic_free_string(result);
-    assert_int_equal(eval_wrap(60, text, &result, &err), IK_ELIMIT);
+    for (i = 0; i < 60; i++)
+        n += (size_t)sprintf(xs + n, "%s1", i ? "," : "");
+    assert_non_null(s);
+    memset(s, 'x', 65536);
+    s[65536] = '\0';
+    pair = malloc(sizeof text + n + 65536);
+    assert_non_null(pair);
+    sprintf(pair, text, xs, s);
+    ik_error_clear(&err);
+    assert_int_equal(ik_logic_eval_pair(pair, strlen(pair), &result, &err),
+                     IK_ELIMIT);
     assert_non_null(strstr(err.msg, "more than 128 MiB"));
+    assert_null(result);
+    free(pair);
+    free(s);
 }
 
 static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
@@ -573,6 +590,51 @@ static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
     ik_rulebook_free(rb);
     free(qs);
     free(ones60k);
+}
+
+/* A pack whose derived value "a" nests 1,000 deep and whose "b" is
+ * `b_value` over it. */
+static ik_status interview_with_b(const char *b_value, ik_error *err)
+{
+    static const char q[] =
+        "[{\"id\": \"p\", \"type\": \"yes_no\", \"text\": \"Pain?\"}], "
+        "\"derived\": [{\"id\": \"a\", \"value\": {\"reduce\": [[%s], "
+        "[{\"var\": \"accumulator\"}], 0]}}, {\"id\": \"b\", \"value\": %s}]";
+    char *xs = malloc(IK_VALUE_MAX_DEPTH * 2 + 1), *qs;
+    ik_rulebook *rb = NULL;
+    ik_interview *iv = NULL;
+    size_t i, n = 0;
+    ik_status st;
+
+    assert_non_null(xs);
+    for (i = 0; i < IK_VALUE_MAX_DEPTH; i++)
+        n += (size_t)sprintf(xs + n, "%s1", i ? "," : "");
+    qs = malloc(sizeof q + n + strlen(b_value));
+    assert_non_null(qs);
+    sprintf(qs, q, xs, b_value);
+    assert_int_equal(load_pack(qs, &rb, err), IK_OK);
+    st = ik_interview_new(rb, NULL, &iv, err);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+    free(qs);
+    free(xs);
+    return st;
+}
+
+static void
+test_a_value_built_over_another_past_the_bound_is_refused(void **state)
+{
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(interview_with_b("{\"var\": \"a\"}", &err), IK_OK);
+    assert_int_equal(interview_with_b("{\"merge\": [{\"var\": \"a\"}]}", &err),
+                     IK_OK);
+    /* an array literal, and the whole data as an object, around it */
+    assert_int_equal(interview_with_b("[{\"var\": \"a\"}]", &err), IK_ELIMIT);
+    assert_string_equal(err.msg, "value nested deeper than 1000 levels");
+    assert_int_equal(interview_with_b("{\"var\": \"\"}", &err), IK_ELIMIT);
+    assert_string_equal(err.msg, "value nested deeper than 1000 levels");
 }
 
 /* [[[...x...]]]: depth arrays around a number, built by hand in a. */
@@ -910,6 +972,8 @@ int main(void)
         cmocka_unit_test(test_every_way_to_nest_a_value_is_bounded),
         cmocka_unit_test(test_shared_values_are_measured_once),
         cmocka_unit_test(test_derived_value_nested_300000_deep_fails_cleanly),
+        cmocka_unit_test(
+            test_a_value_built_over_another_past_the_bound_is_refused),
         cmocka_unit_test(test_copying_a_value_past_the_depth_bound_is_refused),
         cmocka_unit_test(test_in_on_strings_is_linear_in_the_worst_case),
         cmocka_unit_test(test_answer_line_past_the_limit_is_refused),

@@ -256,6 +256,49 @@ static void test_strict_mode_rejects_undefined_names(void **state)
     ik_logic_free(lg);
 }
 
+static void
+test_strict_mode_checks_var_paths_that_fold_to_constants(void **state)
+{
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e;
+    uint32_t slot;
+    ik_env env;
+    ik_value slots[1], out;
+    ik_arena scratch;
+    const char *ok = "{\"var\": {\"cat\": [\"a\", \"ge.years\"]}}";
+    const char *bad =
+        "{\"==\": [1,\n  {\"var\": {\"cat\": [\"a\", \"gee\"]}}]}";
+    const char *num = "{\"var\": [{\"+\": [1, 1]}, \"d\"]}";
+
+    (void)state;
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    ik_logic_set_strict(lg, true);
+    assert_int_equal(ik_logic_define(lg, "age", &slot, &err), IK_OK);
+    assert_int_equal(ik_logic_compile_text(lg, bad, strlen(bad), &e, &err),
+                     IK_ELOGIC);
+    assert_string_equal(err.msg, "unknown name 'agee'");
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 11); /* the computed path */
+    assert_int_equal(ik_logic_find(lg, "agee"), UINT32_MAX);
+    assert_int_equal(ik_logic_compile_text(lg, num, strlen(num), &e, &err),
+                     IK_ELOGIC);
+    assert_string_equal(err.msg, "unknown name '2'");
+    /* a known name reads its slot, as the literal path would */
+    assert_int_equal(ik_logic_compile_text(lg, ok, strlen(ok), &e, &err),
+                     IK_OK);
+    ik_arena_init(&scratch);
+    memset(&env, 0, sizeof env);
+    env.scratch = &scratch;
+    env.slots = slots;
+    env.nslots = 1;
+    ik_logic_bind(lg, ik_undef(), slots);
+    assert_int_equal(ik_logic_eval(lg, e, &env, &out, &err), IK_OK);
+    assert_int_equal(out.kind, IK_NULL); /* absent: var's default */
+    ik_arena_fini(&scratch);
+    ik_logic_free(lg);
+}
+
 static void test_slots_bind_from_records_and_are_read_directly(void **state)
 {
     ik_logic *lg;
@@ -602,6 +645,8 @@ int main(void)
         cmocka_unit_test(
             test_unknown_operator_is_a_compile_error_with_position),
         cmocka_unit_test(test_strict_mode_rejects_undefined_names),
+        cmocka_unit_test(
+            test_strict_mode_checks_var_paths_that_fold_to_constants),
         cmocka_unit_test(test_slots_bind_from_records_and_are_read_directly),
         cmocka_unit_test(test_constant_subtrees_are_folded),
         cmocka_unit_test(test_static_walks_find_comparisons_and_write_json),

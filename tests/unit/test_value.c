@@ -224,6 +224,74 @@ static void test_json_output_matches_json_stringify(void **state)
     ik_buf_fini(&b);
 }
 
+/* [[...[7]...]]: depth arrays around 7, in a. */
+static ik_value nested(size_t depth, ik_arena *a)
+{
+    ik_value v = ik_num(7);
+    size_t i;
+
+    for (i = 0; i < depth; i++) {
+        ik_value *item = ik_arena_alloc(a, sizeof *item);
+
+        assert_non_null(item);
+        *item = v;
+        v = arr(item, 1);
+    }
+    return v;
+}
+
+static void test_string_and_json_stop_at_the_depth_bound(void **state)
+{
+    ik_arena a;
+    ik_value out;
+    ik_buf b;
+
+    (void)state;
+    ik_arena_init(&a);
+    assert_int_equal(
+        ik_value_to_string(nested(IK_VALUE_MAX_DEPTH, &a), &a, SIZE_MAX, &out),
+        IK_TEXT_OK);
+    assert_memory_equal(out.u.str, "7", 1);
+    assert_int_equal(ik_value_to_string(nested(IK_VALUE_MAX_DEPTH + 1, &a), &a,
+                                        SIZE_MAX, &out),
+                     IK_TEXT_DEEP);
+    assert_int_equal(ik_value_to_string(nested(300000, &a), &a, SIZE_MAX, &out),
+                     IK_TEXT_DEEP);
+    ik_buf_init(&b);
+    assert_int_equal(ik_value_write_json(&b, nested(IK_VALUE_MAX_DEPTH, &a)),
+                     IK_OK);
+    assert_int_equal(b.len, 2 * IK_VALUE_MAX_DEPTH + 1);
+    ik_buf_clear(&b);
+    assert_int_equal(
+        ik_value_write_json(&b, nested(IK_VALUE_MAX_DEPTH + 1, &a)), IK_ELIMIT);
+    assert_int_not_equal(ik_buf_status(&b), IK_OK); /* the buffer fails too */
+    ik_buf_fini(&b);
+    ik_arena_fini(&a);
+}
+
+static void
+test_string_of_a_shared_array_stops_at_the_length_given(void **state)
+{
+    ik_value level[64][2], v = s("ab"), out;
+    ik_arena a;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 64; i++) { /* 2^64 copies of "ab" */
+        level[i][0] = level[i][1] = v;
+        v = arr(level[i], 2);
+    }
+    ik_arena_init(&a);
+    assert_int_equal(ik_value_to_string(v, &a, 1000, &out), IK_TEXT_LONG);
+    assert_int_equal(ik_value_to_string(arr(level[1], 2), &a, 11, &out),
+                     IK_TEXT_OK);
+    assert_int_equal(out.len, 11);
+    assert_memory_equal(out.u.str, "ab,ab,ab,ab", 11);
+    assert_int_equal(ik_value_to_string(arr(level[1], 2), &a, 10, &out),
+                     IK_TEXT_LONG);
+    ik_arena_fini(&a);
+}
+
 static void test_cjson_trees_convert_with_copied_strings(void **state)
 {
     cJSON *j = cJSON_Parse("{\"a\":[1,\"x\",null,{}],\"b\":true}");
@@ -258,6 +326,9 @@ int main(void)
         cmocka_unit_test(test_numbers_print_as_javascript_prints_them),
         cmocka_unit_test(test_string_conversion_joins_arrays),
         cmocka_unit_test(test_json_output_matches_json_stringify),
+        cmocka_unit_test(test_string_and_json_stop_at_the_depth_bound),
+        cmocka_unit_test(
+            test_string_of_a_shared_array_stops_at_the_length_given),
         cmocka_unit_test(test_cjson_trees_convert_with_copied_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
