@@ -27,6 +27,11 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
     return s;
 }
 
+/* Non-zero while replay.c --oom makes allocations fail (never under
+ * libFuzzer): a target's oracle that allocates may then fail for no fault
+ * of the code under test. Weak, so each program has exactly one. */
+__attribute__((weak)) int fuzz_failing_allocations;
+
 /* Stop the run: libFuzzer and the replayer both report an abort. */
 #define FUZZ_CHECK(cond)                                                       \
     do {                                                                       \

@@ -3,6 +3,9 @@
  * any bytes either parse or fail with a clean error; what parses has a
  * position for every node, and prints back to text that parses again.
  * It checks properties only; it must not depend on a particular message.
+ * cJSON's own parser is the oracle for the tree: whatever json.c accepts,
+ * cJSON accepts too and builds an equal tree (json.c is stricter, never
+ * more lenient, and builds the same values).
  */
 #include "fuzz.h"
 
@@ -47,6 +50,20 @@ static void check_round_trip(const ik_json_doc *doc)
     cJSON_free(printed);
 }
 
+/* json.c builds its tree itself; cJSON_ParseWithLengthOpts must agree. */
+static void check_against_cjson(const ik_json_doc *doc, const char *text,
+                                size_t size)
+{
+    cJSON *ref = cJSON_ParseWithLengthOpts(text, size, NULL, 0);
+
+    if (!ref) { /* cJSON reports out of memory as a failed parse */
+        FUZZ_CHECK(fuzz_failing_allocations);
+        return;
+    }
+    FUZZ_CHECK(cJSON_Compare(doc->root, ref, 1));
+    cJSON_Delete(ref);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
@@ -60,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == IK_OK) {
         check_positions(&doc, doc.root);
         check_round_trip(&doc);
+        check_against_cjson(&doc, text, size);
     } else {
         FUZZ_CHECK(doc.root == NULL);
         FUZZ_CHECK(st == IK_ESYNTAX || st == IK_ENOMEM || st == IK_ELIMIT);

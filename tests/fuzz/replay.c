@@ -98,7 +98,9 @@ static int run_file(replay *r, const char *path)
     r->runs++;
     for (n = 1; r->oom && n <= total; n = next_n(n, total)) {
         ik_alloc_fail_after(n);
+        fuzz_failing_allocations = 1;
         LLVMFuzzerTestOneInput(copy, size);
+        fuzz_failing_allocations = 0;
         ik_alloc_fail_after(0);
         r->runs++;
     }
