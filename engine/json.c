@@ -224,12 +224,13 @@ static bool scan_oom(scan *sc)
 
 static void skip_ws(scan *sc)
 {
-    while (sc->i < sc->len) {
-        char c = sc->s[sc->i];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            break;
-        sc->i++;
-    }
+    const char *s = sc->s; /* locals: the loop keeps them in registers */
+    size_t i = sc->i, n = sc->len;
+
+    while (i < n &&
+           (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r'))
+        i++;
+    sc->i = i;
 }
 
 /* Record a block of nodes in the doc, keeping the blocks sorted. */
@@ -413,10 +414,16 @@ static bool scan_string(scan *sc)
     sc->escaped = false;
     sc->i++; /* opening quote */
     while (sc->i < sc->len) {
-        unsigned char c = s[sc->i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            sc->i++; /* plain ASCII: most of any pack */
-        } else if (c == '"') {
+        unsigned char c;
+        size_t i = sc->i, n = sc->len;
+        while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' &&
+               s[i] != '\\')
+            i++; /* plain ASCII: most of any pack */
+        sc->i = i;
+        if (i == n)
+            break;
+        c = s[i];
+        if (c == '"') {
             sc->i++;
             return true;
         } else if (c == '\\') {
@@ -426,10 +433,10 @@ static bool scan_string(scan *sc)
             return scan_fail(sc, sc->i,
                              "control character in string (use an escape)");
         } else {
-            size_t n = ik_utf8_decode(s + sc->i, sc->len - sc->i, NULL);
-            if (n == 0)
-                return scan_fail(sc, sc->i, "invalid UTF-8 in string");
-            sc->i += n;
+            size_t k = ik_utf8_decode(s + i, n - i, NULL);
+            if (k == 0)
+                return scan_fail(sc, i, "invalid UTF-8 in string");
+            sc->i += k;
         }
     }
     return scan_fail(sc, start, "unterminated string");
