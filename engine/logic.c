@@ -822,6 +822,8 @@ typedef struct est {
     size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH) */
     bool over;  /* an allocation was refused for the cap, not the heap */
     struct depths *depths; /* nesting of arrays and objects seen, or NULL */
+    ik_status late;        /* a conversion failed where no status could be
+                            * returned (an operand's text): its operator returns it */
 } est;
 
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
@@ -829,6 +831,7 @@ static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
                             ik_value *out);
 static ik_status eval_cmp(est *s, const ik_node *n, const ik_value *ctx,
                           ik_value *out);
+static inline bool less(est *s, ik_value a, ik_value b, bool or_equal);
 
 static ik_status nomem(est *s)
 {
@@ -921,6 +924,18 @@ static IK_NOINLINE ik_status arrays_to_text(est *s, ik_value *v, uint32_t n)
         if (v[i].kind == IK_ARR && (st = to_text(s, v[i], &v[i])) != IK_OK)
             return st;
     return IK_OK;
+}
+
+/* v's String() for a conversion that cannot return a status: on
+ * failure s->late holds it and the result is undefined. */
+static IK_NOINLINE ik_value text_or_undef(est *s, ik_value v)
+{
+    ik_status st = to_text(s, v, &v);
+
+    if (st == IK_OK)
+        return v;
+    s->late = st;
+    return ik_undef();
 }
 
 /* ---- Nesting of values built ---- */
@@ -1347,11 +1362,9 @@ static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
         len = opts.len;
     else if (opts.kind == IK_STR)
         len = utf16_len(opts.u.str, opts.len);
-    if (need.kind == IK_ARR && (st = to_text(s, need, &need)) != IK_OK)
-        return st;
-    if (ik_value_less(need, ik_num(len - out->len), true))
+    if (less(s, need, ik_num(len - out->len), true))
         *out = make_array(salloc(s, 1), 0);
-    return IK_OK;
+    return s->late;
 }
 
 /* Equal bytes; answers short strings (most answers) without a call. */
@@ -1578,67 +1591,80 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
     if (!ik_value_truthy(hay))
         return IK_OK;
     if (hay.kind == IK_ARR && needle.kind == IK_STR) {
-        for (i = 0; i < hay.len && !*r; i++) {
+        for (i = 0; i < hay.len; i++) {
             const ik_value *it = &hay.u.items[i];
 
-            *r = it->kind == IK_STR && it->len == needle.len &&
-                 same_bytes(it->u.str, needle.u.str, needle.len);
+            if (it->kind == IK_STR && it->len == needle.len &&
+                same_bytes(it->u.str, needle.u.str, needle.len)) {
+                *r = true;
+                break;
+            }
         }
         return IK_OK;
     }
     if (hay.kind == IK_ARR) {
-        for (i = 0; i < hay.len && !*r; i++)
-            *r = ik_value_strict_eq(needle, hay.u.items[i]);
+        for (i = 0; i < hay.len; i++)
+            if (ik_value_strict_eq(needle, hay.u.items[i])) {
+                *r = true;
+                break;
+            }
         return IK_OK;
     }
     if (hay.kind != IK_STR)
         return IK_OK;
     if ((st = to_text(s, needle, &needle)) != IK_OK)
         return st;
-    *r = needle.len == 0 ||
-         memmem(hay.u.str, hay.len, needle.u.str, needle.len) != NULL;
+    if (hay.len > 64) {
+        *r = needle.len == 0 ||
+             memmem(hay.u.str, hay.len, needle.u.str, needle.len) != NULL;
+        return IK_OK;
+    }
+    /* a short hay (most answers): at most 64 x 64 steps, no call */
+    for (i = 0; !*r && i + needle.len <= hay.len; i++)
+        *r = same_bytes(hay.u.str + i, needle.u.str, needle.len);
     return IK_OK;
 }
 
 /* ---- Arithmetic ---- */
 
-static inline double to_number(ik_value v)
+/* ToNumber or parseFloat of an array: one that JavaScript reads through
+ * its String() is made text by to_text first. */
+static IK_NOINLINE double array_number(est *s, ik_value v, bool parse)
 {
-    return v.kind == IK_NUM ? v.u.num : ik_value_to_number(v);
+    if (v.len > 1 || (v.len == 1 && v.u.items[0].kind != IK_NUM))
+        v = text_or_undef(s, v);
+    return parse ? ik_value_parse_float(v) : ik_value_to_number(v);
 }
 
-static inline double parse_float(ik_value v)
+static inline double to_number(est *s, ik_value v)
 {
-    /* parseFloat(String(-0)) is 0 */
-    return v.kind == IK_NUM && v.u.num != 0 ? v.u.num : ik_value_parse_float(v);
+    if (v.kind == IK_NUM)
+        return v.u.num;
+    return v.kind == IK_ARR ? array_number(s, v, false) : ik_value_to_number(v);
 }
 
-/* An array whose number value.c would read from its String(). */
-static inline bool number_needs_text(ik_value v)
+static inline double parse_float(est *s, ik_value v)
 {
-    return v.kind == IK_ARR &&
-           (v.len > 1 || (v.len == 1 && v.u.items[0].kind != IK_NUM));
+    if (v.kind == IK_NUM && v.u.num != 0) /* parseFloat(String(-0)) is 0 */
+        return v.u.num;
+    return v.kind == IK_ARR ? array_number(s, v, true)
+                            : ik_value_parse_float(v);
 }
 
-static ik_status eval_arith(est *s, ik_op op, ik_value *args, uint32_t n,
+static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
                             ik_value *out)
 {
     double r = 0, a = NAN, b = NAN;
     uint32_t i;
-    ik_status st;
 
-    for (i = 0; i < n && !(op == IK_OP_MUL && n == 1); i++)
-        if (number_needs_text(args[i]) &&
-            (st = to_text(s, args[i], &args[i])) != IK_OK)
-            return st;
     if (op == IK_OP_SUB || op == IK_OP_DIV || op == IK_OP_MOD) {
-        a = n > 0 ? to_number(args[0]) : NAN;
-        b = n > 1 ? to_number(args[1]) : NAN;
+        a = n > 0 ? to_number(s, args[0]) : NAN;
+        b = n > 1 ? to_number(s, args[1]) : NAN;
     }
     switch (op) {
     case IK_OP_ADD:
         for (i = 0; i < n; i++)
-            r += parse_float(args[i]);
+            r += parse_float(s, args[i]);
         break;
     case IK_OP_MUL:
         if (n == 0)
@@ -1648,9 +1674,9 @@ static ik_status eval_arith(est *s, ik_op op, ik_value *args, uint32_t n,
             *out = args[0];
             return IK_OK;
         }
-        r = parse_float(args[0]);
+        r = parse_float(s, args[0]);
         for (i = 1; i < n; i++)
-            r = (r == 0 ? 0 : r) * parse_float(args[i]);
+            r = (r == 0 ? 0 : r) * parse_float(s, args[i]);
         break;
     case IK_OP_SUB:
         r = n == 1 ? -a : a - b;
@@ -1665,7 +1691,7 @@ static ik_status eval_arith(est *s, ik_op op, ik_value *args, uint32_t n,
     case IK_OP_MIN:
         r = op == IK_OP_MAX ? -INFINITY : INFINITY;
         for (i = 0; i < n; i++) {
-            double d = to_number(args[i]);
+            double d = to_number(s, args[i]);
 
             if (isnan(d) || isnan(r))
                 r = NAN;
@@ -1680,7 +1706,7 @@ static ik_status eval_arith(est *s, ik_op op, ik_value *args, uint32_t n,
         break;
     }
     *out = ik_num(r);
-    return IK_OK;
+    return s->late;
 }
 
 /* ---- The evaluator ---- */
@@ -1800,42 +1826,45 @@ static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out)
     return true;
 }
 
-static inline bool loose_eq(ik_value a, ik_value b)
+/* An array compared with a primitive (not null or undefined) is
+ * compared by its String(): made by to_text, so its cost counts against
+ * the memory bound. A failure is left in s->late. */
+static IK_NOINLINE bool loose_eq_slow(est *s, ik_value a, ik_value b)
+{
+    if (a.kind != b.kind && a.kind > IK_NULL && b.kind > IK_NULL &&
+        a.kind != IK_OBJ && b.kind != IK_OBJ) {
+        if (a.kind == IK_ARR)
+            a = text_or_undef(s, a);
+        if (b.kind == IK_ARR)
+            b = text_or_undef(s, b);
+    }
+    return ik_value_loose_eq(a, b);
+}
+
+static inline bool loose_eq(est *s, ik_value a, ik_value b)
 {
     if (a.kind == b.kind && a.kind == IK_STR)
         return a.len == b.len && same_bytes(a.u.str, b.u.str, a.len);
     if (a.kind == b.kind && a.kind == IK_NUM)
         return a.u.num == b.u.num;
-    return ik_value_loose_eq(a, b);
+    return loose_eq_slow(s, a, b);
 }
 
-static inline bool less(ik_value a, ik_value b, bool or_equal)
+/* < of anything but two numbers; arrays compare by their String(). */
+static IK_NOINLINE bool less_slow(est *s, ik_value a, ik_value b, bool or_equal)
 {
-    if (a.kind == IK_NUM && b.kind == IK_NUM)
-        return or_equal ? a.u.num <= b.u.num : a.u.num < b.u.num;
+    if (a.kind == IK_ARR)
+        a = text_or_undef(s, a);
+    if (b.kind == IK_ARR)
+        b = text_or_undef(s, b);
     return ik_value_less(a, b, or_equal);
 }
 
-/* Array operands of a comparison that JavaScript turns into text (any
- * for < <= > >=; for == and != one compared with a primitive), turned
- * into text in scratch first; the results are the same. */
-static IK_NOINLINE ik_status compared_arrays(est *s, ik_op op, ik_value *a)
+static inline bool less(est *s, ik_value a, ik_value b, bool or_equal)
 {
-    switch (op) {
-    case IK_OP_EQ:
-    case IK_OP_NE:
-        if (a[0].kind == a[1].kind || a[0].kind <= IK_NULL ||
-            a[1].kind <= IK_NULL || a[0].kind == IK_OBJ || a[1].kind == IK_OBJ)
-            return IK_OK; /* identity, null/undefined or both objects */
-        return arrays_to_text(s, a, 2);
-    case IK_OP_LT:
-    case IK_OP_LE:
-    case IK_OP_GT:
-    case IK_OP_GE:
-        return arrays_to_text(s, a, 3);
-    default:
-        return IK_OK;
-    }
+    if (a.kind == IK_NUM && b.kind == IK_NUM)
+        return or_equal ? a.u.num <= b.u.num : a.u.num < b.u.num;
+    return less_slow(s, a, b, or_equal);
 }
 
 /* Operators that look at no more than three arguments: those are kept in
@@ -1851,16 +1880,13 @@ static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
     for (i = 0; i < k; i++)
         if ((st = arg(s, n->kid + i, ctx, i < 3 ? &a[i] : &junk)) != IK_OK)
             return st;
-    if ((a[0].kind == IK_ARR || a[1].kind == IK_ARR || a[2].kind == IK_ARR) &&
-        (st = compared_arrays(s, (ik_op)n->op, a)) != IK_OK)
-        return st;
     switch ((ik_op)n->op) {
     case IK_OP_EQ:
-        *out = ik_bool(loose_eq(a[0], a[1]));
-        return IK_OK;
+        *out = ik_bool(loose_eq(s, a[0], a[1]));
+        return s->late;
     case IK_OP_NE:
-        *out = ik_bool(!loose_eq(a[0], a[1]));
-        return IK_OK;
+        *out = ik_bool(!loose_eq(s, a[0], a[1]));
+        return s->late;
     case IK_OP_SEQ:
     case IK_OP_SNE:
         *out = ik_bool(ik_value_strict_eq(a[0], a[1]) == (n->op == IK_OP_SEQ));
@@ -1871,15 +1897,15 @@ static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
         return IK_OK;
     case IK_OP_LT:
     case IK_OP_LE:
-        r = less(a[0], a[1], n->op == IK_OP_LE);
+        r = less(s, a[0], a[1], n->op == IK_OP_LE);
         if (k > 2 && a[2].kind != IK_UNDEF)
-            r = r && less(a[1], a[2], n->op == IK_OP_LE);
+            r = r && less(s, a[1], a[2], n->op == IK_OP_LE);
         *out = ik_bool(r);
-        return IK_OK;
+        return s->late;
     case IK_OP_GT:
     case IK_OP_GE:
-        *out = ik_bool(less(a[1], a[0], n->op == IK_OP_GE));
-        return IK_OK;
+        *out = ik_bool(less(s, a[1], a[0], n->op == IK_OP_GE));
+        return s->late;
     case IK_OP_SUB:
     case IK_OP_DIV:
     case IK_OP_MOD:
@@ -2002,24 +2028,19 @@ static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
                                       const ik_value *ctx, ik_value *out)
 {
     const ik_node *k = &s->lg->nodes[n->kid];
-    ik_value v[3] = {{0}, {0}, {0}}, a, b;
+    ik_value a, b, c;
     ik_status st;
     bool r;
 
-    if ((st = simple(s, k, ctx, &v[0])) != IK_OK ||
-        (st = simple(s, k + 1, ctx, &v[1])) != IK_OK)
+    if ((st = simple(s, k, ctx, &a)) != IK_OK ||
+        (st = simple(s, k + 1, ctx, &b)) != IK_OK)
         return st;
-    if ((v[0].kind == IK_ARR || v[1].kind == IK_ARR) &&
-        (st = compared_arrays(s, (ik_op)n->arg, v)) != IK_OK)
-        return st;
-    a = v[0];
-    b = v[1];
     switch ((ik_op)n->arg) {
     case IK_OP_EQ:
-        r = loose_eq(a, b);
+        r = loose_eq(s, a, b);
         break;
     case IK_OP_NE:
-        r = !loose_eq(a, b);
+        r = !loose_eq(s, a, b);
         break;
     case IK_OP_SEQ:
         r = ik_value_strict_eq(a, b);
@@ -2029,19 +2050,17 @@ static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
         break;
     case IK_OP_LT:
     case IK_OP_LE:
-        r = less(a, b, n->arg == IK_OP_LE);
+        r = less(s, a, b, n->arg == IK_OP_LE);
         if (r && n->nkids > 2) {
-            if ((st = simple(s, k + 2, ctx, &v[2])) != IK_OK ||
-                (v[2].kind == IK_ARR &&
-                 (st = arrays_to_text(s, v + 1, 2)) != IK_OK))
+            if ((st = simple(s, k + 2, ctx, &c)) != IK_OK)
                 return st;
-            if (v[2].kind != IK_UNDEF)
-                r = less(v[1], v[2], n->arg == IK_OP_LE);
+            if (c.kind != IK_UNDEF)
+                r = less(s, b, c, n->arg == IK_OP_LE);
         }
         break;
     case IK_OP_GT:
     case IK_OP_GE:
-        r = less(b, a, n->arg == IK_OP_GE);
+        r = less(s, b, a, n->arg == IK_OP_GE);
         break;
     case IK_OP_IN:
         if ((st = eval_in(s, a, b, &r)) != IK_OK)
@@ -2053,7 +2072,7 @@ static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
         break;
     }
     *out = ik_bool(r);
-    return IK_OK;
+    return s->late;
 }
 
 static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
@@ -2126,7 +2145,8 @@ static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
                            ik_arena *scratch, ik_error *err)
 {
     ik_env env = {ik_undef(), NULL, 0, scratch, 0};
-    est s = {lg, &env, scratch, DEFAULT_BUDGET, err, NULL, 0, 0, false, NULL};
+    est s = {lg, &env, scratch, DEFAULT_BUDGET, err,  NULL,
+             0,  0,    false,   NULL,           IK_OK};
 
     s.cap = scratch_cap(scratch);
     return ev(&s, ni, NULL, out);
@@ -2144,7 +2164,8 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
              0,
              scratch_cap(env->scratch),
              false,
-             NULL};
+             NULL,
+             IK_OK};
 
     *out = ik_undef();
     if (expr >= lg->nnodes)
