@@ -3,16 +3,20 @@
  * records: records/s through ik_batch_record against a plain cJSON parse
  * of the same lines (the floor any JSON-lines tool pays), the share of
  * records that needed the interview replay, and peak RSS after 10,000
- * records and at the end. A program that prints figures, not a test.
- * Times are the process's CPU time, steadier than wall time on a shared
- * machine.
+ * records and at the end; then the same records on J threads (each with
+ * its own ik_batch, as `intake batch --jobs J` runs them), as wall time.
+ * A program that prints figures, not a test. Single-thread times are the
+ * process's CPU time, steadier than wall time on a shared machine; the
+ * threaded figure is wall time (CPU time adds the threads up), so it
+ * comes with the load average before and after.
  *
  *   batch-bench PACK [--records N] [--pool P] [--seed S] [--yes PERCENT]
+ *       [--jobs J]   (default: online CPUs, at most 8; 1: no threaded run)
  *   batch-bench PACK --emit N [--seed S] [--drop PERCENT]   N records on
  *       stdout (JSONL), to feed `intake batch` under /usr/bin/time -v;
  *       --drop leaves answers out (and half as many null) at random
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* getloadavg */
 #include "alloc.h"
 #include "batch.h"
 #include "buf.h"
@@ -20,12 +24,14 @@
 
 #include <cjson/cJSON.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_s(void)
 {
@@ -33,6 +39,56 @@ static double now_s(void)
 
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double load1(void)
+{
+    double l[1] = {-1};
+
+    return getloadavg(l, 1) == 1 ? l[0] : -1;
+}
+
+/* One thread of the threaded run: records first, first + step, ... */
+typedef struct job {
+    const ik_rulebook *rb;
+    char **lines;
+    size_t *lens;
+    uint64_t pool, records, first, step;
+    int ok;
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    ik_batch bt;
+    ik_buf out;
+    ik_error err;
+    uint64_t r;
+
+    j->ok = 0;
+    if (ik_batch_init(&bt, j->rb, NULL, &err) != IK_OK)
+        return NULL;
+    ik_buf_init(&out);
+    j->ok = 1;
+    for (r = j->first; r < j->records; r += j->step) {
+        ik_buf_clear(&out);
+        if (ik_batch_record(&bt, r + 1, j->lines[r % j->pool],
+                            j->lens[r % j->pool], &out, &err) != IK_OK) {
+            j->ok = 0;
+            break;
+        }
+    }
+    ik_buf_fini(&out);
+    ik_batch_fini(&bt);
+    return NULL;
 }
 
 static long peak_rss_kb(void)
@@ -110,6 +166,9 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     uint64_t records = 1000000, pool = 10000, emit = 0, r;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (uint64_t)ncpu;
+    double w0, t_wall1, t_jobs, load_before, load_after;
     ik_rulebook *rb;
     ik_error err;
     ik_buf b, out;
@@ -117,7 +176,7 @@ int main(int argc, char **argv)
     size_t *lens;
     ik_batch bt;
     double t0, t_cjson, t_batch;
-    long rss_10k = 0;
+    long rss_10k = 0, rss_end;
     uint64_t bytes = 0;
     int i;
 
@@ -132,14 +191,16 @@ int main(int argc, char **argv)
             drop_percent = (uint32_t)atoi(argv[++i]);
         else if (strcmp(argv[i], "--yes") == 0 && i + 1 < argc)
             yes_percent = (uint32_t)atoi(argv[++i]);
+        else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
+            jobs = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--emit") == 0 && i + 1 < argc)
             emit = strtoull(argv[++i], NULL, 10);
         else
             path = argv[i];
     }
-    if (!path || pool == 0) {
+    if (!path || pool == 0 || jobs == 0 || jobs > 64) {
         fputs("usage: batch-bench PACK [--records N] [--pool P] [--seed S] "
-              "[--yes PERCENT] [--drop PERCENT] | --emit N\n",
+              "[--yes PERCENT] [--drop PERCENT] [--jobs J] | --emit N\n",
               stderr);
         return 64;
     }
@@ -168,6 +229,7 @@ int main(int argc, char **argv)
         lines[r] = strdup(ik_buf_cstr(&b));
         lens[r] = b.len;
     }
+    load_before = load1();
     /* baseline: parsing the same lines with cJSON, nothing else */
     t0 = now_s();
     for (r = 0; r < records; r++) {
@@ -182,6 +244,7 @@ int main(int argc, char **argv)
     if (ik_batch_init(&bt, rb, NULL, &err) != IK_OK)
         return 1;
     t0 = now_s();
+    w0 = wall_s();
     for (r = 0; r < records; r++) {
         ik_buf_clear(&out);
         if (ik_batch_record(&bt, r + 1, lines[r % pool], lens[r % pool], &out,
@@ -195,6 +258,28 @@ int main(int argc, char **argv)
             rss_10k = peak_rss_kb();
     }
     t_batch = now_s() - t0;
+    t_wall1 = wall_s() - w0;
+    rss_end = peak_rss_kb();
+    t_jobs = 0;
+    if (jobs > 1) {
+        pthread_t tid[64];
+        job jb[64];
+        uint64_t k;
+
+        w0 = wall_s();
+        for (k = 0; k < jobs; k++) {
+            jb[k] = (job){rb, lines, lens, pool, records, k, jobs, 0};
+            if (pthread_create(&tid[k], NULL, run_job, &jb[k]) != 0)
+                return 1;
+        }
+        for (k = 0; k < jobs; k++)
+            pthread_join(tid[k], NULL);
+        t_jobs = wall_s() - w0;
+        for (k = 0; k < jobs; k++)
+            if (!jb[k].ok)
+                return 1;
+    }
+    load_after = load1();
     printf("pack %s, %llu records (%llu distinct)\n", path,
            (unsigned long long)records, (unsigned long long)pool);
     printf("cjson_parse_records_per_s %.0f\n", (double)records / t_cjson);
@@ -202,11 +287,22 @@ int main(int argc, char **argv)
            "%.2f us a record)\n",
            (double)records / t_batch, t_batch / t_cjson,
            t_batch * 1e6 / (double)records);
+    printf("batch_wall_records_per_s %.0f (one thread, wall time)\n",
+           (double)records / t_wall1);
+    if (jobs > 1)
+        printf("batch_%llu_threads_records_per_s %.0f (wall; %.2fx the "
+               "one-thread cJSON parse time, %.2fx one thread's wall "
+               "throughput)\n",
+               (unsigned long long)jobs, (double)records / t_jobs,
+               t_jobs / t_cjson, t_wall1 / t_jobs);
+    printf("load_average_1min before %.2f after %.2f (online CPUs %ld)\n",
+           load_before, load_after, ncpu);
     printf("interview_replays %.2f%%\n",
            100.0 * (double)bt.side[0].exact / (double)records);
     printf("output_bytes %llu\n", (unsigned long long)bytes);
-    printf("peak_rss_kb_after_10000 %ld\npeak_rss_kb_at_end %ld\n", rss_10k,
-           peak_rss_kb());
+    printf("peak_rss_kb_after_10000 %ld\npeak_rss_kb_at_end %ld (one thread; "
+           "%ld after the threaded run)\n",
+           rss_10k, rss_end, peak_rss_kb());
     ik_batch_fini(&bt);
     ik_buf_fini(&out);
     ik_buf_fini(&b);
