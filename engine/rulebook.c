@@ -592,8 +592,8 @@ static int key_index(const char *const *keys, const char *k)
 {
     int i;
 
-    for (i = 0; keys[i]; i++)
-        if (strcmp(keys[i], k) == 0)
+    for (i = 0; keys[i]; i++) /* the first byte rules most out */
+        if (keys[i][0] == k[0] && strcmp(keys[i], k) == 0)
             return i;
     return -1;
 }
