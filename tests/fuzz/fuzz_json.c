@@ -54,7 +54,11 @@ static void check_round_trip(const ik_json_doc *doc)
 static void check_against_cjson(const ik_json_doc *doc, const char *text,
                                 size_t size)
 {
-    cJSON *ref = cJSON_ParseWithLengthOpts(text, size, NULL, 0);
+    /* As json.c called cJSON: past a BOM, up to and including the NUL
+     * (cJSON 1.7.15 refuses a BOM and one digit with nothing after). */
+    size_t skip = size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    cJSON *ref =
+        cJSON_ParseWithLengthOpts(text + skip, size - skip + 1, NULL, 1);
 
     if (!ref) { /* cJSON reports out of memory as a failed parse */
         FUZZ_CHECK(fuzz_failing_allocations);
