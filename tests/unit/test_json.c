@@ -244,6 +244,44 @@ test_a_later_syntax_error_is_reported_before_a_duplicate_key(void **state)
     expect_error("[{\"k\": 1, \"k\": 2}, 1e999]", 1, 11, "duplicate key");
 }
 
+/* A big document's arena grows in 2 MiB-aligned chunks (huge pages where
+ * the system has them), and each of their allocations can fail cleanly. */
+static void test_a_big_documents_tree_takes_aligned_chunks(void **state)
+{
+    enum { N = 200000 }; /* about 3 MB of text, 200,000 nodes */
+    char *text = ik_malloc(16 * N + 2);
+    size_t len = 0;
+    long n;
+    int i;
+    ik_json_doc doc;
+    ik_error err;
+
+    (void)state;
+    assert_non_null(text);
+    text[len++] = '[';
+    for (i = 0; i < N; i++)
+        len += (size_t)snprintf(text + len, 17, "%s\"s%08d\"", i ? "," : "", i);
+    text[len++] = ']';
+    text[len] = '\0';
+    assert_int_equal(ik_json_parse(text, len, "", 0, &doc, &err), IK_OK);
+    assert_int_equal(cJSON_GetArraySize(doc.root), N);
+    assert_int_equal((uintptr_t)doc.tree.head % IK_HUGE_PAGE, 0);
+    ik_json_doc_fini(&doc);
+    for (n = 1;; n++) {
+        ik_status st;
+        ik_alloc_fail_after(n);
+        st = ik_json_parse(text, len, "", 0, &doc, &err);
+        ik_alloc_fail_after(0);
+        if (st == IK_OK)
+            break;
+        assert_int_equal(st, IK_ENOMEM);
+        assert_null(doc.root);
+    }
+    assert_true(n > 3); /* chunks below 2 MiB, then aligned ones */
+    ik_json_doc_fini(&doc);
+    ik_free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_columns_count_characters_and_tabs),
         cmocka_unit_test(test_every_allocation_failure_is_clean),
         cmocka_unit_test(test_the_tree_is_the_one_cjson_builds),
+        cmocka_unit_test(test_a_big_documents_tree_takes_aligned_chunks),
         cmocka_unit_test(test_only_the_docs_own_nodes_have_positions),
         cmocka_unit_test(
             test_a_later_syntax_error_is_reported_before_a_duplicate_key),
