@@ -329,30 +329,31 @@ static bool all_asked_answered(const ik_batch_side *s, int64_t last)
  * applies depends only on earlier answers), and every question asked up
  * to where the interview ends was answered. Where a stop flag ends it,
  * the answers after that point are dropped and the outcome recomputed.
- * 1: s->out is set; 0: replay; -1: out of memory.
+ * s->now holds the applied answers (ik_outcome_compute_applied); the rest
+ * of the outcome of all the answers is computed only where it is used or
+ * where, before the split, its failure made the record's error.
+ * 1: s->out is set; 0: replay; -1: out of memory; -2: *st says why the
+ * record fails.
  */
-static int one_shot(ik_batch *b, ik_batch_side *s, ik_error *err)
+static int one_shot(ik_batch *b, ik_batch_side *s, ik_error *err, ik_status *st)
 {
     const ik_rulebook *rb = s->rb;
     int64_t stop;
     uint32_t i;
 
-    if (!s->ordered)
-        return 0;
-    stop = first_stop(b, s);
+    stop = s->ordered ? first_stop(b, s) : -3;
     if (stop == -4)
         return -1;
-    if (stop == -3)
-        return 0;
-    if (stop == STOP_NEVER) {
-        if (s->now.stop_flag != IK_NONE ||
+    if (stop == -3 || stop == STOP_NEVER ||
+        !all_asked_answered(s, stop)) { /* the whole outcome is needed */
+        if ((*st = ik_outcome_compute_rest(rb, &s->now, err)) != IK_OK)
+            return *st == IK_ENOMEM ? -1 : -2;
+        if (stop != STOP_NEVER || s->now.stop_flag != IK_NONE ||
             !all_asked_answered(s, (int64_t)rb->nquestions - 1))
             return 0;
         s->out = &s->now;
         return 1;
     }
-    if (!all_asked_answered(s, stop))
-        return 0;
     for (i = (uint32_t)(stop + 1); i < rb->nquestions; i++)
         s->answers[i] = ik_undef(); /* never asked */
     if (ik_outcome_compute(rb, s->answers, &s->now, err) != IK_OK)
@@ -395,10 +396,12 @@ static ik_status side_outcome(ik_batch *b, ik_batch_side *s, ik_error *err)
     for (i = 0; i < rb->nquestions; i++) /* info: acknowledged if asked */
         if (rb->questions[i].type == IK_Q_INFO)
             s->answers[i] = ik_null();
-    st = ik_outcome_compute(rb, s->answers, &s->now, err);
+    st = ik_outcome_compute_applied(rb, s->answers, &s->now, err);
     if (st != IK_OK)
         return st;
-    fast = one_shot(b, s, err);
+    fast = one_shot(b, s, err, &st);
+    if (fast == -2)
+        return st;
     if (fast < 0)
         return ik_fail(err, IK_ENOMEM, "out of memory");
     if (fast)

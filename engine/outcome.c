@@ -709,13 +709,9 @@ static ik_status alloc_all(ctx *c)
     o->nslots = nslots;
     o->slots = ik_arena_alloc(&o->arena, (nslots + 1) * sizeof *o->slots);
     o->enabled = ik_arena_alloc(&o->arena, rb->nquestions + 1);
-    c->mark = ik_arena_alloc(&o->scratch, nslots + 1);
-    c->tmp_cap = nslots + 1;
-    c->tmp = ik_arena_alloc(&o->scratch, c->tmp_cap * sizeof *c->tmp);
-    if (!o->slots || !o->enabled || !c->mark || !c->tmp)
+    if (!o->slots || !o->enabled)
         return ik_fail(c->err, IK_ENOMEM, "out of memory");
     memset(o->slots, 0, (nslots + 1) * sizeof *o->slots);
-    memset(c->mark, 0, nslots + 1);
     for (p = 0; p < IK_PART__COUNT; p++)
         if (list_new(c, &o->because[p], nslots) != IK_OK)
             return IK_ENOMEM;
@@ -733,7 +729,39 @@ static bool is_complete(const ik_rulebook *rb, const ik_outcome *o)
     return true;
 }
 
-static ik_status compute(const ik_rulebook *rb, const ik_outcome_plan *plan,
+/* The scratch arrays of c and its evaluation environment over o. */
+static ik_status ctx_start(ctx *c, const ik_rulebook *rb,
+                           const ik_outcome_plan *plan, ik_outcome *o,
+                           ik_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->rb = rb;
+    c->plan = plan;
+    c->o = o;
+    c->err = err;
+    c->env.root = ik_undef();
+    c->env.scratch = &o->scratch;
+    c->tmp_cap = (size_t)o->nslots + 1;
+    c->mark = ik_arena_alloc(&o->scratch, c->tmp_cap);
+    c->tmp = ik_arena_alloc(&o->scratch, c->tmp_cap * sizeof *c->tmp);
+    if (!c->mark || !c->tmp)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    memset(c->mark, 0, c->tmp_cap);
+    c->env.slots = o->slots;
+    c->env.nslots = o->nslots;
+    return IK_OK;
+}
+
+static ik_status fail_clear(ik_outcome *o, ik_status st, ik_error *err)
+{
+    if (st == IK_ENOMEM && err && err->code != IK_ENOMEM)
+        ik_fail(err, IK_ENOMEM, "out of memory");
+    outcome_clear(o);
+    return st;
+}
+
+/* Which questions apply, and the slots as applied. */
+static ik_status applied(const ik_rulebook *rb, const ik_outcome_plan *plan,
                          const ik_value *answers, ik_outcome *o, ik_error *err)
 {
     ctx c;
@@ -742,43 +770,68 @@ static ik_status compute(const ik_rulebook *rb, const ik_outcome_plan *plan,
     outcome_clear(o);
     memset(&c, 0, sizeof c);
     c.rb = rb;
-    c.plan = plan;
     c.o = o;
     c.err = err;
-    if ((st = alloc_all(&c)) != IK_OK)
-        goto fail;
-    c.env.root = ik_undef();
-    c.env.slots = o->slots;
-    c.env.nslots = o->nslots;
-    c.env.scratch = &o->scratch;
+    if ((st = alloc_all(&c)) != IK_OK ||
+        (st = ctx_start(&c, rb, plan, o, err)) != IK_OK)
+        return fail_clear(o, st, err);
     st = plan && plan->ordered ? settle_ordered(&c, answers)
                                : settle(&c, answers);
-    if (st != IK_OK || (st = fire_flags_and_rules(&c)) != IK_OK)
-        goto fail;
+    return st == IK_OK ? IK_OK : fail_clear(o, st, err);
+}
+
+/* Everything else, from the applied slots. */
+static ik_status rest(const ik_rulebook *rb, const ik_outcome_plan *plan,
+                      ik_outcome *o, ik_error *err)
+{
+    ctx c;
+    ik_status st;
+
+    if ((st = ctx_start(&c, rb, plan, o, err)) != IK_OK ||
+        (st = fire_flags_and_rules(&c)) != IK_OK)
+        return fail_clear(o, st, err);
     choose_disposition(&c);
     if ((st = choose_rung(&c)) != IK_OK ||
         (st = choose_sections(&c)) != IK_OK ||
         (st = explain_red_flags(&c)) != IK_OK || (st = own_slots(&c)) != IK_OK)
-        goto fail;
+        return fail_clear(o, st, err);
     o->complete = is_complete(rb, o);
     return IK_OK;
-fail:
-    if (st == IK_ENOMEM && err && err->code != IK_ENOMEM)
-        ik_fail(err, IK_ENOMEM, "out of memory");
-    outcome_clear(o);
+}
+
+static const ik_outcome_plan *plan_for(const ik_rulebook *rb,
+                                       const ik_outcome *o)
+{
+    return o->plan && o->plan->rb == rb ? o->plan : NULL;
+}
+
+ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
+                                     const ik_value *answers, ik_outcome *o,
+                                     ik_error *err)
+{
+    const ik_outcome_plan *plan = plan_for(rb, o);
+    ik_status st = applied(rb, plan, answers, o, err);
+
+    /* a condition that failed: let the general path say what it says */
+    if (st != IK_OK && st != IK_ENOMEM && plan)
+        st = applied(rb, NULL, answers, o, err);
     return st;
+}
+
+ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
+                                  ik_error *err)
+{
+    if (!o->slots || !o->enabled)
+        return ik_fail(err, IK_EMISUSE, "no applied answers to go on from");
+    return rest(rb, plan_for(rb, o), o, err);
 }
 
 ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
                              ik_outcome *o, ik_error *err)
 {
-    const ik_outcome_plan *plan = o->plan && o->plan->rb == rb ? o->plan : NULL;
-    ik_status st = compute(rb, plan, answers, o, err);
+    ik_status st = ik_outcome_compute_applied(rb, answers, o, err);
 
-    /* a condition that failed: let the general path say what it says */
-    if (st != IK_OK && st != IK_ENOMEM && plan)
-        st = compute(rb, NULL, answers, o, err);
-    return st;
+    return st == IK_OK ? ik_outcome_compute_rest(rb, o, err) : st;
 }
 
 /* ---- JSON ---- */

@@ -80,6 +80,20 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
                              ik_outcome *o, ik_error *err);
 
 /*
+ * ik_outcome_compute in two halves, for batch, which needs only the first
+ * to find where a stop flag would end the interview: _applied finds which
+ * questions apply and fills o->slots, o->enabled and o->nslots (the rest
+ * of o stays empty; answers must stay valid until _rest); _rest computes
+ * the rest from them. Together they are ik_outcome_compute. _rest without
+ * a successful _applied first is IK_EMISUSE.
+ */
+ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
+                                     const ik_value *answers, ik_outcome *o,
+                                     ik_error *err);
+ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
+                                  ik_error *err);
+
+/*
  * Append o as one JSON object (no newline) in the DESIGN.md shape:
  * rules, complete, disposition, red_flags, ladder, sections, notes (texts
  * of fired rules' notes for aud), answers (enabled answered questions by

@@ -201,12 +201,36 @@ static void a_plan_for_another_pack_is_ignored(void **state)
     ik_rulebook_free(rb2);
 }
 
+/* The second half of a compute needs a first half to go on from. */
+static void computing_the_rest_without_applied_answers_is_refused(void **state)
+{
+    ik_rulebook *rb;
+    ik_outcome o;
+    ik_value *answers;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_rulebook_load_file(packs[0], &rb, &err), IK_OK);
+    ik_outcome_init(&o);
+    assert_int_equal(ik_outcome_compute_rest(rb, &o, &err), IK_EMISUSE);
+    answers = ik_calloc(rb->nquestions + 1, sizeof *answers);
+    assert_non_null(answers);
+    assert_int_equal(ik_outcome_compute_applied(rb, answers, &o, &err), IK_OK);
+    assert_null(o.red_flags.items); /* only the first half is there */
+    assert_int_equal(ik_outcome_compute_rest(rb, &o, &err), IK_OK);
+    assert_non_null(o.red_flags.items);
+    ik_free(answers);
+    ik_outcome_fini(&o);
+    ik_rulebook_free(rb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(
             the_planned_outcome_equals_the_general_one_on_random_answers),
         cmocka_unit_test(a_plan_for_another_pack_is_ignored),
+        cmocka_unit_test(computing_the_rest_without_applied_answers_is_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
