@@ -2499,6 +2499,7 @@ static ik_status eval_trees(const cJSON *lroot, const ik_json_doc *ldoc,
     ik_expr e;
     ik_buf b;
     ik_status st = IK_OK;
+    bool long_text;
 
     ik_arena_init(&scratch);
     env.scratch = &scratch;
@@ -2515,11 +2516,15 @@ static ik_status eval_trees(const cJSON *lroot, const ik_json_doc *ldoc,
         if (v.kind == IK_UNDEF)
             v = ik_null(); /* JSON.stringify(undefined) has no text */
         st = ik_value_write_json(&b, v);
+        long_text = b.len > IK_VALUE_MAX_TEXT;
         if (st == IK_OK)
             *result = ik_buf_take(&b, NULL);
         else
             ik_buf_fini(&b);
-        if (st == IK_ELIMIT)
+        if (st == IK_ELIMIT && long_text)
+            st = ik_fail(err, st, "result longer than %u MiB as JSON",
+                         (unsigned)(IK_VALUE_MAX_TEXT >> 20));
+        else if (st == IK_ELIMIT)
             st = ik_fail(err, st, "value nested deeper than %d levels",
                          IK_VALUE_MAX_DEPTH);
         else if (st != IK_OK || !*result)

@@ -382,16 +382,16 @@ ik_text_end ik_value_to_string(ik_value v, ik_arena *a, size_t max,
 }
 
 /* String(v) of an array into a buffer the caller frees; NULL when it
- * cannot be made (out of memory, too deep, longer than MAX_TEXT). The
- * evaluator turns arrays into text itself, within its memory bound,
- * before it compares or converts them; this serves other callers. */
-enum { MAX_TEXT = 128 * 1024 * 1024 };
+ * cannot be made (out of memory, too deep, longer than
+ * IK_VALUE_MAX_TEXT). The evaluator turns arrays into text itself, within
+ * its memory bound, before it compares or converts them; this serves
+ * other callers. */
 
 static char *array_text(ik_value v, size_t *n)
 {
     text t;
 
-    if (array_string(&t, v, MAX_TEXT) != IK_TEXT_OK)
+    if (array_string(&t, v, IK_VALUE_MAX_TEXT) != IK_TEXT_OK)
         return NULL;
     return ik_buf_take(&t.b, n);
 }
@@ -671,14 +671,15 @@ size_t ik_num_format(double d, char *buf)
 /* ---- JSON output ---- */
 
 /* level: the arrays and objects around v */
-static ik_status write_json(ik_buf *b, ik_value v, unsigned level)
+static ik_status write_json(ik_buf *b, ik_value v, unsigned level, size_t stop)
 {
     char num[32];
     uint32_t i;
     bool first = true;
     ik_status st = IK_OK;
 
-    if ((v.kind == IK_ARR || v.kind == IK_OBJ) && level >= IK_VALUE_MAX_DEPTH) {
+    if (b->len > stop || ((v.kind == IK_ARR || v.kind == IK_OBJ) &&
+                          level >= IK_VALUE_MAX_DEPTH)) {
         b->oom = true; /* callers that only check the buffer fail too */
         return IK_ELIMIT;
     }
@@ -707,7 +708,7 @@ static ik_status write_json(ik_buf *b, ik_value v, unsigned level)
         for (i = 0; i < v.len && st == IK_OK; i++) {
             if (i)
                 ik_buf_putc(b, ',');
-            st = write_json(b, v.u.items[i], level + 1);
+            st = write_json(b, v.u.items[i], level + 1, stop);
         }
         ik_buf_putc(b, ']');
         break;
@@ -721,7 +722,7 @@ static ik_status write_json(ik_buf *b, ik_value v, unsigned level)
             first = false;
             ik_buf_put_json_string(b, v.u.members[i].key, v.u.members[i].klen);
             ik_buf_putc(b, ':');
-            st = write_json(b, v.u.members[i].val, level + 1);
+            st = write_json(b, v.u.members[i].val, level + 1, stop);
         }
         ik_buf_putc(b, '}');
         break;
@@ -733,7 +734,7 @@ static ik_status write_json(ik_buf *b, ik_value v, unsigned level)
 
 ik_status ik_value_write_json(ik_buf *b, ik_value v)
 {
-    ik_status st = write_json(b, v, 0);
+    ik_status st = write_json(b, v, 0, b->len + IK_VALUE_MAX_TEXT);
 
     return st != IK_OK ? st : ik_buf_status(b);
 }

@@ -52,6 +52,12 @@ bool ik_value_truthy(ik_value v);
 double ik_value_to_number(ik_value v);
 /* JavaScript parseFloat(String(v)). */
 double ik_value_parse_float(ik_value v);
+/* The longest String() of an array made for callers other than the
+ * evaluator, and the longest JSON text of one value written: a value
+ * whose parts are shared ({"reduce": [xs, [acc, acc], 0]}) can stand for
+ * far more text than memory holds. */
+#define IK_VALUE_MAX_TEXT ((size_t)128 * 1024 * 1024)
+
 /* How String() of a value ended. */
 typedef enum ik_text_end {
     IK_TEXT_OK = 0,
@@ -76,9 +82,9 @@ size_t ik_num_format(double d, char *buf);
 
 /* Append v as JSON.stringify would write it (compact; NaN/Inf -> null,
  * undefined at top level -> nothing, inside arrays -> null). IK_ELIMIT
- * when v nests deeper than IK_VALUE_MAX_DEPTH (b is then failed too, so
- * callers that check only ik_buf_status still fail); IK_ENOMEM when b
- * cannot grow. */
+ * when v nests deeper than IK_VALUE_MAX_DEPTH or its text would pass
+ * IK_VALUE_MAX_TEXT bytes (b is then failed too, so callers that check
+ * only ik_buf_status still fail); IK_ENOMEM when b cannot grow. */
 ik_status ik_value_write_json(ik_buf *b, ik_value v);
 
 /* Convert a cJSON tree to a value in the arena (strings are copied). */

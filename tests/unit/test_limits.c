@@ -550,8 +550,8 @@ static void test_shared_values_are_measured_once(void **state)
 {
     /* [acc, acc] each step: 2^60 paths through 61 arrays. Depth is
      * remembered per array, so building it is quick; its String() (for
-     * cat, ==, <, arithmetic, var) stops at the memory bound instead of
-     * running for ever. */
+     * cat, ==, <, arithmetic, var) stops at the memory bound, and its JSON
+     * at 128 MiB, instead of running for ever. */
     static const char *const ops[][2] = {
         {"cat", ""}, {"==", ", \"x\""},  {"<", ", \"x\""}, {"+", ""},
         {"var", ""}, {"in", ", \"xx\""}, {"substr", ""},
@@ -570,6 +570,10 @@ static void test_shared_values_are_measured_once(void **state)
         assert_non_null(strstr(err.msg, "more than 128 MiB"));
         assert_null(result);
     }
+    /* as a result, its JSON text stops at the same size */
+    assert_int_equal(eval_shared_text("merge", "", &err, &result), IK_ELIMIT);
+    assert_string_equal(err.msg, "result longer than 128 MiB as JSON");
+    assert_null(result);
 }
 
 static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
