@@ -14,12 +14,15 @@ struct ik_chunk {
     _Alignas(16) char data[];
 };
 
-/* Chunks double from CHUNK_MIN; from 2 MiB on (an arena that already
- * holds a megabyte or more: a big pack's tree) they are 2 MiB-aligned
- * and advised for huge pages, up to CHUNK_MAX, so a 100 MB tree takes a
- * few hundred page faults instead of tens of thousands. */
+/* Chunks double from CHUNK_MIN up to CHUNK_MAX; from HUGE_FROM on (an
+ * arena that already holds a few megabytes: a big pack's tree) they are
+ * 2 MiB-aligned and advised for huge pages, so a 100 MB tree takes a few
+ * hundred page faults instead of tens of thousands. Not sooner: a huge
+ * page is cleared whole on first touch, and a small arena would pay for
+ * the 2 MiB it does not use. */
 enum { CHUNK_MIN = 16 * 1024 - 64 };
 #define CHUNK_MAX ((size_t)32 * 1024 * 1024)
+#define HUGE_FROM (2 * IK_HUGE_PAGE)
 
 void ik_arena_init(ik_arena *a)
 {
@@ -37,7 +40,7 @@ static int grow(ik_arena *a, size_t n)
         size = n;
     if (size > SIZE_MAX - sizeof *c - IK_HUGE_PAGE)
         return -1;
-    if (size + sizeof *c >= IK_HUGE_PAGE) {
+    if (size + sizeof *c >= HUGE_FROM) {
         size_t got;
         c = ik_malloc_huge(sizeof *c + size, &got);
         size = got - sizeof *c;
