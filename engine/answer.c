@@ -745,18 +745,28 @@ void ik_answer_format(const ik_question *q, ik_audience aud, ik_value v,
 
 /* depth: the arrays and objects around v. Evaluation builds nothing
  * deeper than IK_VALUE_MAX_DEPTH; a deeper value handed in is refused
- * with IK_ELIMIT instead of overflowing the stack. */
-static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
+ * with IK_ELIMIT instead of overflowing the stack. *left: bytes the copy
+ * may still take, since a value whose parts are shared ([acc, acc] 40
+ * times over) would copy into far more than memory holds. */
+static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth,
+                      size_t *left)
 {
     ik_value *items;
     ik_member *members;
     uint32_t i;
     ik_status st;
     char *s;
+    size_t need = v.kind == IK_STR   ? (size_t)v.len + 1
+                  : v.kind == IK_ARR ? (size_t)v.len * sizeof *items
+                  : v.kind == IK_OBJ ? (size_t)v.len * sizeof *members
+                                     : 0;
 
     *out = v;
     if (depth >= IK_VALUE_MAX_DEPTH && (v.kind == IK_ARR || v.kind == IK_OBJ))
         return IK_ELIMIT;
+    if (need > *left)
+        return IK_ELIMIT;
+    *left -= need;
     switch (v.kind) {
     case IK_STR:
         s = ik_arena_strndup(a, v.u.str, v.len);
@@ -771,7 +781,8 @@ static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
         if (!items)
             return IK_ENOMEM;
         for (i = 0; i < v.len; i++)
-            if ((st = copy(v.u.items[i], a, &items[i], depth + 1)) != IK_OK)
+            if ((st = copy(v.u.items[i], a, &items[i], depth + 1, left)) !=
+                IK_OK)
                 return st;
         out->u.items = items;
         return IK_OK;
@@ -783,10 +794,13 @@ static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
             return IK_ENOMEM;
         for (i = 0; i < v.len; i++) {
             members[i] = v.u.members[i];
+            if ((size_t)members[i].klen + 1 > *left)
+                return IK_ELIMIT;
+            *left -= (size_t)members[i].klen + 1;
             s = ik_arena_strndup(a, v.u.members[i].key, v.u.members[i].klen);
             if (!s)
                 return IK_ENOMEM;
-            st = copy(v.u.members[i].val, a, &members[i].val, depth + 1);
+            st = copy(v.u.members[i].val, a, &members[i].val, depth + 1, left);
             if (st != IK_OK)
                 return st;
             members[i].key = s;
@@ -800,5 +814,7 @@ static ik_status copy(ik_value v, ik_arena *a, ik_value *out, unsigned depth)
 
 ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out)
 {
-    return copy(v, a, out, 0);
+    size_t left = IK_VALUE_MAX_TEXT;
+
+    return copy(v, a, out, 0, &left);
 }

@@ -692,6 +692,28 @@ static void test_copying_a_value_past_the_depth_bound_is_refused(void **state)
     ik_arena_fini(&b);
 }
 
+static void test_copying_a_value_of_shared_parts_stops_at_128_mib(void **state)
+{
+    ik_value level[64][2], v = ik_str("ab", 2), out;
+    ik_arena a;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 64; i++) { /* 2^64 leaves in 64 pairs */
+        level[i][0] = level[i][1] = v;
+        v = (ik_value){IK_ARR, 2, {.items = level[i]}};
+    }
+    ik_arena_init(&a);
+    assert_int_equal(ik_answer_copy(v, &a, &out), IK_ELIMIT);
+    assert_true(a.used <= IK_VALUE_MAX_TEXT + 4096);
+    ik_arena_fini(&a);
+    ik_arena_init(&a);
+    /* 2^18 leaves (about 9 MiB copied) fit */
+    assert_int_equal(ik_answer_copy(level[19][0], &a, &out), IK_OK);
+    assert_int_equal(out.u.items[1].u.items[0].kind, IK_ARR);
+    ik_arena_fini(&a);
+}
+
 /* {"in": [needle, hay]} with hay n 'a's and needle n/2 'a's then c: the
  * worst case of a search that compares at every position. */
 static ik_status eval_in_worst(size_t n, char c, char **result, ik_error *err)
@@ -996,6 +1018,7 @@ int main(void)
         cmocka_unit_test(
             test_a_value_built_over_another_past_the_bound_is_refused),
         cmocka_unit_test(test_copying_a_value_past_the_depth_bound_is_refused),
+        cmocka_unit_test(test_copying_a_value_of_shared_parts_stops_at_128_mib),
         cmocka_unit_test(test_in_on_strings_is_linear_in_the_worst_case),
         cmocka_unit_test(test_answer_line_past_the_limit_is_refused),
         cmocka_unit_test(test_text_answer_of_default_length_is_accepted),
