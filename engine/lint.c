@@ -391,7 +391,17 @@ static void on_cmp(const ik_logic_cmp *cmp, void *ctx)
             for (i = 0; i < cmp->cst.len; i++)
                 check_option(x, cmp, q, cmp->cst.u.items[i]);
         break;
-    case IK_Q_MULTI: /* see visit_multi_in */
+    case IK_Q_MULTI: /* "in" is checked by visit_multi_in */
+        if (is_equality(cmp->op)) {
+            char msg[256];
+
+            snprintf(msg, sizeof msg,
+                     "multi question \"%s\" is a list of options: test one "
+                     "with {\"in\": [option, {\"var\": \"%s\"}]}",
+                     q->id, q->id);
+            cmp_fail(x, cmp, IK_SEV_ERROR, msg);
+        }
+        break;
     case IK_Q_YES_NO:
         check_yes_no(x, cmp, q);
         break;

@@ -725,13 +725,17 @@ static void walk_options(ik_loader *l, const char *who, const cJSON *n,
     if (!get_array(l, who, n))
         return;
     q->noptions = (uint32_t)cJSON_GetArraySize(n);
+    if (q->noptions > IK_OPTIONS_MAX) /* bounds each answer's look-up */
+        fail_node(l, n, false, "%sa question may have at most %d options",
+                  who, IK_OPTIONS_MAX);
     q->options = alloc_zero(l, q->noptions, sizeof *q->options);
     if (!q->options)
         return;
     for (c = n->child; c && !l->stop; c = c->next, i++) {
         size_t mark = push_index(l, i);
         walk_option(l, who, c, &q->options[i]);
-        for (k = 0; k < i && q->options[i].value; k++) {
+        /* Quadratic, so only within the bound (already reported). */
+        for (k = 0; k < i && i < IK_OPTIONS_MAX && q->options[i].value; k++) {
             if (q->options[k].value &&
                 strcmp(q->options[k].value, q->options[i].value) == 0) {
                 fail_node(l, ik_json_get(c, "value"), false,

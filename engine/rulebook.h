@@ -65,6 +65,7 @@ typedef struct ik_question {
 } ik_question;
 
 #define IK_TEXT_MAX 1000 /* default max_length of a text answer, bytes */
+#define IK_OPTIONS_MAX 1000 /* options of one choice or multi question */
 
 typedef struct ik_derived {
     const char *id;
