@@ -451,9 +451,14 @@ ik_status ik_interview_apply(ik_interview *iv, const ik_event *ev,
                    ? ik_fail(err, IK_ESESSION, "a saved answer has no value")
                    : replay_fail(err, &e);
     mark = ik_arena_save(&iv->arena);
-    if (ik_answer_copy(ev->value, &iv->arena, &v) != IK_OK) {
+    st = ik_answer_copy(ev->value, &iv->arena, &v);
+    if (st != IK_OK) {
         ik_arena_rewind(&iv->arena, mark);
-        return ik_fail(err, IK_ENOMEM, "out of memory");
+        return st == IK_ELIMIT
+                   ? ik_fail(err, IK_ELIMIT,
+                             "the answer to \"%s\" is too large to keep",
+                             iv->rb->questions[iv->current].id)
+                   : ik_fail(err, IK_ENOMEM, "out of memory");
     }
     st = record(iv, IK_EV_ANSWER, v, err);
     if (st != IK_OK)

@@ -690,11 +690,18 @@ static ik_status explain_red_flags(ctx *c)
 static ik_status own_slots(ctx *c)
 {
     uint32_t s;
+    ik_status st;
 
-    for (s = 0; s < c->o->nslots; s++)
-        if (ik_answer_copy(c->o->slots[s], &c->o->arena, &c->o->slots[s]) !=
-            IK_OK)
+    for (s = 0; s < c->o->nslots; s++) {
+        st = ik_answer_copy(c->o->slots[s], &c->o->arena, &c->o->slots[s]);
+        if (st == IK_ELIMIT) /* names the slot, never the value */
+            return ik_fail(c->err, IK_ELIMIT,
+                           "the value of \"%s\" is nested deeper than %d "
+                           "levels or larger than 128 MiB",
+                           ik_outcome_slot_id(c->rb, s), IK_VALUE_MAX_DEPTH);
+        if (st != IK_OK)
             return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    }
     return IK_OK;
 }
 

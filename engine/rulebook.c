@@ -726,8 +726,8 @@ static void walk_options(ik_loader *l, const char *who, const cJSON *n,
         return;
     q->noptions = (uint32_t)cJSON_GetArraySize(n);
     if (q->noptions > IK_OPTIONS_MAX) /* bounds each answer's look-up */
-        fail_node(l, n, false, "%sa question may have at most %d options",
-                  who, IK_OPTIONS_MAX);
+        fail_node(l, n, false, "%sa question may have at most %d options", who,
+                  IK_OPTIONS_MAX);
     q->options = alloc_zero(l, q->noptions, sizeof *q->options);
     if (!q->options)
         return;

@@ -612,6 +612,31 @@ static void test_derived_value_nested_300000_deep_fails_cleanly(void **state)
     free(ones60k);
 }
 
+static void
+test_derived_value_of_shared_parts_is_named_as_too_large(void **state)
+{
+    /* [acc, acc] 40 times over: cheap to evaluate (the halves are shared)
+     * but 2^40 leaves to copy into the outcome. The error names the
+     * derived value and says why, rather than "out of memory". */
+    static const char q[] =
+        "[{\"id\": \"p\", \"type\": \"yes_no\", \"text\": \"Pain?\"}], "
+        "\"derived\": [{\"id\": \"huge\", \"value\": {\"reduce\": "
+        "[[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,"
+        "25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40], [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}], \"ab\"]}}]";
+    ik_rulebook *rb = NULL;
+    ik_interview *iv = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(load_pack(q, &rb, &err), IK_OK);
+    assert_int_equal(ik_interview_new(rb, NULL, &iv, &err), IK_ELIMIT);
+    assert_string_equal(err.msg, "the value of \"huge\" is nested deeper "
+                                 "than 1000 levels or larger than 128 MiB");
+    assert_null(iv);
+    ik_rulebook_free(rb);
+}
+
 /* A pack whose derived value "a" nests 1,000 deep and whose "b" is
  * `b_value` over it. */
 static ik_status interview_with_b(const char *b_value, ik_error *err)
@@ -1015,6 +1040,8 @@ int main(void)
         cmocka_unit_test(test_every_way_to_nest_a_value_is_bounded),
         cmocka_unit_test(test_shared_values_are_measured_once),
         cmocka_unit_test(test_derived_value_nested_300000_deep_fails_cleanly),
+        cmocka_unit_test(
+            test_derived_value_of_shared_parts_is_named_as_too_large),
         cmocka_unit_test(
             test_a_value_built_over_another_past_the_bound_is_refused),
         cmocka_unit_test(test_copying_a_value_past_the_depth_bound_is_refused),
