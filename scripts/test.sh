@@ -11,14 +11,14 @@ cmake -S . -B build -DIK_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure --no-tests=error -j"$jobs"
 
-echo "== valgrind over the unit tests"
-for t in build/tests/test_*; do
-  [ -x "$t" ] || continue
-  valgrind -q --error-exitcode=99 --leak-check=full \
-    --errors-for-leak-kinds=definite "$t" >build/valgrind.log 2>&1 ||
-    { cat build/valgrind.log; echo "valgrind: $t failed"; exit 1; }
-  echo "valgrind clean: $t"
-done
+echo "== valgrind over the unit tests ($jobs at a time)"
+# shellcheck disable=SC2016
+find build/tests -maxdepth 1 -name 'test_*' -type f -perm -u+x | sort |
+  xargs -P "$jobs" -I{} sh -c '
+    valgrind -q --error-exitcode=99 --leak-check=full \
+      --errors-for-leak-kinds=definite "$1" >"$1.valgrind.log" 2>&1 ||
+      { cat "$1.valgrind.log"; echo "valgrind: $1 failed"; exit 255; }
+    echo "valgrind clean: $1"' _ {}
 
 echo "== sanitizer build"
 cmake -S . -B build-asan -DIK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
