@@ -520,6 +520,11 @@ const ik_outcome *ik_interview_outcome(const ik_interview *iv)
     return &iv->out;
 }
 
+const ik_outcome *ik_interview_applied(const ik_interview *iv)
+{
+    return &iv->out;
+}
+
 const ik_value *ik_interview_answers(const ik_interview *iv)
 {
     return iv->answers;

@@ -16,8 +16,15 @@
 const ik_rulebook *ik_interview_rulebook(const ik_interview *iv);
 ik_audience ik_interview_aud(const ik_interview *iv);
 
-/* The outcome of the answers so far (the final one at the outcome step). */
+/* The outcome of the answers so far (the final one at the outcome step).
+ * Computed when asked after answers changed (a step keeps only what
+ * decides the next question up to date): O(pack) then. */
 const ik_outcome *ik_interview_outcome(const ik_interview *iv);
+
+/* What the interview keeps up to date at every step: an outcome of the
+ * answers so far with only enabled, slots and nslots filled (the rest of
+ * it empty). For tests that compare it with a computation from scratch. */
+const ik_outcome *ik_interview_applied(const ik_interview *iv);
 
 /* Recorded answers by question index: UNDEF when none, NULL when skipped
  * or acknowledged. rb->nquestions entries. Includes answers to questions
