@@ -888,22 +888,32 @@ static ik_value make_array(ik_value *items, uint32_t n)
 }
 
 /* String(v) in scratch, within this evaluation's memory bound (the text
- * of a shared array can be far larger than the array). */
+ * of a shared array can be far larger than the array) and its budget:
+ * each byte of an array's text costs one node visit, so making text is
+ * as bounded in time as evaluating is. */
 static ik_status to_text(est *s, ik_value v, ik_value *out)
 {
     size_t used = s->scratch ? s->scratch->used : 0;
+    size_t mem = used < s->cap ? s->cap - used : 0, max = mem;
 
     if (v.kind == IK_STR) {
         *out = v;
         return IK_OK;
     }
-    switch (ik_value_to_string(v, s->scratch, used < s->cap ? s->cap - used : 0,
-                               out)) {
+    if (v.kind == IK_ARR && s->left < max)
+        max = (size_t)s->left;
+    switch (ik_value_to_string(v, s->scratch, max, out)) {
     case IK_TEXT_OK:
+        if (v.kind == IK_ARR)
+            s->left -= out->len;
         return IK_OK;
     case IK_TEXT_DEEP:
         return too_deep(s);
     case IK_TEXT_LONG:
+        if (max < mem) {
+            s->left = 0;
+            return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
+        }
         s->over = true;
         return nomem(s);
     case IK_TEXT_NOMEM:

@@ -550,8 +550,10 @@ static void test_shared_values_are_measured_once(void **state)
 {
     /* [acc, acc] each step: 2^60 paths through 61 arrays. Depth is
      * remembered per array, so building it is quick; its String() (for
-     * cat, ==, <, arithmetic, var) stops at the memory bound, and its JSON
-     * at 128 MiB, instead of running for ever. */
+     * cat, ==, <, arithmetic, var) costs a node visit a byte, so it stops
+     * at the evaluation's budget (10 M: well before the 128 MiB memory
+     * bound, which took seconds to reach), and its JSON at 128 MiB,
+     * instead of running for ever. */
     static const char *const ops[][2] = {
         {"cat", ""}, {"==", ", \"x\""},  {"<", ", \"x\""}, {"+", ""},
         {"var", ""}, {"in", ", \"xx\""}, {"substr", ""},
@@ -566,13 +568,46 @@ static void test_shared_values_are_measured_once(void **state)
     ik_logic_free_string(result);
     for (i = 0; i < sizeof ops / sizeof *ops; i++) {
         assert_int_equal(eval_shared_text(ops[i][0], ops[i][1], &err, &result),
-                         IK_ELIMIT);
-        assert_non_null(strstr(err.msg, "more than 128 MiB"));
+                         IK_ELOGIC);
+        assert_string_equal(err.msg, "evaluation exceeded its budget");
         assert_null(result);
     }
     /* as a result, its JSON text stops at the same size */
     assert_int_equal(eval_shared_text("merge", "", &err, &result), IK_ELIMIT);
     assert_string_equal(err.msg, "result longer than 128 MiB as JSON");
+    assert_null(result);
+}
+
+/* {"cat": [{"reduce": [xs, [acc, acc], "ab"]}]}: the String() of 2^n
+ * leaves "ab", 3 x 2^n - 1 bytes, from about 3n node evaluations. */
+static ik_status eval_shared_cat(size_t n, char **result, ik_error *err)
+{
+    static const char logic[] =
+        "{\"cat\": [{\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}], \"ab\"]}]}";
+    size_t dlen;
+    char *data = ones(n, &dlen);
+    ik_status st;
+
+    ik_error_clear(err);
+    st = ik_logic_eval_json(logic, strlen(logic), data, dlen, result, err);
+    free(data);
+    return st;
+}
+
+static void test_text_of_an_array_costs_a_node_visit_a_byte(void **state)
+{
+    char *result = NULL;
+    ik_error err;
+
+    (void)state;
+    /* 3 MiB of text: within the 10 M budget */
+    assert_int_equal(eval_shared_cat(20, &result, &err), IK_OK);
+    assert_int_equal(strlen(result), 3 * (1u << 20) - 1 + 2); /* quoted */
+    ik_logic_free_string(result);
+    /* 12 MiB: past it, though far within the memory bound */
+    assert_int_equal(eval_shared_cat(22, &result, &err), IK_ELOGIC);
+    assert_string_equal(err.msg, "evaluation exceeded its budget");
     assert_null(result);
 }
 
@@ -1039,6 +1074,7 @@ int main(void)
         cmocka_unit_test(test_values_nested_300000_deep_fail_cleanly),
         cmocka_unit_test(test_every_way_to_nest_a_value_is_bounded),
         cmocka_unit_test(test_shared_values_are_measured_once),
+        cmocka_unit_test(test_text_of_an_array_costs_a_node_visit_a_byte),
         cmocka_unit_test(test_derived_value_nested_300000_deep_fails_cleanly),
         cmocka_unit_test(
             test_derived_value_of_shared_parts_is_named_as_too_large),
