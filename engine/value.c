@@ -631,7 +631,18 @@ size_t ik_num_format(double d, char *buf)
         d = -d;
     }
     if (d < 9007199254740992.0 && d == floor(d)) {
-        p += snprintf(p, 24, "%.0f", d);
+        /* an exact integer below 2^53: its decimal digits, as %.0f gives
+         * them, without snprintf (the common case of every array's text) */
+        uint64_t u = (uint64_t)d;
+
+        k = 0;
+        do {
+            dig[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        while (k)
+            *p++ = dig[--k];
+        *p = '\0';
         return (size_t)(p - buf);
     }
     k = shortest_digits(d, dig, &e);
