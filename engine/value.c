@@ -285,7 +285,7 @@ static void put_string(text *t, ik_value v, bool in_array, unsigned level)
         ik_buf_put(&t->b, num, ik_num_format(v.u.num, num));
         break;
     case IK_STR:
-        if (v.len > t->max - t->b.len) {
+        if (t->b.len > t->max || v.len > t->max - t->b.len) {
             t->why = IK_TEXT_LONG;
             return;
         }

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "value.h"
 
 static ik_value s(const char *text)
@@ -292,6 +293,30 @@ test_string_of_a_shared_array_stops_at_the_length_given(void **state)
     ik_arena_fini(&a);
 }
 
+/* A text that has reached its bound exactly takes no more: the ',' after
+ * it made the room left "negative", and a long string was then copied in
+ * whole (its buffer grown) before the bound was seen. */
+static void test_string_at_its_length_bound_copies_no_more_text(void **state)
+{
+    static char big[4096];
+    ik_value items[2], out;
+    ik_text_end r;
+    ik_arena a;
+
+    (void)state;
+    memset(big, 'x', sizeof big);
+    items[0] = s("abcde");
+    items[1] = ik_str(big, sizeof big);
+    ik_arena_init(&a);
+    ik_alloc_fail_after(2); /* the text's first buffer, then nothing */
+    r = ik_value_to_string(arr(items, 2), &a, 5, &out);
+    ik_alloc_fail_after(0);
+    assert_int_equal(r, IK_TEXT_LONG);
+    assert_int_equal(ik_value_to_string(arr(items, 2), &a, 5, &out),
+                     IK_TEXT_LONG);
+    ik_arena_fini(&a);
+}
+
 static void test_cjson_trees_convert_with_copied_strings(void **state)
 {
     cJSON *j = cJSON_Parse("{\"a\":[1,\"x\",null,{}],\"b\":true}");
@@ -329,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_string_and_json_stop_at_the_depth_bound),
         cmocka_unit_test(
             test_string_of_a_shared_array_stops_at_the_length_given),
+        cmocka_unit_test(test_string_at_its_length_bound_copies_no_more_text),
         cmocka_unit_test(test_cjson_trees_convert_with_copied_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
