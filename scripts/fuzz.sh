@@ -3,6 +3,9 @@
 # build-fuzz and run each for SECONDS (default 30), failing on any finding.
 # Usage: scripts/fuzz.sh [-j JOBS] [SECONDS [TARGET...]]
 #        scripts/fuzz.sh [-j JOBS] --total SECONDS   (shared by all targets)
+# IK_FUZZ_BUILD names another build directory; IK_FUZZ_TIMEOUT the
+# seconds (wall clock, default 10) after which one input counts as a hang:
+# raise it for long runs at low priority on a busy machine.
 # New interesting inputs go to build-fuzz/corpus/TARGET (not the repo);
 # crashes to tests/fuzz/findings/TARGET/ (ignored by git). See
 # docs/FUZZING.md for long runs and for turning a crash into a test.
@@ -45,7 +48,8 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for ${secs}s"
   log="$builddir/fuzz_$t.log"
   if "$builddir/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" \
-      -dict=tests/fuzz/json.dict -max_total_time="$secs" -timeout=10 \
+      -dict=tests/fuzz/json.dict -max_total_time="$secs" \
+      -timeout="${IK_FUZZ_TIMEOUT:-10}" \
       -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=262144 \
       "${par[@]}" -print_final_stats=1 \
       -artifact_prefix="$findings/" >"$log" 2>&1; then
