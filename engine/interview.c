@@ -1,8 +1,13 @@
 /*
  * interview.c -- the interview state machine: answers, the trail of asked
  * questions, earlier answers offered after going back, the event history
- * sessions save, and the outcome recomputed after every change. Never
- * reads, prints or exits; allocates with ik_malloc and its own arenas.
+ * sessions save. A step forward (answer, skip, acknowledge) updates
+ * only what reads the changed answer (derived values, enable_when, stop
+ * red flags: a per-pack index from slot to readers) and finds the next
+ * question by scanning forward; the full outcome is computed when asked
+ * for and at the end. Going back, replay failures and unordered packs
+ * recompute from scratch. Never reads, prints or exits; allocates with
+ * ik_malloc and its own arenas.
  */
 #include "interview.h"
 
@@ -23,12 +28,62 @@ struct ik_interview {
     ik_event *events;
     size_t nevents, events_cap;
     const char *label;
-    ik_outcome out;
-    uint32_t current; /* question to ask, IK_NONE at the outcome */
+    struct full *full;  /* the whole outcome, computed when asked for */
+    ik_outcome app;     /* enabled and slots only, kept up to date */
+    uint32_t current;   /* question to ask, IK_NONE at the outcome */
+    uint32_t stop_flag; /* as the outcome's: IK_NONE when none fired */
     uint32_t to_go, to_go_max;
     uint32_t *reads; /* scratch for ik_logic_reads, one per slot */
     size_t reads_cap;
+    struct incr *inc; /* NULL: every change recomputes from scratch */
 };
+
+/* The outcome as ik_interview_outcome returns it. Behind a pointer so
+ * that the const accessors can compute it when it is stale. */
+struct full {
+    ik_outcome out;
+    bool fresh; /* out is the outcome of the current answers */
+};
+
+/* A list per slot (CSR: items[off[s]..off[s+1])). */
+typedef struct readers {
+    uint32_t *off, *items;
+} readers;
+
+/*
+ * The per-pack index of an incremental step and the counters it keeps.
+ * The pack is ordered (incr_new checks: enable_when reads only
+ * earlier questions, directly or through derived values, and derived
+ * values read only earlier derived values), so answering the current
+ * question changes only its slot, the derived values that read it, and
+ * whether later (unanswered) questions apply.
+ */
+typedef struct incr {
+    uint32_t nslots;
+    readers derived;      /* derived values reading slot s */
+    readers questions;    /* questions whose enable_when reads slot s */
+    readers stops;        /* stop red flags whose when reads slot s */
+    uint8_t *via_derived; /* per question: enable_when reads a derived value
+                             (or too much to list): could_enable holds */
+    uint32_t *unanswered; /* per question: questions its enable_when reads
+                             (itself excepted) with no answer */
+    uint8_t *maybe;       /* per question: counted in nmaybe */
+    uint8_t *stop_on;     /* per red flag: a stop flag that fired */
+    uint32_t nopen;       /* questions that apply and have no answer */
+    uint32_t nmaybe;      /* questions that do not apply but could */
+    uint32_t nstop_on;
+    /* scratch of one step */
+    uint8_t *queued; /* per derived value */
+    uint32_t *heap;  /* derived values to evaluate, least first */
+    uint32_t nheap;
+    uint8_t *dirty;    /* per slot */
+    uint32_t *changed; /* slots changed by this step */
+    uint32_t nchanged;
+    uint8_t *touched; /* per question / per red flag */
+    uint8_t *flag_touched;
+    uint32_t *list;
+    size_t scratch_limit; /* past this, the next step starts afresh */
+} incr;
 
 /* ---- Commands ---- */
 
@@ -88,53 +143,518 @@ ik_command ik_command_parse(const char *text, size_t len)
  * enable_when read only earlier questions, directly or through derived
  * values, so an answered question's value cannot change while answers
  * move forward.) */
-static bool could_enable(ik_interview *iv, uint32_t q)
+static bool could_enable(const incr *in, uint32_t q)
 {
-    const ik_rulebook *rb = iv->rb;
-    size_t n, i;
-
-    n = ik_logic_reads(rb->logic, rb->questions[q].enable_when, iv->reads,
-                       iv->reads_cap);
-    if (n > iv->reads_cap)
-        return true;
-    for (i = 0; i < n; i++) {
-        uint32_t s = iv->reads[i];
-        if (s >= rb->nquestions)
-            return true; /* derived: may change with any answer */
-        if (s != q && iv->answers[s].kind == IK_UNDEF)
-            return true;
-    }
-    return false;
+    return in->via_derived[q] || in->unanswered[q] > 0;
 }
 
-/* After any change: the outcome, the current question, progress. */
-static ik_status settle(ik_interview *iv, ik_error *err)
+/* Whether question q counts in nmaybe (to_go_max beyond to_go). */
+static bool is_maybe(const ik_interview *iv, uint32_t q)
+{
+    return iv->answers[q].kind == IK_UNDEF && !iv->app.enabled[q] &&
+           iv->rb->questions[q].enable_when != IK_NO_EXPR &&
+           could_enable(iv->inc, q);
+}
+
+static bool is_open(const ik_interview *iv, uint32_t q)
+{
+    return iv->answers[q].kind == IK_UNDEF && iv->app.enabled[q];
+}
+
+/* The step after any change: current question and progress, from the
+ * counters; the whole outcome at the end. */
+static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
 {
     const ik_rulebook *rb = iv->rb;
+    incr *in = iv->inc;
     uint32_t q;
     ik_status st;
 
-    st = ik_outcome_compute(rb, iv->answers, &iv->out, err);
+    iv->current = IK_NONE;
+    iv->to_go = iv->to_go_max = 0;
+    if (in->nstop_on == 0) {
+        for (q = from; q < rb->nquestions; q++)
+            if (is_open(iv, q)) {
+                iv->current = q;
+                break;
+            }
+    }
+    if (iv->current != IK_NONE) {
+        iv->to_go = in->nopen - 1;
+        iv->to_go_max = iv->to_go + in->nmaybe;
+        iv->full->fresh = false;
+        return IK_OK;
+    }
+    st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
+    iv->full->fresh = st == IK_OK;
+    if (st == IK_OK)
+        iv->stop_flag = iv->full->out.stop_flag;
+    return st;
+}
+
+/* After any change, from scratch: the whole outcome, the applied answers,
+ * the counters, the current question. */
+static ik_status settle_full(ik_interview *iv, ik_error *err)
+{
+    const ik_rulebook *rb = iv->rb;
+    ik_outcome *o = &iv->full->out;
+    incr *in = iv->inc;
+    uint32_t q, i;
+    size_t n, k;
+    ik_status st;
+
+    iv->full->fresh = false;
+    st = ik_outcome_compute(rb, iv->answers, o, err);
+    if (st != IK_OK)
+        return st;
+    iv->full->fresh = true;
+    iv->stop_flag = o->stop_flag;
+    st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
     if (st != IK_OK)
         return st;
     iv->current = IK_NONE;
     iv->to_go = iv->to_go_max = 0;
-    if (iv->out.stop_flag != IK_NONE)
+    if (!in) { /* the old way: one scan */
+        if (o->stop_flag != IK_NONE)
+            return IK_OK;
+        for (q = 0; q < rb->nquestions; q++) {
+            if (iv->answers[q].kind != IK_UNDEF)
+                continue;
+            if (o->enabled[q]) {
+                if (iv->current == IK_NONE)
+                    iv->current = q;
+                else
+                    iv->to_go++;
+            } else if (rb->questions[q].enable_when != IK_NO_EXPR) {
+                bool could = false;
+                n = ik_logic_reads(rb->logic, rb->questions[q].enable_when,
+                                   iv->reads, iv->reads_cap);
+                could = n > iv->reads_cap;
+                for (k = 0; !could && k < n; k++)
+                    could = iv->reads[k] >= rb->nquestions ||
+                            (iv->reads[k] != q &&
+                             iv->answers[iv->reads[k]].kind == IK_UNDEF);
+                iv->to_go_max += could;
+            }
+        }
+        iv->to_go_max += iv->to_go;
         return IK_OK;
+    }
+    in->nopen = in->nmaybe = in->nstop_on = 0;
+    memset(in->stop_on, 0, rb->nred_flags + 1);
+    for (i = 0; i < o->red_flags.n; i++)
+        if (rb->red_flags[o->red_flags.items[i]].stop) {
+            in->stop_on[o->red_flags.items[i]] = 1;
+            in->nstop_on++;
+        }
     for (q = 0; q < rb->nquestions; q++) {
-        if (iv->answers[q].kind != IK_UNDEF)
-            continue;
-        if (iv->out.enabled[q]) {
-            if (iv->current == IK_NONE)
-                iv->current = q;
-            else
-                iv->to_go++;
-        } else if (rb->questions[q].enable_when != IK_NO_EXPR &&
-                   could_enable(iv, q)) {
-            iv->to_go_max++;
+        in->unanswered[q] = 0;
+        if (rb->questions[q].enable_when != IK_NO_EXPR && !in->via_derived[q]) {
+            n = ik_logic_reads(rb->logic, rb->questions[q].enable_when,
+                               iv->reads, iv->reads_cap);
+            for (k = 0; k < n && k < iv->reads_cap; k++)
+                if (iv->reads[k] != q &&
+                    iv->answers[iv->reads[k]].kind == IK_UNDEF)
+                    in->unanswered[q]++;
+        }
+        in->maybe[q] = is_maybe(iv, q);
+        in->nmaybe += in->maybe[q];
+        in->nopen += is_open(iv, q);
+    }
+    in->scratch_limit = iv->app.scratch.used * 4 + ((size_t)1 << 20);
+    return place(iv, 0, err);
+}
+
+/* ---- The incremental step ---- */
+
+static void heap_push(incr *in, uint32_t d)
+{
+    uint32_t i = in->nheap++;
+
+    if (in->queued[d]) {
+        in->nheap--;
+        return;
+    }
+    in->queued[d] = 1;
+    while (i > 0 && in->heap[(i - 1) / 2] > d) {
+        in->heap[i] = in->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    in->heap[i] = d;
+}
+
+static uint32_t heap_pop(incr *in)
+{
+    uint32_t top = in->heap[0], last = in->heap[--in->nheap], i = 0;
+
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= in->nheap)
+            break;
+        if (c + 1 < in->nheap && in->heap[c + 1] < in->heap[c])
+            c++;
+        if (in->heap[c] >= last)
+            break;
+        in->heap[i] = in->heap[c];
+        i = c;
+    }
+    if (in->nheap)
+        in->heap[i] = last;
+    in->queued[top] = 0;
+    return top;
+}
+
+static void mark_changed(incr *in, uint32_t s)
+{
+    uint32_t k;
+
+    if (in->dirty[s])
+        return;
+    in->dirty[s] = 1;
+    in->changed[in->nchanged++] = s;
+    for (k = in->derived.off[s]; k < in->derived.off[s + 1]; k++)
+        heap_push(in, in->derived.items[k]);
+}
+
+/* Forget the step's scratch marks (also after a failure). */
+static void step_clean(ik_interview *iv, uint32_t nlist)
+{
+    incr *in = iv->inc;
+    uint32_t i, k, s;
+
+    while (in->nheap)
+        (void)heap_pop(in);
+    for (i = 0; i < nlist; i++)
+        in->touched[in->list[i]] = 0;
+    for (i = 0; i < in->nchanged; i++) {
+        s = in->changed[i];
+        in->dirty[s] = 0;
+        for (k = in->stops.off[s]; k < in->stops.off[s + 1]; k++)
+            in->flag_touched[in->stops.items[k]] = 0;
+    }
+    in->nchanged = 0;
+}
+
+/*
+ * Question q, the current one, was just answered (or skipped or
+ * acknowledged): bring the applied answers, the counters and the step up
+ * to date by evaluating only what reads the changed slots. Anything
+ * unexpected and any failure to evaluate set *done false and leave the
+ * caller to recompute from scratch (which reports the failure exactly as
+ * a full compute does); *done true: the status is the step's.
+ */
+static ik_status step_forward(ik_interview *iv, uint32_t q, bool *done,
+                              ik_error *err)
+{
+    const ik_rulebook *rb = iv->rb;
+    incr *in = iv->inc;
+    ik_outcome *a = &iv->app;
+    uint32_t nlist = 0, i, k, s, p, f;
+    ik_env env;
+    ik_value v;
+    ik_status st = IK_OK;
+    bool on;
+
+    *done = false;
+    if (!a->enabled || !a->slots || a->scratch.used > in->scratch_limit ||
+        !a->enabled[q])
+        return IK_OK;
+    memset(&env, 0, sizeof env);
+    env.root = ik_undef();
+    env.slots = a->slots;
+    env.nslots = a->nslots;
+    env.scratch = &a->scratch;
+    a->slots[q] = iv->answers[q];
+    in->nopen--; /* q applied and had no answer; it cannot be in nmaybe */
+    mark_changed(in, q);
+    while (in->nheap) {
+        uint32_t d = heap_pop(in);
+        st = ik_logic_eval(rb->logic, rb->derived[d].value, &env, &v, err);
+        if (st != IK_OK)
+            goto fail;
+        a->slots[rb->derived[d].slot] = v;
+        mark_changed(in, rb->derived[d].slot);
+    }
+    /* the questions whose condition reads a changed slot */
+    for (i = 0; i < in->nchanged; i++) {
+        s = in->changed[i];
+        for (k = in->questions.off[s]; k < in->questions.off[s + 1]; k++) {
+            p = in->questions.items[k];
+            if (in->touched[p])
+                continue;
+            in->touched[p] = 1;
+            in->list[nlist++] = p;
         }
     }
-    iv->to_go_max += iv->to_go;
+    for (k = in->questions.off[q]; k < in->questions.off[q + 1]; k++) {
+        p = in->questions.items[k];
+        if (p != q && !in->via_derived[p])
+            in->unanswered[p]--;
+    }
+    for (i = 0; i < nlist; i++) {
+        p = in->list[i];
+        st = ik_logic_eval(rb->logic, rb->questions[p].enable_when, &env, &v,
+                           err);
+        if (st != IK_OK)
+            goto fail;
+        on = ik_value_truthy(v);
+        if (on != a->enabled[p]) {
+            if (iv->answers[p].kind != IK_UNDEF) {
+                /* an answered question changes: not a forward step */
+                st = IK_OK;
+                goto fail;
+            }
+            in->nopen += on ? 1u : (uint32_t)-1;
+            a->enabled[p] = on;
+        }
+        on = is_maybe(iv, p);
+        in->nmaybe += (uint32_t)on - (uint32_t)in->maybe[p];
+        in->maybe[p] = on;
+    }
+    /* stop red flags reading a changed slot */
+    for (i = 0; i < in->nchanged; i++) {
+        s = in->changed[i];
+        for (k = in->stops.off[s]; k < in->stops.off[s + 1]; k++) {
+            f = in->stops.items[k];
+            if (in->flag_touched[f])
+                continue;
+            in->flag_touched[f] = 1;
+            st = ik_logic_eval(rb->logic, rb->red_flags[f].when, &env, &v, err);
+            if (st != IK_OK)
+                goto fail;
+            on = ik_value_truthy(v);
+            in->nstop_on += (uint32_t)on - (uint32_t)in->stop_on[f];
+            in->stop_on[f] = on;
+        }
+    }
+    step_clean(iv, nlist);
+    *done = true;
+    return place(iv, q + 1, err);
+fail:
+    step_clean(iv, nlist);
+    return IK_OK; /* the caller recomputes from scratch */
+}
+
+/* After a change: incrementally when q (not IK_NONE) was the current
+ * question and was just answered; else from scratch. */
+static ik_status settle(ik_interview *iv, uint32_t q, ik_error *err)
+{
+    bool done = false;
+    ik_status st;
+
+    if (iv->inc && q != IK_NONE) {
+        st = step_forward(iv, q, &done, err);
+        if (done)
+            return st;
+    }
+    return settle_full(iv, err);
+}
+
+/* ---- The index ---- */
+
+static uint32_t *index_array(size_t n)
+{
+    return ik_calloc(n ? n : 1, sizeof(uint32_t));
+}
+
+/* Fill r from (slot, reader) pairs counted in a first pass. */
+typedef struct pairs {
+    uint32_t *slot, *who;
+    size_t n, cap;
+} pairs;
+
+static bool pairs_add(pairs *p, uint32_t s, uint32_t who)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        uint32_t *a = ik_realloc(p->slot, cap * sizeof *a);
+        if (!a)
+            return false;
+        p->slot = a;
+        a = ik_realloc(p->who, cap * sizeof *a);
+        if (!a)
+            return false;
+        p->who = a;
+        p->cap = cap;
+    }
+    p->slot[p->n] = s;
+    p->who[p->n++] = who;
+    return true;
+}
+
+static bool readers_build(readers *r, const pairs *p, uint32_t nslots)
+{
+    size_t i;
+    uint32_t s, *fill;
+
+    r->off = index_array((size_t)nslots + 2);
+    r->items = index_array(p->n);
+    fill = index_array((size_t)nslots + 1);
+    if (!r->off || !r->items || !fill) {
+        ik_free(fill);
+        return false;
+    }
+    for (i = 0; i < p->n; i++)
+        r->off[p->slot[i] + 1]++;
+    for (s = 0; s < nslots; s++)
+        r->off[s + 1] += r->off[s];
+    r->off[nslots + 1] = r->off[nslots];
+    for (i = 0; i < p->n; i++) {
+        s = p->slot[i];
+        r->items[r->off[s] + fill[s]++] = p->who[i];
+    }
+    ik_free(fill);
+    return true;
+}
+
+static void readers_free(readers *r)
+{
+    ik_free(r->off);
+    ik_free(r->items);
+}
+
+static void incr_free(incr *in)
+{
+    if (!in)
+        return;
+    readers_free(&in->derived);
+    readers_free(&in->questions);
+    readers_free(&in->stops);
+    ik_free(in->via_derived);
+    ik_free(in->unanswered);
+    ik_free(in->maybe);
+    ik_free(in->stop_on);
+    ik_free(in->queued);
+    ik_free(in->heap);
+    ik_free(in->dirty);
+    ik_free(in->changed);
+    ik_free(in->touched);
+    ik_free(in->flag_touched);
+    ik_free(in->list);
+    ik_free(in);
+}
+
+/* Reads of expression e below nslots into pr as readers `who`. false:
+ * out of memory; *odd set when the reads cannot be listed. */
+static bool add_reads(ik_interview *iv, ik_expr e, uint32_t who, pairs *pr,
+                      uint32_t nslots, bool *odd)
+{
+    size_t n = ik_logic_reads(iv->rb->logic, e, iv->reads, iv->reads_cap), k;
+
+    if (n > iv->reads_cap) {
+        *odd = true;
+        return true;
+    }
+    for (k = 0; k < n; k++)
+        if (iv->reads[k] < nslots && !pairs_add(pr, iv->reads[k], who))
+            return false;
+    return true;
+}
+
+/*
+ * Build the index of incremental steps, or leave iv->inc NULL when the
+ * pack does not allow them (not ordered as ik_outcome_plan_new judges it,
+ * a derived value reading a later one, reads that cannot be listed).
+ * IK_ENOMEM only.
+ */
+static ik_status incr_new(ik_interview *iv, ik_error *err)
+{
+    const ik_rulebook *rb = iv->rb;
+    uint32_t nq = rb->nquestions, nd = rb->nderived, i, k;
+    uint32_t nslots = iv->app.nslots;
+    pairs pd = {0}, pq = {0}, pf = {0};
+    int64_t *maxq;
+    bool odd = false, ok = true;
+    size_t n;
+    incr *in;
+
+    in = ik_calloc(1, sizeof *in);
+    maxq = ik_calloc(nd + 1, sizeof *maxq);
+    if (!in || !maxq) {
+        ik_free(in);
+        ik_free(maxq);
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    }
+    /* maxq[d]: the last question derived value d reads, through others */
+    for (i = 0; ok && !odd && i < nd; i++) {
+        if (rb->derived[i].slot != nq + i)
+            odd = true;
+        maxq[i] = -1;
+        n = ik_logic_reads(rb->logic, rb->derived[i].value, iv->reads,
+                           iv->reads_cap);
+        if (n > iv->reads_cap)
+            odd = true;
+        for (k = 0; k < n && k < iv->reads_cap; k++) {
+            uint32_t s = iv->reads[k];
+            if (s >= nq + i && s < nq + nd)
+                odd = true; /* reads itself or a later derived value */
+            else if (s < nq && (int64_t)s > maxq[i])
+                maxq[i] = s;
+            else if (s >= nq && s < nq + i && maxq[s - nq] > maxq[i])
+                maxq[i] = maxq[s - nq];
+        }
+        ok = add_reads(iv, rb->derived[i].value, i, &pd, nslots, &odd);
+    }
+    in->via_derived = ik_calloc(nq + 1, 1);
+    ok = ok && in->via_derived;
+    for (i = 0; ok && !odd && i < nq; i++) {
+        if (rb->questions[i].slot != i)
+            odd = true;
+        if (rb->questions[i].enable_when == IK_NO_EXPR)
+            continue;
+        n = ik_logic_reads(rb->logic, rb->questions[i].enable_when, iv->reads,
+                           iv->reads_cap);
+        if (n > iv->reads_cap)
+            odd = true;
+        for (k = 0; k < n && k < iv->reads_cap; k++) {
+            uint32_t s = iv->reads[k];
+            /* ordered: reads only earlier questions, directly or through
+             * derived values (the loader checks it; so do we) */
+            if (s >= nq + nd ||
+                (s >= nq ? maxq[s - nq] : (int64_t)s) >= (int64_t)i)
+                odd = true;
+            if (s >= nq)
+                in->via_derived[i] = 1;
+        }
+        ok = add_reads(iv, rb->questions[i].enable_when, i, &pq, nslots, &odd);
+    }
+    for (i = 0; ok && !odd && i < rb->nred_flags; i++)
+        if (rb->red_flags[i].stop)
+            ok = add_reads(iv, rb->red_flags[i].when, i, &pf, nslots, &odd);
+    if (ok && !odd) {
+        in->nslots = nslots;
+        ok = readers_build(&in->derived, &pd, nslots) &&
+             readers_build(&in->questions, &pq, nslots) &&
+             readers_build(&in->stops, &pf, nslots);
+        in->unanswered = index_array(nq);
+        in->maybe = ik_calloc(nq + 1, 1);
+        in->stop_on = ik_calloc(rb->nred_flags + 1, 1);
+        in->queued = ik_calloc(nd + 1, 1);
+        in->heap = index_array(nd);
+        in->dirty = ik_calloc((size_t)nslots + 1, 1);
+        in->changed = index_array((size_t)nslots + 1);
+        in->touched = ik_calloc(nq + 1, 1);
+        in->flag_touched = ik_calloc(rb->nred_flags + 1, 1);
+        in->list = index_array(nq);
+        ok = ok && in->unanswered && in->maybe && in->stop_on && in->queued &&
+             in->heap && in->dirty && in->changed && in->touched &&
+             in->flag_touched && in->list;
+    }
+    ik_free(pd.slot);
+    ik_free(pd.who);
+    ik_free(pq.slot);
+    ik_free(pq.who);
+    ik_free(pf.slot);
+    ik_free(pf.who);
+    ik_free(maxq);
+    if (!ok) {
+        incr_free(in);
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    }
+    if (odd)
+        incr_free(in);
+    else
+        iv->inc = in;
     return IK_OK;
 }
 
@@ -173,17 +693,26 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
     iv->aud = aud;
     iv->label = "";
     ik_arena_init(&iv->arena);
-    ik_outcome_init(&iv->out);
+    ik_outcome_init(&iv->app);
+    iv->stop_flag = IK_NONE;
+    iv->full = ik_calloc(1, sizeof *iv->full);
+    if (iv->full)
+        ik_outcome_init(&iv->full->out);
     iv->reads_cap = (nslots > nq ? nslots : nq) + rb->nderived + 1;
     iv->answers = ik_calloc(nq + 1, sizeof *iv->answers);
     iv->earlier = ik_calloc(nq + 1, sizeof *iv->earlier);
     iv->trail = ik_calloc(nq + 1, sizeof *iv->trail);
     iv->reads = ik_calloc(iv->reads_cap, sizeof *iv->reads);
-    if (!iv->answers || !iv->earlier || !iv->trail || !iv->reads) {
+    if (!iv->answers || !iv->earlier || !iv->trail || !iv->reads || !iv->full) {
         ik_interview_free(iv);
         return ik_fail(err, IK_ENOMEM, "out of memory");
     }
-    st = settle(iv, err);
+    /* the applied answers' size, for the index */
+    st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
+    if (st == IK_OK)
+        st = incr_new(iv, err);
+    if (st == IK_OK)
+        st = settle(iv, IK_NONE, err);
     if (st != IK_OK) {
         ik_interview_free(iv);
         return st;
@@ -196,7 +725,11 @@ void ik_interview_free(ik_interview *iv)
 {
     if (!iv)
         return;
-    ik_outcome_fini(&iv->out);
+    ik_outcome_fini(&iv->app);
+    if (iv->full)
+        ik_outcome_fini(&iv->full->out);
+    ik_free(iv->full);
+    incr_free(iv->inc);
     ik_arena_fini(&iv->arena);
     ik_free(iv->answers);
     ik_free(iv->earlier);
@@ -236,8 +769,8 @@ void ik_interview_next(const ik_interview *iv, ik_step *step)
     step->can_back = iv->ntrail > 0;
     if (iv->current == IK_NONE) {
         step->kind = IK_STEP_OUTCOME;
-        if (iv->out.stop_flag != IK_NONE)
-            step->stop_flag = iv->out.stop_flag;
+        if (iv->stop_flag != IK_NONE)
+            step->stop_flag = iv->stop_flag;
         return;
     }
     const ik_question *q = &iv->rb->questions[iv->current];
@@ -285,14 +818,14 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
     iv->answers[q] = v;
     iv->earlier[q] = ik_undef();
     iv->trail[iv->ntrail++] = q;
-    st = settle(iv, err);
+    st = settle(iv, q, err);
     if (st != IK_OK) {
         ik_error ignored;
         iv->nevents--;
         iv->ntrail--;
         iv->answers[q] = ik_undef();
         iv->earlier[q] = old_earlier;
-        settle(iv, &ignored);
+        settle(iv, IK_NONE, &ignored);
     }
     return st;
 }
@@ -377,14 +910,14 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
     iv->earlier[q] = iv->answers[q];
     iv->answers[q] = ik_undef();
     iv->ntrail--;
-    st = settle(iv, err);
+    st = settle(iv, IK_NONE, err);
     if (st != IK_OK) {
         ik_error ignored;
         iv->ntrail++;
         iv->answers[q] = iv->earlier[q];
         iv->earlier[q] = old;
         iv->nevents--;
-        settle(iv, &ignored);
+        settle(iv, IK_NONE, &ignored);
     }
     return st;
 }
@@ -481,13 +1014,30 @@ uint32_t ik_interview_find_question(const ik_interview *iv, const char *id)
     return IK_STEP_NONE;
 }
 
+/* Compute the whole outcome when the answers changed since it was. */
+static ik_status fresh_outcome(const ik_interview *iv, ik_error *err)
+{
+    ik_status st;
+
+    if (iv->full->fresh)
+        return IK_OK;
+    st = ik_outcome_compute(iv->rb, iv->answers, &iv->full->out, err);
+    iv->full->fresh = st == IK_OK;
+    return st;
+}
+
 ik_status ik_interview_outcome_json(const ik_interview *iv, char **json,
                                     ik_error *err)
 {
     ik_buf b;
+    ik_status st = fresh_outcome(iv, err);
 
+    if (st != IK_OK) {
+        *json = NULL;
+        return st;
+    }
     ik_buf_init(&b);
-    ik_outcome_write_json(iv->rb, &iv->out, iv->aud, &b);
+    ik_outcome_write_json(iv->rb, &iv->full->out, iv->aud, &b);
     if (ik_buf_status(&b) != IK_OK) {
         ik_buf_fini(&b);
         *json = NULL;
@@ -515,14 +1065,22 @@ ik_audience ik_interview_aud(const ik_interview *iv)
     return iv->aud;
 }
 
+/* On failure (out of memory, a rule that fails to evaluate: both would
+ * have failed the step that led here before steps became incremental)
+ * the applied answers stand in: enabled and slots filled, nothing fired,
+ * no disposition. */
 const ik_outcome *ik_interview_outcome(const ik_interview *iv)
 {
-    return &iv->out;
+    ik_error ignored;
+
+    if (fresh_outcome(iv, &ignored) != IK_OK)
+        return &iv->app;
+    return &iv->full->out;
 }
 
 const ik_outcome *ik_interview_applied(const ik_interview *iv)
 {
-    return &iv->out;
+    return &iv->app;
 }
 
 const ik_value *ik_interview_answers(const ik_interview *iv)

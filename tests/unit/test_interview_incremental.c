@@ -80,7 +80,8 @@ static bool could_enable(const ik_rulebook *rb, const ik_value *answers,
                          uint32_t q, uint32_t *tmp, size_t cap)
 {
     size_t n = ik_logic_reads(rb->logic, rb->questions[q].enable_when, tmp,
-                              cap), i;
+                              cap),
+           i;
 
     if (n > cap)
         return true;
@@ -189,8 +190,8 @@ static void check(walk *w, const ik_interview *iv, bool full)
     }
 }
 
-static const char *const typed[] = {"yes", "no", "1", "2", "3", "5",
-                                    "unknown", "", "nope", "0", "10"};
+static const char *const typed[] = {"yes",     "no", "1",    "2", "3", "5",
+                                    "unknown", "",   "nope", "0", "10"};
 
 /* One random action; the interview may refuse it. */
 static void act(ik_interview *iv, ik_arena *a)
@@ -241,8 +242,8 @@ static void walk_pack(const char *path, unsigned steps, unsigned every)
     memset(&w, 0, sizeof w);
     w.rb = rb;
     ik_outcome_init(&w.ref);
-    w.cap = (size_t)ik_logic_nslots(rb->logic) + rb->nquestions +
-            rb->nderived + 1;
+    w.cap =
+        (size_t)ik_logic_nslots(rb->logic) + rb->nquestions + rb->nderived + 1;
     w.tmp = ik_malloc(w.cap * sizeof *w.tmp);
     assert_non_null(w.tmp);
     ik_buf_init(&w.x);
@@ -251,10 +252,10 @@ static void walk_pack(const char *path, unsigned steps, unsigned every)
     for (aud = 0; aud < IK_AUD__COUNT; aud++) {
         if (aud != IK_AUD_PATIENT && !rb->audiences[aud])
             continue;
-        assert_int_equal(ik_interview_new(rb, aud == IK_AUD_NURSE ? "nurse"
-                                                                  : "patient",
-                                          &iv, &err),
-                         IK_OK);
+        assert_int_equal(
+            ik_interview_new(rb, aud == IK_AUD_NURSE ? "nurse" : "patient", &iv,
+                             &err),
+            IK_OK);
         check(&w, iv, true);
         for (i = 0; i < steps; i++) {
             if (rnd(400) == 0) { /* start again now and then */
@@ -281,7 +282,8 @@ static void walk_pack(const char *path, unsigned steps, unsigned every)
     ik_rulebook_free(rb);
 }
 
-static void every_step_of_random_walks_on_the_bundled_packs_matches_a_computation_from_scratch(
+static void
+every_step_of_random_walks_on_the_bundled_packs_matches_a_computation_from_scratch(
     void **state)
 {
     (void)state;
@@ -290,15 +292,15 @@ static void every_step_of_random_walks_on_the_bundled_packs_matches_a_computatio
     walk_pack(IK_SOURCE_DIR "/tests/data/interview/pack.json", 2000, 10);
 }
 
-static void every_step_of_random_walks_on_the_good_test_packs_matches_a_computation_from_scratch(
+static void
+every_step_of_random_walks_on_the_good_test_packs_matches_a_computation_from_scratch(
     void **state)
 {
     char cmd[1024], path[512];
     FILE *f;
 
     (void)state;
-    snprintf(cmd, sizeof cmd, "ls %s/tests/packs/good/*.json",
-             IK_SOURCE_DIR);
+    snprintf(cmd, sizeof cmd, "ls %s/tests/packs/good/*.json", IK_SOURCE_DIR);
     f = popen(cmd, "r");
     assert_non_null(f);
     while (fgets(path, sizeof path, f)) {
@@ -308,7 +310,8 @@ static void every_step_of_random_walks_on_the_good_test_packs_matches_a_computat
     assert_int_equal(pclose(f), 0);
 }
 
-static void every_step_of_a_random_walk_on_a_generated_pack_matches_a_computation_from_scratch(
+static void
+every_step_of_a_random_walk_on_a_generated_pack_matches_a_computation_from_scratch(
     void **state)
 {
     char cmd[1024];
