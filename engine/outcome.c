@@ -12,6 +12,7 @@
 #include "error.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ik_outcome_init(ik_outcome *o)
@@ -154,14 +155,23 @@ static void *plan_array(ik_outcome_plan *p, size_t n, size_t size)
  * need (through the derived values they read)? maxq[d]: the last question
  * derived value d reads, INT64_MAX when it reads a later derived value or
  * an unknown slot. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
 static bool plan_order(ik_outcome_plan *p, uint32_t *tmp, size_t cap)
 {
     const ik_rulebook *rb = p->rb;
     int64_t *maxq = ik_calloc(rb->nderived + 1, sizeof *maxq);
     uint8_t *need = ik_calloc(rb->nderived + 1, 1);
+    uint32_t *stack = ik_calloc(rb->nderived + 1, sizeof *stack);
+    uint32_t *done = ik_calloc(rb->nderived + 1, sizeof *done);
     uint32_t i, d, k;
     size_t n;
-    bool ok = maxq && need;
+    bool ok = maxq && need && stack && done;
 
     p->ordered = true;
     for (i = 0; ok && i < rb->nderived; i++) {
@@ -180,10 +190,10 @@ static bool plan_order(ik_outcome_plan *p, uint32_t *tmp, size_t cap)
     }
     for (i = 0; ok && i < rb->nquestions; i++) {
         ik_idlist *pre = &p->pre[i];
+        uint32_t top = 0, got = 0;
 
         if (rb->questions[i].slot != i)
             p->ordered = false;
-        memset(need, 0, rb->nderived + 1);
         n = rb->questions[i].enable_when == IK_NO_EXPR
                 ? 0
                 : ik_logic_reads(rb->logic, rb->questions[i].enable_when, tmp,
@@ -196,31 +206,42 @@ static bool plan_order(ik_outcome_plan *p, uint32_t *tmp, size_t cap)
                             : INT64_MAX;
             if (m >= (int64_t)i)
                 p->ordered = false;
-            if (s >= rb->nquestions && s - rb->nquestions < rb->nderived)
+            if (s >= rb->nquestions && s - rb->nquestions < rb->nderived &&
+                !need[s - rb->nquestions]) {
                 need[s - rb->nquestions] = 1;
+                stack[top++] = s - rb->nquestions;
+            }
         }
-        /* close over the derived values those read (they come earlier) */
-        for (d = rb->nderived; d-- > 0;) {
-            if (!need[d])
-                continue;
+        /* close over the derived values those read (they come earlier),
+         * visiting each once: the work is the closure's, not the pack's */
+        while (top) {
+            d = stack[--top];
+            done[got++] = d;
             n = ik_logic_reads(rb->logic, rb->derived[d].value, tmp, cap);
             for (k = 0; k < n && k < cap; k++)
                 if (tmp[k] >= rb->nquestions &&
-                    tmp[k] - rb->nquestions < rb->nderived)
+                    tmp[k] - rb->nquestions < rb->nderived &&
+                    !need[tmp[k] - rb->nquestions]) {
                     need[tmp[k] - rb->nquestions] = 1;
+                    stack[top++] = tmp[k] - rb->nquestions;
+                }
         }
+        qsort(done, got, sizeof *done, cmp_u32); /* evaluation order */
         pre->n = 0;
-        pre->items = plan_array(p, rb->nderived, sizeof *pre->items);
-        if (!pre->items) {
+        pre->items = got ? plan_array(p, got, sizeof *pre->items) : NULL;
+        if (got && !pre->items) {
             ok = false;
             break;
         }
-        for (d = 0; d < rb->nderived; d++)
-            if (need[d])
-                pre->items[pre->n++] = d;
+        for (k = 0; k < got; k++) {
+            pre->items[pre->n++] = done[k];
+            need[done[k]] = 0;
+        }
     }
     ik_free(maxq);
     ik_free(need);
+    ik_free(stack);
+    ik_free(done);
     return ok;
 }
 
