@@ -23,7 +23,8 @@ const ik_outcome *ik_interview_outcome(const ik_interview *iv);
 
 /* What the interview keeps up to date at every step: an outcome of the
  * answers so far with only enabled, slots and nslots filled (the rest of
- * it empty). For tests that compare it with a computation from scratch. */
+ * it empty). Sessions save from it; tests compare it with a computation
+ * from scratch. */
 const ik_outcome *ik_interview_applied(const ik_interview *iv);
 
 /* Recorded answers by question index: UNDEF when none, NULL when skipped

@@ -579,7 +579,8 @@ static ik_status take_answers(ik_session *s, const ik_interview *iv,
 {
     const ik_rulebook *rb = ik_interview_rulebook(iv);
     const ik_value *vals = ik_interview_answers(iv);
-    const bool *enabled = ik_interview_outcome(iv)->enabled;
+    /* kept up to date at every step; the whole outcome would cost O(pack) */
+    const bool *enabled = ik_interview_applied(iv)->enabled;
     answer *next = ik_calloc(rb->nquestions ? rb->nquestions : 1, sizeof *next);
     size_t n = 0;
     uint32_t q;
