@@ -55,57 +55,6 @@ static size_t reads_of(const ik_rulebook *rb, ik_expr e, uint32_t **reads,
     return n;
 }
 
-/* Does every enable_when read (through derived values) only questions
- * before its own? Then the interview asks in pack order whatever comes
- * later, and the questions that apply at the end applied when asked. */
-static int pack_is_ordered(const ik_rulebook *rb)
-{
-    int64_t *maxq = ik_malloc((rb->nderived + 1) * sizeof *maxq);
-    uint32_t *reads = NULL, i;
-    size_t cap = 0, n, k;
-    int ordered = 1;
-
-    if (!maxq)
-        return -1;
-    for (i = 0; i < rb->nderived && ordered >= 0; i++) {
-        maxq[i] = -1;
-        n = reads_of(rb, rb->derived[i].value, &reads, &cap);
-        if (n == SIZE_MAX) {
-            ordered = -1;
-            break;
-        }
-        for (k = 0; k < n; k++) {
-            uint32_t s = reads[k];
-            int64_t m = s < rb->nquestions       ? (int64_t)s
-                        : s - rb->nquestions < i ? maxq[s - rb->nquestions]
-                                                 : INT64_MAX;
-
-            if (m > maxq[i])
-                maxq[i] = m;
-        }
-    }
-    for (i = 0; i < rb->nquestions && ordered == 1; i++) {
-        n = reads_of(rb, rb->questions[i].enable_when, &reads, &cap);
-        if (n == SIZE_MAX) {
-            ordered = -1;
-            break;
-        }
-        for (k = 0; k < n && ordered == 1; k++) {
-            uint32_t s = reads[k];
-            int64_t m = s < rb->nquestions ? (int64_t)s
-                        : s - rb->nquestions < rb->nderived
-                            ? maxq[s - rb->nquestions]
-                            : INT64_MAX;
-
-            if (m >= (int64_t)i)
-                ordered = 0;
-        }
-    }
-    ik_free(reads);
-    ik_free(maxq);
-    return ordered;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -185,7 +134,6 @@ static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
 {
     uint32_t f, nslots = rb->nquestions + rb->nderived;
     uint8_t *mark;
-    int ordered;
 
     memset(s, 0, sizeof *s);
     s->rb = rb;
@@ -194,14 +142,16 @@ static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
     s->prefix = ik_calloc(nslots + 1, sizeof *s->prefix);
     s->checks = ik_calloc(rb->nred_flags + 1, sizeof *s->checks);
     mark = ik_calloc(nslots + 1, 1);
-    ordered = pack_is_ordered(rb);
-    if (!s->answers || !s->prefix || !s->checks || !mark || ordered < 0 ||
+    if (!s->answers || !s->prefix || !s->checks || !mark ||
         ik_outcome_plan_new(rb, &s->plan, NULL) != IK_OK) {
         ik_free(mark);
         return false;
     }
     ik_outcome_set_plan(&s->now, s->plan);
-    s->ordered = ordered == 1;
+    /* every enable_when reads (through derived values) only questions
+     * before its own: the interview asks in pack order whatever comes
+     * later, and the questions that apply at the end applied when asked */
+    s->ordered = ik_outcome_plan_ordered(s->plan);
     for (f = 0; f < rb->nred_flags; f++) {
         if (!rb->red_flags[f].stop)
             continue;
