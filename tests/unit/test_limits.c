@@ -391,13 +391,10 @@ static void test_evaluation_within_the_budget_completes(void **state)
     ik_logic_free_string(result);
 }
 
-/* {"reduce": [xs, {"cat": [acc, acc]}, "ab"]}: 2^(n+1) bytes from about
- * 3n node evaluations, so only a memory bound can stop it. */
-static ik_status eval_doubling(size_t n, char **result, ik_error *err)
+/* logic evaluated over {"xs": [1 x n]} */
+static ik_status eval_over_ones(const char *logic, size_t n, char **result,
+                                ik_error *err)
 {
-    static const char logic[] =
-        "{\"reduce\": [{\"var\": \"xs\"}, {\"cat\": [{\"var\": "
-        "\"accumulator\"}, {\"var\": \"accumulator\"}]}, \"ab\"]}";
     size_t dlen;
     char *data = ones(n, &dlen);
     ik_status st;
@@ -406,6 +403,16 @@ static ik_status eval_doubling(size_t n, char **result, ik_error *err)
     st = ik_logic_eval_json(logic, strlen(logic), data, dlen, result, err);
     free(data);
     return st;
+}
+
+/* {"reduce": [xs, {"cat": [acc, acc]}, "ab"]}: 2^(n+1) bytes from about
+ * 3n node evaluations, so only a memory bound can stop it. */
+static ik_status eval_doubling(size_t n, char **result, ik_error *err)
+{
+    return eval_over_ones(
+        "{\"reduce\": [{\"var\": \"xs\"}, {\"cat\": [{\"var\": "
+        "\"accumulator\"}, {\"var\": \"accumulator\"}]}, \"ab\"]}",
+        n, result, err);
 }
 
 static void test_evaluation_memory_within_the_limit_is_given(void **state)
@@ -582,17 +589,10 @@ static void test_shared_values_are_measured_once(void **state)
  * leaves "ab", 3 x 2^n - 1 bytes, from about 3n node evaluations. */
 static ik_status eval_shared_cat(size_t n, char **result, ik_error *err)
 {
-    static const char logic[] =
+    return eval_over_ones(
         "{\"cat\": [{\"reduce\": [{\"var\": \"xs\"}, [{\"var\": "
-        "\"accumulator\"}, {\"var\": \"accumulator\"}], \"ab\"]}]}";
-    size_t dlen;
-    char *data = ones(n, &dlen);
-    ik_status st;
-
-    ik_error_clear(err);
-    st = ik_logic_eval_json(logic, strlen(logic), data, dlen, result, err);
-    free(data);
-    return st;
+        "\"accumulator\"}, {\"var\": \"accumulator\"}], \"ab\"]}]}",
+        n, result, err);
 }
 
 static void test_text_of_an_array_costs_a_node_visit_a_byte(void **state)
