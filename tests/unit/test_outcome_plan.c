@@ -21,6 +21,9 @@
 #include "outcome.h"
 #include "rulebook.h"
 
+#define RNG_SEED 7
+#include "random_answer.h"
+
 static const char *const packs[] = {
     IK_SOURCE_DIR "/rules/failed-back-syndrome.json",
     IK_SOURCE_DIR "/rules/examples/bicycle-check.json",
@@ -28,56 +31,14 @@ static const char *const packs[] = {
     IK_SOURCE_DIR "/tests/packs/good/minimal.json",
 };
 
-static uint64_t rng = 7;
-
-static uint32_t rnd(uint32_t n)
-{
-    uint64_t z = (rng += 0x9E3779B97F4A7C15u);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return (uint32_t)((z ^ (z >> 31)) % (n ? n : 1));
-}
-
 /* A value question q could record, or UNDEF / null now and then. */
 static ik_value random_answer(const ik_question *q, ik_arena *a)
 {
-    uint32_t k, n;
-    ik_value *items;
-
     if (rnd(8) == 0)
         return ik_undef();
     if (rnd(12) == 0 || q->type == IK_Q_INFO)
         return ik_null();
-    switch (q->type) {
-    case IK_Q_YES_NO:
-        return ik_bool(rnd(3) == 0);
-    case IK_Q_CHOICE:
-        if (!q->noptions)
-            return ik_null();
-        k = rnd(q->noptions);
-        return ik_str(q->options[k].value,
-                      (uint32_t)strlen(q->options[k].value));
-    case IK_Q_MULTI:
-        items = ik_arena_alloc(a, (q->noptions + 1) * sizeof *items);
-        assert_non_null(items);
-        for (k = 0, n = 0; k < q->noptions; k++)
-            if (rnd(3) == 0)
-                items[n++] = ik_str(q->options[k].value,
-                                    (uint32_t)strlen(q->options[k].value));
-        return (ik_value){IK_ARR, n, {.items = items}};
-    case IK_Q_NUMBER: {
-        double lo = q->min > -1e6 ? q->min : -5,
-               hi = q->max < 1e6 ? q->max : 50;
-        return ik_num(lo + (double)rnd((uint32_t)(hi - lo) + 1));
-    }
-    case IK_Q_TEXT:
-        return rnd(2) ? ik_str("a \"quoted\"\nnote", 15) : ik_str("x", 1);
-    case IK_Q_INFO:
-    case IK_Q__COUNT:
-        break;
-    }
-    return ik_null();
+    return random_typed_answer(q, a);
 }
 
 /* Compute with and without plan p and compare everything written. */
