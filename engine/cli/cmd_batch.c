@@ -161,6 +161,26 @@ static bool put(ik_buf *out)
     return fwrite(out->data, 1, out->len, stdout) == out->len;
 }
 
+/* The end of a run, one thread or many: the --diff summary after a run
+ * that went well, then the flush whose failure is the run's. */
+static int finish(const ik_batch *b, int rc)
+{
+    ik_buf out;
+
+    if (rc == EXIT_OK && b->diff) {
+        ik_buf_init(&out);
+        ik_batch_write_summary(b, &out);
+        if (!put(&out))
+            rc = EXIT_IOERR;
+        ik_buf_fini(&out);
+    }
+    if (fflush(stdout) != 0 && rc == EXIT_OK) {
+        perror("intake batch: stdout");
+        rc = EXIT_IOERR;
+    }
+    return rc;
+}
+
 static int run(ik_batch *b, bool strict)
 {
     reader r = {malloc(64 * 1024), 0, 0, 64 * 1024, false, false};
@@ -213,19 +233,9 @@ static int run(ik_batch *b, bool strict)
         perror("intake batch: stdin");
         rc = EXIT_IOERR;
     }
-    if (rc == EXIT_OK && b->diff) {
-        ik_buf_clear(&out);
-        ik_batch_write_summary(b, &out);
-        if (!put(&out))
-            rc = EXIT_IOERR;
-    }
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        perror("intake batch: stdout");
-        rc = EXIT_IOERR;
-    }
     ik_buf_fini(&out);
     free(r.buf);
-    return rc;
+    return finish(b, rc);
 }
 
 /* ---- Several threads ---- */
@@ -470,7 +480,6 @@ static int run_jobs(const ik_rulebook *rb, const ik_rulebook *old,
 {
     pool p;
     ik_batch sum;
-    ik_buf out;
     ik_error err;
     uint32_t i, f;
     int rc = EXIT_OK;
@@ -513,17 +522,7 @@ static int run_jobs(const ik_rulebook *rb, const ik_rulebook *old,
             sum.field_changes[f] += p.w[i].b.field_changes[f];
         ik_batch_fini(&p.w[i].b);
     }
-    ik_buf_init(&out);
-    if (rc == EXIT_OK && old) {
-        ik_batch_write_summary(&sum, &out);
-        if (!put(&out))
-            rc = EXIT_IOERR;
-    }
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        perror("intake batch: stdout");
-        rc = EXIT_IOERR;
-    }
-    ik_buf_fini(&out);
+    rc = finish(&sum, rc);
     for (i = 0; p.ring && i < p.nring; i++) {
         ik_buf_fini(&p.ring[i].out);
         free(p.ring[i].text);
