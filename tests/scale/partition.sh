@@ -1,0 +1,145 @@
+#!/bin/sh
+# partition.sh -- the property that lets `intake batch` run as a Hadoop
+# Streaming mapper or a Spark RDD.pipe stage (docs/SCALE.md): split an
+# input into N partitions in several ways, run each partition in its own
+# process at the same time, concatenate the outputs in partition order,
+# and the output is byte for byte that of one run, once each partition's
+# "line" numbers (which count lines within that process's input) are
+# moved on by the lines of the partitions before it; without bad lines
+# and without --diff no line carries a number, and the outputs are equal
+# as they are. The --diff summaries of the partitions add up to the one
+# run's summary.
+#
+#   partition.sh INTAKE BATCH_BENCH PACK WORKDIR
+set -eu
+intake=$1 bench=$2 pack=$3 work=$4
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+
+fail() { echo "partition: $*" >&2; exit 1; }
+
+# 6,000 records: 3,000 complete ones, and 3,000 with answers left out or
+# null (some of them errors: a required answer left out).
+"$bench" "$pack" --emit 3000 --seed 11 --yes 15 > good.jsonl
+"$bench" "$pack" --emit 3000 --seed 12 --yes 15 --drop 20 > dropped.jsonl
+cat good.jsonl dropped.jsonl > in.jsonl
+[ "$(wc -l < in.jsonl)" -eq 6000 ] || fail "batch-bench did not emit 6,000 records"
+# and the same with a bad line here and there (numbered in the output)
+awk '{ print } NR % 701 == 0 { print "not json" } NR % 1303 == 0 { print "{\"no_such_question\": 1}" }' \
+    in.jsonl > bad.jsonl
+
+# The "old" pack: every whole-number threshold of a >= comparison on an
+# answer moved up by one, so that some outcomes differ and --diff has
+# something to count.
+python3 - "$pack" old.json <<'EOF'
+import json, sys
+pack = json.load(open(sys.argv[1]))
+moved = 0
+def walk(x):
+    global moved
+    if isinstance(x, dict):
+        if len(x) == 1 and ">=" in x:
+            a = x[">="]
+            if (isinstance(a, list) and len(a) == 2 and isinstance(a[0], dict)
+                    and "var" in a[0] and isinstance(a[1], int)
+                    and not isinstance(a[1], bool)):
+                a[1] += 1
+                moved += 1
+        for v in x.values():
+            walk(v)
+    elif isinstance(x, list):
+        for v in x:
+            walk(v)
+walk(pack)
+if moved == 0:
+    sys.exit("no {'>=': [{'var': ...}, N]} threshold in the pack to move")
+json.dump(pack, open(sys.argv[2], "w"))
+EOF
+
+# The output of partitions, one after another, with each partition's
+# line numbers moved on by the lines before it (the first field of an
+# error line, or of a --diff line, is {"line":N).
+join_partitions() { # OUT PARTITION...
+    out=$1; shift
+    python3 - "$out" "$@" <<'PY'
+import re, sys
+offset = 0
+with open(sys.argv[1], "w") as out:
+    for p in sys.argv[2:]:
+        for line in open(p + ".out"):
+            m = re.match(r'\{"line":(\d+),', line)
+            if m:
+                line = '{"line":%d,' % (int(m.group(1)) + offset) + line[m.end():]
+            out.write(line)
+        offset += sum(1 for _ in open(p))
+PY
+}
+
+# The summaries of several runs, added field by field.
+add_summaries() {
+    python3 -c '
+import json, sys
+total = None
+for line in sys.stdin:
+    s = json.loads(line)["summary"]
+    if total is None:
+        total = s
+        continue
+    for k in ("records", "changed", "errors"):
+        total[k] += s[k]
+    for k, v in s["fields"].items():
+        total["fields"][k] += v
+print(json.dumps({"summary": total}, sort_keys=True))
+'
+}
+
+# A reference run (one process, one thread) of INPUT with OPTIONS, then
+# the same input split into partitions three ways (equal line counts,
+# a size that does not divide it, a first partition one line long), each
+# partition run in its own process, all at once.
+check() { # NAME INPUT [OPTION...]
+    name=$1 input=$2; shift 2
+    "$intake" batch --rules "$pack" --jobs 1 "$@" < "$input" > "$name.one"
+    rm -f p.*
+    split -n l/4 -d "$input" p.equal4.
+    split -l 997 -d "$input" p.fixed997.
+    head -n 1 "$input" > p.front.00
+    tail -n +2 "$input" | split -l 2500 -d - p.front.1
+    for way in equal4 fixed997 front; do
+        n=0
+        for p in p."$way".*; do
+            case $p in *.out) continue ;; esac
+            "$intake" batch --rules "$pack" --jobs 2 "$@" < "$p" > "$p.out" &
+            n=$((n + 1))
+        done
+        wait
+        [ $n -ge 2 ] || fail "$name/$way: split made $n partitions"
+        join_partitions "$name.$way" $(ls p."$way".* | grep -v '\.out$')
+        grep -v '^{"summary":' "$name.one" > "$name.one.lines"
+        grep -v '^{"summary":' "$name.$way" > "$name.$way.lines"
+        cmp -s "$name.one.lines" "$name.$way.lines" ||
+            fail "$name/$way: the joined output differs from one run's"
+        if grep -q '^{"summary":' "$name.one"; then
+            grep '^{"summary":' "$name.one" | add_summaries > "$name.one.sum"
+            [ "$(grep -c '^{"summary":' "$name.$way")" -eq $n ] ||
+                fail "$name/$way: not one summary a partition"
+            grep '^{"summary":' "$name.$way" | add_summaries > "$name.$way.sum"
+            cmp -s "$name.one.sum" "$name.$way.sum" ||
+                fail "$name/$way: summaries add up to $(cat "$name.$way.sum"), one run: $(cat "$name.one.sum")"
+        fi
+        echo "ok: $name, $way ($n partitions in parallel)"
+    done
+}
+
+check plain good.jsonl
+grep -q '^{"line":' plain.one && fail "plain: good records carry a line number"
+# with no bad line and no --diff, the outputs are equal with no renumbering
+for p in p.fixed997.*; do case $p in *.out) ;; *) cat "$p.out" ;; esac; done |
+    cmp -s plain.one - || fail "plain: concatenated partitions differ from one run"
+check bad bad.jsonl
+[ "$(grep -c '"error"' bad.one)" -ge 12 ] || fail "bad: too few error lines"
+check diff bad.jsonl --diff old.json
+changed=$(sed -n 's/^{"summary":{"records":[0-9]*,"changed":\([0-9]*\).*/\1/p' diff.one)
+[ "${changed:-0}" -gt 0 ] || fail "the old pack changes no outcome: the test would prove nothing"
+echo "partition: 3 inputs x 3 ways of splitting agree with one run ($changed outcomes changed)"
