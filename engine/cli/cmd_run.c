@@ -59,6 +59,14 @@ typedef struct run {
     bool nurse;
     ik_session *sess; /* NULL: answers are not being saved */
     char sess_path[4096];
+    /* The last save's result, which every message about saving reflects:
+     * save_failed when the last attempt failed (err in save_err); kept is
+     * how many answers the file on disk holds, kept_events how many steps
+     * of the history, saved_at when it was written. */
+    bool save_failed;
+    ik_error save_err;
+    size_t kept, kept_events;
+    int64_t saved_at;
     int interrupts; /* Ctrl-C in a row at an empty prompt */
     const char *words[64];
     ik_buf b;
@@ -181,7 +189,22 @@ static int64_t now(void)
     return (int64_t)time(NULL);
 }
 
-/* Bring the session file up to date; a failure is reported, not fatal. */
+/* Answers the session holds now, info screens left out. */
+static size_t session_answers(const run *r)
+{
+    size_t i, n = 0;
+    ik_value v;
+    const char *id;
+
+    for (i = 0; (id = ik_session_answer_at(r->sess, i, &v)) != NULL; i++) {
+        uint32_t q = ik_interview_find_question(r->iv, id);
+        n += q == IK_STEP_NONE || r->rb->questions[q].type != IK_Q_INFO;
+    }
+    return n;
+}
+
+/* Bring the session file up to date; a failure is reported, not fatal:
+ * the interview goes on and the next answer tries again. */
 static void autosave(run *r)
 {
     ik_error err;
@@ -192,9 +215,53 @@ static void autosave(run *r)
     if (ik_session_fill(r->sess, r->iv, NULL, &err) != IK_OK || /* resume */
         ik_session_sync(r->sess, r->iv, now(), &err) != IK_OK ||
         ik_session_save(r->sess, r->sess_path, &err) != IK_OK) {
+        r->save_failed = true;
+        r->save_err = err;
         tty_printf("%sCould not save your answers:%s %s\n", tty_on(TTY_BOLD),
                    tty_off(), err.msg);
+        say("The file keeps what was saved before; intake tries again after "
+            "your next answer.");
+        return;
     }
+    if (r->save_failed)
+        say("Your answers are saved again.");
+    r->save_failed = false;
+    r->kept = session_answers(r);
+    r->kept_events = ik_session_nevents(r->sess);
+    r->saved_at = now();
+}
+
+/* The warning a run ends with when its answers are not all saved: what
+ * was kept, where, and what to do. Returns EXIT_IOERR. */
+static int unsaved_warning(run *r)
+{
+    char when[21];
+    size_t lost = 0;
+
+    blank();
+    tty_printf("%sWARNING: your answers could not be saved:%s %s\n",
+               tty_on(TTY_ALERT), tty_off(), r->save_err.msg);
+    if (!r->sess) {
+        say("Nothing was kept: no session file was written.");
+        say("Free some space or fix the session folder, then start again.");
+        return EXIT_IOERR;
+    }
+    if (ik_session_sync(r->sess, r->iv, now(), NULL) == IK_OK &&
+        ik_session_nevents(r->sess) > r->kept_events)
+        lost = ik_session_nevents(r->sess) - r->kept_events;
+    ik_time_format(r->saved_at, when);
+    when[16] = '\0'; /* minutes are enough */
+    when[10] = ' ';
+    tty_printf("Kept: %zu answer%s, saved %s UTC, in\n  %s\n", r->kept,
+               r->kept == 1 ? "" : "s", when, r->sess_path);
+    if (lost == 1)
+        say("Not kept: your last answer or change.");
+    else
+        tty_printf("Not kept: your last %zu answers or changes.\n", lost);
+    say("Free some space or fix the folder, then carry on with the saved "
+        "answers and give the rest again:");
+    tty_printf("  intake --resume %s\n", r->sess_path);
+    return EXIT_IOERR;
 }
 
 static ik_status start_session(run *r, const char *path, ik_error *err)
@@ -203,17 +270,25 @@ static ik_status start_session(run *r, const char *path, ik_error *err)
 
     st = ik_session_new(r->rb, r->aud, ik_interview_label(r->iv), now(),
                         &r->sess, err);
-    if (st != IK_OK)
-        return st;
-    snprintf(r->sess_path, sizeof r->sess_path, "%s", path);
-    st = ik_session_sync(r->sess, r->iv, now(), err);
-    if (st == IK_OK)
-        st = ik_session_save(r->sess, r->sess_path, err);
+    if (st == IK_OK) {
+        snprintf(r->sess_path, sizeof r->sess_path, "%s", path);
+        st = ik_session_sync(r->sess, r->iv, now(), err);
+        if (st == IK_OK)
+            st = ik_session_save(r->sess, r->sess_path, err);
+    }
     if (st != IK_OK) {
         ik_session_free(r->sess);
         r->sess = NULL;
+        r->save_failed = true;
+        if (err)
+            r->save_err = *err;
+        return st;
     }
-    return st;
+    r->save_failed = false;
+    r->kept = session_answers(r);
+    r->kept_events = ik_session_nevents(r->sess);
+    r->saved_at = now();
+    return IK_OK;
 }
 
 /* Save into a new file in the state folder (the offer when leaving). */
@@ -228,6 +303,8 @@ static void save_now(run *r)
                             ik_interview_audience(r->iv), now(), path,
                             sizeof path, &err) != IK_OK ||
         start_session(r, path, &err) != IK_OK) {
+        r->save_failed = true;
+        r->save_err = err;
         tty_printf("Could not save: %s\n", err.msg);
         return;
     }
@@ -236,28 +313,44 @@ static void save_now(run *r)
                path);
 }
 
+/* Answers given in this run so far (info screens do not count). */
+static uint32_t answers_given(const run *r)
+{
+    uint32_t n = 0, i, given = 0;
+    const uint32_t *trail = ik_interview_trail(r->iv, &n);
+
+    for (i = 0; trail && i < n; i++)
+        given += r->rb->questions[trail[i]].type != IK_Q_INFO;
+    return given;
+}
+
 static int leave(run *r, leave_why why)
 {
-    uint32_t n;
+    int rc = why == LEAVE_INTERRUPT ? EXIT_INTERRUPTED : EXIT_OK;
 
     blank();
-    if (r->sess) {
+    if (r->sess && !r->save_failed) {
         tty_printf("Your answers are saved. To carry on later:\n"
                    "  intake --resume %s\n",
                    r->sess_path);
-    } else if (ik_interview_trail(r->iv, &n) && n > 0 && why != LEAVE_EOF &&
+    } else if (!r->sess && answers_given(r) > 0 && why != LEAVE_EOF &&
                tty_interactive()) {
         say("Save your answers so you can carry on later?");
-        if (ask_yes_no(r, "(yes/no): ") == 1)
+        if (ask_yes_no(r, "(yes/no): ") == 1) {
             save_now(r);
-        else
+        } else {
+            r->save_failed = false; /* the person chose not to */
             say("Nothing was saved.");
-    } else {
+        }
+    } else if (!r->save_failed || answers_given(r) == 0) {
+        r->save_failed = false; /* nothing answered: nothing lost */
         say("Nothing was saved.");
     }
+    if (r->save_failed)
+        rc = unsaved_warning(r);
     say("Goodbye. If you are worried about your health, contact your care "
         "team; in an emergency call your local emergency number.");
-    return why == LEAVE_INTERRUPT ? EXIT_INTERRUPTED : EXIT_OK;
+    return rc;
 }
 
 /* ---- Questions ---- */
@@ -861,6 +954,7 @@ static int outcome_loop(run *r)
 {
     static const char *const words[] = {"why", "back", "summary", "help",
                                         "quit"};
+    int rc;
 
     show_outcome(r);
     autosave(r);
@@ -918,10 +1012,11 @@ static int outcome_loop(run *r)
     }
 done:
     outcome_to_stdout(r);
-    if (r->sess)
+    if (r->sess && !r->save_failed)
         tty_printf("\nSaved in %s\n", r->sess_path);
+    rc = r->save_failed ? unsaved_warning(r) : EXIT_OK;
     say("Take care.");
-    return EXIT_OK;
+    return rc;
 }
 
 /* ---- The whole run ---- */
@@ -1148,11 +1243,11 @@ static int run_answers(run *r, const char *file, const char *session)
         cli_print_diag(&err, "error");
         return cli_exit_code(st);
     }
+    /* start_session saves the finished interview: nothing else to save */
     if (session && (st = start_session(r, session, &err)) != IK_OK) {
         cli_print_diag(&err, "error");
         return cli_exit_code(st);
     }
-    autosave(r);
     return cli_print_outcome_json(r->iv); /* sessions: JSON for scripts */
 }
 
@@ -1179,6 +1274,9 @@ static int resume(run *r, const char *file)
         return cli_exit_code(err.code);
     }
     snprintf(r->sess_path, sizeof r->sess_path, "%s", file);
+    r->kept = session_answers(r);
+    r->kept_events = ik_session_nevents(r->sess);
+    r->saved_at = ik_session_updated(r->sess);
     r->aud = ik_interview_aud(r->iv);
     r->nurse = r->aud == IK_AUD_NURSE;
     blank();

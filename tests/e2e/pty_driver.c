@@ -2,7 +2,7 @@
  * pty_driver.c -- run `intake` as a person would and check what it shows.
  * Reads a script of directives, starts the program under a pseudo-terminal
  * (forkpty, TERM=dumb, INPUTRC=/dev/null, a temporary HOME and
- * XDG_STATE_HOME) or with piped stdin, waits for text with poll and a
+ * XDG_STATE_HOME, the current folder that HOME) or with piped stdin, waits for text with poll and a
  * timeout, types keys, and checks the exit status. On any failure it kills
  * the child, prints what was seen, and exits 1, so a test never hangs.
  *
@@ -23,6 +23,9 @@
  *                        N files (after the program ended)
  *   resize COLS ROWS     change the terminal size (the program gets
  *                        SIGWINCH)
+ *   fsize BYTES          the program may write files of at most BYTES
+ *                        (RLIMIT_FSIZE, SIGXFSZ ignored): a disk that
+ *                        fills up, for the session saves
  *   stdout_to_file       pty mode: the program's stdout is a file (as in
  *                        `intake > file`); stdin and stderr stay the pty
  *   file_has "TEXT"      that file contains TEXT (after the program ended)
@@ -47,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -292,6 +296,7 @@ static int argc_store;
 static char *env_store[32];
 static int nenv;
 static int cols = 80, rows = 24;
+static long fsize_limit; /* 0: none */
 static bool pipe_mode, stdout_to_file;
 
 static char *subst(const char *arg)
@@ -316,6 +321,8 @@ static void child_env(void)
     snprintf(home, sizeof home, "%s/home", tmpdir);
     snprintf(state, sizeof state, "%s/state", tmpdir);
     mkdir(home, 0700);
+    if (chdir(home) != 0) /* relative paths (--session s.json) land there */
+        _exit(126);
     setenv("HOME", home, 1);
     setenv("XDG_STATE_HOME", state, 1);
     setenv("TERM", "dumb", 1);
@@ -326,6 +333,11 @@ static void child_env(void)
     unsetenv("LINES");
     for (i = 0; i < nenv; i++)
         putenv(env_store[i]);
+    if (fsize_limit > 0) {
+        struct rlimit rl = {(rlim_t)fsize_limit, (rlim_t)fsize_limit};
+        signal(SIGXFSZ, SIG_IGN); /* write fails with EFBIG instead */
+        setrlimit(RLIMIT_FSIZE, &rl);
+    }
 }
 
 static void start(void)
@@ -452,6 +464,8 @@ int main(int argc, char **argv)
             rows = atoi(arg);
         else if (strcmp(p, "env") == 0 && nenv < 31)
             env_store[nenv++] = strdup(arg);
+        else if (strcmp(p, "fsize") == 0)
+            fsize_limit = atol(arg);
         else if (strcmp(p, "stdout_to_file") == 0)
             stdout_to_file = true;
         else if (strcmp(p, "mode") == 0)
