@@ -21,10 +21,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef S_ISVTX /* XSI; the sticky bit of a folder like /tmp */
+#define S_ISVTX 01000
+#endif
 
 typedef struct answer {
     const char *question;
@@ -48,6 +53,7 @@ struct ik_session {
     bool has_file; /* dev/ino name the file this session loaded or wrote */
     dev_t dev;
     ino_t ino;
+    int lock_fd; /* open on that file with flock(LOCK_EX) held, or -1 */
 };
 
 static const char *const audience_names[IK_AUD__COUNT] = {"patient", "nurse"};
@@ -244,8 +250,10 @@ static ik_session *session_alloc(void)
 {
     ik_session *s = ik_calloc(1, sizeof *s);
 
-    if (s)
+    if (s) {
         ik_arena_init(&s->arena);
+        s->lock_fd = -1;
+    }
     return s;
 }
 
@@ -253,6 +261,8 @@ void ik_session_free(ik_session *s)
 {
     if (!s)
         return;
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* releases the lock */
     ik_arena_fini(&s->arena);
     ik_free(s->events);
     ik_free(s->answers);
@@ -1345,30 +1355,37 @@ static ik_status read_all(int fd, const char *path, char **text, size_t *len,
     return IK_OK;
 }
 
-ik_status ik_session_load_file(const char *path, ik_session **out,
-                               ik_error *err)
+/* Open a session file for reading: never through a symbolic link, and
+ * without blocking on a FIFO (read_all refuses what is not a regular
+ * file). */
+static ik_status open_session(const char *path, int *fd, ik_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    *fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (*fd >= 0)
+        return IK_OK;
+    if (errno == ELOOP)
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "refusing to open a symbolic link");
+    return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
+                      "cannot open: %s", strerror(errno));
+}
+
+static ik_status load_fd(int fd, const char *path, ik_session **out,
+                         ik_error *err)
+{
     struct stat st;
     char *text = NULL;
     size_t len = 0;
     ik_status rc;
 
-    *out = NULL;
-    if (fd < 0) {
-        if (errno == ELOOP)
-            return ik_fail_at(err, IK_EIO, path, 0, 0,
-                              "refusing to open a symbolic link");
-        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
-                          "cannot open: %s", strerror(errno));
-    }
     rc = read_all(fd, path, &text, &len, err);
     if (rc == IK_OK && fstat(fd, &st) != 0)
         rc = ik_fail_at(err, IK_EIO, path, 0, 0, "cannot read: %s",
                         strerror(errno));
-    close(fd);
-    if (rc != IK_OK)
+    if (rc != IK_OK) {
+        ik_free(text);
         return rc;
+    }
     rc = ik_session_load_text(text, len, path, out, err);
     ik_free(text);
     if (rc == IK_OK) {
@@ -1376,6 +1393,20 @@ ik_status ik_session_load_file(const char *path, ik_session **out,
         (*out)->dev = st.st_dev;
         (*out)->ino = st.st_ino;
     }
+    return rc;
+}
+
+ik_status ik_session_load_file(const char *path, ik_session **out,
+                               ik_error *err)
+{
+    int fd;
+    ik_status rc;
+
+    *out = NULL;
+    if ((rc = open_session(path, &fd, err)) != IK_OK)
+        return rc;
+    rc = load_fd(fd, path, out, err);
+    close(fd);
     return rc;
 }
 
@@ -1496,9 +1527,11 @@ static ik_status sync_dir(const char *dir, const char *path, ik_error *err)
     return IK_OK;
 }
 
-/* Write text into a new temp file; on success *fd is closed, st filled. */
+/* Write text into a new temp file; on success it is synced, st filled,
+ * and *fd left open (the caller closes it, or keeps it as the lock). */
 static ik_status write_temp(const char *tmpl_path, char *tmpl, const char *text,
-                            size_t len, struct stat *st, ik_error *err)
+                            size_t len, struct stat *st, int *fdp,
+                            ik_error *err)
 {
     int fd;
     const char *what = NULL;
@@ -1523,20 +1556,106 @@ static ik_status write_temp(const char *tmpl_path, char *tmpl, const char *text,
         errno = e;
         return save_fail(err, tmpl_path, what);
     }
-    if (io_refused()) {
-        int e = errno;
-        close(fd);
-        unlink(tmpl);
-        errno = e;
-        return save_fail(err, tmpl_path, "closing");
-    }
-    if (close(fd) != 0) { /* the descriptor is gone either way */
-        int e = errno;
-        unlink(tmpl);
-        errno = e;
-        return save_fail(err, tmpl_path, "closing");
-    }
+    *fdp = fd;
     return IK_OK;
+}
+
+/* Close a written temp file, checked; on failure it is removed. */
+static ik_status close_temp(int fd, const char *tmpl, const char *path,
+                            ik_error *err)
+{
+    int e;
+
+    if (io_refused()) {
+        e = errno;
+        close(fd);
+    } else if (close(fd) != 0) { /* the descriptor is gone either way */
+        e = errno;
+    } else {
+        return IK_OK;
+    }
+    unlink(tmpl);
+    errno = e;
+    return save_fail(err, path, "closing");
+}
+
+/* A folder a session may be kept in, as ssh judges its files: owned by
+ * us (or root, like /tmp), and not writable by others unless sticky (else
+ * anyone could swap the file). */
+static ik_status check_folder(const char *dir, ik_error *err)
+{
+    struct stat st;
+
+    if (stat(dir, &st) != 0)
+        return ik_fail_at(err, IK_EIO, dir, 0, 0, "cannot use the folder: %s",
+                          strerror(errno));
+    if (st.st_uid != geteuid() && st.st_uid != 0)
+        return ik_fail_at(err, IK_EIO, dir, 0, 0,
+                          "the folder belongs to another user (uid %ld); "
+                          "not keeping a session there",
+                          (long)st.st_uid);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+        return ik_fail_at(err, IK_EIO, dir, 0, 0,
+                          "others can write to the folder (mode %03o); not "
+                          "keeping a session there (chmod go-w it)",
+                          (unsigned)(st.st_mode & 0777));
+    return IK_OK;
+}
+
+/* ".NAME.XXXXXX" in path's folder: a temporary file of a save of NAME. */
+static bool is_temp_of(const char *entry, const char *base)
+{
+    size_t n = strlen(base), i;
+
+    if (entry[0] != '.' || strncmp(entry + 1, base, n) != 0 ||
+        entry[n + 1] != '.' || strlen(entry + n + 2) != 6)
+        return false;
+    for (i = n + 2; entry[i]; i++)
+        if (!((entry[i] >= 'a' && entry[i] <= 'z') ||
+              (entry[i] >= 'A' && entry[i] <= 'Z') ||
+              (entry[i] >= '0' && entry[i] <= '9')))
+            return false;
+    return true;
+}
+
+/* Remove the temporary files a killed save of this session left behind
+ * (they hold answers). Called while holding the session's lock, so no
+ * other intake is saving it; only our own regular files are touched. */
+static void remove_stale_temps(const char *path)
+{
+    char dir[4096], tmpl[4200], full[8400];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    struct dirent *de;
+    struct stat st;
+    DIR *d;
+
+    if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl) ||
+        !(d = opendir(dir)))
+        return;
+    while ((de = readdir(d)) != NULL) {
+        if (!is_temp_of(de->d_name, base))
+            continue;
+        snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+            st.st_uid == geteuid())
+            unlink(full);
+    }
+    closedir(d);
+}
+
+/* Take the session's lock on fd (a file nobody else can have open yet,
+ * or the file just opened for resuming). */
+static ik_status lock_fd(int fd, const char *path, ik_error *err)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return IK_OK;
+    if (errno == EWOULDBLOCK)
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the session is open in another intake; finish or "
+                          "quit it there first");
+    return ik_fail_at(err, IK_EIO, path, 0, 0, "cannot lock the session: %s",
+                      strerror(errno));
 }
 
 ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
@@ -1545,11 +1664,14 @@ ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
     struct stat st;
     ik_buf b;
     ik_status rc;
+    int fd = -1;
+    bool create = !s->has_file;
 
     if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
         return ik_fail_at(err, IK_EIO, path, 0, 0,
                           "not a usable session file name");
-    if ((rc = check_target(s, path, err)) != IK_OK)
+    if ((rc = check_target(s, path, err)) != IK_OK ||
+        (create && (rc = check_folder(dir, err)) != IK_OK))
         return rc;
     ik_buf_init(&b);
     ik_session_write_json(s, &b);
@@ -1558,20 +1680,108 @@ ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
         return ik_fail_at(err, IK_ENOMEM, path, 0, 0,
                           "out of memory saving the session");
     }
-    rc = write_temp(path, tmpl, b.data, b.len, &st, err);
+    rc = write_temp(path, tmpl, b.data, b.len, &st, &fd, err);
     ik_buf_fini(&b);
     if (rc != IK_OK)
         return rc;
-    if (io_refused() || rename(tmpl, path) != 0) {
+    /* The new file is locked before its name appears, so whoever opens
+     * the name finds it locked. The descriptor stays open as the lock
+     * (closed and checked when it is not needed: no lock to keep). */
+    if (io_refused() || lock_fd(fd, path, NULL) != IK_OK) {
         int e = errno;
+        close(fd);
+        unlink(tmpl);
+        errno = e;
+        return save_fail(err, path, "closing");
+    }
+    if (create) {
+        /* link, unlike rename, fails when the name was taken meanwhile:
+         * two intakes creating one session cannot both succeed */
+        if (io_refused() || link(tmpl, path) != 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmpl);
+            if (e == EEXIST)
+                return ik_fail_at(err, IK_EIO, path, 0, 0,
+                                  "the file already exists and is not this "
+                                  "session's file; not overwriting it");
+            errno = e;
+            return save_fail(err, path, "naming the file");
+        }
+        unlink(tmpl);
+    } else if (io_refused() || rename(tmpl, path) != 0) {
+        int e = errno;
+        close(fd);
         unlink(tmpl);
         errno = e;
         return save_fail(err, path, "replacing the previous file");
     }
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    s->lock_fd = fd;
     s->has_file = true;
     s->dev = st.st_dev;
     s->ino = st.st_ino;
+    if (create)
+        remove_stale_temps(path);
     return sync_dir(dir, path, err);
+}
+
+ik_status ik_session_open_file(const char *path, ik_session **out,
+                               ik_error *err)
+{
+    char dir[4096], tmpl[4200];
+    struct stat st, at;
+    ik_status rc;
+    int fd, attempt;
+
+    *out = NULL;
+    if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "not a usable session file name");
+    if ((rc = check_folder(dir, err)) != IK_OK)
+        return rc;
+    for (attempt = 0; attempt < 10; attempt++) {
+        if ((rc = open_session(path, &fd, err)) != IK_OK)
+            return rc;
+        if (fstat(fd, &st) != 0) {
+            rc = ik_fail_at(err, IK_EIO, path, 0, 0, "cannot read: %s",
+                            strerror(errno));
+        } else if (S_ISREG(st.st_mode) && st.st_uid != geteuid()) {
+            rc = ik_fail_at(err, IK_EIO, path, 0, 0,
+                            "the file belongs to another user (uid %ld); "
+                            "not using it",
+                            (long)st.st_uid);
+        } else if (S_ISREG(st.st_mode) && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+            rc = ik_fail_at(err, IK_EIO, path, 0, 0,
+                            "others can write to the file (mode %03o); not "
+                            "using it (chmod 600 it if it is yours)",
+                            (unsigned)(st.st_mode & 0777));
+        } else {
+            rc = lock_fd(fd, path, err);
+        }
+        if (rc != IK_OK) {
+            close(fd);
+            return rc;
+        }
+        /* the name may have moved to a newer file before the lock */
+        if (lstat(path, &at) == 0 && at.st_dev == st.st_dev &&
+            at.st_ino == st.st_ino)
+            break;
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0)
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the file keeps changing; is another intake "
+                          "saving it?");
+    if ((rc = load_fd(fd, path, out, err)) != IK_OK) {
+        close(fd);
+        return rc;
+    }
+    (*out)->lock_fd = fd;
+    remove_stale_temps(path);
+    return IK_OK;
 }
 
 ik_status ik_session_write_new_file(const char *path, const char *data,
@@ -1580,13 +1790,15 @@ ik_status ik_session_write_new_file(const char *path, const char *data,
     char dir[4096], tmpl[4200];
     struct stat st;
     ik_status rc;
+    int fd;
 
     if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
         return ik_fail_at(err, IK_EIO, path, 0, 0, "not a usable file name");
     if (lstat(path, &st) == 0)
         return ik_fail_at(err, IK_EIO, path, 0, 0,
                           "the file already exists; not overwriting it");
-    if ((rc = write_temp(path, tmpl, data, len, &st, err)) != IK_OK)
+    if ((rc = write_temp(path, tmpl, data, len, &st, &fd, err)) != IK_OK ||
+        (rc = close_temp(fd, tmpl, path, err)) != IK_OK)
         return rc;
     /* link, unlike rename, fails when the name was taken meanwhile */
     if (io_refused() || link(tmpl, path) != 0) {
@@ -1601,10 +1813,39 @@ ik_status ik_session_write_new_file(const char *path, const char *data,
 
 /* ---- Where sessions live ---- */
 
+/* The default session folder is ours alone, as ssh wants ~/.ssh: not a
+ * symbolic link, owned by this user, writable by nobody else. */
+static ik_status check_state_dir(const char *path, ik_error *err)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0,
+                          0, "cannot use the session folder: %s",
+                          strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the session folder is a symbolic link; not using "
+                          "it (make it a folder of your own, mode 700)");
+    if (!S_ISDIR(st.st_mode))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the session folder is not a folder");
+    if (st.st_uid != geteuid())
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "the session folder belongs to another user (uid "
+                          "%ld); not using it",
+                          (long)st.st_uid);
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return ik_fail_at(err, IK_EIO, path, 0, 0,
+                          "others can write to the session folder (mode "
+                          "%03o); not using it (chmod 700 it)",
+                          (unsigned)(st.st_mode & 0777));
+    return IK_OK;
+}
+
 static ik_status make_dirs(char *path, size_t from, ik_error *err)
 {
     size_t i, n = strlen(path);
-    struct stat st;
 
     for (i = from; i <= n; i++) {
         if (path[i] != '/' && path[i] != '\0')
@@ -1621,10 +1862,7 @@ static ik_status make_dirs(char *path, size_t from, ik_error *err)
         }
         path[i] = i < n ? '/' : '\0';
     }
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-        return ik_fail_at(err, IK_EIO, path, 0, 0,
-                          "the session folder is not a folder");
-    return IK_OK;
+    return check_state_dir(path, err);
 }
 
 ik_status ik_session_dir(char *buf, size_t cap, bool create, ik_error *err)
@@ -1647,7 +1885,11 @@ ik_status ik_session_dir(char *buf, size_t cap, bool create, ik_error *err)
     }
     if (n < 0 || (size_t)n >= cap)
         return ik_fail(err, IK_ELIMIT, "the session folder path is too long");
-    return create ? make_dirs(buf, base, err) : IK_OK;
+    if (create)
+        return make_dirs(buf, base, err);
+    if (access(buf, F_OK) != 0 && errno == ENOENT)
+        return IK_OK; /* not made yet: nothing in it */
+    return check_state_dir(buf, err);
 }
 
 static void slug(const char *label, char *out, size_t cap)

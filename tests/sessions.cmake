@@ -2,7 +2,9 @@
 # (tests/e2e_sessions/sessions_e2e.c): SIGKILL at random moments of
 # pseudo-terminal interviews in batches (120 kills in all), file modes,
 # symbolic links, a file-size limit, damaged files, --answers, round trips
-# through export, and `intake sessions`. Label `e2e`.
+# through export, `intake sessions`, 200 pairs of processes creating one
+# session at once, a session open in two intakes, files of killed saves,
+# and folders and files that are not ours. Label `e2e`.
 add_executable(sessions_e2e ${CMAKE_CURRENT_SOURCE_DIR}/e2e_sessions/sessions_e2e.c)
 target_link_libraries(sessions_e2e PRIVATE intake_core util ik_warnings)
 set(IK_SESSIONS_PACK ${CMAKE_SOURCE_DIR}/tests/data/sessions/pack.json)
@@ -11,7 +13,9 @@ foreach(batch 1 2 3 4)
            COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK}
                    kill ${batch} 30)
 endforeach()
-foreach(t files damaged answers roundtrip list summary)
+add_test(NAME e2e_sessions_race
+         COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} race 200)
+foreach(t files damaged answers roundtrip list summary lock trust)
   add_test(NAME e2e_sessions_${t}
            COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} ${t})
 endforeach()

@@ -1257,7 +1257,7 @@ static int resume(run *r, const char *file)
     ik_error err;
 
     ik_error_clear(&err);
-    if (ik_session_load_file(file, &r->sess, &err) != IK_OK ||
+    if (ik_session_open_file(file, &r->sess, &err) != IK_OK ||
         ik_session_restore(r->sess, r->rb, &r->iv, &info, &err) != IK_OK) {
         cli_print_diag(&err, "error");
         /* sessions: a damaged file stays as it is; offer a new one */

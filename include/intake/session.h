@@ -28,12 +28,26 @@ IK_API ik_status ik_session_load_file(const char *path, ik_session **out,
 IK_API void ik_session_free(ik_session *s); /* NULL is fine */
 
 /*
+ * Load the session at `path` to carry it on: as ik_session_load_file, and
+ * the file must be ours (owned by this user, not writable by others, in a
+ * folder others cannot write to unless sticky). The session then holds
+ * an exclusive lock (flock) on its file until ik_session_free, and the
+ * files a killed save of it left behind (".NAME.XXXXXX") are removed.
+ * IK_EIO, nothing changed, when another process holds the session.
+ */
+IK_API ik_status ik_session_open_file(const char *path, ik_session **out,
+                                      ik_error *err);
+
+/*
  * Save atomically to `path`: a new 0600 temporary file in the same folder,
- * written, synced and closed, renamed over `path`, then the folder synced.
- * Refuses (IK_EIO, nothing changed) a symbolic link or non-regular file at
- * `path`, and an existing file this session neither loaded nor saved (so a
- * damaged or foreign file is never overwritten). On any failure the
- * previous file is intact and no temporary file is left behind.
+ * written, synced and locked (flock), renamed over `path` (the first save:
+ * linked, so it fails if the name was taken meanwhile), then the folder
+ * synced; the session keeps the new file open as its lock. Refuses
+ * (IK_EIO, nothing changed) a symbolic link or non-regular file at
+ * `path`, an existing file this session neither loaded nor saved (so a
+ * damaged or foreign file is never overwritten), and (first save) a
+ * folder check as ik_session_open_file. On any failure the previous file
+ * is intact and no temporary file is left behind.
  */
 IK_API ik_status ik_session_save(ik_session *s, const char *path,
                                  ik_error *err);

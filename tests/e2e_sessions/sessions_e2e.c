@@ -8,6 +8,7 @@
  *
  *   sessions_e2e INTAKE PACK kill SEED COUNT
  *   sessions_e2e INTAKE PACK files | damaged | answers | roundtrip | list
+ *   sessions_e2e INTAKE PACK race PAIRS | lock | trust
  *
  * Works in temporary folders (HOME and XDG_STATE_HOME point there); kills
  * its children on any failure so a test never hangs. Exit 0 pass, 1 fail.
@@ -948,6 +949,291 @@ static int test_summary(void)
     return 0;
 }
 
+/* ---- Two intakes, one session (issue 18) ---- */
+
+/* Start the program with stdout and stderr to /dev/null; returns its pid. */
+static pid_t spawn_quiet(char *const argv[])
+{
+    pid_t pid = fork();
+
+    if (pid < 0)
+        fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        setup_env();
+        if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+    int status;
+
+    if (waitpid(pid, &status, 0) != pid)
+        fail("waitpid: %s", strerror(errno));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Pairs of processes create the same session file at once: exactly one
+ * succeeds, the other exits 74, and the file is the winner's. */
+static int test_race(int pairs)
+{
+    char path[300], a1[300], a2[300];
+    char *one[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                   pack,   (char[]){"--answers"}, a1,
+                   (char[]){"--session"},         path,
+                   NULL};
+    char *two[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                   pack,   (char[]){"--answers"}, a2,
+                   (char[]){"--session"},         path,
+                   NULL};
+    int i, wins[2] = {0, 0};
+
+    make_home("race");
+    snprintf(a1, sizeof a1, "%s/a1.json", home);
+    snprintf(a2, sizeof a2, "%s/a2.json", home);
+    write_text(a1, "{\"had_surgery\": false, \"numb_saddle\": false, "
+                   "\"pain\": 9}");
+    write_text(a2, "{\"had_surgery\": false, \"numb_saddle\": false, "
+                   "\"pain\": 2}");
+    for (i = 0; i < pairs; i++) {
+        pid_t p1, p2;
+        int r1, r2;
+        ik_session *s;
+        bool soon;
+        snprintf(path, sizeof path, "%s/race%d.json", home, i);
+        p1 = spawn_quiet(one);
+        p2 = spawn_quiet(two);
+        r1 = wait_status(p1);
+        r2 = wait_status(p2);
+        if (!((r1 == 0 && r2 == 74) || (r1 == 74 && r2 == 0)))
+            fail("pair %d: both creating %s exited %d and %d; exactly one "
+                 "must win (the other 74)",
+                 i, path, r1, r2);
+        s = load(path);
+        soon = strstr(ik_session_outcome(s), "\"disposition\":\"soon\"") != 0;
+        if (soon != (r1 == 0))
+            fail("pair %d: the file holds the session of the process that "
+                 "failed",
+                 i);
+        wins[r1 != 0]++;
+        ik_session_free(s);
+        unlink(path);
+    }
+    printf("race: %d pairs created one session file at once: one won each "
+           "time (%d and %d), the other exited 74, no session lost\n",
+           pairs, wins[0], wins[1]);
+    remove_tree(home);
+    return 0;
+}
+
+/* Drive a pty interview up to (not including) script step `upto`. */
+static void answer_until(child *c, size_t *from, int upto)
+{
+    static const char *const prompts[] = {"Your answer: ",
+                                          "Press Enter to go on: ",
+                                          "(yes/no): ", NULL};
+    size_t at;
+    int p, st;
+
+    for (;;) {
+        p = wait_any(c, *from, prompts, &at);
+        st = step_on_screen(c->out + *from);
+        if (p == 2) {
+            type(c, "yes");
+        } else {
+            if (st >= upto) {
+                *from = at;
+                return;
+            }
+            type(c, script[st].answer);
+        }
+        *from = at;
+    }
+}
+
+/* A session open in one intake cannot be resumed in another. */
+static int test_lock(void)
+{
+    char path[300], *before, *after;
+    char *first[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                     pack,   (char[]){"--session"}, path,
+                     NULL};
+    char *second[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                      pack,   (char[]){"--resume"}, path,
+                      NULL};
+    child a, b;
+    size_t from = 0;
+    int rc, status;
+    ik_session *s;
+
+    make_home("lock");
+    snprintf(path, sizeof path, "%s/s.json", home);
+    spawn_pty(&a, first);
+    answer_until(&a, &from, 3); /* welcome, surgery, kind answered */
+    before = slurp(path);
+    live = -1; /* run_pipe's child is the one to kill on failure now */
+    rc = run_pipe(second, "no\nno\n5\n", &b, 0);
+    live = a.pid;
+    if (rc != 74)
+        fail("resuming a session open in another intake exited %d, not "
+             "74:\n%s",
+             rc, b.out);
+    expect_in(&b, "open in another intake");
+    after = slurp(path);
+    if (strcmp(before, after) != 0)
+        fail("the refused resume changed the file");
+    child_free(&b);
+    free(before);
+    free(after);
+    type(&a, "quit");
+    status = reap(&a);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("the first intake exited %d after quit:\n%s", status, a.out);
+    child_free(&a);
+    s = load(path);
+    if (ik_session_nevents(s) != 3)
+        fail("the session holds %zu steps, not the first intake's 3",
+             ik_session_nevents(s));
+    ik_session_free(s);
+    /* once it is closed, it can be resumed */
+    rc = run_pipe(second, "quit\n", &b, 0);
+    if (rc != 0)
+        fail("resuming a closed session exited %d:\n%s", rc, b.out);
+    child_free(&b);
+    printf("lock: a session open in one intake is refused (74) by a second "
+           "--resume and stays as the first saved it\n");
+    remove_tree(home);
+    return 0;
+}
+
+/* ---- Files left behind, and folders and files that are not ours ---- */
+
+static int count_temps(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+    size_t k = strlen(base);
+
+    while (d && (de = readdir(d)) != NULL)
+        n += de->d_name[0] == '.' && strncmp(de->d_name + 1, base, k) == 0 &&
+             de->d_name[k + 1] == '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int test_trust(void)
+{
+    char path[300], tmp[400], dir[300], link[300], other[300];
+    char *resume[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                      pack,   (char[]){"--resume"}, path,
+                      NULL};
+    char *create[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                      pack,   (char[]){"--session"}, path,
+                      NULL};
+    char *run_default[] = {intake, (char[]){"run"}, (char[]){"--rules"}, pack,
+                           NULL};
+    char *list[] = {intake, (char[]){"sessions"}, NULL};
+    child c;
+    int rc;
+
+    make_home("trust");
+    /* temporary files of killed saves (answers in them) go on resume */
+    snprintf(path, sizeof path, "%s/s.json", home);
+    rc = run_pipe(create, "yes\n\nno\n", &c, 0);
+    child_free(&c);
+    snprintf(tmp, sizeof tmp, "%s/.s.json.Ab3xYz", home);
+    write_text(tmp, "{\"had_surgery\": false}");
+    snprintf(tmp, sizeof tmp, "%s/.s.json.Qq9w0E", home);
+    write_text(tmp, "{\"had_surgery\": false}");
+    snprintf(tmp, sizeof tmp, "%s/.s.json.keepme.txt", home);
+    write_text(tmp, "not a temporary file of a save");
+    rc = run_pipe(resume, "quit\n", &c, 0);
+    if (rc != 0)
+        fail("resume exited %d:\n%s", rc, c.out);
+    child_free(&c);
+    if (count_temps(home, "s.json") != 1 || access(tmp, F_OK) != 0)
+        fail("resume left %d temporary files of s.json (or removed another "
+             "file)",
+             count_temps(home, "s.json") - 1);
+    /* ... and on the first save of a new session of that name */
+    snprintf(path, sizeof path, "%s/n.json", home);
+    snprintf(tmp, sizeof tmp, "%s/.n.json.Zz81aB", home);
+    write_text(tmp, "{\"had_surgery\": true}");
+    rc = run_pipe(create, "yes\n\nno\n", &c, 0);
+    child_free(&c);
+    if (count_temps(home, "n.json") != 0)
+        fail("a new session left the old temporary file of its name");
+
+    /* a session file others can write to, or another user's, is refused */
+    snprintf(path, sizeof path, "%s/s.json", home);
+    chmod(path, 0666);
+    rc = run_pipe(resume, "quit\n", &c, 0);
+    if (rc != 74)
+        fail("resuming a file others can write exited %d:\n%s", rc, c.out);
+    expect_in(&c, "others can write to the file");
+    child_free(&c);
+    chmod(path, 0600);
+    if (geteuid() == 0) { /* only root can plant a file as another user */
+        if (chown(path, 12345, 12345) != 0)
+            fail("chown: %s", strerror(errno));
+        rc = run_pipe(resume, "quit\n", &c, 0);
+        if (rc != 74)
+            fail("resuming another user's file exited %d:\n%s", rc, c.out);
+        expect_in(&c, "belongs to another user");
+        child_free(&c);
+        if (chown(path, 0, 0) != 0)
+            fail("chown: %s", strerror(errno));
+    }
+    /* a folder others can write to (not sticky) is refused */
+    snprintf(other, sizeof other, "%s/open", home);
+    mkdir(other, 0700);
+    chmod(other, 0777);
+    snprintf(path, sizeof path, "%s/open/s.json", home);
+    rc = run_pipe(create, "yes\n", &c, 0);
+    if (rc != 74)
+        fail("a session in a folder others can write exited %d:\n%s", rc,
+             c.out);
+    expect_in(&c, "others can write to the folder");
+    child_free(&c);
+    /* the default folder: world-writable, or a symbolic link: refused */
+    snprintf(dir, sizeof dir, "%s/state/intake", home);
+    rc = run_pipe(run_default, "yes\n\nno\n", &c, 0); /* makes it */
+    child_free(&c);
+    chmod(dir, 0777);
+    rc = run_pipe(run_default, "yes\n\nno\n", &c, 0);
+    expect_in(&c, "others can write to the session folder");
+    if (rc != 74)
+        fail("a world-writable session folder: exit %d, not 74:\n%s", rc,
+             c.out);
+    child_free(&c);
+    rc = run_pipe(list, NULL, &c, 0);
+    expect_in(&c, "others can write to the session folder");
+    if (rc != 74)
+        fail("sessions in a world-writable folder: exit %d:\n%s", rc, c.out);
+    child_free(&c);
+    chmod(dir, 0700);
+    snprintf(link, sizeof link, "%s/state/real", home);
+    if (rename(dir, link) != 0 || symlink(link, dir) != 0)
+        fail("symlink: %s", strerror(errno));
+    rc = run_pipe(run_default, "yes\n\nno\n", &c, 0);
+    expect_in(&c, "session folder is a symbolic link");
+    if (rc != 74)
+        fail("a symbolic-link session folder: exit %d:\n%s", rc, c.out);
+    child_free(&c);
+    printf("trust: temporary files of killed saves removed on resume and "
+           "create; a file others can write or another user owns, a folder "
+           "others can write, a symbolic-link session folder: refused\n");
+    remove_tree(home);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -978,6 +1264,12 @@ int main(int argc, char **argv)
         return test_list();
     if (!strcmp(argv[3], "summary"))
         return test_summary();
+    if (!strcmp(argv[3], "race") && argc == 5)
+        return test_race(atoi(argv[4]));
+    if (!strcmp(argv[3], "lock"))
+        return test_lock();
+    if (!strcmp(argv[3], "trust"))
+        return test_trust();
     fprintf(stderr, "sessions_e2e: unknown test '%s'\n", argv[3]);
     return 2;
 }
