@@ -96,6 +96,17 @@ static void write_history(const ik_session *s, ik_buf *b)
         case IK_EV_ACK:
             ik_buf_puts(b, "\"acknowledged\":true");
             break;
+        case IK_EV_ALERT:
+        case IK_EV_ALERT_STOP:
+            put_key(b, "alert");
+            ik_session_write_value(b, e->value);
+            ik_buf_puts(b, e->kind == IK_EV_ALERT ? ",\"went_on\":true"
+                                                  : ",\"went_on\":false");
+            break;
+        case IK_EV_LEAVE:
+            put_key(b, "left");
+            ik_session_write_value(b, e->value);
+            break;
         default:
             ik_buf_puts(b, "\"back\":true");
         }

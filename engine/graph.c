@@ -275,7 +275,9 @@ static void red_flags_cluster(graph *g)
         const ik_red_flag *f = &rb->red_flags[i];
 
         node(g, NODE_RED_FLAG, f->id, f->id,
-             f->stop ? "stops the interview" : NULL);
+             f->act == IK_ACT_STOP    ? "stops the interview"
+             : f->act == IK_ACT_ALERT ? "alerts at once"
+                                      : NULL);
     }
     end_cluster(g);
 }

@@ -36,6 +36,13 @@ struct ik_interview {
     uint32_t *reads; /* scratch for ik_logic_reads, one per slot */
     size_t reads_cap;
     struct incr *inc; /* NULL: every change recomputes from scratch */
+    /* alerts: red flags with act "alert", raised once each */
+    uint32_t *alerts; /* their indexes, pack order */
+    uint32_t nalerts;
+    uint8_t *alert_seen; /* per red flag: raised and gone on from */
+    uint32_t alert;      /* raised, waiting to be shown; IK_NONE */
+    bool ended;          /* stopped at an alert: the step is the outcome */
+    ik_arena alert_scratch;
 };
 
 /* The outcome as ik_interview_outcome returns it. Behind a pointer so
@@ -658,6 +665,8 @@ static ik_status incr_new(ik_interview *iv, ik_error *err)
     return IK_OK;
 }
 
+static uint32_t pending_alert(ik_interview *iv);
+
 static ik_status parse_audience(const ik_rulebook *rb, const char *name,
                                 ik_audience *aud, ik_error *err)
 {
@@ -679,7 +688,7 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
                            ik_interview **out, ik_error *err)
 {
     ik_interview *iv;
-    uint32_t nq = rb->nquestions, nslots = ik_logic_nslots(rb->logic);
+    uint32_t nq = rb->nquestions, nslots = ik_logic_nslots(rb->logic), i;
     ik_status st;
     ik_audience aud;
 
@@ -695,6 +704,8 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
     ik_arena_init(&iv->arena);
     ik_outcome_init(&iv->app);
     iv->stop_flag = IK_NONE;
+    iv->alert = IK_NONE;
+    ik_arena_init(&iv->alert_scratch);
     iv->full = ik_calloc(1, sizeof *iv->full);
     if (iv->full)
         ik_outcome_init(&iv->full->out);
@@ -703,7 +714,10 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
     iv->earlier = ik_calloc(nq + 1, sizeof *iv->earlier);
     iv->trail = ik_calloc(nq + 1, sizeof *iv->trail);
     iv->reads = ik_calloc(iv->reads_cap, sizeof *iv->reads);
-    if (!iv->answers || !iv->earlier || !iv->trail || !iv->reads || !iv->full) {
+    iv->alerts = ik_calloc(rb->nred_flags + 1, sizeof *iv->alerts);
+    iv->alert_seen = ik_calloc(rb->nred_flags + 1, 1);
+    if (!iv->answers || !iv->earlier || !iv->trail || !iv->reads || !iv->full ||
+        !iv->alerts || !iv->alert_seen) {
         ik_interview_free(iv);
         return ik_fail(err, IK_ENOMEM, "out of memory");
     }
@@ -717,6 +731,10 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
         ik_interview_free(iv);
         return st;
     }
+    for (i = 0; i < rb->nred_flags; i++)
+        if (rb->red_flags[i].act == IK_ACT_ALERT)
+            iv->alerts[iv->nalerts++] = i;
+    iv->alert = pending_alert(iv);
     *out = iv;
     return IK_OK;
 }
@@ -736,6 +754,9 @@ void ik_interview_free(ik_interview *iv)
     ik_free(iv->trail);
     ik_free(iv->events);
     ik_free(iv->reads);
+    ik_free(iv->alerts);
+    ik_free(iv->alert_seen);
+    ik_arena_fini(&iv->alert_scratch);
     ik_free(iv);
 }
 
@@ -766,13 +787,16 @@ void ik_interview_next(const ik_interview *iv, ik_step *step)
     memset(step, 0, sizeof *step);
     step->question = IK_STEP_NONE;
     step->stop_flag = IK_STEP_NONE;
+    step->alert = IK_STEP_NONE;
     step->can_back = iv->ntrail > 0;
-    if (iv->current == IK_NONE) {
+    if (iv->current == IK_NONE || iv->ended) {
         step->kind = IK_STEP_OUTCOME;
+        step->ended_early = iv->ended;
         if (iv->stop_flag != IK_NONE)
             step->stop_flag = iv->stop_flag;
         return;
     }
+    step->alert = iv->alert;
     const ik_question *q = &iv->rb->questions[iv->current];
     step->kind = IK_STEP_QUESTION;
     step->question = iv->current;
@@ -782,6 +806,42 @@ void ik_interview_next(const ik_interview *iv, ik_step *step)
     step->to_go_max = iv->to_go_max;
     step->has_earlier = iv->earlier[iv->current].kind != IK_UNDEF;
     step->can_skip = !q->required && q->type != IK_Q_INFO;
+}
+
+/* ---- Alerts ---- */
+
+/*
+ * The first alert flag not raised yet that fires on the applied answers
+ * (kept up to date at every step), or IK_NONE. Evaluates the alert flags
+ * only: O(alert flags) a step. A condition that fails to evaluate raises
+ * nothing here; the outcome reports the failure.
+ */
+static uint32_t pending_alert(ik_interview *iv)
+{
+    const ik_rulebook *rb = iv->rb;
+    ik_env env;
+    ik_error ignored;
+    uint32_t i, f;
+
+    if (iv->current == IK_NONE || !iv->app.slots)
+        return IK_NONE;
+    memset(&env, 0, sizeof env);
+    env.root = ik_undef();
+    env.slots = iv->app.slots;
+    env.nslots = iv->app.nslots;
+    env.scratch = &iv->alert_scratch;
+    for (i = 0; i < iv->nalerts; i++) {
+        ik_value v;
+        f = iv->alerts[i];
+        if (iv->alert_seen[f])
+            continue;
+        ik_arena_reset(&iv->alert_scratch);
+        if (ik_logic_eval(rb->logic, rb->red_flags[f].when, &env, &v,
+                          &ignored) == IK_OK &&
+            ik_value_truthy(v))
+            return f;
+    }
+    return IK_NONE;
 }
 
 /* ---- Changes ---- */
@@ -809,12 +869,14 @@ static ik_status push_event(ik_interview *iv, ik_event_kind kind, uint32_t q,
 static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
                         ik_error *err)
 {
-    uint32_t q = iv->current;
+    uint32_t q = iv->current, alert = iv->alert;
     ik_value old_earlier = iv->earlier[q];
     ik_status st;
 
     if ((st = push_event(iv, kind, q, v, err)) != IK_OK)
         return st;
+    if (alert != IK_NONE) /* answering goes on from a waiting alert */
+        iv->alert_seen[alert] = 1;
     iv->answers[q] = v;
     iv->earlier[q] = ik_undef();
     iv->trail[iv->ntrail++] = q;
@@ -825,8 +887,12 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
         iv->ntrail--;
         iv->answers[q] = ik_undef();
         iv->earlier[q] = old_earlier;
+        if (alert != IK_NONE)
+            iv->alert_seen[alert] = 0;
         settle(iv, IK_NONE, &ignored);
+        return st;
     }
+    iv->alert = pending_alert(iv);
     return st;
 }
 
@@ -855,7 +921,7 @@ ik_status ik_interview_answer(ik_interview *iv, const char *text, size_t len,
     ik_value v;
     ik_status st;
 
-    if (iv->current == IK_NONE)
+    if (iv->current == IK_NONE || iv->ended)
         return not_now(err);
     q = &iv->rb->questions[iv->current];
     if (is_blank(text, len) && iv->earlier[iv->current].kind != IK_UNDEF) {
@@ -880,7 +946,7 @@ ik_status ik_interview_skip(ik_interview *iv, ik_error *err)
 {
     const ik_question *q;
 
-    if (iv->current == IK_NONE)
+    if (iv->current == IK_NONE || iv->ended)
         return not_now(err);
     q = &iv->rb->questions[iv->current];
     if (q->type == IK_Q_INFO)
@@ -906,6 +972,11 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
     q = iv->trail[iv->ntrail - 1];
     if ((st = push_event(iv, IK_EV_BACK, q, ik_null(), err)) != IK_OK)
         return st;
+    if (iv->ended) { /* from an early end: back to the questions */
+        iv->ended = false;
+        return IK_OK;
+    }
+    iv->alert = IK_NONE;
     old = iv->earlier[q];
     iv->earlier[q] = iv->answers[q];
     iv->answers[q] = ik_undef();
@@ -920,6 +991,75 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
         settle(iv, IK_NONE, &ignored);
     }
     return st;
+}
+
+static uint32_t last_asked(const ik_interview *iv)
+{
+    return iv->ntrail ? iv->trail[iv->ntrail - 1] : iv->current;
+}
+
+ik_status ik_interview_alert(ik_interview *iv, bool go_on, ik_error *err)
+{
+    uint32_t f = iv->alert;
+    const char *id;
+    ik_status st;
+
+    if (f == IK_NONE || iv->ended || iv->current == IK_NONE)
+        return ik_fail(err, IK_EMISUSE, "no alert is waiting");
+    id = iv->rb->red_flags[f].id;
+    st = push_event(iv, go_on ? IK_EV_ALERT : IK_EV_ALERT_STOP, last_asked(iv),
+                    ik_str(id, (uint32_t)strlen(id)), err);
+    if (st != IK_OK)
+        return st;
+    iv->alert_seen[f] = 1;
+    if (go_on) {
+        iv->alert = pending_alert(iv);
+    } else {
+        iv->alert = IK_NONE;
+        iv->ended = true;
+    }
+    return IK_OK;
+}
+
+/* The ids of the fired red flags as an array value in the arena. */
+static ik_status fired_ids(ik_interview *iv, const ik_idlist *l, ik_value *out,
+                           ik_error *err)
+{
+    ik_value *items = ik_arena_alloc(&iv->arena, (l->n + 1) * sizeof *items);
+    uint32_t i;
+
+    if (!items)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    for (i = 0; i < l->n; i++) {
+        const char *id = iv->rb->red_flags[l->items[i]].id;
+        items[i] = ik_str(id, (uint32_t)strlen(id));
+    }
+    out->kind = IK_ARR;
+    out->len = l->n;
+    out->u.items = items;
+    return IK_OK;
+}
+
+static ik_status fresh_outcome(const ik_interview *iv, ik_error *err);
+
+ik_status ik_interview_leave(ik_interview *iv, uint32_t *nfired, ik_error *err)
+{
+    const ik_idlist *l;
+    ik_value v;
+    ik_status st;
+
+    if (nfired)
+        *nfired = 0;
+    if ((st = fresh_outcome(iv, err)) != IK_OK)
+        return st;
+    l = &iv->full->out.red_flags;
+    if (nfired)
+        *nfired = l->n;
+    if (l->n == 0 || last_asked(iv) == IK_NONE)
+        return IK_OK;
+    if ((st = fired_ids(iv, l, &v, err)) != IK_OK)
+        return st;
+    return push_event(iv, IK_EV_LEAVE, last_asked(iv), v, err);
 }
 
 /* ---- History ---- */
@@ -955,6 +1095,51 @@ ik_status ik_interview_apply(ik_interview *iv, const ik_event *ev,
                    ? IK_OK
                    : ik_fail(err, IK_ESESSION,
                              "a saved 'back' has nothing to go back to");
+    if (ev->kind == IK_EV_ALERT || ev->kind == IK_EV_ALERT_STOP) {
+        const char *want =
+            iv->alert != IK_NONE && !iv->ended && iv->current != IK_NONE
+                ? iv->rb->red_flags[iv->alert].id
+                : NULL;
+        if (!want || ev->value.kind != IK_STR ||
+            ev->value.len != strlen(want) ||
+            memcmp(ev->value.u.str, want, ev->value.len) != 0)
+            return ik_fail(err, IK_ESESSION,
+                           "a saved alert is not the one the interview "
+                           "raises here");
+        return ik_interview_alert(iv, ev->kind == IK_EV_ALERT, err);
+    }
+    if (ev->kind == IK_EV_LEAVE) {
+        /* a record of what was shown; the ids are the pack's own */
+        uint32_t i, f;
+        if (ev->value.kind != IK_ARR)
+            return ik_fail(err, IK_ESESSION,
+                           "a saved leave does not list red flags");
+        for (i = 0; i < ev->value.len; i++) {
+            ik_value it = ev->value.u.items[i];
+            for (f = 0; f < iv->rb->nred_flags; f++)
+                if (it.kind == IK_STR &&
+                    strlen(iv->rb->red_flags[f].id) == it.len &&
+                    memcmp(iv->rb->red_flags[f].id, it.u.str, it.len) == 0)
+                    break;
+            if (f == iv->rb->nred_flags)
+                return ik_fail(err, IK_ESESSION,
+                               "a saved leave names an unknown red flag");
+        }
+        mark = ik_arena_save(&iv->arena);
+        st = ik_answer_copy(ev->value, &iv->arena, &v);
+        if (st == IK_OK)
+            st = push_event(iv, IK_EV_LEAVE, last_asked(iv), v, err);
+        else
+            st = ik_fail(err, st == IK_ENOMEM ? IK_ENOMEM : IK_ESESSION,
+                         "a saved leave is too large");
+        if (st != IK_OK)
+            ik_arena_rewind(&iv->arena, mark);
+        return st;
+    }
+    if (iv->ended)
+        return ik_fail(err, IK_ESESSION,
+                       "a saved answer comes after the interview stopped at "
+                       "an alert");
     if (iv->current == IK_NONE || ev->question != iv->current)
         return ik_fail(err, IK_ESESSION,
                        "a saved answer is for question '%s', but the "

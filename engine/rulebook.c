@@ -1000,15 +1000,38 @@ static void walk_derived(item *it, idset *ids)
         cond_member(it, "value", true, &d->value);
 }
 
+/* "act": "stop", "alert" or "none". */
+static void act_member(item *it, ik_act *out)
+{
+    static const char *const acts[IK_ACT__COUNT + 1] = {"none", "alert",
+                                                        "stop", NULL};
+    size_t mark;
+    const cJSON *c = member(it, "act", false, &mark);
+    int k;
+
+    if (!c)
+        return;
+    k = cJSON_IsString(c) ? key_index(acts, c->valuestring) : -1;
+    if (k < 0)
+        fail_node(it->l, c, false,
+                  "%s\"act\" must be \"stop\", \"alert\" or \"none\"",
+                  it->who);
+    else
+        *out = (ik_act)k;
+    pop(it->l, mark);
+}
+
 static void walk_red_flag(item *it, idset *ids)
 {
-    static const char *const keys[] = {"id",      "when", "disposition",
-                                       "message", "stop", NULL};
+    static const char *const keys[] = {
+        "id", "when", "disposition", "message", "act", "stop", NULL};
     ik_red_flag *f = &it->l->rb->red_flags[it->index];
     const cJSON *c;
     size_t mark;
+    bool stop = false;
 
     f->disposition = IK_NONE;
+    f->act = IK_ACT__COUNT;
     if (!item_begin(it, ids, keys, &f->id, &f->src))
         return;
     cond_member(it, "when", true, &f->when);
@@ -1017,21 +1040,39 @@ static void walk_red_flag(item *it, idset *ids)
         pop(it->l, mark);
     }
     text_member(it, "message", true, &f->message);
+    act_member(it, &f->act);
     if ((c = member(it, "stop", false, &mark))) {
-        get_bool(it->l, it->who, c, &f->stop);
+        /* the first form of "act": "stop" */
+        if (get_bool(it->l, it->who, c, &stop) && stop) {
+            if (f->act != IK_ACT__COUNT && f->act != IK_ACT_STOP)
+                fail_node(it->l, c, false,
+                          "%s\"stop\": true contradicts \"act\"; give "
+                          "\"act\" only",
+                          it->who);
+            f->act = IK_ACT_STOP;
+        }
         pop(it->l, mark);
     }
 }
 
 static void walk_disposition(item *it, idset *ids)
 {
-    static const char *const keys[] = {"id", "label", "advice", NULL};
+    static const char *const keys[] = {"id",  "label", "advice",
+                                       "act", "alarm", NULL};
     ik_disposition *d = &it->l->rb->dispositions[it->index];
+    const cJSON *c;
+    size_t mark;
 
+    d->act = IK_ACT__COUNT;
     if (!item_begin(it, ids, keys, &d->id, &d->src))
         return;
     text_member(it, "label", true, &d->label);
     text_member(it, "advice", true, &d->advice);
+    act_member(it, &d->act);
+    if ((c = member(it, "alarm", false, &mark))) {
+        get_bool(it->l, it->who, c, &d->alarm);
+        pop(it->l, mark);
+    }
 }
 
 static void walk_rung(item *it, idset *ids)
@@ -1769,6 +1810,21 @@ static void resolve_refs(ik_loader *l)
         idset_fini(&sets[k]);
 }
 
+/* A flag without its own "act" takes its disposition's, else none. */
+static void resolve_acts(ik_rulebook *rb)
+{
+    uint32_t i;
+
+    for (i = 0; i < rb->nred_flags; i++) {
+        ik_red_flag *f = &rb->red_flags[i];
+        if (f->act == IK_ACT__COUNT && f->disposition < rb->ndispositions)
+            f->act = rb->dispositions[f->disposition].act;
+        if (f->act == IK_ACT__COUNT)
+            f->act = IK_ACT_NONE;
+        f->stop = f->act == IK_ACT_STOP;
+    }
+}
+
 size_t ld_reads(ik_loader *l, ik_expr expr)
 {
     size_t n;
@@ -1849,6 +1905,8 @@ static ik_status load(ik_loader *l, char *text, size_t len, const char *file,
             compile_all(l, order);
         if (!l->stop)
             resolve_refs(l);
+        if (!l->stop)
+            resolve_acts(rb);
         if (!l->stop)
             ld_lint(l, order);
     }

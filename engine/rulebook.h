@@ -74,9 +74,20 @@ typedef struct ik_derived {
     size_t src;
 } ik_derived;
 
+/* How a red flag acts when it fires (its own "act", else its
+ * disposition's, else none). */
+typedef enum ik_act {
+    IK_ACT_NONE,  /* counts in the outcome only */
+    IK_ACT_ALERT, /* shown at once; the person may go on or stop */
+    IK_ACT_STOP,  /* ends the interview at once */
+    IK_ACT__COUNT /* while loading: not given */
+} ik_act;
+
 typedef struct ik_disposition {
     const char *id;
     ik_text label, advice;
+    ik_act act; /* for its flags that declare none; IK_ACT__COUNT: none */
+    bool alarm; /* an outcome with it is shown as an alarm */
     size_t src;
 } ik_disposition; /* index 0 is the most urgent */
 
@@ -85,7 +96,8 @@ typedef struct ik_red_flag {
     ik_expr when;
     uint32_t disposition; /* index into dispositions */
     ik_text message;
-    bool stop;
+    ik_act act; /* resolved at load: never IK_ACT__COUNT */
+    bool stop;  /* act == IK_ACT_STOP */
     size_t src;
 } ik_red_flag;
 

@@ -372,6 +372,12 @@ void ik_session_drop(ik_session *s, const char *question)
     s->nanswers--;
 }
 
+/* An event that sets a current answer (answer, skip, acknowledgement). */
+static bool is_answer_event(ik_event_kind kind)
+{
+    return kind == IK_EV_ANSWER || kind == IK_EV_SKIP || kind == IK_EV_ACK;
+}
+
 /* Append without validation (load uses it after its own checks). */
 static ik_status add_event(ik_session *s, ik_event_kind kind,
                            const char *question, ik_value value, int64_t at,
@@ -388,15 +394,16 @@ static ik_status add_event(ik_session *s, ik_event_kind kind,
                     sizeof *s->answers))
         return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
     q = dup_str(s, question);
-    if (!q || (kind == IK_EV_ANSWER && !copy_value(&s->arena, value, &copy)))
+    if (!q || (kind != IK_EV_SKIP && kind != IK_EV_ACK && kind != IK_EV_BACK &&
+               !copy_value(&s->arena, value, &copy)))
         return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
     ev = &s->events[s->nevents++];
     ev->kind = kind;
     ev->question = q;
     ev->value = copy;
     ev->at = at;
-    if (kind == IK_EV_BACK) {
-        return IK_OK; /* going back changes no answer */
+    if (!is_answer_event(kind)) {
+        return IK_OK; /* going back, alerts, leaving change no answer */
     } else if ((a = find_answer(s, question)) != NULL) {
         a->value = copy;
     } else {
@@ -413,8 +420,13 @@ ik_status ik_session_record(ik_session *s, ik_event_kind kind,
 {
     ik_status st;
 
-    if ((unsigned)kind > IK_EV_BACK || !question || !is_id(question))
+    if ((unsigned)kind >= IK_EV__COUNT || !question || !is_id(question))
         return ik_fail(err, IK_EMISUSE, "not a question id");
+    if ((kind == IK_EV_ALERT || kind == IK_EV_ALERT_STOP) &&
+        (value.kind != IK_STR || !is_id(value.u.str)))
+        return ik_fail(err, IK_EMISUSE, "an alert names no red flag");
+    if (kind == IK_EV_LEAVE && (value.kind != IK_ARR || !is_storable(value, 0)))
+        return ik_fail(err, IK_EMISUSE, "a leave lists no red flags");
     if (kind == IK_EV_ANSWER && !is_storable(value, 0))
         return ik_fail(err, IK_EANSWER,
                        "the answer to '%s' cannot be saved (it must be "
@@ -654,7 +666,10 @@ ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,
         if (!id)
             return ik_fail(err, IK_EMISUSE, "an event names no question");
         st = ik_session_record(s, ev.kind, id,
-                               ev.kind == IK_EV_ANSWER ? ev.value : ik_null(),
+                               ev.kind == IK_EV_ANSWER ||
+                                       !is_answer_event(ev.kind)
+                                   ? ev.value
+                                   : ik_null(),
                                now, err);
         if (st != IK_OK)
             return st;
@@ -694,7 +709,7 @@ static const ik_session_event *saved_for(const ik_session *s, const char *id)
     size_t i = s->saved_events;
 
     while (i-- > 0)
-        if (s->events[i].kind != IK_EV_BACK &&
+        if (is_answer_event(s->events[i].kind) &&
             strcmp(s->events[i].question, id) == 0)
             return &s->events[i];
     return NULL;
@@ -919,6 +934,14 @@ static void write_event(ik_buf *b, const ik_session_event *ev)
     if (ev->kind == IK_EV_ANSWER) {
         ik_buf_puts(b, ", \"answer\": ");
         ik_session_write_value(b, ev->value);
+    } else if (ev->kind == IK_EV_ALERT || ev->kind == IK_EV_ALERT_STOP) {
+        ik_buf_puts(b, ", \"alert\": ");
+        ik_session_write_value(b, ev->value);
+        ik_buf_puts(b, ev->kind == IK_EV_ALERT ? ", \"went_on\": true"
+                                               : ", \"went_on\": false");
+    } else if (ev->kind == IK_EV_LEAVE) {
+        ik_buf_puts(b, ", \"left\": ");
+        ik_session_write_value(b, ev->value);
     } else {
         ik_buf_puts(b, ev->kind == IK_EV_SKIP  ? ", \"skipped\": true"
                        : ev->kind == IK_EV_ACK ? ", \"acknowledged\": true"
@@ -1098,15 +1121,46 @@ static ik_status load_pack(loader *ld, const cJSON *root)
     return IK_OK;
 }
 
+/* The alert and left members of a history entry: kind and value. */
+static ik_status load_alert_event(loader *ld, const cJSON *e,
+                                  const cJSON *alert, const cJSON *left,
+                                  ik_event_kind *kind, ik_value *v)
+{
+    const cJSON *on = ik_json_get(e, "went_on"), *c;
+    ik_status st;
+
+    if (alert) {
+        if (!cJSON_IsString(alert) || !is_id(alert->valuestring))
+            return BAD(ld, alert, false, "\"alert\" must be a red flag id");
+        if (!on || !cJSON_IsBool(on))
+            return BAD(ld, on ? on : e, false,
+                       "an alert entry needs \"went_on\": true or false");
+        *kind = cJSON_IsTrue(on) ? IK_EV_ALERT : IK_EV_ALERT_STOP;
+        return load_value(ld, alert, false, v);
+    }
+    if (on)
+        return BAD(ld, on, false, "\"went_on\" belongs to an alert entry");
+    if (!cJSON_IsArray(left))
+        return BAD(ld, left, false, "\"left\" must be an array of red flag ids");
+    for (c = left->child; c; c = c->next)
+        if (!cJSON_IsString(c) || !is_id(c->valuestring))
+            return BAD(ld, c, false, "\"left\" must be an array of red flag ids");
+    *kind = IK_EV_LEAVE;
+    if ((st = load_value(ld, left, false, v)) != IK_OK)
+        return st;
+    return IK_OK;
+}
+
 static ik_status load_event(loader *ld, const cJSON *e)
 {
     static const char *const keys[] = {
-        "at", "question", "answer", "skipped", "back", "acknowledged", NULL};
-    const cJSON *ans, *skip, *ack, *back;
+        "at",    "question", "answer",  "skipped", "back",
+        "acknowledged", "alert", "went_on", "left",    NULL};
+    const cJSON *ans, *skip, *ack, *back, *alert, *left;
     const char *q;
     int64_t at;
     ik_value v = ik_undef();
-    ik_event_kind kind;
+    ik_event_kind kind = IK_EV_BACK;
     ik_status st;
 
     if (!cJSON_IsObject(e))
@@ -1122,10 +1176,23 @@ static ik_status load_event(loader *ld, const cJSON *e)
     skip = ik_json_get(e, "skipped");
     ack = ik_json_get(e, "acknowledged");
     back = ik_json_get(e, "back");
-    if ((ans != NULL) + (skip != NULL) + (ack != NULL) + (back != NULL) != 1)
+    alert = ik_json_get(e, "alert");
+    left = ik_json_get(e, "left");
+    if ((ans != NULL) + (skip != NULL) + (ack != NULL) + (back != NULL) +
+            (alert != NULL) + (left != NULL) !=
+        1)
         return BAD(ld, e, false,
                    "a history entry needs exactly one of \"answer\", "
-                   "\"skipped\", \"acknowledged\" or \"back\"");
+                   "\"skipped\", \"acknowledged\", \"back\", \"alert\" or "
+                   "\"left\"");
+    if (alert || left) {
+        if ((st = load_alert_event(ld, e, alert, left, &kind, &v)) != IK_OK)
+            return st;
+        return add_event(ld->s, kind, q, v, at, ld->err);
+    }
+    if (ik_json_get(e, "went_on"))
+        return BAD(ld, ik_json_get(e, "went_on"), false,
+                   "\"went_on\" belongs to an alert entry");
     if ((skip && !cJSON_IsTrue(skip)) || (ack && !cJSON_IsTrue(ack)) ||
         (back && !cJSON_IsTrue(back)))
         return BAD(ld, skip ? skip : ack ? ack : back, false, "must be true");

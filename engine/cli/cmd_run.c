@@ -43,6 +43,10 @@ static const char usage[] =
     "  --help           show this help\n"
     "\n"
     "At any question type: back, why, skip, summary, help or quit.\n"
+    "An urgent sign is shown as soon as it is answered: an emergency ends\n"
+    "the interview; an alert says what to do now, then 1 goes on with the\n"
+    "questions and 2 stops there. Leaving early after an urgent sign shows\n"
+    "its advice first.\n"
     "intake gives education, not a diagnosis. In an emergency call your\n"
     "local emergency number.\n";
 
@@ -180,6 +184,49 @@ static int ask_yes_no(run *r, const char *prompt)
         free(line);
         say("Please type yes or no.");
     }
+}
+
+/* ---- Alarms ---- */
+
+/* A line of stars as wide as the screen allows (at most 60). */
+static void stars(void)
+{
+    int w = tty_width() - 1;
+    char line[256];
+
+    if (w > 60)
+        w = 60;
+    if (w > (int)sizeof line - 1)
+        w = (int)sizeof line - 1;
+    memset(line, '*', (size_t)w);
+    line[w] = '\0';
+    tty_printf("%s%s%s\n", tty_on(TTY_ALERT), line, tty_off());
+}
+
+/* The disposition's label as a banner between lines of stars. */
+static void banner(run *r, const char *label)
+{
+    blank();
+    stars();
+    tty_printf("%s", tty_on(TTY_ALERT));
+    tty_wrap(label, 2);
+    tty_printf("%s", tty_off());
+    stars();
+    (void)r;
+}
+
+/* What to do and by when: a banner when the pack declares the
+ * disposition an alarm, else a heading "<lead>: label". */
+static void alert_heading(run *r, const ik_disposition *d, const char *lead)
+{
+    if (d->alarm) {
+        banner(r, text(r, &d->label));
+        return;
+    }
+    blank();
+    ik_buf_clear(&r->b);
+    ik_buf_printf(&r->b, "%s: %s", lead, text(r, &d->label));
+    heading(ik_buf_cstr(&r->b));
 }
 
 /* ---- Sessions (hooks for engine/session.c) ---- */
@@ -324,10 +371,45 @@ static uint32_t answers_given(const run *r)
     return given;
 }
 
+/* Leaving before the end after red flags fired: their messages, what to
+ * do (the most urgent disposition) and the safety net, then the session
+ * records that they were shown. */
+static void leave_with_flags(run *r)
+{
+    const ik_outcome *o;
+    const ik_disposition *d;
+    uint32_t n = 0, i;
+    ik_error err;
+
+    ik_error_clear(&err);
+    if (ik_interview_leave(r->iv, &n, &err) != IK_OK) {
+        cli_print_diag(&err, "error");
+        return;
+    }
+    if (n == 0)
+        return;
+    o = ik_interview_outcome(r->iv);
+    if (o->disposition == IK_NONE || o->red_flags.n == 0)
+        return;
+    d = &r->rb->dispositions[o->disposition];
+    blank();
+    heading(r->nurse ? "Before you finish: the answers so far call for this"
+                     : "Before you go: your answers so far call for this");
+    alert_heading(r, d, r->nurse ? "Disposition" : "What to do");
+    for (i = 0; i < o->red_flags.n; i++)
+        say(text(r, &r->rb->red_flags[o->red_flags.items[i]].message));
+    say(text(r, &d->advice));
+    blank();
+    heading(r->nurse ? "Safety net" : "If things change");
+    say(text(r, &r->rb->safety_net));
+    autosave(r);
+}
+
 static int leave(run *r, leave_why why)
 {
     int rc = why == LEAVE_INTERRUPT ? EXIT_INTERRUPTED : EXIT_OK;
 
+    leave_with_flags(r);
     blank();
     if (r->sess && !r->save_failed) {
         tty_printf("Your answers are saved. To carry on later:\n"
@@ -620,50 +702,12 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
 
 /* ---- The outcome ---- */
 
-static bool is_emergency(const run *r, const ik_outcome *o)
-{
-    return o->disposition == 0 ||
-           (o->disposition != IK_NONE &&
-            strcmp(r->rb->dispositions[o->disposition].id, "emergency") == 0);
-}
-
-static void banner(run *r, const char *word, const char *label)
-{
-    int w = tty_width() - 1;
-    char line[256];
-
-    if (w > 60)
-        w = 60;
-    if (w > (int)sizeof line - 1)
-        w = (int)sizeof line - 1;
-    memset(line, '*', (size_t)w);
-    line[w] = '\0';
-    blank();
-    tty_printf("%s%s%s\n", tty_on(TTY_ALERT), line, tty_off());
-    ik_buf_clear(&r->b);
-    ik_buf_printf(&r->b, "%s: %s", word, label);
-    tty_printf("%s", tty_on(TTY_ALERT));
-    tty_wrap(ik_buf_cstr(&r->b), 2);
-    tty_printf("%s%s%s\n", tty_off(), tty_on(TTY_ALERT), line);
-    tty_printf("%s", tty_off());
-}
-
 static void show_disposition(run *r, const ik_outcome *o)
 {
     const ik_disposition *d = &r->rb->dispositions[o->disposition];
     uint32_t i;
 
-    if (is_emergency(r, o))
-        banner(r, "EMERGENCY", text(r, &d->label));
-    else if (o->stop_flag != IK_NONE)
-        banner(r, "STOP", text(r, &d->label));
-    else {
-        blank();
-        ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, r->nurse ? "Disposition: %s" : "What to do: %s",
-                      text(r, &d->label));
-        heading(ik_buf_cstr(&r->b));
-    }
+    alert_heading(r, d, r->nurse ? "Disposition" : "What to do");
     if (o->stop_flag != IK_NONE)
         say(text(r, &r->rb->red_flags[o->stop_flag].message));
     for (i = 0; i < o->red_flags.n; i++)
@@ -893,7 +937,16 @@ static void show_outcome(run *r)
 {
     const ik_outcome *o = ik_interview_outcome(r->iv);
 
+    ik_step st;
+
     show_disposition(r, o);
+    ik_interview_next(r->iv, &st);
+    if (st.ended_early)
+        say(r->nurse ? "Stopped at an alert before the last questions; type "
+                       "back to go on with them."
+                     : "You stopped before the last questions. This advice "
+                       "is from your answers so far; type back to go on "
+                       "with the questions.");
     if (o->stop_flag == IK_NONE && o->rung != IK_NONE) {
         const ik_rung *g = &r->rb->ladder[o->rung];
         const char *adv = text(r, &g->advice);
@@ -1019,6 +1072,63 @@ done:
     return rc;
 }
 
+/* ---- Alerts ---- */
+
+/*
+ * A red flag with "alert" has just fired: its message and what to do now
+ * (the disposition's label, with its time frame, and advice), then go on
+ * or stop here. RC_CONTINUE, or an exit code when the person leaves.
+ */
+static int show_alert(run *r, const ik_step *s)
+{
+    static const char *const words[] = {"go on", "stop", "quit"};
+    const ik_red_flag *f = &r->rb->red_flags[s->alert];
+    const ik_disposition *d = &r->rb->dispositions[f->disposition];
+    ik_error err;
+
+    alert_heading(r, d, r->nurse ? "Alert" : "Please read this now");
+    say(text(r, &f->message));
+    say(text(r, &d->advice));
+    blank();
+    say(r->nurse ? "1  go on with the questions\n2  stop here: the outcome"
+                 : "1  Go on with the questions (you will see this advice again "
+                   "at the end)\n2  Stop here and see the advice now");
+    for (;;) {
+        char *line;
+        size_t len;
+        int go_on = -1;
+        got g;
+
+        tty_set_completions(words, 3, "");
+        g = read_line(r, r->nurse ? "[1/2] > " : "Type 1 or 2: ", &line, &len);
+        if (g == GOT_AGAIN)
+            continue;
+        if (g == GOT_EOF)
+            return leave(r, LEAVE_EOF);
+        if (g == GOT_LEAVE)
+            return leave(r, LEAVE_INTERRUPT);
+        if (is_word(line, len, "1") || is_word(line, len, "go on") ||
+            is_word(line, len, "go") || is_word(line, len, "on"))
+            go_on = 1;
+        else if (is_word(line, len, "2") || is_word(line, len, "stop"))
+            go_on = 0;
+        else if (ik_command_parse(line, len) == IK_CMD_QUIT) {
+            free(line);
+            return leave(r, LEAVE_QUIT);
+        }
+        free(line);
+        if (go_on < 0) {
+            say("Please type 1 to go on or 2 to stop here.");
+            continue;
+        }
+        ik_error_clear(&err);
+        if (ik_interview_alert(r->iv, go_on == 1, &err) != IK_OK)
+            return fault(&err);
+        autosave(r);
+        return RC_CONTINUE;
+    }
+}
+
 /* ---- The whole run ---- */
 
 static int interview_loop(run *r)
@@ -1038,6 +1148,13 @@ static int interview_loop(run *r)
         ik_interview_next(r->iv, &s);
         if (s.kind == IK_STEP_OUTCOME) {
             rc = outcome_loop(r);
+            if (rc != RC_CONTINUE)
+                return rc;
+            show = true;
+            continue;
+        }
+        if (s.alert != IK_STEP_NONE) {
+            rc = show_alert(r, &s);
             if (rc != RC_CONTINUE)
                 return rc;
             show = true;

@@ -12,8 +12,12 @@
  *
  * Questions are asked in pack order: the next question is the first one
  * whose enable_when holds and that has no answer yet. Derived values and
- * red flags are recomputed after every change; a red flag with `stop`
- * ends the interview at once (the next step is the outcome).
+ * red flags are recomputed after every change. A red flag acts as the pack
+ * declares: `stop` ends the interview at once (the next step is the
+ * outcome); `alert` comes back on the next question step as step.alert,
+ * to be shown before the question: the person goes on (answering the
+ * question also goes on) or stops there (ik_interview_alert); each alert
+ * is raised once an interview.
  *
  * The whole state is the event history (answers, skips, backs, in order)
  * plus the audience and the patient label: replaying the events with
@@ -59,6 +63,11 @@ typedef struct ik_step {
     bool can_skip;      /* QUESTION: not required (info: never) */
     uint32_t stop_flag; /* OUTCOME: red flag index that stopped the
                            interview, IK_STEP_NONE when it completed */
+    uint32_t alert;     /* QUESTION: a red flag with `alert` that has just
+                           fired: show its message and ask whether to go
+                           on before the question; IK_STEP_NONE: none */
+    bool ended_early;   /* OUTCOME: the person stopped at an alert with
+                           questions left (back goes on with them) */
 } ik_step;
 
 /* Commands a person can type at any question (see ik_command_parse). */
@@ -131,6 +140,26 @@ IK_API ik_status ik_interview_skip(ik_interview *iv, ik_error *err);
  */
 IK_API ik_status ik_interview_back(ik_interview *iv, ik_error *err);
 
+/*
+ * At a question step with step.alert set: the person saw the alert and
+ * chose to go on (the question is asked; the next alert, if any, comes
+ * first) or to stop and see the outcome now (the step becomes the
+ * outcome, ended_early; back returns to the questions). Recorded as an
+ * event. IK_EMISUSE when no alert is waiting.
+ */
+IK_API ik_status ik_interview_alert(ik_interview *iv, bool go_on,
+                                    ik_error *err);
+
+/*
+ * The person leaves before the end (quit, end of input, interrupt). When
+ * red flags have fired, records an event naming them (the front end shows
+ * their messages and the safety net first), so the saved session says
+ * what the person was told on the way out; else changes nothing.
+ * *nfired (may be NULL) receives how many had fired.
+ */
+IK_API ik_status ik_interview_leave(ik_interview *iv, uint32_t *nfired,
+                                    ik_error *err);
+
 /* ---- History: what sessions save and restore ---- */
 
 typedef enum ik_event_kind {
@@ -138,6 +167,11 @@ typedef enum ik_event_kind {
     IK_EV_SKIP,   /* question skipped (recorded as null) */
     IK_EV_ACK,    /* info question acknowledged (recorded as null) */
     IK_EV_BACK,   /* went back one question */
+    IK_EV_ALERT,  /* saw the alert of red flag `value` (its id) and went on;
+                     question: the one answered that raised it */
+    IK_EV_ALERT_STOP, /* saw it and stopped to see the outcome */
+    IK_EV_LEAVE,  /* left before the end after red flags fired: value is
+                     the array of their ids; question: where (last asked) */
     IK_EV__COUNT
 } ik_event_kind;
 
@@ -146,7 +180,7 @@ typedef struct ik_event {
     uint32_t question; /* index into the pack's questions; BACK: the one
                           returned to */
     ik_value value;    /* ANSWER: the recorded value (borrowed from the
-                          interview); else null */
+                          interview); ALERT*, LEAVE: as above; else null */
 } ik_event;
 
 /* Number of events so far, and event i (0 = oldest). Values borrowed until

@@ -29,6 +29,12 @@
  *   stdout_to_file       pty mode: the program's stdout is a file (as in
  *                        `intake > file`); stdin and stderr stay the pty
  *   file_has "TEXT"      that file contains TEXT (after the program ended)
+ *   state_has "TEXT"     some file in the session folder contains TEXT
+ *                        (after the program ended)
+ *   mark                 remember where the last match ended
+ *   lines_at_most N      the output from the mark to the end of the last
+ *                        match spans at most N lines (it fits on a
+ *                        screen of N rows: nothing in it scrolled away)
  *   exit N               wait for the program to end with status N
  *                        (130 also matches death by SIGINT)
  * PTY_DRIVER_SHOW=1 in the environment prints the transcript at the end.
@@ -71,6 +77,8 @@ static size_t nseen, capseen, matched;
 static const char *script_name;
 static int lineno;
 static char tmpdir[256];
+
+static size_t mark_at; /* see the mark directive */
 
 static void cleanup_tmp(void)
 {
@@ -287,6 +295,28 @@ static void wait_exit(int want, double timeout)
     if (WIFSIGNALED(status))
         fail("the program died of signal %d", WTERMSIG(status));
     fail("exit status %d, expected %d", WEXITSTATUS(status), want);
+}
+
+/* The whole file at path, NUL-terminated (free it), or NULL. */
+static char *read_whole(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    long size;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    rewind(f);
+    text = size >= 0 ? calloc(1, (size_t)size + 1) : NULL;
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        free(text);
+        return NULL;
+    }
+    fclose(f);
+    return text;
 }
 
 /* ---- Starting the program ---- */
@@ -523,23 +553,46 @@ int main(int argc, char **argv)
                     fail("%d files in %s, expected %d", files, path, atoi(arg));
             } else if (strcmp(p, "file_has") == 0) {
                 char path[300], *text;
-                FILE *sf;
-                long size;
                 unquote(arg, buf, BIG);
                 snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
-                sf = fopen(path, "r");
-                if (!sf)
+                text = read_whole(path);
+                if (!text)
                     fail("no stdout file");
-                fseek(sf, 0, SEEK_END);
-                size = ftell(sf);
-                rewind(sf);
-                text = calloc(1, (size_t)size + 1);
-                if (!text || fread(text, 1, (size_t)size, sf) != (size_t)size)
-                    fail("cannot read the stdout file");
-                fclose(sf);
                 if (!strstr(text, buf))
                     fail("stdout file lacks \"%s\"; it holds:\n%s", buf, text);
                 free(text);
+            } else if (strcmp(p, "state_has") == 0) {
+                char path[600], *text;
+                DIR *d;
+                struct dirent *e;
+                bool found = false;
+                unquote(arg, buf, BIG);
+                snprintf(path, sizeof path, "%s/state/intake", tmpdir);
+                d = opendir(path);
+                while (d && !found && (e = readdir(d))) {
+                    if (e->d_name[0] == '.')
+                        continue;
+                    snprintf(path, sizeof path, "%s/state/intake/%s", tmpdir,
+                             e->d_name);
+                    text = read_whole(path);
+                    found = text && strstr(text, buf);
+                    free(text);
+                }
+                if (d)
+                    closedir(d);
+                if (!found)
+                    fail("no session file contains \"%s\"", buf);
+            } else if (strcmp(p, "mark") == 0) {
+                mark_at = matched;
+            } else if (strcmp(p, "lines_at_most") == 0) {
+                size_t i, lines = 1;
+                for (i = mark_at; i < matched; i++)
+                    lines += seen[i] == '\n';
+                if (lines > (size_t)atoi(arg))
+                    fail("%zu lines from the mark to the last match, expected "
+                         "at most %d:\n%.*s",
+                         lines, atoi(arg), (int)(matched - mark_at),
+                         seen + mark_at);
             } else if (strcmp(p, "resize") == 0) {
                 struct winsize ws = {0, 0, 0, 0};
                 int c = 0, r = 0;
