@@ -36,6 +36,13 @@ int cmd_export(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 
+/*
+ * Write n bytes to stdout. False when the write failed: the command may
+ * stop writing, and main reports it once for every command at exit
+ * ("intake CMD: stdout: REASON", exit 74), so no command prints it.
+ */
+bool cli_write_stdout(const void *p, size_t n);
+
 /* The exit code for a status (one table for every command). */
 int cli_exit_code(ik_status st);
 

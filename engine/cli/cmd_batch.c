@@ -158,7 +158,7 @@ static int load(const char *path, ik_rulebook **rb)
 static bool put(ik_buf *out)
 {
     ik_buf_putc(out, '\n');
-    return fwrite(out->data, 1, out->len, stdout) == out->len;
+    return cli_write_stdout(out->data, out->len);
 }
 
 /* The end of a run, one thread or many: the --diff summary after a run
@@ -174,10 +174,8 @@ static int finish(const ik_batch *b, int rc)
             rc = EXIT_IOERR;
         ik_buf_fini(&out);
     }
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        perror("intake batch: stdout");
-        rc = EXIT_IOERR;
-    }
+    if (fflush(stdout) != 0 && rc == EXIT_OK)
+        rc = EXIT_IOERR; /* main says why */
     return rc;
 }
 
@@ -393,8 +391,8 @@ static int block_fill(reader *r, block *blk, uint64_t *lineno, bool may_block)
 /* Write a done block; the run's exit code when it must stop, else OK. */
 static int block_write(block *blk)
 {
-    if (fwrite(blk->out.data, 1, blk->out.len, stdout) != blk->out.len)
-        return EXIT_IOERR;
+    if (!cli_write_stdout(blk->out.data, blk->out.len))
+        return EXIT_IOERR; /* main says why */
     if (blk->stop_rc == EXIT_DATA)
         fprintf(stderr, "intake batch: line %llu: %s\n",
                 (unsigned long long)blk->stop_line, blk->stop_msg);
@@ -466,10 +464,8 @@ static int pool_run(pool *p)
     }
     pthread_mutex_unlock(&p->mu);
     free(r.buf);
-    if (write_failed && rc == EXIT_OK) {
-        perror("intake batch: stdout");
-        rc = EXIT_IOERR;
-    }
+    if (write_failed && rc == EXIT_OK)
+        rc = EXIT_IOERR; /* main says why */
     if (rc == EXIT_OK && read_rc == EXIT_IOERR)
         perror("intake batch: stdin");
     return rc != EXIT_OK ? rc : read_rc;

@@ -146,7 +146,7 @@ int cmd_check(int argc, char **argv)
             ik_buf_fini(&run.out);
             return EXIT_SOFTWARE;
         }
-        fputs(ik_buf_cstr(&run.out), stdout);
+        cli_write_stdout(run.out.data, run.out.len);
         ik_buf_fini(&run.out);
     }
     if (missing)

@@ -68,9 +68,11 @@ static int run_lines(void)
         } else {
             print_error_line(&err);
         }
-        if (fflush(stdout) != 0)
-            rc = EXIT_IOERR;
         free(line);
+        if (fflush(stdout) != 0) {
+            rc = EXIT_IOERR; /* main says why */
+            break;
+        }
     }
     if (got < 0 || ferror(stdin)) {
         perror("intake eval: stdin");

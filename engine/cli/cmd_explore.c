@@ -110,13 +110,9 @@ int cmd_explore(int argc, char **argv)
     } else {
         ik_buf_init(&out);
         ik_explore_write_text(rb, &rep, &out);
-        fwrite(ik_buf_cstr(&out), 1, out.len, stdout);
+        cli_write_stdout(ik_buf_cstr(&out), out.len); /* main checks */
         ik_buf_fini(&out);
         rc = ik_explore_nfailed(rb, &rep) ? EXIT_TESTS_FAILED : EXIT_OK;
-        if (fflush(stdout) != 0) {
-            perror("intake explore: stdout");
-            rc = EXIT_IOERR;
-        }
     }
     ik_explore_report_fini(&rep);
     ik_rulebook_free(rb);

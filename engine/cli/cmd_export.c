@@ -37,12 +37,8 @@ static int fail(const ik_error *err, ik_status st)
 
 static int print_buf(ik_buf *out)
 {
-    if (fwrite(ik_buf_cstr(out), 1, out->len, stdout) != out->len ||
-        fflush(stdout) != 0) {
-        perror("intake export: stdout");
-        return EXIT_IOERR;
-    }
-    return EXIT_OK;
+    /* main says why a write failed */
+    return cli_write_stdout(ik_buf_cstr(out), out->len) ? EXIT_OK : EXIT_IOERR;
 }
 
 static int export_questionnaire(const char *pack)

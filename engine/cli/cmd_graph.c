@@ -75,10 +75,8 @@ int cmd_graph(int argc, char **argv)
     if (st != IK_OK) {
         cli_print_diag(&err, "error");
         rc = cli_exit_code(st);
-    } else if (fwrite(ik_buf_cstr(&out), 1, out.len, stdout) != out.len ||
-               fflush(stdout) != 0) {
-        perror("intake graph: stdout");
-        rc = EXIT_IOERR;
+    } else if (!cli_write_stdout(ik_buf_cstr(&out), out.len)) {
+        rc = EXIT_IOERR; /* main says why */
     }
     ik_buf_fini(&out);
     ik_rulebook_free(rb);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -145,6 +147,60 @@ static void print_version(void)
            IK_VERSION);
 }
 
+/* ---- Standard output: one check for every command ---- */
+
+static int stdout_errno; /* why the first failed write failed; 0: none */
+
+bool cli_write_stdout(const void *p, size_t n)
+{
+    if (n == 0 || fwrite(p, 1, n, stdout) == n)
+        return true;
+    if (!stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+    return false;
+}
+
+/*
+ * A closed standard descriptor would be the next open()'s: a session file
+ * opened for writing could then receive the screens or the diagnostics.
+ * Hold each closed one on /dev/null, opened the other way (so a write to
+ * a closed stdout still fails, with EBADF, as it would have).
+ */
+static void hold_closed_std_fds(void)
+{
+    int fd;
+
+    /* In order, so the lowest free descriptor open() takes is fd itself. */
+    for (fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+            open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) < 0)
+            return;
+}
+
+/*
+ * Every command ends here: whatever it wrote to stdout is flushed, and a
+ * write that failed at any point (full disk, closed stdout, /dev/full) is
+ * "intake CMD: stdout: REASON" and exit 74, whatever the command returned.
+ */
+static int finish(const char *name, int rc)
+{
+    bool failed = ferror(stdout) != 0;
+    int e = stdout_errno;
+
+    if (fflush(stdout) != 0) {
+        failed = true;
+        if (!e)
+            e = errno;
+    }
+    if (!failed)
+        return rc;
+    if (!e && write(STDOUT_FILENO, "", 0) < 0)
+        e = errno; /* a device or a closed descriptor says why again */
+    fprintf(stderr, "intake%s%s: stdout: %s\n", name ? " " : "",
+            name ? name : "", e ? strerror(e) : "write error");
+    return EXIT_IOERR;
+}
+
 static const command *find_command(const char *name)
 {
     int i;
@@ -160,23 +216,24 @@ int main(int argc, char **argv)
     const command *cmd;
     static char run_name[] = "run";
 
+    hold_closed_std_fds();
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C"); /* our strtod must read "37.5" everywhere */
     if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
         print_help();
-        return EXIT_OK;
+        return finish(NULL, EXIT_OK);
     }
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         print_version();
-        return EXIT_OK;
+        return finish(NULL, EXIT_OK);
     }
     if (argc < 2 || argv[1][0] == '-') {
         /* No command: the interview, with any options given. */
         argv[0] = run_name;
-        return cmd_run(argc, argv);
+        return finish(run_name, cmd_run(argc, argv));
     }
     cmd = find_command(argv[1]);
     if (!cmd)
         return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
-    return cmd->run(argc - 1, argv + 1);
+    return finish(cmd->name, cmd->run(argc - 1, argv + 1));
 }

@@ -30,11 +30,7 @@ int cli_print_outcome_json(const ik_interview *iv)
     }
     printf("%s\n", json);
     ik_interview_free_string(json);
-    if (fflush(stdout) != 0) {
-        perror("intake: stdout");
-        return EXIT_IOERR;
-    }
-    return EXIT_OK;
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_IOERR; /* main says why */
 }
 
 static ik_status write_summary(const char *dir, const char *text, size_t len,
