@@ -1534,6 +1534,14 @@ static ik_status check_target(const ik_session *s, const char *path,
     return IK_OK;
 }
 
+bool ik_session_owns_file(const ik_session *s, const char *path)
+{
+    struct stat st;
+
+    return s->has_file && lstat(path, &st) == 0 && st.st_dev == s->dev &&
+           st.st_ino == s->ino;
+}
+
 static bool write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -1731,7 +1739,7 @@ ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
     struct stat st;
     ik_buf b;
     ik_status rc;
-    int fd = -1;
+    int fd = -1, lock;
     bool create = !s->has_file;
 
     if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
@@ -1752,15 +1760,23 @@ ik_status ik_session_save(ik_session *s, const char *path, ik_error *err)
     if (rc != IK_OK)
         return rc;
     /* The new file is locked before its name appears, so whoever opens
-     * the name finds it locked. The descriptor stays open as the lock
-     * (closed and checked when it is not needed: no lock to keep). */
-    if (io_refused() || lock_fd(fd, path, NULL) != IK_OK) {
+     * the name finds it locked. The lock is held on a read-only
+     * descriptor kept open; the written one is closed (checked). */
+    lock = open(tmpl, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (lock < 0 || lock_fd(lock, path, NULL) != IK_OK) {
         int e = errno;
+        if (lock >= 0)
+            close(lock);
         close(fd);
         unlink(tmpl);
         errno = e;
-        return save_fail(err, path, "closing");
+        return save_fail(err, path, "locking the new file");
     }
+    if ((rc = close_temp(fd, tmpl, path, err)) != IK_OK) {
+        close(lock);
+        return rc;
+    }
+    fd = lock;
     if (create) {
         /* link, unlike rename, fails when the name was taken meanwhile:
          * two intakes creating one session cannot both succeed */

@@ -138,6 +138,10 @@ ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
 ik_status ik_session_run_answers(ik_interview *iv, const ik_value *answers,
                                  ik_error *err);
 
+/* True when path still names the file s last loaded or saved (not
+ * replaced or removed by someone else since). */
+bool ik_session_owns_file(const ik_session *s, const char *path);
+
 /*
  * Write data to a new file at path the way sessions are saved (0600,
  * synced, never through a symbolic link), refusing (IK_EIO) a path that

@@ -4,7 +4,8 @@
 # symbolic links, a file-size limit, damaged files, --answers, round trips
 # through export, `intake sessions`, 200 pairs of processes creating one
 # session at once, a session open in two intakes, files of killed saves,
-# and folders and files that are not ours. Label `e2e`.
+# folders and files that are not ours, and saves that fail (a full tmpfs,
+# a read-only folder, the file replaced). Label `e2e`.
 add_executable(sessions_e2e ${CMAKE_CURRENT_SOURCE_DIR}/e2e_sessions/sessions_e2e.c)
 target_link_libraries(sessions_e2e PRIVATE intake_core util ik_warnings)
 set(IK_SESSIONS_PACK ${CMAKE_SOURCE_DIR}/tests/data/sessions/pack.json)
@@ -15,7 +16,7 @@ foreach(batch 1 2 3 4)
 endforeach()
 add_test(NAME e2e_sessions_race
          COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} race 200)
-foreach(t files damaged answers roundtrip list summary lock trust)
+foreach(t files damaged answers roundtrip list summary lock trust full)
   add_test(NAME e2e_sessions_${t}
            COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} ${t})
 endforeach()

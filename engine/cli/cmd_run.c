@@ -293,6 +293,13 @@ static int unsaved_warning(run *r)
         say("Free some space or fix the session folder, then start again.");
         return EXIT_IOERR;
     }
+    if (!ik_session_owns_file(r->sess, r->sess_path)) {
+        tty_printf("Kept: nothing. %s is no longer this session's file "
+                   "(another program replaced or removed it).\n",
+                   r->sess_path);
+        say("Start again with a new session file.");
+        return EXIT_IOERR;
+    }
     if (ik_session_sync(r->sess, r->iv, now(), NULL) == IK_OK &&
         ik_session_nevents(r->sess) > r->kept_events)
         lost = ik_session_nevents(r->sess) - r->kept_events;

@@ -8,13 +8,14 @@
  *
  *   sessions_e2e INTAKE PACK kill SEED COUNT
  *   sessions_e2e INTAKE PACK files | damaged | answers | roundtrip | list
- *   sessions_e2e INTAKE PACK race PAIRS | lock | trust
+ *   sessions_e2e INTAKE PACK race PAIRS | lock | trust | full
  *
  * Works in temporary folders (HOME and XDG_STATE_HOME point there); kills
  * its children on any failure so a test never hangs. Exit 0 pass, 1 fail.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* forkpty, mkdtemp */
+#define _GNU_SOURCE     /* unshare: a small tmpfs of our own */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -38,6 +41,7 @@
 
 static char *intake, *pack;
 static char home[256];
+static rlim_t child_fsize; /* RLIMIT_FSIZE for children; 0: none */
 static pid_t live = -1; /* a child to kill when failing */
 
 static void fail(const char *fmt, ...)
@@ -95,6 +99,11 @@ static void setup_env(void)
     setenv("TERM", "dumb", 1);
     setenv("INPUTRC", "/dev/null", 1);
     setenv("NO_COLOR", "1", 1);
+    if (child_fsize) {
+        struct rlimit rl = {child_fsize, child_fsize};
+        signal(SIGXFSZ, SIG_IGN);
+        setrlimit(RLIMIT_FSIZE, &rl);
+    }
     umask(0);             /* files must come out 0600 anyway */
     if (chdir(home) != 0) /* summaries land in the current folder */
         _exit(126);
@@ -1234,6 +1243,197 @@ static int test_trust(void)
     return 0;
 }
 
+/* ---- Saves that fail: a full disk, a read-only folder, a file taken ---- */
+
+static void write_proc(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY);
+
+    if (fd >= 0) {
+        if (write(fd, text, strlen(text)) < 0)
+            (void)0; /* the mount below then fails and says so */
+        close(fd);
+    }
+}
+
+/* A 64 KiB tmpfs at dir in a mount namespace of our own (and a user
+ * namespace when not root), inherited by the children. */
+static bool own_tmpfs(const char *dir)
+{
+    char map[64];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (unshare(CLONE_NEWNS) != 0) {
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+            return false;
+        write_proc("/proc/self/setgroups", "deny");
+        snprintf(map, sizeof map, "0 %ld 1", (long)uid);
+        write_proc("/proc/self/uid_map", map);
+        snprintf(map, sizeof map, "0 %ld 1", (long)gid);
+        write_proc("/proc/self/gid_map", map);
+    }
+    return mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+           mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV,
+                 "size=64k,mode=0700") == 0;
+}
+
+/* What the warning must say the file keeps: its answers, the welcome
+ * screen left out. */
+static void expect_kept(const child *c, const char *path)
+{
+    ik_session *s = load(path);
+    char kept[64];
+
+    snprintf(kept, sizeof kept, "Kept: %zu answer%s, saved ",
+             ik_session_nanswers(s) - 1, ik_session_nanswers(s) == 2 ? "" : "s");
+    expect_in(c, kept);
+    ik_session_free(s);
+}
+
+/* Resume path in a pty, give the answers up to script step `upto`, quit;
+ * the run must say the save failed, warn what the file keeps, exit 74. */
+static void resume_unsaved(char *path, int upto, const char *why)
+{
+    char *resume[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                      pack,   (char[]){"--resume"}, path,
+                      NULL};
+    child c;
+    size_t from = 0;
+    int status;
+
+    spawn_pty(&c, resume);
+    answer_until(&c, &from, upto);
+    type(&c, "quit");
+    status = reap(&c);
+    expect_in(&c, "Could not save your answers:");
+    expect_in(&c, why);
+    expect_in(&c, "WARNING: your answers could not be saved:");
+    expect_kept(&c, path);
+    expect_in(&c, "intake --resume ");
+    if (strstr(c.out, "Your answers are saved"))
+        fail("a failed save was reported as saved:\n%s", c.out);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 74)
+        fail("a run that could not save exited %d, not 74:\n%s", status,
+             c.out);
+    child_free(&c);
+}
+
+static int test_full(void)
+{
+    char disk[280], path[300], fill[300], *before, *after;
+    char *create[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                      pack,   (char[]){"--session"}, path,
+                      NULL};
+    bool tmpfs;
+    child c;
+    int rc, fd;
+
+    make_home("full");
+    snprintf(disk, sizeof disk, "%s/disk", home);
+    mkdir(disk, 0700);
+    /* SESSIONS_E2E_NO_TMPFS=1: the fallback, as where no tmpfs can be had */
+    tmpfs = !getenv("SESSIONS_E2E_NO_TMPFS") && own_tmpfs(disk);
+    snprintf(path, sizeof path, "%s/s.json", disk);
+    /* welcome, surgery, kind: saved */
+    rc = run_pipe(create, "yes\n\nyes\n2\n", &c, 0);
+    if (rc != 0)
+        fail("the first run exited %d:\n%s", rc, c.out);
+    child_free(&c);
+    before = slurp(path);
+
+    /* the disk fills up: a tmpfs filled to the last byte (ENOSPC), or
+     * where no tmpfs can be mounted, a file-size limit (EFBIG) */
+    snprintf(fill, sizeof fill, "%s/fill", disk);
+    if (tmpfs) {
+        static char block[4096];
+        fd = open(fill, O_WRONLY | O_CREAT, 0600);
+        while (fd >= 0 && write(fd, block, sizeof block) > 0)
+            ;
+        while (fd >= 0 && write(fd, block, 1) > 0)
+            ;
+        if (fd < 0 || errno != ENOSPC)
+            fail("could not fill the tmpfs: %s", strerror(errno));
+        close(fd);
+    } else {
+        child_fsize = (rlim_t)strlen(before);
+    }
+    /* numb and pain: not saved (tmpfs counts its blocks per CPU, so the
+     * first may still fit; the warning must say what the file holds) */
+    resume_unsaved(path, 5,
+                   tmpfs ? "No space left on device" : "File too large");
+    {
+        ik_session *s = load(path);
+        if (ik_session_nevents(s) > 4)
+            fail("%zu steps saved on a full disk", ik_session_nevents(s));
+        ik_session_free(s);
+    }
+    if (count_temps(disk, "s.json") != 0)
+        fail("a failed save left a temporary file");
+    unlink(fill);
+    child_fsize = 0;
+
+    /* a read-only folder */
+    if (tmpfs)
+        rc = mount(NULL, disk, NULL, MS_REMOUNT | MS_RDONLY, NULL);
+    else
+        rc = geteuid() == 0 ? -1 : chmod(disk, 0500);
+    if (rc == 0) {
+        resume_unsaved(path, 5,
+                       tmpfs ? "Read-only file system" : "Permission denied");
+        if (tmpfs)
+            mount(NULL, disk, NULL, MS_REMOUNT, NULL);
+        else
+            chmod(disk, 0700);
+    } else {
+        printf("full: (no read-only case: root without a mount namespace)\n");
+    }
+
+    /* another program replaces the file while the interview runs */
+    {
+        char *resume[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                          pack,   (char[]){"--resume"}, path,
+                          NULL};
+        char other[300];
+        size_t from = 0;
+        int status;
+        snprintf(other, sizeof other, "%s/other.json", disk);
+        static const char *const prompt[] = {"Your answer: ", NULL};
+        free(before);
+        before = slurp(path);
+        write_text(other, before);
+        spawn_pty(&c, resume);
+        answer_until(&c, &from, 4); /* numb_saddle saved */
+        if (rename(other, path) != 0)
+            fail("rename: %s", strerror(errno));
+        type(&c, script[4].answer); /* pain: refused */
+        wait_any(&c, from, prompt, &from);
+        type(&c, "quit");
+        status = reap(&c);
+        expect_in(&c, "not this session's file");
+        expect_in(&c, "WARNING: your answers could not be saved:");
+        expect_in(&c, "is no longer this session's file");
+        if (strstr(c.out, "Your answers are saved") || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 74)
+            fail("a file taken by another program: exit %d:\n%s", status,
+                 c.out);
+        child_free(&c);
+        after = slurp(path);
+        if (strcmp(before, after) != 0)
+            fail("the other program's file was overwritten");
+        free(after);
+    }
+    free(before);
+    printf("full: a %s, a read-only folder and a file replaced by another "
+           "program: the failure is said, nothing claims a save, exit 74, "
+           "the file as last saved\n",
+           tmpfs ? "full 64 KiB tmpfs" : "file-size limit (no tmpfs here)");
+    if (tmpfs)
+        umount(disk);
+    remove_tree(home);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -1270,6 +1470,8 @@ int main(int argc, char **argv)
         return test_lock();
     if (!strcmp(argv[3], "trust"))
         return test_trust();
+    if (!strcmp(argv[3], "full"))
+        return test_full();
     fprintf(stderr, "sessions_e2e: unknown test '%s'\n", argv[3]);
     return 2;
 }
