@@ -222,6 +222,31 @@ static void check_enable_when(lint *t, const ld_cond *c)
     }
 }
 
+/* ---- Every condition names what it reads ---- */
+
+/* A name computed from the answers hides what the condition reads from
+ * the dependency model (which questions apply, the incremental step,
+ * batch's stop checks, `because`): refused, with where it is. */
+static void check_dynamic(lint *t, const ld_cond *c)
+{
+    ik_loader *l = t->l;
+    char who[128], path[160];
+    size_t off;
+
+    if (!ik_logic_dynamic_read(l->rb->logic, *c->out, &off))
+        return;
+    if (off == SIZE_MAX)
+        off = ik_json_offset(&l->doc, c->node, false);
+    ld_who(l, (ld_kind)c->kind, c->index, who, sizeof who);
+    ld_path((ld_kind)c->kind, c->index, c->field, path, sizeof path);
+    ld_report_off(l, IK_SEV_ERROR, IK_ERULES, off, path,
+                  "%s: %s reads answers without naming them (a name "
+                  "computed from the data, or the whole data), so what it "
+                  "reads is not known before the interview; name each "
+                  "answer with its own {\"var\": \"id\"}",
+                  who, c->field);
+}
+
 /* ---- Comparisons that can never (or always) hold ---- */
 
 typedef struct cmp_ctx {
@@ -620,6 +645,7 @@ void ld_lint(ik_loader *l, const uint32_t *order)
                 if (l->scratch[k] < t.nslots)
                     t.read[l->scratch[k]] = true;
         }
+        check_dynamic(&t, c);
         if (c->kind == LK_QUESTION)
             check_enable_when(&t, c);
         ik_logic_visit_cmps(l->rb->logic, *c->out, on_cmp, &x);

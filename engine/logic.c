@@ -2315,8 +2315,15 @@ static void walk_reads(const ik_logic *lg, uint32_t ni, reads *r)
         if (p->nseg)
             add_read(r, p->slot);
     }
-    if (n->op == IK_OP_MISSING && !(n->flags & NODE_CTX)) {
-        for (i = 0; i < n->nkids; i++) {
+    if ((n->op == IK_OP_MISSING || n->op == IK_OP_MISSING_SOME) &&
+        !(n->flags & NODE_CTX)) {
+        /* missing: every argument names keys; missing_some: the second */
+        uint32_t from = n->op == IK_OP_MISSING ? 0 : 1;
+        uint32_t to = n->op == IK_OP_MISSING ? n->nkids
+                      : n->nkids > 1        ? 2
+                                            : 0;
+
+        for (i = from; i < to; i++) {
             const ik_node *k = &lg->nodes[n->kid + i];
             ik_value v = k->op == IK_OP_LIT ? lg->consts[k->arg] : ik_undef();
             const ik_value *items = &v;
@@ -2355,6 +2362,46 @@ size_t ik_logic_reads(const ik_logic *lg, ik_expr expr, uint32_t *slots,
     if (expr < lg->nnodes)
         walk_reads(lg, expr, &r);
     return r.n;
+}
+
+/* The first node under ni (depth first) that reads a name known only at
+ * run time, or the whole data, outside an iteration; UINT32_MAX if none. */
+static uint32_t find_dynamic(const ik_logic *lg, uint32_t ni)
+{
+    const ik_node *n = &lg->nodes[ni];
+    uint32_t i, at;
+
+    if (n->op == IK_OP_LIT)
+        return UINT32_MAX;
+    if (!(n->flags & NODE_CTX)) {
+        if (n->op == IK_OP_VARD ||
+            (n->op == IK_OP_VAR && lg->paths[n->arg].nseg == 0))
+            return ni;
+        if (n->op == IK_OP_MISSING || n->op == IK_OP_MISSING_SOME) {
+            uint32_t from = n->op == IK_OP_MISSING ? 0 : 1;
+            uint32_t to = n->op == IK_OP_MISSING ? n->nkids
+                          : n->nkids > 1        ? 2
+                                                : 0;
+
+            for (i = from; i < to; i++)
+                if (lg->nodes[n->kid + i].op != IK_OP_LIT)
+                    return ni;
+        }
+    }
+    for (i = 0; i < n->nkids; i++)
+        if ((at = find_dynamic(lg, n->kid + i)) != UINT32_MAX)
+            return at;
+    return UINT32_MAX;
+}
+
+bool ik_logic_dynamic_read(const ik_logic *lg, ik_expr expr, size_t *src)
+{
+    uint32_t at = expr < lg->nnodes ? find_dynamic(lg, expr) : UINT32_MAX;
+
+    if (at == UINT32_MAX)
+        return false;
+    *src = lg->nodes[at].src == UINT32_MAX ? SIZE_MAX : lg->nodes[at].src;
+    return true;
 }
 
 bool ik_logic_is_const(const ik_logic *lg, ik_expr expr, ik_value *v)

@@ -75,6 +75,13 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
 size_t ik_logic_reads(const ik_logic *lg, ik_expr expr, uint32_t *slots,
                       size_t cap);
 
+/* True when expr (outside an iteration) reads a name computed from the
+ * data ({"var": {"cat": ...}}, missing with computed keys) or the whole
+ * data ({"var": ""}): then which answers it reads is not known at load.
+ * *src receives the byte offset of the first such read (SIZE_MAX if
+ * unknown). ik_logic_reads does not list what such a read may name. */
+bool ik_logic_dynamic_read(const ik_logic *lg, ik_expr expr, size_t *src);
+
 /* True when expr reads no data: *v receives its value. */
 bool ik_logic_is_const(const ik_logic *lg, ik_expr expr, ik_value *v);
 

@@ -692,8 +692,9 @@ static ik_status interview_with_b(const char *b_value, ik_error *err)
     qs = malloc(sizeof q + n + strlen(b_value));
     assert_non_null(qs);
     sprintf(qs, q, xs, b_value);
-    assert_int_equal(load_pack(qs, &rb, err), IK_OK);
-    st = ik_interview_new(rb, NULL, &iv, err);
+    st = load_pack(qs, &rb, err);
+    if (st == IK_OK)
+        st = ik_interview_new(rb, NULL, &iv, err);
     ik_interview_free(iv);
     ik_rulebook_free(rb);
     free(qs);
@@ -710,11 +711,13 @@ test_a_value_built_over_another_past_the_bound_is_refused(void **state)
     assert_int_equal(interview_with_b("{\"var\": \"a\"}", &err), IK_OK);
     assert_int_equal(interview_with_b("{\"merge\": [{\"var\": \"a\"}]}", &err),
                      IK_OK);
-    /* an array literal, and the whole data as an object, around it */
+    /* an array literal around it */
     assert_int_equal(interview_with_b("[{\"var\": \"a\"}]", &err), IK_ELIMIT);
     assert_string_equal(err.msg, "value nested deeper than 1000 levels");
-    assert_int_equal(interview_with_b("{\"var\": \"\"}", &err), IK_ELIMIT);
-    assert_string_equal(err.msg, "value nested deeper than 1000 levels");
+    /* the whole data as an object around it: a pack may not read the
+     * whole data (issue 14), so the pack does not load */
+    assert_int_equal(interview_with_b("{\"var\": \"\"}", &err), IK_ERULES);
+    assert_non_null(strstr(err.msg, "reads answers without naming them"));
 }
 
 /* [[[...x...]]]: depth arrays around a number, built by hand in a. */

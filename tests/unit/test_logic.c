@@ -299,6 +299,57 @@ test_strict_mode_checks_var_paths_that_fold_to_constants(void **state)
     ik_logic_free(lg);
 }
 
+/* missing_some names its reads like missing; a name computed from the
+ * data, or the whole data, outside an iteration is a dynamic read. */
+static void test_reads_of_missing_some_and_dynamic_reads(void **state)
+{
+    static const struct {
+        const char *text;
+        bool dynamic;
+    } cases[] = {
+        {"{\"var\":\"a\"}", false},
+        {"{\"var\":{\"cat\":[\"a\",\"\"]}}", false}, /* folded */
+        {"{\"some\":[{\"var\":\"a\"},{\"var\":\"\"}]}", false},
+        {"{\"missing\":[\"a\",\"b\"]}", false},
+        {"{\"var\":{\"if\":[{\"var\":\"a\"},\"b\",\"c\"]}}", true},
+        {"{\"!\":{\"var\":\"\"}}", true},
+        {"{\"missing\":{\"var\":\"a\"}}", true},
+        {"{\"missing_some\":[1,{\"merge\":[[\"a\"],[\"b\"]]}]}", false},
+        {"{\"missing_some\":[1,{\"merge\":[{\"var\":\"a\"}]}]}", true},
+        {"{\"some\":[{\"var\":\"\"},{\"var\":\"x\"}]}", true},
+    };
+    const char *ms = "{\"missing_some\":[1,[\"b\",\"a\"]]}";
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e;
+    uint32_t reads[4];
+    size_t i, off;
+
+    (void)state;
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    assert_int_equal(ik_logic_define(lg, "a", &reads[0], &err), IK_OK);
+    assert_int_equal(ik_logic_define(lg, "b", &reads[0], &err), IK_OK);
+    assert_int_equal(ik_logic_compile_text(lg, ms, strlen(ms), &e, &err),
+                     IK_OK);
+    assert_int_equal(ik_logic_reads(lg, e, reads, 4), 2);
+    assert_string_equal(ik_logic_slot_name(lg, reads[0]), "b");
+    assert_string_equal(ik_logic_slot_name(lg, reads[1]), "a");
+    assert_false(ik_logic_dynamic_read(lg, e, &off));
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(ik_logic_compile_text(lg, cases[i].text,
+                                               strlen(cases[i].text), &e,
+                                               &err),
+                         IK_OK);
+        off = 12345;
+        if (ik_logic_dynamic_read(lg, e, &off) != cases[i].dynamic)
+            fail_msg("%s: dynamic read %s", cases[i].text,
+                     cases[i].dynamic ? "missed" : "found");
+        if (cases[i].dynamic)
+            assert_true(off != 12345);
+    }
+    ik_logic_free(lg);
+}
+
 static void test_slots_bind_from_records_and_are_read_directly(void **state)
 {
     ik_logic *lg;
@@ -647,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_strict_mode_rejects_undefined_names),
         cmocka_unit_test(
             test_strict_mode_checks_var_paths_that_fold_to_constants),
+        cmocka_unit_test(test_reads_of_missing_some_and_dynamic_reads),
         cmocka_unit_test(test_slots_bind_from_records_and_are_read_directly),
         cmocka_unit_test(test_constant_subtrees_are_folded),
         cmocka_unit_test(test_static_walks_find_comparisons_and_write_json),
