@@ -2319,9 +2319,7 @@ static void walk_reads(const ik_logic *lg, uint32_t ni, reads *r)
         !(n->flags & NODE_CTX)) {
         /* missing: every argument names keys; missing_some: the second */
         uint32_t from = n->op == IK_OP_MISSING ? 0 : 1;
-        uint32_t to = n->op == IK_OP_MISSING ? n->nkids
-                      : n->nkids > 1        ? 2
-                                            : 0;
+        uint32_t to = n->op == IK_OP_MISSING ? n->nkids : n->nkids > 1 ? 2 : 0;
 
         for (i = from; i < to; i++) {
             const ik_node *k = &lg->nodes[n->kid + i];
@@ -2380,8 +2378,8 @@ static uint32_t find_dynamic(const ik_logic *lg, uint32_t ni)
         if (n->op == IK_OP_MISSING || n->op == IK_OP_MISSING_SOME) {
             uint32_t from = n->op == IK_OP_MISSING ? 0 : 1;
             uint32_t to = n->op == IK_OP_MISSING ? n->nkids
-                          : n->nkids > 1        ? 2
-                                                : 0;
+                          : n->nkids > 1         ? 2
+                                                 : 0;
 
             for (i = from; i < to; i++)
                 if (lg->nodes[n->kid + i].op != IK_OP_LIT)

@@ -337,8 +337,7 @@ static void test_reads_of_missing_some_and_dynamic_reads(void **state)
     assert_false(ik_logic_dynamic_read(lg, e, &off));
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(ik_logic_compile_text(lg, cases[i].text,
-                                               strlen(cases[i].text), &e,
-                                               &err),
+                                               strlen(cases[i].text), &e, &err),
                          IK_OK);
         off = 12345;
         if (ik_logic_dynamic_read(lg, e, &off) != cases[i].dynamic)
