@@ -47,6 +47,7 @@ endif()
 # The command line of `intake check`.
 add_test(NAME packs/cli
   COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake> -DDIR=${IK_PACKS_DIR}
+          -DTMP=${CMAKE_CURRENT_BINARY_DIR}/check_cli
           -P ${IK_PACKS_DIR}/check_cli.cmake)
 set_tests_properties(packs/cli PROPERTIES LABELS packs)
 

@@ -62,6 +62,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 const char *cli_default_pack(char *buf, size_t cap);
 
 /*
+ * Test-case files (packfiles.c): a pack rules/NAME.json keeps its cases
+ * in rules/NAME.tests.json. cli_is_cases_file: does path name one?
+ * cli_cases_of_pack / cli_pack_of_cases write the other name into buf;
+ * false when it does not fit (or path is not a case file).
+ */
+bool cli_is_cases_file(const char *path);
+bool cli_cases_of_pack(const char *pack, char *buf, size_t cap);
+bool cli_pack_of_cases(const char *cases, char *buf, size_t cap);
+
+/*
  * Read one line from f, keeping at most `keep` bytes of it (the rest of a
  * longer line is read and dropped, so memory stays bounded) without the
  * line ending. 1: *line (free with free) holds *len bytes, NUL-terminated;

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include "buf.h"
+#include "casefile.h"
 #include "rulebook.h"
 
 #include <stdbool.h>
@@ -24,7 +25,8 @@ static const char usage[] =
     "Usage: intake check [--strict] [--format text|json] FILE...\n\n"
     "Validate and lint rule packs. Problems are printed on stderr as\n"
     "FILE:LINE:COL: error: MESSAGE (or warning:), one a line; a clean pack\n"
-    "gets a one-line summary on stdout.\n\n"
+    "gets a one-line summary on stdout. A test-case file NAME.tests.json is\n"
+    "checked against its pack NAME.json (run the cases with 'intake test').\n\n"
     "  --strict         treat warnings as errors\n"
     "  --format json    print the problems as one JSON array on stdout:\n"
     "                   [{\"file\", \"line\", \"col\", \"severity\", "
@@ -61,6 +63,56 @@ static void on_diag(const ik_diag *d, void *ctx)
     ik_buf_puts(&run->out, ", \"path\": ");
     ik_buf_put_json_string(&run->out, d->where.path, strlen(d->where.path));
     ik_buf_putc(&run->out, '}');
+}
+
+/* One problem the loaders report as an ik_error, as a diagnostic. */
+static void report(check_run *run, const ik_error *err)
+{
+    ik_diag d;
+
+    d.severity = IK_SEV_ERROR;
+    d.where = *err;
+    on_diag(&d, run);
+}
+
+/*
+ * A test-case file NAME.tests.json is checked against its pack NAME.json:
+ * every case must load (ids, types and the pack's id as `intake test`
+ * reads them). Running the cases is `intake test`'s job.
+ */
+static ik_status check_cases(check_run *run, const char *path)
+{
+    char pack[4096];
+    ik_rulebook *rb = NULL;
+    ik_casefile *cf = NULL;
+    ik_error err;
+    ik_status st;
+
+    ik_error_clear(&err);
+    if (!cli_pack_of_cases(path, pack, sizeof pack)) {
+        st = ik_fail(&err, IK_ELIMIT, "the file name is too long");
+    } else if ((st = ik_rulebook_load_file(pack, &rb, &err)) != IK_OK) {
+        ik_error why = err;
+
+        ik_error_clear(&err);
+        if (why.line > 0)
+            ik_fail(&err, st, "its pack %s does not load (%s:%d:%d: %s)", pack,
+                    why.file, why.line, why.col, why.msg);
+        else
+            ik_fail(&err, st, "its pack %s does not load (%s)", pack, why.msg);
+    } else if ((st = ik_casefile_load(rb, path, &cf, &err)) == IK_OK &&
+               !run->json) {
+        printf("%s: ok (%u test cases for %s)\n", path,
+               ik_casefile_count(cf), pack);
+    }
+    if (st != IK_OK) {
+        if (!err.file[0])
+            snprintf(err.file, sizeof err.file, "%s", path);
+        report(run, &err);
+    }
+    ik_casefile_free(cf);
+    ik_rulebook_free(rb);
+    return st;
 }
 
 static void summarise(const char *file, const ik_rulebook *rb,
@@ -127,7 +179,10 @@ int cmd_check(int argc, char **argv)
         }
         if (!operands && argv[i][0] == '-' && argv[i][1])
             continue;
-        st = ik_rulebook_check_load(argv[i], on_diag, &run, &rb);
+        if (cli_is_cases_file(argv[i]))
+            st = check_cases(&run, argv[i]);
+        else
+            st = ik_rulebook_check_load(argv[i], on_diag, &run, &rb);
         warnings = run.nwarnings - warnings;
         if (st == IK_ENOENT)
             missing = true;
@@ -135,7 +190,7 @@ int cmd_check(int argc, char **argv)
             other = cli_exit_code(st);
         if (st != IK_OK || run.nerrors > errors || (strict && warnings))
             failed = true;
-        else if (!run.json)
+        else if (!run.json && rb)
             summarise(argv[i], rb, warnings);
         ik_rulebook_free(rb);
     }

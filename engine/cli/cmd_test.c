@@ -29,19 +29,6 @@ static const char usage[] =
     "Exit status: 0 all passed, 1 a case failed (or, with --coverage,\n"
     "something is unreached), 65 a bad pack or case file, 66 not found.\n";
 
-/* PACK with a final ".json" replaced by ".tests.json" (or the suffix
- * appended). Returns false when it does not fit. */
-static bool default_cases(const char *pack, char *buf, size_t cap)
-{
-    size_t n = strlen(pack);
-    int w;
-
-    if (n >= 5 && strcmp(pack + n - 5, ".json") == 0)
-        n -= 5;
-    w = snprintf(buf, cap, "%.*s.tests.json", (int)n, pack);
-    return w > 0 && (size_t)w < cap;
-}
-
 /* Print each failing case; returns the number that failed, or -1 on an
  * error (printed). */
 static long run_all(ik_casefile *cf, const char *file, uint32_t *npassed,
@@ -147,7 +134,7 @@ int cmd_test(int argc, char **argv)
         return EXIT_NOINPUT;
     }
     if (!cases) {
-        if (!default_cases(pack, casebuf, sizeof casebuf))
+        if (!cli_cases_of_pack(pack, casebuf, sizeof casebuf))
             return cli_usage_error("test", "pack path too long");
         cases = casebuf;
     }

@@ -1,6 +1,8 @@
 # check_cli.cmake -- the `intake check` command line: exit codes, --strict,
 # --format json, --help, missing files, usage errors.
-# cmake -DEXE=intake -DDIR=tests/packs -P check_cli.cmake
+# A test-case file (NAME.tests.json) is checked against its pack NAME.json,
+# so `intake check rules/*.json` works as the README writes it.
+# cmake -DEXE=intake -DDIR=tests/packs -DTMP=scratch-folder -P check_cli.cmake
 set(failures "")
 function(run expect_rc)
   execute_process(COMMAND ${EXE} check ${ARGN} WORKING_DIRECTORY ${DIR}
@@ -60,6 +62,29 @@ else()
 endif()
 run(0 --format=json good/minimal.json)
 expect("json clean" "${out}" "^\\[\\]\n$")
+
+# Test-case files: the shipped ones check clean beside their packs, in one
+# glob as the README writes it; a case naming an unknown question is an
+# error at its FILE:LINE:COL; a case file without its pack is 66.
+file(GLOB rules_json ${DIR}/../../rules/*.json)
+run(0 ${rules_json})
+expect("pack and cases in one glob" "${out}"
+  "failed-back-syndrome.json: ok .*failed-back-syndrome.tests.json: ok \\([0-9]+ test cases for [^)]*failed-back-syndrome.json\\)\n$")
+file(REMOVE_RECURSE ${TMP})
+file(MAKE_DIRECTORY ${TMP})
+file(COPY ${DIR}/good/minimal.json DESTINATION ${TMP})
+file(WRITE ${TMP}/minimal.tests.json "{\"pack\": \"corpus-base\", \"cases\": [
+  {\"id\": \"a\", \"description\": \"d\", \"answers\": {\"pain\": true},
+   \"expect\": {\"disposition\": \"routine\"}},
+  {\"id\": \"b\", \"description\": \"d\", \"answers\": {\"pian\": true},
+   \"expect\": {\"disposition\": \"routine\"}}]}\n")
+run(65 ${TMP}/minimal.json ${TMP}/minimal.tests.json)
+expect("case file error" "${err}" "minimal.tests.json:4:47: error: no question has the id 'pian'")
+expect("its pack still checked" "${out}" "minimal.json: ok")
+file(RENAME ${TMP}/minimal.json ${TMP}/other.json)
+run(66 ${TMP}/minimal.tests.json)
+expect("pack missing" "${err}" "minimal.tests.json: error: its pack .*minimal.json does not load")
+file(REMOVE_RECURSE ${TMP})
 
 if(failures)
   message(FATAL_ERROR "intake check:${failures}")
