@@ -47,9 +47,4 @@ ik_status ik_answer_check(const ik_question *q, ik_value v, ik_error *err);
 void ik_answer_format(const ik_question *q, ik_audience aud, ik_value v,
                       ik_buf *b);
 
-/* Deep copy of v (strings, arrays, objects) into a. IK_ENOMEM, or
- * IK_ELIMIT when v nests deeper than IK_VALUE_MAX_DEPTH or the copy would
- * take more than IK_VALUE_MAX_TEXT bytes. */
-ik_status ik_answer_copy(ik_value v, ik_arena *a, ik_value *out);
-
 #endif

@@ -84,17 +84,6 @@ static ik_status bad(const loader *ld, const cJSON *node, bool key,
                         name ? "'" : "");
 }
 
-static bool is_id(const char *s)
-{
-    if (!(*s >= 'a' && *s <= 'z'))
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_'))
-            return false;
-    return true;
-}
-
 /* Every member of obj must be one of the NULL-terminated keys. */
 static ik_status check_keys(const loader *ld, const cJSON *obj,
                             const char *const *keys, const char *where)
@@ -370,7 +359,7 @@ static ik_status load_case(loader *ld, const cJSON *c, test_case *tc)
     answers = ik_json_get(c, "answers");
     steps = ik_json_get(c, "steps");
     expect = ik_json_get(c, "expect");
-    if (!id || !cJSON_IsString(id) || !is_id(id->valuestring))
+    if (!id || !cJSON_IsString(id) || !ik_id_valid(id->valuestring, false))
         return bad(ld, id ? id : c, false,
                    "a case needs an \"id\" matching [a-z][a-z0-9_]*", NULL);
     if (!desc || !cJSON_IsString(desc) || !desc->valuestring[0])

@@ -259,7 +259,6 @@ static const char *fhir_type(const ik_question *q)
 static void put_answer_value(ik_buf *b, const ik_rulebook *rb,
                              const ik_question *q, ik_value v)
 {
-    char tmp[64];
 
     ik_buf_putc(b, '{');
     if (is_boolean_question(q)) {
@@ -270,8 +269,8 @@ static void put_answer_value(ik_buf *b, const ik_rulebook *rb,
         put_coding(b, rb, code, yes_no_display(code));
     } else if (q->type == IK_Q_NUMBER) {
         if (q->integer && fabs(v.u.num) < 2147483648.0) {
-            snprintf(tmp, sizeof tmp, "%.0f", v.u.num);
-            ik_buf_printf(b, "\"valueInteger\":%s", tmp);
+            ik_buf_puts(b, "\"valueInteger\":");
+            put_number(b, v.u.num);
         } else {
             ik_buf_puts(b, "\"valueDecimal\":");
             put_number(b, v.u.num);

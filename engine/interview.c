@@ -1126,7 +1126,7 @@ ik_status ik_interview_apply(ik_interview *iv, const ik_event *ev,
                                "a saved leave names an unknown red flag");
         }
         mark = ik_arena_save(&iv->arena);
-        st = ik_answer_copy(ev->value, &iv->arena, &v);
+        st = ik_value_copy(ev->value, &iv->arena, &v);
         if (st == IK_OK)
             st = push_event(iv, IK_EV_LEAVE, last_asked(iv), v, err);
         else
@@ -1169,7 +1169,7 @@ ik_status ik_interview_apply(ik_interview *iv, const ik_event *ev,
                    ? ik_fail(err, IK_ESESSION, "a saved answer has no value")
                    : replay_fail(err, &e);
     mark = ik_arena_save(&iv->arena);
-    st = ik_answer_copy(ev->value, &iv->arena, &v);
+    st = ik_value_copy(ev->value, &iv->arena, &v);
     if (st != IK_OK) {
         ik_arena_rewind(&iv->arena, mark);
         return st == IK_ELIMIT

@@ -518,7 +518,7 @@ static void check_unread(lint *t)
 
     for (i = 0; i < t->rb->nquestions && !l->stop; i++) {
         const ik_question *q = &t->rb->questions[i];
-        if (!q->id || !ld_is_id(q->id) || q->type == IK_Q_INFO ||
+        if (!q->id || !ik_id_valid(q->id, false) || q->type == IK_Q_INFO ||
             q->type == IK_Q_TEXT || (q->slot < t->nslots && t->read[q->slot]))
             continue;
         ld_who(l, LK_QUESTION, i, who, sizeof who);

@@ -328,8 +328,6 @@ static ik_status reserve(comp *c, uint32_t n, uint32_t *first)
     return IK_OK;
 }
 
-static ik_value copy_value(ik_arena *a, ik_value v, bool *ok);
-
 static ik_status set_lit(comp *c, uint32_t at, ik_value v, uint32_t src)
 {
     uint32_t k = 0;
@@ -418,7 +416,6 @@ static ik_status fold(comp *c, uint32_t at)
     ik_error e;
     ik_value v;
     uint32_t i;
-    bool ok = true;
     ik_status st;
 
     if (op_table[n.op].flags & IK_DATA)
@@ -430,8 +427,9 @@ static ik_status fold(comp *c, uint32_t at)
     ik_error_clear(&e);
     st = eval_node(lg, at, &v, &scratch, &e);
     if (st == IK_OK) {
-        v = copy_value(&lg->arena, v, &ok);
-        st = ok ? set_lit(c, at, v, n.src) : IK_ENOMEM;
+        st = ik_value_copy(v, &lg->arena, &v);
+        if (st == IK_OK)
+            st = set_lit(c, at, v, n.src);
         if (st == IK_OK)
             lg->nnodes = n.kid ? n.kid : lg->nnodes;
     }
@@ -771,42 +769,6 @@ ik_status ik_logic_compile_text(ik_logic *lg, const char *text, size_t len,
     ik_json_doc_fini(&doc);
     ik_free(copy);
     return st;
-}
-
-/* ---- Values made at run time ---- */
-
-static ik_value copy_value(ik_arena *a, ik_value v, bool *ok)
-{
-    uint32_t i;
-
-    if (!*ok)
-        return v;
-    if (v.kind == IK_STR) {
-        char *s = ik_arena_strndup(a, v.u.str, v.len);
-
-        *ok = s != NULL;
-        v.u.str = s;
-    } else if (v.kind == IK_ARR) {
-        ik_value *items =
-            ik_arena_alloc(a, (v.len ? v.len : 1) * sizeof *items);
-
-        *ok = items != NULL;
-        for (i = 0; *ok && i < v.len; i++)
-            items[i] = copy_value(a, v.u.items[i], ok);
-        v.u.items = items;
-    } else if (v.kind == IK_OBJ) {
-        ik_member *m = ik_arena_alloc(a, (v.len ? v.len : 1) * sizeof *m);
-
-        *ok = m != NULL;
-        for (i = 0; *ok && i < v.len; i++) {
-            m[i].klen = v.u.members[i].klen;
-            m[i].key = ik_arena_strndup(a, v.u.members[i].key, m[i].klen);
-            *ok = m[i].key != NULL;
-            m[i].val = copy_value(a, v.u.members[i].val, ok);
-        }
-        v.u.members = m;
-    }
-    return v;
 }
 
 /* ---- Evaluation ---- */

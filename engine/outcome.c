@@ -714,7 +714,7 @@ static ik_status own_slots(ctx *c)
     ik_status st;
 
     for (s = 0; s < c->o->nslots; s++) {
-        st = ik_answer_copy(c->o->slots[s], &c->o->arena, &c->o->slots[s]);
+        st = ik_value_copy(c->o->slots[s], &c->o->arena, &c->o->slots[s]);
         if (st == IK_ELIMIT) /* names the slot, never the value */
             return ik_fail(c->err, IK_ELIMIT,
                            "the value of \"%s\" is nested deeper than %d "
@@ -864,20 +864,46 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
 
 /* ---- JSON ---- */
 
-static void write_ids(ik_buf *b, const ik_idlist *l,
-                      const char *(*id)(const ik_rulebook *, uint32_t),
-                      const ik_rulebook *rb)
-{
-    uint32_t i;
+/*
+ * The one outcome writer. With a plan (batch) every id, key and note is
+ * JSON text made when the pack loaded; without one (the interview, a
+ * session) the same bytes are escaped as they are written. Both ways go
+ * through the same code, so the two can never write different JSON.
+ */
 
-    ik_buf_putc(b, '[');
-    for (i = 0; i < l->n; i++) {
-        const char *s = id(rb, l->items[i]);
-        if (i)
-            ik_buf_putc(b, ',');
+static void put_jt(ik_buf *b, jtext t)
+{
+    ik_buf_put(b, t.s, t.n);
+}
+
+#define PUT_LIT(b, lit) ik_buf_put((b), (lit), sizeof(lit) - 1)
+
+static void write_str(ik_buf *b, const char *s)
+{
+    if (s)
         ik_buf_put_json_string(b, s, strlen(s));
+    else
+        PUT_LIT(b, "null");
+}
+
+/* id i as a JSON string: pre[i] when there is a plan */
+static void put_id(ik_buf *b, const jtext *pre, uint32_t i, const char *id)
+{
+    if (pre)
+        put_jt(b, pre[i]);
+    else
+        write_str(b, id);
+}
+
+/* "id": as a member name */
+static void put_key(ik_buf *b, const jtext *pre, uint32_t i, const char *id)
+{
+    if (pre) {
+        put_jt(b, pre[i]);
+    } else {
+        write_str(b, id);
+        ik_buf_putc(b, ':');
     }
-    ik_buf_putc(b, ']');
 }
 
 static const char *flag_id(const ik_rulebook *rb, uint32_t i)
@@ -890,140 +916,9 @@ static const char *section_id(const ik_rulebook *rb, uint32_t i)
     return rb->sections[i].id;
 }
 
-static void write_key(ik_buf *b, const char *key)
-{
-    ik_buf_put_json_string(b, key, strlen(key));
-    ik_buf_putc(b, ':');
-}
-
-static void write_str(ik_buf *b, const char *s)
-{
-    if (s)
-        ik_buf_put_json_string(b, s, strlen(s));
-    else
-        ik_buf_puts(b, "null");
-}
-
-static void write_value(ik_buf *b, ik_value v)
-{
-    if (v.kind == IK_UNDEF)
-        ik_buf_puts(b, "null");
-    else
-        ik_value_write_json(b, v);
-}
-
-static void write_answers(const ik_rulebook *rb, const ik_outcome *o, ik_buf *b)
-{
-    uint32_t q;
-    bool first = true;
-
-    ik_buf_putc(b, '{');
-    for (q = 0; o->enabled && q < rb->nquestions; q++) {
-        ik_value v = o->slots[rb->questions[q].slot];
-        if (!o->enabled[q] || v.kind == IK_UNDEF ||
-            rb->questions[q].type == IK_Q_INFO)
-            continue;
-        if (!first)
-            ik_buf_putc(b, ',');
-        first = false;
-        write_key(b, rb->questions[q].id);
-        write_value(b, v);
-    }
-    ik_buf_putc(b, '}');
-}
-
-static void write_derived(const ik_rulebook *rb, const ik_outcome *o, ik_buf *b)
-{
-    uint32_t i;
-
-    ik_buf_putc(b, '{');
-    for (i = 0; o->slots && i < rb->nderived; i++) {
-        if (i)
-            ik_buf_putc(b, ',');
-        write_key(b, rb->derived[i].id);
-        write_value(b, o->slots[rb->derived[i].slot]);
-    }
-    ik_buf_putc(b, '}');
-}
-
-static void write_notes(const ik_rulebook *rb, const ik_outcome *o,
-                        ik_audience aud, ik_buf *b)
-{
-    uint32_t i;
-    bool first = true;
-
-    ik_buf_putc(b, '[');
-    for (i = 0; i < o->rules.n; i++) {
-        const ik_rule *r = &rb->rules[o->rules.items[i]];
-        const char *t = ik_text_get(&r->note, aud);
-        if (!t || !t[0])
-            continue;
-        if (!first)
-            ik_buf_putc(b, ',');
-        first = false;
-        write_str(b, t);
-    }
-    ik_buf_putc(b, ']');
-}
-
-void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
-                           ik_audience aud, ik_buf *b)
-{
-    static const char *const parts[IK_PART__COUNT] = {"disposition", "ladder",
-                                                      "red_flags", "sections"};
-    uint32_t p;
-
-    ik_buf_putc(b, '{');
-    write_key(b, "rules");
-    ik_buf_putc(b, '"');
-    ik_buf_printf(b, "%s@%s", rb->id ? rb->id : "",
-                  rb->version ? rb->version : "");
-    ik_buf_putc(b, '"');
-    ik_buf_printf(b, ",\"complete\":%s,", o->complete ? "true" : "false");
-    write_key(b, "disposition");
-    write_str(b, o->disposition == IK_NONE
-                     ? NULL
-                     : rb->dispositions[o->disposition].id);
-    ik_buf_putc(b, ',');
-    write_key(b, "red_flags");
-    write_ids(b, &o->red_flags, flag_id, rb);
-    ik_buf_putc(b, ',');
-    write_key(b, "ladder");
-    write_str(b, o->rung == IK_NONE ? NULL : rb->ladder[o->rung].id);
-    ik_buf_putc(b, ',');
-    write_key(b, "sections");
-    write_ids(b, &o->sections, section_id, rb);
-    ik_buf_putc(b, ',');
-    write_key(b, "notes");
-    write_notes(rb, o, aud, b);
-    ik_buf_putc(b, ',');
-    write_key(b, "answers");
-    write_answers(rb, o, b);
-    ik_buf_putc(b, ',');
-    write_key(b, "derived");
-    write_derived(rb, o, b);
-    ik_buf_putc(b, ',');
-    write_key(b, "because");
-    ik_buf_putc(b, '{');
-    for (p = 0; p < IK_PART__COUNT; p++) {
-        if (p)
-            ik_buf_putc(b, ',');
-        write_key(b, parts[p]);
-        write_ids(b, &o->because[p], ik_outcome_slot_id, rb);
-    }
-    ik_buf_puts(b, "}}");
-}
-
-/* ---- JSON from the plan's text ---- */
-
-static void put_jt(ik_buf *b, jtext t)
-{
-    ik_buf_put(b, t.s, t.n);
-}
-
-#define PUT_LIT(b, lit) ik_buf_put((b), (lit), sizeof(lit) - 1)
-
-static void put_jt_list(ik_buf *b, const ik_idlist *l, const jtext *names)
+static void put_list(ik_buf *b, const ik_idlist *l, const jtext *pre,
+                     const char *(*id)(const ik_rulebook *, uint32_t),
+                     const ik_rulebook *rb)
 {
     uint32_t i;
 
@@ -1031,12 +926,13 @@ static void put_jt_list(ik_buf *b, const ik_idlist *l, const jtext *names)
     for (i = 0; i < l->n; i++) {
         if (i)
             ik_buf_putc(b, ',');
-        put_jt(b, names[l->items[i]]);
+        put_id(b, pre, l->items[i], pre ? NULL : id(rb, l->items[i]));
     }
     ik_buf_putc(b, ']');
 }
 
-/* write_value's bytes: the scalar kinds here, the rest by value.c. */
+/* A value; undefined (a derived value not computed) as null. The scalar
+ * kinds here, the rest by value.c. */
 static void put_value(ik_buf *b, ik_value v)
 {
     switch (v.kind) {
@@ -1058,19 +954,23 @@ static void put_value(ik_buf *b, ik_value v)
     }
 }
 
-void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
-                                ik_audience aud, ik_buf *b)
+static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
+                          const ik_outcome *o, ik_audience aud, ik_buf *b)
 {
-    const ik_rulebook *rb = p->rb;
-    const jtext *notes = p->note[(unsigned)aud < IK_AUD__COUNT ? aud : 0];
+    const jtext *notes = p ? p->note[aud] : NULL;
     uint32_t i;
     bool first;
 
-    if ((unsigned)aud >= IK_AUD__COUNT) { /* not one of the precomputed */
-        ik_outcome_write_json(rb, o, aud, b);
-        return;
+    if (p) {
+        put_jt(b, p->head);
+    } else {
+        /* id@version unescaped, as plan_texts makes the head */
+        PUT_LIT(b, "{\"rules\":\"");
+        ik_buf_puts(b, rb->id ? rb->id : "");
+        ik_buf_putc(b, '@');
+        ik_buf_puts(b, rb->version ? rb->version : "");
+        PUT_LIT(b, "\",\"complete\":");
     }
-    put_jt(b, p->head);
     if (o->complete)
         PUT_LIT(b, "true,\"disposition\":");
     else
@@ -1078,25 +978,27 @@ void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
     if (o->disposition == IK_NONE)
         PUT_LIT(b, "null");
     else
-        put_jt(b, p->disposition[o->disposition]);
+        put_id(b, p ? p->disposition : NULL, o->disposition,
+               rb->dispositions[o->disposition].id);
     PUT_LIT(b, ",\"red_flags\":");
-    put_jt_list(b, &o->red_flags, p->flag);
+    put_list(b, &o->red_flags, p ? p->flag : NULL, flag_id, rb);
     PUT_LIT(b, ",\"ladder\":");
     if (o->rung == IK_NONE)
         PUT_LIT(b, "null");
     else
-        put_jt(b, p->rung[o->rung]);
+        put_id(b, p ? p->rung : NULL, o->rung, rb->ladder[o->rung].id);
     PUT_LIT(b, ",\"sections\":");
-    put_jt_list(b, &o->sections, p->section);
+    put_list(b, &o->sections, p ? p->section : NULL, section_id, rb);
     PUT_LIT(b, ",\"notes\":[");
     for (i = 0, first = true; i < o->rules.n; i++) {
-        jtext t = notes[o->rules.items[i]];
-        if (!t.n)
+        uint32_t r = o->rules.items[i];
+        const char *t = notes ? NULL : ik_text_get(&rb->rules[r].note, aud);
+        if (notes ? !notes[r].n : !t || !t[0])
             continue;
         if (!first)
             ik_buf_putc(b, ',');
         first = false;
-        put_jt(b, t);
+        put_id(b, notes, r, t);
     }
     PUT_LIT(b, "],\"answers\":{");
     for (i = 0, first = true; o->enabled && i < rb->nquestions; i++) {
@@ -1107,25 +1009,42 @@ void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
         if (!first)
             ik_buf_putc(b, ',');
         first = false;
-        put_jt(b, p->question_key[i]);
+        put_key(b, p ? p->question_key : NULL, i, rb->questions[i].id);
         put_value(b, v);
     }
     PUT_LIT(b, "},\"derived\":{");
     for (i = 0; o->slots && i < rb->nderived; i++) {
         if (i)
             ik_buf_putc(b, ',');
-        put_jt(b, p->derived_key[i]);
+        put_key(b, p ? p->derived_key : NULL, i, rb->derived[i].id);
         put_value(b, o->slots[rb->derived[i].slot]);
     }
     PUT_LIT(b, "},\"because\":{\"disposition\":");
-    put_jt_list(b, &o->because[IK_PART_DISPOSITION], p->slot);
+    put_list(b, &o->because[IK_PART_DISPOSITION], p ? p->slot : NULL,
+             ik_outcome_slot_id, rb);
     PUT_LIT(b, ",\"ladder\":");
-    put_jt_list(b, &o->because[IK_PART_LADDER], p->slot);
+    put_list(b, &o->because[IK_PART_LADDER], p ? p->slot : NULL,
+             ik_outcome_slot_id, rb);
     PUT_LIT(b, ",\"red_flags\":");
-    put_jt_list(b, &o->because[IK_PART_RED_FLAGS], p->slot);
+    put_list(b, &o->because[IK_PART_RED_FLAGS], p ? p->slot : NULL,
+             ik_outcome_slot_id, rb);
     PUT_LIT(b, ",\"sections\":");
-    put_jt_list(b, &o->because[IK_PART_SECTIONS], p->slot);
+    put_list(b, &o->because[IK_PART_SECTIONS], p ? p->slot : NULL,
+             ik_outcome_slot_id, rb);
     PUT_LIT(b, "}}");
+}
+
+void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
+                           ik_audience aud, ik_buf *b)
+{
+    write_outcome(rb, NULL, o, aud, b);
+}
+
+void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
+                                ik_audience aud, ik_buf *b)
+{
+    /* an audience the plan has no notes for is written without it */
+    write_outcome(p->rb, (unsigned)aud < IK_AUD__COUNT ? p : NULL, o, aud, b);
 }
 
 /* ---- Answers from an object ---- */

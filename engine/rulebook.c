@@ -475,7 +475,7 @@ static const uint32_t *idset_put(idset *s, const char *id, uint32_t val)
     return NULL;
 }
 
-static bool is_id(const char *s, bool dash)
+bool ik_id_valid(const char *s, bool dash)
 {
     if (!(*s >= 'a' && *s <= 'z'))
         return false;
@@ -484,11 +484,6 @@ static bool is_id(const char *s, bool dash)
               *s == '_' || (dash && *s == '-')))
             return false;
     return true;
-}
-
-bool ld_is_id(const char *s)
-{
-    return is_id(s, false);
 }
 
 /* What the author probably meant: lower case, other characters as _. */
@@ -523,9 +518,9 @@ static const char *get_id(ik_loader *l, idset *set, const cJSON *n,
         return NULL;
     }
     id = n->valuestring;
-    if (!is_id(id, false)) {
+    if (!ik_id_valid(id, false)) {
         idify(id, fix, sizeof fix);
-        if (fix[0] && is_id(fix, false))
+        if (fix[0] && ik_id_valid(fix, false))
             fail_node(l, n, false,
                       "id \"%s\" must be lower-case letters, digits and _, "
                       "starting with a letter (e.g. \"%s\")",
@@ -1003,8 +998,8 @@ static void walk_derived(item *it, idset *ids)
 /* "act": "stop", "alert" or "none". */
 static void act_member(item *it, ik_act *out)
 {
-    static const char *const acts[IK_ACT__COUNT + 1] = {"none", "alert",
-                                                        "stop", NULL};
+    static const char *const acts[IK_ACT__COUNT + 1] = {"none", "alert", "stop",
+                                                        NULL};
     size_t mark;
     const cJSON *c = member(it, "act", false, &mark);
     int k;
@@ -1014,8 +1009,7 @@ static void act_member(item *it, ik_act *out)
     k = cJSON_IsString(c) ? key_index(acts, c->valuestring) : -1;
     if (k < 0)
         fail_node(it->l, c, false,
-                  "%s\"act\" must be \"stop\", \"alert\" or \"none\"",
-                  it->who);
+                  "%s\"act\" must be \"stop\", \"alert\" or \"none\"", it->who);
     else
         *out = (ik_act)k;
     pop(it->l, mark);
@@ -1023,8 +1017,8 @@ static void act_member(item *it, ik_act *out)
 
 static void walk_red_flag(item *it, idset *ids)
 {
-    static const char *const keys[] = {
-        "id", "when", "disposition", "message", "act", "stop", NULL};
+    static const char *const keys[] = {"id",  "when", "disposition", "message",
+                                       "act", "stop", NULL};
     ik_red_flag *f = &it->l->rb->red_flags[it->index];
     const cJSON *c;
     size_t mark;
@@ -1478,7 +1472,7 @@ static void top_member(ik_loader *l, const cJSON *c, idset *names)
                       rb->format);
         break;
     case 2:
-        if ((rb->id = get_string(l, "", c)) && !is_id(rb->id, true))
+        if ((rb->id = get_string(l, "", c)) && !ik_id_valid(rb->id, true))
             fail_node(l, c, false,
                       "pack id \"%s\" must be lower-case letters, digits, _ "
                       "and -, starting with a letter",

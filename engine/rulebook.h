@@ -64,7 +64,7 @@ typedef struct ik_question {
     size_t src; /* byte offset of the question object */
 } ik_question;
 
-#define IK_TEXT_MAX 1000 /* default max_length of a text answer, bytes */
+#define IK_TEXT_MAX    1000 /* default max_length of a text answer, bytes */
 #define IK_OPTIONS_MAX 1000 /* options of one choice or multi question */
 
 typedef struct ik_derived {
@@ -174,6 +174,11 @@ struct ik_rulebook {
 
 /* Text for an audience, falling back to the patient text; "" if absent. */
 const char *ik_text_get(const ik_text *t, ik_audience aud);
+
+/* The one id rule: [a-z][a-z0-9_]* (pack_id: '-' allowed after the
+ * first letter too, as in a pack's own id "failed-back-syndrome"). Used
+ * by the pack loader, session files and case files alike. */
+bool ik_id_valid(const char *s, bool pack_id);
 
 /* Index lookups by id; IK_NONE when absent. */
 uint32_t ik_rulebook_find_question(const ik_rulebook *rb, const char *id);

@@ -87,9 +87,6 @@ void ld_path(ld_kind kind, uint32_t index, const char *field, char *buf,
 /* The id of item index of list kind, or NULL. */
 const char *ld_id(const ik_loader *l, ld_kind kind, uint32_t index);
 
-/* True when s is a well-formed id: [a-z][a-z0-9_]*. */
-bool ld_is_id(const char *s);
-
 /* Slots read by expr into l->scratch; returns the count (0 on ENOMEM,
  * which is reported). */
 size_t ld_reads(ik_loader *l, ik_expr expr);

@@ -77,22 +77,6 @@ static bool is_clean_text(const char *s, size_t len)
     return true;
 }
 
-static bool is_id(const char *s)
-{
-    size_t i;
-
-    if (!(s[0] >= 'a' && s[0] <= 'z'))
-        return false;
-    for (i = 1; s[i]; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-            return false;
-        if (i >= 128)
-            return false;
-    }
-    return true;
-}
-
 static bool value_equal(ik_value a, ik_value b)
 {
     uint32_t i;
@@ -144,29 +128,6 @@ static bool is_storable(ik_value v, int depth)
     default:
         return false;
     }
-}
-
-static bool copy_value(ik_arena *a, ik_value v, ik_value *out)
-{
-    ik_value *items;
-    uint32_t i;
-
-    *out = v;
-    if (v.kind == IK_STR) {
-        char *s = ik_arena_strndup(a, v.u.str, v.len);
-        if (!s)
-            return false;
-        out->u.str = s;
-    } else if (v.kind == IK_ARR) {
-        items = ik_arena_alloc(a, sizeof *items * (v.len ? v.len : 1));
-        if (!items)
-            return false;
-        for (i = 0; i < v.len; i++)
-            if (!copy_value(a, v.u.items[i], &items[i]))
-                return false;
-        out->u.items = items;
-    }
-    return true;
 }
 
 /* ---- Times ---- */
@@ -395,7 +356,7 @@ static ik_status add_event(ik_session *s, ik_event_kind kind,
         return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
     q = dup_str(s, question);
     if (!q || (kind != IK_EV_SKIP && kind != IK_EV_ACK && kind != IK_EV_BACK &&
-               !copy_value(&s->arena, value, &copy)))
+               ik_value_copy(value, &s->arena, &copy) != IK_OK))
         return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
     ev = &s->events[s->nevents++];
     ev->kind = kind;
@@ -420,10 +381,11 @@ ik_status ik_session_record(ik_session *s, ik_event_kind kind,
 {
     ik_status st;
 
-    if ((unsigned)kind >= IK_EV__COUNT || !question || !is_id(question))
+    if ((unsigned)kind >= IK_EV__COUNT || !question ||
+        !ik_id_valid(question, false))
         return ik_fail(err, IK_EMISUSE, "not a question id");
     if ((kind == IK_EV_ALERT || kind == IK_EV_ALERT_STOP) &&
-        (value.kind != IK_STR || !is_id(value.u.str)))
+        (value.kind != IK_STR || !ik_id_valid(value.u.str, false)))
         return ik_fail(err, IK_EMISUSE, "an alert names no red flag");
     if (kind == IK_EV_LEAVE && (value.kind != IK_ARR || !is_storable(value, 0)))
         return ik_fail(err, IK_EMISUSE, "a leave lists no red flags");
@@ -444,7 +406,7 @@ ik_status ik_session_set_position(ik_session *s, const char *question,
     const char *q = NULL;
 
     if (question) {
-        if (!is_id(question))
+        if (!ik_id_valid(question, false))
             return ik_fail(err, IK_EMISUSE, "not a question id");
         if (s->position && strcmp(s->position, question) == 0)
             return IK_OK;
@@ -620,7 +582,7 @@ static ik_status take_answers(ik_session *s, const ik_interview *iv,
         }
         next[n].question = dup_str(s, rb->questions[q].id);
         if (!next[n].question ||
-            !copy_value(&s->arena, vals[q], &next[n].value)) {
+            ik_value_copy(vals[q], &s->arena, &next[n].value) != IK_OK) {
             ik_free(next);
             return ik_fail(err, IK_ENOMEM, "out of memory saving answers");
         }
@@ -872,9 +834,8 @@ ik_status ik_session_run_answers(ik_interview *iv, const ik_value *answers,
 
 void ik_session_write_value(ik_buf *b, ik_value v)
 {
-    char num[40];
+    char num[32];
     uint32_t i;
-    int prec;
 
     switch (v.kind) {
     case IK_BOOL:
@@ -885,12 +846,7 @@ void ik_session_write_value(ik_buf *b, ik_value v)
             ik_buf_puts(b, "null");
             return;
         }
-        for (prec = 1; prec <= 17; prec++) {
-            snprintf(num, sizeof num, "%.*g", prec, v.u.num);
-            if (strtod(num, NULL) == v.u.num)
-                break;
-        }
-        ik_buf_puts(b, num);
+        ik_buf_put(b, num, ik_num_format(v.u.num, num));
         return;
     case IK_STR:
         ik_buf_put_json_string(b, v.u.str, v.len);
@@ -1130,7 +1086,7 @@ static ik_status load_alert_event(loader *ld, const cJSON *e,
     ik_status st;
 
     if (alert) {
-        if (!cJSON_IsString(alert) || !is_id(alert->valuestring))
+        if (!cJSON_IsString(alert) || !ik_id_valid(alert->valuestring, false))
             return BAD(ld, alert, false, "\"alert\" must be a red flag id");
         if (!on || !cJSON_IsBool(on))
             return BAD(ld, on ? on : e, false,
@@ -1141,10 +1097,12 @@ static ik_status load_alert_event(loader *ld, const cJSON *e,
     if (on)
         return BAD(ld, on, false, "\"went_on\" belongs to an alert entry");
     if (!cJSON_IsArray(left))
-        return BAD(ld, left, false, "\"left\" must be an array of red flag ids");
+        return BAD(ld, left, false,
+                   "\"left\" must be an array of red flag ids");
     for (c = left->child; c; c = c->next)
-        if (!cJSON_IsString(c) || !is_id(c->valuestring))
-            return BAD(ld, c, false, "\"left\" must be an array of red flag ids");
+        if (!cJSON_IsString(c) || !ik_id_valid(c->valuestring, false))
+            return BAD(ld, c, false,
+                       "\"left\" must be an array of red flag ids");
     *kind = IK_EV_LEAVE;
     if ((st = load_value(ld, left, false, v)) != IK_OK)
         return st;
@@ -1154,8 +1112,8 @@ static ik_status load_alert_event(loader *ld, const cJSON *e,
 static ik_status load_event(loader *ld, const cJSON *e)
 {
     static const char *const keys[] = {
-        "at",    "question", "answer",  "skipped", "back",
-        "acknowledged", "alert", "went_on", "left",    NULL};
+        "at",           "question", "answer",  "skipped", "back",
+        "acknowledged", "alert",    "went_on", "left",    NULL};
     const cJSON *ans, *skip, *ack, *back, *alert, *left;
     const char *q;
     int64_t at;
@@ -1169,7 +1127,7 @@ static ik_status load_event(loader *ld, const cJSON *e)
         (st = get_time(ld, e, "at", &at)) != IK_OK ||
         (st = get_string(ld, e, "question", false, &q)) != IK_OK)
         return st;
-    if (!is_id(q))
+    if (!ik_id_valid(q, false))
         return BAD(ld, ik_json_get(e, "question"), false,
                    "\"%s\" is not a question id", q);
     ans = ik_json_get(e, "answer");
@@ -1278,7 +1236,7 @@ static ik_status load_state(loader *ld, const cJSON *root)
         return BAD(ld, o, false, "\"outcome\" must be an object or null");
     if ((st = get_string(ld, root, "position", true, &s->position)) != IK_OK)
         return st;
-    if (s->position && (!is_id(s->position) || cJSON_IsTrue(c)))
+    if (s->position && (!ik_id_valid(s->position, false) || cJSON_IsTrue(c)))
         return BAD(ld, pos, false,
                    cJSON_IsTrue(c) ? "a complete session has no position"
                                    : "\"position\" is not a question id");
@@ -1903,9 +1861,8 @@ static ik_status check_state_dir(const char *path, ik_error *err)
     struct stat st;
 
     if (lstat(path, &st) != 0)
-        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0,
-                          0, "cannot use the session folder: %s",
-                          strerror(errno));
+        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
+                          "cannot use the session folder: %s", strerror(errno));
     if (S_ISLNK(st.st_mode))
         return ik_fail_at(err, IK_EIO, path, 0, 0,
                           "the session folder is a symbolic link; not using "

@@ -590,6 +590,85 @@ bool ik_value_less(ik_value a, ik_value b, bool or_equal)
     return r;
 }
 
+/* ---- Copying ---- */
+
+/* depth: the arrays and objects around v. Evaluation builds nothing
+ * deeper than IK_VALUE_MAX_DEPTH; a deeper value handed in is refused
+ * with IK_ELIMIT instead of overflowing the stack. *left: bytes the copy
+ * may still take, since a value whose parts are shared ([acc, acc] 40
+ * times over) would copy into far more than memory holds. */
+static ik_status copy_within(ik_value v, ik_arena *a, ik_value *out,
+                             unsigned depth, size_t *left)
+{
+    ik_value *items;
+    ik_member *members;
+    uint32_t i;
+    ik_status st;
+    char *s;
+    size_t need = v.kind == IK_STR   ? (size_t)v.len + 1
+                  : v.kind == IK_ARR ? (size_t)v.len * sizeof *items
+                  : v.kind == IK_OBJ ? (size_t)v.len * sizeof *members
+                                     : 0;
+
+    *out = v;
+    if (depth >= IK_VALUE_MAX_DEPTH && (v.kind == IK_ARR || v.kind == IK_OBJ))
+        return IK_ELIMIT;
+    if (need > *left)
+        return IK_ELIMIT;
+    *left -= need;
+    switch (v.kind) {
+    case IK_STR:
+        s = ik_arena_strndup(a, v.u.str, v.len);
+        if (!s)
+            return IK_ENOMEM;
+        out->u.str = s;
+        return IK_OK;
+    case IK_ARR:
+        if (v.len == 0)
+            return IK_OK;
+        items = ik_arena_alloc(a, v.len * sizeof *items);
+        if (!items)
+            return IK_ENOMEM;
+        for (i = 0; i < v.len; i++)
+            if ((st = copy_within(v.u.items[i], a, &items[i], depth + 1,
+                                  left)) != IK_OK)
+                return st;
+        out->u.items = items;
+        return IK_OK;
+    case IK_OBJ:
+        if (v.len == 0)
+            return IK_OK;
+        members = ik_arena_alloc(a, v.len * sizeof *members);
+        if (!members)
+            return IK_ENOMEM;
+        for (i = 0; i < v.len; i++) {
+            members[i] = v.u.members[i];
+            if ((size_t)members[i].klen + 1 > *left)
+                return IK_ELIMIT;
+            *left -= (size_t)members[i].klen + 1;
+            s = ik_arena_strndup(a, v.u.members[i].key, v.u.members[i].klen);
+            if (!s)
+                return IK_ENOMEM;
+            st = copy_within(v.u.members[i].val, a, &members[i].val, depth + 1,
+                             left);
+            if (st != IK_OK)
+                return st;
+            members[i].key = s;
+        }
+        out->u.members = members;
+        return IK_OK;
+    default:
+        return IK_OK;
+    }
+}
+
+ik_status ik_value_copy(ik_value v, ik_arena *a, ik_value *out)
+{
+    size_t left = IK_VALUE_MAX_TEXT;
+
+    return copy_within(v, a, out, 0, &left);
+}
+
 /* ---- Number formatting ---- */
 
 /* Shortest digits that read back as d (d finite, > 0): digits into dig,

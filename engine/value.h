@@ -90,6 +90,13 @@ ik_status ik_value_write_json(ik_buf *b, ik_value v);
 /* Convert a cJSON tree to a value in the arena (strings are copied). */
 bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out);
 
+/* The one deep copy of a value (strings, arrays, objects) into a.
+ * IK_ENOMEM, or IK_ELIMIT when v nests deeper than IK_VALUE_MAX_DEPTH or
+ * the copy would take more than IK_VALUE_MAX_TEXT bytes (a value whose
+ * parts are shared, [acc, acc] 40 times over, would copy into far more
+ * than memory holds). */
+ik_status ik_value_copy(ik_value v, ik_arena *a, ik_value *out);
+
 /* As ik_value_from_cjson, but strings and keys are borrowed from j (valid
  * while the cJSON tree lives); only arrays and members are allocated. */
 bool ik_value_from_cjson_borrow(const cJSON *j, ik_arena *a, ik_value *out);

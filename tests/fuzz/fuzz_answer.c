@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     st = ik_answer_parse(&q, (ik_audience)aud, text, len, &a, &v, &err);
     if (st == IK_OK) {
         FUZZ_CHECK(ik_answer_check(&q, v, &err) == IK_OK);
-        if (ik_answer_copy(v, &a, &copy) == IK_OK)
+        if (ik_value_copy(v, &a, &copy) == IK_OK)
             FUZZ_CHECK(ik_value_strict_eq(v, copy) || v.kind == IK_ARR);
         ik_buf_init(&b);
         ik_answer_format(&q, (ik_audience)aud, v, &b);

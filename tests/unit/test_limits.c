@@ -745,11 +745,11 @@ static void test_copying_a_value_past_the_depth_bound_is_refused(void **state)
     ik_arena_init(&a);
     ik_arena_init(&b);
     assert_int_equal(
-        ik_answer_copy(hand_nested(IK_VALUE_MAX_DEPTH, &a), &b, &out), IK_OK);
+        ik_value_copy(hand_nested(IK_VALUE_MAX_DEPTH, &a), &b, &out), IK_OK);
     assert_int_equal(
-        ik_answer_copy(hand_nested(IK_VALUE_MAX_DEPTH + 1, &a), &b, &out),
+        ik_value_copy(hand_nested(IK_VALUE_MAX_DEPTH + 1, &a), &b, &out),
         IK_ELIMIT);
-    assert_int_equal(ik_answer_copy(hand_nested(300000, &a), &b, &out),
+    assert_int_equal(ik_value_copy(hand_nested(300000, &a), &b, &out),
                      IK_ELIMIT);
     ik_arena_fini(&a);
     ik_arena_fini(&b);
@@ -767,12 +767,12 @@ static void test_copying_a_value_of_shared_parts_stops_at_128_mib(void **state)
         v = (ik_value){IK_ARR, 2, {.items = level[i]}};
     }
     ik_arena_init(&a);
-    assert_int_equal(ik_answer_copy(v, &a, &out), IK_ELIMIT);
+    assert_int_equal(ik_value_copy(v, &a, &out), IK_ELIMIT);
     assert_true(a.used <= IK_VALUE_MAX_TEXT + 4096);
     ik_arena_fini(&a);
     ik_arena_init(&a);
     /* 2^18 leaves (about 9 MiB copied) fit */
-    assert_int_equal(ik_answer_copy(level[19][0], &a, &out), IK_OK);
+    assert_int_equal(ik_value_copy(level[19][0], &a, &out), IK_OK);
     assert_int_equal(out.u.items[1].u.items[0].kind, IK_ARR);
     ik_arena_fini(&a);
 }
