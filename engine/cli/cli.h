@@ -43,6 +43,10 @@ int cmd_explore(int argc, char **argv);
  */
 bool cli_write_stdout(const void *p, size_t n);
 
+/* The program as it was invoked (argv[0]: "build/intake", "intake", an
+ * absolute path), for commands printed for the user to run next. */
+const char *cli_program(void);
+
 /* The exit code for a status (one table for every command). */
 int cli_exit_code(ik_status st);
 

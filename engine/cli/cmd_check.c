@@ -102,8 +102,8 @@ static ik_status check_cases(check_run *run, const char *path)
             ik_fail(&err, st, "its pack %s does not load (%s)", pack, why.msg);
     } else if ((st = ik_casefile_load(rb, path, &cf, &err)) == IK_OK &&
                !run->json) {
-        printf("%s: ok (%u test cases for %s)\n", path,
-               ik_casefile_count(cf), pack);
+        printf("%s: ok (%u test cases for %s)\n", path, ik_casefile_count(cf),
+               pack);
     }
     if (st != IK_OK) {
         if (!err.file[0])

@@ -231,6 +231,39 @@ static void alert_heading(run *r, const ik_disposition *d, const char *lead)
 
 /* ---- Sessions (hooks for engine/session.c) ---- */
 
+/* s as one shell word: as it is when it needs no quoting, else in single
+ * quotes (a quote inside as '\''). */
+static void put_shell_word(ik_buf *b, const char *s)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                                "TUVWXYZ0123456789_./:@%+=,-";
+
+    if (s[0] && strspn(s, plain) == strlen(s)) {
+        ik_buf_puts(b, s);
+        return;
+    }
+    ik_buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            ik_buf_puts(b, "'\\''");
+        else
+            ik_buf_putc(b, *s);
+    }
+    ik_buf_putc(b, '\'');
+}
+
+/* "  PROGRAM --resume FILE", the command that carries on as the program
+ * was invoked (build/intake from the repository root, intake on PATH). */
+static void resume_hint(run *r, const char *path)
+{
+    ik_buf_clear(&r->b);
+    ik_buf_puts(&r->b, "  ");
+    put_shell_word(&r->b, cli_program());
+    ik_buf_puts(&r->b, " --resume ");
+    put_shell_word(&r->b, path);
+    tty_printf("%s\n", ik_buf_cstr(&r->b));
+}
+
 static int64_t now(void)
 {
     return (int64_t)time(NULL);
@@ -314,7 +347,7 @@ static int unsaved_warning(run *r)
         tty_printf("Not kept: your last %zu answers or changes.\n", lost);
     say("Free some space or fix the folder, then carry on with the saved "
         "answers and give the rest again:");
-    tty_printf("  intake --resume %s\n", r->sess_path);
+    resume_hint(r, r->sess_path);
     return EXIT_IOERR;
 }
 
@@ -362,9 +395,8 @@ static void save_now(run *r)
         tty_printf("Could not save: %s\n", err.msg);
         return;
     }
-    tty_printf("Your answers are kept as you go. To carry on later:\n"
-               "  intake --resume %s\n",
-               path);
+    tty_printf("Your answers are kept as you go. To carry on later:\n");
+    resume_hint(r, path);
 }
 
 /* Answers given in this run so far (info screens do not count). */
@@ -419,9 +451,8 @@ static int leave(run *r, leave_why why)
     leave_with_flags(r);
     blank();
     if (r->sess && !r->save_failed) {
-        tty_printf("Your answers are saved. To carry on later:\n"
-                   "  intake --resume %s\n",
-                   r->sess_path);
+        tty_printf("Your answers are saved. To carry on later:\n");
+        resume_hint(r, r->sess_path);
     } else if (!r->sess && answers_given(r) > 0 && why != LEAVE_EOF &&
                tty_interactive()) {
         say("Save your answers so you can carry on later?");
@@ -1097,9 +1128,10 @@ static int show_alert(run *r, const ik_step *s)
     say(text(r, &f->message));
     say(text(r, &d->advice));
     blank();
-    say(r->nurse ? "1  go on with the questions\n2  stop here: the outcome"
-                 : "1  Go on with the questions (you will see this advice again "
-                   "at the end)\n2  Stop here and see the advice now");
+    say(r->nurse
+            ? "1  go on with the questions\n2  stop here: the outcome"
+            : "1  Go on with the questions (you will see this advice again "
+              "at the end)\n2  Stop here and see the advice now");
     for (;;) {
         char *line;
         size_t len;

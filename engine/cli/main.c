@@ -99,6 +99,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+static const char *program = "intake";
+
+const char *cli_program(void)
+{
+    return program;
+}
+
 static int readable(const char *path)
 {
     return access(path, R_OK) == 0;
@@ -217,6 +224,8 @@ int main(int argc, char **argv)
     static char run_name[] = "run";
 
     hold_closed_std_fds();
+    if (argc > 0 && argv[0] && argv[0][0])
+        program = argv[0]; /* as typed: build/intake, intake, ... */
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C"); /* our strtod must read "37.5" everywhere */
     if (argc >= 2 && strcmp(argv[1], "--help") == 0) {

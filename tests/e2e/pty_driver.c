@@ -2,12 +2,16 @@
  * pty_driver.c -- run `intake` as a person would and check what it shows.
  * Reads a script of directives, starts the program under a pseudo-terminal
  * (forkpty, TERM=dumb, INPUTRC=/dev/null, a temporary HOME and
- * XDG_STATE_HOME, the current folder that HOME) or with piped stdin, waits for text with poll and a
- * timeout, types keys, and checks the exit status. On any failure it kills
- * the child, prints what was seen, and exits 1, so a test never hangs.
+ * XDG_STATE_HOME, the current folder that HOME) or with piped stdin, waits for
+ * text with poll and a timeout, types keys, and checks the exit status. On any
+ * failure it kills the child, prints what was seen, and exits 1, so a test
+ * never hangs.
  *
  * Script directives, one a line ('#' starts a comment line):
  *   args ARG...          program arguments; @SRC@ is the source tree
+ *   argv0 "TEXT"         the name the program is given as argv[0] (as a
+ *                        shell passes the command typed); the built
+ *                        program still runs
  *   cols N / rows N      terminal size (default 80 x 24)
  *   env NAME=VALUE       extra environment (NAME= sets it empty)
  *   mode pty|pipe        pipe: stdin is a pipe, stdout and stderr a pipe
@@ -322,6 +326,7 @@ static char *read_whole(const char *path)
 /* ---- Starting the program ---- */
 
 static char *argv_store[64];
+static char *argv0_store; /* NULL: the program's path */
 static int argc_store;
 static char *env_store[32];
 static int nenv;
@@ -376,7 +381,7 @@ static void start(void)
     char *argv[66];
     int i;
 
-    argv[0] = exe;
+    argv[0] = argv0_store ? argv0_store : exe;
     for (i = 0; i < argc_store; i++)
         argv[i + 1] = argv_store[i];
     argv[argc_store + 1] = NULL;
@@ -397,7 +402,7 @@ static void start(void)
                     _exit(126);
                 close(fd);
             }
-            execv(argv[0], argv);
+            execv(exe, argv);
             _exit(127);
         }
         fd_in = fd_out = master;
@@ -420,7 +425,7 @@ static void start(void)
             close(out[0]);
             close(out[1]);
             child_env();
-            execv(argv[0], argv);
+            execv(exe, argv);
             _exit(127);
         }
         close(in[0]);
@@ -486,9 +491,12 @@ int main(int argc, char **argv)
             *arg++ = '\0';
         else
             arg = p + strlen(p);
-        if (strcmp(p, "args") == 0)
+        if (strcmp(p, "args") == 0) {
             split_args(arg);
-        else if (strcmp(p, "cols") == 0)
+        } else if (strcmp(p, "argv0") == 0) {
+            unquote(arg, buf, BIG);
+            argv0_store = strdup(buf);
+        } else if (strcmp(p, "cols") == 0)
             cols = atoi(arg);
         else if (strcmp(p, "rows") == 0)
             rows = atoi(arg);
