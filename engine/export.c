@@ -1006,7 +1006,7 @@ static void list_notes(doc *d, const view *v)
     for (i = 0; i < v->o->rules.n; i++) {
         const ik_rule *r = &v->rb->rules[v->o->rules.items[i]];
         const char *note = text_of(&r->note, v->aud);
-        if (note[0]) {
+        if (note[0] && ik_outcome_note_shown(v->rb, v->o, v->o->rules.items[i])) {
             doc_bullet(d, NULL, note);
             any = true;
         }
@@ -1065,7 +1065,7 @@ static void patient_page(doc *d, view *v)
     doc_para(d, NULL, text_of(&rb->safety_net, v->aud));
     doc_heading(d, "How to get help");
     doc_para(d, NULL, text_of(&rb->get_help, v->aud));
-    doc_para(d, NULL, text_of(&rb->disclaimer, v->aud));
+    doc_para(d, NULL, text_of(&rb->notice, v->aud));
 }
 
 static void nurse_handoff(doc *d, view *v)
@@ -1085,6 +1085,7 @@ static void nurse_handoff(doc *d, view *v)
              text_of(&rb->title_text, v->aud), rb->id, rb->version, started,
              updated, v->complete ? "complete" : "NOT complete");
     doc_para(d, NULL, line);
+    doc_para(d, NULL, text_of(&rb->notice, v->aud));
 
     doc_heading(d, d->md ? "S: Situation" : "S - Situation");
     snprintf(line, sizeof line, "%s.", text_of(&disp->label, v->aud));

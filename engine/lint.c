@@ -567,6 +567,32 @@ static void check_sections(lint *t)
     ik_free(named);
 }
 
+/* A note on a rule that sets no disposition and says no "note_for" can
+ * show under any outcome, even the most urgent one. */
+static void check_notes(lint *t)
+{
+    ik_loader *l = t->l;
+    ik_rulebook *rb = t->rb;
+    uint32_t i;
+    char who[128], path[64];
+
+    if (l->first != IK_OK)
+        return; /* a disposition that failed to resolve reads as none */
+    for (i = 0; i < rb->nrules && !l->stop; i++) {
+        const ik_rule *r = &rb->rules[i];
+        if (!r->id || !r->note.by[IK_AUD_PATIENT] || r->nnote_for ||
+            r->disposition != IK_NONE || rb->ndispositions < 2)
+            continue;
+        ld_who(l, LK_RULE, i, who, sizeof who);
+        ld_path(LK_RULE, i, "then", path, sizeof path);
+        ld_report_off(l, IK_SEV_WARNING, IK_ERULES, id_off(l, LK_RULE, i), path,
+                      "%s: its note can show under any disposition, even "
+                      "\"%s\"; give \"note_for\" with the dispositions it "
+                      "fits",
+                      who, rb->dispositions[0].id);
+    }
+}
+
 /* ---- Driver ---- */
 
 static bool lint_init(lint *t, ik_loader *l)
@@ -656,6 +682,7 @@ void ld_lint(ik_loader *l, const uint32_t *order)
     if (l->check && !l->stop) {
         check_unread(&t);
         check_sections(&t);
+        check_notes(&t);
     }
     lint_fini(&t);
 }

@@ -79,6 +79,7 @@ struct ik_outcome_plan {
     jtext *disposition, *rung;
     jtext *slot;                /* "id" per slot */
     jtext *note[IK_AUD__COUNT]; /* per rule: "text", n == 0 when none */
+    jtext notice[IK_AUD__COUNT]; /* "text" */
 };
 
 bool ik_outcome_plan_ordered(const ik_outcome_plan *p)
@@ -293,6 +294,9 @@ static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
         const char *id = ik_outcome_slot_id(rb, i);
         ok = plan_text(p, t, "", id ? id : "", true, "", &p->slot[i]);
     }
+    for (a = 0; ok && a < IK_AUD__COUNT; a++)
+        ok = plan_text(p, t, "", ik_text_get(&rb->notice, (ik_audience)a), true,
+                       "", &p->notice[a]);
     for (a = 0; ok && a < IK_AUD__COUNT; a++)
         for (i = 0; ok && i < rb->nrules; i++) {
             const char *n = ik_text_get(&rb->rules[i].note, (ik_audience)a);
@@ -916,6 +920,24 @@ static const char *section_id(const ik_rulebook *rb, uint32_t i)
     return rb->sections[i].id;
 }
 
+bool ik_outcome_note_shown(const ik_rulebook *rb, const ik_outcome *o,
+                           uint32_t rule)
+{
+    const ik_rule *r = &rb->rules[rule];
+    uint32_t i;
+
+    if (!r->note.by[IK_AUD_PATIENT])
+        return false;
+    if (r->nnote_for) {
+        for (i = 0; i < r->nnote_for; i++)
+            if (r->note_for[i] == o->disposition)
+                return true;
+        return false;
+    }
+    return r->disposition == IK_NONE || o->disposition == IK_NONE ||
+           r->disposition <= o->disposition;
+}
+
 static void put_list(ik_buf *b, const ik_idlist *l, const jtext *pre,
                      const char *(*id)(const ik_rulebook *, uint32_t),
                      const ik_rulebook *rb)
@@ -993,14 +1015,20 @@ static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
     for (i = 0, first = true; i < o->rules.n; i++) {
         uint32_t r = o->rules.items[i];
         const char *t = notes ? NULL : ik_text_get(&rb->rules[r].note, aud);
-        if (notes ? !notes[r].n : !t || !t[0])
+        if ((notes ? !notes[r].n : !t || !t[0]) ||
+            !ik_outcome_note_shown(rb, o, r))
             continue;
         if (!first)
             ik_buf_putc(b, ',');
         first = false;
         put_id(b, notes, r, t);
     }
-    PUT_LIT(b, "],\"answers\":{");
+    PUT_LIT(b, "],\"notice\":");
+    if (p)
+        put_jt(b, p->notice[aud]);
+    else
+        write_str(b, ik_text_get(&rb->notice, aud));
+    PUT_LIT(b, ",\"answers\":{");
     for (i = 0, first = true; o->enabled && i < rb->nquestions; i++) {
         ik_value v = o->slots[rb->questions[i].slot];
         if (!o->enabled[i] || v.kind == IK_UNDEF ||

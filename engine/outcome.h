@@ -96,7 +96,8 @@ ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
 /*
  * Append o as one JSON object (no newline) in the DESIGN.md shape:
  * rules, complete, disposition, red_flags, ladder, sections, notes (texts
- * of fired rules' notes for aud), answers (enabled answered questions by
+ * of fired rules' notes for aud that ik_outcome_note_shown keeps), notice
+ * (the pack's notice for aud: education, not a diagnosis), answers (enabled answered questions by
  * id, skipped ones as null), derived (by id, JSON.stringify form),
  * because (per part, ids). Errors are sticky in b (ik_buf_status).
  */
@@ -127,6 +128,18 @@ void ik_outcome_set_plan(ik_outcome *o, const ik_outcome_plan *p);
  * without p), from the precomputed text: the same bytes. */
 void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
                                 ik_audience aud, ik_buf *b);
+
+/*
+ * Whether the note of fired rule `rule` is part of outcome o: it has a
+ * note, and either it lists the dispositions it fits ("note_for") and
+ * o's disposition is one, or it lists none and its rule's own
+ * disposition is not less urgent than o's (a rule without a disposition
+ * fits any; `intake check` warns about those). The outcome JSON, the
+ * screens and the exports all ask this, so a reassuring note never shows
+ * under a more urgent disposition.
+ */
+bool ik_outcome_note_shown(const ik_rulebook *rb, const ik_outcome *o,
+                           uint32_t rule);
 
 /* The id of slot s (question or derived id). */
 const char *ik_outcome_slot_id(const ik_rulebook *rb, uint32_t s);

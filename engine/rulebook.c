@@ -1150,7 +1150,7 @@ static void walk_rule(item *it, idset *ids)
 {
     static const char *const keys[] = {"id", "when", "then", NULL};
     static const char *const then_keys[] = {"disposition", "sections", "note",
-                                            NULL};
+                                            "note_for", NULL};
     ik_rule *r = &it->l->rb->rules[it->index];
     const cJSON *t, *c;
     size_t mark;
@@ -1178,6 +1178,10 @@ static void walk_rule(item *it, idset *ids)
                 break;
             case 2:
                 get_text(it->l, it->who, c, &r->note);
+                break;
+            case 3:
+                ref_list(it, c, LK_DISPOSITION, &r->note_for, &r->nnote_for,
+                         false);
                 break;
             default:
                 unknown_key(it->l, it->who, c, then_keys);
@@ -1345,7 +1349,8 @@ static const char *const top_keys[] = {
     "$schema",  "format",    "id",         "version",    "title",
     "language", "audiences", "disclaimer", "safety_net", "get_help",
     "sources",  "questions", "derived",    "red_flags",  "dispositions",
-    "ladder",   "sections",  "rules",      "invariants", NULL};
+    "ladder",   "sections",  "rules",      "invariants", "notice",
+    NULL};
 static const char *const top_required[] = {
     "format",     "id",       "version",   "title",        "disclaimer",
     "safety_net", "get_help", "questions", "dispositions", NULL};
@@ -1509,6 +1514,9 @@ static void top_member(ik_loader *l, const cJSON *c, idset *names)
         break;
     case 10:
         walk_sources(l, c);
+        break;
+    case 19:
+        get_text(l, "", c, &rb->notice);
         break;
     default:
         break;
@@ -1890,6 +1898,8 @@ static ik_status load(ik_loader *l, char *text, size_t len, const char *file,
         ld_report_lc(l, IK_SEV_ERROR, st, e.line, e.col, "", "%s", e.msg);
     } else {
         walk_top(l, l->doc.root);
+        if (!rb->notice.by[IK_AUD_PATIENT])
+            rb->notice = rb->disclaimer;
         if (!l->stop && rb->nderived) {
             order = ik_calloc(rb->nderived, sizeof *order);
             if (!order)

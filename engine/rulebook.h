@@ -123,7 +123,10 @@ typedef struct ik_rule {
     uint32_t disposition; /* IK_NONE when the rule sets none */
     uint32_t *sections;   /* indexes into sections */
     uint32_t nsections;
-    ik_text note; /* may be absent */
+    ik_text note;        /* may be absent */
+    uint32_t *note_for;  /* dispositions the note fits; NULL: see
+                            ik_outcome_note_shown */
+    uint32_t nnote_for;
     size_t src;
 } ik_rule;
 
@@ -151,6 +154,8 @@ struct ik_rulebook {
                                       patient (or first) one */
     bool audiences[IK_AUD__COUNT]; /* declared by "audiences" */
     ik_text disclaimer, safety_net, get_help;
+    ik_text notice; /* "education, not a diagnosis" on every outcome;
+                       default: the disclaimer */
     const char **sources;
     uint32_t nsources;
 

@@ -47,6 +47,8 @@ static const char usage[] =
     "the interview; an alert says what to do now, then 1 goes on with the\n"
     "questions and 2 stops there. Leaving early after an urgent sign shows\n"
     "its advice first.\n"
+    "The outcome fits on one screen: what to do and by when, then a menu;\n"
+    "type a number to read a part, or all for everything.\n"
     "intake gives education, not a diagnosis. In an emergency call your\n"
     "local emergency number.\n";
 
@@ -740,25 +742,6 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
 
 /* ---- The outcome ---- */
 
-static void show_disposition(run *r, const ik_outcome *o)
-{
-    const ik_disposition *d = &r->rb->dispositions[o->disposition];
-    uint32_t i;
-
-    alert_heading(r, d, r->nurse ? "Disposition" : "What to do");
-    if (o->stop_flag != IK_NONE)
-        say(text(r, &r->rb->red_flags[o->stop_flag].message));
-    for (i = 0; i < o->red_flags.n; i++)
-        if (o->red_flags.items[i] != o->stop_flag)
-            say(text(r, &r->rb->red_flags[o->red_flags.items[i]].message));
-    say(text(r, &d->advice));
-    for (i = 0; i < o->rules.n; i++) {
-        const char *note = text(r, &r->rb->rules[o->rules.items[i]].note);
-        if (note && note[0])
-            say(note);
-    }
-}
-
 /* Collect the questions behind slot s (derived values expand to what they
  * read), each once, into qs. */
 static void behind(const run *r, uint32_t s, bool *seen, uint32_t *qs,
@@ -884,52 +867,6 @@ static bool page(run *r, const char *body)
     return go_on;
 }
 
-static void show_sections(run *r, const ik_outcome *o)
-{
-    uint32_t i;
-
-    if (o->sections.n == 0)
-        return;
-    blank();
-    heading(r->nurse ? "Sections to share" : "Worth reading");
-    for (i = 0; i < o->sections.n; i++) {
-        const ik_section *s = &r->rb->sections[o->sections.items[i]];
-        ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "%u. %s", (unsigned)i + 1, text(r, &s->title));
-        tty_wrap_hang(ik_buf_cstr(&r->b), 2, 5);
-    }
-    if (tty_interactive())
-        say("Press Enter to read each one in turn, or type skip to stop "
-            "reading.");
-    for (i = 0; i < o->sections.n; i++) {
-        const ik_section *s = &r->rb->sections[o->sections.items[i]];
-        if (tty_interactive()) {
-            char prompt[64], *line;
-            size_t len;
-            got g;
-            snprintf(prompt, sizeof prompt, "Read %u of %u: ", (unsigned)i + 1,
-                     (unsigned)o->sections.n);
-            g = read_line(r, prompt, &line, &len);
-            if (g == GOT_AGAIN) {
-                i--;
-                continue;
-            }
-            if (g != GOT_LINE)
-                return;
-            if (is_word(line, len, "skip") || is_word(line, len, "q") ||
-                is_word(line, len, "quit")) {
-                free(line);
-                return;
-            }
-            free(line);
-        }
-        blank();
-        heading(text(r, &s->title));
-        if (!page(r, text(r, &s->body)))
-            return;
-    }
-}
-
 static void show_handoff(run *r, const ik_outcome *o)
 {
     uint32_t n, i;
@@ -943,6 +880,7 @@ static void show_handoff(run *r, const ik_outcome *o)
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
     blank();
     heading("Hand-off summary");
+    say(text(r, &r->rb->notice));
     tty_printf("Patient: %s\n", ik_interview_label(r->iv)[0]
                                     ? ik_interview_label(r->iv)
                                     : "(no label)");
@@ -971,44 +909,297 @@ static void show_handoff(run *r, const ik_outcome *o)
 }
 
 /* The outcome screen, in the order a person needs it. */
-static void show_outcome(run *r)
-{
-    const ik_outcome *o = ik_interview_outcome(r->iv);
+/* ---- The outcome screen ---- */
 
+/*
+ * The first screen fits the terminal: what to do and by when (the
+ * disposition's label and advice: one time frame), the reason, the red
+ * flags in plain words, the ladder step, the notice, and a numbered menu
+ * of the parts to read, each opened on its own and paged; "all" prints
+ * every part in order (and without a terminal, everything is printed in
+ * that order at once).
+ */
+typedef enum part_kind {
+    PART_WHY,
+    PART_NOTES,
+    PART_RUNG,
+    PART_SECTION,
+    PART_SAFETY,
+    PART_HELP,
+    PART_HANDOFF
+} part_kind;
+
+typedef struct part {
+    part_kind kind;
+    uint32_t index; /* PART_SECTION: into rb->sections */
+} part;
+
+typedef struct menu {
+    part *parts;
+    uint32_t n;
+    uint32_t reason; /* rule whose note is the reason; IK_NONE */
+} menu;
+
+/* The first shown note of a fired rule that gives the outcome's
+ * disposition: the reason in one sentence. */
+static uint32_t reason_rule(const run *r, const ik_outcome *o)
+{
+    uint32_t i;
+
+    for (i = 0; i < o->rules.n; i++) {
+        uint32_t k = o->rules.items[i];
+        if (r->rb->rules[k].disposition == o->disposition &&
+            ik_outcome_note_shown(r->rb, o, k))
+            return k;
+    }
+    return IK_NONE;
+}
+
+/* Notes shown besides the reason. */
+static uint32_t other_notes(const run *r, const ik_outcome *o, uint32_t reason)
+{
+    uint32_t i, n = 0;
+
+    for (i = 0; i < o->rules.n; i++)
+        n += o->rules.items[i] != reason &&
+             ik_outcome_note_shown(r->rb, o, o->rules.items[i]);
+    return n;
+}
+
+static bool menu_build(run *r, const ik_outcome *o, menu *m)
+{
+    uint32_t i;
+
+    m->n = 0;
+    m->reason = reason_rule(r, o);
+    m->parts = calloc(o->sections.n + 8, sizeof *m->parts);
+    if (!m->parts)
+        return false;
+    m->parts[m->n++].kind = PART_WHY;
+    /* a stop flag: what to do now, the safety net and help only */
+    if (o->stop_flag == IK_NONE && other_notes(r, o, m->reason))
+        m->parts[m->n++].kind = PART_NOTES;
+    if (o->stop_flag == IK_NONE && o->rung != IK_NONE)
+        m->parts[m->n++].kind = PART_RUNG;
+    for (i = 0; o->stop_flag == IK_NONE && i < o->sections.n; i++) {
+        m->parts[m->n].kind = PART_SECTION;
+        m->parts[m->n++].index = o->sections.items[i];
+    }
+    m->parts[m->n++].kind = PART_SAFETY;
+    m->parts[m->n++].kind = PART_HELP;
+    if (r->nurse)
+        m->parts[m->n++].kind = PART_HANDOFF;
+    return true;
+}
+
+static const char *part_title(run *r, const ik_outcome *o, const part *p)
+{
+    switch (p->kind) {
+    case PART_WHY:
+        return r->nurse ? "Why this disposition" : "Why this advice";
+    case PART_NOTES:
+        return r->nurse ? "Notes on the answers" : "Notes on your answers";
+    case PART_RUNG:
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "About %s", text(r, &r->rb->ladder[o->rung].label));
+        return ik_buf_cstr(&r->b);
+    case PART_SECTION:
+        return text(r, &r->rb->sections[p->index].title);
+    case PART_SAFETY:
+        return r->nurse ? "Safety net" : "If things change";
+    case PART_HELP:
+        return r->nurse ? "Getting help" : "How to get help";
+    case PART_HANDOFF:
+        return "Hand-off summary";
+    }
+    return "";
+}
+
+/* Lines text takes when wrapped at indent. */
+static int lines_of(const char *s, int indent)
+{
+    char *w = tty_wrap_text(s, indent);
+    int n = 0;
+    const char *p;
+
+    if (!w)
+        return 1;
+    for (p = w; *p; p++)
+        n += *p == '\n';
+    free(w);
+    return n ? n : 1;
+}
+
+/* The menu, in one column when `rows` allow, else in two. */
+static void show_menu(run *r, const ik_outcome *o, const menu *m, int rows)
+{
+    int w = tty_width(), col = (w - 1) / 2, i, half;
+    char item[512];
+
+    if ((int)m->n <= rows || w < 50) {
+        for (i = 0; i < (int)m->n; i++) {
+            snprintf(item, sizeof item, "%2d  %s", i + 1,
+                     part_title(r, o, &m->parts[i]));
+            tty_wrap_hang(item, 2, 6);
+        }
+        return;
+    }
+    half = ((int)m->n + 1) / 2;
+    for (i = 0; i < half; i++) {
+        char left[256], right[256];
+        int k;
+        snprintf(left, sizeof left, "  %2d  %s", i + 1,
+                 part_title(r, o, &m->parts[i]));
+        right[0] = '\0';
+        if (i + half < (int)m->n)
+            snprintf(right, sizeof right, "%2d  %s", i + half + 1,
+                     part_title(r, o, &m->parts[i + half]));
+        /* cut to the column (bytes; titles are short) */
+        k = (int)strlen(left);
+        if (k > col - 1) {
+            memcpy(left + col - 4, "...", 4);
+            k = col - 1;
+        }
+        if ((int)strlen(right) > w - col - 1)
+            memcpy(right + (w - col - 4), "...", 4);
+        tty_printf("%s%*s%s\n", left, col - k, "", right);
+    }
+}
+
+static const char *menu_prompt_help(const run *r)
+{
+    return r->nurse ? "Number to open; handoff; all; why, back, summary; "
+                      "Enter to finish."
+                    : "Type a number to read it, all for everything, back "
+                      "to change, Enter to finish.";
+}
+
+/* The first screen. */
+static void first_screen(run *r, const ik_outcome *o, const menu *m)
+{
+    const ik_disposition *d = &r->rb->dispositions[o->disposition];
+    int used = 0, rows = tty_height();
+    uint32_t i;
     ik_step st;
 
-    show_disposition(r, o);
+    alert_heading(r, d, r->nurse ? "Disposition" : "What to do");
+    used += d->alarm ? 4 : 2;
+    if (o->stop_flag != IK_NONE) {
+        say(text(r, &r->rb->red_flags[o->stop_flag].message));
+        used += lines_of(text(r, &r->rb->red_flags[o->stop_flag].message), 0);
+    }
+    for (i = 0; i < o->red_flags.n; i++) {
+        const char *msg = text(r, &r->rb->red_flags[o->red_flags.items[i]].message);
+        if (o->red_flags.items[i] == o->stop_flag)
+            continue;
+        say(msg);
+        used += lines_of(msg, 0);
+    }
+    say(text(r, &d->advice));
+    used += lines_of(text(r, &d->advice), 0);
+    if (o->red_flags.n == 0) {
+        ik_buf_clear(&r->b);
+        if (m->reason != IK_NONE)
+            ik_buf_printf(&r->b, "Why: %s",
+                          text(r, &r->rb->rules[m->reason].note));
+        else
+            ik_buf_puts(&r->b,
+                        r->nurse ? "Why: no red flag or rule fired."
+                                 : "Why: nothing you said points to a need "
+                                   "for urgent care.");
+        say(ik_buf_cstr(&r->b));
+        used += lines_of(ik_buf_cstr(&r->b), 0);
+    }
     ik_interview_next(r->iv, &st);
-    if (st.ended_early)
-        say(r->nurse ? "Stopped at an alert before the last questions; type "
+    if (st.ended_early) {
+        const char *s =
+            r->nurse ? "Stopped at an alert before the last questions; type "
                        "back to go on with them."
                      : "You stopped before the last questions. This advice "
                        "is from your answers so far; type back to go on "
-                       "with the questions.");
-    if (o->stop_flag == IK_NONE && o->rung != IK_NONE) {
-        const ik_rung *g = &r->rb->ladder[o->rung];
-        const char *adv = text(r, &g->advice);
-        blank();
+                       "with the questions.";
+        say(s);
+        used += lines_of(s, 0);
+    }
+    if (o->rung != IK_NONE && o->stop_flag == IK_NONE) {
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b,
                       r->nurse ? "Ladder rung to discuss: %s"
                                : "Treatment to discuss with your care team: %s",
-                      text(r, &g->label));
+                      text(r, &r->rb->ladder[o->rung].label));
         heading(ik_buf_cstr(&r->b));
-        if (adv && adv[0])
-            say(adv);
-        explain(r, o, &o->because[IK_PART_LADDER]);
+        used += lines_of(ik_buf_cstr(&r->b), 0);
     }
+    tty_printf("%s", tty_on(TTY_DIM));
+    say(text(r, &r->rb->notice));
+    tty_printf("%s", tty_off());
+    used += lines_of(text(r, &r->rb->notice), 0);
     blank();
-    heading(r->nurse ? "Safety net" : "If things change");
-    say(text(r, &r->rb->safety_net));
-    if (o->stop_flag == IK_NONE)
-        show_sections(r, o);
-    blank();
-    heading(r->nurse ? "Getting help" : "How to get help");
-    say(text(r, &r->rb->get_help));
-    if (r->nurse)
+    heading(r->nurse ? "Open:" : "Read more:");
+    used += 2;
+    /* below the menu: a blank, the help lines and the prompt */
+    used += 1 + lines_of(menu_prompt_help(r), 0) + 1 + (r->sess ? 1 : 0);
+    show_menu(r, o, m, rows - used);
+}
+
+/* Show one part, paged. false: the person stopped reading. */
+static bool show_part(run *r, const ik_outcome *o, const part *p)
+{
+    const char *title = part_title(r, o, p);
+    char *copy = strdup(title);
+    uint32_t i;
+    bool go_on = true;
+
+    if (p->kind != PART_WHY && p->kind != PART_HANDOFF) { /* own headings */
+        blank();
+        heading(copy ? copy : "");
+    }
+    free(copy);
+    switch (p->kind) {
+    case PART_WHY:
+        show_because(r);
+        break;
+    case PART_NOTES: {
+        uint32_t reason = reason_rule(r, o);
+        for (i = 0; i < o->rules.n && go_on; i++) {
+            uint32_t k = o->rules.items[i];
+            if (k != reason && ik_outcome_note_shown(r->rb, o, k))
+                go_on = page(r, text(r, &r->rb->rules[k].note));
+        }
+        break;
+    }
+    case PART_RUNG: {
+        const ik_rung *g = &r->rb->ladder[o->rung];
+        if (text(r, &g->advice)[0])
+            go_on = page(r, text(r, &g->advice));
+        if (go_on)
+            explain(r, o, &o->because[IK_PART_LADDER]);
+        break;
+    }
+    case PART_SECTION:
+        go_on = page(r, text(r, &r->rb->sections[p->index].body));
+        break;
+    case PART_SAFETY:
+        go_on = page(r, text(r, &r->rb->safety_net));
+        break;
+    case PART_HELP:
+        go_on = page(r, text(r, &r->rb->get_help));
+        break;
+    case PART_HANDOFF:
         show_handoff(r, o);
+        break;
+    }
+    return go_on;
+}
+
+/* Every part in order: for a printer, a pipe, or "all". */
+static void show_all(run *r, const ik_outcome *o, const menu *m)
+{
+    uint32_t i;
+
+    for (i = 0; i < m->n; i++)
+        if (!show_part(r, o, &m->parts[i]))
+            return;
 }
 
 /* When screens go to stderr (stdout redirected), stdout gets the outcome
@@ -1041,34 +1232,86 @@ static void save_summary(run *r)
         tty_printf("Could not save the summary: %s\n", err.msg);
 }
 
+/* A number from 1 to n typed alone, else 0. */
+static uint32_t menu_number(const char *line, size_t len, uint32_t n)
+{
+    uint32_t v = 0;
+    size_t i;
+
+    while (len && (*line == ' ' || *line == '\t')) {
+        line++;
+        len--;
+    }
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len > 4)
+        return 0;
+    for (i = 0; i < len; i++) {
+        if (line[i] < '0' || line[i] > '9')
+            return 0;
+        v = v * 10 + (uint32_t)(line[i] - '0');
+    }
+    return v >= 1 && v <= n ? v : 0;
+}
+
 static int outcome_loop(run *r)
 {
-    static const char *const words[] = {"why", "back", "summary", "help",
-                                        "quit"};
+    static const char *const words[] = {"all",     "why",  "back",
+                                        "summary", "help", "quit",
+                                        "handoff", "save"};
+    const ik_outcome *o = ik_interview_outcome(r->iv);
+    bool saw_safety = false, offered = false;
+    menu m;
     int rc;
 
-    show_outcome(r);
+    if (!menu_build(r, o, &m)) {
+        say("Out of memory.");
+        return EXIT_SOFTWARE;
+    }
+    first_screen(r, o, &m);
     autosave(r);
-    if (r->sess) /* sessions: offer the summary */
-        say("Type save to keep a summary you can print or paste.");
+    if (!tty_interactive()) { /* a pipe or a file: everything, in order */
+        show_all(r, o, &m);
+        saw_safety = true;
+    }
     for (;;) {
         char *line;
         size_t len;
+        uint32_t k;
         ik_error err;
         got g;
 
-        tty_set_completions(words, 5, "");
+        tty_set_completions(words, 6 + (r->nurse ? 1 : 0) + (r->sess ? 1 : 0),
+                            "");
         blank();
-        say(r->nurse ? "why, back, summary; Enter to finish."
-                     : "Type why for the reasons, back to change an answer, "
-                       "summary to see your answers, or press Enter to "
-                       "finish.");
+        say(menu_prompt_help(r));
+        if (r->sess && !offered) /* sessions: offer the summary */
+            say("Type save to keep a summary you can print or paste.");
+        offered = true;
         g = read_line(r, r->nurse ? "> " : "Your choice: ", &line, &len);
         if (g == GOT_AGAIN)
             continue;
         if (g != GOT_LINE)
             break;
         tty_history_add(line);
+        if ((k = menu_number(line, len, m.n)) != 0) {
+            saw_safety |= m.parts[k - 1].kind == PART_SAFETY;
+            show_part(r, o, &m.parts[k - 1]);
+            free(line);
+            continue;
+        }
+        if (r->nurse &&
+            (is_word(line, len, "handoff") || is_word(line, len, "hand-off"))) {
+            show_handoff(r, o);
+            free(line);
+            continue;
+        }
+        if (is_word(line, len, "all")) {
+            show_all(r, o, &m);
+            saw_safety = true;
+            free(line);
+            continue;
+        }
         switch (ik_command_parse(line, len)) {
         case IK_CMD_WHY:
             show_because(r);
@@ -1077,11 +1320,15 @@ static int outcome_loop(run *r)
             show_summary(r);
             break;
         case IK_CMD_HELP:
+            blank();
+            heading(r->nurse ? "Open:" : "Read more:");
+            show_menu(r, o, &m, tty_height() - 4);
             say("why: the reasons for this advice; back: change your last "
                 "answer; summary: your answers; Enter or quit: finish.");
             break;
         case IK_CMD_BACK:
             free(line);
+            free(m.parts);
             if (ik_interview_back(r->iv, &err) != IK_OK)
                 return fault(&err);
             autosave(r);
@@ -1095,13 +1342,23 @@ static int outcome_loop(run *r)
                 save_summary(r); /* sessions */
                 break;
             }
-            say("Please type why, back or summary, or press Enter to "
-                "finish.");
+            ik_buf_clear(&r->b);
+            ik_buf_printf(&r->b,
+                          "Please type a number from 1 to %u, all, why, back "
+                          "or summary, or press Enter to finish.",
+                          (unsigned)m.n);
+            say(ik_buf_cstr(&r->b));
             break;
         }
         free(line);
     }
 done:
+    if (!saw_safety) { /* nobody leaves without it */
+        blank();
+        heading(r->nurse ? "Safety net" : "If things change");
+        say(text(r, &r->rb->safety_net));
+    }
+    free(m.parts);
     outcome_to_stdout(r);
     if (r->sess && !r->save_failed)
         tty_printf("\nSaved in %s\n", r->sess_path);

@@ -436,6 +436,8 @@ static void test_json_export_is_the_outcome_with_session_metadata(void **s)
     assert_true(cJSON_IsTrue(ik_json_get(d.root, "complete")));
     assert_string_equal(str(d.root, "disposition"), "soon");
     assert_string_equal(str(d.root, "ladder"), "interventional");
+    /* the notice (the pack's disclaimer: it declares no notice) */
+    assert_string_equal(str(d.root, "notice"), "Education, not a diagnosis.");
     sess = ik_json_get(d.root, "session");
     assert_string_equal(str(sess, "format"), "intake-session/1");
     assert_string_equal(str(sess, "label"), "Bed 4");
@@ -527,6 +529,7 @@ static void test_nurse_handoff_is_in_sbar_order(void **state)
 {
     static const char *const md_order[] = {"# Hand-off (SBAR): Bed 4",
                                            "complete.",
+                                           "Education, not a diagnosis.",
                                            "## S: Situation",
                                            "**Disposition:** Soon.",
                                            "**Red flags:** none.",

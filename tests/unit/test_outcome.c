@@ -214,6 +214,8 @@ static void test_outcome_json_has_the_design_shape(void **state)
         "{\"rules\":\"interview-test@1.2.3\",\"complete\":false,"
         "\"disposition\":\"self_care\",\"red_flags\":[],\"ladder\":"
         "\"conservative\",\"sections\":[\"overview\"],\"notes\":[],"
+        "\"notice\":\"TESTPACK disclaimer: education, not a diagnosis. In an "
+        "emergency call your local emergency number.\","
         "\"answers\":{\"had_surgery\":false,\"saddle\":false,\"pain\":3,"
         "\"mri\":null},\"derived\":{\"chronic\":false,"
         "\"conservative_failed\":false},\"because\":{\"disposition\":[],"
