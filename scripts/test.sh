@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# test.sh -- build intake twice (plain, and with AddressSanitizer + UBSan)
-# and run every test on both; the unit tests also run under valgrind.
+# test.sh -- build intake three times: plain gcc and AddressSanitizer +
+# UBSan (every test on both), and clang (warnings are errors there too; its
+# unit tests run). The unit tests also run under valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build test
@@ -19,6 +20,12 @@ find build/tests -maxdepth 1 -name 'test_*' -type f -perm -u+x | sort |
       --errors-for-leak-kinds=definite "$1" >"$1.valgrind.log" 2>&1 ||
       { cat "$1.valgrind.log"; echo "valgrind: $1 failed"; exit 255; }
     echo "valgrind clean: $1"' _ {}
+
+echo "== clang build (unit tests)"
+CC=clang cmake -S . -B build-clang -DIK_TESTS=ON >/dev/null
+cmake --build build-clang -j"$jobs"
+ctest --test-dir build-clang --output-on-failure --no-tests=error -j"$jobs" \
+  -L unit
 
 echo "== sanitizer build"
 cmake -S . -B build-asan -DIK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \

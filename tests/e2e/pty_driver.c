@@ -96,6 +96,9 @@ static void cleanup_tmp(void)
 }
 
 static void fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
 {
     va_list ap;
     size_t from = nseen > 3000 ? nseen - 3000 : 0;

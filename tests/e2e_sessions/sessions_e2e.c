@@ -45,6 +45,9 @@ static rlim_t child_fsize; /* RLIMIT_FSIZE for children; 0: none */
 static pid_t live = -1; /* a child to kill when failing */
 
 static void fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
 {
     va_list ap;
 

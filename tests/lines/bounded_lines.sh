@@ -5,6 +5,10 @@
 # and goes on. Reading whole lines (getline) would fail here.
 set -u
 exe=$1 src=$2
+# The interview saves its session: into a temporary folder, never a home.
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp" XDG_STATE_HOME="$tmp/state"
 long() { head -c 150000000 /dev/zero | tr '\0' y; echo; }
 ulimit -v 100000 || exit 77
 

@@ -216,8 +216,9 @@ test_batch_agrees_with_the_interview_on_every_pack_test_case(void **state)
     int compared = 0, stopped = 0;
 
     (void)state;
+    /* both ship with the repository: missing is a failure, not a skip */
     if (access(pack, R_OK) != 0 || access(cases, R_OK) != 0)
-        skip();
+        fail_msg("cannot read %s or %s", pack, cases);
     assert_int_equal(ik_rulebook_load_file(pack, &rb, &err), IK_OK);
     assert_int_equal(
         ik_json_read_file(cases, IK_JSON_MAX_FILE, &text, &len, &err), IK_OK);
