@@ -8,6 +8,8 @@
 
 #include "intake/error.h"
 
+#include <getopt.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -35,6 +37,68 @@ int cmd_graph(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* ---- The command table (commands.c) ---- */
+
+typedef struct cli_opt {
+    const char *name;   /* the long option, without "--" */
+    int key;            /* what cli_next_option returns for it */
+    const char *arg;    /* its value's name (PACK, N), NULL for a flag */
+    const char *values; /* the values, space-separated ("text json"), or a
+                           completion kind ("@pack"), or NULL */
+    const char *help;   /* one sentence for --help */
+} cli_opt;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+    const char *operands;              /* as the synopsis shows them */
+    const char *operand_values;        /* completion kind of operands */
+    const cli_opt *opts;               /* ends with a NULL name */
+    const char *summary;               /* one line for intake --help */
+    const char *about;                 /* the paragraph of its --help */
+    const char *exits;                 /* its exit statuses */
+} cli_command;
+
+/* The command named name, or NULL. */
+const cli_command *cli_find_command(const char *name);
+/* The command name closest to a misspelt one, or NULL. */
+const char *cli_suggest_command(const char *name);
+/* `intake --help`, and `intake COMMAND --help`, on stdout. */
+void cli_print_help(void);
+void cli_command_help(const cli_command *c);
+
+enum { CLI_MAX_OPTS = 15, CLI_MAX_PACKS = 64 /* check --rules */ };
+
+/*
+ * Every command parses its arguments with these, so all behave alike:
+ * options before or after operands, `--` ends options, `-` is an
+ * operand, -h and --help print the command's help, an unknown option is a
+ * usage error with the nearest one suggested.
+ *
+ *     cli_args a;
+ *     cli_args_init(&a, "check", argc, argv);
+ *     while ((c = cli_next_option(&a)) > 0)
+ *         switch (c) { case 's': ...; a.value is the option's value }
+ *     if (c < 0) return a.rc;
+ *     n = cli_operands(&a, &ops);
+ */
+typedef struct cli_args {
+    const cli_command *cmd;
+    int argc;
+    char **argv;
+    const char *value; /* the value of the option just returned */
+    int rc;            /* when cli_next_option returned -1 */
+    struct option longs[CLI_MAX_OPTS + 2];
+} cli_args;
+
+void cli_args_init(cli_args *a, const char *name, int argc, char **argv);
+/* The next option's key; 0 when there are no more; -1 when the command
+ * must return a->rc (help printed: 0; a usage error printed: 64). */
+int cli_next_option(cli_args *a);
+/* The operands, in order (after cli_next_option returned 0). */
+int cli_operands(const cli_args *a, char ***ops);
 
 /*
  * Write n bytes to stdout. False when the write failed: the command may

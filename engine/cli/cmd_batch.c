@@ -19,7 +19,6 @@
 #include "rulebook.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -35,17 +34,6 @@ enum {
     BLOCK_LINES = 256,       /* lines a block holds at most */
     BLOCK_BYTES = 256 * 1024 /* text a block holds before it is full */
 };
-
-static const char usage[] =
-    "Usage: intake batch [--rules PACK] [--strict] [--diff OLD_PACK]\n"
-    "                    [--jobs N]\n"
-    "Read one answers object a line ({\"question_id\": value, ...}) on\n"
-    "stdin and write one outcome object a line on stdout, in order.\n"
-    "A bad line gives {\"line\": N, \"error\": \"...\"} and the run goes on;\n"
-    "--strict stops at it (exit 65). --diff OLD_PACK writes, for each line,\n"
-    "the outcome fields that differ from OLD_PACK's, then a summary line.\n"
-    "--jobs N computes on N threads (default: the online CPUs, at most 8;\n"
-    "1: one thread); the output is the same, in the same order.\n";
 
 /* A line reader over fd 0 that flushes stdout before blocking. */
 typedef struct reader {
@@ -543,12 +531,6 @@ static uint32_t default_jobs(void)
 
 int cmd_batch(int argc, char **argv)
 {
-    static const struct option opts[] = {{"rules", required_argument, 0, 'r'},
-                                         {"strict", no_argument, 0, 's'},
-                                         {"diff", required_argument, 0, 'd'},
-                                         {"jobs", required_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *pack = NULL, *old_pack = NULL;
     char def[4096];
     bool strict = false;
@@ -558,41 +540,47 @@ int cmd_batch(int argc, char **argv)
     ik_rulebook *rb = NULL, *old = NULL;
     ik_batch b;
     ik_error err;
-    int c, rc;
+    cli_args a;
+    char **ops;
+    int c, nops, rc;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+r:sd:j:h", opts, NULL)) != -1) {
+    cli_args_init(&a, "batch", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
+        const char *val = a.value;
+
         switch (c) {
         case 'r':
-            pack = optarg;
+            pack = val;
             break;
         case 's':
             strict = true;
             break;
         case 'd':
-            old_pack = optarg;
+            old_pack = val;
             break;
         case 'j':
             errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || n < 1 || n > MAX_JOBS)
+            n = strtol(val, &end, 10);
+            if (errno || end == val || *end || n < 1 || n > MAX_JOBS)
                 return cli_usage_error(
                     "batch", "--jobs needs a number from 1 to %d", MAX_JOBS);
             jobs = (uint32_t)n;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
         default:
-            return cli_usage_error("batch", "unknown option");
+            break;
         }
     }
-    if (optind < argc)
+    if (c < 0)
+        return a.rc;
+    nops = cli_operands(&a, &ops);
+    if (nops > (pack ? 0 : 1))
         return cli_usage_error("batch", "unexpected argument '%s'",
-                               argv[optind]);
+                               ops[nops - 1]);
+    if (nops == 1)
+        pack = ops[0];
     if (!pack && !(pack = cli_default_pack(def, sizeof def))) {
         fputs("intake batch: the bundled rule pack was not found; "
-              "use --rules PACK\n",
+              "name a PACK\n",
               stderr);
         return EXIT_NOINPUT;
     }

@@ -21,22 +21,6 @@ typedef struct check_run {
     ik_buf out; /* --format json: the array being built */
 } check_run;
 
-static const char usage[] =
-    "Usage: intake check [--strict] [--format text|json] FILE...\n\n"
-    "Validate and lint rule packs. Problems are printed on stderr as\n"
-    "FILE:LINE:COL: error: MESSAGE (or warning:), one a line; a clean pack\n"
-    "gets a one-line summary on stdout. A test-case file NAME.tests.json is\n"
-    "checked against its pack NAME.json (run the cases with 'intake test').\n\n"
-    "  --strict         treat warnings as errors\n"
-    "  --format json    print the problems as one JSON array on stdout:\n"
-    "                   [{\"file\", \"line\", \"col\", \"severity\", "
-    "\"message\",\n"
-    "                   \"path\"}] (path is a JSON Pointer), nothing else\n"
-    "  --help           show this help\n\n"
-    "Exit status: 0 clean (warnings allowed unless --strict), 65 any error,\n"
-    "66 a file is missing, 74 a file cannot be read, 64 usage error. The\n"
-    "language is described in docs/RULES.md.\n";
-
 static void on_diag(const ik_diag *d, void *ctx)
 {
     check_run *run = ctx;
@@ -125,75 +109,68 @@ static void summarise(const char *file, const ik_rulebook *rb,
            rb->nquestions, rb->nsections, rb->nrules, rb->nred_flags);
 }
 
+/* Check one pack or test-case file; updates the run's outcome flags. */
+static void check_one(check_run *run, const char *file, bool strict,
+                      bool *missing, bool *failed, int *other)
+{
+    ik_rulebook *rb = NULL;
+    unsigned errors = run->nerrors, warnings = run->nwarnings;
+    ik_status st;
+
+    if (cli_is_cases_file(file))
+        st = check_cases(run, file);
+    else
+        st = ik_rulebook_check_load(file, on_diag, run, &rb);
+    warnings = run->nwarnings - warnings;
+    if (st == IK_ENOENT)
+        *missing = true;
+    else if (st == IK_EIO || st == IK_ENOMEM)
+        *other = cli_exit_code(st);
+    if (st != IK_OK || run->nerrors > errors || (strict && warnings))
+        *failed = true;
+    else if (!run->json && rb)
+        summarise(file, rb, warnings);
+    ik_rulebook_free(rb);
+}
+
 int cmd_check(int argc, char **argv)
 {
     check_run run;
-    bool strict = false, missing = false, failed = false, operands = false;
-    int i, nfiles = 0, other = 0; /* other: 74 or 70 when seen */
+    bool strict = false, missing = false, failed = false;
+    int i, c, n, nrules = 0, other = 0; /* other: 74 or 70 when seen */
+    const char *rules[CLI_MAX_PACKS];
+    cli_args a;
+    char **ops;
 
     memset(&run, 0, sizeof run);
     run.first = true;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        } else if (strcmp(a, "--strict") == 0) {
+    cli_args_init(&a, "check", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
+        if (c == 's') {
             strict = true;
-        } else if (strcmp(a, "--format") == 0 ||
-                   strncmp(a, "--format=", 9) == 0) {
-            const char *f = a[8] == '=' ? a + 9 : NULL;
-            if (!f && i + 1 < argc)
-                f = argv[++i];
-            if (!f)
-                return cli_usage_error("check", "--format needs a value");
-            if (strcmp(f, "json") == 0)
-                run.json = true;
-            else if (strcmp(f, "text") == 0)
-                run.json = false;
-            else
-                return cli_usage_error("check",
-                                       "unknown format '%s' (text or json)", f);
-        } else if (strcmp(a, "--") == 0) {
-            nfiles += argc - i - 1;
-            break;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("check", "unknown option '%s'", a);
+        } else if (c == 'r') {
+            if (nrules == CLI_MAX_PACKS)
+                return cli_usage_error("check", "at most %d --rules",
+                                       CLI_MAX_PACKS);
+            rules[nrules++] = a.value;
+        } else if (strcmp(a.value, "json") == 0) {
+            run.json = true;
+        } else if (strcmp(a.value, "text") == 0) {
+            run.json = false;
         } else {
-            nfiles++;
+            return cli_usage_error(
+                "check", "unknown format '%s' (text or json)", a.value);
         }
     }
-    if (nfiles == 0)
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
+    if (n + nrules == 0)
         return cli_usage_error("check", "no rule pack given");
-    for (i = 1; i < argc; i++) {
-        ik_rulebook *rb = NULL;
-        unsigned errors = run.nerrors, warnings = run.nwarnings;
-        ik_status st;
-        if (!operands && strcmp(argv[i], "--format") == 0) {
-            i++;
-            continue;
-        }
-        if (!operands && strcmp(argv[i], "--") == 0) {
-            operands = true;
-            continue;
-        }
-        if (!operands && argv[i][0] == '-' && argv[i][1])
-            continue;
-        if (cli_is_cases_file(argv[i]))
-            st = check_cases(&run, argv[i]);
-        else
-            st = ik_rulebook_check_load(argv[i], on_diag, &run, &rb);
-        warnings = run.nwarnings - warnings;
-        if (st == IK_ENOENT)
-            missing = true;
-        else if (st == IK_EIO || st == IK_ENOMEM)
-            other = cli_exit_code(st);
-        if (st != IK_OK || run.nerrors > errors || (strict && warnings))
-            failed = true;
-        else if (!run.json && rb)
-            summarise(argv[i], rb, warnings);
-        ik_rulebook_free(rb);
-    }
+    for (i = 0; i < nrules; i++)
+        check_one(&run, rules[i], strict, &missing, &failed, &other);
+    for (i = 0; i < n; i++)
+        check_one(&run, ops[i], strict, &missing, &failed, &other);
     if (run.json) {
         ik_buf_puts(&run.out, run.first ? "[]\n" : "\n]\n");
         if (ik_buf_status(&run.out) != IK_OK) {

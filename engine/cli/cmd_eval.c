@@ -15,19 +15,6 @@
 
 enum { EVAL_MAX_LINE = 1024 * 1024 }; /* bytes in one --lines record */
 
-static const char usage[] =
-    "Usage: intake eval LOGIC [DATA]\n"
-    "       intake eval --lines\n\n"
-    "Evaluate a JsonLogic expression (json-logic-js 2.0.5 semantics) and\n"
-    "print the result as JSON on one line. DATA defaults to null.\n"
-    "An undefined result (for example {\"and\": []}) prints as null.\n\n"
-    "  --lines   read one [logic, data] JSON array per line from stdin and\n"
-    "            print one result per line; a bad line prints\n"
-    "            {\"error\": \"...\"} and the rest still run\n"
-    "  --help    show this help\n\n"
-    "Unknown operators are errors even in branches that never run.\n"
-    "Exit status: 0 success, 64 usage, 65 malformed JSON or logic.\n";
-
 static void print_error_line(const ik_error *err)
 {
     ik_buf b;
@@ -84,24 +71,27 @@ static int run_lines(void)
 int cmd_eval(int argc, char **argv)
 {
     const char *data = NULL;
-    char *res;
+    bool lines = false;
+    cli_args a;
+    char **ops, *res;
     ik_error err;
     ik_status st;
+    int c, n;
 
-    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-        fputs(usage, stdout);
-        return EXIT_OK;
-    }
-    if (argc == 2 && strcmp(argv[1], "--lines") == 0)
+    cli_args_init(&a, "eval", argc, argv);
+    while ((c = cli_next_option(&a)) > 0)
+        lines = true; /* --lines */
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
+    if (lines && n == 0)
         return run_lines();
-    if (argc < 2 || argc > 3)
+    if (lines || n < 1 || n > 2)
         return cli_usage_error("eval", "expected LOGIC [DATA] or --lines");
-    if (argv[1][0] == '-' && argv[1][1] == '-')
-        return cli_usage_error("eval", "unknown option '%s'", argv[1]);
-    if (argc == 3)
-        data = argv[2];
+    if (n == 2)
+        data = ops[1];
     ik_error_clear(&err);
-    st = ik_logic_eval_json(argv[1], strlen(argv[1]), data,
+    st = ik_logic_eval_json(ops[0], strlen(ops[0]), data,
                             data ? strlen(data) : 0, &res, &err);
     if (st != IK_OK) {
         cli_print_diag(&err, "error");

@@ -12,21 +12,9 @@
 #include "rulebook.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-    "Usage: intake explore [PACK] [--sample N] [--seed S] [--max-paths N]\n"
-    "Walk the answer paths the pack's enable_when allows and check its\n"
-    "invariants on each complete path. Every path is walked when there are\n"
-    "at most --max-paths of them (default 100000); otherwise, or with\n"
-    "--sample N, N paths (default 20000) are drawn at random from seed S\n"
-    "(default 1). Prints paths per disposition and rung, sections never\n"
-    "shown, and each broken invariant with counter-examples: answers\n"
-    "objects that `intake run --answers FILE` replays. Exit 1 when an\n"
-    "invariant fails. Without PACK, the bundled pack.\n";
 
 static bool number(const char *s, uint64_t *out)
 {
@@ -45,13 +33,6 @@ static bool number(const char *s, uint64_t *out)
 
 int cmd_explore(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"sample", required_argument, 0, 'n'},
-        {"seed", required_argument, 0, 's'},
-        {"max-paths", required_argument, 0, 'm'},
-        {"rules", required_argument, 0, 'r'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     ik_explore_opts eo = {0, 0, false, 1, 0};
     const char *pack = NULL;
     char def[4096];
@@ -60,39 +41,41 @@ int cmd_explore(int argc, char **argv)
     ik_error err;
     ik_buf out;
     ik_status st;
-    int c, rc;
+    cli_args a;
+    char **ops;
+    int c, n, rc;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "n:s:m:r:h", opts, NULL)) != -1) {
+    cli_args_init(&a, "explore", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
+        const char *val = a.value;
+
         switch (c) {
         case 'n':
-            if (!number(optarg, &eo.sample) || eo.sample == 0)
+            if (!number(val, &eo.sample) || eo.sample == 0)
                 return cli_usage_error("explore", "--sample needs a count");
             eo.force_sample = true;
             break;
-        case 's':
-            if (!number(optarg, &eo.seed))
+        case 'S':
+            if (!number(val, &eo.seed))
                 return cli_usage_error("explore", "--seed needs a number");
             break;
         case 'm':
-            if (!number(optarg, &eo.max_paths) || eo.max_paths == 0)
+            if (!number(val, &eo.max_paths) || eo.max_paths == 0)
                 return cli_usage_error("explore", "--max-paths needs a count");
             break;
-        case 'r':
-            pack = optarg;
+        default: /* --rules */
+            pack = val;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("explore", "unknown option");
         }
     }
-    if (optind < argc)
-        pack = argv[optind++];
-    if (optind < argc)
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
+    if (n > (pack ? 0 : 1))
         return cli_usage_error("explore", "unexpected argument '%s'",
-                               argv[optind]);
+                               ops[n - 1]);
+    if (n == 1)
+        pack = ops[0];
     if (!pack && !(pack = cli_default_pack(def, sizeof def))) {
         fputs("intake explore: the bundled rule pack was not found\n", stderr);
         return EXIT_NOINPUT;

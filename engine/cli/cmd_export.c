@@ -13,21 +13,9 @@
 #include "rulebook.h"
 #include "session.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char usage[] =
-    "Usage: intake export SESSION [--format json|fhir|markdown|text]\n"
-    "                             [--rules PACK]\n"
-    "       intake export --questionnaire PACK\n"
-    "Write a saved session to stdout: json (the outcome with the session's\n"
-    "metadata and history, the default), fhir (an HL7 FHIR R4\n"
-    "QuestionnaireResponse), markdown or text (for a patient, a one-page\n"
-    "'what to do next'; for a nurse, an SBAR hand-off). The pack is the one\n"
-    "the session names, or --rules PACK. --questionnaire writes the FHIR\n"
-    "Questionnaire of a pack.\n";
 
 static int fail(const ik_error *err, ik_status st)
 {
@@ -128,48 +116,42 @@ static int export_session(const char *path, const char *pack,
 
 int cmd_export(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, 0, 'f'},
-        {"rules", required_argument, 0, 'r'},
-        {"questionnaire", required_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     ik_export_format fmt = IK_EXPORT_JSON;
     const char *pack = NULL, *questionnaire = NULL;
-    int c;
+    cli_args a;
+    char **ops;
+    int c, n;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:r:q:h", opts, NULL)) != -1) {
+    cli_args_init(&a, "export", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
+        const char *val = a.value;
+
         switch (c) {
         case 'f':
-            if (!ik_export_format_find(optarg, &fmt))
+            if (!ik_export_format_find(val, &fmt))
                 return cli_usage_error(
                     "export",
-                    "unknown format '%s' (json, fhir, markdown or text)",
-                    optarg);
+                    "unknown format '%s' (json, fhir, markdown or text)", val);
             break;
         case 'r':
-            pack = optarg;
+            pack = val;
             break;
-        case 'q':
-            questionnaire = optarg;
+        default: /* --questionnaire */
+            questionnaire = val;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("export", "unknown option");
         }
     }
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
     if (questionnaire) {
-        if (optind < argc)
+        if (n > 0)
             return cli_usage_error("export", "unexpected argument '%s'",
-                                   argv[optind]);
+                                   ops[0]);
         return export_questionnaire(questionnaire);
     }
-    if (optind != argc - 1)
-        return cli_usage_error("export", optind < argc
-                                             ? "one SESSION file, please"
-                                             : "which SESSION file?");
-    return export_session(argv[optind], pack, fmt);
+    if (n != 1)
+        return cli_usage_error("export", n > 1 ? "one SESSION file, please"
+                                               : "which SESSION file?");
+    return export_session(ops[0], pack, fmt);
 }

@@ -10,24 +10,12 @@
 #include "graph.h"
 #include "rulebook.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "Usage: intake graph [--rules PACK] [--format dot|mermaid]\n"
-    "Print the flow of a rule pack (questions, enable_when dependencies,\n"
-    "red flags, the ladder, rules and sections) as Graphviz dot (default)\n"
-    "or Mermaid. Without --rules, the bundled pack.\n"
-    "  dot:     intake graph --format dot | dot -Tsvg > flow.svg\n";
-
 int cmd_graph(int argc, char **argv)
 {
-    static const struct option opts[] = {{"rules", required_argument, 0, 'r'},
-                                         {"format", required_argument, 0, 'f'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *pack = NULL;
     char def[4096];
     ik_graph_format fmt = IK_GRAPH_DOT;
@@ -35,32 +23,28 @@ int cmd_graph(int argc, char **argv)
     ik_error err;
     ik_buf out;
     ik_status st;
-    int c, rc = EXIT_OK;
+    cli_args a;
+    char **ops;
+    int c, n, rc = EXIT_OK;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+r:f:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            pack = optarg;
-            break;
-        case 'f':
-            if (!ik_graph_format_parse(optarg, &fmt))
-                return cli_usage_error(
-                    "graph", "unknown format '%s' (dot or mermaid)", optarg);
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("graph", "unknown option");
-        }
+    cli_args_init(&a, "graph", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
+        if (c == 'r')
+            pack = a.value;
+        else if (!ik_graph_format_parse(a.value, &fmt))
+            return cli_usage_error(
+                "graph", "unknown format '%s' (dot or mermaid)", a.value);
     }
-    if (optind < argc)
-        return cli_usage_error("graph", "unexpected argument '%s'",
-                               argv[optind]);
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
+    if (n > (pack ? 0 : 1))
+        return cli_usage_error("graph", "unexpected argument '%s'", ops[n - 1]);
+    if (n == 1)
+        pack = ops[0];
     if (!pack && !(pack = cli_default_pack(def, sizeof def))) {
         fputs("intake graph: the bundled rule pack was not found; "
-              "use --rules PACK\n",
+              "name a PACK\n",
               stderr);
         return EXIT_NOINPUT;
     }

@@ -20,37 +20,10 @@
 
 #include "run_session.h" /* sessions hooks (issue 6) */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const char usage[] =
-    "Usage: intake [run] [--rules FILE] [--mode patient|nurse]\n"
-    "                    [--session FILE] [--resume FILE] [--answers FILE]\n"
-    "Start an interview: one question at a time, then advice on what to do,\n"
-    "the treatment to discuss, and sections worth reading.\n"
-    "\n"
-    "  --rules FILE     the rule pack (default: the bundled Failed Back\n"
-    "                   Syndrome pack)\n"
-    "  --mode MODE      patient (default) or nurse: third-person wording,\n"
-    "                   a patient label, terse prompts, a hand-off summary\n"
-    "  --session FILE   save the answers to FILE after every answer\n"
-    "  --resume FILE    carry on with the interview saved in FILE\n"
-    "  --answers FILE   answer from a JSON object of answers and print the\n"
-    "                   outcome as JSON, without asking anything\n"
-    "  --help           show this help\n"
-    "\n"
-    "At any question type: back, why, skip, summary, help or quit.\n"
-    "An urgent sign is shown as soon as it is answered: an emergency ends\n"
-    "the interview; an alert says what to do now, then 1 goes on with the\n"
-    "questions and 2 stops there. Leaving early after an urgent sign shows\n"
-    "its advice first.\n"
-    "The outcome fits on one screen: what to do and by when, then a menu;\n"
-    "type a number to read a part, or all for everything.\n"
-    "intake gives education, not a diagnosis. In an emergency call your\n"
-    "local emergency number.\n";
 
 typedef struct run_opts {
     const char *rules, *mode, *session, *resume, *answers;
@@ -1550,51 +1523,41 @@ static bool ask_label(run *r)
 
 static int parse_opts(int argc, char **argv, run_opts *o)
 {
-    static const struct option longs[] = {
-        {"rules", required_argument, NULL, 'r'},
-        {"mode", required_argument, NULL, 'm'},
-        {"session", required_argument, NULL, 's'},
-        {"resume", required_argument, NULL, 'R'},
-        {"answers", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
+    cli_args a;
+    char **ops;
+    int c, n;
 
     memset(o, 0, sizeof *o);
     o->mode = "patient";
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
+    cli_args_init(&a, "run", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
         switch (c) {
         case 'r':
-            o->rules = optarg;
+            o->rules = a.value;
             break;
         case 'm':
-            o->mode = optarg;
+            o->mode = a.value;
             break;
         case 's':
-            o->session = optarg;
+            o->session = a.value;
             break;
         case 'R':
-            o->resume = optarg;
+            o->resume = a.value;
             break;
         case 'a':
-            o->answers = optarg;
+            o->answers = a.value;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        case ':':
-            return cli_usage_error("run", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("run", "unknown option '%s'",
-                                   argv[optind - 1]);
+            break;
         }
     }
-    if (optind < argc)
-        return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
+    if (n > 1 || (n == 1 && o->rules))
+        return cli_usage_error("run", "unexpected argument '%s'", ops[n - 1]);
+    if (n == 1)
+        o->rules = ops[0];
     if (strcmp(o->mode, "patient") != 0 && strcmp(o->mode, "nurse") != 0)
         return cli_usage_error("run", "--mode must be patient or nurse");
     if (o->resume && o->answers)

@@ -9,16 +9,8 @@
 
 #include "session.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] =
-    "Usage: intake sessions\n"
-    "List saved sessions in $XDG_STATE_HOME/intake (default\n"
-    "~/.local/state/intake), newest first: when each started, whether it\n"
-    "is complete, its pack, its label and its file. Continue one with\n"
-    "'intake run --resume FILE'; export one with 'intake export FILE'.\n";
 
 static void print_row(const ik_session_info *in)
 {
@@ -38,8 +30,6 @@ static void print_row(const ik_session_info *in)
 
 int cmd_sessions(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     ik_session_info *infos = NULL;
     char dir[4096];
     size_t n = 0, i;
@@ -47,17 +37,16 @@ int cmd_sessions(int argc, char **argv)
     ik_status st;
     int c;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        return cli_usage_error("sessions", "unknown option");
-    }
-    if (optind < argc)
-        return cli_usage_error("sessions", "unexpected argument '%s'",
-                               argv[optind]);
+    cli_args a;
+    char **ops;
+
+    cli_args_init(&a, "sessions", argc, argv);
+    while ((c = cli_next_option(&a)) > 0)
+        ;
+    if (c < 0)
+        return a.rc;
+    if (cli_operands(&a, &ops) > 0)
+        return cli_usage_error("sessions", "unexpected argument '%s'", ops[0]);
     ik_error_clear(&err);
     if ((st = ik_session_dir(dir, sizeof dir, false, &err)) != IK_OK ||
         (st = ik_session_list(dir, &infos, &n, &err)) != IK_OK) {

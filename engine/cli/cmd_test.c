@@ -11,23 +11,8 @@
 #include "casefile.h"
 #include "rulebook.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] =
-    "Usage: intake test [--coverage] [PACK [CASES]]\n"
-    "Run a rule pack's test cases (format: docs/TESTING-PACKS.md). CASES\n"
-    "defaults to PACK with .json replaced by .tests.json; PACK defaults to\n"
-    "the bundled pack. Each case runs through the same outcome computation\n"
-    "as an interview. Prints every failing case with the difference, per\n"
-    "field, between what it expects and what it got, then the line\n"
-    "'N passed, M failed'.\n"
-    "  --coverage  also list the sections, rules, red flags, ladder rungs,\n"
-    "              dispositions and questions that no case reaches, and fail\n"
-    "              when anything is unreached\n"
-    "Exit status: 0 all passed, 1 a case failed (or, with --coverage,\n"
-    "something is unreached), 65 a bad pack or case file, 66 not found.\n";
 
 /* Print each failing case; returns the number that failed, or -1 on an
  * error (printed). */
@@ -95,9 +80,6 @@ static uint32_t report_coverage(const ik_casefile *cf)
 
 int cmd_test(int argc, char **argv)
 {
-    static const struct option opts[] = {{"coverage", no_argument, 0, 'c'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *pack = NULL, *cases = NULL;
     char def[4096], casebuf[4096];
     bool coverage = false;
@@ -107,28 +89,28 @@ int cmd_test(int argc, char **argv)
     ik_status st;
     uint32_t npassed = 0;
     long nfailed;
-    int c, rc = EXIT_OK;
+    cli_args a;
+    char **ops;
+    int c, i, n, rc = EXIT_OK;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+ch", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
+    cli_args_init(&a, "test", argc, argv);
+    while ((c = cli_next_option(&a)) > 0) {
+        if (c == 'c')
             coverage = true;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("test", "unknown option");
-        }
+        else
+            pack = a.value; /* --rules */
     }
-    if (optind < argc)
-        pack = argv[optind++];
-    if (optind < argc)
-        cases = argv[optind++];
-    if (optind < argc)
-        return cli_usage_error("test", "unexpected argument '%s'",
-                               argv[optind]);
+    if (c < 0)
+        return a.rc;
+    n = cli_operands(&a, &ops);
+    if (n > (pack ? 1 : 2)) /* --rules PACK is the first operand */
+        return cli_usage_error("test", "unexpected argument '%s'", ops[n - 1]);
+    for (i = 0; i < n; i++) {
+        if (!pack)
+            pack = ops[i];
+        else
+            cases = ops[i];
+    }
     if (!pack && !(pack = cli_default_pack(def, sizeof def))) {
         fputs("intake test: the bundled rule pack was not found\n", stderr);
         return EXIT_NOINPUT;

@@ -1,6 +1,7 @@
 /*
- * main.c -- the intake program: subcommand table, --help, --version, exit
- * codes and diagnostics. Each subcommand lives in its own cmd_*.c file.
+ * main.c -- the intake program: dispatch to a command (the table is
+ * commands.c), --version, exit codes and diagnostics. Each command lives
+ * in its own cmd_*.c file.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
@@ -14,40 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-typedef struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *usage;
-    const char *summary;
-} command;
-
-static const command commands[] = {
-    {"run", cmd_run,
-     "run [--rules FILE] [--mode patient|nurse] [--session FILE] "
-     "[--resume FILE] [--answers FILE]",
-     "start an interview (the default command)"},
-    {"check", cmd_check, "check [--strict] [--format text|json] FILE...",
-     "validate and lint rule packs"},
-    {"test", cmd_test, "test [--coverage] FILE [CASES]",
-     "run a rule pack's test cases"},
-    {"eval", cmd_eval, "eval LOGIC [DATA] | eval --lines",
-     "evaluate JsonLogic and print the result as JSON"},
-    {"batch", cmd_batch, "batch --rules FILE [--strict] [--diff OLD]",
-     "one answers object a line in, one outcome a line out"},
-    {"graph", cmd_graph, "graph --rules FILE [--format dot|mermaid]",
-     "draw a pack's flow"},
-    {"export", cmd_export,
-     "export SESSION [--format json|fhir|markdown|text] | "
-     "export --questionnaire PACK",
-     "write a session as JSON, FHIR, Markdown or text"},
-    {"sessions", cmd_sessions, "sessions", "list saved sessions, newest first"},
-    {"explore", cmd_explore,
-     "explore [PACK] [--sample N] [--seed S] [--max-paths N]",
-     "walk answer paths and check invariants"},
-};
-
-enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 int cli_exit_code(ik_status st)
 {
@@ -122,27 +89,6 @@ const char *cli_default_pack(char *buf, size_t cap)
     return NULL;
 }
 
-static void print_help(void)
-{
-    int i;
-
-    printf("Usage: intake [COMMAND] [OPTIONS]\n\n"
-           "A triage and education interview driven by rule packs.\n"
-           "With no command, starts the Failed Back Syndrome interview.\n\n"
-           "Commands:\n");
-    for (i = 0; i < NCOMMANDS; i++)
-        printf("  %-9s %s\n", commands[i].name, commands[i].summary);
-    printf("\nUsage of each:\n");
-    for (i = 0; i < NCOMMANDS; i++)
-        printf("  intake %s\n", commands[i].usage);
-    printf("\n  intake --help | --version\n\n"
-           "'intake COMMAND --help' describes one command. Exit codes: 0 "
-           "success, 1 test\ncases failed, 64 usage, 65 bad data, 66 input "
-           "not found, 74 I/O error,\n130 interrupted.\n\n"
-           "intake gives education, not a diagnosis. In an emergency call "
-           "your local\nemergency number.\n");
-}
-
 static void print_version(void)
 {
     printf("intake %s\n"
@@ -208,19 +154,10 @@ static int finish(const char *name, int rc)
     return EXIT_IOERR;
 }
 
-static const command *find_command(const char *name)
-{
-    int i;
-
-    for (i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
-    return NULL;
-}
-
 int main(int argc, char **argv)
 {
-    const command *cmd;
+    const cli_command *cmd;
+    const char *near;
     static char run_name[] = "run";
 
     hold_closed_std_fds();
@@ -228,8 +165,9 @@ int main(int argc, char **argv)
         program = argv[0]; /* as typed: build/intake, intake, ... */
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C"); /* our strtod must read "37.5" everywhere */
-    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-        print_help();
+    if (argc >= 2 &&
+        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        cli_print_help();
         return finish(NULL, EXIT_OK);
     }
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
@@ -241,7 +179,12 @@ int main(int argc, char **argv)
         argv[0] = run_name;
         return finish(run_name, cmd_run(argc, argv));
     }
-    cmd = find_command(argv[1]);
+    cmd = cli_find_command(argv[1]);
+    if (!cmd && (near = cli_suggest_command(argv[1])))
+        return cli_usage_error(NULL,
+                               "unknown command '%s' (did you mean "
+                               "'%s'?)",
+                               argv[1], near);
     if (!cmd)
         return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
     return finish(cmd->name, cmd->run(argc - 1, argv + 1));
