@@ -689,20 +689,45 @@ static ik_status compile_op(comp *c, const cJSON *j, uint32_t at, int depth,
     return st;
 }
 
+/*
+ * JsonLogic's rule is one key per operation. json-logic-js reads an object
+ * of two or more keys as data, always true, so {"==": [..], "!=": [..]}
+ * would silently be a condition that holds whatever the answers: when any
+ * key names an operator, that is an error at the second key. An object
+ * of keys that are no operator stays data, as json-logic-js reads it.
+ */
+static ik_status check_one_key(comp *c, const cJSON *j)
+{
+    const cJSON *m;
+
+    for (m = j->child; m; m = m->next)
+        if (find_op(m->string) != IK_OP__COUNT)
+            return cfail(c, j->child->next, true, IK_ELOGIC,
+                         "an operation has one key, but this object has "
+                         "%u (\"%s\", \"%s\"%s); write each operation as "
+                         "its own object",
+                         count_items(j), j->child->string,
+                         j->child->next->string,
+                         j->child->next->next ? ", ..." : "");
+    return IK_OK;
+}
+
 static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
                               bool in_iter)
 {
     ik_value v;
+    ik_status st;
 
     if (depth > IK_LOGIC_MAX_DEPTH)
         return cfail(c, j, false, IK_ELOGIC,
                      "logic nested deeper than %d levels", IK_LOGIC_MAX_DEPTH);
     if (cJSON_IsObject(j) && j->child && !j->child->next)
         return compile_op(c, j, at, depth, in_iter);
+    if (cJSON_IsObject(j) && j->child && (st = check_one_key(c, j)) != IK_OK)
+        return st;
     if (cJSON_IsArray(j)) {
         uint32_t n = count_items(j), kid = 0, i;
         const cJSON *a;
-        ik_status st;
 
         if (n > UINT16_MAX)
             return cfail(c, j, false, IK_ELIMIT, "array too long");
@@ -1650,8 +1675,8 @@ static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
         for (i = 1; i < n; i++)
             r = (r == 0 ? 0 : r) * parse_float(s, args[i]);
         break;
-    case IK_OP_SUB:
-        r = n == 1 ? -a : a - b;
+    case IK_OP_SUB: /* json-logic-js: b === undefined ? -a : a - b */
+        r = n == 1 || (n > 1 && args[1].kind == IK_UNDEF) ? -a : a - b;
         break;
     case IK_OP_DIV:
         r = a / b;

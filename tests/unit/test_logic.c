@@ -230,6 +230,34 @@ static void test_unknown_operator_is_a_compile_error_with_position(void **state)
     assert_string_equal(err.msg, "unknown operator 'fubar'");
 }
 
+/* issue 18 item 5: json-logic-js reads an object of two keys as data, so
+ * {"==": .., "!=": ..} was a condition true whatever the answers (false
+ * under '!'); one key per operation, an error at the second key. Objects
+ * whose keys name no operator stay data. */
+static void test_two_operator_keys_are_a_compile_error_at_the_second(
+    void **state)
+{
+    char *res = NULL;
+    ik_error err;
+    const char *logic =
+        "{\"!\": {\"==\": [1, 2],\n  \"!=\": [1, 2]}}";
+
+    (void)state;
+    ik_error_clear(&err);
+    assert_int_equal(
+        ik_logic_eval_json(logic, strlen(logic), NULL, 0, &res, &err),
+        IK_ELOGIC);
+    assert_null(res);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 3);
+    assert_string_equal(err.msg,
+                        "an operation has one key, but this object has 2 "
+                        "(\"==\", \"!=\"); write each operation as its own "
+                        "object");
+    assert_string_equal(eval("{\"a\": 1, \"b\": 2}", NULL),
+                        "{\"a\":1,\"b\":2}");
+}
+
 static void test_strict_mode_rejects_undefined_names(void **state)
 {
     ik_logic *lg;
@@ -696,6 +724,8 @@ int main(void)
         cmocka_unit_test(test_literals_arrays_and_objects),
         cmocka_unit_test(
             test_unknown_operator_is_a_compile_error_with_position),
+        cmocka_unit_test(
+            test_two_operator_keys_are_a_compile_error_at_the_second),
         cmocka_unit_test(test_strict_mode_rejects_undefined_names),
         cmocka_unit_test(
             test_strict_mode_checks_var_paths_that_fold_to_constants),
