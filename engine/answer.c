@@ -69,22 +69,14 @@ static bool is_prefix(const char *s, size_t n, const char *w)
 
 typedef enum text_problem { TEXT_OK, TEXT_BAD_UTF8, TEXT_CONTROL } text_problem;
 
-/* Valid UTF-8 without C0/C1 control characters or DEL. */
+/* Valid UTF-8 without control characters (ik_utf8_is_unsafe). */
 static text_problem check_text(const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t off = 0, k;
     uint32_t cp;
 
-    while (off < n) {
-        k = ik_utf8_decode(u + off, n - off, &cp);
-        if (k == 0)
-            return TEXT_BAD_UTF8;
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
-            return TEXT_CONTROL;
-        off += k;
-    }
-    return TEXT_OK;
+    if (ik_utf8_find_unsafe(s, n, &cp) == n)
+        return TEXT_OK;
+    return cp == IK_UTF8_INVALID ? TEXT_BAD_UTF8 : TEXT_CONTROL;
 }
 
 /* Append s[0..n) quoted for a message, when it is short, printable text;
@@ -661,9 +653,12 @@ ik_status ik_answer_check(const ik_question *q, ik_value v, ik_error *err)
     case IK_Q_NUMBER:
         if (v.kind != IK_NUM || !isfinite(v.u.num))
             return ik_fail(err, IK_EANSWER, "'%s' needs a number", q->id);
-        if (v.u.num < q->min || v.u.num > q->max ||
-            (q->integer && v.u.num != floor(v.u.num)))
-            return ik_fail(err, IK_EANSWER, "'%s' is out of its range", q->id);
+        if (q->integer && v.u.num != floor(v.u.num))
+            return ik_fail(err, IK_EANSWER, "'%s' needs a whole number",
+                           q->id);
+        if (v.u.num < q->min || v.u.num > q->max)
+            return ik_fail(err, IK_EANSWER, "'%s' is out of its range",
+                           q->id);
         return IK_OK;
     case IK_Q_TEXT:
         if (v.kind != IK_STR || v.len > max ||

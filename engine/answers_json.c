@@ -57,6 +57,12 @@ static bool rd_fail(reader *r, ik_status code, size_t at, const char *fmt, ...)
     return false;
 }
 
+static bool rd_unclosed(reader *r, size_t open)
+{
+    r->st = ik_json_fail_unclosed(r->s, r->len, r->file, open, r->err);
+    return false;
+}
+
 static bool rd_oom(reader *r)
 {
     r->st = ik_fail(r->err, IK_ENOMEM, "out of memory reading answers");
@@ -177,6 +183,8 @@ static bool rd_string(reader *r, ik_value *out)
             escapes = true;
             if (rd_escape(r, NULL) < 0)
                 return false;
+        } else if (c == '\n' || c == '\r') {
+            return rd_fail(r, IK_ESYNTAX, start, IK_JSON_MSG_STRING_LINE);
         } else if (c < 0x20) {
             return rd_fail(r, IK_ESYNTAX, r->i,
                            "control character in string (use an escape)");
@@ -349,6 +357,30 @@ static const ik_member *duplicate_key(reader *r, const ik_member *m, size_t n,
 
 static bool rd_value(reader *r, ik_value *out, int depth);
 
+/* Where the key of member k of the object at open (read without error
+ * once already) starts: read it again up to there. Only for a message, so
+ * the happy path keeps no offsets; open itself if reading fails. */
+static size_t key_offset(reader *r, size_t open, size_t k, int depth)
+{
+    ik_value v;
+    size_t j;
+
+    r->i = open + 1;
+    for (j = 0;; j++) {
+        rd_ws(r);
+        if (j == k)
+            return r->i;
+        if (!rd_string(r, &v))
+            return open;
+        rd_ws(r);
+        r->i++; /* ':' */
+        if (!rd_value(r, &v, depth + 1))
+            return open;
+        rd_ws(r);
+        r->i++; /* ',' */
+    }
+}
+
 static bool rd_container(reader *r, ik_value *out, int depth)
 {
     char close = r->s[r->i] == '{' ? '}' : ']';
@@ -375,17 +407,19 @@ static bool rd_container(reader *r, ik_value *out, int depth)
         if (obj) {
             ik_value k;
 
-            if (r->i >= r->len || r->s[r->i] != '"')
-                return rd_fail(r, IK_ESYNTAX, r->i < r->len ? r->i : open,
-                               r->i < r->len ? "expected a quoted key"
-                                             : "object is not closed");
+            if (r->i >= r->len)
+                return rd_unclosed(r, open);
+            if (r->s[r->i] != '"')
+                return rd_fail(r, IK_ESYNTAX, r->i, "expected a quoted key");
             if (!rd_string(r, &k))
                 return false;
             m.key = k.u.str;
             m.klen = k.len;
             rd_ws(r);
-            if (r->i >= r->len || r->s[r->i] != ':')
-                return rd_fail(r, IK_ESYNTAX, r->i < r->len ? r->i : open,
+            if (r->i >= r->len)
+                return rd_unclosed(r, open);
+            if (r->s[r->i] != ':')
+                return rd_fail(r, IK_ESYNTAX, r->i,
                                "expected ':' after the key");
             r->i++;
         }
@@ -393,9 +427,7 @@ static bool rd_container(reader *r, ik_value *out, int depth)
             return false;
         rd_ws(r);
         if (r->i >= r->len)
-            return rd_fail(r, IK_ESYNTAX, open,
-                           obj ? "object is not closed"
-                               : "array is not closed");
+            return rd_unclosed(r, open);
         if (r->s[r->i] == close) {
             r->i++;
             break;
@@ -421,7 +453,9 @@ static bool rd_container(reader *r, ik_value *out, int depth)
         if (oom)
             return rd_oom(r);
         if (dup)
-            return rd_fail(r, IK_ESYNTAX, open, "duplicate key \"%.*s\"",
+            return rd_fail(r, IK_ESYNTAX,
+                           key_offset(r, open, (size_t)(dup - ms), depth),
+                           "duplicate key \"%.*s\"",
                            (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
         *out = (ik_value){IK_OBJ, (uint32_t)n, {.members = ms}};
     } else {

@@ -3,6 +3,8 @@
  */
 #include "error.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,13 +50,21 @@ void ik_strlcpy(char *dst, const char *src, size_t cap)
     dst[n] = '\0';
 }
 
+void ik_error_vformat(char *msg, size_t cap, const char *fmt, va_list ap)
+{
+    char raw[sizeof ((ik_error *)0)->msg];
+
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    ik_utf8_escape(msg, cap, raw);
+}
+
 static void vfill(ik_error *err, ik_status code, const char *fmt,
                   va_list ap) IK_PRINTF(3, 0);
 
 static void vfill(ik_error *err, ik_status code, const char *fmt, va_list ap)
 {
     err->code = code;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    ik_error_vformat(err->msg, sizeof err->msg, fmt, ap);
 }
 
 ik_status ik_fail(ik_error *err, ik_status code, const char *fmt, ...)

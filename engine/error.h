@@ -8,6 +8,7 @@
 
 #include "intake/error.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #if defined(__GNUC__)
@@ -24,6 +25,15 @@ ik_status ik_fail(ik_error *err, ik_status code, const char *fmt, ...)
 ik_status ik_fail_at(ik_error *err, ik_status code, const char *file,
                      int line, int col, const char *fmt, ...)
     IK_PRINTF(6, 7);
+
+/*
+ * Format a message into msg[0..cap) with every character a terminal must
+ * not be sent escaped (ik_utf8_escape): a message may quote a pack's,
+ * a file's or a person's text, and is printed as it is. Every error and
+ * diagnostic message of the core is made here.
+ */
+void ik_error_vformat(char *msg, size_t cap, const char *fmt, va_list ap)
+    IK_PRINTF(3, 0);
 
 /* Copy at most cap-1 bytes of src into dst and NUL-terminate. */
 void ik_strlcpy(char *dst, const char *src, size_t cap);

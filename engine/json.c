@@ -13,6 +13,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- Reading files ---- */
 
@@ -57,18 +59,68 @@ static char *first_buffer(FILE *f, size_t max, size_t *cap)
     return buf;
 }
 
+/* What a path that is not a regular file is, in words. */
+static const char *kind_of_file(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a named pipe (FIFO)";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "a device";
+    return "not a regular file";
+}
+
+/*
+ * Open path for reading only if it is a regular file. Opened non-blocking,
+ * so a FIFO with no writer cannot hang the open; checked with fstat on
+ * what was opened, so nothing can be swapped in between. A directory, a
+ * FIFO or a device is refused as not found (IK_ENOENT: exit 66) with what
+ * it is.
+ */
+static FILE *open_regular(const char *path, ik_error *err, ik_status *st)
+{
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    FILE *f;
+
+    *st = IK_OK;
+    if (fd < 0) {
+        *st = ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0,
+                         0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &sb) != 0) {
+        *st = ik_fail_at(err, IK_EIO, path, 0, 0, "cannot open: %s",
+                         strerror(errno));
+    } else if (!S_ISREG(sb.st_mode)) {
+        *st = ik_fail_at(err, IK_ENOENT, path, 0, 0,
+                         "is %s, not a regular file",
+                         kind_of_file(sb.st_mode));
+    } else if (fcntl(fd, F_SETFL, 0) != 0 || !(f = fdopen(fd, "rb"))) {
+        *st = ik_fail_at(err, IK_EIO, path, 0, 0, "cannot open: %s",
+                         strerror(errno));
+    } else {
+        return f;
+    }
+    close(fd);
+    return NULL;
+}
+
 ik_status ik_json_read_file(const char *path, size_t max, char **text,
                             size_t *len, ik_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    ik_status st;
+    FILE *f = open_regular(path, err, &st);
     char *buf = NULL;
     size_t n = 0, cap = 0, got = 1;
 
     *text = NULL;
     *len = 0;
     if (!f)
-        return ik_fail_at(err, errno == ENOENT ? IK_ENOENT : IK_EIO, path, 0, 0,
-                          "cannot open: %s", strerror(errno));
+        return st;
     buf = first_buffer(f, max, &cap);
     if (!buf)
         return read_fail(f, buf, err, IK_ENOMEM, path,
@@ -144,7 +196,7 @@ static ik_status vfail_off(const char *text, size_t len, const char *file,
     err->line = line;
     err->col = col;
     err->code = code;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    ik_error_vformat(err->msg, sizeof err->msg, fmt, ap);
     return code;
 }
 
@@ -163,6 +215,18 @@ static ik_status fail_off(const char *text, size_t len, const char *file,
     st = vfail_off(text, len, file, off, err, code, fmt, ap);
     va_end(ap);
     return st;
+}
+
+ik_status ik_json_fail_unclosed(const char *text, size_t len, const char *file,
+                                size_t open, ik_error *err)
+{
+    int line, col;
+
+    ik_json_linecol(text, len, open, &line, &col);
+    return fail_off(text, len, file, len, err, IK_ESYNTAX,
+                    "%s opened at line %d, column %d is not closed (the text "
+                    "ends here)",
+                    text[open] == '{' ? "object" : "array", line, col);
 }
 
 /* ---- The parser ---- */
@@ -212,6 +276,12 @@ static bool scan_fail(scan *sc, size_t off, const char *fmt, ...)
     sc->st =
         vfail_off(sc->s, sc->len, sc->file, off, sc->err, IK_ESYNTAX, fmt, ap);
     va_end(ap);
+    return false;
+}
+
+static bool scan_unclosed(scan *sc, size_t open)
+{
+    sc->st = ik_json_fail_unclosed(sc->s, sc->len, sc->file, open, sc->err);
     return false;
 }
 
@@ -429,6 +499,8 @@ static bool scan_string(scan *sc)
         } else if (c == '\\') {
             if (!scan_escape(sc))
                 return false;
+        } else if (c == '\n' || c == '\r') {
+            return scan_fail(sc, start, IK_JSON_MSG_STRING_LINE);
         } else if (c < 0x20) {
             return scan_fail(sc, sc->i,
                              "control character in string (use an escape)");
@@ -604,19 +676,20 @@ static bool scan_container(scan *sc, cJSON *node, int depth)
         cJSON *child = NULL;
         skip_ws(sc);
         if (obj) {
-            if (sc->i >= sc->len || sc->s[sc->i] != '"')
-                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
-                                 sc->i < sc->len ? "expected a quoted key"
-                                                 : "object is not closed");
+            if (sc->i >= sc->len)
+                return scan_unclosed(sc, open);
+            if (sc->s[sc->i] != '"')
+                return scan_fail(sc, sc->i, "expected a quoted key");
             key_off = sc->i;
             if (!scan_string(sc))
                 return false;
             if (node && !(key = copy_string(sc, key_off)))
                 return false;
             skip_ws(sc);
-            if (sc->i >= sc->len || sc->s[sc->i] != ':')
-                return scan_fail(sc, sc->i < sc->len ? sc->i : open,
-                                 "expected ':' after the key");
+            if (sc->i >= sc->len)
+                return scan_unclosed(sc, open);
+            if (sc->s[sc->i] != ':')
+                return scan_fail(sc, sc->i, "expected ':' after the key");
             sc->i++;
         }
         if (!scan_value(sc, key_off, depth + 1, node ? &child : NULL))
@@ -634,8 +707,7 @@ static bool scan_container(scan *sc, cJSON *node, int depth)
         }
         skip_ws(sc);
         if (sc->i >= sc->len)
-            return scan_fail(
-                sc, open, obj ? "object is not closed" : "array is not closed");
+            return scan_unclosed(sc, open);
         if (sc->s[sc->i] == close) {
             sc->i++;
             break;

@@ -71,6 +71,18 @@ size_t ik_json_offset(const ik_json_doc *doc, const cJSON *node, bool want_key);
 void ik_json_linecol(const char *text, size_t len, size_t off, int *line,
                      int *col);
 
+/*
+ * The two JSON readers (this one and answers_json.c) say the same about
+ * text that ends too soon. A string that meets a line end: unterminated
+ * (at its opening quote), not a control character. An object or array the
+ * text ends inside: at the end of the text, naming where it opened (a
+ * truncated file is found at its end, not at its first brace).
+ */
+#define IK_JSON_MSG_STRING_LINE \
+    "unterminated string (no closing quote before the end of its line)"
+ik_status ik_json_fail_unclosed(const char *text, size_t len, const char *file,
+                                size_t open, ik_error *err);
+
 /* Fill err with doc's file and the position of node (its key when
  * want_key), then the message; returns code. node may be NULL. */
 ik_status ik_json_fail(const ik_json_doc *doc, const cJSON *node, bool want_key,

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "suggest.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -99,7 +100,7 @@ static void vreport(ik_loader *l, ik_severity sev, ik_status code, int line,
     d.where.col = col;
     ik_strlcpy(d.where.file, l->doc.file, sizeof d.where.file);
     ik_strlcpy(d.where.path, path ? path : "", sizeof d.where.path);
-    vsnprintf(d.where.msg, sizeof d.where.msg, fmt, ap);
+    ik_error_vformat(d.where.msg, sizeof d.where.msg, fmt, ap);
     if (sev == IK_SEV_ERROR && l->first == IK_OK)
         l->first = code;
     if (!l->check) {
@@ -242,6 +243,32 @@ static void *alloc_zero(ik_loader *l, size_t n, size_t size)
     return p;
 }
 
+/*
+ * Whether the string n (read: valid UTF-8) can be shown as it is; reports
+ * the first character that cannot (ik_utf8_is_unsafe: an escape sequence
+ * could set the window title or rewrite the screen, an override reorder
+ * the text around it) by its position in the string.
+ */
+static bool is_safe_text(ik_loader *l, const char *who, const cJSON *n)
+{
+    size_t len = strlen(n->valuestring), at, k, nchar = 1;
+    uint32_t cp;
+
+    at = ik_utf8_find_unsafe(n->valuestring, len, &cp);
+    if (at == len)
+        return true;
+    for (k = 0; k < at; k++)
+        nchar += ((unsigned char)n->valuestring[k] & 0xC0) != 0x80;
+    fail_node(l, n, false,
+              "%s%s%s%sholds the %scontrol character U+%04X at character "
+              "%zu; pack texts may not hold control characters",
+              who, n->string ? "\"" : "", n->string ? n->string : "",
+              n->string ? "\" " : "",
+              cp >= 0x2000 ? "bidirectional " : "",
+              (unsigned)cp, nchar);
+    return false;
+}
+
 /* A non-empty string: an arena copy, or NULL after reporting. */
 static const char *get_string(ik_loader *l, const char *who, const cJSON *n)
 {
@@ -254,6 +281,8 @@ static const char *get_string(ik_loader *l, const char *who, const cJSON *n)
         fail_node(l, n, false, "%s\"%s\" is empty", who, n->string);
         return NULL;
     }
+    if (!is_safe_text(l, who, n))
+        return NULL;
     return copy_str(l, n->valuestring);
 }
 
@@ -1445,7 +1474,7 @@ static void walk_sources(ik_loader *l, const cJSON *n)
         size_t mark = push_index(l, i);
         if (!cJSON_IsString(c) || !c->valuestring[0])
             fail_node(l, c, false, "a source must be a non-empty string");
-        else
+        else if (is_safe_text(l, "a source ", c))
             l->rb->sources[i] = copy_str(l, c->valuestring);
         pop(l, mark);
     }

@@ -260,8 +260,12 @@ static ik_status check_label(const char *label, ik_error *err)
     if (n > IK_SESSION_MAX_LABEL)
         return ik_fail(err, IK_EANSWER, "a label can have at most %d bytes",
                        IK_SESSION_MAX_LABEL);
-    if (!is_clean_text(label, n))
-        return ik_fail(err, IK_EANSWER, "a label must be valid UTF-8 text");
+    /* no escape sequences or other control characters, which `intake
+     * sessions` and the exports would print as they are */
+    if (ik_utf8_find_unsafe(label, n, NULL) != n)
+        return ik_fail(err, IK_EANSWER,
+                       "a label must be plain text, without control "
+                       "characters");
     return IK_OK;
 }
 
@@ -1273,7 +1277,8 @@ static ik_status load_meta(loader *ld, const cJSON *root)
         return st;
     if (s->label && check_label(s->label, NULL) != IK_OK)
         return BAD(ld, ik_json_get(root, "label"), false,
-                   "\"label\" is too long or not UTF-8 text");
+                   "\"label\" is too long, not UTF-8 or holds control "
+                   "characters");
     if ((st = get_time(ld, root, "started", &s->started)) != IK_OK ||
         (st = get_time(ld, root, "updated", &s->updated)) != IK_OK)
         return st;

@@ -118,6 +118,11 @@ int cli_exit_code(ik_status st);
  * out) on stderr. kind is "error" or "warning". */
 void cli_print_diag(const ik_error *err, const char *kind);
 
+/* s with every character a terminal must not be sent escaped (as \u001b;
+ * ik_utf8_escape), in buf; returns buf. For file names and other text
+ * quoted back that did not come through an ik_error message. */
+const char *cli_safe(const char *s, char *buf, size_t cap);
+
 /* A usage error: "intake CMD: MESSAGE" and a hint on stderr; returns 64. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -102,7 +102,9 @@ static ik_status check_cases(check_run *run, const char *path)
 static void summarise(const char *file, const ik_rulebook *rb,
                       unsigned warnings)
 {
-    printf("%s: ok", file);
+    char safe[1024];
+
+    printf("%s: ok", cli_safe(file, safe, sizeof safe));
     if (warnings)
         printf(", %u warning%s", warnings, warnings == 1 ? "" : "s");
     printf(" (%u questions, %u sections, %u rules, %u red flags)\n",

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,12 +41,21 @@ int cli_exit_code(ik_status st)
     return EXIT_DATA;
 }
 
+const char *cli_safe(const char *s, char *buf, size_t cap)
+{
+    ik_utf8_escape(buf, cap, s);
+    return buf;
+}
+
 void cli_print_diag(const ik_error *err, const char *kind)
 {
+    char file[4 * sizeof err->file];
+
+    cli_safe(err->file, file, sizeof file);
     if (err->file[0] && err->line > 0)
-        fprintf(stderr, "%s:%d:%d: ", err->file, err->line, err->col);
+        fprintf(stderr, "%s:%d:%d: ", file, err->line, err->col);
     else if (err->file[0])
-        fprintf(stderr, "%s: ", err->file);
+        fprintf(stderr, "%s: ", file);
     else if (err->line > 0)
         fprintf(stderr, "%d:%d: ", err->line, err->col);
     else

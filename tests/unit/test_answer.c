@@ -467,6 +467,10 @@ static void test_check_accepts_recorded_values_and_refuses_misfits(void **state)
     nu.integer = true;
     assert_int_equal(ik_answer_check(&nu, ik_num(3), &err), IK_OK);
     assert_int_equal(ik_answer_check(&nu, ik_num(3.5), &err), IK_EANSWER);
+    /* within the range, not whole: said as such, not "out of its range" */
+    assert_string_equal(err.msg, "'q' needs a whole number");
+    assert_int_equal(ik_answer_check(&nu, ik_num(11), &err), IK_EANSWER);
+    assert_string_equal(err.msg, "'q' is out of its range");
     assert_int_equal(ik_answer_check(&nu, ik_num(NAN), &err), IK_EANSWER);
     assert_int_equal(ik_answer_check(&nu, ik_str("3", 1), &err), IK_EANSWER);
 }

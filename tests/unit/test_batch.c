@@ -486,7 +486,13 @@ test_answers_reader_refuses_exactly_what_strict_json_refuses(void **state)
         "{\"tried\": [\"m\\u0065ds\", \"p\\u0074\"]}",
         "{\"surgery\": True}",
         "\xc3\xa9",
-        "{\"x\": \"unterminated}"};
+        "{\"x\": \"unterminated}",
+        /* issue 18 item 9: at the key, at the end, as unterminated */
+        "{\"x\": 1, \"y\": 2, \"x\": 3}",
+        "{\"x\": {\"y\": [1, 2",
+        "{\"x\": 1",
+        "{\"x\"",
+        "{\"x\": \"no closing quote\n}"};
     static const char escaped[] = "{\"tried\": [\"m\\u0065ds\", \"p\\u0074\"]}";
     ik_rulebook *rb = fixture_load(TINY_PACK);
     ik_value answers[4];
@@ -542,6 +548,7 @@ test_answers_reader_refuses_exactly_what_strict_json_refuses(void **state)
             ik_answers_json_parse(rb, big.data, big.len, "", &a, answers, &e2),
             IK_ESYNTAX);
         assert_string_equal(e2.msg, "duplicate key \"k7\"");
+        assert_int_equal(e2.col, (int)(big.len - strlen("\"k7\": 1}")) + 1);
         ik_buf_fini(&big);
     }
     ik_arena_fini(&a);

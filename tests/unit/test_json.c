@@ -81,7 +81,18 @@ static void test_a_parsed_tree_lives_in_the_docs_arena(void **state)
 static void test_syntax_errors_name_line_and_column(void **state)
 {
     (void)state;
-    expect_error("{\"a\": 1", 1, 1, "object is not closed");
+    /* a truncated text is found at its end, naming where it opened */
+    expect_error("{\"a\": 1", 1, 8,
+                 "object opened at line 1, column 1 is not closed");
+    expect_error("[\n  {\"a\": [1,\n", 3, 1, "unexpected end of input");
+    expect_error("[\n  {\"a\": [1]\n", 3, 1,
+                 "object opened at line 2, column 3 is not closed");
+    expect_error("{\"a\"", 1, 5,
+                 "object opened at line 1, column 1 is not closed");
+    /* a string that meets the end of its line is unterminated, at its
+     * opening quote */
+    expect_error("{\"a\": \"no closing quote,\n \"b\": 1}", 1, 7,
+                 "unterminated string (no closing quote before the end");
     expect_error("[1, 2,]", 1, 7, "trailing comma");
     expect_error("{} xyz", 1, 4, "unexpected text");
     expect_error("[01]", 1, 2, "may not start with 0");
