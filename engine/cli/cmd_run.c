@@ -477,27 +477,26 @@ static void set_completions(run *r, const ik_question *q)
     tty_set_completions(r->words, n, breaks);
 }
 
+/*
+ * "Question N, at most M more": M is to_go_max, a bound that holds
+ * whatever the later answers are and never rises on a forward answer
+ * (tests/unit/test_progress.c). No likely count: on the FBS pack's test
+ * cases the count "if later answers bring in nothing new" was right at
+ * only 25% of the steps.
+ */
 static void progress(run *r, const ik_step *s)
 {
     char line[128];
 
-    if (r->nurse)
-        snprintf(line, sizeof line, "[%u, ~%u left]", (unsigned)s->number,
-                 (unsigned)s->to_go);
-    else if (s->to_go_max == 0)
-        snprintf(line, sizeof line, "Question %u, the last one",
-                 (unsigned)s->number);
-    else if (s->to_go == s->to_go_max)
-        snprintf(line, sizeof line, "Question %u, about %u to go",
-                 (unsigned)s->number, (unsigned)s->to_go);
-    else if (s->to_go == 0)
+    if (s->to_go_max == 0)
         snprintf(line, sizeof line,
-                 "Question %u, perhaps the last (up to %u more)",
-                 (unsigned)s->number, (unsigned)s->to_go_max);
+                 r->nurse ? "[%u, the last]" : "Question %u, the last one",
+                 (unsigned)s->number);
     else
-        snprintf(line, sizeof line, "Question %u, about %u to go (up to %u)",
-                 (unsigned)s->number, (unsigned)s->to_go,
-                 (unsigned)s->to_go_max);
+        snprintf(line, sizeof line,
+                 r->nurse ? "[%u, at most %u more]"
+                          : "Question %u, at most %u more",
+                 (unsigned)s->number, (unsigned)s->to_go_max);
     tty_printf("%s%s%s\n", tty_on(TTY_DIM), line, tty_off());
 }
 

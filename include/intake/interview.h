@@ -54,9 +54,11 @@ typedef struct ik_step {
                            have no answer: what remains if later answers
                            bring in nothing new */
     uint32_t to_go_max; /* QUESTION: to_go plus questions that do not
-                           apply now but read an answer not given yet: no
-                           more than this many follow while answers only
-                           move forward */
+                           apply now but read an answer not given yet
+                           (or a derived value): no more than this many
+                           follow while answers only move forward, and it
+                           never rises on a forward step (answer, skip,
+                           acknowledgement, alert); "at most M more" */
     bool has_earlier;   /* QUESTION: an earlier answer exists (after back);
                            an empty line keeps it */
     bool can_back;      /* a question was asked before this step */
