@@ -114,13 +114,22 @@ ik_status ik_json_read_file(const char *path, size_t max, char **text,
 {
     ik_status st;
     FILE *f = open_regular(path, err, &st);
-    char *buf = NULL;
-    size_t n = 0, cap = 0, got = 1;
 
     *text = NULL;
     *len = 0;
     if (!f)
         return st;
+    return ik_json_read_stream(f, path, max, text, len, err);
+}
+
+ik_status ik_json_read_stream(FILE *f, const char *path, size_t max,
+                              char **text, size_t *len, ik_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got = 1;
+
+    *text = NULL;
+    *len = 0;
     buf = first_buffer(f, max, &cap);
     if (!buf)
         return read_fail(f, buf, err, IK_ENOMEM, path,

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -53,6 +54,10 @@ typedef struct ik_json_doc {
  */
 ik_status ik_json_read_file(const char *path, size_t max, char **text,
                             size_t *len, ik_error *err);
+/* As ik_json_read_file from an open stream (a pipe, standard input
+ * dup'ed), named path in errors. Closes f in every case. */
+ik_status ik_json_read_stream(FILE *f, const char *path, size_t max,
+                              char **text, size_t *len, ik_error *err);
 
 /*
  * Parse text[0..len) (text[len] must be '\0') into doc. file names the

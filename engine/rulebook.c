@@ -2003,25 +2003,18 @@ static int cmp_diag(const void *a, const void *b)
     return (x > y) - (x < y); /* keep the order found */
 }
 
-ik_status ik_rulebook_check_load(const char *path, ik_diag_fn fn, void *ctx,
-                                 ik_rulebook **out)
+/* Check text (owned: freed here) as the pack `path`; see check_load. */
+static ik_status check_owned(char *text, size_t len, const char *path,
+                             ik_diag_fn fn, void *ctx, ik_rulebook **out)
 {
     ik_loader l;
-    char *text;
-    size_t len, i;
+    size_t i;
     ik_status st;
     ik_rulebook *rb = NULL;
     ik_diag d;
     bool any_error = false;
 
-    if (out)
-        *out = NULL;
     memset(&d, 0, sizeof d);
-    st = ik_json_read_file(path, IK_JSON_MAX_FILE, &text, &len, &d.where);
-    if (st != IK_OK) {
-        fn(&d, ctx);
-        return st;
-    }
     memset(&l, 0, sizeof l);
     l.check = true;
     l.diags = ik_calloc(IK_MAX_DIAGNOSTICS + 1, sizeof *l.diags);
@@ -2052,6 +2045,47 @@ ik_status ik_rulebook_check_load(const char *path, ik_diag_fn fn, void *ctx,
     else
         ik_rulebook_free(rb);
     return st;
+}
+
+ik_status ik_rulebook_check_load(const char *path, ik_diag_fn fn, void *ctx,
+                                 ik_rulebook **out)
+{
+    char *text;
+    size_t len;
+    ik_status st;
+    ik_diag d;
+
+    if (out)
+        *out = NULL;
+    memset(&d, 0, sizeof d);
+    st = ik_json_read_file(path, IK_JSON_MAX_FILE, &text, &len, &d.where);
+    if (st != IK_OK) {
+        fn(&d, ctx);
+        return st;
+    }
+    return check_owned(text, len, path, fn, ctx, out);
+}
+
+ik_status ik_rulebook_check_text(const char *text, size_t len, const char *file,
+                                 ik_diag_fn fn, void *ctx, ik_rulebook **out)
+{
+    char *copy;
+    ik_diag d;
+
+    if (out)
+        *out = NULL;
+    memset(&d, 0, sizeof d);
+    if (len > IK_JSON_MAX_FILE || !(copy = ik_malloc(len + 1))) {
+        ik_fail_at(&d.where, len > IK_JSON_MAX_FILE ? IK_ELIMIT : IK_ENOMEM,
+                   file, 0, 0, "%s",
+                   len > IK_JSON_MAX_FILE ? "rule pack is too large"
+                                          : "out of memory");
+        fn(&d, ctx);
+        return d.where.code;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return check_owned(copy, len, file, fn, ctx, out);
 }
 
 ik_status ik_rulebook_check_file(const char *path, ik_diag_fn fn, void *ctx)

@@ -7,6 +7,7 @@
 #define IK_CLI_H
 
 #include "intake/error.h"
+#include "intake/rulebook.h"
 
 #include <getopt.h>
 
@@ -141,6 +142,18 @@ const char *cli_default_pack(char *buf, size_t cap);
  * false when it does not fit (or path is not a case file).
  */
 bool cli_is_cases_file(const char *path);
+
+/*
+ * `-` names standard input wherever a pack, a test-case file or an
+ * answers file is read (packfiles.c); diagnostics call it "<stdin>".
+ * cli_read_input reads path (or stdin) whole, as ik_json_read_file does;
+ * cli_load_pack loads a pack from path (or stdin).
+ */
+#define CLI_STDIN_NAME "<stdin>"
+bool cli_is_stdin(const char *path);
+ik_status cli_read_input(const char *path, size_t max, char **text, size_t *len,
+                         ik_error *err);
+ik_status cli_load_pack(const char *path, ik_rulebook **rb, ik_error *err);
 bool cli_cases_of_pack(const char *pack, char *buf, size_t cap);
 bool cli_pack_of_cases(const char *cases, char *buf, size_t cap);
 

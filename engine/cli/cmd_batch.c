@@ -578,6 +578,9 @@ int cmd_batch(int argc, char **argv)
                                ops[nops - 1]);
     if (nops == 1)
         pack = ops[0];
+    if ((pack && cli_is_stdin(pack)) || (old_pack && cli_is_stdin(old_pack)))
+        return cli_usage_error("batch", "a pack cannot be - (stdin carries "
+                                        "the answers)");
     if (!pack && !(pack = cli_default_pack(def, sizeof def))) {
         fputs("intake batch: the bundled rule pack was not found; "
               "name a PACK\n",

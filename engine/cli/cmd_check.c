@@ -7,7 +7,9 @@
  */
 #include "cli.h"
 
+#include "alloc.h"
 #include "buf.h"
+#include "json.h"
 #include "casefile.h"
 #include "rulebook.h"
 
@@ -111,6 +113,25 @@ static void summarise(const char *file, const ik_rulebook *rb,
            rb->nquestions, rb->nsections, rb->nrules, rb->nred_flags);
 }
 
+/* `intake check -`: the pack on standard input. */
+static ik_status check_stdin(check_run *run, ik_rulebook **rb)
+{
+    char *text;
+    size_t len;
+    ik_error err;
+    ik_status st;
+
+    ik_error_clear(&err);
+    st = cli_read_input("-", IK_JSON_MAX_FILE, &text, &len, &err);
+    if (st == IK_OK)
+        st =
+            ik_rulebook_check_text(text, len, CLI_STDIN_NAME, on_diag, run, rb);
+    else
+        report(run, &err);
+    ik_free(text);
+    return st;
+}
+
 /* Check one pack or test-case file; updates the run's outcome flags. */
 static void check_one(check_run *run, const char *file, bool strict,
                       bool *missing, bool *failed, int *other)
@@ -121,6 +142,8 @@ static void check_one(check_run *run, const char *file, bool strict,
 
     if (cli_is_cases_file(file))
         st = check_cases(run, file);
+    else if (cli_is_stdin(file))
+        st = check_stdin(run, &rb);
     else
         st = ik_rulebook_check_load(file, on_diag, run, &rb);
     warnings = run->nwarnings - warnings;
@@ -131,7 +154,7 @@ static void check_one(check_run *run, const char *file, bool strict,
     if (st != IK_OK || run->nerrors > errors || (strict && warnings))
         *failed = true;
     else if (!run->json && rb)
-        summarise(file, rb, warnings);
+        summarise(cli_is_stdin(file) ? CLI_STDIN_NAME : file, rb, warnings);
     ik_rulebook_free(rb);
 }
 

@@ -81,7 +81,7 @@ int cmd_explore(int argc, char **argv)
         return EXIT_NOINPUT;
     }
     ik_error_clear(&err);
-    st = ik_rulebook_load_file(pack, &rb, &err);
+    st = cli_load_pack(pack, &rb, &err);
     if (st != IK_OK) {
         cli_print_diag(&err, "error");
         return cli_exit_code(st);

@@ -38,7 +38,7 @@ static int export_questionnaire(const char *pack)
     int rc;
 
     ik_error_clear(&err);
-    if ((st = ik_rulebook_load_file(pack, &rb, &err)) != IK_OK)
+    if ((st = cli_load_pack(pack, &rb, &err)) != IK_OK)
         return fail(&err, st);
     ik_buf_init(&out);
     st = ik_export_questionnaire(rb, &out, &err);

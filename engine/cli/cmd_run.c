@@ -973,7 +973,8 @@ static const char *part_title(run *r, const ik_outcome *o, const part *p)
         return r->nurse ? "Notes on the answers" : "Notes on your answers";
     case PART_RUNG:
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "About %s", text(r, &r->rb->ladder[o->rung].label));
+        ik_buf_printf(&r->b, "About %s",
+                      text(r, &r->rb->ladder[o->rung].label));
         return ik_buf_cstr(&r->b);
     case PART_SECTION:
         return text(r, &r->rb->sections[p->index].title);
@@ -1061,7 +1062,8 @@ static void first_screen(run *r, const ik_outcome *o, const menu *m)
         used += lines_of(text(r, &r->rb->red_flags[o->stop_flag].message), 0);
     }
     for (i = 0; i < o->red_flags.n; i++) {
-        const char *msg = text(r, &r->rb->red_flags[o->red_flags.items[i]].message);
+        const char *msg =
+            text(r, &r->rb->red_flags[o->red_flags.items[i]].message);
         if (o->red_flags.items[i] == o->stop_flag)
             continue;
         say(msg);
@@ -1075,10 +1077,10 @@ static void first_screen(run *r, const ik_outcome *o, const menu *m)
             ik_buf_printf(&r->b, "Why: %s",
                           text(r, &r->rb->rules[m->reason].note));
         else
-            ik_buf_puts(&r->b,
-                        r->nurse ? "Why: no red flag or rule fired."
-                                 : "Why: nothing you said points to a need "
-                                   "for urgent care.");
+            ik_buf_puts(&r->b, r->nurse
+                                   ? "Why: no red flag or rule fired."
+                                   : "Why: nothing you said points to a need "
+                                     "for urgent care.");
         say(ik_buf_cstr(&r->b));
         used += lines_of(ik_buf_cstr(&r->b), 0);
     }
@@ -1228,9 +1230,8 @@ static uint32_t menu_number(const char *line, size_t len, uint32_t n)
 
 static int outcome_loop(run *r)
 {
-    static const char *const words[] = {"all",     "why",  "back",
-                                        "summary", "help", "quit",
-                                        "handoff", "save"};
+    static const char *const words[] = {"all",  "why",  "back",    "summary",
+                                        "help", "quit", "handoff", "save"};
     const ik_outcome *o = ik_interview_outcome(r->iv);
     bool saw_safety = false, offered = false;
     menu m;
@@ -1557,6 +1558,9 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         return cli_usage_error("run", "unexpected argument '%s'", ops[n - 1]);
     if (n == 1)
         o->rules = ops[0];
+    if (o->rules && cli_is_stdin(o->rules))
+        return cli_usage_error("run", "the pack cannot be - (stdin carries "
+                                      "the answers)");
     if (strcmp(o->mode, "patient") != 0 && strcmp(o->mode, "nurse") != 0)
         return cli_usage_error("run", "--mode must be patient or nurse");
     if (o->resume && o->answers)
@@ -1592,6 +1596,7 @@ static int load_pack(const run_opts *o, ik_rulebook **rb)
  * --session file (if any) is written only once the answers are accepted. */
 static int run_answers(run *r, const char *file, const char *session)
 {
+    const char *name = cli_is_stdin(file) ? CLI_STDIN_NAME : file;
     char *textbuf = NULL;
     size_t len;
     ik_arena a;
@@ -1602,19 +1607,19 @@ static int run_answers(run *r, const char *file, const char *session)
     ik_error_clear(&err);
     ik_arena_init(&a);
     answers = ik_arena_alloc(&a, (r->rb->nquestions + 1) * sizeof *answers);
-    st = answers ? ik_json_read_file(file, IK_SESSION_MAX_FILE, &textbuf, &len,
-                                     &err)
-                 : IK_ENOMEM;
+    st = answers
+             ? cli_read_input(file, IK_SESSION_MAX_FILE, &textbuf, &len, &err)
+             : IK_ENOMEM;
     if (st == IK_OK)
         st =
-            ik_answers_json_parse(r->rb, textbuf, len, file, &a, answers, &err);
+            ik_answers_json_parse(r->rb, textbuf, len, name, &a, answers, &err);
     if (st == IK_OK)
         st = ik_session_run_answers(r->iv, answers, &err);
     ik_free(textbuf);
     ik_arena_fini(&a);
     if (st != IK_OK) {
         if (!err.file[0])
-            snprintf(err.file, sizeof err.file, "%s", file);
+            snprintf(err.file, sizeof err.file, "%s", name);
         cli_print_diag(&err, "error");
         return cli_exit_code(st);
     }

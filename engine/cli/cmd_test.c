@@ -7,12 +7,32 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include "alloc.h"
 #include "buf.h"
 #include "casefile.h"
+#include "json.h"
 #include "rulebook.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The cases in path, or on stdin for -. */
+static ik_status load_cases(const ik_rulebook *rb, const char *path,
+                            ik_casefile **cf, ik_error *err)
+{
+    char *text;
+    size_t len;
+    ik_status st;
+
+    if (!cli_is_stdin(path))
+        return ik_casefile_load(rb, path, cf, err);
+    *cf = NULL;
+    st = cli_read_input(path, IK_JSON_MAX_FILE, &text, &len, err);
+    if (st == IK_OK)
+        st = ik_casefile_load_text(rb, text, len, CLI_STDIN_NAME, cf, err);
+    ik_free(text);
+    return st;
+}
 
 /* Print each failing case; returns the number that failed, or -1 on an
  * error (printed). */
@@ -115,15 +135,19 @@ int cmd_test(int argc, char **argv)
         fputs("intake test: the bundled rule pack was not found\n", stderr);
         return EXIT_NOINPUT;
     }
+    if (cases && cli_is_stdin(pack) && cli_is_stdin(cases))
+        return cli_usage_error("test", "PACK and CASES cannot both be -");
+    if (!cases && cli_is_stdin(pack))
+        return cli_usage_error("test", "name the CASES file when PACK is -");
     if (!cases) {
         if (!cli_cases_of_pack(pack, casebuf, sizeof casebuf))
             return cli_usage_error("test", "pack path too long");
         cases = casebuf;
     }
     ik_error_clear(&err);
-    st = ik_rulebook_load_file(pack, &rb, &err);
+    st = cli_load_pack(pack, &rb, &err);
     if (st == IK_OK)
-        st = ik_casefile_load(rb, cases, &cf, &err);
+        st = load_cases(rb, cases, &cf, &err);
     if (st != IK_OK) {
         cli_print_diag(&err, "error");
         ik_rulebook_free(rb);

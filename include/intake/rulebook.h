@@ -52,6 +52,11 @@ IK_API ik_status ik_rulebook_check_file(const char *path, ik_diag_fn fn,
  */
 IK_API ik_status ik_rulebook_check_load(const char *path, ik_diag_fn fn,
                                         void *ctx, ik_rulebook **out);
+/* As ik_rulebook_check_load from memory (text[0..len), any bytes); `file`
+ * names it in the diagnostics. */
+IK_API ik_status ik_rulebook_check_text(const char *text, size_t len,
+                                        const char *file, ik_diag_fn fn,
+                                        void *ctx, ik_rulebook **out);
 
 /* Borrowed: valid until ik_rulebook_free(rb). */
 IK_API const char *ik_rulebook_id(const ik_rulebook *rb);

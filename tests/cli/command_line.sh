@@ -94,5 +94,32 @@ expect 0 '"disposition":"do_not_ride"' "$exe" run --answers "$tmp/one.json" "$bi
 expect 64 "unexpected argument" "$exe" graph "$bike" "$fbs"
 expect 64 "unexpected argument" "$exe" batch --rules "$bike" "$fbs"
 
+# - is standard input where a pack, a test-case file or an answers file
+# is read; diagnostics name it <stdin>.
+stdin_expect() { # RC PATTERN FILE CMD...
+  local rc=$1 pat=$2 in=$3 got
+  shift 3
+  n=$((n + 1))
+  "$@" <"$in" >"$tmp/out" 2>&1
+  got=$?
+  if [ "$got" -ne "$rc" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
+    echo "FAIL: $* < $in -> exit $got (expected $rc), output:"
+    sed 's/^/  /' "$tmp/out" | head -10
+    fails=$((fails + 1))
+  fi
+}
+stdin_expect 0 '^<stdin>: ok \(10 questions' "$bike" "$exe" check -
+printf '{"format": "intake-rules/1",\n "id": 5}\n' >"$tmp/bad.json"
+stdin_expect 65 '^<stdin>:2:8: error: ' "$tmp/bad.json" "$exe" check -
+stdin_expect 0 '^8 passed, 0 failed$' "$bike" "$exe" test - "${bike%.json}.tests.json"
+stdin_expect 0 '^8 passed, 0 failed$' "${bike%.json}.tests.json" "$exe" test "$bike" -
+stdin_expect 0 '^digraph "bicycle-check"' "$bike" "$exe" graph -
+stdin_expect 0 '^explore bicycle-check@' "$bike" "$exe" explore - --sample 5
+stdin_expect 0 '"disposition":"do_not_ride"' "$tmp/one.json" "$exe" run "$bike" --answers -
+echo '{"brakes_stp": false}' >"$tmp/typo.json"
+stdin_expect 65 "^<stdin>:1:2: error: no question has the id 'brakes_stp'" "$tmp/typo.json" "$exe" run "$bike" --answers -
+stdin_expect 64 'a pack cannot be -' "$tmp/one.json" "$exe" batch -
+stdin_expect 64 'PACK and CASES cannot both be -' "$bike" "$exe" test - -
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ]
