@@ -18,3 +18,11 @@ add_test(NAME docs/man_synopsis
           $<TARGET_FILE:intake> ${CMAKE_SOURCE_DIR})
 set_tests_properties(cli/command_line docs/man_synopsis PROPERTIES
   LABELS cli TIMEOUT 300)
+
+# cli/completion: the generated bash completion (built with the program,
+# installed by cmake --install) completes commands, options, their values
+# and pack files.
+add_test(NAME cli/completion
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/completion.sh
+          ${CMAKE_BINARY_DIR}/completion/intake ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli/completion PROPERTIES LABELS cli)
