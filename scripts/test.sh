@@ -4,6 +4,14 @@
 # unit tests run). The unit tests also run under valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Why each skipped test of the last ctest run in build dir $1 was skipped
+# (ctest's summary names them only): the "skipped: ..." line it printed.
+skip_reasons() {
+  local log=$1/Testing/Temporary/LastTest.log
+  [ -f "$log" ] || return 0
+  grep -h '^skipped: \|: skipped' "$log" | sed 's/^/  reason: /' || true
+}
 scripts/deps.sh build test
 jobs=$(nproc)
 
@@ -11,6 +19,7 @@ echo "== plain build"
 cmake -S . -B build -DIK_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure --no-tests=error -j"$jobs"
+skip_reasons build
 
 echo "== valgrind over the unit tests ($jobs at a time)"
 # shellcheck disable=SC2016
@@ -33,3 +42,4 @@ cmake -S . -B build-asan -DIK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$jobs"
+skip_reasons build-asan
