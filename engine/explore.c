@@ -705,6 +705,8 @@ ik_status ik_explore_run(const ik_rulebook *rb, const ik_explore_opts *opts,
     st = prepare(&w, err);
     if (st == IK_OK) {
         rep->domain_paths_lb = lower_bound(&w);
+        rep->max_paths = max;
+        rep->forced_sample = opts->force_sample;
         st = IK_ELIMIT;
         /* Try the whole space unless it is surely too large. */
         if (!opts->force_sample && rep->domain_paths_lb <= max) {
@@ -769,6 +771,18 @@ void ik_explore_write_text(const ik_rulebook *rb, const ik_explore_report *rep,
     ik_buf_printf(b, "explore %s@%s: %llu %s paths", rb->id, rb->version,
                   (unsigned long long)rep->paths,
                   rep->exhaustive ? "(all)" : "sampled");
+    /* Why a sample: the space is larger than the most walked whole. */
+    if (!rep->exhaustive && !rep->forced_sample)
+        ik_buf_printf(b,
+                      " (the pack has more than %llu paths, the most "
+                      "walked whole",
+                      (unsigned long long)rep->max_paths);
+    if (!rep->exhaustive && !rep->forced_sample &&
+        rep->domain_paths_lb > rep->max_paths)
+        ik_buf_printf(b, "; at least %llu",
+                      (unsigned long long)rep->domain_paths_lb);
+    if (!rep->exhaustive && !rep->forced_sample)
+        ik_buf_putc(b, ')');
     ik_buf_printf(b, ", %llu ended by a stop red flag\n",
                   (unsigned long long)rep->stopped);
     counts(b, "dispositions", rep->by_disposition, rb->ndispositions, disp_name,

@@ -52,6 +52,8 @@ typedef struct ik_explore_report {
     ik_explore_failure *failures; /* up to max_examples per invariant */
     uint32_t nfailures;
     uint64_t domain_paths_lb; /* lower bound on the space's size */
+    uint64_t max_paths;       /* the most paths walked whole (as used) */
+    bool forced_sample;       /* sampled because asked, not for size */
     ik_arena arena;           /* owns everything above */
 } ik_explore_report;
 

@@ -53,6 +53,10 @@ expect 0 'ok \(' "$exe" check "$bike" --strict
 expect 0 '^explore bicycle-check@.*: 10 sampled paths' "$exe" explore "$bike" --sample 10 --seed 3
 expect 0 '^flowchart' "$exe" graph "$bike" --format mermaid
 
+# explore says why it sampled: the space is larger than --max-paths.
+expect 0 '^explore failed-back-syndrome@[^:]*: 20000 sampled paths \(the pack has more than 500 paths, the most walked whole' "$exe" explore "$fbs" --max-paths 500 --seed 2 2>/dev/null
+expect 0 '^explore bicycle-check@[^:]*: [0-9]+ \(all\) paths' "$exe" explore "$bike" --max-paths 1000000
+
 # -- ends options: an operand that starts with a dash.
 expect 0 '^-1$' "$exe" eval -- -1
 expect 0 'ok \(' "$exe" check --strict -- "$bike"
