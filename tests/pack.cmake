@@ -84,9 +84,13 @@ add_test(NAME pack/fbs_coverage_gap_fails
           -DPACK=${IK_FBS_PACK} -DCASES=${IK_FBS_CASES}
           -DOUT=${CMAKE_BINARY_DIR}/fbs-gap.tests.json
           -P ${CMAKE_CURRENT_LIST_FILE})
+# The tutorial pack of docs/RULES.md passes what it teaches.
+add_test(NAME pack/bicycle_cases_pass_with_full_coverage
+  COMMAND intake test --coverage
+          ${CMAKE_SOURCE_DIR}/rules/examples/bicycle-check.json)
 add_test(NAME pack/fbs_invariants_hold
   COMMAND intake explore ${IK_FBS_PACK})
 set_tests_properties(pack/fbs_check_clean pack/fbs_cases_pass_with_full_coverage
   pack/fbs_wrong_expectation_fails pack/fbs_coverage_gap_fails
-  pack/fbs_invariants_hold
+  pack/fbs_invariants_hold pack/bicycle_cases_pass_with_full_coverage
   PROPERTIES LABELS packs)
