@@ -74,7 +74,6 @@ static void use_bump_allocator(void)
 {
     cJSON_Hooks hooks = {bump_malloc, bump_free};
 
-    ik_alloc_init_cjson(); /* so ik_json_parse does not replace ours */
     cJSON_InitHooks(&hooks);
 }
 

@@ -29,7 +29,10 @@ void *ik_malloc_huge(size_t n, size_t *got);
  */
 long ik_alloc_fail_after(long n);
 
-/* Route cJSON's allocations through ik_malloc/ik_free. Idempotent. */
+/* Route cJSON's allocations through ik_malloc/ik_free (and a thread's
+ * arena, below). Sets cJSON's process-wide hooks, so the library never
+ * calls it: only a program or a test that owns the process may (for
+ * fault injection, or arena-built IK_JSON_FAST trees). Idempotent. */
 void ik_alloc_init_cjson(void);
 
 /*

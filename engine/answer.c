@@ -474,7 +474,7 @@ static ik_status parse_number(const ik_question *q, ik_audience aud,
                           : "That is not a number");
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    d = strtod(tmp, NULL);
+    d = ik_strtod(tmp, NULL);
     if (!isfinite(d))
         return refuse(q, aud, err, "That is not a number");
     if (q->integer && !whole)

@@ -270,7 +270,7 @@ static bool rd_number(reader *r, ik_value *out)
         return rd_oom(r);
     memcpy(buf, s + at, r->i - at);
     buf[r->i - at] = '\0';
-    d = strtod(buf, NULL);
+    d = ik_strtod(buf, NULL);
     if (!isfinite(d))
         return rd_fail(r, IK_ESYNTAX, at, "number is out of range");
     *out = ik_num(d);

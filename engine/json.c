@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "utf8.h"
+#include "value.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -562,7 +563,7 @@ static bool scan_number(scan *sc)
 
 /* The number scanned at s[at..sc->i), as cJSON stores it. Up to 15 digits
  * without fraction or exponent are exact in a double; the rest go to
- * strtod (LC_NUMERIC is "C": the front end sets it so), which stops where
+ * ik_strtod (the C locale's strtod, whatever the host's), which stops where
  * the scan did since text[len] is '\0'. */
 static void set_number(scan *sc, size_t at, cJSON *n)
 {
@@ -576,11 +577,11 @@ static void set_number(scan *sc, size_t at, cJSON *n)
         for (q = p; q < e && is_digit(*q); q++)
             d = d * 10 + (*q - '0');
         if (q != e)
-            d = strtod(s, NULL);
+            d = ik_strtod(s, NULL);
         else if (neg)
             d = -d;
     } else {
-        d = strtod(s, NULL);
+        d = ik_strtod(s, NULL);
     }
     n->valuedouble = d;
     if (d >= INT_MAX)
@@ -857,9 +858,10 @@ void ik_json_doc_fini(ik_json_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
-/* cJSON for IK_JSON_FAST: its nodes and strings go to the doc's arena. A
- * caller that replaced cJSON's hooks (intake-bench --malloc) gets a heap
- * tree: the arena stays empty. */
+/* cJSON for IK_JSON_FAST. The library never sets cJSON's hooks (they are
+ * the embedding program's, process-wide): a program that routed them
+ * through ik_alloc_init_cjson gets the tree in the doc's arena; any other
+ * gets cJSON's own heap tree (the arena stays empty). */
 static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
                              ik_error *err)
 {
@@ -867,7 +869,6 @@ static ik_status cjson_parse(ik_json_doc *doc, const char *text, size_t len,
     size_t skip = 0;
     ik_arena *prev;
 
-    ik_alloc_init_cjson();
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         skip = 3;
     ik_arena_init(&doc->tree);

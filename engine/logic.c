@@ -755,7 +755,6 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     ik_arena_mark mark = ik_arena_save(&lg->arena);
     ik_status st;
 
-    ik_alloc_init_cjson();
     st = reserve(&c, 1, &at);
     if (st == IK_OK)
         st = compile_node(&c, node, at, 0, false);

@@ -4,14 +4,47 @@
  * JSON.stringify output. Pure functions; no I/O; allocates only from the
  * arena it is given.
  */
+#define _GNU_SOURCE /* strtod_l, newlocale: the C locale's numbers */
 #include "value.h"
 
+#include <locale.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+
+/* ---- Reading numbers ---- */
+
+/* The "C" numeric locale, made once and never freed (an immutable
+ * handle, shared by every thread; the process's locale is not touched). */
+static locale_t c_numeric(void)
+{
+    static _Atomic(locale_t) made;
+    locale_t l = atomic_load(&made), fresh, none = (locale_t)0;
+
+    if (l)
+        return l;
+    fresh = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (!fresh)
+        return (locale_t)0;
+    if (!atomic_compare_exchange_strong(&made, &none, fresh)) {
+        freelocale(fresh); /* another thread made it first */
+        return none;
+    }
+    return fresh;
+}
+
+double ik_strtod(const char *s, char **end)
+{
+    locale_t c = c_numeric();
+
+    /* without a locale object (out of memory) strtod is right whenever
+     * the host's decimal point is '.', as in the C locale */
+    return c ? strtod_l(s, end, c) : strtod(s, end);
+}
 
 bool ik_value_truthy(ik_value v)
 {
@@ -181,7 +214,7 @@ static double decimal_value(const char *s, size_t n)
     }
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    d = strtod(tmp, NULL);
+    d = ik_strtod(tmp, NULL);
     if (tmp != small)
         ik_free(tmp);
     return d;
@@ -675,18 +708,26 @@ ik_status ik_value_copy(ik_value v, ik_arena *a, ik_value *out)
  * returns the count, *exp10 the decimal exponent of the first digit. */
 static int shortest_digits(double d, char *dig, int *exp10)
 {
-    char tmp[40];
-    int prec, n = 0;
+    char tmp[40], back[48];
+    int prec, n = 0, i;
 
     for (prec = 1; prec <= 17; prec++) {
+        /* %e writes the locale's decimal point: read the digits and the
+         * exponent, and check them as "D.DDDeX" in the C locale */
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        if (strtod(tmp, NULL) == d)
+        n = 0;
+        for (const char *p = tmp; *p && *p != 'e'; p++)
+            if (*p >= '0' && *p <= '9')
+                dig[n++] = *p;
+        *exp10 = atoi(strchr(tmp, 'e') + 1);
+        back[0] = dig[0];
+        back[1] = '.';
+        for (i = 1; i < n; i++)
+            back[i + 1] = dig[i];
+        snprintf(back + n + 1, sizeof back - (size_t)n - 1, "e%d", *exp10);
+        if (ik_strtod(back, NULL) == d)
             break;
     }
-    for (const char *p = tmp; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            dig[n++] = *p;
-    *exp10 = atoi(strchr(tmp, 'e') + 1);
     while (n > 1 && dig[n - 1] == '0')
         n--;
     return n;

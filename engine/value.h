@@ -76,6 +76,10 @@ bool ik_value_loose_eq(ik_value a, ik_value b);
 bool ik_value_strict_eq(ik_value a, ik_value b);
 bool ik_value_less(ik_value a, ik_value b, bool or_equal);
 
+/* strtod in the C locale whatever the host's locale (a host in de_DE
+ * reads "38.4" as 38.4, not 38); every number the core reads goes here. */
+double ik_strtod(const char *s, char **end);
+
 /* Shortest round-trip JavaScript number text ("1", "1.5", "1e+21", "NaN");
  * buf needs 32 bytes; returns the length. */
 size_t ik_num_format(double d, char *buf);

@@ -8,7 +8,7 @@ want=(gcc make cmake pkg-config libcjson-dev libreadline-dev)
 for kind in "${@:-build}"; do
   case "$kind" in
     build) ;;
-    test) want+=(libcmocka-dev valgrind python3 python3-jsonschema graphviz clang) ;;
+    test) want+=(libcmocka-dev valgrind python3 python3-jsonschema graphviz clang locales) ;;
     fuzz) want+=(clang libclang-rt-14-dev) ;;
     docs) want+=(graphviz) ;;
     *) echo "deps.sh: unknown kind '$kind'" >&2; exit 64 ;;

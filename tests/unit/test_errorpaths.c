@@ -620,5 +620,8 @@ int main(void)
         cmocka_unit_test(test_answers_file_errors_do_not_repeat_the_answer),
         cmocka_unit_test(test_session_errors_do_not_repeat_the_answer),
     };
+    /* this test program owns the process: route cJSON through the
+     * failing allocator too (the library never sets cJSON's hooks) */
+    ik_alloc_init_cjson();
     return cmocka_run_group_tests(tests, load_fbs, free_fbs);
 }
