@@ -115,8 +115,8 @@ stdin_expect() { # RC PATTERN FILE CMD...
 stdin_expect 0 '^<stdin>: ok \(10 questions' "$bike" "$exe" check -
 printf '{"format": "intake-rules/1",\n "id": 5}\n' >"$tmp/bad.json"
 stdin_expect 65 '^<stdin>:2:8: error: ' "$tmp/bad.json" "$exe" check -
-stdin_expect 0 '^8 passed, 0 failed$' "$bike" "$exe" test - "${bike%.json}.tests.json"
-stdin_expect 0 '^8 passed, 0 failed$' "${bike%.json}.tests.json" "$exe" test "$bike" -
+stdin_expect 0 '^[0-9]+ passed, 0 failed$' "$bike" "$exe" test - "${bike%.json}.tests.json"
+stdin_expect 0 '^[0-9]+ passed, 0 failed$' "${bike%.json}.tests.json" "$exe" test "$bike" -
 stdin_expect 0 '^digraph "bicycle-check"' "$bike" "$exe" graph -
 stdin_expect 0 '^explore bicycle-check@' "$bike" "$exe" explore - --sample 5
 stdin_expect 0 '"disposition":"do_not_ride"' "$tmp/one.json" "$exe" run "$bike" --answers -
