@@ -8,6 +8,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tty.h"
 
+#include "utf8.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -357,29 +360,56 @@ void tty_history_add(const char *line)
 /* ---- Wrapping ---- */
 
 /* Display columns of s[0..n): UTF-8 characters, not bytes. */
+/*
+ * Display columns of the character at s (n > 0 bytes left), as the
+ * terminal shows it: 2 for a wide (East Asian) character, 0 for a
+ * combining mark, else 1 (wcwidth in the user's locale; an invalid byte
+ * or a character the locale cannot measure counts 1). *len: its bytes.
+ */
+static int char_cols(const char *s, size_t n, size_t *len)
+{
+    uint32_t cp;
+    size_t k = ik_utf8_decode((const unsigned char *)s, n, &cp);
+    int w;
+
+    if (k == 0) {
+        *len = 1;
+        return 1;
+    }
+    *len = k;
+    if (cp < 0x80)
+        return 1;
+    w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+/* Display columns of s[0..n). */
 static int columns(const char *s, size_t n)
 {
+    size_t i = 0, k;
     int c = 0;
-    size_t i;
 
-    for (i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            c++;
+    while (i < n) {
+        c += char_cols(s + i, n - i, &k);
+        i += k;
+    }
     return c;
 }
 
-/* Bytes of s that fit in `cols` columns (at a character boundary). */
+/* Bytes of s that fit in `cols` columns, at a character boundary, with
+ * the combining marks that follow the last character that fits; at least
+ * one character, so a long word always moves on. */
 static size_t fit_bytes(const char *s, size_t n, int cols)
 {
-    size_t i;
-    int c = 0;
+    size_t i = 0, k;
+    int c = 0, w;
 
-    for (i = 0; i < n; i++) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (c == cols)
-                break;
-            c++;
-        }
+    while (i < n) {
+        w = char_cols(s + i, n - i, &k);
+        if (w > 0 && c + w > cols && i > 0)
+            break;
+        c += w;
+        i += k;
     }
     return i;
 }
