@@ -2463,6 +2463,46 @@ void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
         ik_logic_visit_cmps(lg, n->kid + i, fn, ctx);
 }
 
+void ik_logic_node_get(const ik_logic *lg, ik_expr expr, ik_logic_node *out)
+{
+    const ik_node *n;
+
+    memset(out, 0, sizeof *out);
+    out->slot = UINT32_MAX;
+    out->src = SIZE_MAX;
+    if (expr >= lg->nnodes) { /* an absent expression reads as null */
+        out->kind = IK_LN_CONST;
+        out->cst = ik_null();
+        return;
+    }
+    n = &lg->nodes[expr];
+    out->src = n->src == UINT32_MAX ? SIZE_MAX : n->src;
+    out->nkids = n->op == IK_OP_LIT ? 0 : n->nkids;
+    if (n->op == IK_OP_LIT) {
+        out->kind = IK_LN_CONST;
+        out->cst = lg->consts[n->arg];
+    } else if (n->op == IK_OP_ARRAY) {
+        out->kind = IK_LN_ARRAY;
+    } else if (n->op == IK_OP_VAR || n->op == IK_OP_VARD) {
+        out->kind = IK_LN_VAR;
+        out->op = "var";
+        if (n->op == IK_OP_VAR && !(n->flags & NODE_CTX) &&
+            lg->paths[n->arg].nseg == 1)
+            out->slot = lg->paths[n->arg].slot;
+    } else {
+        out->kind = IK_LN_OP;
+        out->op = op_table[node_op(n)].name;
+    }
+}
+
+ik_expr ik_logic_node_kid(const ik_logic *lg, ik_expr expr, uint32_t i)
+{
+    if (expr >= lg->nnodes || lg->nodes[expr].op == IK_OP_LIT ||
+        i >= lg->nodes[expr].nkids)
+        return UINT32_MAX;
+    return lg->nodes[expr].kid + i;
+}
+
 void ik_logic_write_json(const ik_logic *lg, ik_expr expr, ik_buf *b)
 {
     const ik_node *n;

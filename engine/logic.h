@@ -105,6 +105,31 @@ void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
                          void (*fn)(const ik_logic_cmp *cmp, void *ctx),
                          void *ctx);
 
+/* One node of a compiled expression, for translators (the FHIRPath of
+ * engine/fhirpath.c): a walk over these sees the pack's logic as compiled
+ * (constant parts folded), never its text. */
+typedef enum ik_logic_kind {
+    IK_LN_CONST, /* cst holds the value (arrays of constants too) */
+    IK_LN_VAR,   /* a var: slot, and a default as kid 0 if nkids */
+    IK_LN_ARRAY, /* an array with computed items: the kids */
+    IK_LN_OP     /* an operator (op) applied to the kids */
+} ik_logic_kind;
+
+typedef struct ik_logic_node {
+    ik_logic_kind kind;
+    const char *op; /* IK_LN_OP: the JSON name ("==", "in", "and"...) */
+    ik_value cst;   /* IK_LN_CONST: borrowed from lg */
+    uint32_t slot;  /* IK_LN_VAR: the symbol when the var names one
+                       top-level name; UINT32_MAX for a path, a computed
+                       name, the whole data or an iteration element */
+    uint32_t nkids;
+    size_t src; /* byte offset in the source text; SIZE_MAX unknown */
+} ik_logic_node;
+
+/* Describe expr; ik_logic_node_kid gives its i-th child (i < nkids). */
+void ik_logic_node_get(const ik_logic *lg, ik_expr expr, ik_logic_node *out);
+ik_expr ik_logic_node_kid(const ik_logic *lg, ik_expr expr, uint32_t i);
+
 /* Write expr back out as JSON (for graphs, exports, explain). */
 void ik_logic_write_json(const ik_logic *lg, ik_expr expr, ik_buf *b);
 

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "export.h"
 #include "json.h"
 #include "casefile.h"
 #include "rulebook.h"
@@ -101,6 +102,24 @@ static ik_status check_cases(check_run *run, const char *path)
     return st;
 }
 
+/* A condition that FHIR form renderers could not run (the Questionnaire
+ * export refuses it): a warning, an error under --strict. */
+static void check_fhir(check_run *run, const ik_rulebook *rb)
+{
+    ik_buf q;
+    ik_error err;
+    ik_diag d;
+
+    ik_buf_init(&q);
+    ik_error_clear(&err);
+    if (ik_export_questionnaire(rb, false, &q, &err) == IK_ELOGIC) {
+        d.severity = IK_SEV_WARNING;
+        d.where = err;
+        on_diag(&d, run);
+    }
+    ik_buf_fini(&q);
+}
+
 static void summarise(const char *file, const ik_rulebook *rb,
                       unsigned warnings)
 {
@@ -146,6 +165,8 @@ static void check_one(check_run *run, const char *file, bool strict,
         st = check_stdin(run, &rb);
     else
         st = ik_rulebook_check_load(file, on_diag, run, &rb);
+    if (st == IK_OK && rb)
+        check_fhir(run, rb);
     warnings = run->nwarnings - warnings;
     if (st == IK_ENOENT)
         *missing = true;

@@ -1,6 +1,6 @@
 /*
  * cmd_export.c -- `intake export SESSION [--format ...] [--rules PACK]` and
- * `intake export --questionnaire PACK`: load, restore and print. Thin: the
+ * `intake export --questionnaire PACK [--codes]`: load, restore and print. Thin: the
  * writers are engine/export.c; this file parses options, reports errors
  * and writes the result to stdout.
  */
@@ -29,7 +29,7 @@ static int print_buf(ik_buf *out)
     return cli_write_stdout(ik_buf_cstr(out), out->len) ? EXIT_OK : EXIT_IOERR;
 }
 
-static int export_questionnaire(const char *pack)
+static int export_questionnaire(const char *pack, bool codes)
 {
     ik_rulebook *rb = NULL;
     ik_error err;
@@ -41,7 +41,7 @@ static int export_questionnaire(const char *pack)
     if ((st = cli_load_pack(pack, &rb, &err)) != IK_OK)
         return fail(&err, st);
     ik_buf_init(&out);
-    st = ik_export_questionnaire(rb, &out, &err);
+    st = ik_export_questionnaire(rb, codes, &out, &err);
     rc = st == IK_OK ? print_buf(&out) : fail(&err, st);
     ik_buf_fini(&out);
     ik_rulebook_free(rb);
@@ -118,6 +118,7 @@ int cmd_export(int argc, char **argv)
 {
     ik_export_format fmt = IK_EXPORT_JSON;
     const char *pack = NULL, *questionnaire = NULL;
+    bool codes = false;
     cli_args a;
     char **ops;
     int c, n;
@@ -136,6 +137,9 @@ int cmd_export(int argc, char **argv)
         case 'r':
             pack = val;
             break;
+        case 'c':
+            codes = true;
+            break;
         default: /* --questionnaire */
             questionnaire = val;
             break;
@@ -148,8 +152,10 @@ int cmd_export(int argc, char **argv)
         if (n > 0)
             return cli_usage_error("export", "unexpected argument '%s'",
                                    ops[0]);
-        return export_questionnaire(questionnaire);
+        return export_questionnaire(questionnaire, codes);
     }
+    if (codes)
+        return cli_usage_error("export", "--codes goes with --questionnaire");
     if (n != 1)
         return cli_usage_error("export", n > 1 ? "one SESSION file, please"
                                                : "which SESSION file?");

@@ -91,13 +91,17 @@ static const cli_opt graph_opts[] = {RULES_OPT,
 static const cli_opt export_opts[] = {
     {"format", 'f', "FORMAT", "json fhir markdown text",
      "json (the outcome with the session's metadata and history, the "
-     "default), fhir (an HL7 FHIR R4 QuestionnaireResponse), markdown or "
+     "default), fhir (an HL7 FHIR R4 Bundle: the QuestionnaireResponse and "
+     "an Observation of the triage result), markdown or "
      "text (for a patient, a one-page 'what to do next'; for a nurse, an "
      "SBAR hand-off)"},
     {"rules", 'r', "PACK", PACKS,
      "read the session with PACK (default: the pack the session names)"},
     {"questionnaire", 'q', "PACK", PACKS,
      "write the FHIR Questionnaire of PACK instead of a session"},
+    {"codes", 'c', NULL, NULL,
+     "with --questionnaire: a Bundle of the Questionnaire, the pack's "
+     "CodeSystem and its ValueSets"},
     END_OPTS};
 
 static const cli_opt sessions_opts[] = {END_OPTS};

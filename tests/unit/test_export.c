@@ -95,10 +95,25 @@ static char *questionnaire(const ik_rulebook *rb)
     char *out;
 
     ik_buf_init(&b);
-    assert_int_equal(ik_export_questionnaire(rb, &b, &err), IK_OK);
+    assert_int_equal(ik_export_questionnaire(rb, false, &b, &err), IK_OK);
     out = strdup(ik_buf_cstr(&b));
     ik_buf_fini(&b);
     return out;
+}
+
+/* Resource i of a Bundle */
+static const cJSON *entry(const cJSON *bundle, int i)
+{
+    const cJSON *e;
+
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(bundle,
+                                                         "resourceType")
+                            ->valuestring,
+                        "Bundle");
+    e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(bundle, "entry"),
+                           i);
+    assert_non_null(e);
+    return cJSON_GetObjectItemCaseSensitive(e, "resource");
 }
 
 static void parse(const char *text, ik_json_doc *doc)
@@ -327,7 +342,7 @@ static void test_fhir_response_and_questionnaire_follow_r4(void **state)
     fixture f;
     ik_json_doc qd, rd;
     char *q, *r;
-    const cJSON *it;
+    const cJSON *it, *rr, *obs;
 
     (void)state;
     run(&f, PACK, "patient", NULL, complete_answers);
@@ -336,20 +351,34 @@ static void test_fhir_response_and_questionnaire_follow_r4(void **state)
     parse(q, &qd);
     parse(r, &rd);
     check_questionnaire(qd.root);
-    check_response(rd.root, qd.root);
-    assert_string_equal(str(rd.root, "status"), "completed");
-    assert_string_equal(str(rd.root, "questionnaire"),
+    assert_string_equal(str(rd.root, "type"), "collection");
+    obs = entry(rd.root, 1);
+    rr = entry(rd.root, 0);
+    check_response(rr, qd.root);
+    assert_string_equal(str(rr, "status"), "completed");
+    assert_string_equal(str(rr, "questionnaire"),
                         "urn:intake:questionnaire:session-test|1.0.0");
-    assert_string_equal(str(rd.root, "authored"), "2026-11-28T14:12:54Z");
-    assert_int_equal(cJSON_GetArraySize(ik_json_get(rd.root, "item")), 6);
-    it = find_item(rd.root, "pain");
+    assert_string_equal(str(rr, "authored"), "2026-11-28T14:12:54Z");
+    assert_int_equal(cJSON_GetArraySize(ik_json_get(rr, "item")), 6);
+    /* the triage result: an Observation derived from the response */
+    assert_string_equal(str(obs, "resourceType"), "Observation");
+    assert_string_equal(str(obs, "status"), "final");
+    assert_string_equal(
+        str(ik_json_get(ik_json_get(obs, "valueCodeableConcept"), "coding")
+                ->child,
+            "code"),
+        "disposition:soon");
+    assert_string_equal(
+        str(ik_json_get(obs, "derivedFrom")->child, "reference"),
+        str(ik_json_get(rd.root, "entry")->child, "fullUrl"));
+    it = find_item(rr, "pain");
     assert_int_equal(
         ik_json_get(ik_json_get(it, "answer")->child, "valueInteger")
             ->valuedouble,
         8);
-    it = find_item(rd.root, "tried");
+    it = find_item(rr, "tried");
     assert_int_equal(cJSON_GetArraySize(ik_json_get(it, "answer")), 2);
-    it = find_item(rd.root, "had_surgery"); /* yes/no with don't know */
+    it = find_item(rr, "had_surgery"); /* yes/no with don't know */
     assert_string_equal(
         str(ik_json_get(ik_json_get(it, "answer")->child, "valueCoding"),
             "code"),
@@ -384,9 +413,11 @@ static void test_an_unfinished_session_is_in_progress(void **state)
     r = export(&f, IK_EXPORT_FHIR);
     parse(q, &qd);
     parse(r, &rd);
-    check_response(rd.root, qd.root);
-    assert_string_equal(str(rd.root, "status"), "in-progress");
-    assert_int_equal(cJSON_GetArraySize(ik_json_get(rd.root, "item")), 1);
+    check_response(entry(rd.root, 0), qd.root);
+    assert_string_equal(str(entry(rd.root, 0), "status"), "in-progress");
+    assert_string_equal(str(entry(rd.root, 1), "status"), "preliminary");
+    assert_int_equal(
+        cJSON_GetArraySize(ik_json_get(entry(rd.root, 0), "item")), 1);
     ik_json_doc_fini(&qd);
     ik_json_doc_fini(&rd);
     free(q);
@@ -394,27 +425,73 @@ static void test_an_unfinished_session_is_in_progress(void **state)
     done(&f);
 }
 
-/* The bundled pack's conditions mostly read derived values: those stay
- * JsonLogic in the documented extension; the structure must still hold. */
+/* A stop red flag ends the interview: the response is "stopped" (R4), not
+ * "completed", and the Observation carries the red flag and its
+ * disposition, coded in the pack's CodeSystem. */
+static void test_a_stopped_interview_is_stopped_with_its_red_flag(void **s)
+{
+    static const char *const stop[] = {"", "no", "yes", NULL};
+    fixture f;
+    ik_json_doc rd;
+    char *r;
+    const cJSON *obs, *c;
+    int flags = 0;
+
+    (void)s;
+    run(&f, PACK, "patient", NULL, stop);
+    r = export(&f, IK_EXPORT_FHIR);
+    parse(r, &rd);
+    assert_string_equal(str(entry(rd.root, 0), "status"), "stopped");
+    obs = entry(rd.root, 1);
+    assert_string_equal(
+        str(ik_json_get(ik_json_get(obs, "valueCodeableConcept"), "coding")
+                ->child,
+            "code"),
+        "disposition:emergency");
+    for (c = ik_json_get(obs, "component")->child; c; c = c->next) {
+        const cJSON *v = ik_json_get(c, "valueCodeableConcept");
+        if (v && strcmp(str(ik_json_get(v, "coding")->child, "code"),
+                        "red-flag:cauda_equina") == 0)
+            flags++;
+    }
+    assert_int_equal(flags, 1);
+    ik_json_doc_fini(&rd);
+    free(r);
+    done(&f);
+}
+
+/* The bundled pack's conditions mostly read derived values: those become
+ * SDC variables and enableWhenExpressions (FHIRPath), never a private
+ * extension; the structure must still hold. */
 static void test_bundled_pack_questionnaire_follows_r4(void **state)
 {
     ik_rulebook *rb = load_pack(FBS_PACK);
     ik_json_doc qd;
     char *q = questionnaire(rb);
     const cJSON *it;
-    int ext = 0, ew = 0;
+    int ext = 0, ew = 0, other = 0, vars = 0;
+    const cJSON *e;
 
     (void)state;
     parse(q, &qd);
     check_questionnaire(qd.root);
+    for (e = ik_json_get(qd.root, "extension")->child; e; e = e->next)
+        vars += strcmp(str(e, "url"), "http://hl7.org/fhir/"
+                                      "StructureDefinition/variable") == 0;
     for (it = ik_json_get(qd.root, "item")->child; it; it = it->next) {
-        const cJSON *e = ik_json_get(it, "extension");
+        e = ik_json_get(it, "extension");
         ew += ik_json_get(it, "enableWhen") != NULL;
-        for (e = e ? e->child : NULL; e; e = e->next)
-            ext += strcmp(str(e, "url"), IK_FHIR_EXT_JSONLOGIC) == 0;
+        for (e = e ? e->child : NULL; e; e = e->next) {
+            if (strstr(str(e, "url"), "sdc-questionnaire-enableWhenExpression"))
+                ext++;
+            else if (!strstr(str(e, "url"), "Value"))
+                other++;
+        }
     }
     assert_true(ew > 0);
     assert_true(ext > 0);
+    assert_true(vars > 0);
+    assert_int_equal(other, 0); /* no private extension */
     ik_json_doc_fini(&qd);
     free(q);
     ik_rulebook_free(rb);
@@ -613,7 +690,7 @@ static void test_exports_fail_cleanly_at_every_allocation(void **state)
 
     (void)state;
     run(&f, PACK, "nurse", "Bed 4", complete_answers);
-    for (fmt = 0; fmt <= IK_EXPORT__COUNT; fmt++) {
+    for (fmt = 0; fmt <= IK_EXPORT__COUNT + 1; fmt++) {
         long n;
         for (n = 1;; n++) {
             ik_buf b;
@@ -621,8 +698,9 @@ static void test_exports_fail_cleanly_at_every_allocation(void **state)
             ik_status st;
             ik_buf_init(&b);
             ik_alloc_fail_after(n);
-            st = fmt == IK_EXPORT__COUNT
-                     ? ik_export_questionnaire(f.rb, &b, &err)
+            st = fmt >= IK_EXPORT__COUNT
+                     ? ik_export_questionnaire(f.rb, fmt > IK_EXPORT__COUNT,
+                                               &b, &err)
                      : ik_export_session(f.s, f.iv, (ik_export_format)fmt, &b,
                                          &err);
             ik_alloc_fail_after(0);
@@ -641,6 +719,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fhir_response_and_questionnaire_follow_r4),
         cmocka_unit_test(test_an_unfinished_session_is_in_progress),
+        cmocka_unit_test(test_a_stopped_interview_is_stopped_with_its_red_flag),
         cmocka_unit_test(test_bundled_pack_questionnaire_follows_r4),
         cmocka_unit_test(test_json_export_is_the_outcome_with_session_metadata),
         cmocka_unit_test(test_patient_page_says_what_to_do_next),
