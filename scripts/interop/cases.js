@@ -37,7 +37,8 @@ function typed(id, text) {
       return opt(t);
     case 'multi':
       if (t === 'none' || t === '') return [];
-      return t.split(/\s*,\s*/).filter(Boolean).map(opt);
+      return t.split(/^[0-9 ,]+$/.test(t) ? /[\s,]+/ : /\s*,\s*/)
+        .filter(Boolean).map(opt);
     case 'number':
       return Number(t);
     default:
