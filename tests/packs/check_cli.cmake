@@ -40,6 +40,18 @@ expect("warning printed" "${err}" "^warn/unread_question.json:42:13: warning: qu
 expect("summary with warnings" "${out}" "^warn/unread_question.json: ok, 1 warning \\(")
 run(65 --strict warn/unread_question.json)
 expect("strict prints no summary" "${out}" "^$")
+# a condition FHIR form renderers could not run: a warning naming it, an
+# error under --strict, and 'intake export --questionnaire' refuses it
+run(0 warn/no_fhirpath.json)
+expect("no FHIRPath form" "${err}" "^warn/no_fhirpath.json:40:22: warning: question 'score': its enable_when cannot be written as FHIRPath for FHIR form renderers: 'missing' has no FHIRPath form here\n$")
+run(65 --strict warn/no_fhirpath.json)
+execute_process(COMMAND ${EXE} export --questionnaire warn/no_fhirpath.json
+  WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+  ERROR_VARIABLE err)
+if(NOT rc EQUAL 65 OR NOT out STREQUAL "")
+  set(failures "${failures}\nexport --questionnaire of a pack FHIRPath cannot hold: exit ${rc}, stdout '${out}'")
+endif()
+expect("export names it" "${err}" "^warn/no_fhirpath.json:40:22: error: question 'score': its enable_when cannot be written as FHIRPath")
 run(65 good/minimal.json bad/lint_unknown_rung.json)
 expect("good then bad" "${out}" "^good/minimal.json: ok")
 
