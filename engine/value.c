@@ -809,6 +809,9 @@ static ik_status write_json(ik_buf *b, ik_value v, unsigned level, size_t stop)
     bool first = true;
     ik_status st = IK_OK;
 
+    if (b->oom) /* the buffer could not grow: stop at once, not after
+                 * visiting every leaf of a value of shared parts */
+        return IK_ENOMEM;
     if (b->len > stop || ((v.kind == IK_ARR || v.kind == IK_OBJ) &&
                           level >= IK_VALUE_MAX_DEPTH)) {
         b->oom = true; /* callers that only check the buffer fail too */

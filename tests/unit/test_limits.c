@@ -755,6 +755,33 @@ static void test_copying_a_value_past_the_depth_bound_is_refused(void **state)
     ik_arena_fini(&b);
 }
 
+/* issue 18 item 6: under `ulimit -v 200000`, `intake eval` of [acc, acc]
+ * 60 times hung: the JSON writer stopped at its size bound but not when
+ * its buffer could not grow, and went on through 2^60 leaves. Now the
+ * buffer's failure stops it at once (a hang here is the ctest timeout). */
+static void test_writing_a_value_of_shared_parts_stops_when_memory_fails(
+    void **state)
+{
+    ik_value level[60][2], v = ik_str("ab", 2);
+    ik_buf b;
+    long n;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 60; i++) { /* 2^60 leaves in 60 pairs */
+        level[i][0] = level[i][1] = v;
+        v = (ik_value){IK_ARR, 2, {.items = level[i]}};
+    }
+    for (n = 1; n <= 3; n++) { /* the buffer's first, second, third growth */
+        ik_buf_init(&b);
+        ik_alloc_fail_after(n);
+        assert_int_equal(ik_value_write_json(&b, v), IK_ENOMEM);
+        ik_alloc_fail_after(0);
+        assert_true(b.len <= (size_t)1 << 20);
+        ik_buf_fini(&b);
+    }
+}
+
 static void test_copying_a_value_of_shared_parts_stops_at_128_mib(void **state)
 {
     ik_value level[64][2], v = ik_str("ab", 2), out;
@@ -1085,6 +1112,8 @@ int main(void)
             test_a_value_built_over_another_past_the_bound_is_refused),
         cmocka_unit_test(test_copying_a_value_past_the_depth_bound_is_refused),
         cmocka_unit_test(test_copying_a_value_of_shared_parts_stops_at_128_mib),
+        cmocka_unit_test(
+            test_writing_a_value_of_shared_parts_stops_when_memory_fails),
         cmocka_unit_test(test_in_on_strings_is_linear_in_the_worst_case),
         cmocka_unit_test(test_answer_line_past_the_limit_is_refused),
         cmocka_unit_test(test_text_answer_of_default_length_is_accepted),
