@@ -276,7 +276,8 @@ static void load_lines(bench *b, const char *path, size_t limit)
 
 static void eval_record(bench *b, const cJSON *rec, int hashing)
 {
-    ik_env env = {{0}, b->slots, ik_logic_nslots(b->lg), &b->scratch, 0};
+    ik_env env = {{0}, b->slots, ik_logic_nslots(b->lg), &b->scratch, 0,
+                  NULL};
     ik_error err;
     uint32_t i;
 

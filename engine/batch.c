@@ -205,7 +205,8 @@ static int64_t first_stop(ik_batch *b, ik_batch_side *s)
 {
     const ik_rulebook *rb = s->rb;
     const ik_outcome *o = &s->now;
-    ik_env env = {ik_undef(), s->prefix, o->nslots, &b->scratch, 0};
+    uint64_t pool = IK_LOGIC_TOTAL_BUDGET; /* this record's stop checks */
+    ik_env env = {ik_undef(), s->prefix, o->nslots, &b->scratch, 0, &pool};
     int64_t first = STOP_NEVER;
     uint32_t c, j, k;
 

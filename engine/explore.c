@@ -443,7 +443,8 @@ static ik_status leaf(walk *w, ik_error *err)
         w->stamp[w->o.sections.items[i]] = n;
     }
     for (i = 0; i < rb->ninvariants; i++) {
-        ik_env env = {ik_undef(), w->o.slots, w->o.nslots, &w->scratch, 0};
+        ik_env env = {ik_undef(), w->o.slots, w->o.nslots, &w->scratch, 0,
+                      NULL};
         ik_value v;
         const char *why;
         ik_status st;

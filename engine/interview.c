@@ -50,6 +50,10 @@ struct ik_interview {
 struct full {
     ik_outcome out;
     bool fresh; /* out is the outcome of the current answers */
+    /* node visits left to the evaluations of this answer (the step, the
+     * recompute, the alerts), reset to IK_LOGIC_TOTAL_BUDGET by settle;
+     * here so that the const accessors can draw from it too */
+    uint64_t pool;
 };
 
 /* A list per slot (CSR: items[off[s]..off[s+1])). */
@@ -371,6 +375,7 @@ static ik_status step_forward(ik_interview *iv, uint32_t q, bool *done,
     env.slots = a->slots;
     env.nslots = a->nslots;
     env.scratch = &a->scratch;
+    env.pool = &iv->full->pool;
     a->slots[q] = iv->answers[q];
     in->nopen--; /* q applied and had no answer; it cannot be in nmaybe */
     mark_changed(in, q);
@@ -449,6 +454,7 @@ static ik_status settle(ik_interview *iv, uint32_t q, ik_error *err)
     bool done = false;
     ik_status st;
 
+    iv->full->pool = IK_LOGIC_TOTAL_BUDGET; /* one answer's evaluations */
     if (iv->inc && q != IK_NONE) {
         st = step_forward(iv, q, &done, err);
         if (done)
@@ -707,8 +713,11 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
     iv->alert = IK_NONE;
     ik_arena_init(&iv->alert_scratch);
     iv->full = ik_calloc(1, sizeof *iv->full);
-    if (iv->full)
+    if (iv->full) {
         ik_outcome_init(&iv->full->out);
+        iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
+        iv->full->out.pool = iv->app.pool = &iv->full->pool;
+    }
     iv->reads_cap = (nslots > nq ? nslots : nq) + rb->nderived + 1;
     iv->answers = ik_calloc(nq + 1, sizeof *iv->answers);
     iv->earlier = ik_calloc(nq + 1, sizeof *iv->earlier);
@@ -828,6 +837,7 @@ static uint32_t pending_alert(ik_interview *iv)
     memset(&env, 0, sizeof env);
     env.root = ik_undef();
     env.slots = iv->app.slots;
+    env.pool = &iv->full->pool;
     env.nslots = iv->app.nslots;
     env.scratch = &iv->alert_scratch;
     for (i = 0; i < iv->nalerts; i++) {
@@ -1206,6 +1216,7 @@ static ik_status fresh_outcome(const ik_interview *iv, ik_error *err)
 
     if (iv->full->fresh)
         return IK_OK;
+    iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
     st = ik_outcome_compute(iv->rb, iv->answers, &iv->full->out, err);
     iv->full->fresh = st == IK_OK;
     return st;

@@ -510,6 +510,45 @@ static void check_constant(lint *t, const ld_cond *c)
                       c->field, ik_value_truthy(v) ? "true" : "false");
 }
 
+/* ---- What an answer may cost ---- */
+
+/* A condition or derived value that may need more node visits than one
+ * evaluation may take; adds its estimate to *total. */
+static void check_cost(lint *t, const ld_cond *c, uint64_t *total)
+{
+    ik_loader *l = t->l;
+    char who[128], path[160];
+    uint64_t cost = ik_logic_cost(t->rb->logic, *c->out, IK_OPTIONS_MAX);
+
+    *total = *total > UINT64_MAX - cost ? UINT64_MAX : *total + cost;
+    if (cost <= IK_LOGIC_BUDGET)
+        return;
+    ld_who(l, (ld_kind)c->kind, c->index, who, sizeof who);
+    ld_path((ld_kind)c->kind, c->index, c->field, path, sizeof path);
+    ld_report_off(l, IK_SEV_WARNING, IK_ERULES,
+                  ik_json_offset(&l->doc, c->node, false), path,
+                  "%s: %s may take up to about %llu node visits to "
+                  "evaluate (a list the answers give counted as %d items), "
+                  "more than the %u one evaluation may take",
+                  who, c->field, (unsigned long long)cost, IK_OPTIONS_MAX,
+                  IK_LOGIC_BUDGET);
+}
+
+/* All of them together, as one answer or record evaluates them: an
+ * answer computes the applied answers and the outcome, so twice. */
+static void check_total_cost(lint *t, uint64_t total)
+{
+    if (total <= IK_LOGIC_TOTAL_BUDGET / 2)
+        return;
+    ld_report_lc(t->l, IK_SEV_WARNING, IK_ERULES, 0, 0, "",
+                 "the pack's conditions and derived values may take up to "
+                 "about %llu node visits, and an answer evaluates them at "
+                 "least twice: more than the %u an answer's evaluations "
+                 "may take together, so an answer may fail with \"exceeded "
+                 "the total budget\"",
+                 (unsigned long long)total, IK_LOGIC_TOTAL_BUDGET);
+}
+
 static void check_unread(lint *t)
 {
     ik_loader *l = t->l;
@@ -652,6 +691,7 @@ void ld_lint(ik_loader *l, const uint32_t *order)
 {
     lint t;
     size_t i, k, r;
+    uint64_t total = 0;
 
     if (!lint_init(&t, l)) {
         ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
@@ -676,10 +716,14 @@ void ld_lint(ik_loader *l, const uint32_t *order)
             check_enable_when(&t, c);
         ik_logic_visit_cmps(l->rb->logic, *c->out, on_cmp, &x);
         visit_multi_in(&x, c->node, 0);
-        if (l->check)
+        if (l->check) {
             check_constant(&t, c);
+            if (c->kind != LK_INVARIANT)
+                check_cost(&t, c, &total);
+        }
     }
     if (l->check && !l->stop) {
+        check_total_cost(&t, total);
         check_unread(&t);
         check_sections(&t);
         check_notes(&t);

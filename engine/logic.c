@@ -97,7 +97,7 @@ struct ik_logic {
     bool strict;
 };
 
-#define DEFAULT_BUDGET 10000000u
+#define DEFAULT_BUDGET IK_LOGIC_BUDGET
 
 /* ---- Small helpers ---- */
 
@@ -2140,7 +2140,7 @@ static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
 static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
                            ik_arena *scratch, ik_error *err)
 {
-    ik_env env = {ik_undef(), NULL, 0, scratch, 0};
+    ik_env env = {ik_undef(), NULL, 0, scratch, 0, NULL};
     est s = {lg, &env, scratch, DEFAULT_BUDGET, err,  NULL,
              0,  0,    false,   NULL,           IK_OK};
 
@@ -2151,27 +2151,84 @@ static ik_status eval_node(const ik_logic *lg, uint32_t ni, ik_value *out,
 ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
                         ik_value *out, ik_error *err)
 {
-    est s = {lg,
-             env,
-             env->scratch,
-             env->budget ? env->budget : DEFAULT_BUDGET,
-             err,
-             NULL,
-             0,
-             scratch_cap(env->scratch),
-             false,
-             NULL,
-             IK_OK};
+    uint64_t cap = env->budget ? env->budget : DEFAULT_BUDGET;
+    bool pooled = env->pool && *env->pool < cap;
+    est s = {lg,    env,  env->scratch, 0,    err, NULL,
+             0,     scratch_cap(env->scratch),  false, NULL, IK_OK};
+    ik_status st;
 
     *out = ik_undef();
     if (expr >= lg->nnodes)
         return ik_fail(err, IK_EMISUSE, "no such expression");
+    if (pooled)
+        cap = *env->pool;
+    s.left = cap;
     if (env->slots &&
         (env->root.kind == IK_UNDEF || env->root.kind == IK_OBJ)) {
         s.slots = env->slots;
         s.nslots = env->nslots;
     }
-    return ev(&s, expr, NULL, out);
+    st = ev(&s, expr, NULL, out);
+    if (env->pool)
+        *env->pool -= cap - s.left;
+    if (st == IK_ELOGIC && pooled && s.left == 0)
+        return ik_fail(err, IK_ELOGIC,
+                       "evaluation exceeded the total budget of one answer "
+                       "or record (%u node visits for all its conditions "
+                       "and derived values)",
+                       IK_LOGIC_TOTAL_BUDGET);
+    return st;
+}
+
+/* ---- Cost estimate ---- */
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* How many elements the array node n may have. */
+static uint64_t length_bound(const ik_logic *lg, const ik_node *n,
+                             uint32_t unknown)
+{
+    uint64_t len = 0;
+    uint32_t i;
+
+    switch (n->op) {
+    case IK_OP_LIT:
+        return lg->consts[n->arg].kind == IK_ARR ? lg->consts[n->arg].len : 0;
+    case IK_OP_ARRAY:
+        return n->nkids;
+    case IK_OP_MERGE:
+        for (i = 0; i < n->nkids; i++)
+            len = add_sat(len,
+                          length_bound(lg, &lg->nodes[n->kid + i], unknown));
+        return len;
+    default:
+        return unknown;
+    }
+}
+
+static uint64_t cost(const ik_logic *lg, uint32_t ni, uint32_t unknown)
+{
+    const ik_node *n = &lg->nodes[ni];
+    uint64_t c = 1, k, len;
+    uint32_t i;
+
+    for (i = 0; i < n->nkids; i++) {
+        k = cost(lg, n->kid + i, unknown);
+        if (i == 1 && (op_table[n->op].flags & IK_ITER)) {
+            len = length_bound(lg, &lg->nodes[n->kid], unknown);
+            k = len && k > UINT64_MAX / len ? UINT64_MAX : k * len;
+        }
+        c = add_sat(c, k);
+    }
+    return c;
+}
+
+uint64_t ik_logic_cost(const ik_logic *lg, ik_expr expr, uint32_t unknown)
+{
+    return expr < lg->nnodes ? cost(lg, expr, unknown) : 0;
 }
 
 void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots)
@@ -2575,7 +2632,7 @@ static ik_status eval_trees(const cJSON *lroot, const ik_json_doc *ldoc,
 {
     ik_logic *lg = NULL;
     ik_arena scratch;
-    ik_env env = {ik_null(), NULL, 0, NULL, 0};
+    ik_env env = {ik_null(), NULL, 0, NULL, 0, NULL};
     ik_value v;
     ik_expr e;
     ik_buf b;

@@ -31,6 +31,11 @@ typedef struct ik_env {
     uint32_t nslots;       /* may be < ik_logic_nslots: the rest are UNDEF */
     ik_arena *scratch;     /* temporaries; the caller resets it */
     uint64_t budget;       /* node evaluations allowed; 0: the default */
+    /* NULL, or the node visits a series of evaluations share (an answer,
+     * a record: IK_LOGIC_TOTAL_BUDGET): each evaluation takes at most
+     * what is left and leaves the rest; when that runs out, the error says
+     * the total budget was spent. */
+    uint64_t *pool;
 } ik_env;
 
 /*
@@ -69,6 +74,14 @@ bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
  */
 ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
                         ik_value *out, ik_error *err);
+
+/*
+ * An upper estimate of the node visits one evaluation of expr takes: each
+ * node once, the body of map, filter, reduce, all, some and none once an
+ * element, an array of unknown length (one the data gives) counted as
+ * `unknown` elements. Saturates at UINT64_MAX. For `intake check`.
+ */
+uint64_t ik_logic_cost(const ik_logic *lg, ik_expr expr, uint32_t unknown);
 
 /* Slots read by expr (each once, in first-read order); returns the total
  * count even when larger than cap. */

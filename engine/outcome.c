@@ -37,6 +37,7 @@ static void outcome_clear(ik_outcome *o)
 {
     ik_arena arena = o->arena, scratch = o->scratch;
     const ik_outcome_plan *plan = o->plan;
+    uint64_t *pool = o->pool, own_pool = o->own_pool;
 
     ik_arena_reset(&arena);
     ik_arena_reset(&scratch);
@@ -44,6 +45,8 @@ static void outcome_clear(ik_outcome *o)
     o->arena = arena;
     o->scratch = scratch;
     o->plan = plan;
+    o->pool = pool;
+    o->own_pool = own_pool;
     o->disposition = IK_NONE;
     o->rung = IK_NONE;
     o->stop_flag = IK_NONE;
@@ -366,6 +369,23 @@ typedef struct ctx {
     size_t tmp_cap;
 } ctx;
 
+/*
+ * A condition or derived value that failed to evaluate (a spent budget, a
+ * value too large) is named in the message, with its field, so the pack
+ * author knows which expression to look at: `derived value "x": ...`.
+ */
+static ik_status named(ctx *c, ik_status st, const char *kind, const char *id,
+                       const char *field)
+{
+    char msg[sizeof c->err->msg];
+
+    if (st == IK_OK || st == IK_ENOMEM || !c->err)
+        return st;
+    ik_strlcpy(msg, c->err->msg, sizeof msg);
+    return ik_fail(c->err, st, "%s \"%s\"%s%s: %s", kind, id, field ? ": " : "",
+                   field ? field : "", msg);
+}
+
 static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
 {
     ik_value v;
@@ -395,7 +415,7 @@ static ik_status eval_derived(ctx *c)
         st =
             ik_logic_eval(rb->logic, rb->derived[i].value, &c->env, &v, c->err);
         if (st != IK_OK)
-            return st;
+            return named(c, st, "derived value", rb->derived[i].id, NULL);
         slots[rb->derived[i].slot] = v;
     }
     return IK_OK;
@@ -429,7 +449,8 @@ static ik_status settle(ctx *c, const ik_value *answers)
             bool en;
             st = eval_truthy(c, rb->questions[q].enable_when, &en);
             if (st != IK_OK)
-                return st;
+                return named(c, st, "question", rb->questions[q].id,
+                             "enable_when");
             if (en != o->enabled[q]) {
                 o->enabled[q] = en;
                 changed = true;
@@ -476,11 +497,12 @@ static ik_status settle_ordered(ctx *c, const ik_value *answers)
             st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
                                &o->slots[rb->derived[d].slot], c->err);
             if (st != IK_OK)
-                return st;
+                return named(c, st, "derived value", rb->derived[d].id, NULL);
             done[d] = true;
         }
         if ((st = eval_truthy(c, rb->questions[q].enable_when, &en)) != IK_OK)
-            return st;
+            return named(c, st, "question", rb->questions[q].id,
+                         "enable_when");
         o->enabled[q] = en;
         o->slots[q] = en ? answers[q] : ik_undef();
     }
@@ -490,7 +512,7 @@ static ik_status settle_ordered(ctx *c, const ik_value *answers)
         st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
                            &o->slots[rb->derived[d].slot], c->err);
         if (st != IK_OK)
-            return st;
+            return named(c, st, "derived value", rb->derived[d].id, NULL);
     }
     return IK_OK;
 }
@@ -567,7 +589,7 @@ static ik_status fire_flags_and_rules(ctx *c)
         return st;
     for (i = 0; i < rb->nred_flags; i++) {
         if ((st = eval_truthy(c, rb->red_flags[i].when, &on)) != IK_OK)
-            return st;
+            return named(c, st, "red flag", rb->red_flags[i].id, "when");
         if (!on)
             continue;
         o->red_flags.items[o->red_flags.n++] = i;
@@ -576,7 +598,7 @@ static ik_status fire_flags_and_rules(ctx *c)
     }
     for (i = 0; i < rb->nrules; i++) {
         if ((st = eval_truthy(c, rb->rules[i].when, &on)) != IK_OK)
-            return st;
+            return named(c, st, "rule", rb->rules[i].id, "when");
         if (on)
             o->rules.items[o->rules.n++] = i;
     }
@@ -630,7 +652,7 @@ static ik_status choose_rung(ctx *c)
 
     for (i = rb->nladder; i-- > 0;) {
         if ((st = eval_truthy(c, rb->ladder[i].when, &on)) != IK_OK)
-            return st;
+            return named(c, st, "rung", rb->ladder[i].id, "when");
         if (on) {
             o->rung = i;
             add_reads_of(c, c->plan ? c->plan->rung_reads : NULL, i,
@@ -674,7 +696,7 @@ static ik_status choose_sections(ctx *c)
         if (rb->sections[i].show_when == IK_NO_EXPR)
             continue;
         if ((st = eval_truthy(c, rb->sections[i].show_when, &on)) != IK_OK)
-            return st;
+            return named(c, st, "section", rb->sections[i].id, "show_when");
         if (on) {
             shown[i] = true;
             add_reads_of(c, c->plan ? c->plan->section_reads : NULL, i,
@@ -781,6 +803,7 @@ static ik_status ctx_start(ctx *c, const ik_rulebook *rb,
     memset(c->mark, 0, c->tmp_cap);
     c->env.slots = o->slots;
     c->env.nslots = o->nslots;
+    c->env.pool = o->pool ? o->pool : &o->own_pool;
     return IK_OK;
 }
 
@@ -800,6 +823,7 @@ static ik_status applied(const ik_rulebook *rb, const ik_outcome_plan *plan,
     ik_status st;
 
     outcome_clear(o);
+    o->own_pool = IK_LOGIC_TOTAL_BUDGET; /* a record's, or a compute's */
     memset(&c, 0, sizeof c);
     c.rb = rb;
     c.o = o;

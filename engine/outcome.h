@@ -58,7 +58,13 @@ typedef struct ik_outcome {
      * sections and when of the rules that named them. */
     ik_idlist because[IK_PART__COUNT];
 
+    /* Borrowed, or NULL: the node visits that the evaluations of one answer
+     * share (the caller resets it to IK_LOGIC_TOTAL_BUDGET for each);
+     * NULL: each compute (applied and rest together) has its own. */
+    uint64_t *pool;
+
     /* private */
+    uint64_t own_pool; /* the pool when pool is NULL */
     ik_arena arena;   /* everything above; reset by each compute */
     ik_arena scratch; /* logic temporaries */
     ik_value *raw;    /* answers with disabled ones masked, per round */

@@ -22,6 +22,13 @@ typedef struct ik_logic ik_logic; /* opaque */
 typedef uint32_t ik_expr;         /* root node index of one expression */
 
 #define IK_LOGIC_MAX_DEPTH 64 /* operator nesting accepted by compile */
+/* Node visits one evaluation may take (ik_env.budget lowers it). */
+#define IK_LOGIC_BUDGET 10000000u
+/* Node visits the evaluations of one answer (interview) or one record
+ * (batch, run --answers, export) take together: however many derived
+ * values and conditions a pack has, an answer stops after this many
+ * (about a second's work), where each may take IK_LOGIC_BUDGET. */
+#define IK_LOGIC_TOTAL_BUDGET 50000000u
 /* Scratch memory one evaluation may take (strings, arrays it builds). */
 #define IK_LOGIC_MAX_SCRATCH (128u * 1024 * 1024)
 

@@ -33,7 +33,7 @@ static void eval_small(const ik_logic *lg, ik_expr e, const char *data,
     ik_json_doc doc;
     ik_arena scratch;
     ik_value slots[4] = {{0}}, v;
-    ik_env env = {{0}, slots, 0, NULL, 100000};
+    ik_env env = {{0}, slots, 0, NULL, 100000, NULL};
     ik_error err;
     ik_status st;
     ik_buf b;

@@ -39,6 +39,11 @@ run(0 warn/unread_question.json)
 expect("warning printed" "${err}" "^warn/unread_question.json:42:13: warning: question \"age\": no condition reads")
 expect("summary with warnings" "${out}" "^warn/unread_question.json: ok, 1 warning \\(")
 run(65 --strict warn/unread_question.json)
+# what an answer may cost (issue 18 item 6): estimated, and warned about
+run(0 warn/costly_conditions.json)
+expect("cost of one evaluation" "${err}" "costly_conditions.json:71:16: warning: derived value \"tried_heat\": value may take up to about 3003003002 node visits to evaluate")
+expect("cost of one answer" "${err}" "costly_conditions.json: warning: the pack's conditions and derived values may take up to about 3003003016 node visits, and an answer evaluates them at least twice")
+run(65 --strict warn/costly_conditions.json)
 expect("strict prints no summary" "${out}" "^$")
 # a condition FHIR form renderers could not run: a warning naming it, an
 # error under --strict, and 'intake export --questionnaire' refuses it

@@ -313,7 +313,7 @@ static ik_status compile_eval_once(void *ctx)
     ik_logic *lg = NULL;
     ik_arena scratch;
     ik_value slots[8] = {{0}}, v;
-    ik_env env = {{0}, slots, 0, NULL, 0};
+    ik_env env = {{0}, slots, 0, NULL, 0, NULL};
     uint32_t slot;
     ik_expr e;
     ik_error err;

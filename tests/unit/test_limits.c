@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "answer.h"
 #include "intake/interview.h"
 #include "json.h"
@@ -713,7 +714,9 @@ test_a_value_built_over_another_past_the_bound_is_refused(void **state)
                      IK_OK);
     /* an array literal around it */
     assert_int_equal(interview_with_b("[{\"var\": \"a\"}]", &err), IK_ELIMIT);
-    assert_string_equal(err.msg, "value nested deeper than 1000 levels");
+    assert_string_equal(err.msg,
+                        "derived value \"b\": value nested deeper than 1000 "
+                        "levels");
     /* the whole data as an object around it: a pack may not read the
      * whole data (issue 14), so the pack does not load */
     assert_int_equal(interview_with_b("{\"var\": \"\"}", &err), IK_ERULES);
@@ -753,6 +756,64 @@ static void test_copying_a_value_past_the_depth_bound_is_refused(void **state)
                      IK_ELIMIT);
     ik_arena_fini(&a);
     ik_arena_fini(&b);
+}
+
+/* A pack of n derived values, each a reduce over 101 items (100 and the
+ * answer to p) of a reduce over 20,000 ones: 6 to 8 million node visits
+ * each, within the 10 million one evaluation may take. */
+static ik_status interview_with_heavy(int n, ik_error *err)
+{
+    static const char head[] =
+        "[{\"id\": \"p\", \"type\": \"yes_no\", \"text\": \"Pain?\"}], "
+        "\"derived\": [";
+    ik_rulebook *rb = NULL;
+    ik_interview *iv = NULL;
+    ik_buf b;
+    ik_status st;
+    int d, i;
+
+    ik_buf_init(&b);
+    ik_buf_puts(&b, head);
+    for (d = 0; d < n; d++) {
+        ik_buf_printf(&b, "%s{\"id\": \"h%d\", \"value\": {\"reduce\": "
+                      "[{\"merge\": [[", d ? ", " : "", d);
+        for (i = 0; i < 100; i++)
+            ik_buf_puts(&b, i ? ",1" : "1");
+        ik_buf_puts(&b, "], {\"var\": \"p\"}]}, {\"reduce\": [[");
+        for (i = 0; i < 20000; i++)
+            ik_buf_puts(&b, i ? ",1" : "1");
+        ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, {\"var\": "
+                        "\"current\"}]}, {\"var\": \"accumulator\"}]}, 0]}}");
+    }
+    ik_buf_puts(&b, "]");
+    assert_int_equal(ik_buf_status(&b), IK_OK);
+    st = load_pack(ik_buf_cstr(&b), &rb, err);
+    if (st == IK_OK)
+        st = ik_interview_new(rb, NULL, &iv, err);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+    ik_buf_fini(&b);
+    return st;
+}
+
+/* issue 18 item 6: 50 derived values each just within the budget of one
+ * evaluation made each answer take 10.8 s. The evaluations of one answer
+ * now share a total budget (IK_LOGIC_TOTAL_BUDGET, 50 million; starting
+ * an interview computes the applied answers and the outcome, each
+ * evaluating every derived value), and the error names the derived value
+ * that ran out, not the question. */
+static void test_the_evaluations_of_one_answer_share_a_total_budget(
+    void **state)
+{
+    ik_error err;
+
+    (void)state;
+    if (interview_with_heavy(2, &err) != IK_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(interview_with_heavy(6, &err), IK_ELOGIC);
+    assert_non_null(strstr(err.msg, "evaluation exceeded the total budget "
+                                    "of one answer or record"));
+    assert_true(strncmp(err.msg, "derived value \"h", 16) == 0);
 }
 
 /* issue 18 item 6: under `ulimit -v 200000`, `intake eval` of [acc, acc]
@@ -1114,6 +1175,8 @@ int main(void)
         cmocka_unit_test(test_copying_a_value_of_shared_parts_stops_at_128_mib),
         cmocka_unit_test(
             test_writing_a_value_of_shared_parts_stops_when_memory_fails),
+        cmocka_unit_test(
+            test_the_evaluations_of_one_answer_share_a_total_budget),
         cmocka_unit_test(test_in_on_strings_is_linear_in_the_worst_case),
         cmocka_unit_test(test_answer_line_past_the_limit_is_refused),
         cmocka_unit_test(test_text_answer_of_default_length_is_accepted),

@@ -404,7 +404,7 @@ static void test_slots_bind_from_records_and_are_read_directly(void **state)
 
     assert_true(ik_value_from_cjson(rec, &a, &root));
     ik_logic_bind(lg, root, slots);
-    env = (ik_env){ik_undef(), slots, 2, &a, 0};
+    env = (ik_env){ik_undef(), slots, 2, &a, 0, NULL};
     assert_int_equal(ik_logic_eval(lg, e, &env, &out, &err), IK_OK);
     assert_true(out.kind == IK_NUM && out.u.num == 82);
 
@@ -538,7 +538,7 @@ static void test_runaway_iteration_exhausts_the_budget(void **state)
     assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
     assert_int_equal(ik_logic_compile_text(lg, text, strlen(text), &e, &err),
                      IK_OK);
-    env = (ik_env){ik_undef(), NULL, 0, &a, 20};
+    env = (ik_env){ik_undef(), NULL, 0, &a, 20, NULL};
     assert_true(ik_value_from_cjson(data, &a, &env.root));
     assert_int_equal(ik_logic_eval(lg, e, &env, &out, &err), IK_ELOGIC);
     assert_string_equal(err.msg, "evaluation exceeded its budget");
@@ -606,7 +606,7 @@ static void test_eval_survives_every_allocation_failure(void **state)
         ik_buf b;
 
         ik_arena_init(&a);
-        env = (ik_env){ik_undef(), NULL, 0, &a, 0};
+        env = (ik_env){ik_undef(), NULL, 0, &a, 0, NULL};
         ik_alloc_fail_after(n);
         st = ik_value_from_cjson(data, &a, &env.root) ? IK_OK : IK_ENOMEM;
         if (st == IK_OK)

@@ -69,13 +69,13 @@ static int both_ways(const char *logic, const char *data, int *via_root)
     assert_int_equal(ik_logic_nslots(lg), 1); /* x is a slot */
     assert_true(ik_value_from_cjson(rec, &a, &root));
 
-    env = (ik_env){root, NULL, 0, &a, 0};
+    env = (ik_env){root, NULL, 0, &a, 0, NULL};
     *via_root = -1;
     if (ik_logic_eval(lg, e, &env, &out, &err) == IK_OK && out.kind == IK_BOOL)
         *via_root = out.u.b;
 
     ik_logic_bind(lg, root, slots);
-    env = (ik_env){ik_undef(), slots, ik_logic_nslots(lg), &a, 0};
+    env = (ik_env){ik_undef(), slots, ik_logic_nslots(lg), &a, 0, NULL};
     if (ik_logic_eval(lg, e, &env, &out, &err) == IK_OK && out.kind == IK_BOOL)
         r_slot = out.u.b;
 
