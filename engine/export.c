@@ -7,6 +7,7 @@
 #include "export.h"
 
 #include "fhir.h"
+#include "handout.h"
 
 #include "answer.h"
 #include "json.h"
@@ -17,8 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const format_names[IK_EXPORT__COUNT] = {"json", "fhir",
-                                                           "markdown", "text"};
+static const char *const format_names[IK_EXPORT__COUNT] = {
+    "json", "fhir", "markdown", "text", "html"};
 
 bool ik_export_format_find(const char *name, ik_export_format *out)
 {
@@ -569,6 +570,9 @@ ik_status ik_export_session(const ik_session *s, const ik_interview *iv,
         break;
     case IK_EXPORT_FHIR:
         st = ik_fhir_session_bundle(s, iv, b, err);
+        break;
+    case IK_EXPORT_HTML:
+        st = ik_handout_html(s, iv, b, err);
         break;
     case IK_EXPORT_MARKDOWN:
     case IK_EXPORT_TEXT:

@@ -22,10 +22,12 @@ typedef enum ik_export_format {
     IK_EXPORT_FHIR,
     IK_EXPORT_MARKDOWN,
     IK_EXPORT_TEXT,
+    IK_EXPORT_HTML,
     IK_EXPORT__COUNT
 } ik_export_format;
 
-/* "json", "fhir", "markdown" (or "md"), "text"; false when unknown. */
+/* "json", "fhir", "markdown" (or "md"), "text", "html"; false when
+ * unknown. */
 bool ik_export_format_find(const char *name, ik_export_format *out);
 
 /*

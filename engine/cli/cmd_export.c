@@ -132,7 +132,8 @@ int cmd_export(int argc, char **argv)
             if (!ik_export_format_find(val, &fmt))
                 return cli_usage_error(
                     "export",
-                    "unknown format '%s' (json, fhir, markdown or text)", val);
+                    "unknown format '%s' (json, fhir, markdown, text or html)",
+                    val);
             break;
         case 'r':
             pack = val;

@@ -89,12 +89,13 @@ static const cli_opt graph_opts[] = {RULES_OPT,
                                      END_OPTS};
 
 static const cli_opt export_opts[] = {
-    {"format", 'f', "FORMAT", "json fhir markdown text",
+    {"format", 'f', "FORMAT", "json fhir markdown text html",
      "json (the outcome with the session's metadata and history, the "
      "default), fhir (an HL7 FHIR R4 Bundle: the QuestionnaireResponse and "
      "an Observation of the triage result), markdown or "
      "text (for a patient, a one-page 'what to do next'; for a nurse, an "
-     "SBAR hand-off)"},
+     "SBAR hand-off), html (a printable page for the patient to take to an "
+     "appointment)"},
     {"rules", 'r', "PACK", PACKS,
      "read the session with PACK (default: the pack the session names)"},
     {"questionnaire", 'q', "PACK", PACKS,

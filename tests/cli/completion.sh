@@ -30,7 +30,7 @@ check "intake ex" explore export
 check "intake check --f" --format
 check "intake check --format " text json
 check "intake graph --format m" mermaid
-check "intake export s.json --format " json fhir markdown text
+check "intake export s.json --format " json fhir markdown text html
 check "intake run --mode " patient nurse
 check "intake test --cov" --coverage
 check "intake help gr" graph

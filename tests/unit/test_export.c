@@ -683,6 +683,41 @@ static void test_markdown_escapes_what_people_typed(void **state)
     done(&f);
 }
 
+/* The printable handout: one self-contained page (no script, no link,
+ * nothing fetched), what to do first, the ladder with the chosen step
+ * marked, the sections in full, the answers escaped, notice, date and pack
+ * version. The rendering in a browser is scripts/interop.sh. */
+static void test_html_handout_is_one_self_contained_page(void **state)
+{
+    static const char *const typed[] = {
+        "", "no", "no", "3", "medicines, physio", "<b>&\"", NULL};
+    fixture f;
+    char *h;
+
+    (void)state;
+    run(&f, PACK, "patient", NULL, typed);
+    h = export(&f, IK_EXPORT_HTML);
+    assert_in_order(
+        h, (const char *const[]){
+               "<!DOCTYPE html>", "<style>", "What to do next",
+               "Session test pack", "2026-11-28 14:12 UTC", "version 1.0.0",
+               "<section class=\"todo\"", "<h2>Self care</h2>",
+               "Keep to the plan.", "<ol class=\"ladder\">",
+               "Step 1 of 2", "<h3>Conservative care</h3>",
+               "<li class=\"here\" aria-current=\"step\">", "You are here",
+               "<h3>Injections</h3>", "<h3>What it is</h3>", "An overview.",
+               "Your answers", "Pain from 0 to 10?", "&lt;b&gt;&amp;&quot;",
+               "If things change", "How to get help",
+               "Education, not a diagnosis.", "</html>", NULL});
+    assert_null(strstr(h, "<script"));
+    assert_null(strstr(h, "<link"));
+    assert_null(strstr(h, "src="));
+    assert_null(strstr(h, "url("));
+    assert_null(strstr(h, "<b>"));
+    free(h);
+    done(&f);
+}
+
 static void test_exports_fail_cleanly_at_every_allocation(void **state)
 {
     fixture f;
@@ -726,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_nurse_handoff_is_in_sbar_order),
         cmocka_unit_test(test_a_red_flag_leads_the_handoff_and_the_page),
         cmocka_unit_test(test_markdown_escapes_what_people_typed),
+        cmocka_unit_test(test_html_handout_is_one_self_contained_page),
         cmocka_unit_test(test_exports_fail_cleanly_at_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
