@@ -1201,12 +1201,8 @@ const char *ik_interview_question_id(const ik_interview *iv, uint32_t q)
 
 uint32_t ik_interview_find_question(const ik_interview *iv, const char *id)
 {
-    uint32_t q;
-
-    for (q = 0; q < iv->rb->nquestions; q++)
-        if (strcmp(iv->rb->questions[q].id, id) == 0)
-            return q;
-    return IK_STEP_NONE;
+    /* the pack's id table (IK_NONE and IK_STEP_NONE are both UINT32_MAX) */
+    return ik_rulebook_find_question(iv->rb, id);
 }
 
 /* Compute the whole outcome when the answers changed since it was. */

@@ -8,6 +8,7 @@
 #include "session.h"
 
 #include "alloc.h"
+#include "answer.h"
 #include "error.h"
 #include "interview.h"
 #include "json.h"
@@ -34,6 +35,7 @@
 typedef struct answer {
     const char *question;
     ik_value value;
+    int line, col; /* of a loaded answer in its file; else 0 */
 } answer;
 
 struct ik_session {
@@ -50,6 +52,13 @@ struct ik_session {
     size_t nanswers, answers_cap;
     size_t iv_taken;     /* events of the attached interview copied in */
     size_t saved_events; /* events from before ik_session_restore */
+    size_t *saved_last;  /* by the restored pack's question: index + 1 of
+                            its last saved answer event (0: none) */
+    uint32_t saved_nq;   /* questions saved_last covers */
+    size_t replay_from;  /* history entries before it are of an older pack */
+    const char *file;    /* loaded from ("" when none) */
+    ik_session_left_out *dropped; /* left out by the last restore */
+    size_t ndropped;
     bool has_file; /* dev/ino name the file this session loaded or wrote */
     dev_t dev;
     ino_t ino;
@@ -227,6 +236,8 @@ void ik_session_free(ik_session *s)
     ik_arena_fini(&s->arena);
     ik_free(s->events);
     ik_free(s->answers);
+    ik_free(s->saved_last);
+    ik_free(s->dropped);
     ik_free(s->outcome);
     ik_free(s);
 }
@@ -343,20 +354,18 @@ static bool is_answer_event(ik_event_kind kind)
     return kind == IK_EV_ANSWER || kind == IK_EV_SKIP || kind == IK_EV_ACK;
 }
 
-/* Append without validation (load uses it after its own checks). */
-static ik_status add_event(ik_session *s, ik_event_kind kind,
-                           const char *question, ik_value value, int64_t at,
-                           ik_error *err)
+/* Append to the history without validation (load uses it after its own
+ * checks); the current answers are not touched. */
+static ik_status append_event(ik_session *s, ik_event_kind kind,
+                              const char *question, ik_value value, int64_t at,
+                              ik_error *err)
 {
     ik_session_event *ev;
-    answer *a;
     ik_value copy = ik_null();
     const char *q;
 
     if (!grow_array((void **)&s->events, &s->events_cap, s->nevents,
-                    sizeof *s->events) ||
-        !grow_array((void **)&s->answers, &s->answers_cap, s->nanswers,
-                    sizeof *s->answers))
+                    sizeof *s->events))
         return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
     q = dup_str(s, question);
     if (!q || (kind != IK_EV_SKIP && kind != IK_EV_ACK && kind != IK_EV_BACK &&
@@ -367,24 +376,41 @@ static ik_status add_event(ik_session *s, ik_event_kind kind,
     ev->question = q;
     ev->value = copy;
     ev->at = at;
+    return IK_OK;
+}
+
+/* Append and update the current answers (ik_session_record alone; sync
+ * and load set the answers in one pass of their own). */
+static ik_status add_event(ik_session *s, ik_event_kind kind,
+                           const char *question, ik_value value, int64_t at,
+                           ik_error *err)
+{
+    const ik_session_event *ev;
+    answer *a;
+    ik_status st;
+
+    if (!grow_array((void **)&s->answers, &s->answers_cap, s->nanswers,
+                    sizeof *s->answers))
+        return ik_fail(err, IK_ENOMEM, "out of memory recording an answer");
+    if ((st = append_event(s, kind, question, value, at, err)) != IK_OK)
+        return st;
+    ev = &s->events[s->nevents - 1];
     if (!is_answer_event(kind)) {
         return IK_OK; /* going back, alerts, leaving change no answer */
     } else if ((a = find_answer(s, question)) != NULL) {
-        a->value = copy;
+        a->value = ev->value;
     } else {
         a = &s->answers[s->nanswers++];
-        a->question = q;
-        a->value = copy;
+        a->question = ev->question;
+        a->value = ev->value;
     }
     return IK_OK;
 }
 
-ik_status ik_session_record(ik_session *s, ik_event_kind kind,
-                            const char *question, ik_value value, int64_t now,
-                            ik_error *err)
+/* The checks of ik_session_record on one event. */
+static ik_status check_event(ik_event_kind kind, const char *question,
+                             ik_value value, ik_error *err)
 {
-    ik_status st;
-
     if ((unsigned)kind >= IK_EV__COUNT || !question ||
         !ik_id_valid(question, false))
         return ik_fail(err, IK_EMISUSE, "not a question id");
@@ -398,7 +424,17 @@ ik_status ik_session_record(ik_session *s, ik_event_kind kind,
                        "the answer to '%s' cannot be saved (it must be "
                        "valid UTF-8 text, a finite number or yes/no)",
                        question);
-    st = add_event(s, kind, question, value, now, err);
+    return IK_OK;
+}
+
+ik_status ik_session_record(ik_session *s, ik_event_kind kind,
+                            const char *question, ik_value value, int64_t now,
+                            ik_error *err)
+{
+    ik_status st = check_event(kind, question, value, err);
+
+    if (st == IK_OK)
+        st = add_event(s, kind, question, value, now, err);
     if (st == IK_OK && now > s->updated)
         s->updated = now;
     return st;
@@ -570,16 +606,26 @@ static ik_status take_answers(ik_session *s, const ik_interview *iv,
     /* kept up to date at every step; the whole outcome would cost O(pack) */
     const bool *enabled = ik_interview_applied(iv)->enabled;
     answer *next = ik_calloc(rb->nquestions ? rb->nquestions : 1, sizeof *next);
-    size_t n = 0;
+    /* where each question's answer is now (index + 1; 0: none), by the
+     * pack's id table: one pass, not a search per question */
+    size_t *was = ik_calloc(rb->nquestions ? rb->nquestions : 1, sizeof *was);
+    size_t n = 0, i;
     uint32_t q;
 
-    if (!next)
+    if (!next || !was) {
+        ik_free(next);
+        ik_free(was);
         return ik_fail(err, IK_ENOMEM, "out of memory saving answers");
+    }
+    for (i = 0; i < s->nanswers; i++)
+        if ((q = ik_rulebook_find_question(rb, s->answers[i].question)) !=
+            IK_NONE)
+            was[q] = i + 1;
     for (q = 0; q < rb->nquestions; q++) {
         const answer *old;
         if (!enabled[q] || vals[q].kind == IK_UNDEF)
             continue;
-        old = find_answer(s, rb->questions[q].id);
+        old = was[q] ? &s->answers[was[q] - 1] : NULL;
         if (old && value_equal(old->value, vals[q])) {
             next[n++] = *old;
             continue;
@@ -588,10 +634,12 @@ static ik_status take_answers(ik_session *s, const ik_interview *iv,
         if (!next[n].question ||
             ik_value_copy(vals[q], &s->arena, &next[n].value) != IK_OK) {
             ik_free(next);
+            ik_free(was);
             return ik_fail(err, IK_ENOMEM, "out of memory saving answers");
         }
         n++;
     }
+    ik_free(was);
     ik_free(s->answers);
     s->answers = next;
     s->nanswers = n;
@@ -631,13 +679,12 @@ ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,
         const char *id = ik_interview_question_id(iv, ev.question);
         if (!id)
             return ik_fail(err, IK_EMISUSE, "an event names no question");
-        st = ik_session_record(s, ev.kind, id,
-                               ev.kind == IK_EV_ANSWER ||
-                                       !is_answer_event(ev.kind)
-                                   ? ev.value
-                                   : ik_null(),
-                               now, err);
-        if (st != IK_OK)
+        ik_value v = ev.kind == IK_EV_ANSWER || !is_answer_event(ev.kind)
+                         ? ev.value
+                         : ik_null();
+        /* the history only: take_answers sets the answers below */
+        if ((st = check_event(ev.kind, id, v, err)) != IK_OK ||
+            (st = append_event(s, ev.kind, id, v, now, err)) != IK_OK)
             return st;
     }
     if ((st = take_answers(s, iv, err)) != IK_OK)
@@ -647,38 +694,106 @@ ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,
     return take_step(s, iv, err);
 }
 
-/* Replay the whole history; any event that does not apply fails it. */
+/* The history says something the pack it was saved with does not: a
+ * damaged file, reported at the entry. */
+static ik_status damaged_at(const ik_session *s, const ik_session_event *e,
+                            ik_error *err, const char *what)
+{
+    return ik_fail_at(err, IK_ESESSION, s->file, e->line, e->col,
+                      "damaged session file: %s", what);
+}
+
+/* Replay the history from replay_from; any event that does not apply
+ * fails it (IK_ESESSION at the entry). */
 static ik_status replay(const ik_session *s, ik_interview *iv, ik_error *err)
 {
     size_t i;
     ik_status st;
+    ik_error why;
+    char msg[256];
 
-    for (i = 0; i < s->nevents; i++) {
+    for (i = s->replay_from; i < s->nevents; i++) {
         const ik_session_event *e = &s->events[i];
         ik_event ev;
         ev.kind = e->kind;
         ev.question = ik_interview_find_question(iv, e->question);
         ev.value = e->value;
-        if (ev.question == IK_STEP_NONE && e->kind != IK_EV_BACK)
-            return ik_fail(err, IK_ESESSION, "unknown question '%s'",
-                           e->question);
-        if ((st = ik_interview_apply(iv, &ev, err)) != IK_OK)
-            return st;
+        if (ev.question == IK_STEP_NONE && e->kind != IK_EV_BACK) {
+            snprintf(msg, sizeof msg,
+                     "the pack it was saved with has no question '%s'",
+                     e->question);
+            return damaged_at(s, e, err, msg);
+        }
+        ik_error_clear(&why);
+        if ((st = ik_interview_apply(iv, &ev, &why)) != IK_OK) {
+            if (st == IK_ENOMEM)
+                return ik_fail(err, st, "%s", why.msg);
+            snprintf(msg, sizeof msg,
+                     "the entry for '%s' does not fit the pack it was saved "
+                     "with: %.150s",
+                     e->question, why.msg);
+            return damaged_at(s, e, err, msg);
+        }
     }
+    return IK_OK;
+}
+
+/* After an exact replay: the history must lead where the file says. */
+static ik_status check_position(const ik_session *s, const ik_interview *iv,
+                                ik_error *err)
+{
+    ik_step step;
+
+    ik_interview_next(iv, &step);
+    if (!s->outcome && !s->position)
+        return IK_OK; /* not started: nothing saved to lead to */
+    if ((step.kind == IK_STEP_OUTCOME) != (s->outcome != NULL))
+        return ik_fail_at(err, IK_ESESSION, s->file, 0, 0,
+                          "damaged session file: it says it is %s, but its "
+                          "answers %s",
+                          s->outcome ? "complete" : "not complete",
+                          s->outcome ? "leave questions still to ask"
+                                     : "reach the outcome");
+    if (step.kind == IK_STEP_QUESTION && strcmp(s->position, step.id) != 0)
+        return ik_fail_at(err, IK_ESESSION, s->file, 0, 0,
+                          "damaged session file: its answers lead to '%s', "
+                          "not to the saved position '%s'",
+                          step.id, s->position ? s->position : "(none)");
     return IK_OK;
 }
 
 /* The last answer, skip or acknowledgement saved for a question before
  * the resume, or NULL. */
-static const ik_session_event *saved_for(const ik_session *s, const char *id)
+static const ik_session_event *saved_for(const ik_session *s, uint32_t q)
 {
-    size_t i = s->saved_events;
+    return q < s->saved_nq && s->saved_last[q]
+               ? &s->events[s->saved_last[q] - 1]
+               : NULL;
+}
 
-    while (i-- > 0)
+/* Mark the history so far as saved before the resume and index each
+ * question's last saved answer by the pack's id table (one pass; a search
+ * of the history per question asked would be quadratic). */
+static ik_status mark_saved(ik_session *s, const ik_rulebook *rb,
+                            ik_error *err)
+{
+    size_t i;
+    uint32_t q;
+
+    ik_free(s->saved_last);
+    s->saved_nq = 0;
+    s->saved_last = ik_calloc(rb->nquestions ? rb->nquestions : 1,
+                              sizeof *s->saved_last);
+    if (!s->saved_last)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    s->saved_nq = rb->nquestions;
+    s->saved_events = s->nevents;
+    for (i = 0; i < s->nevents; i++)
         if (is_answer_event(s->events[i].kind) &&
-            strcmp(s->events[i].question, id) == 0)
-            return &s->events[i];
-    return NULL;
+            (q = ik_rulebook_find_question(rb, s->events[i].question)) !=
+                IK_NONE)
+            s->saved_last[q] = i + 1;
+    return IK_OK;
 }
 
 ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
@@ -695,7 +810,7 @@ ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
         if (step.kind != IK_STEP_QUESTION || step.has_earlier ||
             ik_interview_answers(iv)[step.question].kind != IK_UNDEF)
             return IK_OK;
-        e = saved_for(s, step.id);
+        e = saved_for(s, step.question);
         if (!e)
             return IK_OK;
         ev.kind = e->kind;
@@ -744,12 +859,76 @@ static ik_status start_interview(const ik_session *s, const ik_rulebook *rb,
     return st;
 }
 
+const char *ik_session_file(const ik_session *s)
+{
+    return s->file ? s->file : "";
+}
+
+size_t ik_session_ndropped(const ik_session *s)
+{
+    return s->ndropped;
+}
+
+const ik_session_left_out *ik_session_dropped_at(const ik_session *s,
+                                                 size_t i)
+{
+    return i < s->ndropped ? &s->dropped[i] : NULL;
+}
+
+/* Which saved answers (the current answers of s) iv does not hold, and
+ * why, into s->dropped. */
+static ik_status list_dropped(ik_session *s, const ik_interview *iv,
+                              ik_error *err)
+{
+    const ik_rulebook *rb = ik_interview_rulebook(iv);
+    const ik_value *vals = ik_interview_answers(iv);
+    const bool *enabled = ik_interview_applied(iv)->enabled;
+    size_t i;
+
+    ik_free(s->dropped);
+    s->ndropped = 0;
+    s->dropped = ik_calloc(s->nanswers ? s->nanswers : 1, sizeof *s->dropped);
+    if (!s->dropped)
+        return ik_fail(err, IK_ENOMEM, "out of memory");
+    for (i = 0; i < s->nanswers; i++) {
+        const answer *a = &s->answers[i];
+        uint32_t q = ik_rulebook_find_question(rb, a->question);
+        ik_session_left_out *d = &s->dropped[s->ndropped];
+        ik_error why;
+
+        if (q != IK_NONE && enabled[q] && vals[q].kind != IK_UNDEF &&
+            value_equal(vals[q], a->value))
+            continue; /* kept */
+        d->question = a->question;
+        d->line = a->line;
+        d->col = a->col;
+        ik_error_clear(&why);
+        if (q == IK_NONE)
+            snprintf(d->why, sizeof d->why, "the pack has no such question now");
+        else if (rb->questions[q].type == IK_Q_INFO)
+            continue; /* a screen read, not an answer */
+        else if (a->value.kind != IK_NULL &&
+                 ik_answer_check(&rb->questions[q], a->value, &why) != IK_OK)
+            snprintf(d->why, sizeof d->why, "it no longer fits: %.170s",
+                     why.msg);
+        else if (a->value.kind == IK_NULL && rb->questions[q].required)
+            snprintf(d->why, sizeof d->why,
+                     "it was skipped and is now required");
+        else if (!enabled[q])
+            snprintf(d->why, sizeof d->why, "its question no longer applies");
+        else
+            snprintf(d->why, sizeof d->why,
+                     "it comes after an answer that is asked again");
+        s->ndropped++;
+    }
+    return IK_OK;
+}
+
 ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
                              ik_interview **out, ik_session_resume *info,
                              ik_error *err)
 {
     ik_interview *iv = NULL;
-    ik_error why;
     ik_status st;
 
     *out = NULL;
@@ -761,30 +940,39 @@ ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
     info->pack_changed = !ik_session_matches_pack(s, rb);
     if ((st = start_interview(s, rb, &iv, err)) != IK_OK)
         return st;
-    ik_error_clear(&why);
-    if (!info->pack_changed && (st = replay(s, iv, &why)) == IK_OK) {
+    ik_free(s->dropped);
+    s->dropped = NULL;
+    s->ndropped = 0;
+    if (!info->pack_changed) {
+        /* saved with this very pack: the history must replay */
+        if ((st = replay(s, iv, err)) != IK_OK ||
+            (st = check_position(s, iv, err)) != IK_OK) {
+            ik_interview_free(iv);
+            return st;
+        }
         info->replayed = true;
         info->kept = (uint32_t)s->nanswers;
+        st = mark_saved(s, rb, err);
+        s->iv_taken = ik_interview_nevents(iv);
     } else {
-        if (st == IK_ENOMEM) {
-            ik_interview_free(iv);
-            return ik_fail(err, st, "%s", why.msg);
-        }
-        ik_interview_free(iv);
-        if ((st = start_interview(s, rb, &iv, err)) != IK_OK)
-            return st;
-        s->saved_events = s->nevents;
-        if ((st = ik_session_fill(s, iv, info, err)) != IK_OK) {
+        if ((st = mark_saved(s, rb, err)) != IK_OK ||
+            (st = ik_session_fill(s, iv, info, err)) != IK_OK ||
+            (st = list_dropped(s, iv, err)) != IK_OK) {
             ik_interview_free(iv);
             return st;
         }
+        info->dropped = (uint32_t)s->ndropped;
+        /* the next sync records the restored steps after the old
+         * history: from there the history replays on this pack */
+        s->replay_from = s->nevents;
+        s->iv_taken = 0;
     }
-    if ((st = adopt_pack(s, rb, err)) != IK_OK) {
+    if (st == IK_OK)
+        st = adopt_pack(s, rb, err);
+    if (st != IK_OK) {
         ik_interview_free(iv);
         return st;
     }
-    s->saved_events = s->nevents;
-    s->iv_taken = ik_interview_nevents(iv);
     *out = iv;
     return IK_OK;
 }
@@ -941,8 +1129,10 @@ void ik_session_write_json(const ik_session *s, ik_buf *b)
         ik_buf_puts(b, ": ");
         ik_session_write_value(b, s->answers[i].value);
     }
-    ik_buf_puts(b, s->nanswers ? "\n  },\n  \"history\": ["
-                               : "},\n  \"history\": [");
+    ik_buf_puts(b, s->nanswers ? "\n  },\n" : "},\n");
+    if (s->replay_from)
+        ik_buf_printf(b, "  \"replay_from\": %zu,\n", s->replay_from);
+    ik_buf_puts(b, "  \"history\": [");
     for (i = 0; i < s->nevents; i++) {
         ik_buf_puts(b, i ? ",\n" : "\n");
         write_event(b, &s->events[i]);
@@ -959,7 +1149,50 @@ typedef struct loader {
     const ik_json_doc *doc;
     ik_session *s;
     ik_error *err;
+    size_t pos_off, pos_bol; /* last position found, its line's start */
+    int pos_line;
 } loader;
+
+/* Line and column of node (its key when want_key). Lines are counted on
+ * from the last position asked (entries come in file order), so the
+ * positions of a whole history cost one pass over the text. */
+static void where(loader *ld, const cJSON *node, bool want_key, int *line,
+                  int *col)
+{
+    size_t off = ik_json_offset(ld->doc, node, want_key), i;
+    const char *t = ld->doc->text;
+    int l;
+
+    *line = *col = 0;
+    if (off == SIZE_MAX || off > ld->doc->len)
+        return;
+    if (off < ld->pos_off || ld->pos_line == 0) {
+        ld->pos_off = ld->pos_bol = 0;
+        ld->pos_line = 1;
+    }
+    for (i = ld->pos_off; i < off; i++)
+        if (t[i] == '\n') {
+            ld->pos_line++;
+            ld->pos_bol = i + 1;
+        }
+    ld->pos_off = off;
+    ik_json_linecol(t + ld->pos_bol, off - ld->pos_bol, off - ld->pos_bol, &l,
+                    col);
+    *line = ld->pos_line;
+}
+
+/* Append a loaded history entry with its position. */
+static ik_status load_append(loader *ld, const cJSON *e, ik_event_kind kind,
+                             const char *q, ik_value v, int64_t at)
+{
+    ik_session *s = ld->s;
+    ik_status st = append_event(s, kind, q, v, at, ld->err);
+
+    if (st == IK_OK)
+        where(ld, e, false, &s->events[s->nevents - 1].line,
+              &s->events[s->nevents - 1].col);
+    return st;
+}
 
 #define BAD(ld, node, key, ...)                                                \
     ik_json_fail((ld)->doc, (node), (key), (ld)->err, IK_ESESSION, __VA_ARGS__)
@@ -1150,7 +1383,7 @@ static ik_status load_event(loader *ld, const cJSON *e)
     if (alert || left) {
         if ((st = load_alert_event(ld, e, alert, left, &kind, &v)) != IK_OK)
             return st;
-        return add_event(ld->s, kind, q, v, at, ld->err);
+        return load_append(ld, e, kind, q, v, at);
     }
     if (ik_json_get(e, "went_on"))
         return BAD(ld, ik_json_get(e, "went_on"), false,
@@ -1165,7 +1398,7 @@ static ik_status load_event(loader *ld, const cJSON *e)
     v = ik_null();
     if (ans && (st = load_value(ld, ans, false, &v)) != IK_OK)
         return st;
-    return add_event(ld->s, kind, q, v, at, ld->err);
+    return load_append(ld, e, kind, q, v, at);
 }
 
 static ik_status load_history(loader *ld, const cJSON *root)
@@ -1183,37 +1416,81 @@ static ik_status load_history(loader *ld, const cJSON *root)
     return IK_OK;
 }
 
+/* Answer events by question id, in history order within an id (events
+ * are one array, so their addresses are that order). */
+static int by_question(const void *pa, const void *pb)
+{
+    const ik_session_event *a = *(const ik_session_event *const *)pa;
+    const ik_session_event *b = *(const ik_session_event *const *)pb;
+    int c = strcmp(a->question, b->question);
+
+    return c ? c : (a > b) - (a < b);
+}
+
+/* The last event of idx[0..n) (sorted by by_question) for id, or NULL. */
+static const ik_session_event *last_for(const ik_session_event **idx, size_t n,
+                                        const char *id)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(idx[mid]->question, id) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && strcmp(idx[lo - 1]->question, id) == 0 ? idx[lo - 1]
+                                                            : NULL;
+}
+
 /* Each current answer must be what the history last recorded for its
  * question; the history may hold more (answers to questions that no
- * longer apply). The answers object becomes the current answers. */
+ * longer apply). The answers object, in its order, becomes the current
+ * answers. Sorting the history by id makes this O(n log n). */
 static ik_status check_answers(loader *ld, const cJSON *root)
 {
     const cJSON *a = ik_json_get(root, "answers"), *m;
     ik_session *s = ld->s;
-    size_t n = 0;
-    answer *cur;
-    ik_status st;
+    const ik_session_event **idx;
+    size_t n = 0, k = 0, i, cap;
+    ik_status st = IK_OK;
 
     if (!a)
         return BAD(ld, root, false, "missing \"answers\"");
     if (!cJSON_IsObject(a))
         return BAD(ld, a, false, "\"answers\" must be an object");
-    for (m = a->child; m; m = m->next) {
+    cap = (size_t)cJSON_GetArraySize(a);
+    idx = ik_malloc((s->nevents ? s->nevents : 1) * sizeof *idx);
+    s->answers = ik_malloc((cap ? cap : 1) * sizeof *s->answers);
+    if (!idx || !s->answers) {
+        ik_free(idx);
+        return ik_fail(ld->err, IK_ENOMEM, "out of memory loading a session");
+    }
+    s->answers_cap = cap ? cap : 1;
+    for (i = 0; i < s->nevents; i++)
+        if (is_answer_event(s->events[i].kind))
+            idx[k++] = &s->events[i];
+    qsort(idx, k, sizeof *idx, by_question);
+    for (m = a->child; m && st == IK_OK; m = m->next) {
+        const ik_session_event *e;
         ik_value v;
         if ((st = load_value(ld, m, true, &v)) != IK_OK)
-            return st;
-        cur = find_answer(s, m->string);
-        if (!cur || !value_equal(cur->value, v))
-            return BAD(ld, m, true, "answer \"%s\" does not match the history",
-                       m->string);
-        /* keep the object's order: swap the match into place n */
-        answer tmp = s->answers[n];
-        s->answers[n] = *cur;
-        *cur = tmp;
+            break;
+        e = last_for(idx, k, m->string);
+        if (!e || !value_equal(e->value, v)) {
+            st = BAD(ld, m, true, "answer \"%s\" does not match the history",
+                     m->string);
+            break;
+        }
+        s->answers[n].question = e->question;
+        s->answers[n].value = e->value;
+        where(ld, m, true, &s->answers[n].line, &s->answers[n].col);
         n++;
     }
+    ik_free(idx);
     s->nanswers = n;
-    return IK_OK;
+    return st;
 }
 
 static ik_status load_state(loader *ld, const cJSON *root)
@@ -1285,11 +1562,29 @@ static ik_status load_meta(loader *ld, const cJSON *root)
     return IK_OK;
 }
 
+/* "replay_from": the history entry the current pack's replay starts at
+ * (optional; the entries before it were made with an older pack). */
+static ik_status load_replay_from(loader *ld, const cJSON *root)
+{
+    const cJSON *n = ik_json_get(root, "replay_from");
+
+    if (!n)
+        return IK_OK;
+    if (!cJSON_IsNumber(n) || n->valuedouble < 0 ||
+        n->valuedouble > (double)ld->s->nevents ||
+        n->valuedouble != (double)(size_t)n->valuedouble)
+        return BAD(ld, n, false,
+                   "\"replay_from\" must be a history entry's index");
+    ld->s->replay_from = (size_t)n->valuedouble;
+    return IK_OK;
+}
+
 static ik_status load_root(loader *ld, const cJSON *root)
 {
     static const char *const keys[] = {
-        "format",   "pack",     "audience", "label",   "started", "updated",
-        "complete", "position", "answers",  "history", "outcome", NULL};
+        "format",   "pack",     "audience", "label",       "started",
+        "updated",  "complete", "position", "answers",     "history",
+        "outcome",  "replay_from", NULL};
     const cJSON *fmt;
     ik_status st;
 
@@ -1306,6 +1601,7 @@ static ik_status load_root(loader *ld, const cJSON *root)
     if ((st = check_keys(ld, root, keys)) != IK_OK ||
         (st = load_meta(ld, root)) != IK_OK ||
         (st = load_history(ld, root)) != IK_OK ||
+        (st = load_replay_from(ld, root)) != IK_OK ||
         (st = check_answers(ld, root)) != IK_OK ||
         (st = load_state(ld, root)) != IK_OK)
         return st;
@@ -1339,7 +1635,11 @@ ik_status ik_session_load_text(const char *text, size_t len, const char *file,
         ik_json_doc_fini(&doc);
         return ik_fail(err, IK_ENOMEM, "out of memory loading a session");
     }
-    st = load_root(&ld, doc.root);
+    ld.pos_off = ld.pos_bol = 0;
+    ld.pos_line = 0;
+    ld.s->file = dup_str(ld.s, file ? file : "");
+    st = ld.s->file ? load_root(&ld, doc.root)
+                    : ik_fail(err, IK_ENOMEM, "out of memory loading a session");
     ik_json_doc_fini(&doc);
     if (st != IK_OK) {
         ik_session_free(ld.s);
@@ -2010,7 +2310,40 @@ ik_status ik_session_new_path(const char *dir, const char *label,
 
 /* ---- Listing ---- */
 
-static void fill_info(ik_session_info *info, const char *path)
+/* The pack a listing checks sessions against: the last one loaded. */
+typedef struct list_pack {
+    ik_rulebook *rb;
+    char path[4096];
+} list_pack;
+
+/* Does s replay on the pack it was saved with (when that file is still
+ * there and unchanged)? A session whose history its own pack rejects is
+ * damaged (err says where); one whose pack is gone or changed is not
+ * judged here. */
+static bool replays(ik_session *s, list_pack *lp, ik_error *err)
+{
+    ik_interview *iv = NULL;
+    ik_session_resume info;
+    ik_status st;
+
+    if (!s->pack_file[0] || access(s->pack_file, R_OK) != 0)
+        return true;
+    if (!lp->rb || strcmp(lp->path, s->pack_file) != 0) {
+        ik_rulebook_free(lp->rb);
+        lp->rb = NULL;
+        lp->path[0] = '\0';
+        if (ik_rulebook_load_file(s->pack_file, &lp->rb, NULL) != IK_OK)
+            return true;
+        ik_strlcpy(lp->path, s->pack_file, sizeof lp->path);
+    }
+    if (!ik_session_matches_pack(s, lp->rb))
+        return true;
+    st = ik_session_restore(s, lp->rb, &iv, &info, err);
+    ik_interview_free(iv);
+    return st != IK_ESESSION;
+}
+
+static void fill_info(ik_session_info *info, const char *path, list_pack *lp)
 {
     ik_session *s;
     struct stat st;
@@ -2030,6 +2363,7 @@ static void fill_info(ik_session_info *info, const char *path)
     info->started = s->started;
     info->updated = s->updated;
     info->complete = s->outcome != NULL;
+    info->damaged = !replays(s, lp, &info->err);
     ik_session_free(s);
 }
 
@@ -2060,9 +2394,12 @@ ik_status ik_session_list(const char *dir, ik_session_info **out, size_t *n,
     size_t cap = 0;
     char path[4096];
     struct stat st;
+    list_pack lp;
 
     *out = NULL;
     *n = 0;
+    lp.rb = NULL;
+    lp.path[0] = '\0';
     if (!d)
         return errno == ENOENT ? IK_OK
                                : ik_fail_at(err, IK_EIO, dir, 0, 0,
@@ -2077,12 +2414,14 @@ ik_status ik_session_list(const char *dir, ik_session_info **out, size_t *n,
         if (!grow_array((void **)&infos, &cap, *n, sizeof *infos)) {
             closedir(d);
             ik_free(infos);
+            ik_rulebook_free(lp.rb);
             *n = 0;
             return ik_fail(err, IK_ENOMEM, "out of memory listing sessions");
         }
-        fill_info(&infos[(*n)++], path);
+        fill_info(&infos[(*n)++], path, &lp);
     }
     closedir(d);
+    ik_rulebook_free(lp.rb);
     if (*n > 1)
         qsort(infos, *n, sizeof *infos, newest_first);
     *out = infos;

@@ -28,7 +28,15 @@ typedef struct ik_session_event {
                              question returned to */
     ik_value value;       /* ANSWER only; else null */
     int64_t at;           /* Unix seconds, UTC */
+    int line, col;        /* where a loaded entry is in its file; else 0 */
 } ik_session_event;
+
+/* A saved answer that a restore on a changed pack left out, and why. */
+typedef struct ik_session_left_out {
+    const char *question; /* borrowed until ik_session_free */
+    int line, col;        /* the answer in the file (0 when unknown) */
+    char why[200];        /* one phrase, no final period */
+} ik_session_left_out;
 
 /*
  * A new session for pack rb (its id, version, hash and file are copied),
@@ -95,6 +103,17 @@ bool ik_session_matches_pack(const ik_session *s, const ik_rulebook *rb);
 ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,
                           ik_error *err);
 
+/* The file a session was loaded from ("" when none). */
+const char *ik_session_file(const ik_session *s);
+
+/* After ik_session_restore on a changed pack: the saved answers the
+ * interview does not hold, each with why (no such question now, its value
+ * no longer fits, its question no longer applies, or it comes after an
+ * answer asked again), in the order the answers were saved. */
+size_t ik_session_ndropped(const ik_session *s);
+const ik_session_left_out *ik_session_dropped_at(const ik_session *s,
+                                                size_t i);
+
 /* What ik_session_restore found. */
 typedef struct ik_session_resume {
     bool pack_changed;      /* id, version or hash differ from the saved ones */
@@ -102,17 +121,24 @@ typedef struct ik_session_resume {
     uint32_t kept;          /* saved answers now in the interview */
     uint32_t refused;       /* saved answers that no longer fit (asked again) */
     ik_error first_refused; /* why the first refused answer does not fit */
+    uint32_t dropped;       /* saved answers left out (ik_session_ndropped) */
 } ik_session_resume;
 
 /*
- * A new interview on rb for s's audience and label, restored from s:
- * the history is replayed exactly when the pack is unchanged; otherwise
- * (or when the replay fails) each saved answer is checked against rb and
- * applied while it fits, in the order rb asks, stopping at the first
- * question without a fitting saved answer. Afterwards s takes new events
- * from the returned interview (pass it to ik_session_sync) and records
- * rb's id, version and hash. *out: free with ik_interview_free.
- * IK_ESESSION when rb is another pack (its id differs).
+ * A new interview on rb for s's audience and label, restored from s.
+ * When the pack is the one the session was saved with (same hash), the
+ * history (from its last pack change on) is replayed exactly, and must
+ * replay: an answer the pack rejects, an unknown question, or a history
+ * that does not lead to the saved position or completeness is a damaged
+ * file, IK_ESESSION at the entry's FILE:LINE:COL. When the pack changed,
+ * each saved answer is checked against rb and applied while it fits, in
+ * the order rb asks, stopping at the first question without a fitting
+ * saved answer; the answers left out are listed (ik_session_dropped_at)
+ * and counted in info->dropped, and the next sync records the restored
+ * steps, so the history replays on rb from there ("replay_from").
+ * Afterwards s takes new events from the returned interview (pass it to
+ * ik_session_sync) and records rb's id, version and hash. *out: free with
+ * ik_interview_free. IK_ESESSION when rb is another pack (its id differs).
  */
 ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
                              ik_interview **out, ik_session_resume *info,

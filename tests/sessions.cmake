@@ -5,7 +5,8 @@
 # through export, `intake sessions`, 200 pairs of processes creating one
 # session at once, a session open in two intakes, files of killed saves,
 # folders and files that are not ours, and saves that fail (a full tmpfs,
-# a read-only folder, the file replaced). Label `e2e`.
+# a read-only folder, the file replaced), a session its own pack rejects,
+# a changed pack's answers left out, and FIFOs. Label `e2e`.
 add_executable(sessions_e2e ${CMAKE_CURRENT_SOURCE_DIR}/e2e_sessions/sessions_e2e.c)
 target_link_libraries(sessions_e2e PRIVATE intake_core util ik_warnings)
 set(IK_SESSIONS_PACK ${CMAKE_SOURCE_DIR}/tests/data/sessions/pack.json)
@@ -16,7 +17,7 @@ foreach(batch 1 2 3 4)
 endforeach()
 add_test(NAME e2e_sessions_race
          COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} race 200)
-foreach(t files damaged answers roundtrip list summary lock trust full)
+foreach(t files damaged answers roundtrip list summary lock trust full replay fifo)
   add_test(NAME e2e_sessions_${t}
            COMMAND sessions_e2e $<TARGET_FILE:intake> ${IK_SESSIONS_PACK} ${t})
 endforeach()

@@ -13,6 +13,8 @@
 #include "rulebook.h"
 #include "session.h"
 
+#include "run_session.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,10 +101,7 @@ static int export_session(const char *path, const char *pack,
     }
     st = ik_session_restore(s, rb, &iv, &info, &err);
     if (st == IK_OK && info.pack_changed)
-        fprintf(stderr,
-                "%s: warning: the pack changed since this session was saved; "
-                "%u answers still fit, %u do not and are left out\n",
-                path, info.kept, info.refused);
+        cli_report_dropped(s, path);
     ik_buf_init(&out);
     if (st == IK_OK)
         st = ik_export_session(s, iv, fmt, &out, &err);

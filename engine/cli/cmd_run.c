@@ -1665,9 +1665,11 @@ static int resume(run *r, const char *file)
     blank();
     tty_printf("Welcome back. %u earlier answer%s kept.\n", (unsigned)info.kept,
                info.kept == 1 ? "" : "s");
-    if (info.pack_changed)
+    if (info.pack_changed) {
         say("The questions have changed since you started; please check "
             "the ones you are asked again.");
+        cli_report_dropped(r->sess, file);
+    }
     return RC_CONTINUE;
 }
 

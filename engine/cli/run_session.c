@@ -85,3 +85,24 @@ const char *cli_session_pack(const char *session, char *buf, size_t cap)
     ik_session_free(s);
     return buf;
 }
+
+void cli_report_dropped(const ik_session *s, const char *path)
+{
+    size_t i, n = ik_session_ndropped(s);
+    ik_error e;
+
+    fprintf(stderr,
+            "%s: warning: the pack changed since this session was saved; "
+            "%zu saved answer%s left out%s\n",
+            path, n, n == 1 ? " is" : "s are", n ? ":" : "");
+    for (i = 0; i < n; i++) {
+        const ik_session_left_out *d = ik_session_dropped_at(s, i);
+        ik_error_clear(&e);
+        snprintf(e.file, sizeof e.file, "%s", path);
+        e.line = d->line;
+        e.col = d->col;
+        snprintf(e.msg, sizeof e.msg, "the answer to '%.40s' is left out: %.160s",
+                 d->question, d->why);
+        cli_print_diag(&e, "warning");
+    }
+}

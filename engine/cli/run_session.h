@@ -24,6 +24,10 @@ int cli_print_outcome_json(const ik_interview *iv);
 ik_status cli_save_summary(const ik_session *s, const ik_interview *iv,
                            char *buf, size_t cap, ik_error *err);
 
+/* After a restore on a changed pack: say on stderr how many saved answers
+ * are left out, then each one at its FILE:LINE:COL with why. */
+void cli_report_dropped(const ik_session *s, const char *path);
+
 /* The readable pack file a saved session names (copied into buf), or
  * NULL: what --resume uses when --rules is not given. */
 const char *cli_session_pack(const char *session, char *buf, size_t cap);

@@ -8,7 +8,8 @@
  *
  *   sessions_e2e INTAKE PACK kill SEED COUNT
  *   sessions_e2e INTAKE PACK files | damaged | answers | roundtrip | list
- *   sessions_e2e INTAKE PACK race PAIRS | lock | trust | full
+ *   sessions_e2e INTAKE PACK race PAIRS | lock | trust | full | replay
+ *   sessions_e2e INTAKE PACK fifo
  *
  * Works in temporary folders (HOME and XDG_STATE_HOME point there); kills
  * its children on any failure so a test never hangs. Exit 0 pass, 1 fail.
@@ -1437,6 +1438,197 @@ static int test_full(void)
     return 0;
 }
 
+/* ---- A session its pack rejects; a changed pack (issue 18) ---- */
+
+/* Replace the first `from` in the file at path with `to`. */
+static void edit_file(const char *path, const char *from, const char *to)
+{
+    char *text = slurp(path), *p, *out;
+
+    if (!text || !(p = strstr(text, from)))
+        fail("'%s' not in %s", from, path);
+    out = malloc(strlen(text) + strlen(to) + 1);
+    if (!out)
+        fail("out of memory");
+    sprintf(out, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+    write_text(path, out);
+    free(out);
+    free(text);
+}
+
+/* The line number of the first line of the file holding text. */
+static int line_of(const char *path, const char *text)
+{
+    char *all = slurp(path), *p;
+    int line = 1;
+
+    if (!all || !(p = strstr(all, text)))
+        fail("'%s' not in %s", text, path);
+    for (; p > all; p--)
+        line += p[-1] == '\n';
+    free(all);
+    return line;
+}
+
+static int test_replay(void)
+{
+    char path[300], answers[300], changed[600], where[400];
+    char *make[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                    pack,   (char[]){"--answers"}, answers,
+                    (char[]){"--session"},         path,
+                    NULL};
+    char *export_[] = {intake, (char[]){"export"}, path, NULL};
+    char *resume[] = {intake, (char[]){"run"},      (char[]){"--rules"},
+                      pack,   (char[]){"--resume"}, path,
+                      NULL};
+    char *list[] = {intake, (char[]){"sessions"}, NULL};
+    char *export_changed[] = {intake, (char[]){"export"}, path,
+                              (char[]){"--rules"},        changed,
+                              NULL};
+    child c;
+    int rc;
+
+    make_home("replay");
+    snprintf(answers, sizeof answers, "%s/a.json", home);
+    snprintf(changed, sizeof changed, "%.*s/pack-changed.json",
+             (int)(strrchr(pack, '/') - pack), pack);
+    write_text(answers, "{\"had_surgery\": true, \"surgery_kind\": \"fusion\", "
+                        "\"numb_saddle\": false, \"pain\": 8, \"tried\": "
+                        "[\"medicines\"], \"notes\": \"stiff\"}");
+    snprintf(path, sizeof path, "%s/state/intake/s.json", home);
+    {
+        char dir[300];
+        snprintf(dir, sizeof dir, "%s/state", home);
+        mkdir(dir, 0700);
+        snprintf(dir, sizeof dir, "%s/state/intake", home);
+        mkdir(dir, 0700);
+    }
+    if ((rc = run_pipe(make, NULL, &c, 0)) != 0)
+        fail("--answers --session exited %d:\n%s", rc, c.out);
+    expect_in(&c, "\"disposition\":\"soon\"");
+    child_free(&c);
+
+    /* a changed pack (pain now up to 5): every answer left out is named
+     * with why, and the count is exact (pain, and tried and notes after
+     * it: 3) */
+    rc = run_pipe(export_changed, NULL, &c, 0);
+    if (rc != 0)
+        fail("export on a changed pack exited %d:\n%s", rc, c.out);
+    expect_in(&c, "3 saved answers are left out:");
+    snprintf(where, sizeof where, "s.json:%d:", line_of(path, "\"pain\": 8"));
+    expect_in(&c, where);
+    expect_in(&c, "the answer to 'pain' is left out: it no longer fits");
+    expect_in(&c, "the answer to 'tried' is left out: it comes after");
+    expect_in(&c, "the answer to 'notes' is left out");
+    child_free(&c);
+
+    /* one answer edited out of range for the pack it was saved with */
+    edit_file(path, "\"pain\": 8,", "\"pain\": 11,");
+    edit_file(path, "\"answer\": 8}", "\"answer\": 11}");
+    snprintf(where, sizeof where, "s.json:%d:",
+             line_of(path, "\"answer\": 11}"));
+    rc = run_pipe(export_, NULL, &c, 0);
+    if (rc != 65)
+        fail("export of a session its pack rejects exited %d, not 65:\n%s",
+             rc, c.out);
+    expect_in(&c, where);
+    expect_in(&c, "damaged session file: the entry for 'pain' does not fit");
+    child_free(&c);
+    rc = run_pipe(resume, "", &c, 0);
+    if (rc != 65)
+        fail("resume of a session its pack rejects exited %d:\n%s", rc, c.out);
+    expect_in(&c, where);
+    child_free(&c);
+    rc = run_pipe(list, NULL, &c, 0);
+    expect_in(&c, "DAMAGED");
+    expect_in(&c, where);
+    if (strstr(c.out, "complete"))
+        fail("intake sessions lists a damaged session as complete:\n%s",
+             c.out);
+    child_free(&c);
+
+    /* an unknown question id, in the history and the answers */
+    edit_file(path, "\"pain\": 11,", "\"pain\": 8,");
+    edit_file(path, "\"answer\": 11}", "\"answer\": 8}");
+    edit_file(path, "\"notes\": \"stiff\"", "\"colour\": \"stiff\"");
+    edit_file(path, "\"question\": \"notes\"", "\"question\": \"colour\"");
+    rc = run_pipe(export_, NULL, &c, 0);
+    if (rc != 65)
+        fail("export with an unknown question exited %d:\n%s", rc, c.out);
+    expect_in(&c, "has no question 'colour'");
+    child_free(&c);
+    printf("replay: a value the session's own pack rejects and an unknown "
+           "question are a damaged file at FILE:LINE:COL (export, resume "
+           "65; sessions DAMAGED); on a changed pack each answer left out "
+           "is named with why, the count exact\n");
+    remove_tree(home);
+    return 0;
+}
+
+/* A FIFO as session, answers file, or the pack a session names: a clear
+ * refusal, never a wait (each run is killed after 10 s: a failure). */
+static int run_bounded(char *const argv[], child *c)
+{
+    int i, status;
+    pid_t pid;
+
+    memset(c, 0, sizeof c[0]);
+    pid = spawn_quiet(argv);
+    for (i = 0; i < 1000; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    fail("%s %s %s waited on a FIFO for 10 s", argv[1], argv[2],
+         argv[3] ? argv[3] : "");
+    return -1;
+}
+
+static int test_fifo(void)
+{
+    char fifo[300], path[300], answers[300];
+    char *cases[][8] = {
+        {intake, (char[]){"run"}, (char[]){"--rules"}, pack,
+         (char[]){"--answers"}, fifo, NULL},
+        {intake, (char[]){"run"}, (char[]){"--rules"}, pack,
+         (char[]){"--resume"}, fifo, NULL},
+        {intake, (char[]){"export"}, fifo, NULL},
+        {intake, (char[]){"run"}, (char[]){"--resume"}, path, NULL},
+        {intake, (char[]){"export"}, path, NULL},
+    };
+    char *make[] = {intake, (char[]){"run"},       (char[]){"--rules"},
+                    pack,   (char[]){"--answers"}, answers,
+                    (char[]){"--session"},         path,
+                    NULL};
+    size_t i;
+    child c;
+    int rc;
+
+    make_home("fifo");
+    snprintf(fifo, sizeof fifo, "%s/fifo", home);
+    snprintf(path, sizeof path, "%s/s.json", home);
+    snprintf(answers, sizeof answers, "%s/a.json", home);
+    if (mkfifo(fifo, 0600) != 0)
+        fail("mkfifo: %s", strerror(errno));
+    write_text(answers, "{\"had_surgery\": false, \"numb_saddle\": false, "
+                        "\"pain\": 3}");
+    if ((rc = run_pipe(make, NULL, &c, 0)) != 0)
+        fail("--answers --session exited %d", rc);
+    child_free(&c);
+    edit_file(path, pack, fifo); /* the session now names the FIFO */
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rc = run_bounded(cases[i], &c);
+        if (rc == 0)
+            fail("case %zu: a FIFO was taken as a file", i);
+    }
+    printf("fifo: a FIFO as answers, session or the pack a session names "
+           "is refused at once\n");
+    remove_tree(home);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -1475,6 +1667,10 @@ int main(int argc, char **argv)
         return test_trust();
     if (!strcmp(argv[3], "full"))
         return test_full();
+    if (!strcmp(argv[3], "replay"))
+        return test_replay();
+    if (!strcmp(argv[3], "fifo"))
+        return test_fifo();
     fprintf(stderr, "sessions_e2e: unknown test '%s'\n", argv[3]);
     return 2;
 }
