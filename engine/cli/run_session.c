@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,16 +38,32 @@ static ik_status write_summary(const char *dir, const char *text, size_t len,
                                char *buf, size_t cap, ik_error *err)
 {
     char stamp[21];
-    int n;
+    int n, i;
 
     ik_time_format((int64_t)time(NULL), stamp);
     stamp[13] = stamp[14]; /* 2026-11-28T14:12 -> 2026-11-28T1412 */
     stamp[14] = stamp[15];
     stamp[15] = '\0';
-    n = snprintf(buf, cap, "%s/intake-summary-%s.txt", dir, stamp);
-    if (n < 0 || (size_t)n >= cap)
-        return ik_fail(err, IK_ELIMIT, "the summary path is too long");
-    return ik_session_write_new_file(buf, text, len, err);
+    /* a second save in the same minute gets -2, then -3, ... (a name
+     * taken meanwhile by another process: the link refuses it, try on) */
+    for (i = 1; i <= 99; i++) {
+        struct stat st;
+        ik_status rc;
+        if (i == 1)
+            n = snprintf(buf, cap, "%s/intake-summary-%s.txt", dir, stamp);
+        else
+            n = snprintf(buf, cap, "%s/intake-summary-%s-%d.txt", dir, stamp,
+                         i);
+        if (n < 0 || (size_t)n >= cap)
+            return ik_fail(err, IK_ELIMIT, "the summary path is too long");
+        if (lstat(buf, &st) == 0)
+            continue;
+        rc = ik_session_write_new_file(buf, text, len, err);
+        if (rc == IK_OK || lstat(buf, &st) != 0)
+            return rc;
+    }
+    return ik_fail_at(err, IK_EIO, dir, 0, 0,
+                      "99 summaries this minute already; not writing more");
 }
 
 ik_status cli_save_summary(const ik_session *s, const ik_interview *iv,

@@ -919,7 +919,7 @@ static int test_summary(void)
         "Read ",         NULL};
     static const char *const saved[] = {"Summary saved in ", NULL};
     static const char *const again[] = {"Your choice: ", NULL};
-    char path[300], file[600], *text;
+    char path[300], file[600], file2[600], *text;
     char *argv[] = {intake, (char[]){"run"},       (char[]){"--rules"},
                     pack,   (char[]){"--session"}, path,
                     NULL};
@@ -944,6 +944,15 @@ static int test_summary(void)
     wait_any(&c, at, again, &from);
     snprintf(file, sizeof file, "%.*s", (int)strcspn(c.out + at, "\n"),
              c.out + at);
+    /* a second save in the same minute: a second file */
+    type(&c, "save");
+    wait_any(&c, from, saved, &at);
+    wait_any(&c, at, again, &from);
+    snprintf(file2, sizeof file2, "%.*s", (int)strcspn(c.out + at, "\n"),
+             c.out + at);
+    if (strcmp(file, file2) == 0 || access(file2, F_OK) != 0)
+        fail("the second summary was not saved apart: '%s', '%s'", file,
+             file2);
     type(&c, "");
     status = reap(&c);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -957,7 +966,8 @@ static int test_summary(void)
         fail("unexpected summary:\n%s", text ? text : "(none)");
     free(text);
     child_free(&c);
-    printf("summary: 'save' on the end screen writes a 0600 text page\n");
+    printf("summary: 'save' on the end screen writes a 0600 text page; "
+           "saved again, a second one\n");
     remove_tree(home);
     return 0;
 }
