@@ -823,3 +823,81 @@ void ik_explore_write_text(const ik_rulebook *rb, const ik_explore_report *rep,
     ik_buf_printf(b, "invariants: %u passed, %u failed\n",
                   rb->ninvariants - nfail, nfail);
 }
+
+/* {"id": n, ...} of count counters named by name(). */
+static void json_counts(ik_buf *b, const char *key, const uint64_t *n,
+                        uint32_t count,
+                        const char *(*name)(const ik_rulebook *, uint32_t),
+                        const ik_rulebook *rb)
+{
+    uint32_t i;
+
+    ik_buf_printf(b, ",\n \"%s\": {", key);
+    for (i = 0; i < count; i++) {
+        const char *id = name(rb, i);
+
+        if (i)
+            ik_buf_puts(b, ", ");
+        ik_buf_put_json_string(b, id, strlen(id));
+        ik_buf_printf(b, ": %llu", (unsigned long long)n[i]);
+    }
+    ik_buf_putc(b, '}');
+}
+
+void ik_explore_write_json(const ik_rulebook *rb, const ik_explore_report *rep,
+                           ik_buf *b)
+{
+    uint32_t i, k, never = 0, nfail = ik_explore_nfailed(rb, rep);
+    bool first;
+
+    ik_buf_puts(b, "{\"pack\": ");
+    ik_buf_put_json_string(b, rb->id, strlen(rb->id));
+    ik_buf_puts(b, ", \"version\": ");
+    ik_buf_put_json_string(b, rb->version, strlen(rb->version));
+    ik_buf_printf(b,
+                  ",\n \"exhaustive\": %s, \"sampled_on_request\": %s, "
+                  "\"max_paths\": %llu, \"paths\": %llu, \"stopped\": %llu",
+                  rep->exhaustive ? "true" : "false",
+                  rep->forced_sample ? "true" : "false",
+                  (unsigned long long)rep->max_paths,
+                  (unsigned long long)rep->paths,
+                  (unsigned long long)rep->stopped);
+    json_counts(b, "dispositions", rep->by_disposition, rb->ndispositions,
+                disp_name, rb);
+    json_counts(b, "ladder", rep->by_rung, rb->nladder + 1, rung_name, rb);
+    ik_buf_puts(b, ",\n \"sections_never_shown\": [");
+    for (i = 0; i < rb->nsections; i++)
+        if (rep->by_section[i] == 0) {
+            if (never++)
+                ik_buf_puts(b, ", ");
+            ik_buf_put_json_string(b, rb->sections[i].id,
+                                   strlen(rb->sections[i].id));
+        }
+    ik_buf_puts(b, "],\n \"invariants\": [");
+    for (i = 0; i < rb->ninvariants; i++) {
+        const ik_invariant *inv = &rb->invariants[i];
+
+        ik_buf_puts(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+        ik_buf_put_json_string(b, inv->id, strlen(inv->id));
+        ik_buf_printf(b,
+                      ", \"held\": %s, \"applied\": %llu, \"broken\": %llu, "
+                      "\"counter_examples\": [",
+                      rep->inv_failed[i] ? "false" : "true",
+                      (unsigned long long)rep->inv_applied[i],
+                      (unsigned long long)rep->inv_failed[i]);
+        first = true;
+        for (k = 0; k < rep->nfailures; k++) {
+            const ik_explore_failure *f = &rep->failures[k];
+
+            if (f->invariant != i)
+                continue;
+            ik_buf_puts(b, first ? "{\"why\": " : ", {\"why\": ");
+            ik_buf_put_json_string(b, f->why, strlen(f->why));
+            ik_buf_printf(b, ", \"answers\": %s}", f->answers);
+            first = false;
+        }
+        ik_buf_puts(b, "]}");
+    }
+    ik_buf_printf(b, "%s],\n \"passed\": %u, \"failed\": %u}\n",
+                  rb->ninvariants ? "\n " : "", rb->ninvariants - nfail, nfail);
+}

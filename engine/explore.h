@@ -80,4 +80,10 @@ uint32_t ik_explore_nfailed(const ik_rulebook *rb,
 void ik_explore_write_text(const ik_rulebook *rb, const ik_explore_report *rep,
                            ik_buf *b);
 
+/* The same report as one JSON object (docs/schemas/explore-report.schema
+ * .json): counts per disposition and rung, the sections never shown, and
+ * each invariant with its counter-examples as answers objects. */
+void ik_explore_write_json(const ik_rulebook *rb, const ik_explore_report *rep,
+                           ik_buf *b);
+
 #endif

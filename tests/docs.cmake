@@ -19,3 +19,11 @@ add_test(NAME docs/examples_in_step
 set_tests_properties(docs/examples docs/examples_in_step PROPERTIES
   LABELS docs TIMEOUT 900
   ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:strict_memcmp=0")
+
+# docs/schemas: the JSON Schemas in docs/schemas/ against real outputs and
+# inputs (outcome, session file, answers, test-case file, and the
+# --format json of test, explore and sessions); python3-jsonschema.
+add_test(NAME docs/schemas
+  COMMAND ${IK_DOCS_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/docs/schemas.py
+          $<TARGET_FILE:intake> ${CMAKE_SOURCE_DIR})
+set_tests_properties(docs/schemas PROPERTIES LABELS docs TIMEOUT 600)

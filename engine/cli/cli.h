@@ -165,4 +165,9 @@ bool cli_pack_of_cases(const char *cases, char *buf, size_t cap);
  */
 int cli_read_line(FILE *f, size_t keep, char **line, size_t *len);
 
+/* Write a report built in b to stdout (lines.c); false, with "intake CMD:
+ * out of memory" on stderr, when building it ran out of memory (exit 70). */
+struct ik_buf;
+bool cli_write_buf(const char *cmd, const struct ik_buf *b);
+
 #endif

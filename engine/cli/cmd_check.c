@@ -219,13 +219,11 @@ int cmd_check(int argc, char **argv)
         check_one(&run, ops[i], strict, &missing, &failed, &other);
     if (run.json) {
         ik_buf_puts(&run.out, run.first ? "[]\n" : "\n]\n");
-        if (ik_buf_status(&run.out) != IK_OK) {
-            fputs("intake check: out of memory\n", stderr);
-            ik_buf_fini(&run.out);
-            return EXIT_SOFTWARE;
-        }
-        cli_write_stdout(run.out.data, run.out.len);
+        bool ok = cli_write_buf("check", &run.out);
+
         ik_buf_fini(&run.out);
+        if (!ok)
+            return EXIT_SOFTWARE;
     }
     if (missing)
         return EXIT_NOINPUT;

@@ -35,6 +35,7 @@ int cmd_explore(int argc, char **argv)
 {
     ik_explore_opts eo = {0, 0, false, 1, 0};
     const char *pack = NULL;
+    bool json = false;
     char def[4096];
     ik_rulebook *rb = NULL;
     ik_explore_report rep;
@@ -62,6 +63,12 @@ int cmd_explore(int argc, char **argv)
         case 'm':
             if (!number(val, &eo.max_paths) || eo.max_paths == 0)
                 return cli_usage_error("explore", "--max-paths needs a count");
+            break;
+        case 'f':
+            if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0)
+                return cli_usage_error(
+                    "explore", "unknown format '%s' (text or json)", val);
+            json = strcmp(val, "json") == 0;
             break;
         default: /* --rules */
             pack = val;
@@ -92,7 +99,10 @@ int cmd_explore(int argc, char **argv)
         rc = cli_exit_code(st);
     } else {
         ik_buf_init(&out);
-        ik_explore_write_text(rb, &rep, &out);
+        if (json)
+            ik_explore_write_json(rb, &rep, &out);
+        else
+            ik_explore_write_text(rb, &rep, &out);
         cli_write_stdout(ik_buf_cstr(&out), out.len); /* main checks */
         ik_buf_fini(&out);
         rc = ik_explore_nfailed(rb, &rep) ? EXIT_TESTS_FAILED : EXIT_OK;

@@ -62,6 +62,9 @@ static const cli_opt test_opts[] = {
      "also list the sections, rules, red flags, ladder rungs, dispositions "
      "and questions that no case reaches, and fail when anything is "
      "unreached"},
+    {"format", 'f', "FORMAT", "text json",
+     "text (default) or json: one object on stdout, "
+     "docs/schemas/test-report.schema.json"},
     RULES_OPT,
     END_OPTS};
 
@@ -105,7 +108,11 @@ static const cli_opt export_opts[] = {
      "CodeSystem and its ValueSets"},
     END_OPTS};
 
-static const cli_opt sessions_opts[] = {END_OPTS};
+static const cli_opt sessions_opts[] = {
+    {"format", 'f', "FORMAT", "text json",
+     "text (default, a table) or json: one array on stdout, "
+     "docs/schemas/sessions.schema.json"},
+    END_OPTS};
 
 static const cli_opt explore_opts[] = {
     RULES_OPT,
@@ -115,6 +122,9 @@ static const cli_opt explore_opts[] = {
     {"max-paths", 'm', "N", NULL,
      "walk every path when there are at most N (default 100000); else "
      "sample"},
+    {"format", 'f', "FORMAT", "text json",
+     "text (default) or json: one object on stdout, "
+     "docs/schemas/explore-report.schema.json"},
     END_OPTS};
 
 static const cli_opt help_opts[] = {END_OPTS};

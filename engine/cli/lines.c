@@ -6,6 +6,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include "buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,4 +61,14 @@ int cli_read_line(FILE *f, size_t keep, char **line, size_t *len)
     *line = buf;
     *len = n;
     return 1;
+}
+
+bool cli_write_buf(const char *cmd, const ik_buf *b)
+{
+    if (ik_buf_status(b) != IK_OK) {
+        fprintf(stderr, "intake %s: out of memory\n", cmd);
+        return false;
+    }
+    cli_write_stdout(b->data, b->len); /* main reports a failed write */
+    return true;
 }
