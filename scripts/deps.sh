@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh -- make sure the Debian packages intake needs are installed.
 # As root, installs what is missing; otherwise prints the exact command.
-# Usage: scripts/deps.sh [build|test|fuzz|docs]...   (default: build)
+# Usage: scripts/deps.sh [build|test|test-tools|fuzz|docs]...   (default: build)
 set -euo pipefail
 
 want=(gcc make cmake pkg-config libcjson-dev libreadline-dev)
@@ -11,6 +11,7 @@ for kind in "${@:-build}"; do
     test) want+=(libcmocka-dev valgrind python3 python3-jsonschema graphviz clang locales) ;;
     fuzz) want+=(clang libclang-rt-14-dev) ;;
     docs) want+=(graphviz) ;;
+    test-tools) want+=(nodejs) ;; # npm: scripts/test-tools.sh
     *) echo "deps.sh: unknown kind '$kind'" >&2; exit 64 ;;
   esac
 done

@@ -44,6 +44,19 @@ if(IK_PYTHON3)
                        SKIP_RETURN_CODE 77)
 endif()
 
+# The schema compiles under ajv in strict mode and agrees with the loader
+# (node and ajv from scripts/test-tools.sh; skipped, 77, without them).
+set(IK_TEST_TOOLS_DIR ${CMAKE_SOURCE_DIR}/build/test-tools CACHE PATH
+    "Where scripts/test-tools.sh installed ajv")
+find_program(IK_NODE node)
+if(IK_NODE)
+  add_test(NAME packs/schema_ajv
+    COMMAND ${IK_NODE} ${IK_PACKS_DIR}/ajv_strict.js ${IK_TEST_TOOLS_DIR}
+            ${CMAKE_SOURCE_DIR})
+  set_tests_properties(packs/schema_ajv PROPERTIES LABELS packs
+                       SKIP_RETURN_CODE 77)
+endif()
+
 # The command line of `intake check`.
 add_test(NAME packs/cli
   COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:intake> -DDIR=${IK_PACKS_DIR}
