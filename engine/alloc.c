@@ -59,7 +59,7 @@ void *ik_realloc(void *p, size_t n)
     return realloc(p, n ? n : 1);
 }
 
-void ik_free(void *p)
+IK_API void ik_free(void *p)
 {
     free(p);
 }

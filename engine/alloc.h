@@ -5,12 +5,14 @@
 #ifndef IK_ALLOC_H
 #define IK_ALLOC_H
 
+#include "intake/error.h" /* IK_API */
+
 #include <stddef.h>
 
 void *ik_malloc(size_t n);
 void *ik_calloc(size_t n, size_t size); /* NULL on overflow too */
 void *ik_realloc(void *p, size_t n);
-void ik_free(void *p);
+IK_API void ik_free(void *p); /* public: intake/intake.h */
 char *ik_strdup(const char *s);
 
 /*

@@ -10,6 +10,7 @@
 #include "answers_json.h"
 #include "error.h"
 #include "interview.h"
+#include "intake/outcome.h"
 #include "session.h"
 
 #include <stdio.h>
@@ -604,4 +605,32 @@ void ik_batch_write_summary(const ik_batch *b, ik_buf *out)
         ik_buf_printf(out, "%s\"%s\":%llu", f ? "," : "", field_names[f],
                       (unsigned long long)b->field_changes[f]);
     ik_buf_puts(out, "}}}");
+}
+
+/* ---- One answers object, for an embedding program ---- */
+
+ik_status ik_outcome_of_answers(const ik_rulebook *rb, const char *answers,
+                                size_t len, char **json, ik_error *err)
+{
+    ik_buf line, out;
+    ik_batch b;
+    ik_status st;
+
+    *json = NULL;
+    ik_buf_init(&line);
+    ik_buf_init(&out);
+    ik_buf_put(&line, answers, len); /* ik_batch_record wants text[len] 0 */
+    st = ik_buf_status(&line) == IK_OK
+             ? ik_batch_init(&b, rb, NULL, err)
+             : ik_fail(err, IK_ENOMEM, "out of memory");
+    if (st == IK_OK) {
+        st = ik_batch_record(&b, 1, ik_buf_cstr(&line), len, &out, err);
+        ik_batch_fini(&b);
+    }
+    if (st == IK_OK && (ik_buf_status(&out) != IK_OK ||
+                        !(*json = ik_strdup(ik_buf_cstr(&out)))))
+        st = ik_fail(err, IK_ENOMEM, "out of memory");
+    ik_buf_fini(&line);
+    ik_buf_fini(&out);
+    return st;
 }

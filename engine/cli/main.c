@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -88,14 +89,41 @@ static int readable(const char *path)
     return access(path, R_OK) == 0;
 }
 
+/*
+ * The bundled pack: $INTAKE_RULES_DIR (an override) if set; else beside
+ * the program as installed (BINDIR/../share/intake/rules, found from
+ * /proc/self/exe, so a moved install still finds its own packs); else,
+ * only for a program run from its build folder (CMakeCache.txt beside
+ * it), the source tree's rules/. An installed program never reads the
+ * source tree it was built from.
+ */
 const char *cli_default_pack(char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s/%s", IK_SOURCE_RULESDIR, IK_DEFAULT_PACK);
+    const char *env = getenv("INTAKE_RULES_DIR");
+    char exe[4096], probe[4200];
+    ssize_t n;
+    char *slash;
+
+    if (env && env[0]) {
+        snprintf(buf, cap, "%s/%s", env, IK_DEFAULT_PACK);
+        return readable(buf) ? buf : NULL;
+    }
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    if (!(slash = strrchr(exe, '/')))
+        return NULL;
+    *slash = '\0';
+    snprintf(buf, cap, "%s/%s/%s", exe, IK_REL_RULESDIR, IK_DEFAULT_PACK);
     if (readable(buf))
         return buf;
-    snprintf(buf, cap, "%s/rules/%s", IK_DATADIR, IK_DEFAULT_PACK);
-    if (readable(buf))
-        return buf;
+    snprintf(probe, sizeof probe, "%s/CMakeCache.txt", exe);
+    if (readable(probe)) {
+        snprintf(buf, cap, "%s/%s", IK_SOURCE_RULESDIR, IK_DEFAULT_PACK);
+        if (readable(buf))
+            return buf;
+    }
     return NULL;
 }
 

@@ -11,6 +11,10 @@
 #define IK_API
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum ik_status {
     IK_OK = 0,
     IK_ENOMEM,   /* out of memory; nothing was changed */
@@ -39,5 +43,9 @@ IK_API const char *ik_status_name(ik_status code);
 
 /* Reset *err to IK_OK with empty strings. NULL is fine. */
 IK_API void ik_error_clear(ik_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -35,6 +35,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ik_interview ik_interview; /* opaque */
 
 typedef enum ik_step_kind {
@@ -165,15 +169,15 @@ IK_API ik_status ik_interview_leave(ik_interview *iv, uint32_t *nfired,
 /* ---- History: what sessions save and restore ---- */
 
 typedef enum ik_event_kind {
-    IK_EV_ANSWER, /* question answered with value */
-    IK_EV_SKIP,   /* question skipped (recorded as null) */
-    IK_EV_ACK,    /* info question acknowledged (recorded as null) */
-    IK_EV_BACK,   /* went back one question */
-    IK_EV_ALERT,  /* saw the alert of red flag `value` (its id) and went on;
-                     question: the one answered that raised it */
+    IK_EV_ANSWER,     /* question answered with value */
+    IK_EV_SKIP,       /* question skipped (recorded as null) */
+    IK_EV_ACK,        /* info question acknowledged (recorded as null) */
+    IK_EV_BACK,       /* went back one question */
+    IK_EV_ALERT,      /* saw the alert of red flag `value` (its id) and went on;
+                         question: the one answered that raised it */
     IK_EV_ALERT_STOP, /* saw it and stopped to see the outcome */
-    IK_EV_LEAVE,  /* left before the end after red flags fired: value is
-                     the array of their ids; question: where (last asked) */
+    IK_EV_LEAVE,      /* left before the end after red flags fired: value is
+                         the array of their ids; question: where (last asked) */
     IK_EV__COUNT
 } ik_event_kind;
 
@@ -212,5 +216,9 @@ IK_API uint32_t ik_interview_find_question(const ik_interview *iv,
 IK_API ik_status ik_interview_outcome_json(const ik_interview *iv, char **json,
                                            ik_error *err);
 IK_API void ik_interview_free_string(char *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

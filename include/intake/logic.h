@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ik_logic ik_logic; /* opaque */
 typedef uint32_t ik_expr;         /* root node index of one expression */
 
@@ -76,5 +80,9 @@ IK_API void ik_logic_free_string(char *s);
  */
 IK_API ik_status ik_logic_eval_pair(const char *text, size_t len, char **result,
                                     ik_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

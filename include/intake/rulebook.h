@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ik_rulebook ik_rulebook; /* opaque */
 
 #define IK_MAX_DIAGNOSTICS 100 /* reported per pack by check */
@@ -62,5 +66,9 @@ IK_API ik_status ik_rulebook_check_text(const char *text, size_t len,
 IK_API const char *ik_rulebook_id(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_version(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_title(const ik_rulebook *rb);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

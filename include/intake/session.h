@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ik_session ik_session; /* opaque */
 
 #define IK_SESSION_FORMAT "intake-session/1"
@@ -108,5 +112,9 @@ IK_API void ik_session_free_infos(ik_session_info *infos);
 IK_API void ik_time_format(int64_t t, char *buf);
 /* Parse exactly that form; false when it is not a valid UTC time. */
 IK_API bool ik_time_parse(const char *s, int64_t *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum ik_kind {
     IK_UNDEF = 0, /* JavaScript undefined: absent; zeroed memory is this */
     IK_NULL,
@@ -47,5 +51,9 @@ struct ik_member {
     uint32_t klen;
     ik_value val;
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
