@@ -16,7 +16,7 @@ out=$( { echo yes; long; echo yes; } |
   "$exe" run --rules "$src/rules/failed-back-syndrome.json" 2>&1)
 grep -q "too long" <<<"$out" ||
   { echo "run: no refusal of the long line"; exit 1; }
-grep -q "How long ago was your most recent spine operation" <<<"$out" ||
+grep -q "Which part of your spine was your last operation on" <<<"$out" ||
   { echo "run: did not go on after the long line"; exit 1; }
 
 out=$( { long; echo '[{"+":[1,2]},null]'; } | "$exe" eval --lines 2>&1)

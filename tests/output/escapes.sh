@@ -18,10 +18,10 @@ no_escape() { # NAME FILE: FILE holds no ESC, BEL, CSI or RLO
     fail "$1 printed a control character: $(cat -v "$2" | head -c 300)"
   fi
 }
-printf '%s\n' '{"had_spine_surgery": false, "bladder_bowel_change": false,
- "saddle_numbness": false, "both_legs_weak": false, "leg_weakness": "no",
- "fever": false, "pain_uncontrolled": false, "self_harm_thoughts": false,
- "cancer_history": false, "fall_injury": false}' >answers.json
+printf '%s\n' '{"had_spine_surgery": false, "cauda_equina_signs": [],
+ "leg_weakness": "no", "fever": false, "cancer_history": false,
+ "night_pain_weight_loss": false, "fall_injury": "no", "self_harm": "not_at_all",
+ "strong_painkillers": false, "pain_change": "usual"}' >answers.json
 "$intake" run --rules "$src/rules/failed-back-syndrome.json" \
   --answers answers.json --session s.json --mode nurse >/dev/null ||
   { echo "FAIL: could not make a session"; exit 1; }

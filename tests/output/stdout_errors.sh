@@ -13,10 +13,10 @@ export HOME=$dir XDG_DATA_HOME=$dir/data XDG_STATE_HOME=$dir/state
 [ -w /dev/full ] || { echo "FAIL: /dev/full is missing"; exit 1; }
 pack=$src/rules/failed-back-syndrome.json
 small=$src/tests/packs/good/minimal.json
-printf '%s\n' '{"had_spine_surgery": false, "bladder_bowel_change": false,
- "saddle_numbness": false, "both_legs_weak": false, "leg_weakness": "no",
- "fever": false, "pain_uncontrolled": false, "self_harm_thoughts": false,
- "cancer_history": false, "fall_injury": false}' >"$dir/answers.json"
+printf '%s\n' '{"had_spine_surgery": false, "cauda_equina_signs": [],
+ "leg_weakness": "no", "fever": false, "cancer_history": false,
+ "night_pain_weight_loss": false, "fall_injury": "no", "self_harm": "not_at_all",
+ "strong_painkillers": false, "pain_change": "usual"}' >"$dir/answers.json"
 "$intake" run --rules "$pack" --answers "$dir/answers.json" \
   --session "$dir/s.json" >/dev/null 2>&1 ||
   { echo "FAIL: could not make a session to export"; exit 1; }

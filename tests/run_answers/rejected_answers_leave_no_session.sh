@@ -13,10 +13,10 @@ trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 printf '{"had_spine_surgery": false, "no_such_question": 3}\n' >"$dir/bad.json"
-printf '%s\n' '{"had_spine_surgery": false, "bladder_bowel_change": false,
- "saddle_numbness": false, "both_legs_weak": false, "leg_weakness": "no",
- "fever": false, "pain_uncontrolled": false, "self_harm_thoughts": false,
- "cancer_history": false, "fall_injury": false}' >"$dir/good.json"
+printf '%s\n' '{"had_spine_surgery": false, "cauda_equina_signs": [],
+ "leg_weakness": "no", "fever": false, "cancer_history": false,
+ "night_pain_weight_loss": false, "fall_injury": "no", "self_harm": "not_at_all",
+ "strong_painkillers": false, "pain_change": "usual"}' >"$dir/good.json"
 
 XDG_STATE_HOME=$dir/state "$intake" run --rules "$pack" \
     --answers "$dir/bad.json" --session "$dir/s.json" >"$dir/out" 2>"$dir/err"

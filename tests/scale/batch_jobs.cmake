@@ -2,7 +2,7 @@
 # --jobs 1 writes: on random records for a pack (some answers left out,
 # some null) with bad lines among them, with --strict stopping at a bad
 # line in the middle of a later block (blocks are 256 lines), and with
-# --diff against an older version of the pack (a changed threshold) and
+# --diff against an older version of the pack (a section moved) and
 # its summary. Compares the runs with each other, never with stored text.
 # cmake -DINTAKE=exe -DBENCH=batch-bench -DPACK=pack.json -DWORK=dir
 #       -P batch_jobs.cmake
@@ -29,12 +29,13 @@ file(WRITE ${WORK}/strict.jsonl
 file(WRITE ${WORK}/mixed.jsonl
   "not json\n${dropped}{\"had_spine_surgery\": \"maybe\"}\n\n"
   "${good}[1, 2]\n{\"a\": 1, \"a\": 2}\r\n${head}")
-# the older pack: one threshold moved, so some outcomes differ
+# the older pack: the overview section shown last, so the sections of
+# most outcomes differ (and nothing else)
 file(READ ${PACK} pack)
-string(REPLACE "{\">=\": [{\"var\": \"pain_intensity\"}, 5]}"
-               "{\">=\": [{\"var\": \"pain_intensity\"}, 8]}" old "${pack}")
+string(REPLACE "\"id\": \"overview\",\n      \"priority\": 10,"
+               "\"id\": \"overview\",\n      \"priority\": 100," old "${pack}")
 if(old STREQUAL pack)
-  message(FATAL_ERROR "the threshold to change is not in ${PACK}")
+  message(FATAL_ERROR "the overview priority to change is not in ${PACK}")
 endif()
 file(WRITE ${WORK}/old.json "${old}")
 

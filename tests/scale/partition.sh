@@ -30,8 +30,9 @@ awk '{ print } NR % 701 == 0 { print "not json" } NR % 1303 == 0 { print "{\"no_
     in.jsonl > bad.jsonl
 
 # The "old" pack: every whole-number threshold of a >= comparison on an
-# answer moved up by one, so that some outcomes differ and --diff has
-# something to count.
+# answer moved up by one, and the sections listed in the reverse order of
+# their priority, so that many outcomes differ and --diff has something to
+# count (random records seldom reach a threshold of the bundled pack).
 python3 - "$pack" old.json <<'EOF'
 import json, sys
 pack = json.load(open(sys.argv[1]))
@@ -52,6 +53,9 @@ def walk(x):
         for v in x:
             walk(v)
 walk(pack)
+for s in pack.get("sections", []):
+    s["priority"] = 1000 - s.get("priority", 100)
+    moved += 1
 if moved == 0:
     sys.exit("no {'>=': [{'var': ...}, N]} threshold in the pack to move")
 json.dump(pack, open(sys.argv[2], "w"))

@@ -367,7 +367,7 @@ static int free_fbs(void **state)
 
 static ik_status interview_once(void *ctx)
 {
-    static const char *const answers[] = {"yes", "2", "no", "no", "no", "1"};
+    static const char *const answers[] = {"yes", "1", "4", "no", "none", "1"};
     ik_interview *iv = NULL;
     ik_error err;
     ik_status st;
@@ -477,7 +477,7 @@ static ik_status batch_once(void *ctx)
     static const char *const lines[] = {
         "{\"had_spine_surgery\": true, \"surgery_when\": \"over_1_year\"}",
         "{\"had_spine_surgery\": \"perhaps\"}",
-        "{\"bladder_bowel_change\": true}",
+        "{\"cauda_equina_signs\": [\"bladder_bowel\"]}",
     };
     ik_batch b;
     ik_buf out;
