@@ -3,7 +3,9 @@
 # in rules/failed-back-syndrome.tests.json passes with nothing unreached
 # (`intake test --coverage`), `intake test` does fail when a case expects
 # the wrong outcome, `--coverage` does fail when cases leave something
-# unreached, and `intake explore` finds no broken invariant.
+# unreached, and `intake explore` finds no broken invariant. Every
+# patient-facing text reads at Flesch-Kincaid grade 8 or below
+# (tests/packs/readability.py).
 #
 # Included by tests/CMakeLists.txt to register the tests; the same file
 # run with `cmake -DEXE=intake -DCHECK=clean|mutant|gap ... -P pack.cmake`
@@ -94,3 +96,27 @@ set_tests_properties(pack/fbs_check_clean pack/fbs_cases_pass_with_full_coverage
   pack/fbs_wrong_expectation_fails pack/fbs_coverage_gap_fails
   pack/fbs_invariants_hold pack/bicycle_cases_pass_with_full_coverage
   PROPERTIES LABELS packs)
+
+# Readability: every patient-facing text of the bundled pack reads at
+# Flesch-Kincaid grade 8 or below (tests/packs/readability.py says how it
+# counts); the checker's syllable counter and grades hold on known words,
+# and it does fail on a pack with a text above grade 8. python3 is a test
+# prerequisite: without it the tests are still registered, and fail.
+find_program(IK_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+find_program(IK_PYTHON3 python3)
+set(IK_READABILITY ${CMAKE_CURRENT_LIST_DIR}/packs/readability.py)
+set(IK_READABILITY_PY ${IK_PYTHON3})
+if(NOT IK_READABILITY_PY)
+  set(IK_READABILITY_PY python3-not-found)
+endif()
+add_test(NAME pack/fbs_readability_grade_8
+  COMMAND ${IK_READABILITY_PY} ${IK_READABILITY} ${IK_FBS_PACK})
+add_test(NAME pack/readability_self_test
+  COMMAND ${IK_READABILITY_PY} ${IK_READABILITY} --self-test)
+add_test(NAME pack/readability_fails_above_grade_8
+  COMMAND ${IK_READABILITY_PY} ${IK_READABILITY}
+          ${CMAKE_CURRENT_LIST_DIR}/packs/readability/too_hard.json)
+set_tests_properties(pack/fbs_readability_grade_8 pack/readability_self_test
+  pack/readability_fails_above_grade_8 PROPERTIES LABELS packs)
+set_tests_properties(pack/readability_fails_above_grade_8 PROPERTIES
+  PASS_REGULAR_EXPRESSION "/disclaimer: grade [0-9.]+, above 8:.*\n.*1 above grade 8\n")
