@@ -120,3 +120,18 @@ set_tests_properties(pack/fbs_readability_grade_8 pack/readability_self_test
   pack/readability_fails_above_grade_8 PROPERTIES LABELS packs)
 set_tests_properties(pack/readability_fails_above_grade_8 PROPERTIES
   PASS_REGULAR_EXPRESSION "/disclaimer: grade [0-9.]+, above 8:.*\n.*1 above grade 8\n")
+
+# Interview length: over the bundled pack's test cases and over 20,000
+# random interviews (half of them redrawing answers that would stop, as
+# `intake explore --sample` does), the median of questions asked is at
+# most 20, and every interview that runs to its end asked the whole
+# red-flag screen. Prints the distributions.
+add_executable(interview_length ${CMAKE_CURRENT_LIST_DIR}/packs/interview_length.c)
+target_compile_definitions(interview_length PRIVATE ${IK_TEST_DEFS})
+target_link_libraries(interview_length PRIVATE intake_core PkgConfig::CMOCKA
+                      ik_warnings)
+add_test(NAME pack/fbs_interview_length
+  COMMAND interview_length ${IK_FBS_PACK} ${IK_FBS_CASES} --walks 20000
+          --seed 1 --max-median 20
+          --screen "cauda_equina_signs,leg_weakness,fever|fever_or_wound,cancer_history,night_pain_weight_loss,fall_injury,self_harm,strong_painkillers,pain_change")
+set_tests_properties(pack/fbs_interview_length PROPERTIES LABELS packs)
