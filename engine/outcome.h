@@ -2,7 +2,7 @@
  * outcome.h (internal) -- the outcome of a set of answers: which questions
  * apply, derived values, fired red flags, the disposition, the ladder
  * rung, the sections, the notes and `because`; and the outcome JSON in the
- * DESIGN.md shape. A pure function of (rulebook, answers): the interview,
+ * docs/DESIGN.md shape. A pure function of (rulebook, answers): the interview,
  * `batch`, `--answers` and `intake test` all call ik_outcome_compute, so
  * they agree. No I/O; allocates only from the outcome's own arenas, which
  * are reused (no malloc per step once warm).
@@ -100,7 +100,7 @@ ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
                                   ik_error *err);
 
 /*
- * Append o as one JSON object (no newline) in the DESIGN.md shape:
+ * Append o as one JSON object (no newline) in the docs/DESIGN.md shape:
  * rules, complete, disposition, red_flags, ladder, sections, notes (texts
  * of fired rules' notes for aud that ik_outcome_note_shown keeps), notice
  * (the pack's notice for aud: education, not a diagnosis), answers (enabled answered questions by

@@ -2136,7 +2136,7 @@ ik_status ik_session_write_new_file(const char *path, const char *data,
     char dir[4096], tmpl[4200];
     struct stat st;
     ik_status rc;
-    int fd;
+    int fd = -1; /* set by write_temp; gcc -O3 cannot tell */
 
     if (!temp_names(path, dir, sizeof dir, tmpl, sizeof tmpl))
         return ik_fail_at(err, IK_EIO, path, 0, 0, "not a usable file name");

@@ -69,7 +69,7 @@ ik_status ik_session_set_position(ik_session *s, const char *question,
 
 /*
  * Mark the session complete with its outcome, compact JSON text of an
- * object (the DESIGN.md outcome shape); the position becomes NULL.
+ * object (the docs/DESIGN.md outcome shape); the position becomes NULL.
  * IK_ESESSION when the text is not a JSON object.
  */
 ik_status ik_session_set_outcome(ik_session *s, const char *json, size_t len,

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* sysexits, as DESIGN.md fixes them */
+/* sysexits, as docs/DESIGN.md fixes them */
 enum {
     EXIT_OK = 0,
     EXIT_TESTS_FAILED = 1,

@@ -3,7 +3,7 @@
  * typed answer means, going back, skipping, and the outcome. It never
  * reads, prints or exits; a front end renders the steps it returns.
  *
- * The loop (STYLE.md section 7):
+ * The loop a front end runs:
  *
  *     ik_interview_next(iv, &step, &err);          what to show
  *     if (ik_command_parse(line, len) != IK_CMD_NONE) ...  back, why, ...
@@ -210,7 +210,7 @@ IK_API uint32_t ik_interview_find_question(const ik_interview *iv,
 
 /*
  * The current outcome (recomputed after every change; for a question step
- * it is the outcome of the answers so far) as JSON in the DESIGN.md shape,
+ * it is the outcome of the answers so far) as JSON in the docs/DESIGN.md shape,
  * written into a new string (free with ik_interview_free_string).
  */
 IK_API ik_status ik_interview_outcome_json(const ik_interview *iv, char **json,
