@@ -832,8 +832,9 @@ static ik_status put_questionnaire(const ik_rulebook *rb, ik_buf *b,
                 if (i)
                     ik_buf_putc(b, ',');
                 ik_buf_puts(b, "{\"url\":\"" SDC_EXT
-                               "variable\",\"valueExpression\":{\"name\":");
-                put_str(b, rb->derived[d].id);
+                               "variable\",\"valueExpression\":{\"name\":\"");
+                ik_fhirpath_var_name(b, rb->derived[d].id); /* [a-z0-9-] */
+                ik_buf_putc(b, '"');
                 ik_buf_puts(b, ",\"language\":\"text/fhirpath\","
                                "\"expression\":");
                 put_str(b, x);

@@ -80,6 +80,12 @@ void ik_fhir_option_code(ik_buf *b, const ik_question *q, const char *value,
     ik_buf_put(b, value, n);
 }
 
+void ik_fhirpath_var_name(ik_buf *b, const char *id)
+{
+    for (; *id; id++)
+        ik_buf_putc(b, *id == '_' ? '-' : *id);
+}
+
 ik_status ik_fhirpath_new(const ik_rulebook *rb, ik_fhirpath **out,
                           ik_error *err)
 {
@@ -312,7 +318,9 @@ static ik_status tr_derived(walk *w, uint32_t di, ik_buf *o, fx *x)
     }
     *x = v->x;
     x->atomic = true;
-    ik_buf_printf(o, "%%%s", d->id);
+    ik_buf_puts(o, "%`");
+    ik_fhirpath_var_name(o, d->id);
+    ik_buf_putc(o, '`');
     return IK_OK;
 }
 

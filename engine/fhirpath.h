@@ -34,6 +34,11 @@
 void ik_fhir_option_code(ik_buf *b, const ik_question *q, const char *value,
                          size_t n);
 
+/* The name of derived value id as an SDC variable: an R4 `id` (letters,
+ * digits, '-', '.'), so each '_' becomes '-' (ids have no '-': no two
+ * names meet). Expressions read it as %`name`. */
+void ik_fhirpath_var_name(ik_buf *b, const char *id);
+
 typedef struct ik_fhirpath ik_fhirpath;
 
 ik_status ik_fhirpath_new(const ik_rulebook *rb, ik_fhirpath **out,
@@ -43,7 +48,7 @@ void ik_fhirpath_free(ik_fhirpath *fp);
 /*
  * Append condition e as a FHIRPath expression that is always exactly true
  * or false (never empty), the truthiness json-logic-js gives e. Derived
- * values it reads are referred to as %<id> and marked needed. IK_ELOGIC
+ * values it reads are referred to as %`<name>` and marked needed. IK_ELOGIC
  * (err names the operator, derived value or comparison) when e has no
  * exact FHIRPath form; IK_ENOMEM.
  */

@@ -54,6 +54,8 @@ function finalAnswers(c) {
   for (const st of c.steps) {
     if (st.back) { done.pop(); continue; }
     if (!st.id) continue;
+    const qq = packJson.questions.find(x => x.id === st.id);
+    if (!qq || qq.type === 'info') continue; /* acknowledged, no answer */
     const v = 'answer' in st ? st.answer : typed(st.id, st.text);
     done.push([st.id, v]);
   }
@@ -63,6 +65,11 @@ function finalAnswers(c) {
 }
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'questionnaire.json'), JSON.stringify(q));
+// the notice a patient reads (the handout is in the patient's words)
+const patientText = t => typeof t === 'string' ? t : t && t.patient;
+fs.writeFileSync(path.join(dir, 'notice.txt'),
+                 patientText(packJson.notice) ||
+                 patientText(packJson.disclaimer));
 let failed = 0, passed = 0;
 
 for (const c of cases) {
@@ -93,6 +100,8 @@ for (const c of cases) {
   if (qr.status !== 'completed')
     enabled = enabled.filter(id => order.indexOf(id) <= last);
   const want = order.filter(id => asked.has(id));
+  fs.writeFileSync(base + '.asked.json', JSON.stringify({
+    status: qr.status, asked: want, last: last }));
   const a = JSON.stringify(want), b = JSON.stringify(enabled);
   if (a !== b) {
     failed++;

@@ -184,7 +184,7 @@ static void test_derived_values_become_variables_in_order(void **state)
 
     (void)state;
     assert_non_null(got);
-    assert_string_equal(got, "%late");
+    assert_string_equal(got, "%`late`");
     assert_int_equal(n, 2); /* "unused" is not needed, so not refused */
     free(got);
     ik_buf_init(&b);
@@ -197,11 +197,32 @@ static void test_derived_values_become_variables_in_order(void **state)
                         "early");
     assert_string_equal(x, A("yn") ".value.where($this = true).exists()");
     assert_string_equal(rb->derived[ik_fhirpath_needed(fp, 1, &x)].id, "late");
-    assert_string_equal(x, "%early and (" A(
+    assert_string_equal(x, "%`early` and (" A(
                                "ch") ".value.code.where($this = "
                                      "'ch.a').exists())");
     ik_buf_fini(&b);
     ik_fhirpath_free(fp);
+    ik_rulebook_free(rb);
+}
+
+/* R4's Expression.name is an id: no '_'; each becomes '-' */
+static void test_variable_names_are_r4_ids(void **state)
+{
+    ik_rulebook *rb = pack("{\"var\": \"is_late_2\"}",
+                           "{\"id\": \"is_late_2\", \"value\": {\"var\": "
+                           "\"yn\"}}");
+    char why[256] = "";
+    char *got = translate(rb, why, NULL);
+    ik_buf b;
+
+    (void)state;
+    assert_non_null(got);
+    assert_string_equal(got, "%`is-late-2`.where($this = true).exists()");
+    ik_buf_init(&b);
+    ik_fhirpath_var_name(&b, "is_late_2");
+    assert_string_equal(ik_buf_cstr(&b), "is-late-2");
+    ik_buf_fini(&b);
+    free(got);
     ik_rulebook_free(rb);
 }
 
@@ -242,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_answers_compared_with_constants),
         cmocka_unit_test(test_null_keeps_its_javascript_meaning),
         cmocka_unit_test(test_derived_values_become_variables_in_order),
+        cmocka_unit_test(test_variable_names_are_r4_ids),
         cmocka_unit_test(test_arithmetic_and_if),
         cmocka_unit_test(test_what_has_no_exact_form_is_refused_by_name),
     };
