@@ -42,7 +42,7 @@ for sym in ik_strtod ik_value_copy ik_batch_record ik_outcome_compute; do
 done
 
 # the program finds its packs beside itself; the override wins
-answers='{"had_spine_surgery": false, "bladder_bowel_change": false, "saddle_numbness": false, "both_legs_weak": false, "leg_weakness": "no", "fever": false, "pain_uncontrolled": false, "self_harm_thoughts": false, "cancer_history": false, "fall_injury": false}'
+answers='{"had_spine_surgery": false, "cauda_equina_signs": [], "leg_weakness": "no", "fever": false, "cancer_history": false, "night_pain_weight_loss": false, "fall_injury": "no", "self_harm": "not_at_all", "strong_painkillers": false, "pain_change": "usual"}'
 echo "$answers" >"$tmp/a.json"
 (cd "$tmp" && echo "$answers" | "$p/bin/intake" batch >"$tmp/installed.out" 2>&1) ||
   bad "installed intake batch without --rules: $(cat "$tmp/installed.out")"
