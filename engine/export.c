@@ -350,22 +350,6 @@ static const char *answer_words(const ik_question *q, ik_audience aud,
     return cstr(tmp);
 }
 
-/* SBAR: questions about the history go to Background, the rest (pain,
- * function, what was tried, mood) to Assessment. Packs carry no such tag
- * yet, so the id decides; documented in docs/EXPORT.md. */
-static bool is_background(const char *id)
-{
-    static const char *const words[] = {
-        "surgery", "surgeon", "operat", "history", "cancer", "osteopor",
-        "fall",    "scan",    "exam",   "diagnos", "age",    NULL};
-    int i;
-
-    for (i = 0; words[i]; i++)
-        if (strstr(id, words[i]))
-            return true;
-    return false;
-}
-
 typedef struct view {
     const ik_session *s;
     const ik_rulebook *rb;
@@ -387,7 +371,7 @@ static void list_answers(doc *d, view *v, int which)
         if (qq->type == IK_Q_INFO || val.kind == IK_UNDEF ||
             val.kind == IK_NULL)
             continue;
-        if (which >= 0 && is_background(qq->id) != (which == 1))
+        if (which >= 0 && qq->background != (which == 1))
             continue;
         doc_bullet(d, text_of(&qq->text, v->aud),
                    answer_words(qq, v->aud, val, &v->tmp));
@@ -397,6 +381,33 @@ static void list_answers(doc *d, view *v, int which)
         doc_end_list(d);
     else
         doc_para(d, NULL, "(no answers)");
+}
+
+/* The questions asked and skipped, or answered "not sure", by their text:
+ * a hand-off says what is not known. */
+static void list_unknowns(doc *d, view *v)
+{
+    const ik_rulebook *rb = v->rb;
+    int pass;
+    uint32_t q;
+
+    for (pass = 0; pass < 2; pass++) {
+        bool any = false;
+        for (q = 0; q < rb->nquestions; q++) {
+            const ik_question *qq = &rb->questions[q];
+            ik_value val = v->o->slots[q];
+            bool hit = pass == 0 ? val.kind == IK_NULL
+                                 : val.kind == IK_STR && qq->type == IK_Q_YES_NO;
+            if (qq->type == IK_Q_INFO || !v->o->enabled[q] || !hit)
+                continue;
+            if (!any)
+                doc_para(d, pass == 0 ? "Skipped:" : "Not sure:", NULL);
+            any = true;
+            doc_bullet(d, NULL, text_of(&qq->text, v->aud));
+        }
+        if (any)
+            doc_end_list(d);
+    }
 }
 
 static void list_sections(doc *d, const view *v)
@@ -444,7 +455,7 @@ static void patient_page(doc *d, view *v)
                  "The questions were not all answered: this page is "
                  "based on the answers given so far.");
     doc_heading(d, text_of(&disp->label, v->aud));
-    doc_para(d, v->o->disposition == 0 ? "Act now." : NULL,
+    doc_para(d, disp->alarm ? "Act now." : NULL,
              text_of(&disp->advice, v->aud));
     for (i = 0; i < v->o->red_flags.n; i++)
         doc_bullet(
@@ -507,7 +518,8 @@ static void nurse_handoff(doc *d, view *v)
     if (v->o->red_flags.n) {
         for (i = 0; i < v->o->red_flags.n; i++) {
             const ik_red_flag *f = &rb->red_flags[v->o->red_flags.items[i]];
-            doc_bullet(d, f->id, text_of(&f->message, v->aud));
+            const char *name = text_of(&f->label, v->aud);
+            doc_bullet(d, name[0] ? name : NULL, text_of(&f->message, v->aud));
         }
         doc_end_list(d);
     } else {
@@ -517,6 +529,7 @@ static void nurse_handoff(doc *d, view *v)
     list_answers(d, v, 1);
     doc_heading(d, d->md ? "A: Assessment" : "A - Assessment");
     list_answers(d, v, 0);
+    list_unknowns(d, v);
     doc_heading(d, d->md ? "R: Recommendation" : "R - Recommendation");
     doc_para(d, "Discuss:",
              v->o->rung != IK_NONE
@@ -541,7 +554,8 @@ static ik_status export_words(const ik_session *s, const ik_interview *iv,
     v.o = ik_interview_outcome(iv);
     v.aud = ik_session_get_audience(s);
     ik_interview_next(iv, &step);
-    v.complete = step.kind == IK_STEP_OUTCOME;
+    v.complete = v.o->complete; /* as the JSON says */
+    (void)step;
     ik_buf_init(&v.tmp);
     d.b = b;
     d.md = md;

@@ -952,6 +952,50 @@ ik_status ik_interview_answer(ik_interview *iv, const char *text, size_t len,
     return st;
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+ik_status ik_interview_answer_ahead(ik_interview *iv, const char *text,
+                                    size_t len, uint32_t *n, size_t *used,
+                                    ik_error *err)
+{
+    size_t at = 0, end;
+    ik_status st;
+
+    *n = 0;
+    *used = 0;
+    st = ik_interview_answer(iv, text, len, err);
+    if (st != IK_EANSWER) { /* the whole line is one answer, or a fault */
+        *n = st == IK_OK;
+        *used = st == IK_OK ? len : 0;
+        return st;
+    }
+    for (;;) {
+        while (at < len && is_space(text[at]))
+            at++;
+        *used = at;
+        if (at == len)
+            return IK_OK;
+        if (iv->current == IK_NONE || iv->ended ||
+            (*n > 0 && iv->alert != IK_NONE) ||
+            iv->rb->questions[iv->current].type == IK_Q_TEXT)
+            return IK_OK;
+        for (end = at; end < len && !is_space(text[end]); end++)
+            ;
+        if ((end - at == 1 && text[at] == '-') ||
+            ik_command_parse(text + at, end - at) == IK_CMD_SKIP)
+            st = ik_interview_skip(iv, err);
+        else
+            st = ik_interview_answer(iv, text + at, end - at, err);
+        if (st != IK_OK)
+            return st;
+        (*n)++;
+        at = end;
+    }
+}
+
 ik_status ik_interview_skip(ik_interview *iv, ik_error *err)
 {
     const ik_question *q;

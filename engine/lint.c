@@ -632,6 +632,37 @@ static void check_notes(lint *t)
     }
 }
 
+/* Nurse text for a choice or multi question but not for its options: the
+ * nurse would read "In my back only" under a third-person question. */
+static void check_audience_options(lint *t)
+{
+    ik_loader *l = t->l;
+    ik_rulebook *rb = t->rb;
+    uint32_t i, k;
+    char who[128], path[64];
+
+    if (!rb->audiences[IK_AUD_NURSE])
+        return;
+    for (i = 0; i < rb->nquestions && !l->stop; i++) {
+        const ik_question *q = &rb->questions[i];
+        uint32_t plain = 0;
+        if (!q->id || q->text.by[IK_AUD_NURSE] == q->text.by[IK_AUD_PATIENT])
+            continue; /* one text for both */
+        for (k = 0; k < q->noptions; k++)
+            plain += q->options[k].label.by[IK_AUD_NURSE] ==
+                     q->options[k].label.by[IK_AUD_PATIENT];
+        if (!plain)
+            continue;
+        ld_who(l, LK_QUESTION, i, who, sizeof who);
+        ld_path(LK_QUESTION, i, "options", path, sizeof path);
+        ld_report_off(l, IK_SEV_STRICT, IK_ERULES, id_off(l, LK_QUESTION, i),
+                      path,
+                      "%s: nurse text for the question but not for %u of its "
+                      "%u options",
+                      who, plain, q->noptions);
+    }
+}
+
 /* ---- Driver ---- */
 
 static bool lint_init(lint *t, ik_loader *l)
@@ -727,6 +758,7 @@ void ld_lint(ik_loader *l, const uint32_t *order)
         check_unread(&t);
         check_sections(&t);
         check_notes(&t);
+        check_audience_options(&t);
     }
     lint_fini(&t);
 }

@@ -647,7 +647,8 @@ static const char *const q_keys[] = {
     "why",        "options",       "min",
     "max",        "integer",       "unit",
     "required",   "allow_unknown", "allow_none",
-    "max_length", "enable_when",   NULL};
+    "max_length", "enable_when",   "sbar",
+    NULL};
 enum {
     QK_ID,
     QK_TYPE,
@@ -662,7 +663,8 @@ enum {
     QK_ALLOW_UNKNOWN,
     QK_ALLOW_NONE,
     QK_MAX_LENGTH,
-    QK_ENABLE_WHEN
+    QK_ENABLE_WHEN,
+    QK_SBAR
 };
 
 #define T(x)      (1u << (x))
@@ -689,6 +691,8 @@ static const struct {
     [QK_ALLOW_NONE] = {T(IK_Q_MULTI), "applies only to multi questions"},
     [QK_MAX_LENGTH] = {T(IK_Q_TEXT), "applies only to text questions"},
     [QK_ENABLE_WHEN] = {ALL_TYPES, NULL},
+    [QK_SBAR] = {ALL_TYPES & ~T(IK_Q_INFO),
+                 "does not apply to info questions (they record nothing)"},
 };
 
 static bool is_option_value(const char *s)
@@ -866,6 +870,15 @@ static void question_member(ik_loader *l, const char *who, const cJSON *c,
         break;
     case QK_ENABLE_WHEN:
         add_cond(l, c, &q->enable_when, LK_QUESTION, index);
+        break;
+    case QK_SBAR:
+        if (cJSON_IsString(c) && strcmp(c->valuestring, "background") == 0)
+            q->background = true;
+        else if (!cJSON_IsString(c) ||
+                 strcmp(c->valuestring, "assessment") != 0)
+            fail_node(l, c, false,
+                      "%s\"sbar\" must be \"background\" or \"assessment\"",
+                      who);
         break;
     }
 }
@@ -1047,7 +1060,7 @@ static void act_member(item *it, ik_act *out)
 static void walk_red_flag(item *it, idset *ids)
 {
     static const char *const keys[] = {"id",  "when", "disposition", "message",
-                                       "act", "stop", NULL};
+                                       "act", "stop", "label",       NULL};
     ik_red_flag *f = &it->l->rb->red_flags[it->index];
     const cJSON *c;
     size_t mark;
@@ -1063,6 +1076,7 @@ static void walk_red_flag(item *it, idset *ids)
         pop(it->l, mark);
     }
     text_member(it, "message", true, &f->message);
+    text_member(it, "label", false, &f->label);
     act_member(it, &f->act);
     if ((c = member(it, "stop", false, &mark))) {
         /* the first form of "act": "stop" */

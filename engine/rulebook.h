@@ -59,6 +59,8 @@ typedef struct ik_question {
     bool allow_unknown;  /* yes_no: "don't know" recorded as "unknown" */
     bool allow_none;     /* multi: "none" recorded as [] */
     uint32_t max_length; /* text: bytes (default IK_TEXT_MAX) */
+    bool background;     /* "sbar": "background": history, not the
+                            present complaint (the hand-off's B, not A) */
     ik_expr enable_when; /* IK_NO_EXPR: always asked */
     uint32_t slot;
     size_t src; /* byte offset of the question object */
@@ -96,6 +98,7 @@ typedef struct ik_red_flag {
     ik_expr when;
     uint32_t disposition; /* index into dispositions */
     ik_text message;
+    ik_text label; /* short display name; may be absent */
     ik_act act; /* resolved at load: never IK_ACT__COUNT */
     bool stop;  /* act == IK_ACT_STOP */
     size_t src;

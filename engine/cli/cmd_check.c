@@ -19,6 +19,7 @@
 
 typedef struct check_run {
     bool json;
+    bool strict; /* --strict: IK_SEV_STRICT diagnostics count as warnings */
     bool first; /* no JSON element written yet */
     unsigned nerrors, nwarnings;
     ik_buf out; /* --format json: the array being built */
@@ -29,6 +30,8 @@ static void on_diag(const ik_diag *d, void *ctx)
     check_run *run = ctx;
     const char *sev = d->severity == IK_SEV_ERROR ? "error" : "warning";
 
+    if (d->severity == IK_SEV_STRICT && !run->strict)
+        return;
     if (d->severity == IK_SEV_ERROR)
         run->nerrors++;
     else
@@ -193,7 +196,7 @@ int cmd_check(int argc, char **argv)
     cli_args_init(&a, "check", argc, argv);
     while ((c = cli_next_option(&a)) > 0) {
         if (c == 's') {
-            strict = true;
+            strict = run.strict = true;
         } else if (c == 'r') {
             if (nrules == CLI_MAX_PACKS)
                 return cli_usage_error("check", "at most %d --rules",

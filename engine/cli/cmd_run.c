@@ -666,6 +666,50 @@ static int fault(const ik_error *err)
     return cli_exit_code(err->code);
 }
 
+/*
+ * Nurse mode: a line of several answers ("y n n 2 n") answers the
+ * questions in turn (the core checks each and stops at the first refused,
+ * at an alert, at the outcome or before a text question); each answer
+ * taken is listed, and what was not used is said.
+ */
+static int answer_ahead(run *r, const char *line, size_t len)
+{
+    uint32_t n = 0, ntrail, i;
+    size_t used = 0;
+    const uint32_t *trail;
+    const ik_value *answers;
+    ik_error err;
+    ik_status st;
+
+    ik_error_clear(&err);
+    st = ik_interview_answer_ahead(r->iv, line, len, &n, &used, &err);
+    if (st != IK_OK && st != IK_EANSWER)
+        return fault(&err);
+    trail = ik_interview_trail(r->iv, &ntrail);
+    answers = ik_interview_answers(r->iv);
+    for (i = ntrail >= n ? ntrail - n : 0; n > 1 && i < ntrail; i++) {
+        const ik_question *q = &r->rb->questions[trail[i]];
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "- %s ", text(r, &q->text));
+        ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
+        tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
+    }
+    if (n > 0)
+        autosave(r);
+    if (st == IK_EANSWER) {
+        sentence(r, err.msg[0] ? err.msg : "That answer was not understood");
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "Not used: %.*s", (int)(len - used), line + used);
+        say(ik_buf_cstr(&r->b));
+    } else if (used < len) {
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "Stopped here; not used: %.*s", (int)(len - used),
+                      line + used);
+        say(ik_buf_cstr(&r->b));
+    }
+    return RC_CONTINUE;
+}
+
 /* Handle one line typed at a question; RC_CONTINUE or an exit code.
  * *reshow: the question screen should be shown again. */
 static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
@@ -699,6 +743,8 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
         return leave(r, LEAVE_QUIT);
     case IK_CMD_NONE:
     case IK_CMD__COUNT:
+        if (r->nurse && memchr(line, ' ', len))
+            return answer_ahead(r, line, len);
         st = ik_interview_answer(r->iv, line, len, &err);
         break;
     }
@@ -839,45 +885,99 @@ static bool page(run *r, const char *body)
     return go_on;
 }
 
-static void show_handoff(run *r, const ik_outcome *o)
+/* One "Name: text" line of the hand-off, wrapped at word boundaries with
+ * the lines after the first indented. */
+static void handoff_line(run *r, const char *name, const char *value)
+{
+    ik_buf_clear(&r->b);
+    ik_buf_printf(&r->b, "%s: %s", name, value);
+    tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
+}
+
+/* The answers of one SBAR group (background or not), by the questions'
+ * text; skipped and "not sure" answers are listed after, by name. */
+static void handoff_answers(run *r, const ik_outcome *o, int group)
 {
     uint32_t n, i;
     const uint32_t *trail = ik_interview_trail(r->iv, &n);
     const ik_value *answers = ik_interview_answers(r->iv);
+    bool any = false;
+
+    for (i = 0; i < n; i++) {
+        const ik_question *q = &r->rb->questions[trail[i]];
+        ik_value v = answers[trail[i]];
+        bool skipped = v.kind == IK_NULL,
+             unsure = q->type == IK_Q_YES_NO && v.kind == IK_STR;
+        if (q->type == IK_Q_INFO || !o->enabled[trail[i]] ||
+            v.kind == IK_UNDEF)
+            continue;
+        if (group < 2 ? (skipped || unsure || q->background != (group == 1))
+                      : (group == 2 ? !skipped : !unsure))
+            continue;
+        if (!any)
+            tty_printf("%s\n", group == 0   ? "Assessment:"
+                               : group == 1 ? "Background:"
+                               : group == 2 ? "Skipped:"
+                                            : "Not sure:");
+        any = true;
+        ik_buf_clear(&r->b);
+        ik_buf_printf(&r->b, "- %s", text(r, &q->text));
+        if (group < 2) {
+            ik_buf_puts(&r->b, " ");
+            ik_answer_format(q, r->aud, v, &r->b);
+        }
+        tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
+    }
+}
+
+/* The nurse's hand-off on screen: display names, never ids; complete
+ * exactly as the outcome JSON says. */
+static void show_handoff(run *r, const ik_outcome *o)
+{
+    const ik_disposition *d = &r->rb->dispositions[o->disposition];
     char when[32];
     time_t t = time(NULL);
     struct tm tm;
+    uint32_t i;
 
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
     blank();
     heading("Hand-off summary");
     say(text(r, &r->rb->notice));
-    tty_printf("Patient: %s\n", ik_interview_label(r->iv)[0]
-                                    ? ik_interview_label(r->iv)
-                                    : "(no label)");
-    tty_printf("Pack: %s %s (%s)\nDate: %s\n", r->rb->id, r->rb->version,
-               text(r, &r->rb->title_text), when);
-    tty_printf("Disposition: %s%s\n", r->rb->dispositions[o->disposition].id,
-               o->stop_flag != IK_NONE ? " (interview stopped by a red flag)"
-                                       : "");
-    tty_printf("Red flags:");
-    for (i = 0; i < o->red_flags.n; i++)
-        tty_printf("%s %s", i ? "," : "",
-                   r->rb->red_flags[o->red_flags.items[i]].id);
-    tty_printf("%s\n", o->red_flags.n ? "" : " none");
-    tty_printf("Ladder: %s\n",
-               o->rung == IK_NONE ? "none" : r->rb->ladder[o->rung].id);
-    tty_printf("Answers:\n");
-    for (i = 0; i < n; i++) {
-        const ik_question *q = &r->rb->questions[trail[i]];
-        if (q->type == IK_Q_INFO || !o->enabled[trail[i]])
-            continue;
+    handoff_line(r, "Patient",
+                 ik_interview_label(r->iv)[0] ? ik_interview_label(r->iv)
+                                              : "(no label)");
+    ik_buf_clear(&r->b);
+    ik_buf_printf(&r->b, "Pack: %s, version %s",
+                  text(r, &r->rb->title_text), r->rb->version);
+    tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
+    handoff_line(r, "Date", when);
+    handoff_line(r, "Status",
+                 o->complete ? "complete"
+                 : o->stop_flag != IK_NONE
+                     ? "incomplete: stopped by a red flag"
+                     : "incomplete: not every question was answered");
+    handoff_line(r, "Disposition", text(r, &d->label));
+    if (o->red_flags.n == 0)
+        handoff_line(r, "Red flags", "none");
+    else
+        tty_printf("Red flags:\n");
+    for (i = 0; i < o->red_flags.n; i++) {
+        const ik_red_flag *f = &r->rb->red_flags[o->red_flags.items[i]];
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "- %s: ", q->id);
-        ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
+        ik_buf_printf(&r->b, "- %s",
+                      text(r, &f->label)[0] ? text(r, &f->label)
+                                            : text(r, &f->message));
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
+    handoff_line(r, "Ladder",
+                 o->rung == IK_NONE ? "none"
+                                    : text(r, &r->rb->ladder[o->rung].label));
+    handoff_answers(r, o, 1);
+    handoff_answers(r, o, 0);
+    handoff_answers(r, o, 2);
+    handoff_answers(r, o, 3);
 }
 
 /* The outcome screen, in the order a person needs it. */

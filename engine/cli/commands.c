@@ -38,7 +38,8 @@ static const cli_opt run_opts[] = {
      "Failed Back Syndrome pack)"},
     {"mode", 'm', "MODE", "patient nurse",
      "patient (default) or nurse: third-person wording, a patient label, "
-     "terse prompts, a hand-off summary"},
+     "terse prompts, several answers on one line ('y n n 2 n'), a hand-off "
+     "summary"},
     {"session", 's', "FILE", SESSIONS,
      "save the answers to FILE after every answer"},
     {"resume", 'R', "FILE", SESSIONS,
@@ -49,7 +50,9 @@ static const cli_opt run_opts[] = {
     END_OPTS};
 
 static const cli_opt check_opts[] = {
-    {"strict", 's', NULL, NULL, "treat warnings as errors"},
+    {"strict", 's', NULL, NULL,
+     "treat warnings as errors, and warn also about a question with nurse "
+     "text whose options have none"},
     {"format", 'f', "FORMAT", "text json",
      "text (default) or json: the problems as one JSON array on stdout, "
      "[{\"file\", \"line\", \"col\", \"severity\", \"message\", \"path\"}] "

@@ -134,6 +134,21 @@ IK_API void ik_interview_next(const ik_interview *iv, ik_step *step);
 IK_API ik_status ik_interview_answer(ik_interview *iv, const char *text,
                                      size_t len, ik_error *err);
 
+/*
+ * Answer ahead: a line of several answers separated by spaces ("y n n 2
+ * n") answers the current question and those after it in turn, each
+ * checked as ik_interview_answer checks it ("skip" or "-" skips). When the
+ * whole line is an answer to the current question (a label with spaces,
+ * "not sure"), it is that one answer. Stops at the first token refused
+ * (IK_EANSWER, err says why; the answers before it stand), at an alert
+ * raised, at the outcome, and before a text question (it takes a whole
+ * line). *n: answers applied; *used: bytes of text consumed (len when
+ * every token was used).
+ */
+IK_API ik_status ik_interview_answer_ahead(ik_interview *iv, const char *text,
+                                           size_t len, uint32_t *n,
+                                           size_t *used, ik_error *err);
+
 /* Skip the current question. IK_EANSWER with a message when it is
  * required or an info question. */
 IK_API ik_status ik_interview_skip(ik_interview *iv, ik_error *err);

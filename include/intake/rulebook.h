@@ -17,7 +17,14 @@ typedef struct ik_rulebook ik_rulebook; /* opaque */
 
 #define IK_MAX_DIAGNOSTICS 100 /* reported per pack by check */
 
-typedef enum ik_severity { IK_SEV_ERROR, IK_SEV_WARNING } ik_severity;
+/* IK_SEV_STRICT: a warning that only `intake check --strict` reports
+ * (advice for a careful pack, e.g. nurse text for a question but not for
+ * its options). */
+typedef enum ik_severity {
+    IK_SEV_ERROR,
+    IK_SEV_WARNING,
+    IK_SEV_STRICT
+} ik_severity;
 
 typedef struct ik_diag {
     ik_severity severity;

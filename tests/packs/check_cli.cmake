@@ -57,6 +57,11 @@ if(NOT rc EQUAL 65 OR NOT out STREQUAL "")
   set(failures "${failures}\nexport --questionnaire of a pack FHIRPath cannot hold: exit ${rc}, stdout '${out}'")
 endif()
 expect("export names it" "${err}" "^warn/no_fhirpath.json:40:22: error: question 'score': its enable_when cannot be written as FHIRPath")
+# nurse text for a question but not for its options: --strict only
+run(0 warn/nurse_options.json)
+expect("not without --strict" "${err}" "^$")
+run(65 --strict warn/nurse_options.json)
+expect("nurse options" "${err}" "^warn/nurse_options.json:12:13: warning: question \"where\": nurse text for the question but not for 1 of its 2 options\n$")
 run(65 good/minimal.json bad/lint_unknown_rung.json)
 expect("good then bad" "${out}" "^good/minimal.json: ok")
 

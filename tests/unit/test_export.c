@@ -62,7 +62,11 @@ static void run(fixture *f, const char *pack, const char *aud,
                                     label, t, &f->s, &err),
                      IK_OK);
     for (; *lines; lines++) {
-        if (ik_interview_answer(f->iv, *lines, strlen(*lines), &err) != IK_OK)
+        ik_status st = strcmp(*lines, "<skip>") == 0
+                           ? ik_interview_skip(f->iv, &err)
+                           : ik_interview_answer(f->iv, *lines, strlen(*lines),
+                                                 &err);
+        if (st != IK_OK)
             fail_msg("answer '%s': %s", *lines, err.msg);
         assert_int_equal(ik_session_sync(f->s, f->iv, t += 7, &err), IK_OK);
     }
@@ -661,11 +665,33 @@ static void test_a_red_flag_leads_the_handoff_and_the_page(void **state)
     assert_in_order(
         nurse, (const char *const[]){"Hand-off (SBAR): patient",
                                      "S - Situation", "Disposition: Emergency.",
-                                     "cauda_equina: Call 999 now.", NULL});
+                                     "Cauda equina signs: Call 999 now.",
+                                     NULL});
+    assert_null(strstr(nurse, "cauda_equina"));
     free(md);
     free(nurse);
     done(&f);
     done(&g);
+}
+
+static void test_the_handoff_lists_skipped_and_not_sure_answers(void **state)
+{
+    static const char *const answers[] = {"",       "dk",     "no", "3",
+                                          "<skip>", "<skip>", NULL};
+    fixture f;
+    char *md;
+
+    (void)state;
+    run(&f, PACK, "nurse", "Bed 9", answers);
+    md = export(&f, IK_EXPORT_MARKDOWN);
+    assert_in_order(md, (const char *const[]){
+                            "complete.", "## A: Assessment",
+                            "**Skipped:**", "- What have you tried?",
+                            "- Anything else?", "**Not sure:**",
+                            "- Have you had back surgery?", NULL});
+    assert_null(strstr(md, "NOT complete"));
+    free(md);
+    done(&f);
 }
 
 static void test_markdown_escapes_what_people_typed(void **state)
@@ -760,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_patient_page_says_what_to_do_next),
         cmocka_unit_test(test_nurse_handoff_is_in_sbar_order),
         cmocka_unit_test(test_a_red_flag_leads_the_handoff_and_the_page),
+        cmocka_unit_test(test_the_handoff_lists_skipped_and_not_sure_answers),
         cmocka_unit_test(test_markdown_escapes_what_people_typed),
         cmocka_unit_test(test_html_handout_is_one_self_contained_page),
         cmocka_unit_test(test_exports_fail_cleanly_at_every_allocation),

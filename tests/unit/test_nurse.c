@@ -1,0 +1,207 @@
+/*
+ * test_nurse.c -- nurse mode in the core (issue 13, item 4): option labels
+ * by audience (shown, typed and formatted in the nurse's words), a line of
+ * answers given ahead (each checked; stopping at the first refused, at an
+ * alert, at the outcome and before a text question; a whole line that is
+ * one answer stays one answer), and the pack's "sbar" group.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "buf.h"
+#include "interview.h"
+#include "rulebook.h"
+
+#define OPTIONS_PACK IK_SOURCE_DIR "/tests/packs/warn/nurse_options.json"
+#define TEST_PACK    IK_SOURCE_DIR "/tests/data/interview/pack.json"
+#define BIKE_PACK    IK_SOURCE_DIR "/rules/examples/bicycle-check.json"
+
+static ik_rulebook *load(const char *path)
+{
+    ik_rulebook *rb = NULL;
+    ik_error err;
+
+    if (ik_rulebook_load_file(path, &rb, &err) != IK_OK)
+        fail_msg("%s: %s", path, err.msg);
+    return rb;
+}
+
+static const char *at(const ik_interview *iv)
+{
+    ik_step s;
+
+    ik_interview_next(iv, &s);
+    return s.kind == IK_STEP_OUTCOME ? "(outcome)" : s.id;
+}
+
+static void test_option_labels_follow_the_audience(void **state)
+{
+    ik_rulebook *rb = load(OPTIONS_PACK);
+    const ik_question *q = &rb->questions[0];
+    ik_interview *iv;
+    ik_error err;
+    ik_buf b;
+
+    (void)state;
+    ik_buf_init(&b);
+    ik_answer_format(q, IK_AUD_NURSE, ik_str("leg", 3), &b);
+    assert_string_equal(ik_buf_cstr(&b), "In the leg");
+    ik_buf_clear(&b);
+    ik_answer_format(q, IK_AUD_PATIENT, ik_str("leg", 3), &b);
+    assert_string_equal(ik_buf_cstr(&b), "In my leg");
+    ik_buf_clear(&b);
+    /* a plain label is the same for both */
+    ik_answer_format(q, IK_AUD_NURSE, ik_str("back", 4), &b);
+    assert_string_equal(ik_buf_cstr(&b), "In my back only");
+    ik_buf_fini(&b);
+    /* the nurse types the start of the nurse label */
+    assert_int_equal(ik_interview_new(rb, "nurse", &iv, &err), IK_OK);
+    assert_int_equal(ik_interview_answer(iv, "In the", 6, &err), IK_OK);
+    assert_string_equal(at(iv), "tried");
+    assert_int_equal(ik_interview_answer(iv, "Physio", 6, &err), IK_OK);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
+static void test_answers_ahead_are_each_checked(void **state)
+{
+    ik_rulebook *rb = load(TEST_PACK);
+    ik_interview *iv;
+    ik_error err;
+    uint32_t n;
+    size_t used;
+    const char *line;
+
+    (void)state;
+    assert_int_equal(ik_interview_new(rb, "nurse", &iv, &err), IK_OK);
+    assert_int_equal(ik_interview_answer(iv, "", 0, &err), IK_OK); /* info */
+    line = "y n 11 1";
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, line, strlen(line), &n, &used, &err),
+        IK_EANSWER);
+    assert_int_equal(n, 2);
+    assert_string_equal(line + used, "11 1");
+    assert_string_equal(at(iv), "pain");
+    /* up to the text question, which takes a whole line */
+    line = "3 1 37 dk 3 none rest";
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, line, strlen(line), &n, &used, &err),
+        IK_OK);
+    assert_int_equal(n, 6);
+    assert_string_equal(line + used, "rest");
+    assert_string_equal(at(iv), "notes");
+    /* at a text question the whole line is the one answer */
+    line = "walks with a stick";
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, line, strlen(line), &n, &used, &err),
+        IK_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(used, strlen(line));
+    assert_string_equal(at(iv), "(outcome)");
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
+static void test_a_whole_line_answer_stays_one_answer(void **state)
+{
+    ik_rulebook *rb = load(TEST_PACK);
+    ik_interview *iv;
+    ik_error err;
+    uint32_t n;
+    size_t used;
+    const char *answers[] = {"", "no", "no", "4", NULL}, **a;
+
+    (void)state;
+    assert_int_equal(ik_interview_new(rb, "nurse", &iv, &err), IK_OK);
+    for (a = answers; *a; a++)
+        assert_int_equal(ik_interview_answer(iv, *a, strlen(*a), &err), IK_OK);
+    assert_string_equal(at(iv), "mri");
+    assert_int_equal(ik_interview_answer_ahead(iv, "not sure", 8, &n, &used,
+                                               &err),
+                     IK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(at(iv), "where");
+    assert_int_equal(ik_interview_answer_ahead(iv, "Both back", 9, &n, &used,
+                                               &err),
+                     IK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(at(iv), "tried");
+    /* "1 3" is one multi answer, not two */
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, "1 3", 3, &n, &used, &err), IK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(at(iv), "relief");
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
+static void test_answers_ahead_stop_at_an_alert(void **state)
+{
+    ik_rulebook *rb = load(BIKE_PACK);
+    ik_interview *iv;
+    ik_error err;
+    ik_step s;
+    uint32_t n;
+    size_t used;
+    const char *line = "y n 4 y 500 - none";
+
+    (void)state;
+    assert_int_equal(ik_interview_new(rb, "nurse", &iv, &err), IK_OK);
+    assert_int_equal(ik_interview_answer(iv, "", 0, &err), IK_OK);
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, line, strlen(line), &n, &used, &err),
+        IK_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(line + used, "500 - none");
+    ik_interview_next(iv, &s);
+    assert_true(s.alert != IK_STEP_NONE);
+    assert_string_equal(rb->red_flags[s.alert].id, "battery_hot");
+    /* going on, "-" skips */
+    assert_int_equal(ik_interview_alert(iv, true, &err), IK_OK);
+    line = "500 - none";
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, line, strlen(line), &n, &used, &err),
+        IK_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(
+        ik_interview_answers(iv)[ik_interview_find_question(iv,
+                                                            "tyre_pressure")]
+            .kind,
+        IK_NULL);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
+static void test_sbar_groups_come_from_the_pack(void **state)
+{
+    ik_rulebook *rb = load(TEST_PACK);
+
+    (void)state;
+    assert_true(rb->questions[ik_rulebook_find_question(rb, "had_surgery")]
+                    .background);
+    assert_true(rb->questions[ik_rulebook_find_question(rb, "months")]
+                    .background);
+    assert_false(rb->questions[ik_rulebook_find_question(rb, "pain")]
+                     .background);
+    ik_rulebook_free(rb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_option_labels_follow_the_audience),
+        cmocka_unit_test(test_answers_ahead_are_each_checked),
+        cmocka_unit_test(test_a_whole_line_answer_stays_one_answer),
+        cmocka_unit_test(test_answers_ahead_stop_at_an_alert),
+        cmocka_unit_test(test_sbar_groups_come_from_the_pack),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
