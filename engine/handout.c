@@ -180,7 +180,7 @@ ik_status ik_handout_html(const ik_session *s, const ik_interview *iv,
     char iso[21], when[40];
     ik_step step;
     uint32_t i;
-    bool urgent = o->disposition == 0 || o->red_flags.n > 0;
+    bool urgent = d->alarm || o->red_flags.n > 0;
 
     ik_interview_next(iv, &step);
     ik_time_format(ik_session_updated(s), iso);
@@ -220,7 +220,7 @@ ik_status ik_handout_html(const ik_session *s, const ik_interview *iv,
     ik_buf_printf(b, "<section class=\"todo%s\" id=\"todo\">\n",
                   urgent ? " urgent" : "");
     put_tag(b, "<h2>", pt(&d->label), "</h2>\n");
-    if (o->disposition == 0)
+    if (d->alarm) /* as the patient page: the disposition's alarm */
         put_para(b, "act", "Act now.");
     put_para(b, NULL, pt(&d->advice));
     for (i = 0; i < o->rules.n; i++) {
