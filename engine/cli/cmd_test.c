@@ -210,9 +210,15 @@ int cmd_test(int argc, char **argv)
     }
     ik_buf_init(&js);
     if (json) {
+        ik_buf tag; /* "ID@VERSION", escaped as any string */
+
         ik_buf_puts(&js, "{\"pack\": ");
-        ik_buf_printf(&js, "\"%s@%s\", \"cases\": ", ik_rulebook_id(rb),
+        ik_buf_init(&tag);
+        ik_buf_printf(&tag, "%s@%s", ik_rulebook_id(rb),
                       ik_rulebook_version(rb));
+        put_str(&js, ik_buf_cstr(&tag) ? ik_buf_cstr(&tag) : "", tag.len);
+        ik_buf_fini(&tag);
+        ik_buf_puts(&js, ", \"cases\": ");
         put_str(&js, cases, strlen(cases));
         ik_buf_puts(&js, ",\n \"failures\": [");
     }
