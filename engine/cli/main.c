@@ -212,8 +212,10 @@ int main(int argc, char **argv)
         print_version();
         return finish(NULL, EXIT_OK);
     }
-    if (argc < 2 || argv[1][0] == '-') {
-        /* No command: the interview, with any options given. */
+    if (argc < 2 || argv[1][0] == '-' ||
+        (!cli_find_command(argv[1]) && strchr(argv[1], '/'))) {
+        /* No command: the interview, with any options given (or a PACK
+         * path first: `intake rules/x.json`, as `intake [run] [PACK]`). */
         argv[0] = run_name;
         return finish(run_name, cmd_run(argc, argv));
     }

@@ -95,6 +95,8 @@ fi
 echo '{"brakes_stop": false}' >"$tmp/one.json"
 same "$exe" run "$bike" --answers "$tmp/one.json" -- "$exe" run --answers "$tmp/one.json" --rules "$bike"
 expect 0 '"disposition":"do_not_ride"' "$exe" run --answers "$tmp/one.json" "$bike"
+# intake [run] [PACK]: a pack path first runs the interview with it.
+same "$exe" "$bike" --answers "$tmp/one.json" -- "$exe" run --answers "$tmp/one.json" "$bike"
 expect 64 "unexpected argument" "$exe" graph "$bike" "$fbs"
 expect 64 "unexpected argument" "$exe" batch --rules "$bike" "$fbs"
 
