@@ -437,15 +437,13 @@ typedef struct conds {
 static uint32_t var_question(const conds *cs, ik_expr e)
 {
     ik_logic_node n;
-    uint32_t i;
 
+    /* a question's slot is its index (rulebook.h) */
     ik_logic_node_get(cs->rb->logic, e, &n);
-    if (n.kind != IK_LN_VAR || n.nkids || n.slot == UINT32_MAX)
+    if (n.kind != IK_LN_VAR || n.nkids || n.slot >= cs->before ||
+        cs->rb->questions[n.slot].slot != n.slot)
         return IK_NONE;
-    for (i = 0; i < cs->before; i++)
-        if (cs->rb->questions[i].slot == n.slot)
-            return i;
-    return IK_NONE;
+    return n.slot;
 }
 
 static bool add(conds *cs, uint32_t q, const char *op, ik_value c)
