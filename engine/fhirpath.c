@@ -48,7 +48,7 @@ typedef struct fx {
     uint32_t v;  /* question answered (null test): IK_NONE if not known */
 } fx;
 
-enum { D_TODO, D_BUSY, D_OK };
+enum { D_UNSEEN, D_BUSY, D_OK };
 
 typedef struct dv {
     fx x;
@@ -288,7 +288,7 @@ static ik_status tr_derived(walk *w, uint32_t di, ik_buf *o, fx *x)
     if (v->state == D_BUSY)
         return ik_fail(w->err, IK_ELOGIC, "derived value '%s' reads itself",
                        d->id);
-    if (v->state == D_TODO) {
+    if (v->state == D_UNSEEN) {
         v->state = D_BUSY;
         ik_buf_init(&t);
         memset(&v->x, 0, sizeof v->x);
@@ -304,7 +304,7 @@ static ik_status tr_derived(walk *w, uint32_t di, ik_buf *o, fx *x)
         }
         ik_buf_fini(&t);
         if (st != IK_OK) {
-            v->state = D_TODO;
+            v->state = D_UNSEEN;
             if (st == IK_ELOGIC) {
                 char why[sizeof w->err->msg];
                 memcpy(why, w->err->msg, sizeof why);
