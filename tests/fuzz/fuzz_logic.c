@@ -1,6 +1,6 @@
 /*
  * fuzz_logic.c -- fuzz target for JsonLogic compile and evaluate
- * (engine/logic.c, engine/value.c). The input is an expression, a newline,
+ * (engine/logic_*.c, engine/value.c). The input is an expression, a newline,
  * and the data (no newline: null data). Every input either evaluates to
  * JSON text or fails cleanly; a strict program also compiles it against
  * two symbols, inspects it statically, writes it back and compiles that

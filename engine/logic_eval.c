@@ -1,0 +1,1398 @@
+/*
+ * logic_eval.c -- evaluate compiled JsonLogic with json-logic-js 2.0.5
+ * semantics: the one evaluator. Reads data, never writes it; no I/O;
+ * allocates only from the caller's scratch arena (at most
+ * IK_LOGIC_MAX_SCRATCH), takes at most the budget's node visits and
+ * recurses at most IK_LOGIC_MAX_DEPTH deep.
+ */
+#define _GNU_SOURCE /* memmem: a linear-time substring search for `in` */
+#include "logic_int.h"
+
+#include <assert.h>
+#include <math.h>
+
+/* ---- Evaluation ---- */
+
+typedef struct est {
+    const ik_logic *lg;
+    const ik_env *env;
+    ik_arena *scratch;
+    uint64_t left; /* node visits still allowed */
+    ik_error *err;
+    const ik_value *slots; /* NULL unless top-level names read slots */
+    uint32_t nslots;
+    size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH) */
+    bool over;  /* an allocation was refused for the cap, not the heap */
+    struct depths *depths; /* nesting of arrays and objects seen, or NULL */
+    ik_status late;        /* a conversion failed where no status could be
+                            * returned (an operand's text): its operator returns it */
+} est;
+
+static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
+static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
+                            ik_value *out);
+static ik_status eval_cmp(est *s, const ik_node *n, const ik_value *ctx,
+                          ik_value *out);
+static inline bool less(est *s, ik_value a, ik_value b, bool or_equal);
+
+static ik_status nomem(est *s)
+{
+    if (s->over)
+        return ik_fail(s->err, IK_ELIMIT,
+                       "evaluation needs more than %u MiB of memory",
+                       (unsigned)(IK_LOGIC_MAX_SCRATCH >> 20));
+    return ik_fail(s->err, IK_ENOMEM, "out of memory during evaluation");
+}
+
+static ik_status too_deep(est *s)
+{
+    return ik_fail(s->err, IK_ELIMIT, "value nested deeper than %d levels",
+                   IK_VALUE_MAX_DEPTH);
+}
+
+/* The scratch level past which this evaluation may not allocate. */
+static size_t scratch_cap(const ik_arena *a)
+{
+    size_t used = a ? a->used : 0;
+
+    return used > SIZE_MAX - IK_LOGIC_MAX_SCRATCH ? SIZE_MAX
+                                                  : used + IK_LOGIC_MAX_SCRATCH;
+}
+
+/* ik_arena_alloc with its common case inline: same alignment, same
+ * accounting; anything unusual goes to the arena itself. */
+static inline void *salloc(est *s, size_t n)
+{
+    ik_arena *a = s->scratch;
+    size_t pad;
+    char *p;
+
+    if (!a)
+        return NULL;
+    if (a->used >= s->cap || n > s->cap - a->used) {
+        s->over = true; /* no exponential growth from doubling a value */
+        return NULL;
+    }
+    pad = (size_t)(-(uintptr_t)a->cur & 15);
+    if (a->cur && !a->limit && n && pad + n <= (size_t)(a->end - a->cur)) {
+        p = a->cur + pad;
+        a->cur = p + n;
+        a->used += n;
+        return p;
+    }
+    return ik_arena_alloc(a, n ? n : 1);
+}
+
+static ik_value make_array(ik_value *items, uint32_t n)
+{
+    ik_value v = {IK_ARR, n, {.items = items}};
+    return v;
+}
+
+/* String(v) in scratch, within this evaluation's memory bound (the text
+ * of a shared array can be far larger than the array) and its budget:
+ * each byte of an array's text costs one node visit, so making text is
+ * as bounded in time as evaluating is. */
+static ik_status to_text(est *s, ik_value v, ik_value *out)
+{
+    size_t used = s->scratch ? s->scratch->used : 0;
+    size_t mem = used < s->cap ? s->cap - used : 0, max = mem;
+
+    if (v.kind == IK_STR) {
+        *out = v;
+        return IK_OK;
+    }
+    if (v.kind == IK_ARR && s->left < max)
+        max = (size_t)s->left;
+    switch (ik_value_to_string(v, s->scratch, max, out)) {
+    case IK_TEXT_OK:
+        if (v.kind == IK_ARR)
+            s->left -= out->len;
+        return IK_OK;
+    case IK_TEXT_DEEP:
+        return too_deep(s);
+    case IK_TEXT_LONG:
+        if (max < mem) {
+            s->left = 0;
+            return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
+        }
+        s->over = true;
+        return nomem(s);
+    case IK_TEXT_NOMEM:
+        break;
+    }
+    return nomem(s);
+}
+
+/* Each array operand as its String(), made by to_text, for operators
+ * that would convert it anyway (<, arithmetic, loose == with a
+ * primitive): the text then counts against the memory bound. */
+static IK_NOINLINE ik_status arrays_to_text(est *s, ik_value *v, uint32_t n)
+{
+    uint32_t i;
+    ik_status st;
+
+    for (i = 0; i < n; i++)
+        if (v[i].kind == IK_ARR && (st = to_text(s, v[i], &v[i])) != IK_OK)
+            return st;
+    return IK_OK;
+}
+
+/* v's String() for a conversion that cannot return a status: on
+ * failure s->late holds it and the result is undefined. */
+static IK_NOINLINE ik_value text_or_undef(est *s, ik_value v)
+{
+    ik_status st = to_text(s, v, &v);
+
+    if (st == IK_OK)
+        return v;
+    s->late = st;
+    return ik_undef();
+}
+
+/* ---- Nesting of values built ---- */
+
+/*
+ * How deeply arrays and objects nest in the values an evaluation builds,
+ * so that none deeper than IK_VALUE_MAX_DEPTH is made. Each array or
+ * object is walked once per evaluation, however often it is shared
+ * ({"reduce": [xs, [acc, acc], 0]}): its depth is remembered by the
+ * address of its items, in a table in scratch.
+ */
+typedef struct depths {
+    struct dm {
+        const void *key; /* items or members; NULL: empty entry */
+        uint32_t len;
+        uint32_t depth;
+    } * e;
+    uint32_t cap, n; /* cap: a power of two */
+} depths;
+
+enum { DEPTH_OVER = IK_VALUE_MAX_DEPTH + 1 };
+
+static struct dm *depth_slot(const depths *d, const void *key, uint32_t len)
+{
+    uint32_t mask = d->cap - 1;
+    uint32_t i = (uint32_t)(((uintptr_t)key >> 4) * 2654435761u) & mask;
+
+    while (d->e[i].key && (d->e[i].key != key || d->e[i].len != len))
+        i = (i + 1) & mask;
+    return &d->e[i];
+}
+
+static bool depth_grow(est *s)
+{
+    depths *d = s->depths, old;
+    uint32_t i;
+
+    if (!d) {
+        d = s->depths = salloc(s, sizeof *d);
+        if (!d)
+            return false;
+        memset(d, 0, sizeof *d);
+    }
+    if ((d->n + 1) * 2 <= d->cap)
+        return true;
+    old = *d;
+    d->cap = old.cap ? old.cap * 2 : 64;
+    d->e = salloc(s, d->cap * sizeof *d->e);
+    if (!d->e || d->cap > UINT32_MAX / 4) {
+        *d = old;
+        return false;
+    }
+    memset(d->e, 0, d->cap * sizeof *d->e);
+    for (i = 0; i < old.cap; i++)
+        if (old.e[i].key)
+            *depth_slot(d, old.e[i].key, old.e[i].len) = old.e[i];
+    return true;
+}
+
+/* *out: the nesting of v, or DEPTH_OVER when deeper than the bound;
+ * level counts the arrays and objects around v in this walk, which stops
+ * past the bound (*cut then says a depth is a lower bound, not kept). */
+static ik_status depth_of(est *s, ik_value v, unsigned level, uint32_t *out,
+                          bool *cut)
+{
+    const void *key =
+        v.kind == IK_ARR ? (const void *)v.u.items : (const void *)v.u.members;
+    uint32_t i, d = 0, k;
+    bool below = false;
+    struct dm *e;
+    ik_status st;
+
+    *out = 0;
+    if (v.kind != IK_ARR && v.kind != IK_OBJ)
+        return IK_OK;
+    *out = 1;
+    if (v.len == 0)
+        return IK_OK;
+    if (s->depths && s->depths->cap &&
+        (e = depth_slot(s->depths, key, v.len))->key) {
+        *out = e->depth;
+        return IK_OK;
+    }
+    if (level >= DEPTH_OVER) {
+        *out = DEPTH_OVER;
+        *cut = true;
+        return IK_OK;
+    }
+    for (i = 0; i < v.len && d < DEPTH_OVER - 1; i++) {
+        st = depth_of(s, v.kind == IK_ARR ? v.u.items[i] : v.u.members[i].val,
+                      level + 1, &k, &below);
+        if (st != IK_OK)
+            return st;
+        d = k > d ? k : d;
+    }
+    *out = d + 1 > DEPTH_OVER ? DEPTH_OVER : d + 1;
+    if (below) {
+        *cut = true;
+        return IK_OK;
+    }
+    if (!depth_grow(s))
+        return nomem(s);
+    *depth_slot(s->depths, key, v.len) = (struct dm){key, v.len, *out};
+    s->depths->n++;
+    return IK_OK;
+}
+
+/* IK_ELIMIT unless v, inside `extra` more arrays, nests within the
+ * bound. */
+static IK_NOINLINE ik_status check_depth(est *s, ik_value v, uint32_t extra)
+{
+    uint32_t d = 0;
+    bool cut = false;
+    ik_status st = depth_of(s, v, 0, &d, &cut);
+
+    if (st == IK_OK && d + extra > IK_VALUE_MAX_DEPTH)
+        return too_deep(s);
+    return st;
+}
+
+/* Before an array of items[0..n) is handed out: refuse it when it would
+ * nest deeper than the bound. Items that are not arrays or objects (most)
+ * cost one test each. */
+static inline ik_status check_items(est *s, const ik_value *items, uint32_t n)
+{
+    uint32_t i;
+    ik_status st;
+
+    for (i = 0; i < n; i++)
+        if ((items[i].kind == IK_ARR || items[i].kind == IK_OBJ) &&
+            (st = check_depth(s, items[i], 1)) != IK_OK)
+            return st;
+    return IK_OK;
+}
+
+/* Length of a UTF-8 string in UTF-16 code units. */
+static uint32_t utf16_len(const char *s, uint32_t n)
+{
+    uint32_t i, u = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+
+        if ((b & 0xC0) != 0x80)
+            u += b >= 0xF0 ? 2 : 1;
+    }
+    return u;
+}
+
+/* Byte offset of UTF-16 unit k (clamped to n). */
+static uint32_t utf16_off(const char *s, uint32_t n, double k)
+{
+    uint32_t i = 0;
+    double u = 0;
+
+    while (i < n && u < k) {
+        unsigned char b = (unsigned char)s[i];
+
+        u += b >= 0xF0 ? 2 : 1;
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* One property access: cur[key] as JavaScript does it for our kinds. */
+static ik_value step(ik_value cur, const char *key, uint32_t klen, uint32_t idx)
+{
+    switch ((ik_kind)cur.kind) {
+    case IK_OBJ:
+        return ik_value_get(cur, key, klen);
+    case IK_ARR:
+        if (idx < cur.len)
+            return cur.u.items[idx];
+        if (klen == 6 && memcmp(key, "length", 6) == 0)
+            return ik_num(cur.len);
+        return ik_undef();
+    case IK_STR:
+        if (idx != UINT32_MAX && idx < utf16_len(cur.u.str, cur.len)) {
+            uint32_t a = utf16_off(cur.u.str, cur.len, idx);
+            uint32_t b = utf16_off(cur.u.str, cur.len, idx + 1.0);
+
+            return ik_str(cur.u.str + a, b - a);
+        }
+        if (klen == 6 && memcmp(key, "length", 6) == 0)
+            return ik_num(utf16_len(cur.u.str, cur.len));
+        return ik_undef();
+    case IK_UNDEF:
+    case IK_NULL:
+    case IK_BOOL:
+    case IK_NUM:
+    case IK_KIND__COUNT:
+        break;
+    }
+    return ik_undef();
+}
+
+/* The whole top-level data: env->root, or an object of the slots. */
+static IK_NOINLINE ik_status whole_data(est *s, ik_value *out)
+{
+    const ik_env *env = s->env;
+    ik_member *m;
+    uint32_t i, n = 0, lim;
+    ik_status st;
+
+    if (env->root.kind != IK_UNDEF || !env->slots) {
+        *out = env->root;
+        return IK_OK;
+    }
+    lim = env->nslots < s->lg->nsyms ? env->nslots : s->lg->nsyms;
+    m = salloc(s, lim * sizeof *m);
+    if (!m)
+        return nomem(s);
+    for (i = 0; i < lim; i++) {
+        if (env->slots[i].kind == IK_UNDEF)
+            continue;
+        m[n].key = s->lg->syms[i].s;
+        m[n].klen = s->lg->syms[i].len;
+        m[n++].val = env->slots[i];
+        if ((m[n - 1].val.kind == IK_ARR || m[n - 1].val.kind == IK_OBJ) &&
+            (st = check_depth(s, m[n - 1].val, 1)) != IK_OK)
+            return st;
+    }
+    *out = (ik_value){IK_OBJ, n, {.members = m}};
+    return IK_OK;
+}
+
+/* First step from the top-level data by name. */
+static ik_value top_get(est *s, uint32_t slot, const char *key, uint32_t klen,
+                        uint32_t idx)
+{
+    const ik_env *env = s->env;
+
+    if (env->root.kind != IK_UNDEF && env->root.kind != IK_OBJ)
+        return step(env->root, key, klen, idx);
+    if (env->slots) {
+        if (slot == UINT32_MAX)
+            slot = ik_logic_find_sym(s->lg, key, klen);
+        return slot < env->nslots ? env->slots[slot] : ik_undef();
+    }
+    return step(env->root, key, klen, idx);
+}
+
+/* A var path given as text at run time; found says whether it resolved. */
+static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
+                             ik_value *out)
+{
+    ik_value cur;
+    const char *p;
+    uint32_t n, i = 0;
+    bool first = true;
+    ik_status st;
+
+    if (key.kind == IK_UNDEF || key.kind == IK_NULL ||
+        (key.kind == IK_STR && key.len == 0)) {
+        if (ctx) {
+            *out = *ctx;
+            return IK_OK;
+        }
+        return whole_data(s, out);
+    }
+    if ((st = to_text(s, key, &key)) != IK_OK)
+        return st;
+    p = key.u.str;
+    n = key.len;
+    cur = ctx ? *ctx : s->env->root;
+    for (;;) {
+        const char *dot = n > i ? memchr(p + i, '.', n - i) : NULL;
+        uint32_t len = dot ? (uint32_t)(dot - (p + i)) : n - i;
+        uint32_t idx = ik_logic_seg_index(p + i, len);
+
+        if (!first || ctx)
+            cur = (cur.kind == IK_UNDEF || cur.kind == IK_NULL)
+                      ? ik_undef()
+                      : step(cur, p + i, len, idx);
+        else
+            cur = top_get(s, UINT32_MAX, p + i, len, idx);
+        first = false;
+        if (cur.kind == IK_UNDEF || !dot)
+            break;
+        i += len + 1;
+    }
+    *out = cur;
+    return IK_OK;
+}
+
+static ik_status eval_default(est *s, const ik_node *n, uint32_t k,
+                              const ik_value *ctx, ik_value *out)
+{
+    if (n->nkids <= k) {
+        *out = ik_null();
+        return IK_OK;
+    }
+    return ev(s, n->kid + k, ctx, out);
+}
+
+/* The value at a compiled path with one or more segments (UNDEF: none). */
+static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
+{
+    const seg *g = &s->lg->segs[p->seg0];
+    ik_value cur;
+    uint32_t i;
+
+    if (ctx)
+        cur = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
+                  ? ik_undef()
+                  : step(*ctx, g->s, g->len, g->idx);
+    else
+        cur = top_get(s, p->slot, g->s, g->len, g->idx);
+    for (i = 1; i < p->nseg && cur.kind != IK_UNDEF; i++) {
+        if (cur.kind == IK_NULL) {
+            cur = ik_undef();
+            break;
+        }
+        cur = step(cur, g[i].s, g[i].len, g[i].idx);
+    }
+    return cur;
+}
+
+static IK_NOINLINE ik_status eval_var(est *s, const ik_node *n,
+                                      const ik_value *ctx, ik_value *out)
+{
+    const path *p = &s->lg->paths[n->arg];
+    ik_value cur;
+
+    if ((n->flags & NODE_SLOT) && s->slots) {
+        cur = p->slot < s->nslots ? s->slots[p->slot] : ik_undef();
+        if (cur.kind == IK_UNDEF)
+            return eval_default(s, n, 0, NULL, out);
+        *out = cur;
+        return IK_OK;
+    }
+    if (p->nseg == 0) {
+        if (ctx) {
+            *out = *ctx;
+            return IK_OK;
+        }
+        return whole_data(s, out);
+    }
+    cur = resolve_path(s, p, ctx);
+    if (cur.kind == IK_UNDEF)
+        return eval_default(s, n, 0, ctx, out);
+    *out = cur;
+    return IK_OK;
+}
+
+static IK_NOINLINE ik_status eval_vard(est *s, const ik_node *n,
+                                       const ik_value *ctx, ik_value *out)
+{
+    ik_value key = ik_undef(), v;
+    ik_status st = IK_OK;
+
+    if (n->nkids)
+        st = ev(s, n->kid, ctx, &key);
+    if (st == IK_OK)
+        st = lookup_text(s, ctx, key, &v);
+    if (st != IK_OK)
+        return st;
+    if (v.kind == IK_UNDEF)
+        return eval_default(s, n, 1, ctx, out);
+    *out = v;
+    return IK_OK;
+}
+
+/* Keys from evaluated arguments (an array first argument stands for all). */
+static void missing_keys(const ik_value *args, uint32_t n,
+                         const ik_value **keys, uint32_t *nkeys)
+{
+    if (n && args[0].kind == IK_ARR) {
+        *keys = args[0].u.items;
+        *nkeys = args[0].len;
+    } else {
+        *keys = args;
+        *nkeys = n;
+    }
+}
+
+/* paths: the keys compiled (NODE_KEYS), or NULL to read them at run time */
+static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
+                              const path *paths, const ik_value *ctx,
+                              ik_value *out)
+{
+    ik_value *miss = salloc(s, nkeys * sizeof *miss), v;
+    uint32_t i, k = 0;
+    ik_status st;
+
+    if (!miss)
+        return nomem(s);
+    for (i = 0; i < nkeys; i++) {
+        if (paths && paths[i].nseg)
+            v = resolve_path(s, &paths[i], ctx);
+        else if ((st = lookup_text(s, ctx, keys[i], &v)) != IK_OK)
+            return st;
+        if (v.kind == IK_UNDEF || v.kind == IK_NULL ||
+            (v.kind == IK_STR && v.len == 0))
+            miss[k++] = keys[i];
+    }
+    *out = make_array(miss, k);
+    return check_items(s, miss, k);
+}
+
+static const path *key_paths(const est *s, const ik_node *n)
+{
+    return (n->flags & NODE_KEYS) ? &s->lg->paths[n->arg - 1] : NULL;
+}
+
+static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
+                                   const path *paths, const ik_value *ctx,
+                                   ik_value *out)
+{
+    ik_value need = n > 0 ? args[0] : ik_undef();
+    ik_value opts = n > 1 ? args[1] : ik_undef();
+    const ik_value *keys;
+    uint32_t nkeys;
+    double len = NAN;
+    ik_status st;
+
+    missing_keys(&opts, 1, &keys, &nkeys);
+    st = eval_missing(s, keys, nkeys, paths, ctx, out);
+    if (st != IK_OK)
+        return st;
+    if (opts.kind == IK_ARR)
+        len = opts.len;
+    else if (opts.kind == IK_STR)
+        len = utf16_len(opts.u.str, opts.len);
+    if (less(s, need, ik_num(len - out->len), true))
+        *out = make_array(salloc(s, 1), 0);
+    return s->late;
+}
+
+/* Equal bytes; answers short strings (most answers) without a call. */
+static inline bool same_bytes(const char *a, const char *b, uint32_t n)
+{
+    uint32_t i;
+
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* JsonLogic truthiness with the boolean case inline. */
+static inline bool truthy(ik_value v)
+{
+    return v.kind == IK_BOOL ? v.u.b : ik_value_truthy(v);
+}
+
+/* ---- Iterators ---- */
+
+static IK_NOINLINE ik_status eval_iter(est *s, const ik_node *n,
+                                       const ik_value *ctx, ik_value *out)
+{
+    ik_value arr = ik_undef(), r, *res = NULL;
+    uint32_t i, k = 0, body = n->kid + 1;
+    ik_status st = IK_OK;
+    ik_op op = (ik_op)n->op;
+
+    if (n->nkids)
+        st = arg(s, n->kid, ctx, &arr);
+    if (st != IK_OK)
+        return st;
+    if (op == IK_OP_REDUCE) {
+        ik_value acc = ik_null();
+
+        if (n->nkids > 2 && (st = arg(s, n->kid + 2, ctx, &acc)) != IK_OK)
+            return st;
+        if (arr.kind != IK_ARR || n->nkids < 2) {
+            *out = acc;
+            return IK_OK;
+        }
+        for (i = 0; i < arr.len; i++) {
+            ik_member *m = salloc(s, 2 * sizeof *m);
+            ik_value frame;
+
+            if (!m)
+                return nomem(s);
+            m[0] = (ik_member){"current", 7, arr.u.items[i]};
+            m[1] = (ik_member){"accumulator", 11, acc};
+            frame = (ik_value){IK_OBJ, 2, {.members = m}};
+            if ((st = arg(s, body, &frame, &acc)) != IK_OK)
+                return st;
+            /* the frame is not checked: it escapes only as acc */
+            if ((acc.kind == IK_ARR || acc.kind == IK_OBJ) &&
+                (st = check_depth(s, acc, 0)) != IK_OK)
+                return st;
+        }
+        *out = acc;
+        return IK_OK;
+    }
+    if (arr.kind != IK_ARR) {
+        *out = (op == IK_OP_MAP || op == IK_OP_FILTER)
+                   ? make_array(salloc(s, 1), 0)
+                   : ik_bool(op == IK_OP_NONE);
+        return IK_OK;
+    }
+    if (op == IK_OP_MAP || op == IK_OP_FILTER) {
+        res = salloc(s, arr.len * sizeof *res);
+        if (!res)
+            return nomem(s);
+    }
+    if (op == IK_OP_ALL && arr.len == 0) {
+        *out = ik_bool(false);
+        return IK_OK;
+    }
+    for (i = 0; i < arr.len; i++) {
+        bool t;
+
+        r = ik_undef();
+        if (n->nkids > 1 && (st = arg(s, body, &arr.u.items[i], &r)) != IK_OK)
+            return st;
+        if (op == IK_OP_MAP) {
+            res[k++] = r;
+            continue;
+        }
+        t = truthy(r);
+        if (op == IK_OP_FILTER) {
+            if (t)
+                res[k++] = arr.u.items[i];
+        } else if (op == IK_OP_ALL ? !t : t) {
+            *out = ik_bool(op == IK_OP_SOME);
+            return IK_OK;
+        }
+    }
+    if (res) {
+        *out = make_array(res, k);
+        return op == IK_OP_MAP ? check_items(s, res, k) : IK_OK;
+    }
+    *out = ik_bool(op != IK_OP_SOME);
+    return IK_OK;
+}
+
+/* ---- Strings and arrays ---- */
+
+static ik_status eval_cat(est *s, ik_value *args, uint32_t n, ik_value *out)
+{
+    size_t total = 0;
+    uint32_t i;
+    char *buf, *p;
+    ik_status st;
+
+    for (i = 0; i < n; i++) {
+        if (args[i].kind == IK_UNDEF || args[i].kind == IK_NULL)
+            args[i] = ik_str("", 0);
+        else if ((st = to_text(s, args[i], &args[i])) != IK_OK)
+            return st;
+        total += args[i].len;
+    }
+    if (total > UINT32_MAX)
+        return ik_fail(s->err, IK_ELIMIT, "string too long");
+    if (n == 1) {
+        *out = args[0];
+        return IK_OK;
+    }
+    p = buf = salloc(s, total + 1);
+    if (!buf)
+        return nomem(s);
+    for (i = 0; i < n; i++) {
+        if (args[i].len)
+            memcpy(p, args[i].u.str, args[i].len);
+        p += args[i].len;
+    }
+    *p = '\0';
+    *out = ik_str(buf, (uint32_t)total);
+    return IK_OK;
+}
+
+/* ToIntegerOrInfinity */
+static double to_integer(ik_value v)
+{
+    double d = ik_value_to_number(v);
+
+    return isnan(d) ? 0 : trunc(d);
+}
+
+/* String.prototype.substr(start, length) over UTF-16 units. */
+static ik_value js_substr(ik_value str, double start, double length)
+{
+    double size = utf16_len(str.u.str, str.len), end;
+    uint32_t a, b;
+
+    if (start < 0)
+        start = fmax(size + start, 0);
+    start = fmin(start, size);
+    end = fmin(start + fmax(length, 0), size);
+    if (end <= start)
+        return ik_str("", 0);
+    a = utf16_off(str.u.str, str.len, start);
+    b = utf16_off(str.u.str, str.len, end);
+    return ik_str(str.u.str + a, b - a);
+}
+
+static ik_status eval_substr(est *s, ik_value *args, uint32_t n, ik_value *out)
+{
+    ik_value src, start, len;
+    ik_status st = to_text(s, n ? args[0] : ik_undef(), &src);
+
+    if (st == IK_OK && n > 1)
+        st = arrays_to_text(s, args + 1, n - 1);
+    if (st != IK_OK)
+        return st;
+    start = n > 1 ? args[1] : ik_undef();
+    len = n > 2 ? args[2] : ik_undef();
+    if (ik_value_less(len, ik_num(0), false)) {
+        ik_value tail = js_substr(src, to_integer(start), INFINITY);
+
+        *out = js_substr(tail, 0,
+                         utf16_len(tail.u.str, tail.len) + to_integer(len));
+        return IK_OK;
+    }
+    *out = js_substr(src, to_integer(start),
+                     len.kind == IK_UNDEF ? INFINITY : to_integer(len));
+    return IK_OK;
+}
+
+static ik_status eval_merge(est *s, const ik_value *args, uint32_t n,
+                            ik_value *out)
+{
+    size_t total = 0;
+    uint32_t i, j, k = 0;
+    ik_value *items;
+
+    for (i = 0; i < n; i++)
+        total += args[i].kind == IK_ARR ? args[i].len : 1;
+    if (total > UINT32_MAX)
+        return ik_fail(s->err, IK_ELIMIT, "array too long");
+    items = salloc(s, total * sizeof *items);
+    if (!items)
+        return nomem(s);
+    for (i = 0; i < n; i++) {
+        if (args[i].kind != IK_ARR) {
+            items[k++] = args[i];
+            continue;
+        }
+        for (j = 0; j < args[i].len; j++)
+            items[k++] = args[i].u.items[j];
+    }
+    *out = make_array(items, k);
+    return IK_OK;
+}
+
+/* needle in hay: a substring test for a string hay (memmem is linear in
+ * the lengths, so a long needle that almost matches everywhere costs no
+ * more than a short one), strict equality for an array. */
+static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
+{
+    uint32_t i;
+    ik_status st;
+
+    *r = false;
+    if (!ik_value_truthy(hay))
+        return IK_OK;
+    if (hay.kind == IK_ARR && needle.kind == IK_STR) {
+        for (i = 0; i < hay.len; i++) {
+            const ik_value *it = &hay.u.items[i];
+
+            if (it->kind == IK_STR && it->len == needle.len &&
+                same_bytes(it->u.str, needle.u.str, needle.len)) {
+                *r = true;
+                break;
+            }
+        }
+        return IK_OK;
+    }
+    if (hay.kind == IK_ARR) {
+        for (i = 0; i < hay.len; i++)
+            if (ik_value_strict_eq(needle, hay.u.items[i])) {
+                *r = true;
+                break;
+            }
+        return IK_OK;
+    }
+    if (hay.kind != IK_STR)
+        return IK_OK;
+    if ((st = to_text(s, needle, &needle)) != IK_OK)
+        return st;
+    if (hay.len > 64) {
+        *r = needle.len == 0 ||
+             memmem(hay.u.str, hay.len, needle.u.str, needle.len) != NULL;
+        return IK_OK;
+    }
+    /* a short hay (most answers): at most 64 x 64 steps, no call */
+    for (i = 0; !*r && i + needle.len <= hay.len; i++)
+        *r = same_bytes(hay.u.str + i, needle.u.str, needle.len);
+    return IK_OK;
+}
+
+/* ---- Arithmetic ---- */
+
+/* ToNumber or parseFloat of an array: one that JavaScript reads through
+ * its String() is made text by to_text first. */
+static IK_NOINLINE double array_number(est *s, ik_value v, bool parse)
+{
+    if (v.len > 1 || (v.len == 1 && v.u.items[0].kind != IK_NUM))
+        v = text_or_undef(s, v);
+    return parse ? ik_value_parse_float(v) : ik_value_to_number(v);
+}
+
+static inline double to_number(est *s, ik_value v)
+{
+    if (v.kind == IK_NUM)
+        return v.u.num;
+    return v.kind == IK_ARR ? array_number(s, v, false) : ik_value_to_number(v);
+}
+
+static inline double parse_float(est *s, ik_value v)
+{
+    if (v.kind == IK_NUM && v.u.num != 0) /* parseFloat(String(-0)) is 0 */
+        return v.u.num;
+    return v.kind == IK_ARR ? array_number(s, v, true)
+                            : ik_value_parse_float(v);
+}
+
+static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
+                            ik_value *out)
+{
+    double r = 0, a = NAN, b = NAN;
+    uint32_t i;
+
+    if (op == IK_OP_SUB || op == IK_OP_DIV || op == IK_OP_MOD) {
+        a = n > 0 ? to_number(s, args[0]) : NAN;
+        b = n > 1 ? to_number(s, args[1]) : NAN;
+    }
+    switch (op) {
+    case IK_OP_ADD:
+        for (i = 0; i < n; i++)
+            r += parse_float(s, args[i]);
+        break;
+    case IK_OP_MUL:
+        if (n == 0)
+            return ik_fail(s->err, IK_ELOGIC,
+                           "'*' needs at least one argument");
+        if (n == 1) {
+            *out = args[0];
+            return IK_OK;
+        }
+        r = parse_float(s, args[0]);
+        for (i = 1; i < n; i++)
+            r = (r == 0 ? 0 : r) * parse_float(s, args[i]);
+        break;
+    case IK_OP_SUB: /* json-logic-js: b === undefined ? -a : a - b */
+        r = n == 1 || (n > 1 && args[1].kind == IK_UNDEF) ? -a : a - b;
+        break;
+    case IK_OP_DIV:
+        r = a / b;
+        break;
+    case IK_OP_MOD:
+        r = fmod(a, b);
+        break;
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+        r = op == IK_OP_MAX ? -INFINITY : INFINITY;
+        for (i = 0; i < n; i++) {
+            double d = to_number(s, args[i]);
+
+            if (isnan(d) || isnan(r))
+                r = NAN;
+            else if (op == IK_OP_MAX
+                         ? (d > r || (d == 0 && r == 0 && !signbit(d)))
+                         : (d < r || (d == 0 && r == 0 && signbit(d))))
+                r = d;
+        }
+        break;
+    default:
+        assert(!"not arithmetic");
+        break;
+    }
+    *out = ik_num(r);
+    return s->late;
+}
+
+/* ---- The evaluator ---- */
+
+static IK_NOINLINE ik_status eval_lazy(est *s, const ik_node *n,
+                                       const ik_value *ctx, ik_value *out)
+{
+    uint32_t i, k = n->nkids;
+    ik_value v = ik_undef();
+    ik_status st;
+
+    switch ((ik_op)n->op) {
+    case IK_OP_IF:
+    case IK_OP_TERNARY:
+        for (i = 0; i + 1 < k; i += 2) {
+            if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
+                return st;
+            if (truthy(v))
+                return arg(s, n->kid + i + 1, ctx, out);
+        }
+        if (i + 1 == k)
+            return arg(s, n->kid + i, ctx, out);
+        *out = ik_null();
+        return IK_OK;
+    case IK_OP_AND:
+    case IK_OP_OR:
+        for (i = 0; i < k; i++) {
+            if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
+                return st;
+            if (truthy(v) == (n->op == IK_OP_OR))
+                break;
+        }
+        *out = v;
+        return IK_OK;
+    default:
+        return eval_iter(s, n, ctx, out);
+    }
+}
+
+/* Operand evaluation with the two commonest cases inline. */
+static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out);
+
+static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
+                            ik_value *out)
+{
+    const ik_node *n = &s->lg->nodes[ni];
+
+    if (n->op == IK_OP_LIT && s->left) {
+        s->left--;
+        *out = s->lg->consts[n->arg];
+        return IK_OK;
+    }
+    if ((n->flags & NODE_SLOT) && s->slots && s->left) {
+        uint32_t slot = s->lg->paths[n->arg].slot;
+
+        s->left--;
+        *out = slot < s->nslots ? s->slots[slot] : ik_undef();
+        if (out->kind != IK_UNDEF)
+            return IK_OK;
+        return eval_default(s, n, 0, NULL, out);
+    }
+    if (n->op == IK_OP_CMP && s->left) {
+        s->left--;
+        if ((n->flags & NODE_SC) && cmp_fast(s, n, out))
+            return IK_OK;
+        return eval_cmp(s, n, ctx, out);
+    }
+    return ev(s, ni, ctx, out);
+}
+
+/* A NODE_SC comparison when the slot and the constant are both numbers
+ * or both strings (what JavaScript's operators do with those, no
+ * conversions); false when it is not that case, for eval_cmp to answer. */
+static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+    const ik_node *k = &lg->nodes[n->kid];
+    uint32_t slot = lg->paths[k->arg].slot;
+    const ik_value *a, *b;
+    bool r;
+
+    if (!s->slots || slot >= s->nslots)
+        return false;
+    a = &s->slots[slot];
+    b = &lg->consts[k[1].arg];
+    if (a->kind == IK_NUM && b->kind == IK_NUM) {
+        switch ((ik_op)n->arg) {
+        case IK_OP_EQ:
+            r = a->u.num == b->u.num;
+            break;
+        case IK_OP_NE:
+            r = !(a->u.num == b->u.num);
+            break;
+        case IK_OP_LT:
+            r = a->u.num < b->u.num;
+            break;
+        case IK_OP_LE:
+            r = a->u.num <= b->u.num;
+            break;
+        case IK_OP_GT:
+            r = b->u.num < a->u.num;
+            break;
+        case IK_OP_GE:
+            r = b->u.num <= a->u.num;
+            break;
+        default:
+            return false;
+        }
+    } else if (a->kind == IK_STR && b->kind == IK_STR &&
+               (n->arg == IK_OP_EQ || n->arg == IK_OP_NE)) {
+        r = a->len == b->len && same_bytes(a->u.str, b->u.str, a->len);
+        r = r == (n->arg == IK_OP_EQ);
+    } else {
+        return false;
+    }
+    *out = ik_bool(r);
+    return true;
+}
+
+/* An array compared with a primitive (not null or undefined) is
+ * compared by its String(): made by to_text, so its cost counts against
+ * the memory bound. A failure is left in s->late. */
+static IK_NOINLINE bool loose_eq_slow(est *s, ik_value a, ik_value b)
+{
+    if (a.kind != b.kind && a.kind > IK_NULL && b.kind > IK_NULL &&
+        a.kind != IK_OBJ && b.kind != IK_OBJ) {
+        if (a.kind == IK_ARR)
+            a = text_or_undef(s, a);
+        if (b.kind == IK_ARR)
+            b = text_or_undef(s, b);
+    }
+    return ik_value_loose_eq(a, b);
+}
+
+static inline bool loose_eq(est *s, ik_value a, ik_value b)
+{
+    if (a.kind == b.kind && a.kind == IK_STR)
+        return a.len == b.len && same_bytes(a.u.str, b.u.str, a.len);
+    if (a.kind == b.kind && a.kind == IK_NUM)
+        return a.u.num == b.u.num;
+    return loose_eq_slow(s, a, b);
+}
+
+/* < of anything but two numbers; arrays compare by their String(). */
+static IK_NOINLINE bool less_slow(est *s, ik_value a, ik_value b, bool or_equal)
+{
+    if (a.kind == IK_ARR)
+        a = text_or_undef(s, a);
+    if (b.kind == IK_ARR)
+        b = text_or_undef(s, b);
+    return ik_value_less(a, b, or_equal);
+}
+
+static inline bool less(est *s, ik_value a, ik_value b, bool or_equal)
+{
+    if (a.kind == IK_NUM && b.kind == IK_NUM)
+        return or_equal ? a.u.num <= b.u.num : a.u.num < b.u.num;
+    return less_slow(s, a, b, or_equal);
+}
+
+/* Operators that look at no more than three arguments: those are kept in
+ * locals; any further arguments are still evaluated, as JavaScript does. */
+static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
+                                        const ik_value *ctx, ik_value *out)
+{
+    ik_value a[3] = {{0}, {0}, {0}}, junk;
+    uint32_t i, k = n->nkids;
+    ik_status st;
+    bool r;
+
+    for (i = 0; i < k; i++)
+        if ((st = arg(s, n->kid + i, ctx, i < 3 ? &a[i] : &junk)) != IK_OK)
+            return st;
+    switch ((ik_op)n->op) {
+    case IK_OP_EQ:
+        *out = ik_bool(loose_eq(s, a[0], a[1]));
+        return s->late;
+    case IK_OP_NE:
+        *out = ik_bool(!loose_eq(s, a[0], a[1]));
+        return s->late;
+    case IK_OP_SEQ:
+    case IK_OP_SNE:
+        *out = ik_bool(ik_value_strict_eq(a[0], a[1]) == (n->op == IK_OP_SEQ));
+        return IK_OK;
+    case IK_OP_NOT:
+    case IK_OP_NOTNOT:
+        *out = ik_bool(ik_value_truthy(a[0]) == (n->op == IK_OP_NOTNOT));
+        return IK_OK;
+    case IK_OP_LT:
+    case IK_OP_LE:
+        r = less(s, a[0], a[1], n->op == IK_OP_LE);
+        if (k > 2 && a[2].kind != IK_UNDEF)
+            r = r && less(s, a[1], a[2], n->op == IK_OP_LE);
+        *out = ik_bool(r);
+        return s->late;
+    case IK_OP_GT:
+    case IK_OP_GE:
+        *out = ik_bool(less(s, a[1], a[0], n->op == IK_OP_GE));
+        return s->late;
+    case IK_OP_SUB:
+    case IK_OP_DIV:
+    case IK_OP_MOD:
+        return eval_arith(s, (ik_op)n->op, a, k < 3 ? k : 2, out);
+    case IK_OP_MISSING_SOME:
+        return eval_missing_some(s, a, k < 3 ? k : 2, key_paths(s, n),
+                                 (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_IN:
+        st = eval_in(s, a[0], a[1], &r);
+        *out = ik_bool(r);
+        return st;
+    case IK_OP_SUBSTR:
+        return eval_substr(s, a, k < 3 ? k : 3, out);
+    case IK_OP_LOG:
+        *out = a[0]; /* the core prints nothing: log only passes through */
+        return IK_OK;
+    default:
+        assert(!"not a small operator");
+        return IK_OK;
+    }
+}
+
+enum { ARGS_ON_STACK = 8 };
+
+/* Operators over any number of arguments. */
+static IK_NOINLINE ik_status eval_eager(est *s, const ik_node *n,
+                                        const ik_value *ctx, ik_value *out)
+{
+    ik_value stack[ARGS_ON_STACK], *a = stack;
+    uint32_t i, k = n->nkids;
+    ik_status st;
+
+    if (k > ARGS_ON_STACK && !(a = salloc(s, k * sizeof *a)))
+        return nomem(s);
+    for (i = 0; i < k; i++)
+        if ((st = arg(s, n->kid + i, ctx, &a[i])) != IK_OK)
+            return st;
+    switch ((ik_op)n->op) {
+    case IK_OP_ADD:
+    case IK_OP_MUL:
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+        return eval_arith(s, (ik_op)n->op, a, k, out);
+    case IK_OP_MISSING: {
+        const ik_value *keys;
+        uint32_t nkeys;
+
+        missing_keys(a, k, &keys, &nkeys);
+        return eval_missing(s, keys, nkeys, key_paths(s, n),
+                            (n->flags & NODE_CTX) ? ctx : NULL, out);
+    }
+    case IK_OP_MERGE:
+        return eval_merge(s, a, k, out);
+    case IK_OP_CAT:
+        return eval_cat(s, a, k, out);
+    case IK_OP_ARRAY: {
+        ik_value *items = salloc(s, k * sizeof *items);
+
+        if (!items)
+            return nomem(s);
+        if (k)
+            memcpy(items, a, k * sizeof *items);
+        *out = make_array(items, k);
+        return check_items(s, items, k);
+    }
+    default:
+        assert(!"not an eager operator");
+        return IK_OK;
+    }
+}
+
+/* A simple operand read from the iteration element, or through the
+ * general var code when there are no slots. */
+static IK_NOINLINE ik_status simple_slow(est *s, const ik_node *k,
+                                         const ik_value *ctx, ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+    const path *p;
+    const seg *g;
+
+    if (!(k->flags & NODE_CTX))
+        return eval_var(s, k, NULL, out);
+    p = &lg->paths[k->arg];
+    if (p->nseg == 0) {
+        *out = *ctx;
+        return IK_OK;
+    }
+    g = &lg->segs[p->seg0]; /* segs is NULL when no path has any */
+    *out = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
+               ? ik_undef()
+               : step(*ctx, g->s, g->len, g->idx);
+    if (out->kind == IK_UNDEF)
+        *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
+    return IK_OK;
+}
+
+/* An operand that is_simple accepted. */
+static inline ik_status simple(est *s, const ik_node *k, const ik_value *ctx,
+                               ik_value *out)
+{
+    const ik_logic *lg = s->lg;
+
+    if (k->op == IK_OP_LIT) {
+        *out = lg->consts[k->arg];
+        return IK_OK;
+    }
+    if (!(k->flags & NODE_SLOT) || !s->slots)
+        return simple_slow(s, k, ctx, out);
+    {
+        uint32_t slot = lg->paths[k->arg].slot;
+
+        *out = slot < s->nslots ? s->slots[slot] : ik_undef();
+    }
+    if (out->kind == IK_UNDEF)
+        *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
+    return IK_OK;
+}
+
+static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
+                                      const ik_value *ctx, ik_value *out)
+{
+    const ik_node *k = &s->lg->nodes[n->kid];
+    ik_value a, b, c;
+    ik_status st;
+    bool r;
+
+    if ((st = simple(s, k, ctx, &a)) != IK_OK ||
+        (st = simple(s, k + 1, ctx, &b)) != IK_OK)
+        return st;
+    switch ((ik_op)n->arg) {
+    case IK_OP_EQ:
+        r = loose_eq(s, a, b);
+        break;
+    case IK_OP_NE:
+        r = !loose_eq(s, a, b);
+        break;
+    case IK_OP_SEQ:
+        r = ik_value_strict_eq(a, b);
+        break;
+    case IK_OP_SNE:
+        r = !ik_value_strict_eq(a, b);
+        break;
+    case IK_OP_LT:
+    case IK_OP_LE:
+        r = less(s, a, b, n->arg == IK_OP_LE);
+        if (r && n->nkids > 2) {
+            if ((st = simple(s, k + 2, ctx, &c)) != IK_OK)
+                return st;
+            if (c.kind != IK_UNDEF)
+                r = less(s, b, c, n->arg == IK_OP_LE);
+        }
+        break;
+    case IK_OP_GT:
+    case IK_OP_GE:
+        r = less(s, b, a, n->arg == IK_OP_GE);
+        break;
+    case IK_OP_IN:
+        if ((st = eval_in(s, a, b, &r)) != IK_OK)
+            return st;
+        break;
+    default:
+        assert(!"not a comparison");
+        r = false;
+        break;
+    }
+    *out = ik_bool(r);
+    return s->late;
+}
+
+static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
+{
+    const ik_node *n = &s->lg->nodes[ni];
+
+    if (s->left-- == 0) {
+        s->left = 0;
+        return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
+    }
+    switch ((ik_op)n->op) {
+    case IK_OP_LIT:
+        *out = s->lg->consts[n->arg];
+        return IK_OK;
+    case IK_OP_VAR:
+        return eval_var(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_VARD:
+        return eval_vard(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
+    case IK_OP_CMP:
+        if ((n->flags & NODE_SC) && cmp_fast(s, n, out))
+            return IK_OK;
+        return eval_cmp(s, n, ctx, out);
+    case IK_OP_IF:
+    case IK_OP_TERNARY:
+    case IK_OP_AND:
+    case IK_OP_OR:
+    case IK_OP_MAP:
+    case IK_OP_FILTER:
+    case IK_OP_REDUCE:
+    case IK_OP_ALL:
+    case IK_OP_NONE:
+    case IK_OP_SOME:
+        return eval_lazy(s, n, ctx, out);
+    case IK_OP_EQ:
+    case IK_OP_SEQ:
+    case IK_OP_NE:
+    case IK_OP_SNE:
+    case IK_OP_NOT:
+    case IK_OP_NOTNOT:
+    case IK_OP_LT:
+    case IK_OP_LE:
+    case IK_OP_GT:
+    case IK_OP_GE:
+    case IK_OP_SUB:
+    case IK_OP_DIV:
+    case IK_OP_MOD:
+    case IK_OP_MISSING_SOME:
+    case IK_OP_IN:
+    case IK_OP_SUBSTR:
+    case IK_OP_LOG:
+        return eval_small(s, n, ctx, out);
+    case IK_OP_ARRAY:
+    case IK_OP_MISSING:
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+    case IK_OP_ADD:
+    case IK_OP_MUL:
+    case IK_OP_MERGE:
+    case IK_OP_CAT:
+        return eval_eager(s, n, ctx, out);
+    case IK_OP__COUNT:
+        break;
+    }
+    assert(!"bad operator");
+    return ik_fail(s->err, IK_ELOGIC, "bad operator");
+}
+
+/* Constant folding: evaluate a data-free node at compile time. */
+ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t ni, ik_value *out,
+                              ik_arena *scratch, ik_error *err)
+{
+    ik_env env = {ik_undef(), NULL, 0, scratch, 0, NULL};
+    est s = {lg, &env, scratch, DEFAULT_BUDGET, err,  NULL,
+             0,  0,    false,   NULL,           IK_OK};
+
+    s.cap = scratch_cap(scratch);
+    return ev(&s, ni, NULL, out);
+}
+
+ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
+                        ik_value *out, ik_error *err)
+{
+    uint64_t cap = env->budget ? env->budget : DEFAULT_BUDGET;
+    bool pooled = env->pool && *env->pool < cap;
+    est s = {
+        lg,    env,  env->scratch, 0, err, NULL, 0, scratch_cap(env->scratch),
+        false, NULL, IK_OK};
+    ik_status st;
+
+    *out = ik_undef();
+    if (expr >= lg->nnodes)
+        return ik_fail(err, IK_EMISUSE, "no such expression");
+    if (pooled)
+        cap = *env->pool;
+    s.left = cap;
+    if (env->slots &&
+        (env->root.kind == IK_UNDEF || env->root.kind == IK_OBJ)) {
+        s.slots = env->slots;
+        s.nslots = env->nslots;
+    }
+    st = ev(&s, expr, NULL, out);
+    if (env->pool)
+        *env->pool -= cap - s.left;
+    if (st == IK_ELOGIC && pooled && s.left == 0)
+        return ik_fail(err, IK_ELOGIC,
+                       "evaluation exceeded the total budget of one answer "
+                       "or record (%u node visits for all its conditions "
+                       "and derived values)",
+                       IK_LOGIC_TOTAL_BUDGET);
+    return st;
+}
