@@ -9,6 +9,8 @@
 #ifndef IK_BATCH_H
 #define IK_BATCH_H
 
+#include "intake/batch.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "outcome.h"
@@ -44,7 +46,7 @@ typedef struct ik_batch_side {
     uint64_t exact; /* records that took the exact (interview) path */
 } ik_batch_side;
 
-typedef struct ik_batch {
+struct ik_batch {
     ik_batch_side side[2]; /* [0]: the pack; [1]: the old pack (diff) */
     bool diff;
     ik_audience aud;
@@ -53,40 +55,17 @@ typedef struct ik_batch {
     uint64_t errors;  /* records refused */
     uint64_t changed; /* diff: records whose outcome differs */
     uint64_t field_changes[IK_DIFF__COUNT]; /* diff: records per field */
-} ik_batch;
+};
 
 /* "complete", "disposition", ... */
 const char *ik_diff_field_name(ik_diff_field f);
 
-/* old may be NULL (no diff). IK_ENOMEM. */
+/* In the caller's storage (tests); ik_batch_new is the public form.
+ * old may be NULL (no diff). IK_ENOMEM. */
 ik_status ik_batch_init(ik_batch *b, const ik_rulebook *rb,
                         const ik_rulebook *old, ik_error *err);
 void ik_batch_fini(ik_batch *b);
 
-/*
- * Process one record: text[0..len) with text[len] == '\0', lineno its
- * 1-based line number. The outcome is the one `intake run --answers`
- * gives for the same object (ik_session_run_answers: each question the
- * interview asks gets its answer, one left out is skipped, a required one
- * left out is refused, a stop red flag ends it). A fast path computes it
- * in one ik_outcome_compute when that is provably the same: the pack's
- * enable_when conditions read only earlier questions, every question that
- * applies is answered, and no stop flag fires at the end or on any prefix
- * of the answers; other records replay through an interview. Success: appends
- * to out (no newline) the outcome object, or when diffing {"line": N,
- * "changed": [fields], <field>:
- * {"old": ..., "new": ...} ...}. Failure (IK_ESYNTAX, IK_EANSWER,
- * IK_ELOGIC, IK_ENOMEM): out is unchanged and err says why; the batch
- * goes on with the next record.
- */
-ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
-                          size_t len, ik_buf *out, ik_error *err);
-
-/* Append {"line": N, "error": "..."} (no newline). */
-void ik_batch_write_error(ik_buf *out, uint64_t lineno, const ik_error *err);
-
-/* Append the diff summary {"summary": {"records": N, "changed": K,
- * "errors": E, "fields": {"disposition": n, ...}}} (no newline). */
-void ik_batch_write_summary(const ik_batch *b, ik_buf *out);
+/* ik_batch_record, _write_error, _write_summary: public (intake/batch.h) */
 
 #endif

@@ -11,20 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#if defined(__GNUC__)
-#define IK_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define IK_PRINTF(a, b)
-#endif
-
-/* Fill err->msg from fmt; keep file, line, col and path as they are. */
-ik_status ik_fail(ik_error *err, ik_status code, const char *fmt, ...)
-    IK_PRINTF(3, 4);
-
-/* As ik_fail, and also set the position (file may be NULL: left as is). */
-ik_status ik_fail_at(ik_error *err, ik_status code, const char *file,
-                     int line, int col, const char *fmt, ...)
-    IK_PRINTF(6, 7);
+/* ik_fail and ik_fail_at, public: intake/error.h */
 
 /*
  * Format a message into msg[0..cap) with every character a terminal must

@@ -9,10 +9,13 @@
  * compares them with, +-1, text empty or not, null when skippable); it
  * ends when nothing is left to ask or a stop red flag fires. Exhaustive
  * when the space has at most max_paths paths, else a seeded random
- * sample. No I/O: results land in a report the caller renders.
+ * sample. No I/O: results land in a report the caller renders. The
+ * public face is intake/explore.h; the report's fields are for tests.
  */
 #ifndef IK_EXPLORE_H
 #define IK_EXPLORE_H
+
+#include "intake/explore.h"
 
 #include "arena.h"
 #include "buf.h"
@@ -21,26 +24,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define IK_EXPLORE_MULTI_ALL        5      /* options: enumerate all subsets */
-#define IK_EXPLORE_DEFAULT_MAX      100000 /* paths walked exhaustively */
-#define IK_EXPLORE_DEFAULT_SAMPLE   20000  /* paths sampled otherwise */
-#define IK_EXPLORE_DEFAULT_EXAMPLES 3      /* counter-examples per invariant */
-
-typedef struct ik_explore_opts {
-    uint64_t max_paths;    /* 0: IK_EXPLORE_DEFAULT_MAX */
-    uint64_t sample;       /* 0: IK_EXPLORE_DEFAULT_SAMPLE */
-    bool force_sample;     /* sample even when exhaustive would fit */
-    uint64_t seed;         /* sampling is reproducible per seed */
-    uint32_t max_examples; /* 0: IK_EXPLORE_DEFAULT_EXAMPLES */
-} ik_explore_opts;
-
 typedef struct ik_explore_failure {
     uint32_t invariant;  /* index into rb->invariants */
     const char *answers; /* answers object (JSON) that replays the path */
     const char *why;     /* "disposition is routine, expected emergency" */
 } ik_explore_failure;
 
-typedef struct ik_explore_report {
+struct ik_explore_report {
     bool exhaustive;              /* every path was walked */
     uint64_t paths;               /* complete paths checked */
     uint64_t stopped;             /* of which a stop red flag ended */
@@ -55,7 +45,7 @@ typedef struct ik_explore_report {
     uint64_t max_paths;       /* the most paths walked whole (as used) */
     bool forced_sample;       /* sampled because asked, not for size */
     ik_arena arena;           /* owns everything above */
-} ik_explore_report;
+};
 
 /*
  * Walk rb's answer paths into rep (initialised here; free with
@@ -67,23 +57,6 @@ ik_status ik_explore_run(const ik_rulebook *rb, const ik_explore_opts *opts,
                          ik_explore_report *rep, ik_error *err);
 void ik_explore_report_fini(ik_explore_report *rep);
 
-/* Invariants broken on at least one path. */
-uint32_t ik_explore_nfailed(const ik_rulebook *rb,
-                            const ik_explore_report *rep);
-
-/*
- * Append the report as text: paths, dispositions and rungs reached,
- * sections never shown, each invariant's result with its counter-examples
- * (each on its own line as an answers object that `intake run --answers`
- * replays), and a last line "invariants: N passed, M failed".
- */
-void ik_explore_write_text(const ik_rulebook *rb, const ik_explore_report *rep,
-                           ik_buf *b);
-
-/* The same report as one JSON object (docs/schemas/explore-report.schema
- * .json): counts per disposition and rung, the sections never shown, and
- * each invariant with its counter-examples as answers objects. */
-void ik_explore_write_json(const ik_rulebook *rb, const ik_explore_report *rep,
-                           ik_buf *b);
+/* ik_explore_new, _free, _nfailed, _write_text, _write_json: public */
 
 #endif

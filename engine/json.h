@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "error.h"
+#include "intake/json.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,8 +23,8 @@
 
 #include <cjson/cJSON.h>
 
-#define IK_JSON_MAX_DEPTH 128                 /* arrays/objects nested */
-#define IK_JSON_MAX_FILE  (64u * 1024 * 1024) /* bytes in a rule pack */
+#define IK_JSON_MAX_DEPTH 128 /* arrays/objects nested */
+/* IK_JSON_MAX_FILE: intake/json.h */
 
 enum {
     IK_JSON_POSITIONS = 1, /* positions (now always kept: free) */
@@ -46,18 +47,7 @@ typedef struct ik_json_doc {
     bool in_arena; /* root dies with tree, never with cJSON_Delete */
 } ik_json_doc;
 
-/*
- * Read a whole file into a new NUL-terminated buffer (free with ik_free;
- * a regular file is read into one buffer of its size, 2 MiB-aligned with
- * huge pages advised when it is that big).
- * IK_ENOENT when missing, IK_ELIMIT past max bytes, IK_EIO otherwise.
- */
-ik_status ik_json_read_file(const char *path, size_t max, char **text,
-                            size_t *len, ik_error *err);
-/* As ik_json_read_file from an open stream (a pipe, standard input
- * dup'ed), named path in errors. Closes f in every case. */
-ik_status ik_json_read_stream(FILE *f, const char *path, size_t max,
-                              char **text, size_t *len, ik_error *err);
+/* ik_json_read_file and ik_json_read_stream, public: intake/json.h */
 
 /*
  * Parse text[0..len) (text[len] must be '\0') into doc. file names the
@@ -83,7 +73,7 @@ void ik_json_linecol(const char *text, size_t len, size_t off, int *line,
  * text ends inside: at the end of the text, naming where it opened (a
  * truncated file is found at its end, not at its first brace).
  */
-#define IK_JSON_MSG_STRING_LINE \
+#define IK_JSON_MSG_STRING_LINE                                                \
     "unterminated string (no closing quote before the end of its line)"
 ik_status ik_json_fail_unclosed(const char *text, size_t len, const char *file,
                                 size_t open, ik_error *err);

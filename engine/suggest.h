@@ -6,6 +6,8 @@
 #ifndef IK_SUGGEST_H
 #define IK_SUGGEST_H
 
+#include "intake/suggest.h"
+
 #include <stddef.h>
 
 /*
@@ -28,7 +30,6 @@ void ik_suggest_offer(ik_suggest *s, const char *candidate);
  * NULL. */
 const char *ik_suggest_get(const ik_suggest *s);
 
-/* Closest of a NULL-terminated list, or NULL. */
-const char *ik_suggest_among(const char *word, const char *const *list);
+/* ik_suggest_among, public: intake/suggest.h */
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef IK_CLI_H
 #define IK_CLI_H
 
+#include "intake/buf.h"
 #include "intake/error.h"
 #include "intake/rulebook.h"
 
@@ -167,7 +168,6 @@ int cli_read_line(FILE *f, size_t keep, char **line, size_t *len);
 
 /* Write a report built in b to stdout (lines.c); false, with "intake CMD:
  * out of memory" on stderr, when building it ran out of memory (exit 70). */
-struct ik_buf;
-bool cli_write_buf(const char *cmd, const struct ik_buf *b);
+bool cli_write_buf(const char *cmd, const ik_buf *b);
 
 #endif

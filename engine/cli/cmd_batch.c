@@ -14,9 +14,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "alloc.h"
-#include "batch.h"
-#include "rulebook.h"
+#include "intake/batch.h"
+#include "intake/buf.h"
+#include "intake/rulebook.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -155,7 +155,7 @@ static int finish(const ik_batch *b, int rc)
 {
     ik_buf out;
 
-    if (rc == EXIT_OK && b->diff) {
+    if (rc == EXIT_OK && b && ik_batch_is_diff(b)) {
         ik_buf_init(&out);
         ik_batch_write_summary(b, &out);
         if (!put(&out))
@@ -188,8 +188,7 @@ static int run(ik_batch *b, bool strict)
         ik_buf_clear(&out);
         ik_error_clear(&err);
         if (too_long) {
-            b->records++;
-            b->errors++;
+            ik_batch_count_refused(b);
             st = IK_ELIMIT;
             snprintf(err.msg, sizeof err.msg, "line longer than %d bytes",
                      MAX_LINE);
@@ -243,7 +242,7 @@ typedef struct block {
 
 typedef struct worker {
     struct pool *pool;
-    ik_batch b;
+    ik_batch *b;
     pthread_t tid;
     bool started;
 } worker;
@@ -270,8 +269,7 @@ static bool block_line(ik_batch *b, block *blk, uint32_t i, bool strict)
 
     ik_error_clear(&err);
     if (blk->too_long[i]) {
-        b->records++;
-        b->errors++;
+        ik_batch_count_refused(b);
         st = IK_ELIMIT;
         snprintf(err.msg, sizeof err.msg, "line longer than %d bytes",
                  MAX_LINE);
@@ -289,7 +287,7 @@ static bool block_line(ik_batch *b, block *blk, uint32_t i, bool strict)
     } else if (st != IK_OK && strict) {
         blk->stop_rc = EXIT_DATA;
         blk->stop_line = lineno;
-        ik_strlcpy(blk->stop_msg, err.msg, sizeof blk->stop_msg);
+        snprintf(blk->stop_msg, sizeof blk->stop_msg, "%s", err.msg);
     }
     return blk->stop_rc == EXIT_OK;
 }
@@ -313,7 +311,7 @@ static void *work(void *arg)
         ik_buf_clear(&blk->out);
         blk->stop_rc = EXIT_OK;
         for (i = 0; i < blk->n; i++)
-            if (!block_line(&w->b, blk, i, p->strict))
+            if (!block_line(w->b, blk, i, p->strict))
                 break;
         pthread_mutex_lock(&p->mu);
         blk->done = true;
@@ -463,9 +461,8 @@ static int run_jobs(const ik_rulebook *rb, const ik_rulebook *old,
                     uint32_t jobs, bool strict)
 {
     pool p;
-    ik_batch sum;
     ik_error err;
-    uint32_t i, f;
+    uint32_t i;
     int rc = EXIT_OK;
 
     memset(&p, 0, sizeof p);
@@ -483,7 +480,7 @@ static int run_jobs(const ik_rulebook *rb, const ik_rulebook *old,
     for (i = 0; rc == EXIT_OK && i < jobs; i++, p.nw++) {
         ik_error_clear(&err);
         p.w[i].pool = &p;
-        if (ik_batch_init(&p.w[i].b, rb, old, &err) != IK_OK) {
+        if (ik_batch_new(rb, old, &p.w[i].b, &err) != IK_OK) {
             cli_print_diag(&err, "error");
             rc = EXIT_SOFTWARE;
         } else if (pthread_create(&p.w[i].tid, NULL, work, &p.w[i]) != 0) {
@@ -496,17 +493,13 @@ static int run_jobs(const ik_rulebook *rb, const ik_rulebook *old,
     if (rc == EXIT_OK)
         rc = pool_run(&p);
     pool_stop(&p);
-    memset(&sum, 0, sizeof sum);
-    sum.diff = old != NULL;
-    for (i = 0; i < p.nw; i++) {
-        sum.records += p.w[i].b.records;
-        sum.errors += p.w[i].b.errors;
-        sum.changed += p.w[i].b.changed;
-        for (f = 0; f < IK_DIFF__COUNT; f++)
-            sum.field_changes[f] += p.w[i].b.field_changes[f];
-        ik_batch_fini(&p.w[i].b);
-    }
-    rc = finish(&sum, rc);
+    /* The summary is the first worker's counts with the others' added;
+     * when one did not start, rc is not EXIT_OK and there is none. */
+    for (i = 1; i < p.nw && p.w[0].b && p.w[i].b; i++)
+        ik_batch_add_counts(p.w[0].b, p.w[i].b);
+    rc = finish(p.nw ? p.w[0].b : NULL, rc);
+    for (i = 0; i < p.nw; i++)
+        ik_batch_free(p.w[i].b);
     for (i = 0; p.ring && i < p.nring; i++) {
         ik_buf_fini(&p.ring[i].out);
         free(p.ring[i].text);
@@ -538,7 +531,7 @@ int cmd_batch(int argc, char **argv)
     char *end;
     long n;
     ik_rulebook *rb = NULL, *old = NULL;
-    ik_batch b;
+    ik_batch *b = NULL;
     ik_error err;
     cli_args a;
     char **ops;
@@ -598,12 +591,12 @@ int cmd_batch(int argc, char **argv)
     ik_error_clear(&err);
     if (jobs > 1) {
         rc = run_jobs(rb, old, jobs, strict);
-    } else if (ik_batch_init(&b, rb, old, &err) != IK_OK) {
+    } else if (ik_batch_new(rb, old, &b, &err) != IK_OK) {
         cli_print_diag(&err, "error");
         rc = EXIT_SOFTWARE;
     } else {
-        rc = run(&b, strict);
-        ik_batch_fini(&b);
+        rc = run(b, strict);
+        ik_batch_free(b);
     }
     ik_rulebook_free(old);
     ik_rulebook_free(rb);

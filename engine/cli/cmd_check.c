@@ -7,12 +7,9 @@
  */
 #include "cli.h"
 
-#include "alloc.h"
-#include "buf.h"
-#include "export.h"
-#include "json.h"
-#include "casefile.h"
-#include "rulebook.h"
+#include "intake/intake.h"
+#include "intake/casefile.h"
+#include "intake/export.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -20,7 +17,7 @@
 typedef struct check_run {
     bool json;
     bool strict; /* --strict: IK_SEV_STRICT diagnostics count as warnings */
-    bool first; /* no JSON element written yet */
+    bool first;  /* no JSON element written yet */
     unsigned nerrors, nwarnings;
     ik_buf out; /* --format json: the array being built */
 } check_run;
@@ -132,7 +129,8 @@ static void summarise(const char *file, const ik_rulebook *rb,
     if (warnings)
         printf(", %u warning%s", warnings, warnings == 1 ? "" : "s");
     printf(" (%u questions, %u sections, %u rules, %u red flags)\n",
-           rb->nquestions, rb->nsections, rb->nrules, rb->nred_flags);
+           ik_rulebook_nquestions(rb), ik_rulebook_nsections(rb),
+           ik_rulebook_nrules(rb), ik_rulebook_nred_flags(rb));
 }
 
 /* `intake check -`: the pack on standard input. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "intake/buf.h"
 #include "intake/logic.h"
 
 enum { EVAL_MAX_LINE = 1024 * 1024 }; /* bytes in one --lines record */

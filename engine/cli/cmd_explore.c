@@ -7,9 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "buf.h"
-#include "explore.h"
-#include "rulebook.h"
+#include "intake/buf.h"
+#include "intake/explore.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,7 +37,7 @@ int cmd_explore(int argc, char **argv)
     bool json = false;
     char def[4096];
     ik_rulebook *rb = NULL;
-    ik_explore_report rep;
+    ik_explore_report *rep = NULL;
     ik_error err;
     ik_buf out;
     ik_status st;
@@ -93,21 +92,21 @@ int cmd_explore(int argc, char **argv)
         cli_print_diag(&err, "error");
         return cli_exit_code(st);
     }
-    st = ik_explore_run(rb, &eo, &rep, &err);
+    st = ik_explore_new(rb, &eo, &rep, &err);
     if (st != IK_OK) {
         cli_print_diag(&err, "error");
         rc = cli_exit_code(st);
     } else {
         ik_buf_init(&out);
         if (json)
-            ik_explore_write_json(rb, &rep, &out);
+            ik_explore_write_json(rb, rep, &out);
         else
-            ik_explore_write_text(rb, &rep, &out);
+            ik_explore_write_text(rb, rep, &out);
         cli_write_stdout(ik_buf_cstr(&out), out.len); /* main checks */
         ik_buf_fini(&out);
-        rc = ik_explore_nfailed(rb, &rep) ? EXIT_TESTS_FAILED : EXIT_OK;
+        rc = ik_explore_nfailed(rb, rep) ? EXIT_TESTS_FAILED : EXIT_OK;
     }
-    ik_explore_report_fini(&rep);
+    ik_explore_free(rep);
     ik_rulebook_free(rb);
     return rc;
 }

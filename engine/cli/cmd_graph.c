@@ -6,9 +6,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "buf.h"
-#include "graph.h"
-#include "rulebook.h"
+#include "intake/buf.h"
+#include "intake/graph.h"
 
 #include <stdio.h>
 #include <string.h>

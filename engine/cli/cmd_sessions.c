@@ -7,8 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "buf.h"
-#include "session.h"
+#include "intake/buf.h"
+#include "intake/session.h"
 
 #include <stdio.h>
 #include <string.h>

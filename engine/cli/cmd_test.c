@@ -7,11 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "alloc.h"
-#include "buf.h"
-#include "casefile.h"
-#include "json.h"
-#include "rulebook.h"
+#include "intake/intake.h"
+#include "intake/casefile.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,8 +10,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "buf.h"
-#include "suggest.h"
+#include "intake/buf.h"
+#include "intake/suggest.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -6,7 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "buf.h"
+#include "intake/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

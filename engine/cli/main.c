@@ -7,7 +7,7 @@
 #include "cli.h"
 
 #include "config.h"
-#include "utf8.h"
+#include "intake/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>

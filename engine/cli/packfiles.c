@@ -8,9 +8,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "alloc.h"
-#include "error.h"
-#include "json.h"
+#include "intake/intake.h"
+#include "intake/json.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -11,6 +11,12 @@
 #define IK_API
 #endif
 
+#if defined(__GNUC__)
+#define IK_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define IK_PRINTF(a, b)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -43,6 +49,20 @@ IK_API const char *ik_status_name(ik_status code);
 
 /* Reset *err to IK_OK with empty strings. NULL is fine. */
 IK_API void ik_error_clear(ik_error *err);
+
+/*
+ * Fill err->code and err->msg (from fmt, with every character a terminal
+ * must not be sent escaped) and return code, so failing is one line:
+ * `return ik_fail(err, IK_EIO, "cannot read: %s", why);`. File, line, col
+ * and path are left as they are. err may be NULL. Never allocates.
+ */
+IK_API ik_status ik_fail(ik_error *err, ik_status code, const char *fmt, ...)
+    IK_PRINTF(3, 4);
+
+/* As ik_fail, and also set the position (file may be NULL: left as is). */
+IK_API ik_status ik_fail_at(ik_error *err, ik_status code, const char *file,
+                            int line, int col, const char *fmt, ...)
+    IK_PRINTF(6, 7);
 
 #ifdef __cplusplus
 }

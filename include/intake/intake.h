@@ -22,12 +22,21 @@
 #ifndef INTAKE_INTAKE_H
 #define INTAKE_INTAKE_H
 
+#include "intake/batch.h"
+#include "intake/buf.h"
+#include "intake/casefile.h"
 #include "intake/error.h"
+#include "intake/explore.h"
+#include "intake/export.h"
+#include "intake/graph.h"
 #include "intake/interview.h"
+#include "intake/json.h"
 #include "intake/logic.h"
 #include "intake/outcome.h"
 #include "intake/rulebook.h"
 #include "intake/session.h"
+#include "intake/suggest.h"
+#include "intake/utf8.h"
 #include "intake/value.h"
 
 #ifdef __cplusplus

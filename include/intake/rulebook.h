@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,6 +74,12 @@ IK_API ik_status ik_rulebook_check_text(const char *text, size_t len,
 IK_API const char *ik_rulebook_id(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_version(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_title(const ik_rulebook *rb);
+
+/* How many questions, sections, rules and red flags the pack has. */
+IK_API uint32_t ik_rulebook_nquestions(const ik_rulebook *rb);
+IK_API uint32_t ik_rulebook_nsections(const ik_rulebook *rb);
+IK_API uint32_t ik_rulebook_nrules(const ik_rulebook *rb);
+IK_API uint32_t ik_rulebook_nred_flags(const ik_rulebook *rb);
 
 #ifdef __cplusplus
 }

@@ -36,7 +36,7 @@ done
 hidden=$(nm -D --defined-only "$libdir/libintake.so" | awk '{print $3}' |
   grep -v -e '^ik_' -e '^_' | head -5)
 [ -z "$hidden" ] || bad "libintake.so exports non-API symbols: $hidden"
-for sym in ik_strtod ik_value_copy ik_batch_record ik_outcome_compute; do
+for sym in ik_strtod ik_value_copy ik_batch_init ik_outcome_compute ik_json_parse; do
   nm -D --defined-only "$libdir/libintake.so" | grep -q " $sym\$" &&
     bad "libintake.so exports the internal $sym"
 done
