@@ -18,6 +18,7 @@
 #include "interview.h"
 #include "json.h"
 #include "rulebook.h"
+#include "run_answers.h"
 #include "session.h"
 
 #include <stdio.h>
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
             ik_answers_json_parse(rb, text, len, argv[2], &a, answers, &err) !=
                 IK_OK ||
             ik_interview_new(rb, "patient", &iv, &err) != IK_OK ||
-            ik_session_run_answers(iv, answers, &err) != IK_OK)
+            ik_run_answers(iv, answers, &err) != IK_OK)
             die("run", &err);
         t1 = now_s();
         if (ik_session_new(rb, IK_AUD_PATIENT, NULL, 0, &s, &err) != IK_OK ||

@@ -11,7 +11,7 @@
 #include "error.h"
 #include "interview.h"
 #include "intake/outcome.h"
-#include "session.h"
+#include "run_answers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,7 +326,7 @@ static ik_status exact_path(ik_batch_side *s, ik_error *err)
     s->exact++;
     st = ik_interview_new(s->rb, "patient", &s->iv, err);
     if (st == IK_OK)
-        st = ik_session_run_answers(s->iv, s->answers, err);
+        st = ik_run_answers(s->iv, s->answers, err);
     if (st == IK_OK)
         s->out = ik_interview_outcome(s->iv);
     return st;

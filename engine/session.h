@@ -153,28 +153,9 @@ ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
 ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
                           ik_session_resume *info, ik_error *err);
 
-/*
- * Complete iv without a person: answers[0..nquestions) by question index
- * (UNDEF: not given; NULL: skipped), as ik_answers_json_parse fills them.
- * Each question the interview asks gets its given answer; a question not
- * given is skipped (an info question acknowledged). IK_EANSWER naming the
- * id (err->path "/<id>") when a required question has no answer or an
- * answer does not fit.
- */
-ik_status ik_session_run_answers(ik_interview *iv, const ik_value *answers,
-                                 ik_error *err);
-
 /* True when path still names the file s last loaded or saved (not
  * replaced or removed by someone else since). */
 bool ik_session_owns_file(const ik_session *s, const char *path);
-
-/*
- * Write data to a new file at path the way sessions are saved (0600,
- * synced, never through a symbolic link), refusing (IK_EIO) a path that
- * exists. For summaries saved next to a session.
- */
-ik_status ik_session_write_new_file(const char *path, const char *data,
-                                    size_t len, ik_error *err);
 
 /* Append the session file's JSON text to b (its out-of-memory is
  * sticky; check ik_buf_status). */
@@ -186,13 +167,5 @@ void ik_session_write_value(ik_buf *b, ik_value v);
  * it in errors. Failure codes as ik_session_load_file. */
 ik_status ik_session_load_text(const char *text, size_t len, const char *file,
                                ik_session **out, ik_error *err);
-
-/*
- * Test hook: the nth file operation of a save from now (1-based: open,
- * each write, fsync, close, rename, folder sync) and every one after it
- * fail as if the disk were full; 0 turns the hook off. Returns how many
- * operations were made since the last call.
- */
-long ik_session_fail_io_after(long n);
 
 #endif

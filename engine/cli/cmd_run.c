@@ -16,6 +16,7 @@
 #include "interview.h"
 #include "json.h"
 #include "rulebook.h"
+#include "run_answers.h"
 #include "session.h"
 
 #include "run_session.h" /* sessions hooks (issue 6) */
@@ -204,7 +205,7 @@ static void alert_heading(run *r, const ik_disposition *d, const char *lead)
     heading(ik_buf_cstr(&r->b));
 }
 
-/* ---- Sessions (hooks for engine/session.c) ---- */
+/* ---- Sessions (hooks for engine/session*.c) ---- */
 
 /* s as one shell word: as it is when it needs no quoting, else in single
  * quotes (a quote inside as '\''). */
@@ -1714,7 +1715,7 @@ static int run_answers(run *r, const char *file, const char *session)
         st =
             ik_answers_json_parse(r->rb, textbuf, len, name, &a, answers, &err);
     if (st == IK_OK)
-        st = ik_session_run_answers(r->iv, answers, &err);
+        st = ik_run_answers(r->iv, answers, &err);
     ik_free(textbuf);
     ik_arena_fini(&a);
     if (st != IK_OK) {

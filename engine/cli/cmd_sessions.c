@@ -2,7 +2,7 @@
  * cmd_sessions.c -- `intake sessions`: list saved sessions newest first
  * (started, complete or not, pack, label, file), so a nurse can pick up
  * work with `intake run --resume FILE`. Thin: finding and reading the
- * files is engine/session.c; this file only prints the table.
+ * files is engine/session_dir.c; this file only prints the table.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"

@@ -2,7 +2,7 @@
  * run_session.c -- session pieces of `intake run` that are more than a
  * call into the core: the --answers output and the saved summary. Thin:
  * the outcome is the interview's, the summary text is engine/export.c and
- * the file writing is engine/session.c; this file picks names and prints.
+ * the file writing is engine/atomic.c; this file picks names and prints.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "run_session.h"
@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include "buf.h"
+#include "atomic.h"
 #include "export.h"
 
 #include <stdio.h>
@@ -58,7 +59,7 @@ static ik_status write_summary(const char *dir, const char *text, size_t len,
             return ik_fail(err, IK_ELIMIT, "the summary path is too long");
         if (lstat(buf, &st) == 0)
             continue;
-        rc = ik_session_write_new_file(buf, text, len, err);
+        rc = ik_atomic_write_new(buf, text, len, err);
         if (rc == IK_OK || lstat(buf, &st) != 0)
             return rc;
     }

@@ -34,7 +34,7 @@ IK_API void ik_batch_free(ik_batch *b); /* NULL is fine */
 /*
  * Process one record: text[0..len) with text[len] == '\0', lineno its
  * 1-based line number. The outcome is the one `intake run --answers`
- * gives for the same object (ik_session_run_answers: each question the
+ * gives for the same object (ik_run_answers: each question the
  * interview asks gets its answer, one left out is skipped, a required one
  * left out is refused, a stop red flag ends it). A fast path computes it
  * in one ik_outcome_compute when that is provably the same: the pack's

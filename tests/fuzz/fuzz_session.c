@@ -1,5 +1,5 @@
 /*
- * fuzz_session.c -- fuzz target for the session loader (engine/session.c):
+ * fuzz_session.c -- fuzz target for the session loader (engine/session_json.c):
  * the input is a session file, as an older version, a full disk or a hand
  * edit may leave it. Loading either succeeds or fails cleanly; a loaded
  * session writes back to text that loads again and writes back the same;

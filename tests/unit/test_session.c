@@ -27,6 +27,8 @@
 #include "answers_json.h"
 #include "interview.h"
 #include "rulebook.h"
+#include "atomic.h"
+#include "run_answers.h"
 #include "session.h"
 
 #define PACK         IK_SOURCE_DIR "/tests/data/sessions/pack.json"
@@ -440,9 +442,9 @@ static void test_a_failing_disk_leaves_the_previous_file_intact(void **state)
                      IK_OK);
     for (n = 1;; n++) {
         ik_error_clear(&err);
-        ik_session_fail_io_after(n);
+        ik_atomic_fail_io_after(n);
         st = ik_session_save(s, path, &err);
-        ik_session_fail_io_after(0);
+        ik_atomic_fail_io_after(0);
         if (st == IK_OK)
             break;
         assert_int_equal(st, IK_EIO);
@@ -518,11 +520,11 @@ static void test_a_new_file_is_0600_and_never_replaces_another(void **state)
 
     (void)state;
     snprintf(path, sizeof path, "%s/summary.txt", dir);
-    assert_int_equal(ik_session_write_new_file(path, "page\n", 5, &err), IK_OK);
+    assert_int_equal(ik_atomic_write_new(path, "page\n", 5, &err), IK_OK);
     umask(old);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 07777, 0600);
-    assert_int_equal(ik_session_write_new_file(path, "other\n", 6, &err),
+    assert_int_equal(ik_atomic_write_new(path, "other\n", 6, &err),
                      IK_EIO);
     assert_non_null(strstr(err.msg, "already exists"));
     text = slurp(path, NULL);
@@ -804,7 +806,7 @@ static ik_status run_answers(const ik_rulebook *rb, const char *json,
         st = ik_answers_json_parse(rb, json, strlen(json), "a.json", &a,
                                    answers, err);
     if (st == IK_OK)
-        st = ik_session_run_answers(*iv, answers, err);
+        st = ik_run_answers(*iv, answers, err);
     ik_arena_fini(&a);
     free(answers);
     return st;
