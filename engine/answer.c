@@ -182,16 +182,11 @@ static ik_status refuse(const ik_question *q, ik_audience aud, ik_error *err,
 
 /* ---- Parsing by type ---- */
 
-static const char *const unknown_words[] = {"dk",
-                                            "unsure",
-                                            "don't know",
-                                            "dont know",
-                                            "don\xE2\x80\x99t know",
-                                            "do not know",
-                                            "not sure",
-                                            "unknown",
-                                            "idk",
-                                            NULL};
+static const char *const unknown_words[] = {
+    "?",           "dk",        "unsure",
+    "don't know",  "dont know", "don\xE2\x80\x99t know",
+    "do not know", "not sure",  "unknown",
+    "idk",         NULL};
 
 static ik_status parse_yes_no(const ik_question *q, ik_audience aud,
                               const char *s, size_t n, ik_value *out,
@@ -584,6 +579,29 @@ ik_status ik_answer_parse(const ik_question *q, ik_audience aud,
         break;
     }
     return ik_fail(err, IK_EMISUSE, "question of unknown type");
+}
+
+bool ik_answer_is_key(const ik_question *q, int key)
+{
+    int d = key - '0';
+
+    switch (q->type) {
+    case IK_Q_YES_NO:
+        return key == 'y' || key == 'Y' || key == 'n' || key == 'N' ||
+               (key == '?' && q->allow_unknown);
+    case IK_Q_CHOICE: /* "1" of 12 options could start "10" to "12" */
+        return d >= 1 && d <= 9 && (uint32_t)d <= q->noptions &&
+               (uint32_t)d * 10 > q->noptions;
+    case IK_Q_NUMBER: /* "1" of 0 to 10 could start "10"; "2" could not */
+        return q->integer && d >= 0 && d <= 9 && d >= q->min && d <= q->max &&
+               (d == 0 || d * 10.0 > q->max);
+    case IK_Q_MULTI: /* "1" could start "1,3" */
+    case IK_Q_TEXT:
+    case IK_Q_INFO:
+    case IK_Q__COUNT:
+        break;
+    }
+    return false;
 }
 
 /* ---- Checking recorded values ---- */

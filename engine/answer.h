@@ -18,7 +18,7 @@
 
 /*
  * Parse text[0..len) as an answer to q. Accepted forms (any case, spaces
- * around ignored): yes_no y/yes/n/no, and dk/unsure/"don't know"/"not
+ * around ignored): yes_no y/yes/n/no, and ?/dk/unsure/"don't know"/"not
  * sure"/"unknown" when allow_unknown; choice the option's number, value, or
  * an unambiguous prefix of its label; multi numbers, values or unique
  * label prefixes separated by commas or spaces (recorded in option order,
@@ -32,6 +32,18 @@
 ik_status ik_answer_parse(const ik_question *q, ik_audience aud,
                           const char *text, size_t len, ik_arena *a,
                           ik_value *out, ik_error *err);
+
+/*
+ * Whether the one key `key` (a byte), typed alone, is a whole answer to q
+ * that no longer answer starts with, so a front end may take it without
+ * Enter: y or n (any case) for yes_no, and ? when it allows "not sure";
+ * an option's number for choice when no other option's number starts with
+ * that digit (with 12 options, 2 to 9 but not 1); a digit in range for a
+ * whole-number question when no longer number in range starts with it (0
+ * to 10: 0 and 2 to 9, not 1). Never for multi, text, info or a number
+ * that takes decimals. The key is still parsed by ik_answer_parse.
+ */
+bool ik_answer_is_key(const ik_question *q, int key);
 
 /* What answers q accepts, as one sentence for a prompt or an error
  * ("Please enter a whole number from 0 to 10"). */

@@ -952,6 +952,13 @@ ik_status ik_interview_answer(ik_interview *iv, const char *text, size_t len,
     return st;
 }
 
+bool ik_interview_takes_key(const ik_interview *iv, int key)
+{
+    if (iv->current == IK_NONE || iv->ended)
+        return false;
+    return ik_answer_is_key(&iv->rb->questions[iv->current], key);
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';

@@ -49,6 +49,7 @@ typedef struct run {
     int64_t saved_at;
     int interrupts; /* Ctrl-C in a row at an empty prompt */
     const char *words[64];
+    char keys[16]; /* nurse mode: keys that answer the question at once */
     ik_buf b;
 } run;
 
@@ -478,6 +479,22 @@ static void set_completions(run *r, const ik_question *q)
     tty_set_completions(r->words, n, breaks);
 }
 
+/* Nurse mode: the keys that answer the current question without Enter
+ * (the core says which; tty.c takes them only on a terminal). */
+static void set_keys(run *r)
+{
+    static const char candidates[] = "yYnN?0123456789";
+    size_t n = 0, i;
+
+    if (!r->nurse)
+        return;
+    for (i = 0; candidates[i]; i++)
+        if (ik_interview_takes_key(r->iv, candidates[i]))
+            r->keys[n++] = candidates[i];
+    r->keys[n] = '\0';
+    tty_set_keys(r->keys);
+}
+
 /*
  * "Question N, at most M more": M is to_go_max, a bound that holds
  * whatever the later answers are and never rises on a forward answer
@@ -508,7 +525,7 @@ static void hint(run *r, const ik_question *q, const ik_step *s)
     if (r->nurse) {
         switch (q->type) {
         case IK_Q_YES_NO:
-            ik_buf_puts(&r->b, q->allow_unknown ? "[y/n/dk]" : "[y/n]");
+            ik_buf_puts(&r->b, q->allow_unknown ? "[y/n/?]" : "[y/n]");
             break;
         case IK_Q_CHOICE:
             ik_buf_printf(&r->b, "[1-%u]", (unsigned)q->noptions);
@@ -605,6 +622,11 @@ static void show_help(run *r, const ik_question *q, const ik_step *s)
     command_line("quit", "stop the interview (answers so far stay saved)");
     say("To answer a text question with one of these words, put a backslash "
         "before it: \\back");
+    if (r->nurse)
+        say("On a terminal, y, n, ? (not sure) and an option's number answer "
+            "at once, without Enter; a number that could go on (1 on a 0 to "
+            "10 scale) waits for Enter. Several answers on one line, such as "
+            "y n n 2 n, answer the next questions in turn.");
 }
 
 static void show_summary(run *r)
@@ -720,9 +742,16 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
     ik_error err;
     ik_status st = IK_OK;
 
+    ik_command cmd = ik_command_parse(line, len);
+
     ik_error_clear(&err);
     *reshow = false;
-    switch (ik_command_parse(line, len)) {
+    /* nurse mode: "?" is "not sure" where that is an answer (the key of
+     * the hint [y/n/?]); elsewhere it asks for help */
+    if (cmd == IK_CMD_HELP && r->nurse && is_word(line, len, "?") &&
+        ik_interview_takes_key(r->iv, '?'))
+        cmd = IK_CMD_NONE;
+    switch (cmd) {
     case IK_CMD_BACK:
         st = ik_interview_back(r->iv, &err);
         break;
@@ -1455,6 +1484,7 @@ static int show_alert(run *r, const ik_step *s)
     const ik_disposition *d = &r->rb->dispositions[f->disposition];
     ik_error err;
 
+    tty_drop_typeahead(); /* keys typed before the alert showed */
     alert_heading(r, d, r->nurse ? "Alert" : "Please read this now");
     say(text(r, &f->message));
     say(text(r, &d->advice));
@@ -1538,6 +1568,7 @@ static int interview_loop(run *r)
             show_question(r, &s);
         show = false;
         set_completions(r, q);
+        set_keys(r);
         g = read_line(r, prompt_for(r, q), &line, &len);
         if (g == GOT_EOF)
             return leave(r, LEAVE_EOF);

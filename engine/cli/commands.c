@@ -38,8 +38,9 @@ static const cli_opt run_opts[] = {
      "Failed Back Syndrome pack)"},
     {"mode", 'm', "MODE", "patient nurse",
      "patient (default) or nurse: third-person wording, a patient label, "
-     "terse prompts, several answers on one line ('y n n 2 n'), a hand-off "
-     "summary"},
+     "terse prompts, single-key answers on a terminal (y, n, ? for not "
+     "sure, an option's number: no Enter), several answers on one line "
+     "('y n n 2 n'), a hand-off summary"},
     {"session", 's', "FILE", SESSIONS,
      "save the answers to FILE after every answer"},
     {"resume", 'R', "FILE", SESSIONS,

@@ -11,6 +11,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -33,6 +36,8 @@ static struct {
     int width;
     const char *const *words;
     size_t nwords;
+    const char *keys;       /* keys that are a whole line at the next read */
+    struct timespec key_at; /* when it was taken (CLOCK_MONOTONIC) */
 } T;
 
 static volatile sig_atomic_t got_int, got_winch, got_term;
@@ -112,6 +117,84 @@ void tty_set_completions(const char *const *words, size_t n, const char *breaks)
         rl_completer_word_break_characters = breaks;
 }
 
+/* ---- Single keys ---- */
+
+/* The keys tty_set_keys may name (readline binds them once). */
+static const char single_keys[] = "yYnN?0123456789";
+
+/* Input already waiting: a paste or a script, typed into the line as is. */
+static bool input_waiting(void)
+{
+    struct pollfd p = {.fd = 0, .events = POLLIN};
+
+    return rl_pending_input != 0 || poll(&p, 1, 0) > 0;
+}
+
+static double since_key(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - T.key_at.tv_sec) +
+           (double)(now.tv_nsec - T.key_at.tv_nsec) / 1e9;
+}
+
+/* A key of single_keys: the whole line when it is the first key of an
+ * empty line, a key the caller named, and nothing else is waiting; else
+ * typed as usual. */
+static int on_key(int count, int key)
+{
+    char s[2] = {(char)key, '\0'};
+
+    if (count != 1 || rl_end != 0 || !T.keys || key <= 0 || key > 127 ||
+        !strchr(T.keys, key) || input_waiting())
+        return rl_insert(count, key);
+    clock_gettime(CLOCK_MONOTONIC, &T.key_at);
+    rl_insert_text(s);
+    rl_redisplay(); /* echo the key before the line ends */
+    return rl_newline(1, '\n');
+}
+
+/* Enter at an empty line within a second of a single-key line ends that
+ * answer (the habit "y Enter"), not the next prompt. */
+static int on_enter(int count, int key)
+{
+    if (rl_end == 0 && T.key_at.tv_sec != 0 && since_key() < 1.0) {
+        T.key_at.tv_sec = 0;
+        return 0;
+    }
+    T.key_at.tv_sec = 0;
+    return rl_newline(count, key);
+}
+
+static void bind_keys(void)
+{
+    const char *k;
+
+    for (k = single_keys; *k; k++) {
+        rl_bind_key_in_map(*k, on_key, emacs_standard_keymap);
+        rl_bind_key_in_map(*k, on_key, vi_insertion_keymap);
+    }
+    rl_bind_key_in_map('\r', on_enter, emacs_standard_keymap);
+    rl_bind_key_in_map('\n', on_enter, emacs_standard_keymap);
+    rl_bind_key_in_map('\r', on_enter, vi_insertion_keymap);
+    rl_bind_key_in_map('\n', on_enter, vi_insertion_keymap);
+    rl_bind_key_in_map('\r', on_enter, vi_movement_keymap);
+    rl_bind_key_in_map('\n', on_enter, vi_movement_keymap);
+}
+
+void tty_set_keys(const char *keys)
+{
+    T.keys = keys;
+}
+
+void tty_drop_typeahead(void)
+{
+    if (T.interactive)
+        tcflush(0, TCIFLUSH);
+    T.key_at.tv_sec = 0;
+}
+
 /* ---- Opening and closing ---- */
 
 void tty_open(void)
@@ -142,6 +225,7 @@ void tty_open(void)
     rl_attempted_completion_function = complete;
     rl_completer_word_break_characters = "";
     rl_variable_bind("enable-bracketed-paste", "off");
+    bind_keys();
     stifle_history(200);
 }
 
@@ -343,12 +427,17 @@ static tty_status read_plain(const char *prompt, char **line, size_t *len)
 tty_status tty_read(const char *prompt, char **line, size_t *len,
                     bool *was_empty)
 {
+    tty_status st;
+
     *line = NULL;
     *len = 0;
     *was_empty = false;
     if (T.interactive)
-        return read_interactive(prompt, line, len, was_empty);
-    return read_plain(prompt, line, len);
+        st = read_interactive(prompt, line, len, was_empty);
+    else
+        st = read_plain(prompt, line, len);
+    T.keys = NULL; /* for one read only */
+    return st;
 }
 
 void tty_history_add(const char *line)

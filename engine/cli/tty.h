@@ -62,6 +62,22 @@ void tty_set_completions(const char *const *words, size_t n,
 tty_status tty_read(const char *prompt, char **line, size_t *len,
                     bool *was_empty);
 
+/*
+ * Single-key answers for the next tty_read only (nurse mode): on a
+ * terminal, a key in `keys` (some of y Y n N ? and the digits; borrowed
+ * until that read) pressed as the first key of an empty line is the whole
+ * line at
+ * once, without Enter, unless more input is already waiting (a paste or a
+ * script is read as the line it is). Any other key starts a line as usual.
+ * An Enter at an empty line within a second after such a key is taken as
+ * ending that key's answer, not as a line for the next prompt.
+ */
+void tty_set_keys(const char *keys);
+
+/* Throw away keys typed ahead of what is on screen now (an alert must be
+ * answered by someone who saw it); cancels the Enter grace above. */
+void tty_drop_typeahead(void);
+
 /* Remember a line for Up-arrow recall (in memory only). */
 void tty_history_add(const char *line);
 

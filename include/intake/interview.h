@@ -149,6 +149,16 @@ IK_API ik_status ik_interview_answer_ahead(ik_interview *iv, const char *text,
                                            size_t len, uint32_t *n,
                                            size_t *used, ik_error *err);
 
+/*
+ * Whether the one key `key`, typed alone, is a whole answer to the
+ * current question that no longer answer starts with (y, n, ? for "not
+ * sure" where allowed, an option's number or a small whole number that
+ * cannot be the start of a longer one), so a front end may answer with it
+ * without waiting for Enter; false at the outcome. Answering still goes
+ * through ik_interview_answer.
+ */
+IK_API bool ik_interview_takes_key(const ik_interview *iv, int key);
+
 /* Skip the current question. IK_EANSWER with a message when it is
  * required or an info question. */
 IK_API ik_status ik_interview_skip(ik_interview *iv, ik_error *err);

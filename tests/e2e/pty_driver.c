@@ -23,6 +23,8 @@
  *   absent "TEXT"        TEXT does not appear anywhere in the output so far
  *   send "TEXT"          type TEXT (escapes: \r \n \t \e \\ \" \xHH)
  *   sendrep N "TEXT"     type TEXT N times
+ *   pause MS             wait MS milliseconds, reading the output (a
+ *                        person who stops between two keys)
  *   state_files N        the session folder ($XDG_STATE_HOME/intake) holds
  *                        N files (after the program ended)
  *   resize COLS ROWS     change the terminal size (the program gets
@@ -549,6 +551,16 @@ int main(int argc, char **argv)
                 size_t k = unquote(arg, buf, BIG);
                 for (i = 0; i < times; i++)
                     write_all(buf, k);
+            } else if (strcmp(p, "pause") == 0) {
+                struct timespec t0, t1;
+                long ms = atol(arg);
+                clock_gettime(CLOCK_MONOTONIC, &t0);
+                do {
+                    pump(10);
+                    clock_gettime(CLOCK_MONOTONIC, &t1);
+                } while ((t1.tv_sec - t0.tv_sec) * 1000 +
+                             (t1.tv_nsec - t0.tv_nsec) / 1000000 <
+                         ms);
             } else if (strcmp(p, "state_files") == 0) {
                 char path[300];
                 DIR *d;

@@ -151,6 +151,56 @@ static void test_yes_no_refuses_other_words_saying_what_fits(void **state)
     expect_refused(&q, "perhaps", "don't know");
 }
 
+static void
+test_a_key_is_a_whole_answer_only_when_nothing_longer_starts_with_it(
+    void **state)
+{
+    ik_question q = question(IK_Q_YES_NO);
+    static ik_option twelve[12];
+    int k;
+
+    (void)state;
+    assert_true(ik_answer_is_key(&q, 'y') && ik_answer_is_key(&q, 'N'));
+    assert_false(ik_answer_is_key(&q, '?')); /* "not sure" is not allowed */
+    assert_false(ik_answer_is_key(&q, '1'));
+    q.allow_unknown = true;
+    assert_true(ik_answer_is_key(&q, '?'));
+    expect_str(parse(&q, "?"), "unknown"); /* and the key parses */
+    q = question(IK_Q_CHOICE);             /* 3 options */
+    assert_true(ik_answer_is_key(&q, '1') && ik_answer_is_key(&q, '3'));
+    assert_false(ik_answer_is_key(&q, '0') || ik_answer_is_key(&q, '4'));
+    assert_false(ik_answer_is_key(&q, 'y'));
+    q.options = twelve; /* "1" could start 10, 11 or 12 */
+    q.noptions = 12;
+    assert_false(ik_answer_is_key(&q, '1'));
+    for (k = '2'; k <= '9'; k++)
+        assert_true(ik_answer_is_key(&q, k));
+    q = question(IK_Q_NUMBER);
+    q.integer = true;
+    q.min = 0;
+    q.max = 10; /* "1" could start "10" */
+    assert_true(ik_answer_is_key(&q, '0') && ik_answer_is_key(&q, '2') &&
+                ik_answer_is_key(&q, '9'));
+    assert_false(ik_answer_is_key(&q, '1') || ik_answer_is_key(&q, '-'));
+    q.max = 5; /* 6 is out of range */
+    assert_true(ik_answer_is_key(&q, '5') && ik_answer_is_key(&q, '1'));
+    assert_false(ik_answer_is_key(&q, '6'));
+    q.min = 30;
+    q.max = 45; /* no digit alone is in range */
+    for (k = '0'; k <= '9'; k++)
+        assert_false(ik_answer_is_key(&q, k));
+    q = question(IK_Q_NUMBER);
+    q.min = 0;
+    q.max = 5; /* decimals: "2" could start "2.5" */
+    assert_false(ik_answer_is_key(&q, '2'));
+    q = question(IK_Q_MULTI); /* "1" could start "1,3" */
+    assert_false(ik_answer_is_key(&q, '1'));
+    q = question(IK_Q_TEXT);
+    assert_false(ik_answer_is_key(&q, 'y'));
+    q = question(IK_Q_INFO);
+    assert_false(ik_answer_is_key(&q, 'y'));
+}
+
 /* ---- choice ---- */
 
 static void test_choice_accepts_number_value_label_and_prefix(void **state)
@@ -609,6 +659,8 @@ int main(void)
         cmocka_unit_test(test_yes_no_accepts_y_yes_n_no_in_any_case),
         cmocka_unit_test(test_yes_no_records_unknown_only_when_allowed),
         cmocka_unit_test(test_yes_no_refuses_other_words_saying_what_fits),
+        cmocka_unit_test(
+            test_a_key_is_a_whole_answer_only_when_nothing_longer_starts_with_it),
         cmocka_unit_test(test_choice_accepts_number_value_label_and_prefix),
         cmocka_unit_test(
             test_choice_refuses_ambiguous_prefix_naming_the_options),

@@ -110,6 +110,51 @@ static void test_answers_ahead_are_each_checked(void **state)
     ik_rulebook_free(rb);
 }
 
+/* A line of answers ahead that is taken whole; how many it answered. */
+static uint32_t ahead_ok(ik_interview *iv, const char *line)
+{
+    uint32_t n;
+    size_t used;
+    ik_error err;
+
+    assert_int_equal(
+        ik_interview_answer_ahead(iv, line, strlen(line), &n, &used, &err),
+        IK_OK);
+    assert_int_equal(used, strlen(line));
+    return n;
+}
+
+/* The keys that answer without Enter follow the current question. */
+static void test_single_keys_follow_the_current_question(void **state)
+{
+    ik_rulebook *rb = load(TEST_PACK);
+    ik_interview *iv = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_interview_new(rb, "nurse", &iv, &err), IK_OK);
+    assert_false(ik_interview_takes_key(iv, 'y')); /* the info screen */
+    assert_int_equal(ahead_ok(iv, ""), 1);
+    assert_true(ik_interview_takes_key(iv, 'y'));  /* had_surgery */
+    assert_false(ik_interview_takes_key(iv, '?')); /* no "not sure" */
+    assert_int_equal(ahead_ok(iv, "y n"), 2);
+    assert_string_equal(at(iv), "pain"); /* 0 to 10, whole */
+    assert_true(ik_interview_takes_key(iv, '7'));
+    assert_false(ik_interview_takes_key(iv, '1') ||
+                 ik_interview_takes_key(iv, 'y'));
+    assert_int_equal(ahead_ok(iv, "7 8 37"), 3);
+    assert_string_equal(at(iv), "mri"); /* allows not sure */
+    assert_true(ik_interview_takes_key(iv, '?'));
+    /* "?" in a line of answers is "not sure" too */
+    assert_int_equal(ahead_ok(iv, "? 2 none"), 3);
+    assert_string_equal(at(iv), "notes"); /* text: no key is a whole answer */
+    assert_false(ik_interview_takes_key(iv, 'y'));
+    assert_int_equal(ahead_ok(iv, "ok"), 1);
+    assert_false(ik_interview_takes_key(iv, 'y')); /* the outcome */
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
 static void test_a_whole_line_answer_stays_one_answer(void **state)
 {
     ik_rulebook *rb = load(TEST_PACK);
@@ -199,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_option_labels_follow_the_audience),
         cmocka_unit_test(test_answers_ahead_are_each_checked),
+        cmocka_unit_test(test_single_keys_follow_the_current_question),
         cmocka_unit_test(test_a_whole_line_answer_stays_one_answer),
         cmocka_unit_test(test_answers_ahead_stop_at_an_alert),
         cmocka_unit_test(test_sbar_groups_come_from_the_pack),
