@@ -21,7 +21,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static long io_fail_at, io_count;
+/* The save-failure hook, per thread like the allocation hook (alloc.c):
+ * a test that sets it fails only its own thread's saves. */
+static _Thread_local long io_fail_at, io_count;
 
 long ik_atomic_fail_io_after(long n)
 {
