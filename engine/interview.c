@@ -1321,6 +1321,15 @@ const ik_outcome *ik_interview_outcome(const ik_interview *iv)
     return &iv->full->out;
 }
 
+ik_status ik_interview_compute_outcome(const ik_interview *iv,
+                                       const ik_outcome **out, ik_error *err)
+{
+    ik_status st = fresh_outcome(iv, err);
+
+    *out = st == IK_OK ? &iv->full->out : NULL;
+    return st;
+}
+
 const ik_outcome *ik_interview_applied(const ik_interview *iv)
 {
     return &iv->app;

@@ -20,6 +20,10 @@ ik_audience ik_interview_aud(const ik_interview *iv);
  * Computed when asked after answers changed (a step keeps only what
  * decides the next question up to date): O(pack) then. */
 const ik_outcome *ik_interview_outcome(const ik_interview *iv);
+/* As ik_interview_outcome, but a compute that fails (IK_ENOMEM,
+ * IK_ELOGIC) is reported: *out is NULL then. */
+ik_status ik_interview_compute_outcome(const ik_interview *iv,
+                                       const ik_outcome **out, ik_error *err);
 
 /* What the interview keeps up to date at every step: an outcome of the
  * answers so far with only enabled, slots and nslots filled (the rest of

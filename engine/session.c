@@ -338,29 +338,20 @@ ik_status ik_session_set_position(ik_session *s, const char *question,
     return IK_OK;
 }
 
-ik_status ik_session_set_outcome(ik_session *s, const char *json, size_t len,
-                                 ik_error *err)
+ik_status ik_session_set_outcome(ik_session *s, const ik_rulebook *rb,
+                                 const ik_outcome *o, ik_error *err)
 {
-    ik_json_doc doc;
-    ik_status st;
-    char *copy = ik_malloc(len + 1);
+    ik_buf b;
+    char *text;
 
-    if (!copy)
+    ik_buf_init(&b);
+    ik_outcome_write_json(rb, o, s->aud, &b);
+    text = ik_buf_status(&b) == IK_OK ? ik_buf_take(&b, NULL) : NULL;
+    ik_buf_fini(&b);
+    if (!text)
         return ik_fail(err, IK_ENOMEM, "out of memory saving the outcome");
-    memcpy(copy, json, len);
-    copy[len] = '\0';
-    st = ik_json_parse(copy, len, "outcome", 0, &doc, err);
-    if (st == IK_OK && !cJSON_IsObject(doc.root))
-        st = ik_fail(err, IK_ESESSION, "the outcome must be a JSON object");
-    else if (st != IK_OK && st != IK_ENOMEM)
-        st = ik_fail(err, IK_ESESSION, "the outcome is not valid JSON");
-    ik_json_doc_fini(&doc);
-    if (st != IK_OK) {
-        ik_free(copy);
-        return st;
-    }
     ik_free(s->outcome);
-    s->outcome = copy;
+    s->outcome = text;
     s->position = NULL;
     return IK_OK;
 }

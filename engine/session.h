@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "outcome.h"
 #include "rulebook.h"
 #include "value.h"
 
@@ -68,12 +69,13 @@ ik_status ik_session_set_position(ik_session *s, const char *question,
                                   ik_error *err);
 
 /*
- * Mark the session complete with its outcome, compact JSON text of an
- * object (the docs/DESIGN.md outcome shape); the position becomes NULL.
- * IK_ESESSION when the text is not a JSON object.
+ * Mark the session complete with outcome o of pack rb, kept as the
+ * outcome object for the session's audience (ik_outcome_write_json, the
+ * docs/DESIGN.md shape); the position becomes NULL. IK_ENOMEM leaves s
+ * unchanged.
  */
-ik_status ik_session_set_outcome(ik_session *s, const char *json, size_t len,
-                                 ik_error *err);
+ik_status ik_session_set_outcome(ik_session *s, const ik_rulebook *rb,
+                                 const ik_outcome *o, ik_error *err);
 /* Back to incomplete (an answer was changed after the end). */
 void ik_session_clear_outcome(ik_session *s);
 

@@ -71,7 +71,7 @@ static ik_status take_answers(ik_session *s, const ik_interview *iv,
 static ik_status take_step(ik_session *s, const ik_interview *iv, ik_error *err)
 {
     ik_step step;
-    char *json = NULL;
+    const ik_outcome *o;
     ik_status st;
 
     ik_interview_next(iv, &step);
@@ -79,11 +79,9 @@ static ik_status take_step(ik_session *s, const ik_interview *iv, ik_error *err)
         ik_session_clear_outcome(s);
         return ik_session_set_position(s, step.id, err);
     }
-    if ((st = ik_interview_outcome_json(iv, &json, err)) != IK_OK)
+    if ((st = ik_interview_compute_outcome(iv, &o, err)) != IK_OK)
         return st;
-    st = ik_session_set_outcome(s, json, strlen(json), err);
-    ik_interview_free_string(json);
-    return st;
+    return ik_session_set_outcome(s, ik_interview_rulebook(iv), o, err);
 }
 
 ik_status ik_session_sync(ik_session *s, const ik_interview *iv, int64_t now,

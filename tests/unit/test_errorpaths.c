@@ -30,6 +30,7 @@
 #include "batch.h"
 #include "buf.h"
 #include "intake/interview.h"
+#include "interview.h"
 #include "json.h"
 #include "logic.h"
 #include "rulebook.h"
@@ -450,6 +451,8 @@ static void test_loading_and_restoring_a_session_fails_cleanly(void **state)
 static ik_status new_session_once(void *ctx)
 {
     ik_session *s = NULL;
+    ik_interview *iv = NULL;
+    const ik_outcome *o;
     ik_error err;
     ik_status st;
 
@@ -461,7 +464,12 @@ static ik_status new_session_once(void *ctx)
     if (st == IK_OK)
         st = ik_session_set_position(s, "surgery_when", &err);
     if (st == IK_OK)
-        st = ik_session_set_outcome(s, "{\"complete\": true}", 18, &err);
+        st = ik_interview_new(fbs, "nurse", &iv, &err);
+    if (st == IK_OK)
+        st = ik_interview_compute_outcome(iv, &o, &err);
+    if (st == IK_OK)
+        st = ik_session_set_outcome(s, fbs, o, &err);
+    ik_interview_free(iv);
     ik_session_free(s);
     return st;
 }
