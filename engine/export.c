@@ -13,6 +13,7 @@
 #include "json.h"
 #include "logic.h"
 #include "outcome.h"
+#include "view.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -63,11 +64,6 @@ static void put_time(ik_buf *b, int64_t t)
 
     ik_time_format(t, tb);
     put_str(b, tb);
-}
-
-static const char *text_of(const ik_text *t, ik_audience aud)
-{
-    return ik_text_get(t, aud);
 }
 
 /* ---- JSON: the outcome plus the session ---- */
@@ -341,40 +337,18 @@ static void human_time(int64_t t, char *buf)
     snprintf(buf, 24, "%.10s %.5s UTC", iso, iso + 11);
 }
 
-/* The answer to question q in words, into tmp (cleared first). */
-static const char *answer_words(const ik_question *q, ik_audience aud,
-                                ik_value v, ik_buf *tmp)
+/* The answers that count (skipped ones left out); which: -1 all, 1 the
+ * background ones, 0 the others. */
+static void list_answers(doc *d, const ik_view *v, int which)
 {
-    ik_buf_clear(tmp);
-    ik_answer_format(q, aud, v, tmp);
-    return cstr(tmp);
-}
-
-typedef struct view {
-    const ik_session *s;
-    const ik_rulebook *rb;
-    const ik_outcome *o;
-    ik_audience aud;
-    bool complete;
-    ik_buf tmp;
-} view;
-
-static void list_answers(doc *d, view *v, int which)
-{
-    const ik_rulebook *rb = v->rb;
-    uint32_t q;
+    uint32_t i;
     bool any = false;
 
-    for (q = 0; q < rb->nquestions; q++) {
-        const ik_question *qq = &rb->questions[q];
-        ik_value val = v->o->slots[q];
-        if (qq->type == IK_Q_INFO || val.kind == IK_UNDEF ||
-            val.kind == IK_NULL)
+    for (i = 0; i < v->nanswers; i++) {
+        const ik_view_answer *a = &v->answers[i];
+        if (a->skipped || (which >= 0 && a->background != (which == 1)))
             continue;
-        if (which >= 0 && qq->background != (which == 1))
-            continue;
-        doc_bullet(d, text_of(&qq->text, v->aud),
-                   answer_words(qq, v->aud, val, &v->tmp));
+        doc_bullet(d, a->question, a->answer);
         any = true;
     }
     if (any)
@@ -385,93 +359,74 @@ static void list_answers(doc *d, view *v, int which)
 
 /* The questions asked and skipped, or answered "not sure", by their text:
  * a hand-off says what is not known. */
-static void list_unknowns(doc *d, view *v)
+static void list_unknowns(doc *d, const ik_view *v)
 {
-    const ik_rulebook *rb = v->rb;
     int pass;
-    uint32_t q;
+    uint32_t i;
 
     for (pass = 0; pass < 2; pass++) {
         bool any = false;
-        for (q = 0; q < rb->nquestions; q++) {
-            const ik_question *qq = &rb->questions[q];
-            ik_value val = v->o->slots[q];
-            bool hit = pass == 0 ? val.kind == IK_NULL
-                                 : val.kind == IK_STR && qq->type == IK_Q_YES_NO;
-            if (qq->type == IK_Q_INFO || !v->o->enabled[q] || !hit)
+        for (i = 0; i < v->nanswers; i++) {
+            const ik_view_answer *a = &v->answers[i];
+            if (!(pass == 0 ? a->skipped : a->unsure))
                 continue;
             if (!any)
                 doc_para(d, pass == 0 ? "Skipped:" : "Not sure:", NULL);
             any = true;
-            doc_bullet(d, NULL, text_of(&qq->text, v->aud));
+            doc_bullet(d, NULL, a->question);
         }
         if (any)
             doc_end_list(d);
     }
 }
 
-static void list_sections(doc *d, const view *v)
+static void list_sections(doc *d, const ik_view *v)
 {
     uint32_t i;
 
-    for (i = 0; i < v->o->sections.n; i++)
-        doc_bullet(
-            d, NULL,
-            text_of(&v->rb->sections[v->o->sections.items[i]].title, v->aud));
-    if (v->o->sections.n)
+    for (i = 0; i < v->nsections; i++)
+        doc_bullet(d, NULL, v->sections[i].title);
+    if (v->nsections)
         doc_end_list(d);
 }
 
-static void list_notes(doc *d, const view *v)
+static void list_notes(doc *d, const ik_view *v)
 {
     uint32_t i;
-    bool any = false;
 
-    for (i = 0; i < v->o->rules.n; i++) {
-        const ik_rule *r = &v->rb->rules[v->o->rules.items[i]];
-        const char *note = text_of(&r->note, v->aud);
-        if (note[0] && ik_outcome_note_shown(v->rb, v->o, v->o->rules.items[i])) {
-            doc_bullet(d, NULL, note);
-            any = true;
-        }
-    }
-    if (any)
+    for (i = 0; i < v->nnotes; i++)
+        doc_bullet(d, NULL, v->notes[i]);
+    if (v->nnotes)
         doc_end_list(d);
 }
 
-static void patient_page(doc *d, view *v)
+static void patient_page(doc *d, const ik_session *s, const ik_view *v)
 {
-    const ik_rulebook *rb = v->rb;
-    const ik_disposition *disp = &rb->dispositions[v->o->disposition];
     char when[24], line[160];
     uint32_t i;
 
     doc_title(d, "What to do next");
-    human_time(ik_session_updated(v->s), when);
-    snprintf(line, sizeof line, "%s, %s.", rb->title, when);
+    human_time(ik_session_updated(s), when);
+    snprintf(line, sizeof line, "%s, %s.", v->pack_name, when);
     doc_para(d, NULL, line);
     if (!v->complete)
         doc_para(d, NULL,
                  "The questions were not all answered: this page is "
                  "based on the answers given so far.");
-    doc_heading(d, text_of(&disp->label, v->aud));
-    doc_para(d, disp->alarm ? "Act now." : NULL,
-             text_of(&disp->advice, v->aud));
-    for (i = 0; i < v->o->red_flags.n; i++)
-        doc_bullet(
-            d, NULL,
-            text_of(&rb->red_flags[v->o->red_flags.items[i]].message, v->aud));
-    if (v->o->red_flags.n)
+    doc_heading(d, v->headline);
+    doc_para(d, v->alarm ? "Act now." : NULL, v->advice);
+    for (i = 0; i < v->nred_flags; i++)
+        doc_bullet(d, NULL, v->red_flags[i].text);
+    if (v->nred_flags)
         doc_end_list(d);
     doc_heading(d, "Treatment to discuss");
-    if (v->o->rung != IK_NONE) {
-        const ik_rung *r = &rb->ladder[v->o->rung];
-        const char *advice = text_of(&r->advice, v->aud);
-        doc_para(d, text_of(&r->label, v->aud), NULL);
+    if (v->rung != IK_VIEW_NONE) {
+        const ik_view_text *r = &v->ladder[v->rung];
+        doc_para(d, r->title, NULL);
         doc_para(d, NULL,
-                 advice[0] ? advice
-                           : "Ask your care team whether this step is "
-                             "right for you.");
+                 r->text[0] ? r->text
+                            : "Ask your care team whether this step is "
+                              "right for you.");
     } else {
         doc_para(d, NULL,
                  "No step of treatment stands out from these "
@@ -481,45 +436,42 @@ static void patient_page(doc *d, view *v)
     list_notes(d, v);
     doc_heading(d, "Your key answers");
     list_answers(d, v, -1);
-    if (v->o->sections.n) {
+    if (v->nsections) {
         doc_heading(d, "Worth reading");
         list_sections(d, v);
     }
     doc_heading(d, "If things change");
-    doc_para(d, NULL, text_of(&rb->safety_net, v->aud));
+    doc_para(d, NULL, v->safety_net);
     doc_heading(d, "How to get help");
-    doc_para(d, NULL, text_of(&rb->get_help, v->aud));
-    doc_para(d, NULL, text_of(&rb->notice, v->aud));
+    doc_para(d, NULL, v->get_help);
+    doc_para(d, NULL, v->notice);
 }
 
-static void nurse_handoff(doc *d, view *v)
+static void nurse_handoff(doc *d, const ik_session *s, const ik_view *v)
 {
-    const ik_rulebook *rb = v->rb;
-    const ik_disposition *disp = &rb->dispositions[v->o->disposition];
-    const char *label = ik_session_label(v->s);
+    const char *label = ik_session_label(s);
     char line[512], started[24], updated[24];
     uint32_t i;
 
     snprintf(line, sizeof line, "Hand-off (SBAR): %s",
              label && label[0] ? label : "patient");
     doc_title(d, line);
-    human_time(ik_session_started(v->s), started);
-    human_time(ik_session_updated(v->s), updated);
+    human_time(ik_session_started(s), started);
+    human_time(ik_session_updated(s), updated);
     snprintf(line, sizeof line, "%s (%s@%s). Started %s, updated %s; %s.",
-             text_of(&rb->title_text, v->aud), rb->id, rb->version, started,
-             updated, v->complete ? "complete" : "NOT complete");
+             v->pack_title, v->pack_id, v->pack_version, started, updated,
+             v->complete ? "complete" : "NOT complete");
     doc_para(d, NULL, line);
-    doc_para(d, NULL, text_of(&rb->notice, v->aud));
+    doc_para(d, NULL, v->notice);
 
     doc_heading(d, d->md ? "S: Situation" : "S - Situation");
-    snprintf(line, sizeof line, "%s.", text_of(&disp->label, v->aud));
+    snprintf(line, sizeof line, "%s.", v->headline);
     doc_para(d, "Disposition:", line);
-    doc_para(d, NULL, text_of(&disp->advice, v->aud));
-    if (v->o->red_flags.n) {
-        for (i = 0; i < v->o->red_flags.n; i++) {
-            const ik_red_flag *f = &rb->red_flags[v->o->red_flags.items[i]];
-            const char *name = text_of(&f->label, v->aud);
-            doc_bullet(d, name[0] ? name : NULL, text_of(&f->message, v->aud));
+    doc_para(d, NULL, v->advice);
+    if (v->nred_flags) {
+        for (i = 0; i < v->nred_flags; i++) {
+            const ik_view_text *f = &v->red_flags[i];
+            doc_bullet(d, f->title[0] ? f->title : NULL, f->text);
         }
         doc_end_list(d);
     } else {
@@ -532,40 +484,35 @@ static void nurse_handoff(doc *d, view *v)
     list_unknowns(d, v);
     doc_heading(d, d->md ? "R: Recommendation" : "R - Recommendation");
     doc_para(d, "Discuss:",
-             v->o->rung != IK_NONE
-                 ? text_of(&rb->ladder[v->o->rung].label, v->aud)
-                 : "no ladder step indicated.");
+             v->rung != IK_VIEW_NONE ? v->ladder[v->rung].title
+                                     : "no ladder step indicated.");
     list_notes(d, v);
-    if (v->o->sections.n) {
+    if (v->nsections) {
         doc_para(d, "Sections given:", NULL);
         list_sections(d, v);
     }
 }
 
 static ik_status export_words(const ik_session *s, const ik_interview *iv,
-                              bool md, ik_buf *b)
+                              bool md, ik_buf *b, ik_error *err)
 {
-    view v;
+    const ik_outcome *o;
+    ik_view *v;
     doc d;
-    ik_step step;
+    ik_status st = ik_interview_compute_outcome(iv, &o, err);
 
-    v.s = s;
-    v.rb = ik_interview_rulebook(iv);
-    v.o = ik_interview_outcome(iv);
-    v.aud = ik_session_get_audience(s);
-    ik_interview_next(iv, &step);
-    v.complete = v.o->complete; /* as the JSON says */
-    (void)step;
-    ik_buf_init(&v.tmp);
+    if (st == IK_OK)
+        st = ik_view_build(ik_interview_rulebook(iv), o,
+                           ik_session_get_audience(s), &v, err);
+    if (st != IK_OK)
+        return st;
     d.b = b;
     d.md = md;
-    if (v.aud == IK_AUD_NURSE)
-        nurse_handoff(&d, &v);
+    if (v->nurse)
+        nurse_handoff(&d, s, v);
     else
-        patient_page(&d, &v);
-    if (ik_buf_status(&v.tmp) != IK_OK)
-        b->oom = true;
-    ik_buf_fini(&v.tmp);
+        patient_page(&d, s, v);
+    ik_view_free(v);
     /* one trailing newline, not two */
     if (b->len >= 2 && b->data[b->len - 1] == '\n' &&
         b->data[b->len - 2] == '\n')
@@ -590,7 +537,7 @@ ik_status ik_export_session(const ik_session *s, const ik_interview *iv,
         break;
     case IK_EXPORT_MARKDOWN:
     case IK_EXPORT_TEXT:
-        st = export_words(s, iv, f == IK_EXPORT_MARKDOWN, b);
+        st = export_words(s, iv, f == IK_EXPORT_MARKDOWN, b, err);
         break;
     case IK_EXPORT__COUNT:
         return ik_fail(err, IK_EMISUSE, "unknown export format");

@@ -9,16 +9,11 @@
  */
 #include "handout.h"
 
-#include "answer.h"
-#include "outcome.h"
+#include "interview.h"
+#include "view.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char *pt(const ik_text *t)
-{
-    return ik_text_get(t, IK_AUD_PATIENT);
-}
 
 /* Text as HTML: & < > " escaped; a blank line starts a new paragraph and
  * a single newline is a line break when `paras`. */
@@ -108,13 +103,13 @@ static const char css[] =
     "ol.ladder li.here{background:none}"
     "a{color:#000;text-decoration:none}}\n";
 
-static void put_ladder(ik_buf *b, const ik_rulebook *rb, const ik_outcome *o)
+static void put_ladder(ik_buf *b, const ik_view *v)
 {
     uint32_t i;
 
     ik_buf_puts(b, "<section class=\"part\" id=\"ladder\">\n"
                    "<h2>Treatment steps</h2>\n");
-    if (o->rung == IK_NONE)
+    if (v->rung == IK_VIEW_NONE)
         put_para(b, NULL,
                  "No step of treatment stands out from these answers; talk "
                  "about your plan at your next visit.");
@@ -124,81 +119,71 @@ static void put_ladder(ik_buf *b, const ik_rulebook *rb, const ik_outcome *o)
                  "most involved. The step marked \"You are here\" is the one "
                  "to talk about with your care team.");
     ik_buf_puts(b, "<ol class=\"ladder\">\n");
-    for (i = 0; i < rb->nladder; i++) {
-        const ik_rung *r = &rb->ladder[i];
-        bool here = i == o->rung;
+    for (i = 0; i < v->nladder; i++) {
+        bool here = i == v->rung;
         ik_buf_printf(b, "<li%s><span class=\"step\">Step %u of %u</span>",
                       here ? " class=\"here\" aria-current=\"step\"" : "",
-                      i + 1, rb->nladder);
+                      i + 1, v->nladder);
         if (here)
             ik_buf_puts(b, "<span class=\"here-mark\">&#9658; You are "
                            "here</span>");
-        put_tag(b, "<h3>", pt(&r->label), "</h3>");
-        put_para(b, NULL, pt(&r->advice));
+        put_tag(b, "<h3>", v->ladder[i].title, "</h3>");
+        put_para(b, NULL, v->ladder[i].text);
         ik_buf_puts(b, "</li>\n");
     }
     ik_buf_puts(b, "</ol>\n</section>\n");
 }
 
-static void put_answers(ik_buf *b, const ik_rulebook *rb, const ik_outcome *o)
+static void put_answers(ik_buf *b, const ik_view *v)
 {
-    ik_buf words;
-    uint32_t q;
-    bool any = false;
+    uint32_t i;
 
-    ik_buf_init(&words);
     ik_buf_puts(b, "<section class=\"part\" id=\"answers\">\n"
                    "<h2>Your answers</h2>\n<dl class=\"answers\">\n");
-    for (q = 0; q < rb->nquestions; q++) {
-        const ik_question *qq = &rb->questions[q];
-        ik_value v = o->slots[q];
-        if (qq->type == IK_Q_INFO || v.kind == IK_UNDEF)
-            continue;
-        ik_buf_clear(&words);
-        ik_answer_format(qq, IK_AUD_PATIENT, v, &words);
-        put_tag(b, "<dt>", pt(&qq->text), "</dt>");
-        put_tag(b, "<dd>", ik_buf_cstr(&words) ? ik_buf_cstr(&words) : "",
-                "</dd>\n");
-        any = true;
+    for (i = 0; i < v->nanswers; i++) {
+        put_tag(b, "<dt>", v->answers[i].question, "</dt>");
+        put_tag(b, "<dd>", v->answers[i].answer, "</dd>\n");
     }
     ik_buf_puts(b, "</dl>\n");
-    if (!any)
+    if (!v->nanswers)
         put_para(b, NULL, "(no answers)");
     ik_buf_puts(b, "</section>\n");
-    if (ik_buf_status(&words) != IK_OK)
-        b->oom = true;
-    ik_buf_fini(&words);
 }
 
 ik_status ik_handout_html(const ik_session *s, const ik_interview *iv,
                           ik_buf *b, ik_error *err)
 {
-    const ik_rulebook *rb = ik_interview_rulebook(iv);
-    const ik_outcome *o = ik_interview_outcome(iv);
-    const ik_disposition *d = &rb->dispositions[o->disposition];
+    const ik_outcome *o;
     const char *label = ik_session_label(s);
     char iso[21], when[40];
     ik_step step;
+    ik_view *v;
     uint32_t i;
-    bool urgent = d->alarm || o->red_flags.n > 0;
+    ik_status st = ik_interview_compute_outcome(iv, &o, err);
 
+    /* a page for the patient, whoever ran the interview */
+    if (st == IK_OK)
+        st = ik_view_build(ik_interview_rulebook(iv), o, IK_AUD_PATIENT, &v,
+                           err);
+    if (st != IK_OK)
+        return st;
     ik_interview_next(iv, &step);
     ik_time_format(ik_session_updated(s), iso);
     snprintf(when, sizeof when, "%.10s %.5s UTC", iso, iso + 11);
     ik_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
-    put_html(b, rb->language ? rb->language : "en", false);
+    put_html(b, v->language, false);
     ik_buf_puts(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, "
                    "initial-scale=1\">\n"
                    "<meta name=\"color-scheme\" content=\"light\">\n<title>");
     put_html(b, "What to do next: ", false);
-    put_html(b, rb->title, false);
+    put_html(b, v->pack_name, false);
     ik_buf_puts(b, "</title>\n<style>\n");
     ik_buf_puts(b, css);
     ik_buf_puts(b, "</style>\n</head>\n<body>\n<main>\n<article>\n<header>\n");
     put_tag(b, "<h1>", "What to do next", "</h1>\n");
     ik_buf_puts(b, "<p class=\"meta\">");
-    put_html(b, pt(&rb->title_text), false);
+    put_html(b, v->pack_title, false);
     if (label && label[0]) {
         ik_buf_puts(b, " &middot; For: ");
         put_html(b, label, false);
@@ -208,9 +193,9 @@ ik_status ik_handout_html(const ik_session *s, const ik_interview *iv,
     ik_buf_puts(b, "\">");
     ik_buf_puts(b, when);
     ik_buf_puts(b, "</time> &middot; Pack ");
-    put_html(b, rb->id, false);
+    put_html(b, v->pack_id, false);
     ik_buf_puts(b, " version ");
-    put_html(b, rb->version, false);
+    put_html(b, v->pack_version, false);
     ik_buf_puts(b, "</p>\n</header>\n");
     if (step.kind != IK_STEP_OUTCOME)
         put_para(b, "meta",
@@ -218,56 +203,51 @@ ik_status ik_handout_html(const ik_session *s, const ik_interview *iv,
                  "on the answers given so far.");
 
     ik_buf_printf(b, "<section class=\"todo%s\" id=\"todo\">\n",
-                  urgent ? " urgent" : "");
-    put_tag(b, "<h2>", pt(&d->label), "</h2>\n");
-    if (d->alarm) /* as the patient page: the disposition's alarm */
+                  v->alarm || v->nred_flags ? " urgent" : "");
+    put_tag(b, "<h2>", v->headline, "</h2>\n");
+    if (v->alarm) /* as the patient page: the disposition's alarm */
         put_para(b, "act", "Act now.");
-    put_para(b, NULL, pt(&d->advice));
-    for (i = 0; i < o->rules.n; i++) {
-        const ik_rule *r = &rb->rules[o->rules.items[i]];
-        if (pt(&r->note)[0] &&
-            ik_outcome_note_shown(rb, o, o->rules.items[i]))
-            put_para(b, NULL, pt(&r->note));
-    }
+    put_para(b, NULL, v->advice);
+    for (i = 0; i < v->nnotes; i++)
+        put_para(b, NULL, v->notes[i]);
     ik_buf_puts(b, "</section>\n");
 
-    if (o->red_flags.n) {
+    if (v->nred_flags) {
         ik_buf_puts(b, "<section class=\"part\" id=\"red-flags\">\n"
                        "<h2>Warning signs you reported</h2>\n"
                        "<ul class=\"flags\">\n");
-        for (i = 0; i < o->red_flags.n; i++)
-            put_tag(b, "<li>", pt(&rb->red_flags[o->red_flags.items[i]].message),
-                    "</li>\n");
+        for (i = 0; i < v->nred_flags; i++)
+            put_tag(b, "<li>", v->red_flags[i].text, "</li>\n");
         ik_buf_puts(b, "</ul>\n</section>\n");
     }
-    if (rb->nladder)
-        put_ladder(b, rb, o);
-    if (o->sections.n) {
+    if (v->nladder)
+        put_ladder(b, v);
+    if (v->nsections) {
         ik_buf_puts(b, "<section id=\"reading\">\n<h2>Worth reading</h2>\n");
-        for (i = 0; i < o->sections.n; i++) {
-            const ik_section *sc = &rb->sections[o->sections.items[i]];
+        for (i = 0; i < v->nsections; i++) {
             ik_buf_puts(b, "<section class=\"part\">\n");
-            put_tag(b, "<h3>", pt(&sc->title), "</h3>\n");
-            put_para(b, NULL, pt(&sc->body));
+            put_tag(b, "<h3>", v->sections[i].title, "</h3>\n");
+            put_para(b, NULL, v->sections[i].text);
             ik_buf_puts(b, "</section>\n");
         }
         ik_buf_puts(b, "</section>\n");
     }
-    put_answers(b, rb, o);
+    put_answers(b, v);
     ik_buf_puts(b, "<section class=\"part\" id=\"help\">\n"
                    "<h2>If things change</h2>\n");
-    put_para(b, NULL, pt(&rb->safety_net));
+    put_para(b, NULL, v->safety_net);
     put_tag(b, "<h2>", "How to get help", "</h2>\n");
-    put_para(b, NULL, pt(&rb->get_help));
+    put_para(b, NULL, v->get_help);
     ik_buf_puts(b, "</section>\n<footer class=\"notice\" id=\"notice\">\n");
-    put_para(b, NULL, pt(&rb->notice));
+    put_para(b, NULL, v->notice);
     ik_buf_puts(b, "<p class=\"meta\">");
-    put_html(b, rb->title, false);
+    put_html(b, v->pack_name, false);
     ik_buf_puts(b, ", version ");
-    put_html(b, rb->version, false);
+    put_html(b, v->pack_version, false);
     ik_buf_puts(b, ". Printed from the answers of ");
     ik_buf_puts(b, when);
     ik_buf_puts(b, ".</p>\n</footer>\n</article>\n</main>\n</body>\n</html>\n");
+    ik_view_free(v);
     if (ik_buf_status(b) != IK_OK)
         return ik_fail(err, IK_ENOMEM, "out of memory writing the handout");
     return IK_OK;

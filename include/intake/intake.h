@@ -38,6 +38,7 @@
 #include "intake/suggest.h"
 #include "intake/utf8.h"
 #include "intake/value.h"
+#include "intake/view.h"
 
 #ifdef __cplusplus
 extern "C" {
