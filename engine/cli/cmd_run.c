@@ -3,7 +3,8 @@
  * person meets it. Renders what the core's interview says (opening
  * screen, questions, outcome), reads lines through tty.c, hands them to
  * the core, and keeps a session file when asked to. Decides nothing about
- * answers or outcomes: that is engine/interview.c and engine/outcome.c.
+ * answers or outcomes: that is engine/interview.c and engine/outcome.c;
+ * what an outcome shows, in which words, is the view (engine/view.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
@@ -18,6 +19,7 @@
 #include "rulebook.h"
 #include "run_answers.h"
 #include "session.h"
+#include "intake/view.h"
 
 #include "run_session.h" /* sessions hooks (issue 6) */
 
@@ -194,15 +196,16 @@ static void banner(run *r, const char *label)
 
 /* What to do and by when: a banner when the pack declares the
  * disposition an alarm, else a heading "<lead>: label". */
-static void alert_heading(run *r, const ik_disposition *d, const char *lead)
+static void alert_heading(run *r, const char *label, bool alarm,
+                          const char *lead)
 {
-    if (d->alarm) {
-        banner(r, text(r, &d->label));
+    if (alarm) {
+        banner(r, label);
         return;
     }
     blank();
     ik_buf_clear(&r->b);
-    ik_buf_printf(&r->b, "%s: %s", lead, text(r, &d->label));
+    ik_buf_printf(&r->b, "%s: %s", lead, label);
     heading(ik_buf_cstr(&r->b));
 }
 
@@ -392,32 +395,32 @@ static uint32_t answers_given(const run *r)
  * records that they were shown. */
 static void leave_with_flags(run *r)
 {
-    const ik_outcome *o;
-    const ik_disposition *d;
+    ik_view *v = NULL;
     uint32_t n = 0, i;
     ik_error err;
 
     ik_error_clear(&err);
-    if (ik_interview_leave(r->iv, &n, &err) != IK_OK) {
+    if (ik_interview_leave(r->iv, &n, &err) != IK_OK ||
+        (n > 0 && ik_view_new(r->iv, &v, &err) != IK_OK)) {
         cli_print_diag(&err, "error");
         return;
     }
-    if (n == 0)
+    if (n == 0 || v->nred_flags == 0) {
+        ik_view_free(v);
         return;
-    o = ik_interview_outcome(r->iv);
-    if (o->disposition == IK_NONE || o->red_flags.n == 0)
-        return;
-    d = &r->rb->dispositions[o->disposition];
+    }
     blank();
     heading(r->nurse ? "Before you finish: the answers so far call for this"
                      : "Before you go: your answers so far call for this");
-    alert_heading(r, d, r->nurse ? "Disposition" : "What to do");
-    for (i = 0; i < o->red_flags.n; i++)
-        say(text(r, &r->rb->red_flags[o->red_flags.items[i]].message));
-    say(text(r, &d->advice));
+    alert_heading(r, v->headline, v->alarm,
+                  r->nurse ? "Disposition" : "What to do");
+    for (i = 0; i < v->nred_flags; i++)
+        say(v->red_flags[i].text);
+    say(v->advice);
     blank();
     heading(r->nurse ? "Safety net" : "If things change");
-    say(text(r, &r->rb->safety_net));
+    say(v->safety_net);
+    ik_view_free(v);
     autosave(r);
 }
 
@@ -790,92 +793,45 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
 
 /* ---- The outcome ---- */
 
-/* Collect the questions behind slot s (derived values expand to what they
- * read), each once, into qs. */
-static void behind(const run *r, uint32_t s, bool *seen, uint32_t *qs,
-                   uint32_t *n, int depth)
-{
-    const ik_rulebook *rb = r->rb;
-    uint32_t reads[64];
-    size_t k, m, j;
-
-    if (s < rb->nquestions) {
-        if (!seen[s]) {
-            seen[s] = true;
-            qs[(*n)++] = s;
-        }
-        return;
-    }
-    if (depth > 8)
-        return;
-    for (k = 0; k < rb->nderived; k++) {
-        if (rb->derived[k].slot != s)
-            continue;
-        m = ik_logic_reads(rb->logic, rb->derived[k].value, reads, 64);
-        for (j = 0; j < m && j < 64; j++)
-            behind(r, reads[j], seen, qs, n, depth + 1);
-    }
-}
-
 /* "Because you said:" and one line per answer behind a part. */
-static void explain(run *r, const ik_outcome *o, const ik_idlist *l)
+static void explain(run *r, const ik_view *v, ik_view_part part)
 {
-    const ik_value *answers = ik_interview_answers(r->iv);
-    bool *seen = calloc(r->rb->nquestions + 1, 1);
-    uint32_t *qs = calloc(r->rb->nquestions + 1, sizeof *qs);
-    uint32_t n = 0, i;
+    const ik_view_list *l = &v->because[part];
+    uint32_t i;
 
-    if (!seen || !qs) {
-        free(seen);
-        free(qs);
-        return;
-    }
-    for (i = 0; i < l->n; i++)
-        behind(r, l->items[i], seen, qs, &n, 0);
     say(r->nurse ? "Because the patient said:" : "Because you said:");
-    for (i = 0; i < n; i++) {
-        const ik_question *q = &r->rb->questions[qs[i]];
-        ik_value v = o->enabled[qs[i]] ? answers[qs[i]] : ik_undef();
+    for (i = 0; i < l->n; i++) {
+        const ik_view_answer *a = &v->answers[l->items[i]];
         ik_buf_clear(&r->b);
-        if (v.kind == IK_UNDEF)
-            continue; /* not answered: it explains nothing */
-        ik_buf_printf(&r->b, "- %s -> ", text(r, &q->text));
-        ik_answer_format(q, r->aud, v, &r->b);
+        ik_buf_printf(&r->b, "- %s -> %s", a->question, a->answer);
         tty_wrap_hang(ik_buf_cstr(&r->b), 2, 4);
     }
-    free(seen);
-    free(qs);
 }
 
-static void show_because(run *r)
+static void show_because(run *r, const ik_view *v)
 {
-    const ik_outcome *o = ik_interview_outcome(r->iv);
-    const ik_idlist *d = &o->because[IK_PART_DISPOSITION];
-
     blank();
     ik_buf_clear(&r->b);
-    ik_buf_printf(&r->b, "Why \"%s\"",
-                  text(r, &r->rb->dispositions[o->disposition].label));
+    ik_buf_printf(&r->b, "Why \"%s\"", v->headline);
     heading(ik_buf_cstr(&r->b));
-    if (d->n == 0)
+    if (v->because[IK_VIEW_DISPOSITION].n == 0)
         say(r->nurse ? "No red flag or rule fired, so this is the least "
                        "urgent disposition."
                      : "Nothing you said pointed to a need for urgent care, "
                        "so this is the least urgent advice.");
     else
-        explain(r, o, d);
-    if (o->rung != IK_NONE) {
+        explain(r, v, IK_VIEW_DISPOSITION);
+    if (v->rung != IK_VIEW_NONE) {
         blank();
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "Why \"%s\"",
-                      text(r, &r->rb->ladder[o->rung].label));
+        ik_buf_printf(&r->b, "Why \"%s\"", v->ladder[v->rung].title);
         heading(ik_buf_cstr(&r->b));
-        explain(r, o, &o->because[IK_PART_LADDER]);
+        explain(r, v, IK_VIEW_LADDER);
     }
-    if (o->sections.n && o->stop_flag == IK_NONE) {
+    if (v->nsections && v->stop_flag == IK_VIEW_NONE) {
         blank();
         heading("Why these sections");
-        explain(r, o, &o->because[IK_PART_SECTIONS]);
+        explain(r, v, IK_VIEW_SECTIONS);
     }
 }
 
@@ -924,25 +880,19 @@ static void handoff_line(run *r, const char *name, const char *value)
     tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
 }
 
-/* The answers of one SBAR group (background or not), by the questions'
- * text; skipped and "not sure" answers are listed after, by name. */
-static void handoff_answers(run *r, const ik_outcome *o, int group)
+/* The answers of one SBAR group (0 assessment, 1 background), by the
+ * questions' text; skipped (2) and "not sure" (3) answers are listed
+ * after, by name. */
+static void handoff_answers(run *r, const ik_view *v, int group)
 {
-    uint32_t n, i;
-    const uint32_t *trail = ik_interview_trail(r->iv, &n);
-    const ik_value *answers = ik_interview_answers(r->iv);
+    uint32_t i;
     bool any = false;
 
-    for (i = 0; i < n; i++) {
-        const ik_question *q = &r->rb->questions[trail[i]];
-        ik_value v = answers[trail[i]];
-        bool skipped = v.kind == IK_NULL,
-             unsure = q->type == IK_Q_YES_NO && v.kind == IK_STR;
-        if (q->type == IK_Q_INFO || !o->enabled[trail[i]] ||
-            v.kind == IK_UNDEF)
-            continue;
-        if (group < 2 ? (skipped || unsure || q->background != (group == 1))
-                      : (group == 2 ? !skipped : !unsure))
+    for (i = 0; i < v->nanswers; i++) {
+        const ik_view_answer *a = &v->answers[i];
+        if (group < 2
+                ? (a->skipped || a->unsure || a->background != (group == 1))
+                : (group == 2 ? !a->skipped : !a->unsure))
             continue;
         if (!any)
             tty_printf("%s\n", group == 0   ? "Assessment:"
@@ -951,20 +901,17 @@ static void handoff_answers(run *r, const ik_outcome *o, int group)
                                             : "Not sure:");
         any = true;
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "- %s", text(r, &q->text));
-        if (group < 2) {
-            ik_buf_puts(&r->b, " ");
-            ik_answer_format(q, r->aud, v, &r->b);
-        }
+        ik_buf_printf(&r->b, "- %s", a->question);
+        if (group < 2)
+            ik_buf_printf(&r->b, " %s", a->answer);
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
 }
 
 /* The nurse's hand-off on screen: display names, never ids; complete
  * exactly as the outcome JSON says. */
-static void show_handoff(run *r, const ik_outcome *o)
+static void show_handoff(run *r, const ik_view *v)
 {
-    const ik_disposition *d = &r->rb->dispositions[o->disposition];
     char when[32];
     time_t t = time(NULL);
     struct tm tm;
@@ -974,43 +921,39 @@ static void show_handoff(run *r, const ik_outcome *o)
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
     blank();
     heading("Hand-off summary");
-    say(text(r, &r->rb->notice));
+    say(v->notice);
     handoff_line(r, "Patient",
                  ik_interview_label(r->iv)[0] ? ik_interview_label(r->iv)
                                               : "(no label)");
     ik_buf_clear(&r->b);
-    ik_buf_printf(&r->b, "Pack: %s, version %s",
-                  text(r, &r->rb->title_text), r->rb->version);
+    ik_buf_printf(&r->b, "Pack: %s, version %s", v->pack_title,
+                  v->pack_version);
     tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     handoff_line(r, "Date", when);
     handoff_line(r, "Status",
-                 o->complete ? "complete"
-                 : o->stop_flag != IK_NONE
+                 v->complete ? "complete"
+                 : v->stop_flag != IK_VIEW_NONE
                      ? "incomplete: stopped by a red flag"
                      : "incomplete: not every question was answered");
-    handoff_line(r, "Disposition", text(r, &d->label));
-    if (o->red_flags.n == 0)
+    handoff_line(r, "Disposition", v->headline);
+    if (v->nred_flags == 0)
         handoff_line(r, "Red flags", "none");
     else
         tty_printf("Red flags:\n");
-    for (i = 0; i < o->red_flags.n; i++) {
-        const ik_red_flag *f = &r->rb->red_flags[o->red_flags.items[i]];
+    for (i = 0; i < v->nred_flags; i++) {
+        const ik_view_text *f = &v->red_flags[i];
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "- %s",
-                      text(r, &f->label)[0] ? text(r, &f->label)
-                                            : text(r, &f->message));
+        ik_buf_printf(&r->b, "- %s", f->title[0] ? f->title : f->text);
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
     handoff_line(r, "Ladder",
-                 o->rung == IK_NONE ? "none"
-                                    : text(r, &r->rb->ladder[o->rung].label));
-    handoff_answers(r, o, 1);
-    handoff_answers(r, o, 0);
-    handoff_answers(r, o, 2);
-    handoff_answers(r, o, 3);
+                 v->rung == IK_VIEW_NONE ? "none" : v->ladder[v->rung].title);
+    handoff_answers(r, v, 1);
+    handoff_answers(r, v, 0);
+    handoff_answers(r, v, 2);
+    handoff_answers(r, v, 3);
 }
 
-/* The outcome screen, in the order a person needs it. */
 /* ---- The outcome screen ---- */
 
 /*
@@ -1019,7 +962,7 @@ static void show_handoff(run *r, const ik_outcome *o)
  * flags in plain words, the ladder step, the notice, and a numbered menu
  * of the parts to read, each opened on its own and paged; "all" prints
  * every part in order (and without a terminal, everything is printed in
- * that order at once).
+ * that order at once). All of it read from the outcome's view.
  */
 typedef enum part_kind {
     PART_WHY,
@@ -1033,59 +976,32 @@ typedef enum part_kind {
 
 typedef struct part {
     part_kind kind;
-    uint32_t index; /* PART_SECTION: into rb->sections */
+    uint32_t index; /* PART_SECTION: into the view's sections */
 } part;
 
 typedef struct menu {
     part *parts;
     uint32_t n;
-    uint32_t reason; /* rule whose note is the reason; IK_NONE */
 } menu;
 
-/* The first shown note of a fired rule that gives the outcome's
- * disposition: the reason in one sentence. */
-static uint32_t reason_rule(const run *r, const ik_outcome *o)
+static bool menu_build(run *r, const ik_view *v, menu *m)
 {
-    uint32_t i;
-
-    for (i = 0; i < o->rules.n; i++) {
-        uint32_t k = o->rules.items[i];
-        if (r->rb->rules[k].disposition == o->disposition &&
-            ik_outcome_note_shown(r->rb, o, k))
-            return k;
-    }
-    return IK_NONE;
-}
-
-/* Notes shown besides the reason. */
-static uint32_t other_notes(const run *r, const ik_outcome *o, uint32_t reason)
-{
-    uint32_t i, n = 0;
-
-    for (i = 0; i < o->rules.n; i++)
-        n += o->rules.items[i] != reason &&
-             ik_outcome_note_shown(r->rb, o, o->rules.items[i]);
-    return n;
-}
-
-static bool menu_build(run *r, const ik_outcome *o, menu *m)
-{
+    bool stopped = v->stop_flag != IK_VIEW_NONE;
     uint32_t i;
 
     m->n = 0;
-    m->reason = reason_rule(r, o);
-    m->parts = calloc(o->sections.n + 8, sizeof *m->parts);
+    m->parts = calloc(v->nsections + 8, sizeof *m->parts);
     if (!m->parts)
         return false;
     m->parts[m->n++].kind = PART_WHY;
     /* a stop flag: what to do now, the safety net and help only */
-    if (o->stop_flag == IK_NONE && other_notes(r, o, m->reason))
+    if (!stopped && v->nnotes > (v->reason_note != IK_VIEW_NONE))
         m->parts[m->n++].kind = PART_NOTES;
-    if (o->stop_flag == IK_NONE && o->rung != IK_NONE)
+    if (!stopped && v->rung != IK_VIEW_NONE)
         m->parts[m->n++].kind = PART_RUNG;
-    for (i = 0; o->stop_flag == IK_NONE && i < o->sections.n; i++) {
+    for (i = 0; !stopped && i < v->nsections; i++) {
         m->parts[m->n].kind = PART_SECTION;
-        m->parts[m->n++].index = o->sections.items[i];
+        m->parts[m->n++].index = i;
     }
     m->parts[m->n++].kind = PART_SAFETY;
     m->parts[m->n++].kind = PART_HELP;
@@ -1094,7 +1010,7 @@ static bool menu_build(run *r, const ik_outcome *o, menu *m)
     return true;
 }
 
-static const char *part_title(run *r, const ik_outcome *o, const part *p)
+static const char *part_title(run *r, const ik_view *v, const part *p)
 {
     switch (p->kind) {
     case PART_WHY:
@@ -1103,11 +1019,10 @@ static const char *part_title(run *r, const ik_outcome *o, const part *p)
         return r->nurse ? "Notes on the answers" : "Notes on your answers";
     case PART_RUNG:
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "About %s",
-                      text(r, &r->rb->ladder[o->rung].label));
+        ik_buf_printf(&r->b, "About %s", v->ladder[v->rung].title);
         return ik_buf_cstr(&r->b);
     case PART_SECTION:
-        return text(r, &r->rb->sections[p->index].title);
+        return v->sections[p->index].title;
     case PART_SAFETY:
         return r->nurse ? "Safety net" : "If things change";
     case PART_HELP:
@@ -1134,7 +1049,7 @@ static int lines_of(const char *s, int indent)
 }
 
 /* The menu, in one column when `rows` allow, else in two. */
-static void show_menu(run *r, const ik_outcome *o, const menu *m, int rows)
+static void show_menu(run *r, const ik_view *v, const menu *m, int rows)
 {
     int w = tty_width(), col = (w - 1) / 2, i, half;
     char item[512];
@@ -1142,7 +1057,7 @@ static void show_menu(run *r, const ik_outcome *o, const menu *m, int rows)
     if ((int)m->n <= rows || w < 50) {
         for (i = 0; i < (int)m->n; i++) {
             snprintf(item, sizeof item, "%2d  %s", i + 1,
-                     part_title(r, o, &m->parts[i]));
+                     part_title(r, v, &m->parts[i]));
             tty_wrap_hang(item, 2, 6);
         }
         return;
@@ -1152,11 +1067,11 @@ static void show_menu(run *r, const ik_outcome *o, const menu *m, int rows)
         char left[256], right[256];
         int k;
         snprintf(left, sizeof left, "  %2d  %s", i + 1,
-                 part_title(r, o, &m->parts[i]));
+                 part_title(r, v, &m->parts[i]));
         right[0] = '\0';
         if (i + half < (int)m->n)
             snprintf(right, sizeof right, "%2d  %s", i + half + 1,
-                     part_title(r, o, &m->parts[i + half]));
+                     part_title(r, v, &m->parts[i + half]));
         /* cut to the column (bytes; titles are short) */
         k = (int)strlen(left);
         if (k > col - 1) {
@@ -1178,34 +1093,31 @@ static const char *menu_prompt_help(const run *r)
 }
 
 /* The first screen. */
-static void first_screen(run *r, const ik_outcome *o, const menu *m)
+static void first_screen(run *r, const ik_view *v, const menu *m)
 {
-    const ik_disposition *d = &r->rb->dispositions[o->disposition];
     int used = 0, rows = tty_height();
     uint32_t i;
     ik_step st;
 
-    alert_heading(r, d, r->nurse ? "Disposition" : "What to do");
-    used += d->alarm ? 4 : 2;
-    if (o->stop_flag != IK_NONE) {
-        say(text(r, &r->rb->red_flags[o->stop_flag].message));
-        used += lines_of(text(r, &r->rb->red_flags[o->stop_flag].message), 0);
+    alert_heading(r, v->headline, v->alarm,
+                  r->nurse ? "Disposition" : "What to do");
+    used += v->alarm ? 4 : 2;
+    if (v->stop_flag != IK_VIEW_NONE) {
+        say(v->red_flags[v->stop_flag].text);
+        used += lines_of(v->red_flags[v->stop_flag].text, 0);
     }
-    for (i = 0; i < o->red_flags.n; i++) {
-        const char *msg =
-            text(r, &r->rb->red_flags[o->red_flags.items[i]].message);
-        if (o->red_flags.items[i] == o->stop_flag)
+    for (i = 0; i < v->nred_flags; i++) {
+        if (i == v->stop_flag)
             continue;
-        say(msg);
-        used += lines_of(msg, 0);
+        say(v->red_flags[i].text);
+        used += lines_of(v->red_flags[i].text, 0);
     }
-    say(text(r, &d->advice));
-    used += lines_of(text(r, &d->advice), 0);
-    if (o->red_flags.n == 0) {
+    say(v->advice);
+    used += lines_of(v->advice, 0);
+    if (v->nred_flags == 0) {
         ik_buf_clear(&r->b);
-        if (m->reason != IK_NONE)
-            ik_buf_printf(&r->b, "Why: %s",
-                          text(r, &r->rb->rules[m->reason].note));
+        if (v->reason[0])
+            ik_buf_printf(&r->b, "Why: %s", v->reason);
         else
             ik_buf_puts(&r->b, r->nurse
                                    ? "Why: no red flag or rule fired."
@@ -1225,31 +1137,31 @@ static void first_screen(run *r, const ik_outcome *o, const menu *m)
         say(s);
         used += lines_of(s, 0);
     }
-    if (o->rung != IK_NONE && o->stop_flag == IK_NONE) {
+    if (v->rung != IK_VIEW_NONE && v->stop_flag == IK_VIEW_NONE) {
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b,
                       r->nurse ? "Ladder rung to discuss: %s"
                                : "Treatment to discuss with your care team: %s",
-                      text(r, &r->rb->ladder[o->rung].label));
+                      v->ladder[v->rung].title);
         heading(ik_buf_cstr(&r->b));
         used += lines_of(ik_buf_cstr(&r->b), 0);
     }
     tty_printf("%s", tty_on(TTY_DIM));
-    say(text(r, &r->rb->notice));
+    say(v->notice);
     tty_printf("%s", tty_off());
-    used += lines_of(text(r, &r->rb->notice), 0);
+    used += lines_of(v->notice, 0);
     blank();
     heading(r->nurse ? "Open:" : "Read more:");
     used += 2;
     /* below the menu: a blank, the help lines and the prompt */
     used += 1 + lines_of(menu_prompt_help(r), 0) + 1 + (r->sess ? 1 : 0);
-    show_menu(r, o, m, rows - used);
+    show_menu(r, v, m, rows - used);
 }
 
 /* Show one part, paged. false: the person stopped reading. */
-static bool show_part(run *r, const ik_outcome *o, const part *p)
+static bool show_part(run *r, const ik_view *v, const part *p)
 {
-    const char *title = part_title(r, o, p);
+    const char *title = part_title(r, v, p);
     char *copy = strdup(title);
     uint32_t i;
     bool go_on = true;
@@ -1261,48 +1173,42 @@ static bool show_part(run *r, const ik_outcome *o, const part *p)
     free(copy);
     switch (p->kind) {
     case PART_WHY:
-        show_because(r);
+        show_because(r, v);
         break;
-    case PART_NOTES: {
-        uint32_t reason = reason_rule(r, o);
-        for (i = 0; i < o->rules.n && go_on; i++) {
-            uint32_t k = o->rules.items[i];
-            if (k != reason && ik_outcome_note_shown(r->rb, o, k))
-                go_on = page(r, text(r, &r->rb->rules[k].note));
-        }
+    case PART_NOTES:
+        for (i = 0; i < v->nnotes && go_on; i++)
+            if (i != v->reason_note)
+                go_on = page(r, v->notes[i]);
         break;
-    }
-    case PART_RUNG: {
-        const ik_rung *g = &r->rb->ladder[o->rung];
-        if (text(r, &g->advice)[0])
-            go_on = page(r, text(r, &g->advice));
+    case PART_RUNG:
+        if (v->ladder[v->rung].text[0])
+            go_on = page(r, v->ladder[v->rung].text);
         if (go_on)
-            explain(r, o, &o->because[IK_PART_LADDER]);
+            explain(r, v, IK_VIEW_LADDER);
         break;
-    }
     case PART_SECTION:
-        go_on = page(r, text(r, &r->rb->sections[p->index].body));
+        go_on = page(r, v->sections[p->index].text);
         break;
     case PART_SAFETY:
-        go_on = page(r, text(r, &r->rb->safety_net));
+        go_on = page(r, v->safety_net);
         break;
     case PART_HELP:
-        go_on = page(r, text(r, &r->rb->get_help));
+        go_on = page(r, v->get_help);
         break;
     case PART_HANDOFF:
-        show_handoff(r, o);
+        show_handoff(r, v);
         break;
     }
     return go_on;
 }
 
 /* Every part in order: for a printer, a pipe, or "all". */
-static void show_all(run *r, const ik_outcome *o, const menu *m)
+static void show_all(run *r, const ik_view *v, const menu *m)
 {
     uint32_t i;
 
     for (i = 0; i < m->n; i++)
-        if (!show_part(r, o, &m->parts[i]))
+        if (!show_part(r, v, &m->parts[i]))
             return;
 }
 
@@ -1362,19 +1268,23 @@ static int outcome_loop(run *r)
 {
     static const char *const words[] = {"all",  "why",  "back",    "summary",
                                         "help", "quit", "handoff", "save"};
-    const ik_outcome *o = ik_interview_outcome(r->iv);
     bool saw_safety = false, offered = false;
+    ik_view *v = NULL;
+    ik_error verr;
     menu m;
     int rc;
 
-    if (!menu_build(r, o, &m)) {
+    if (ik_view_new(r->iv, &v, &verr) != IK_OK)
+        return fault(&verr);
+    if (!menu_build(r, v, &m)) {
+        ik_view_free(v);
         say("Out of memory.");
         return EXIT_SOFTWARE;
     }
-    first_screen(r, o, &m);
+    first_screen(r, v, &m);
     autosave(r);
     if (!tty_interactive()) { /* a pipe or a file: everything, in order */
-        show_all(r, o, &m);
+        show_all(r, v, &m);
         saw_safety = true;
     }
     for (;;) {
@@ -1399,25 +1309,25 @@ static int outcome_loop(run *r)
         tty_history_add(line);
         if ((k = menu_number(line, len, m.n)) != 0) {
             saw_safety |= m.parts[k - 1].kind == PART_SAFETY;
-            show_part(r, o, &m.parts[k - 1]);
+            show_part(r, v, &m.parts[k - 1]);
             free(line);
             continue;
         }
         if (r->nurse &&
             (is_word(line, len, "handoff") || is_word(line, len, "hand-off"))) {
-            show_handoff(r, o);
+            show_handoff(r, v);
             free(line);
             continue;
         }
         if (is_word(line, len, "all")) {
-            show_all(r, o, &m);
+            show_all(r, v, &m);
             saw_safety = true;
             free(line);
             continue;
         }
         switch (ik_command_parse(line, len)) {
         case IK_CMD_WHY:
-            show_because(r);
+            show_because(r, v);
             break;
         case IK_CMD_SUMMARY:
             show_summary(r);
@@ -1425,13 +1335,14 @@ static int outcome_loop(run *r)
         case IK_CMD_HELP:
             blank();
             heading(r->nurse ? "Open:" : "Read more:");
-            show_menu(r, o, &m, tty_height() - 4);
+            show_menu(r, v, &m, tty_height() - 4);
             say("why: the reasons for this advice; back: change your last "
                 "answer; summary: your answers; Enter or quit: finish.");
             break;
         case IK_CMD_BACK:
             free(line);
             free(m.parts);
+            ik_view_free(v);
             if (ik_interview_back(r->iv, &err) != IK_OK)
                 return fault(&err);
             autosave(r);
@@ -1459,9 +1370,10 @@ done:
     if (!saw_safety) { /* nobody leaves without it */
         blank();
         heading(r->nurse ? "Safety net" : "If things change");
-        say(text(r, &r->rb->safety_net));
+        say(v->safety_net);
     }
     free(m.parts);
+    ik_view_free(v);
     outcome_to_stdout(r);
     if (r->sess && !r->save_failed)
         tty_printf("\nSaved in %s\n", r->sess_path);
@@ -1485,7 +1397,8 @@ static int show_alert(run *r, const ik_step *s)
     ik_error err;
 
     tty_drop_typeahead(); /* keys typed before the alert showed */
-    alert_heading(r, d, r->nurse ? "Alert" : "Please read this now");
+    alert_heading(r, text(r, &d->label), d->alarm,
+                  r->nurse ? "Alert" : "Please read this now");
     say(text(r, &f->message));
     say(text(r, &d->advice));
     blank();
