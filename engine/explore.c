@@ -36,9 +36,9 @@ typedef struct cmp_const {
 typedef struct expect {
     bool *disp_ok; /* per disposition; NULL: any */
     bool has_ladder;
-    uint32_t rung; /* IK_NONE: no rung expected */
-    uint32_t *shown, nshown;
-    uint32_t *hidden, nhidden;
+    uint32_t rung;                  /* IK_NONE: no rung expected */
+    const uint32_t *shown, *hidden; /* the rulebook's */
+    uint32_t nshown, nhidden;
 } expect;
 
 typedef struct walk {
@@ -272,95 +272,30 @@ static bool build_domain(walk *w, uint32_t qi)
 
 /* ---- Expectations ---- */
 
-static ik_status id_list(walk *w, const cJSON *arr, uint32_t **out, uint32_t *n,
-                         const char *inv, ik_error *err)
+/* The invariant's expectations as the rulebook holds them (ids resolved
+ * at load), with the dispositions as a set. */
+static ik_status take_expect(walk *w, uint32_t i, ik_error *err)
 {
-    const cJSON *it;
-    uint32_t k = 0;
-
-    *n = (uint32_t)cJSON_GetArraySize(arr);
-    *out = ik_arena_alloc(w->ar, (*n + 1) * sizeof **out);
-    if (!*out)
-        return ik_fail(err, IK_ENOMEM, "out of memory");
-    cJSON_ArrayForEach(it, arr)
-    {
-        uint32_t s = cJSON_IsString(it)
-                         ? ik_rulebook_find_section(w->rb, it->valuestring)
-                         : IK_NONE;
-
-        if (s == IK_NONE)
-            return ik_fail(err, IK_ERULES,
-                           "invariant '%s' expects an unknown section", inv);
-        (*out)[k++] = s;
-    }
-    return IK_OK;
-}
-
-static ik_status disp_ok(walk *w, expect *e, const cJSON *d, const char *inv,
-                         ik_error *err)
-{
-    const cJSON *it;
+    const ik_invariant *inv = &w->rb->invariants[i];
+    expect *e = &w->exp[i];
     uint32_t k;
 
+    e->has_ladder = inv->expect_ladder;
+    e->rung = inv->expect_rung;
+    e->shown = inv->expect_sections;
+    e->nshown = inv->nexpect_sections;
+    e->hidden = inv->expect_not_sections;
+    e->nhidden = inv->nexpect_not_sections;
+    e->disp_ok = NULL;
+    if (!inv->nexpect_dispositions)
+        return IK_OK;
     e->disp_ok = ik_arena_alloc(w->ar, w->rb->ndispositions + 1);
     if (!e->disp_ok)
         return ik_fail(err, IK_ENOMEM, "out of memory");
     memset(e->disp_ok, 0, w->rb->ndispositions + 1);
-    if (cJSON_IsString(d)) {
-        k = ik_rulebook_find_disposition(w->rb, d->valuestring);
-        if (k == IK_NONE)
-            return ik_fail(err, IK_ERULES,
-                           "invariant '%s' expects an unknown disposition",
-                           inv);
-        e->disp_ok[k] = true;
-        return IK_OK;
-    }
-    cJSON_ArrayForEach(it, d)
-    {
-        k = cJSON_IsString(it)
-                ? ik_rulebook_find_disposition(w->rb, it->valuestring)
-                : IK_NONE;
-        if (k == IK_NONE)
-            return ik_fail(err, IK_ERULES,
-                           "invariant '%s' expects an unknown disposition",
-                           inv);
-        e->disp_ok[k] = true;
-    }
+    for (k = 0; k < inv->nexpect_dispositions; k++)
+        e->disp_ok[inv->expect_dispositions[k]] = true;
     return IK_OK;
-}
-
-static ik_status parse_expect(walk *w, uint32_t i, ik_error *err)
-{
-    const ik_invariant *inv = &w->rb->invariants[i];
-    expect *e = &w->exp[i];
-    ik_json_doc doc;
-    const cJSON *j;
-    ik_status st = IK_OK;
-
-    e->rung = IK_NONE;
-    if (!inv->expect_json)
-        return IK_OK;
-    st = ik_json_parse(inv->expect_json, strlen(inv->expect_json), "", 0, &doc,
-                       err);
-    if (st != IK_OK)
-        return st;
-    if ((j = ik_json_get(doc.root, "disposition")))
-        st = disp_ok(w, e, j, inv->id, err);
-    if (st == IK_OK && (j = ik_json_get(doc.root, "ladder"))) {
-        e->has_ladder = true;
-        if (cJSON_IsString(j)) {
-            e->rung = ik_rulebook_find_rung(w->rb, j->valuestring);
-            if (e->rung == IK_NONE)
-                st = ik_fail(err, IK_ERULES,
-                             "invariant '%s' expects an unknown rung", inv->id);
-        }
-    }
-    if (st == IK_OK && (j = ik_json_get(doc.root, "sections")))
-        st = id_list(w, j, &e->shown, &e->nshown, inv->id, err);
-    if (st == IK_OK && (j = ik_json_get(doc.root, "not_sections")))
-        st = id_list(w, j, &e->hidden, &e->nhidden, inv->id, err);
-    ik_json_doc_fini(&doc);
-    return st;
 }
 
 /* ---- Leaves ---- */
@@ -677,7 +612,7 @@ static ik_status prepare(walk *w, ik_error *err)
     if (w->oom)
         return ik_fail(err, IK_ENOMEM, "out of memory");
     for (i = 0; i < rb->ninvariants; i++)
-        if ((st = parse_expect(w, i, err)) != IK_OK)
+        if ((st = take_expect(w, i, err)) != IK_OK)
             return st;
     return IK_OK;
 }

@@ -1241,7 +1241,6 @@ static void walk_expect(item *it, const cJSON *e, ik_invariant *v)
                                        "not_sections", NULL};
     ik_loader *l = it->l;
     const cJSON *c;
-    char *json;
 
     if (!get_object(l, it->who, e, "\"expect\""))
         return;
@@ -1251,11 +1250,18 @@ static void walk_expect(item *it, const cJSON *e, ik_invariant *v)
         size_t mark = push_key(l, c->string);
         switch (key_index(keys, c->string)) {
         case 0:
-            if (cJSON_IsString(c))
-                add_ref(l, c, &v->expect_disposition, c->string, it->kind,
+            if (cJSON_IsString(c)) { /* a list of one */
+                v->expect_dispositions =
+                    alloc_zero(l, 1, sizeof *v->expect_dispositions);
+                if (!v->expect_dispositions)
+                    break;
+                v->nexpect_dispositions = 1;
+                add_ref(l, c, &v->expect_dispositions[0], c->string, it->kind,
                         it->index, LK_DISPOSITION);
-            else
-                ref_list(it, c, LK_DISPOSITION, NULL, NULL, true);
+            } else {
+                ref_list(it, c, LK_DISPOSITION, &v->expect_dispositions,
+                         &v->nexpect_dispositions, true);
+            }
             break;
         case 1:
             v->expect_ladder = true;
@@ -1264,21 +1270,18 @@ static void walk_expect(item *it, const cJSON *e, ik_invariant *v)
                         LK_RUNG);
             break;
         case 2:
+            ref_list(it, c, LK_SECTION, &v->expect_sections,
+                     &v->nexpect_sections, false);
+            break;
         case 3:
-            ref_list(it, c, LK_SECTION, NULL, NULL, false);
+            ref_list(it, c, LK_SECTION, &v->expect_not_sections,
+                     &v->nexpect_not_sections, false);
             break;
         default:
             unknown_key(l, it->who, c, keys);
         }
         pop(l, mark);
     }
-    json = cJSON_PrintUnformatted(e);
-    if (!json) {
-        fail_oom(l);
-        return;
-    }
-    v->expect_json = copy_str(l, json);
-    cJSON_free(json);
 }
 
 static void walk_invariant(item *it, idset *ids)
@@ -1288,7 +1291,6 @@ static void walk_invariant(item *it, idset *ids)
     const cJSON *c;
     size_t mark;
 
-    v->expect_disposition = IK_NONE;
     v->expect_rung = IK_NONE;
     if (!item_begin(it, ids, keys, &v->id, &v->src))
         return;

@@ -136,11 +136,16 @@ typedef struct ik_rule {
 typedef struct ik_invariant {
     const char *id;
     ik_expr when;
-    const char *expect_json;     /* the "expect" object, compact JSON */
-    uint32_t expect_disposition; /* IK_NONE when not constrained */
-    uint32_t expect_rung;        /* IK_NONE: not constrained, or null */
-    bool expect_ladder;          /* "ladder" given (expect_rung IK_NONE:
-                                    no rung may hold) */
+    /* "expect": the outcome where `when` holds */
+    uint32_t *expect_dispositions; /* one of these (into dispositions) */
+    uint32_t nexpect_dispositions; /* 0: any disposition */
+    uint32_t expect_rung;          /* IK_NONE: not constrained, or null */
+    bool expect_ladder;            /* "ladder" given (expect_rung IK_NONE:
+                                      no rung may hold) */
+    uint32_t *expect_sections;     /* shown (into sections) */
+    uint32_t nexpect_sections;
+    uint32_t *expect_not_sections; /* not shown */
+    uint32_t nexpect_not_sections;
     size_t src;
 } ik_invariant;
 

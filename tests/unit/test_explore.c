@@ -99,6 +99,35 @@ test_broken_invariant_gives_counter_examples_that_replay(void **state)
     ik_rulebook_free(rb);
 }
 
+/* "disposition" may list the dispositions that are acceptable: severe
+ * pain is "soon" by a rule and "urgent" at 10 (a red flag), so "one of
+ * emergency, urgent, soon" always holds, and "one of emergency, urgent"
+ * breaks where only the rule fires (pain below 10). */
+static void
+test_a_disposition_list_expectation_accepts_any_of_them(void **state)
+{
+    static const char pack[] = TINY_PACK_HEAD
+        ",\n {\"id\": \"severe_is_soon_or_worse\", \"when\": {\"var\": "
+        "\"severe\"}, \"expect\": {\"disposition\": [\"emergency\", "
+        "\"urgent\", \"soon\"]}},"
+        "\n {\"id\": \"severe_is_urgent_or_worse\", \"when\": {\"var\": "
+        "\"severe\"}, \"expect\": {\"disposition\": [\"emergency\", "
+        "\"urgent\"]}}]}";
+    ik_rulebook *rb = fixture_load(pack);
+    ik_explore_opts o = {0};
+    ik_explore_report rep = run(rb, &o);
+
+    (void)state;
+    assert_int_equal(rb->invariants[1].nexpect_dispositions, 3);
+    assert_true(rep.inv_applied[1] > 0);
+    assert_int_equal(rep.inv_failed[1], 0);
+    assert_int_equal(rep.inv_applied[2], rep.inv_applied[1]);
+    assert_true(rep.inv_failed[2] > 0);
+    assert_true(rep.inv_failed[2] < rep.inv_applied[2]); /* pain 10 holds */
+    ik_explore_report_fini(&rep);
+    ik_rulebook_free(rb);
+}
+
 static void test_ladder_and_section_expectations_are_checked(void **state)
 {
     static const char pack[] = TINY_PACK_HEAD
@@ -229,6 +258,8 @@ int main(void)
             test_small_pack_is_walked_exhaustively_with_exact_counts),
         cmocka_unit_test(
             test_broken_invariant_gives_counter_examples_that_replay),
+        cmocka_unit_test(
+            test_a_disposition_list_expectation_accepts_any_of_them),
         cmocka_unit_test(test_ladder_and_section_expectations_are_checked),
         cmocka_unit_test(
             test_space_larger_than_max_paths_is_sampled_reproducibly),

@@ -121,11 +121,12 @@ static void test_good_pack_loads_into_typed_structures(void **state)
     assert_int_equal(rb->rules[0].sections[0], 0);
     assert_true(rb->sections[0].priority == 5);
     assert_int_equal(rb->sections[0].show_when, IK_NO_EXPR);
-    assert_int_equal(rb->invariants[0].expect_disposition, 0);
+    assert_int_equal(rb->invariants[0].nexpect_dispositions, 1);
+    assert_int_equal(rb->invariants[0].expect_dispositions[0], 0);
     assert_true(rb->invariants[0].expect_ladder);
     assert_int_equal(rb->invariants[0].expect_rung, IK_NONE);
-    assert_string_equal(rb->invariants[0].expect_json,
-                        "{\"disposition\":\"stop\",\"ladder\":null}");
+    assert_int_equal(rb->invariants[0].nexpect_sections, 0);
+    assert_int_equal(rb->invariants[0].nexpect_not_sections, 0);
     assert_int_equal(ik_rulebook_find_question(rb, "km"), 2);
     assert_int_equal(ik_rulebook_find_question(rb, "loud"), IK_NONE);
     assert_int_equal(ik_rulebook_find_disposition(rb, "ride"), 1);
