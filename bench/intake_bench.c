@@ -1,13 +1,23 @@
 /*
- * intake_bench.c -- the external peer of ../shared/bench/peers.js: times
- * the JsonLogic engine over the generated triage records, eval-only (records
- * parsed into cJSON trees beforehand; binding each record counts) and
- * end-to-end (cJSON parse of each line, then the same), and prints the
+ * intake_bench.c -- the external peer of the JsonLogic peer harness
+ * (bench/jsonlogic-peers/peers.js, see docs/PERFORMANCE.md): times the
+ * JsonLogic engine over the generated triage records and prints the
  * harness's JSON line with truthy counts and the value hash. A benchmark
  * program: reads its two input files, writes only stdout and stderr.
  *
+ * With the engine's own record reader (the default, --parser intake):
+ * eval-only reads every record into its slots before timing (the engine's
+ * data representation) and times evaluating; end-to-end times reading each
+ * line straight into the slots (ik_json_read_slots: strict JSON, no tree,
+ * no binding pass) and evaluating. With --parser cjson, as before: eval-only
+ * parses into cJSON trees beforehand and times binding each
+ * (ik_logic_bind_cjson) and evaluating; end-to-end times cJSON's parse of
+ * each line, then the same.
+ *
  * Usage: intake-bench RULES DATA [--runs N] [--limit N] [--warmup N]
- *                    [--split]   (also time binding alone and parsing alone)
+ *                    [--parser intake|cjson]
+ *                    [--split]   (also time binding/reading alone and
+ *                                 parsing alone)
  *                    [--malloc]  (cJSON allocates with malloc, not an arena)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -21,6 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "alloc.h"
+#include "answers_json.h"
 #include "arena.h"
 #include "config.h"
 #include "json.h"
@@ -49,6 +60,7 @@ typedef struct bench {
     ik_value *slots;
     ik_arena scratch;
     ik_bind_cache cache;
+    ik_slot_map map; /* for the record reader: lg and cache */
     long *truthy, *errors;
     uint32_t *hash;
 } bench;
@@ -59,6 +71,7 @@ typedef struct bench {
  * no-op and the arena is reset per record (see docs/PERFORMANCE.md). */
 static ik_arena *parse_arena;
 static int plain_malloc; /* --malloc: trees are freed with cJSON_Delete */
+static int use_cjson;    /* --parser cjson */
 
 static void *bump_malloc(size_t n)
 {
@@ -274,16 +287,13 @@ static void load_lines(bench *b, const char *path, size_t limit)
 
 /* ---- The work for one record ---- */
 
-static void eval_record(bench *b, const cJSON *rec, int hashing)
+/* Every rule over a record's slots; scratch is reset by the caller. */
+static void eval_slots(bench *b, const ik_value *slots, int hashing)
 {
-    ik_env env = {{0}, b->slots, ik_logic_nslots(b->lg), &b->scratch, 0,
-                  NULL};
+    ik_env env = {{0}, slots, ik_logic_nslots(b->lg), &b->scratch, 0, NULL};
     ik_error err;
     uint32_t i;
 
-    ik_arena_reset(&b->scratch);
-    if (!ik_logic_bind_cjson(b->lg, rec, b->slots, &b->scratch, &b->cache))
-        die("out of memory", NULL);
     for (i = 0; i < b->nrules; i++) {
         ik_value v;
 
@@ -302,6 +312,26 @@ static void eval_record(bench *b, const cJSON *rec, int hashing)
         else
             b->hash[i] = fnv(fnv_json(b->hash[i], v, 1), "\n", 1);
     }
+}
+
+static void eval_record(bench *b, const cJSON *rec, int hashing)
+{
+    ik_arena_reset(&b->scratch);
+    if (!ik_logic_bind_cjson(b->lg, rec, b->slots, &b->scratch, &b->cache))
+        die("out of memory", NULL);
+    eval_slots(b, b->slots, hashing);
+}
+
+/* Line k read by the engine's record reader straight into slots (values
+ * in a). */
+static void read_line(bench *b, size_t k, ik_arena *a, ik_value *slots)
+{
+    ik_error err;
+
+    if (ik_json_read_slots(b->lines[k], b->lens[k], "data", a, ik_logic_slot_of,
+                           &b->map, slots, ik_logic_nslots(b->lg),
+                           &err) != IK_OK)
+        die("data", &err);
 }
 
 static void reset_counts(bench *b)
@@ -330,6 +360,15 @@ static BENCH_NOINLINE double run_e2e(bench *b, ik_arena *line_arena)
     double t0 = now_ms();
     size_t k;
 
+    if (!use_cjson) {
+        for (k = 0; k < b->nlines; k++) {
+            ik_arena_reset(line_arena);
+            ik_arena_reset(&b->scratch);
+            read_line(b, k, line_arena, b->slots);
+            eval_slots(b, b->slots, 1);
+        }
+        return now_ms() - t0;
+    }
     parse_arena = line_arena;
     for (k = 0; k < b->nlines; k++) {
         ik_arena_reset(line_arena);
@@ -348,6 +387,15 @@ static void run_split(bench *b, cJSON **recs, ik_arena *line_arena)
     double t0 = now_ms(), t_bind, t_parse;
     size_t k;
 
+    if (!use_cjson) {
+        for (k = 0; k < b->nlines; k++) {
+            ik_arena_reset(line_arena);
+            read_line(b, k, line_arena, b->slots);
+        }
+        fprintf(stderr, "intake-bench: reading into slots only %.1f ms\n",
+                now_ms() - t0);
+        return;
+    }
     for (k = 0; k < b->nlines; k++) {
         ik_arena_reset(&b->scratch);
         if (!ik_logic_bind_cjson(b->lg, recs[k], b->slots, &b->scratch,
@@ -369,13 +417,22 @@ static void run_split(bench *b, cJSON **recs, ik_arena *line_arena)
             t_bind, t_parse);
 }
 
-static BENCH_NOINLINE double run_eval(bench *b, cJSON **recs)
+/* recs (cJSON) or slots (nslots a record, read before timing) */
+static BENCH_NOINLINE double run_eval(bench *b, cJSON **recs,
+                                      const ik_value *slots)
 {
     double t0 = now_ms();
+    uint32_t ns = ik_logic_nslots(b->lg);
     size_t k;
 
-    for (k = 0; k < b->nlines; k++)
-        eval_record(b, recs[k], 1);
+    for (k = 0; k < b->nlines; k++) {
+        if (use_cjson) {
+            eval_record(b, recs[k], 1);
+            continue;
+        }
+        ik_arena_reset(&b->scratch);
+        eval_slots(b, slots + k * ns, 1);
+    }
     return now_ms() - t0;
 }
 
@@ -388,8 +445,9 @@ static void print_result(bench *b, const double *ev, const double *e2e,
     char hx[9];
     int r;
 
-    printf("{\"label\":\"intake (C, compiled nodes)\",\"version\":\"%s\","
+    printf("{\"label\":\"intake (C, compiled nodes; %s)\",\"version\":\"%s\","
            "\"records\":%zu,\"eval_ms\":[",
+           use_cjson ? "cJSON parse + bind" : "own reader into slots",
            IK_VERSION, b->nlines);
     for (r = 0; r < runs; r++)
         printf("%s%.3f", r ? "," : "", ev[r]);
@@ -414,6 +472,8 @@ int main(int argc, char **argv)
     bench b;
     ik_arena records_arena, line_arena;
     cJSON **recs;
+    ik_value *recslots = NULL;
+    uint32_t ns;
     double *ev, *e2e;
     long runs = 3, limit = 0, warmup = 5000;
     int split = 0;
@@ -433,6 +493,10 @@ int main(int argc, char **argv)
             split = 1;
         else if (strcmp(argv[i], "--malloc") == 0)
             plain_malloc = 1;
+        else if (strcmp(argv[i], "--parser") == 0 && i + 1 < argc &&
+                 (strcmp(argv[i + 1], "cjson") == 0 ||
+                  strcmp(argv[i + 1], "intake") == 0))
+            use_cjson = strcmp(argv[++i], "cjson") == 0;
         else if (!rules)
             rules = argv[i];
         else if (!data)
@@ -442,11 +506,14 @@ int main(int argc, char **argv)
     }
     if (!rules || !data || i < argc || runs < 1 || limit < 0) {
         fputs("usage: intake-bench RULES DATA [--runs N] [--limit N] "
-              "[--warmup N] [--split] [--malloc]\n",
+              "[--warmup N] [--parser intake|cjson] [--split] "
+              "[--malloc]\n",
               stderr);
         return 64;
     }
     load_rules(&b, rules);
+    b.map.lg = b.lg;
+    b.map.cache = &b.cache;
     load_lines(&b, data, (size_t)limit);
     if (!plain_malloc)
         use_bump_allocator();
@@ -463,18 +530,34 @@ int main(int argc, char **argv)
     if (!b.slots || !b.truthy || !b.errors || !b.hash || !recs || !ev || !e2e)
         die("out of memory", NULL);
 
-    /* Eval-only input: every record parsed before timing, the trees kept
-     * in their own arena. */
+    /* Eval-only input: every record parsed (cJSON trees) or read into its
+     * slots before timing, kept in their own arena. */
+    ns = ik_logic_nslots(b.lg);
     parse_arena = &records_arena;
-    for (k = 0; k < b.nlines; k++)
-        recs[k] = parse_line(&b, k);
-    for (k = 0; k < b.nlines && (long)k < warmup; k++)
-        eval_record(&b, recs[k], 1);
+    if (!use_cjson) {
+        recslots = calloc(b.nlines * ns + 1, sizeof *recslots);
+        if (!recslots)
+            die("out of memory", NULL);
+    }
+    for (k = 0; k < b.nlines; k++) {
+        if (use_cjson)
+            recs[k] = parse_line(&b, k);
+        else
+            read_line(&b, k, &records_arena, recslots + k * ns);
+    }
+    for (k = 0; k < b.nlines && (long)k < warmup; k++) {
+        if (use_cjson) {
+            eval_record(&b, recs[k], 1);
+            continue;
+        }
+        ik_arena_reset(&b.scratch);
+        eval_slots(&b, recslots + k * ns, 1);
+    }
     for (r = 0; r < runs; r++) {
         double c0 = cpu_ms(), c1;
 
         reset_counts(&b);
-        ev[r] = run_eval(&b, recs);
+        ev[r] = run_eval(&b, recs, recslots);
         c1 = cpu_ms();
         reset_counts(&b);
         e2e[r] = run_e2e(&b, &line_arena);

@@ -37,6 +37,12 @@ typedef struct reader {
     ik_status st;
     ik_member *stack; /* items of the containers being read, innermost last */
     size_t nstack, capstack;
+    /* ik_json_read_slots: the top-level members go to slots, strings
+     * without escapes are borrowed from s, no top-level object is built */
+    ik_slot_fn slot_of;
+    void *slot_ctx;
+    ik_value *slots;
+    uint32_t nslots;
 } reader;
 
 static bool rd_fail(reader *r, ik_status code, size_t at, const char *fmt, ...)
@@ -163,8 +169,9 @@ static const unsigned char plain_ascii[256] = {
 /* clang-format on */
 
 /* A string at r->i (the opening quote) into *out (copied into the arena;
- * escapes decoded). Validates first, then copies or decodes. */
-static bool rd_string(reader *r, ik_value *out)
+ * escapes decoded; borrow: one without escapes points into the text,
+ * without a NUL). Validates first, then copies or decodes. */
+static bool rd_string(reader *r, ik_value *out, bool borrow)
 {
     size_t start = r->i, end, n = 0;
     bool escapes = false;
@@ -205,6 +212,10 @@ static bool rd_string(reader *r, ik_value *out)
     end = r->i++;
     if (end - start - 1 > UINT32_MAX)
         return rd_fail(r, IK_ELIMIT, start, "string too long");
+    if (!escapes && borrow) {
+        *out = ik_str(r->s + start + 1, (uint32_t)(end - start - 1));
+        return true;
+    }
     if (!escapes) {
         d = ik_arena_strndup(r->a, r->s + start + 1, end - start - 1);
         if (!d)
@@ -264,13 +275,15 @@ static bool rd_number(reader *r, ik_value *out)
         while (r->i < r->len && is_digit(s[r->i]))
             r->i++;
     }
-    /* strtod on a copy of exactly the digits (it would read "0x1" on) */
-    if (r->i - at >= sizeof small &&
-        !(buf = ik_arena_alloc(r->a, r->i - at + 1)))
-        return rd_oom(r);
-    memcpy(buf, s + at, r->i - at);
-    buf[r->i - at] = '\0';
-    d = ik_strtod(buf, NULL);
+    if (r->i - at < sizeof small) {
+        d = ik_num_read(s + at, r->i - at); /* cannot need memory */
+    } else { /* strtod on a copy of exactly the digits */
+        if (!(buf = ik_arena_alloc(r->a, r->i - at + 1)))
+            return rd_oom(r);
+        memcpy(buf, s + at, r->i - at);
+        buf[r->i - at] = '\0';
+        d = ik_strtod(buf, NULL);
+    }
     if (!isfinite(d))
         return rd_fail(r, IK_ESYNTAX, at, "number is out of range");
     *out = ik_num(d);
@@ -370,7 +383,7 @@ static size_t key_offset(reader *r, size_t open, size_t k, int depth)
         rd_ws(r);
         if (j == k)
             return r->i;
-        if (!rd_string(r, &v))
+        if (!rd_string(r, &v, true))
             return open;
         rd_ws(r);
         r->i++; /* ':' */
@@ -379,6 +392,64 @@ static size_t key_offset(reader *r, size_t open, size_t k, int depth)
         rd_ws(r);
         r->i++; /* ',' */
     }
+}
+
+/* The first of m[0..n) whose key an earlier one has (by position), or
+ * NULL: members that name slots collide in their slot (stored as they
+ * are checked), the rest are compared among themselves. */
+static const ik_member *store_members(reader *r, const ik_member *m, size_t n,
+                                      bool *oom)
+{
+    const ik_member *dup = NULL, *odup;
+    ik_member *other = NULL;
+    size_t k, nother = 0;
+
+    *oom = false;
+    for (k = 0; k < n; k++) {
+        uint32_t slot =
+            r->slot_of(r->slot_ctx, (uint32_t)k, m[k].key, m[k].klen);
+
+        if (slot >= r->nslots) {
+            if (!other && !(other = ik_arena_alloc(r->a, n * sizeof *other))) {
+                *oom = true;
+                return NULL;
+            }
+            other[nother++] = m[k];
+        } else if (r->slots[slot].kind != IK_UNDEF) {
+            dup = dup ? dup : &m[k];
+        } else {
+            r->slots[slot] = m[k].val;
+        }
+    }
+    odup = nother ? duplicate_key(r, other, nother, oom) : NULL;
+    if (odup) { /* its place among all members, to name the earlier */
+        for (k = 0; m[k].key != odup->key; k++)
+            ;
+        if (!dup || &m[k] < dup)
+            dup = &m[k];
+    }
+    return dup;
+}
+
+/* The top-level object of ik_json_read_slots, its n members on the stack
+ * from base: refused for a duplicate key as any object is, else each
+ * member that names a slot is stored there; *out is an empty object. */
+static bool slots_of_members(reader *r, size_t open, size_t base, size_t n,
+                             ik_value *out)
+{
+    const ik_member *m = r->stack + base, *dup;
+    bool oom;
+
+    dup = store_members(r, m, n, &oom);
+    if (oom)
+        return rd_oom(r);
+    if (dup)
+        return rd_fail(r, IK_ESYNTAX, key_offset(r, open, (size_t)(dup - m), 0),
+                       "duplicate key \"%.*s\"",
+                       (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
+    r->nstack = base;
+    *out = (ik_value){IK_OBJ, 0, {.members = NULL}};
+    return true;
 }
 
 static bool rd_container(reader *r, ik_value *out, int depth)
@@ -411,7 +482,7 @@ static bool rd_container(reader *r, ik_value *out, int depth)
                 return rd_unclosed(r, open);
             if (r->s[r->i] != '"')
                 return rd_fail(r, IK_ESYNTAX, r->i, "expected a quoted key");
-            if (!rd_string(r, &k))
+            if (!rd_string(r, &k, r->slot_of != NULL))
                 return false;
             m.key = k.u.str;
             m.klen = k.len;
@@ -443,6 +514,8 @@ static bool rd_container(reader *r, ik_value *out, int depth)
     n = r->nstack - base;
     if (n > UINT32_MAX)
         return rd_fail(r, IK_ELIMIT, open, "too many items");
+    if (obj && r->slot_of && depth == 0)
+        return slots_of_members(r, open, base, n, out);
     if (obj) {
         ik_member *ms = ik_arena_alloc(r->a, n * sizeof *ms);
 
@@ -482,7 +555,7 @@ static bool rd_value(reader *r, ik_value *out, int depth)
     case '[':
         return rd_container(r, out, depth);
     case '"':
-        return rd_string(r, out);
+        return rd_string(r, out, r->slot_of != NULL);
     case 't':
         return rd_word(r, "true", 4, ik_bool(true), out);
     case 'f':
@@ -500,14 +573,15 @@ static bool rd_value(reader *r, ik_value *out, int depth)
     }
 }
 
-/* Read text as one JSON object into *obj (in a). */
-static ik_status parse_object(const char *text, size_t len, const char *file,
-                              ik_arena *a, ik_value *obj, ik_error *err)
+/* Read text as one JSON object into *obj (in a); with r->slot_of set,
+ * its members into r->slots instead. */
+static ik_status read_object(reader *r0, const char *text, size_t len,
+                             const char *file, ik_arena *a, ik_value *obj,
+                             ik_error *err)
 {
-    reader r;
+    reader r = *r0;
     const char *nul = memchr(text, '\0', len);
 
-    memset(&r, 0, sizeof r);
     r.s = text;
     r.len = len;
     r.a = a;
@@ -530,6 +604,33 @@ static ik_status parse_object(const char *text, size_t len, const char *file,
         return ik_fail_at(err, IK_EANSWER, r.file, 1, 1,
                           "answers must be a JSON object of question ids");
     return IK_OK;
+}
+
+static ik_status parse_object(const char *text, size_t len, const char *file,
+                              ik_arena *a, ik_value *obj, ik_error *err)
+{
+    reader r;
+
+    memset(&r, 0, sizeof r);
+    return read_object(&r, text, len, file, a, obj, err);
+}
+
+ik_status ik_json_read_slots(const char *text, size_t len, const char *file,
+                             ik_arena *a, ik_slot_fn slot_of, void *ctx,
+                             ik_value *slots, uint32_t nslots, ik_error *err)
+{
+    reader r;
+    ik_value obj;
+    uint32_t i;
+
+    for (i = 0; i < nslots; i++)
+        slots[i] = ik_undef();
+    memset(&r, 0, sizeof r);
+    r.slot_of = slot_of;
+    r.slot_ctx = ctx;
+    r.slots = slots;
+    r.nslots = nslots;
+    return read_object(&r, text, len, file, a, &obj, err);
 }
 
 /* After a refusal naming err->path "/<id>", point err at that member

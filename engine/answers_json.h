@@ -39,6 +39,26 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
                                         ik_value *answers, size_t *ndropped,
                                         ik_error *err);
 
+/* The slot the top-level member pos of a record, key[0..klen) (no NUL),
+ * names, or UINT32_MAX (kept: read and checked, then dropped). */
+typedef uint32_t (*ik_slot_fn)(void *ctx, uint32_t pos, const char *key,
+                               uint32_t klen);
+
+/*
+ * Read text[0..len) (text[len] must be '\0') as one JSON object with the
+ * same rules and messages as ik_answers_json_parse, straight into slots:
+ * slots[0..nslots) become UNDEF, then each top-level member whose key
+ * slot_of maps below nslots is stored in its slot; the other members are
+ * read and checked, and dropped. No object is built. Strings without
+ * escapes point into text (which must outlive the slots' use, and need
+ * not hold a NUL after each); the rest is allocated in a. On failure the
+ * slots hold any values. For records whose members are the names a
+ * program's conditions read (ik_logic_slot_of): no tree, no binding pass.
+ */
+ik_status ik_json_read_slots(const char *text, size_t len, const char *file,
+                             ik_arena *a, ik_slot_fn slot_of, void *ctx,
+                             ik_value *slots, uint32_t nslots, ik_error *err);
+
 /*
  * Append answers[0..rb->nquestions) as one compact answers object (only
  * the questions that have a value; null for skipped), in pack order: the

@@ -58,6 +58,20 @@ typedef struct ik_bind_cache {
     } pos[64];
 } ik_bind_cache;
 
+/* What ik_logic_slot_of reads: the program and the key order of earlier
+ * records. Zero it but lg to start; one per thread of reading. */
+typedef struct ik_slot_map {
+    const ik_logic *lg;
+    ik_bind_cache *cache; /* NULL: every key is looked up */
+    uint32_t at;          /* the cache position of the member being read */
+} ik_slot_map;
+
+/* The slot of symbol key[0..klen) (no NUL needed), member pos of a
+ * record, or UINT32_MAX; ctx is an ik_slot_map. The slot_of of
+ * ik_json_read_slots (answers_json.h). */
+uint32_t ik_logic_slot_of(void *ctx, uint32_t pos, const char *key,
+                          uint32_t klen);
+
 /*
  * ik_logic_bind straight from a parsed cJSON object: only members that
  * are symbols are converted (into arena a; strings borrowed from obj, so

@@ -22,17 +22,20 @@ void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots)
     }
 }
 
-/* Does cache entry j hold key (NUL-terminated)? */
-static bool cache_has(const ik_bind_cache *cache, uint32_t j, const char *key)
+/* Does cache entry j hold key[0..klen) (klen UINT32_MAX: key ends at
+ * its NUL, not measured yet)? */
+static bool cache_has(const ik_bind_cache *cache, uint32_t j, const char *key,
+                      uint32_t klen)
 {
     const char *want;
     uint32_t n;
 
-    if (j >= 64 || !cache->pos[j].klen1)
+    if (j >= 64 || !cache->pos[j].klen1 ||
+        (klen != UINT32_MAX && cache->pos[j].klen1 != klen + 1))
         return false;
     want = cache->pos[j].key ? cache->pos[j].key : cache->pos[j].other;
     n = cache->pos[j].klen1 - 1;
-    return memcmp(want, key, n) == 0 && key[n] == '\0';
+    return memcmp(want, key, n) == 0 && (klen != UINT32_MAX || key[n] == '\0');
 }
 
 static void cache_put(const ik_logic *lg, ik_bind_cache *cache, uint32_t j,
@@ -50,10 +53,42 @@ static void cache_put(const ik_logic *lg, ik_bind_cache *cache, uint32_t j,
 }
 
 /*
- * The cache holds the key order of earlier records. Walking it alongside
- * this record's members, an optional member that is absent here or new
- * here costs one hash lookup, not a lookup for every member after it.
+ * The slot of a record's next member key[0..klen) (klen UINT32_MAX: a
+ * NUL-terminated key, measured only if the cache misses), *j its position in
+ * the cache of earlier records' key order (NULL cache: a plain look-up).
+ * Walking the cache alongside the record's members, an optional member
+ * that is absent here or new here costs one hash look-up, not a look-up
+ * for every member after it.
  */
+static uint32_t cached_slot(const ik_logic *lg, ik_bind_cache *cache,
+                            uint32_t *j, const char *key, uint32_t klen)
+{
+    uint32_t k;
+
+    if (cache && cache_has(cache, *j, key, klen))
+        return cache->pos[(*j)++].slot;
+    if (cache && cache_has(cache, *j + 1, key, klen)) {
+        ++*j; /* the earlier record had a member this one lacks */
+        return cache->pos[(*j)++].slot;
+    }
+    if (klen == UINT32_MAX)
+        klen = (uint32_t)strlen(key);
+    k = ik_logic_find_sym(lg, key, klen);
+    if (cache && (*j >= 64 || !cache->pos[*j].klen1))
+        cache_put(lg, cache, (*j)++, key, klen, k);
+    return k;
+}
+
+uint32_t ik_logic_slot_of(void *ctx, uint32_t pos, const char *key,
+                          uint32_t klen)
+{
+    ik_slot_map *m = ctx;
+
+    if (pos == 0)
+        m->at = 0;
+    return cached_slot(m->lg, m->cache, &m->at, key, klen);
+}
+
 bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
                          ik_arena *a, ik_bind_cache *cache)
 {
@@ -65,18 +100,7 @@ bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,
     if (!cJSON_IsObject(obj))
         return true;
     for (c = obj->child; c; c = c->next) {
-        if (cache && cache_has(cache, j, c->string)) {
-            k = cache->pos[j++].slot;
-        } else if (cache && cache_has(cache, j + 1, c->string)) {
-            j++; /* the earlier record had a member this one lacks */
-            k = cache->pos[j++].slot;
-        } else {
-            uint32_t klen = (uint32_t)strlen(c->string);
-
-            k = ik_logic_find_sym(lg, c->string, klen);
-            if (cache && (j >= 64 || !cache->pos[j].klen1))
-                cache_put(lg, cache, j++, c->string, klen, k);
-        }
+        k = cached_slot(lg, cache, &j, c->string, UINT32_MAX);
         if (k == UINT32_MAX || slots[k].kind != IK_UNDEF)
             continue;
         switch (c->type & 0xFF) { /* scalars without the general walk */

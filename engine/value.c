@@ -193,8 +193,7 @@ static bool fast_decimal(const char *s, size_t n, double *out)
     return true;
 }
 
-/* Convert a validated decimal literal s[0..n) (n small or not) to double. */
-static double decimal_value(const char *s, size_t n)
+double ik_num_read(const char *s, size_t n)
 {
     char small[64];
     char *tmp = small;
@@ -263,7 +262,7 @@ static double string_to_number(const char *s, size_t n)
     k = decimal_prefix(s, n);
     if (k != n)
         return NAN;
-    return decimal_value(s, n);
+    return ik_num_read(s, n);
 }
 
 static double string_parse_float(const char *s, size_t n)
@@ -275,7 +274,7 @@ static double string_parse_float(const char *s, size_t n)
         n -= k;
     }
     k = decimal_prefix(s, n);
-    return k ? decimal_value(s, k) : NAN;
+    return k ? ik_num_read(s, k) : NAN;
 }
 
 /* ---- String() ---- */

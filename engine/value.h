@@ -80,6 +80,13 @@ bool ik_value_less(ik_value a, ik_value b, bool or_equal);
  * reads "38.4" as 38.4, not 38); every number the core reads goes here. */
 double ik_strtod(const char *s, char **end);
 
+/* The value of a validated decimal literal s[0..n) (JSON's or
+ * JavaScript's: sign, digits, point, exponent, "Infinity"); plain
+ * decimals of at most 15 digits without strtod (exact: Clinger's fast
+ * path), the rest through ik_strtod. NAN only when a copy of a long
+ * literal cannot be allocated. */
+double ik_num_read(const char *s, size_t n);
+
 /* Shortest round-trip JavaScript number text ("1", "1.5", "1e+21", "NaN");
  * buf needs 32 bytes; returns the length. */
 size_t ik_num_format(double d, char *buf);

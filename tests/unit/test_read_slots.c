@@ -1,0 +1,262 @@
+/*
+ * test_read_slots.c -- ik_json_read_slots, the record reader that reads a
+ * line's bytes straight into the slots a program's conditions read: the
+ * same slots as parsing the line into a tree and binding it, the same
+ * refusals and messages as json.c, strings borrowed from the line, and
+ * out of memory reported cleanly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "answers_json.h"
+#include "buf.h"
+#include "json.h"
+#include "logic.h"
+
+/* A program that reads a, b, c, contact (a path) and tried. */
+static ik_logic *program(void)
+{
+    static const char *const exprs[] = {
+        "{\"var\":\"a\"}", "{\"var\":\"b\"}", "{\"var\":\"c\"}",
+        "{\"var\":\"contact.phone\"}", "{\"in\":[\"x\",{\"var\":\"tried\"}]}"};
+    ik_logic *lg = NULL;
+    ik_error err;
+    ik_expr e;
+    size_t i;
+
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    for (i = 0; i < sizeof exprs / sizeof exprs[0]; i++)
+        assert_int_equal(
+            ik_logic_compile_text(lg, exprs[i], strlen(exprs[i]), &e, &err),
+            IK_OK);
+    assert_int_equal(ik_logic_nslots(lg), 5);
+    return lg;
+}
+
+/* Slot i's value as JSON text ("-" for absent), appended to b. */
+static void write_slots(const ik_value *slots, uint32_t n, ik_buf *b)
+{
+    uint32_t i;
+
+    for (i = 0; i < n; i++) {
+        if (slots[i].kind == IK_UNDEF)
+            ik_buf_putc(b, '-');
+        else
+            ik_value_write_json(b, slots[i]);
+        ik_buf_putc(b, '|');
+    }
+}
+
+static const char *const records[] = {
+    "{\"a\":1,\"b\":\"yes\",\"c\":[\"x\",\"y\"],\"id\":\"P1\"}",
+    "{\"id\":\"P2\",\"a\":-0.5,\"c\":null}", /* other order, b absent */
+    "{\"a\":1,\"b\":\"no\",\"extra\":{\"k\":[1,2]},\"c\":true}",
+    "{\"contact\":{\"phone\":\"07\\u0031\",\"postcode\":\"AB1\"},"
+    "\"tried\":[\"m\\u0065ds\",\"x\"]}",
+    " {\"b\" : \"\\u00e9\\n\\\"\" , \"a\" : 1e3 , \"tried\" : [] } ",
+    "{}",
+    "{\"a\":12345678901234567890,\"b\":0.1,\"c\":3.14159,\"tried\":"
+    "[1,2.5,-7e-3]}",
+    "{\"a\":1,\"b\":\"yes\",\"c\":[\"x\",\"y\"],\"id\":\"P1\"}"};
+
+static void test_records_read_into_the_slots_a_parsed_tree_binds(void **state)
+{
+    ik_logic *lg = program();
+    uint32_t ns = ik_logic_nslots(lg);
+    ik_value want[5], got[5];
+    ik_bind_cache c1, c2;
+    ik_slot_map map = {lg, &c2, 0}, plain = {lg, NULL, 0};
+    ik_arena a;
+    ik_error err;
+    size_t i;
+    int pass;
+
+    (void)state;
+    memset(&c1, 0, sizeof c1);
+    memset(&c2, 0, sizeof c2);
+    ik_arena_init(&a);
+    /* twice over, so the key-order caches see every order after every
+     * other */
+    for (pass = 0; pass < 2; pass++)
+        for (i = 0; i < sizeof records / sizeof records[0]; i++) {
+            const char *t = records[i];
+            ik_json_doc doc;
+            ik_buf bw, bg, bp;
+            int k;
+
+            ik_buf_init(&bw);
+            ik_buf_init(&bg);
+            ik_buf_init(&bp);
+            assert_int_equal(
+                ik_json_parse(t, strlen(t), "", IK_JSON_POSITIONS, &doc, &err),
+                IK_OK);
+            assert_true(ik_logic_bind_cjson(lg, doc.root, want, &a, &c1));
+            write_slots(want, ns, &bw);
+            for (k = 0; k < 2; k++) {
+                assert_int_equal(
+                    ik_json_read_slots(t, strlen(t), "", &a, ik_logic_slot_of,
+                                       k ? &map : &plain, got, ns, &err),
+                    IK_OK);
+                write_slots(got, ns, k ? &bg : &bp);
+            }
+            assert_string_equal(bg.data, bw.data);
+            assert_string_equal(bp.data, bw.data);
+            ik_buf_fini(&bw);
+            ik_buf_fini(&bg);
+            ik_buf_fini(&bp);
+            ik_json_doc_fini(&doc);
+            ik_arena_reset(&a);
+        }
+    ik_arena_fini(&a);
+    ik_logic_free(lg);
+}
+
+static void
+test_strings_without_escapes_are_borrowed_from_the_line(void **state)
+{
+    static const char t[] = "{\"b\":\"yes\",\"c\":[\"x\"],\"a\":\"\\u0041\"}";
+    ik_logic *lg = program();
+    ik_slot_map map = {lg, NULL, 0};
+    ik_value s[5];
+    ik_arena a;
+    ik_error err;
+
+    (void)state;
+    ik_arena_init(&a);
+    assert_int_equal(ik_json_read_slots(t, strlen(t), "", &a, ik_logic_slot_of,
+                                        &map, s, 5, &err),
+                     IK_OK);
+    assert_ptr_equal(s[ik_logic_find(lg, "b")].u.str, strstr(t, "yes"));
+    assert_ptr_equal(s[ik_logic_find(lg, "c")].u.items[0].u.str,
+                     strstr(t, "x\""));
+    /* an escape is decoded into the arena */
+    assert_int_equal(s[ik_logic_find(lg, "a")].len, 1);
+    assert_memory_equal(s[ik_logic_find(lg, "a")].u.str, "A", 1);
+    ik_arena_fini(&a);
+    ik_logic_free(lg);
+}
+
+static void test_read_slots_refuses_what_json_c_refuses(void **state)
+{
+    static const char *const inputs[] = {
+        "{\"a\": 1, \"a\": 2}",           /* two slots */
+        "{\"x\": 1, \"y\": 2, \"x\": 3}", /* two others */
+        "{\"a\": {\"k\": 1, \"k\": 2}}",
+        "{\"a\": 01}",
+        "{\"a\": 1.}",
+        "{\"a\": 1e}",
+        "{\"a\": 1e999}",
+        "{\"a\": -}",
+        "{\"a\": \"\\x\"}",
+        "{\"a\": \"\\u0000\"}",
+        "{\"a\": \"\\ud800\"}",
+        "{\"a\": [1, 2,]}",
+        "{\"a\": 1,}",
+        "{\"a\" 1}",
+        "{1: 2}",
+        "[1]",
+        "\"a\"",
+        "",
+        "{\"a\": 1} x",
+        "{\"a\": \"\xc3\x28\"}",
+        "{\"a\": tru}",
+        "{\"a\": \"line\nbreak\"}",
+        "{\"a\": [1, {\"b\": 2}",
+    };
+    ik_logic *lg = program();
+    ik_slot_map map = {lg, NULL, 0};
+    ik_value s[5];
+    ik_arena a;
+    ik_error e1, e2;
+    ik_json_doc doc;
+    ik_status js, rs;
+    size_t i;
+
+    (void)state;
+    ik_arena_init(&a);
+    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        const char *t = inputs[i];
+
+        js = ik_json_parse(t, strlen(t), "t", IK_JSON_POSITIONS, &doc, &e1);
+        ik_json_doc_fini(&doc);
+        rs = ik_json_read_slots(t, strlen(t), "t", &a, ik_logic_slot_of, &map,
+                                s, 5, &e2);
+        if (js == IK_OK ? rs != IK_EANSWER : rs != IK_ESYNTAX)
+            fail_msg("input %zu (%s): json.c says %d, the reader %d (%s)", i, t,
+                     js, rs, e2.msg);
+        if (rs == IK_ESYNTAX && (strcmp(e1.msg, e2.msg) != 0 ||
+                                 e1.line != e2.line || e1.col != e2.col))
+            fail_msg("input %zu (%s): json.c %d:%d %s, the reader %d:%d %s", i,
+                     t, e1.line, e1.col, e1.msg, e2.line, e2.col, e2.msg);
+        ik_arena_reset(&a);
+    }
+    /* Of two duplicates, the reader names the first member (in text
+     * order) whose key an earlier one has, as ik_answers_json_parse does
+     * (json.c may name another: the later of the pair first found) */
+    for (i = 0; i < 2; i++) {
+        const char *t = i ? "{\"x\": 1, \"a\": 1, \"a\": 2, \"x\": 2}"
+                          : "{\"a\": 1, \"x\": 1, \"x\": 2, \"a\": 2}";
+
+        assert_int_equal(ik_json_read_slots(t, strlen(t), "t", &a,
+                                            ik_logic_slot_of, &map, s, 5, &e2),
+                         IK_ESYNTAX);
+        assert_string_equal(e2.msg,
+                            i ? "duplicate key \"a\"" : "duplicate key \"x\"");
+        assert_int_equal(e2.col, 18);
+        ik_arena_reset(&a);
+    }
+    ik_arena_fini(&a);
+    ik_logic_free(lg);
+}
+
+static void test_read_slots_reports_every_allocation_failure(void **state)
+{
+    static const char t[] =
+        "{\"id\":\"P\\u0031\",\"a\":[[1],[2],[3]],\"b\":\"\\u00e9\","
+        "\"x1\":1,\"x2\":2,\"x3\":3,\"x4\":4,\"x5\":5,\"x6\":6,\"x7\":7,"
+        "\"x8\":8,\"x9\":9,\"contact\":{\"phone\":\"0\\u0031\"}}";
+    ik_logic *lg = program();
+    ik_slot_map map = {lg, NULL, 0};
+    ik_value s[5];
+    ik_error err;
+    long n;
+
+    (void)state;
+    for (n = 1;; n++) {
+        ik_arena a;
+        ik_status st;
+
+        ik_arena_init(&a);
+        ik_alloc_fail_after(n);
+        st = ik_json_read_slots(t, strlen(t), "", &a, ik_logic_slot_of, &map, s,
+                                5, &err);
+        ik_alloc_fail_after(0);
+        ik_arena_fini(&a);
+        if (st == IK_OK)
+            break;
+        assert_int_equal(st, IK_ENOMEM);
+        assert_true(n < 10000);
+    }
+    assert_true(n > 1); /* the loop injected failures */
+    ik_logic_free(lg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_records_read_into_the_slots_a_parsed_tree_binds),
+        cmocka_unit_test(
+            test_strings_without_escapes_are_borrowed_from_the_line),
+        cmocka_unit_test(test_read_slots_refuses_what_json_c_refuses),
+        cmocka_unit_test(test_read_slots_reports_every_allocation_failure),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
