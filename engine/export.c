@@ -15,6 +15,7 @@
 #include "outcome.h"
 #include "view.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,7 +88,7 @@ static void write_history(const ik_session *s, ik_buf *b)
         switch (e->kind) {
         case IK_EV_ANSWER:
             put_key(b, "answer");
-            ik_session_write_value(b, e->value);
+            (void)ik_value_write_json(b, e->value);
             break;
         case IK_EV_SKIP:
             ik_buf_puts(b, "\"skipped\":true");
@@ -98,13 +99,13 @@ static void write_history(const ik_session *s, ik_buf *b)
         case IK_EV_ALERT:
         case IK_EV_ALERT_STOP:
             put_key(b, "alert");
-            ik_session_write_value(b, e->value);
+            (void)ik_value_write_json(b, e->value);
             ik_buf_puts(b, e->kind == IK_EV_ALERT ? ",\"went_on\":true"
                                                   : ",\"went_on\":false");
             break;
         case IK_EV_LEAVE:
             put_key(b, "left");
-            ik_session_write_value(b, e->value);
+            (void)ik_value_write_json(b, e->value);
             break;
         default:
             ik_buf_puts(b, "\"back\":true");
@@ -157,21 +158,18 @@ static void write_session_meta(const ik_session *s, ik_buf *b)
 static ik_status export_json(const ik_session *s, const ik_interview *iv,
                              ik_buf *b, ik_error *err)
 {
-    char *json = NULL;
-    size_t len;
-    ik_status st = ik_interview_outcome_json(iv, &json, err);
+    const ik_outcome *o;
+    ik_status st = ik_interview_compute_outcome(iv, &o, err);
 
     if (st != IK_OK)
         return st;
-    len = strlen(json);
-    while (len > 0 && json[len - 1] != '}')
-        len--;
-    if (len < 2) {
-        ik_interview_free_string(json);
-        return ik_fail(err, IK_EMISUSE, "the outcome is not a JSON object");
-    }
-    ik_buf_put(b, json, len - 1);
-    ik_interview_free_string(json);
+    /* the outcome object, its closing brace taken back to add the session */
+    ik_outcome_write_json(ik_interview_rulebook(iv), o, ik_interview_aud(iv),
+                          b);
+    if (ik_buf_status(b) != IK_OK)
+        return ik_fail(err, IK_ENOMEM, "out of memory exporting");
+    assert(b->len > 0 && b->data[b->len - 1] == '}');
+    b->data[--b->len] = '\0';
     ik_buf_puts(b, ",\"session\":");
     write_session_meta(s, b);
     ik_buf_puts(b, "}\n");

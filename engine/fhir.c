@@ -49,7 +49,7 @@ static const char *patient_text(const ik_text *t)
 
 static void put_number(ik_buf *b, double d)
 {
-    ik_session_write_value(b, ik_num(d));
+    (void)ik_value_write_json(b, ik_num(d)); /* errors stay in b */
 }
 
 /* A canonical URL: base + pack id (+ "|version"). Pack ids match

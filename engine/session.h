@@ -162,8 +162,6 @@ bool ik_session_owns_file(const ik_session *s, const char *path);
 /* Append the session file's JSON text to b (its out-of-memory is
  * sticky; check ik_buf_status). */
 void ik_session_write_json(const ik_session *s, ik_buf *b);
-/* Append an answer value as JSON (numbers in shortest round-trip form). */
-void ik_session_write_value(ik_buf *b, ik_value v);
 
 /* Parse and validate session text (text[len] must be '\0'); `file` names
  * it in errors. Failure codes as ik_session_load_file. */

@@ -18,39 +18,6 @@
 
 /* ---- Writing ---- */
 
-void ik_session_write_value(ik_buf *b, ik_value v)
-{
-    char num[32];
-    uint32_t i;
-
-    switch (v.kind) {
-    case IK_BOOL:
-        ik_buf_puts(b, v.u.b ? "true" : "false");
-        return;
-    case IK_NUM:
-        if (!isfinite(v.u.num)) {
-            ik_buf_puts(b, "null");
-            return;
-        }
-        ik_buf_put(b, num, ik_num_format(v.u.num, num));
-        return;
-    case IK_STR:
-        ik_buf_put_json_string(b, v.u.str, v.len);
-        return;
-    case IK_ARR:
-        ik_buf_putc(b, '[');
-        for (i = 0; i < v.len; i++) {
-            if (i)
-                ik_buf_puts(b, ", ");
-            ik_session_write_value(b, v.u.items[i]);
-        }
-        ik_buf_putc(b, ']');
-        return;
-    default:
-        ik_buf_puts(b, "null");
-    }
-}
-
 static void put_str_or_null(ik_buf *b, const char *s)
 {
     if (s)
@@ -75,15 +42,15 @@ static void write_event(ik_buf *b, const ik_session_event *ev)
     put_str_or_null(b, ev->question);
     if (ev->kind == IK_EV_ANSWER) {
         ik_buf_puts(b, ", \"answer\": ");
-        ik_session_write_value(b, ev->value);
+        (void)ik_value_write_json(b, ev->value);
     } else if (ev->kind == IK_EV_ALERT || ev->kind == IK_EV_ALERT_STOP) {
         ik_buf_puts(b, ", \"alert\": ");
-        ik_session_write_value(b, ev->value);
+        (void)ik_value_write_json(b, ev->value);
         ik_buf_puts(b, ev->kind == IK_EV_ALERT ? ", \"went_on\": true"
                                                : ", \"went_on\": false");
     } else if (ev->kind == IK_EV_LEAVE) {
         ik_buf_puts(b, ", \"left\": ");
-        ik_session_write_value(b, ev->value);
+        (void)ik_value_write_json(b, ev->value);
     } else {
         ik_buf_puts(b, ev->kind == IK_EV_SKIP  ? ", \"skipped\": true"
                        : ev->kind == IK_EV_ACK ? ", \"acknowledged\": true"
@@ -121,7 +88,7 @@ void ik_session_write_json(const ik_session *s, ik_buf *b)
         ik_buf_puts(b, i ? ",\n    " : "\n    ");
         put_str_or_null(b, s->answers[i].question);
         ik_buf_puts(b, ": ");
-        ik_session_write_value(b, s->answers[i].value);
+        (void)ik_value_write_json(b, s->answers[i].value);
     }
     ik_buf_puts(b, s->nanswers ? "\n  },\n" : "},\n");
     if (s->replay_from)

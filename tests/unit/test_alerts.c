@@ -395,7 +395,7 @@ static void test_a_session_file_keeps_alerts_and_leaving(void **state)
     assert_non_null(strstr(ik_buf_cstr(&buf),
                            "\"alert\": \"a_alert\", \"went_on\": true"));
     if (!strstr(ik_buf_cstr(&buf),
-                "\"left\": [\"a_alert\", \"c_none\", \"e_alert2\"]"))
+                "\"left\": [\"a_alert\",\"c_none\",\"e_alert2\"]"))
         fail_msg("%s", ik_buf_cstr(&buf));
     if (ik_session_load_text(ik_buf_cstr(&buf), buf.len, "s.json", &t,
                              &err) != IK_OK)
