@@ -7,9 +7,15 @@
  * function here reads a field or calls the module that owns the work.
  */
 #include "alloc.h"
+#include "answer.h"
+#include "answers_json.h"
+#include "arena.h"
 #include "batch.h"
 #include "explore.h"
+#include "interview.h"
+#include "outcome.h"
 #include "rulebook.h"
+#include "run_answers.h"
 
 #include <string.h>
 
@@ -111,4 +117,127 @@ void ik_batch_add_counts(ik_batch *into, const ik_batch *from)
     into->changed += from->changed;
     for (f = 0; f < IK_DIFF__COUNT; f++)
         into->field_changes[f] += from->field_changes[f];
+}
+
+/* ---- What a front end renders: the pack's parts ---- */
+
+const char *ik_rulebook_text(const ik_rulebook *rb, ik_pack_text which,
+                             ik_audience aud)
+{
+    switch (which) {
+    case IK_PACK_TITLE:
+        return ik_text_get(&rb->title_text, aud);
+    case IK_PACK_DISCLAIMER:
+        return ik_text_get(&rb->disclaimer, aud);
+    case IK_PACK_SAFETY_NET:
+        return ik_text_get(&rb->safety_net, aud);
+    case IK_PACK_GET_HELP:
+        return ik_text_get(&rb->get_help, aud);
+    case IK_PACK_NOTICE:
+        return ik_text_get(&rb->notice, aud);
+    case IK_PACK_TEXT__COUNT:
+        break;
+    }
+    return "";
+}
+
+ik_qtype ik_question_type(const ik_rulebook *rb, uint32_t q)
+{
+    return rb->questions[q].type;
+}
+
+const char *ik_question_text(const ik_rulebook *rb, uint32_t q, ik_audience aud)
+{
+    return ik_text_get(&rb->questions[q].text, aud);
+}
+
+uint32_t ik_question_noptions(const ik_rulebook *rb, uint32_t q)
+{
+    return rb->questions[q].noptions;
+}
+
+const char *ik_question_option_label(const ik_rulebook *rb, uint32_t q,
+                                     uint32_t i, ik_audience aud)
+{
+    return ik_text_get(&rb->questions[q].options[i].label, aud);
+}
+
+bool ik_question_allows_unknown(const ik_rulebook *rb, uint32_t q)
+{
+    return rb->questions[q].allow_unknown;
+}
+
+bool ik_question_allows_none(const ik_rulebook *rb, uint32_t q)
+{
+    return rb->questions[q].allow_none;
+}
+
+void ik_question_format_answer(const ik_rulebook *rb, uint32_t q,
+                               ik_audience aud, ik_value v, ik_buf *b)
+{
+    ik_answer_format(&rb->questions[q], aud, v, b);
+}
+
+void ik_question_hint(const ik_rulebook *rb, uint32_t q, ik_audience aud,
+                      ik_buf *b)
+{
+    ik_answer_hint(&rb->questions[q], aud, b);
+}
+
+const char *ik_disposition_label(const ik_rulebook *rb, uint32_t d,
+                                 ik_audience aud)
+{
+    return ik_text_get(&rb->dispositions[d].label, aud);
+}
+
+const char *ik_disposition_advice(const ik_rulebook *rb, uint32_t d,
+                                  ik_audience aud)
+{
+    return ik_text_get(&rb->dispositions[d].advice, aud);
+}
+
+bool ik_disposition_is_alarm(const ik_rulebook *rb, uint32_t d)
+{
+    return rb->dispositions[d].alarm;
+}
+
+const char *ik_red_flag_message(const ik_rulebook *rb, uint32_t f,
+                                ik_audience aud)
+{
+    return ik_text_get(&rb->red_flags[f].message, aud);
+}
+
+uint32_t ik_red_flag_disposition(const ik_rulebook *rb, uint32_t f)
+{
+    return rb->red_flags[f].disposition;
+}
+
+/* ---- The interview ---- */
+
+bool ik_interview_applies(const ik_interview *iv, uint32_t q)
+{
+    const ik_outcome *o = ik_interview_outcome(iv);
+
+    return o->enabled && o->enabled[q];
+}
+
+/* ---- Answers without a person ---- */
+
+ik_status ik_interview_answer_all(ik_interview *iv, const char *text,
+                                  size_t len, const char *file, ik_error *err)
+{
+    const ik_rulebook *rb = ik_interview_rulebook(iv);
+    ik_value *answers;
+    ik_arena a;
+    ik_status st;
+
+    ik_arena_init(&a);
+    answers = ik_arena_alloc(&a, (rb->nquestions + 1) * sizeof *answers);
+    if (!answers)
+        st = ik_fail(err, IK_ENOMEM, "out of memory");
+    else if ((st = ik_answers_json_parse(rb, text, len, file, &a, answers,
+                                         err)) == IK_OK)
+        st = ik_run_answers(iv, answers, err);
+    ik_arena_fini(&a);
+    return st;
 }

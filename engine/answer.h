@@ -7,6 +7,8 @@
 #ifndef IK_ANSWER_H
 #define IK_ANSWER_H
 
+#include "intake/interview.h" /* IK_ANSWER_MAX_LINE */
+
 #include "arena.h"
 #include "buf.h"
 #include "rulebook.h"
@@ -14,7 +16,7 @@
 
 #include <stddef.h>
 
-#define IK_ANSWER_MAX_LINE 100000 /* bytes: longer lines are refused */
+/* IK_ANSWER_MAX_LINE: intake/interview.h */
 
 /*
  * Parse text[0..len) as an answer to q. Accepted forms (any case, spaces

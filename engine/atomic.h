@@ -7,18 +7,13 @@
 #define IK_ATOMIC_H
 
 #include "intake/error.h"
+#include "intake/session.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
-/*
- * Write data to a new file at path the way sessions are saved (0600,
- * synced, never through a symbolic link), refusing (IK_EIO) a path that
- * exists. For summaries saved next to a session.
- */
-ik_status ik_atomic_write_new(const char *path, const char *data, size_t len,
-                              ik_error *err);
+/* ik_atomic_write_new: public (intake/session.h) */
 
 /*
  * Test hook: the nth file operation of a save from now (1-based: open,

@@ -14,12 +14,15 @@
 #include "rulebook.h"
 
 const ik_rulebook *ik_interview_rulebook(const ik_interview *iv);
-ik_audience ik_interview_aud(const ik_interview *iv);
+
+/* ik_interview_aud, _applies, _answers, _earlier, _trail, _why: public
+ * (intake/interview.h). */
 
 /* The outcome of the answers so far (the final one at the outcome step).
  * Computed when asked after answers changed (a step keeps only what
  * decides the next question up to date): O(pack) then. */
 const ik_outcome *ik_interview_outcome(const ik_interview *iv);
+
 /* As ik_interview_outcome, but a compute that fails (IK_ENOMEM,
  * IK_ELOGIC) is reported: *out is NULL then. */
 ik_status ik_interview_compute_outcome(const ik_interview *iv,
@@ -30,21 +33,5 @@ ik_status ik_interview_compute_outcome(const ik_interview *iv,
  * it empty). Sessions save from it; tests compare it with a computation
  * from scratch. */
 const ik_outcome *ik_interview_applied(const ik_interview *iv);
-
-/* Recorded answers by question index: UNDEF when none, NULL when skipped
- * or acknowledged. rb->nquestions entries. Includes answers to questions
- * that are now disabled (the outcome leaves those out). */
-const ik_value *ik_interview_answers(const ik_interview *iv);
-
-/* The earlier answer offered for question q after going back (UNDEF when
- * none). */
-ik_value ik_interview_earlier(const ik_interview *iv, uint32_t q);
-
-/* Questions answered, skipped or acknowledged, in the order asked (the
- * path back walks). */
-const uint32_t *ik_interview_trail(const ik_interview *iv, uint32_t *n);
-
-/* Append the why text of the current question ("" at the outcome). */
-void ik_interview_why(const ik_interview *iv, ik_buf *b);
 
 #endif

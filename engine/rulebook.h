@@ -18,28 +18,12 @@
 #include <stdint.h>
 
 #define IK_NO_EXPR UINT32_MAX /* an absent condition: always true */
-#define IK_NONE    UINT32_MAX /* an absent index */
-
-typedef enum ik_audience {
-    IK_AUD_PATIENT,
-    IK_AUD_NURSE,
-    IK_AUD__COUNT
-} ik_audience;
+/* IK_NONE, ik_audience, ik_qtype: intake/rulebook.h */
 
 /* Text that may differ by audience; a plain string fills every entry. */
 typedef struct ik_text {
     const char *by[IK_AUD__COUNT]; /* NULL only when the field is absent */
 } ik_text;
-
-typedef enum ik_qtype {
-    IK_Q_YES_NO,
-    IK_Q_CHOICE,
-    IK_Q_MULTI,
-    IK_Q_NUMBER,
-    IK_Q_TEXT,
-    IK_Q_INFO,
-    IK_Q__COUNT
-} ik_qtype;
 
 typedef struct ik_option {
     const char *value; /* recorded answer */
@@ -99,8 +83,8 @@ typedef struct ik_red_flag {
     uint32_t disposition; /* index into dispositions */
     ik_text message;
     ik_text label; /* short display name; may be absent */
-    ik_act act; /* resolved at load: never IK_ACT__COUNT */
-    bool stop;  /* act == IK_ACT_STOP */
+    ik_act act;    /* resolved at load: never IK_ACT__COUNT */
+    bool stop;     /* act == IK_ACT_STOP */
     size_t src;
 } ik_red_flag;
 
@@ -126,9 +110,9 @@ typedef struct ik_rule {
     uint32_t disposition; /* IK_NONE when the rule sets none */
     uint32_t *sections;   /* indexes into sections */
     uint32_t nsections;
-    ik_text note;        /* may be absent */
-    uint32_t *note_for;  /* dispositions the note fits; NULL: see
-                            ik_outcome_note_shown */
+    ik_text note;       /* may be absent */
+    uint32_t *note_for; /* dispositions the note fits; NULL: see
+                           ik_outcome_note_shown */
     uint32_t nnote_for;
     size_t src;
 } ik_rule;

@@ -1,17 +1,17 @@
 /*
  * cmd_export.c -- `intake export SESSION [--format ...] [--rules PACK]` and
- * `intake export --questionnaire PACK [--codes]`: load, restore and print. Thin: the
- * writers are engine/export.c; this file parses options, reports errors
- * and writes the result to stdout.
+ * `intake export --questionnaire PACK [--codes]`: load, restore and print.
+ * Thin: the writers are engine/export.c; this file parses options, reports
+ * errors and writes the result to stdout.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "buf.h"
-#include "export.h"
-#include "interview.h"
-#include "rulebook.h"
-#include "session.h"
+#include "intake/buf.h"
+#include "intake/export.h"
+#include "intake/interview.h"
+#include "intake/rulebook.h"
+#include "intake/session.h"
 
 #include "run_session.h"
 

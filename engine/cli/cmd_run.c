@@ -11,14 +11,7 @@
 
 #include "tty.h"
 
-#include "alloc.h"
-#include "answer.h"
-#include "answers_json.h"
-#include "interview.h"
-#include "json.h"
-#include "rulebook.h"
-#include "run_answers.h"
-#include "session.h"
+#include "intake/intake.h"
 #include "intake/view.h"
 
 #include "run_session.h" /* sessions hooks (issue 6) */
@@ -56,11 +49,6 @@ typedef struct run {
 } run;
 
 enum { RC_CONTINUE = -1 };
-
-static const char *text(const run *r, const ik_text *t)
-{
-    return ik_text_get(t, r->aud);
-}
 
 static void blank(void)
 {
@@ -258,7 +246,7 @@ static size_t session_answers(const run *r)
 
     for (i = 0; (id = ik_session_answer_at(r->sess, i, &v)) != NULL; i++) {
         uint32_t q = ik_interview_find_question(r->iv, id);
-        n += q == IK_STEP_NONE || r->rb->questions[q].type != IK_Q_INFO;
+        n += q == IK_STEP_NONE || ik_question_type(r->rb, q) != IK_Q_INFO;
     }
     return n;
 }
@@ -386,7 +374,7 @@ static uint32_t answers_given(const run *r)
     const uint32_t *trail = ik_interview_trail(r->iv, &n);
 
     for (i = 0; trail && i < n; i++)
-        given += r->rb->questions[trail[i]].type != IK_Q_INFO;
+        given += ik_question_type(r->rb, trail[i]) != IK_Q_INFO;
     return given;
 }
 
@@ -458,23 +446,24 @@ static int leave(run *r, leave_why why)
 static const char *const command_words[] = {"back", "why",     "skip",
                                             "help", "summary", "quit"};
 
-static void set_completions(run *r, const ik_question *q)
+static void set_completions(run *r, uint32_t q)
 {
     size_t n = 0, i;
     const char *breaks = "";
 
-    if (q->type == IK_Q_YES_NO) {
+    if (ik_question_type(r->rb, q) == IK_Q_YES_NO) {
         r->words[n++] = "yes";
         r->words[n++] = "no";
-        if (q->allow_unknown)
+        if (ik_question_allows_unknown(r->rb, q))
             r->words[n++] = "don't know";
     }
-    if (q->type == IK_Q_CHOICE || q->type == IK_Q_MULTI)
-        for (i = 0; i < q->noptions && n < 50; i++)
-            r->words[n++] = text(r, &q->options[i].label);
-    if (q->type == IK_Q_MULTI) {
+    if (ik_question_type(r->rb, q) == IK_Q_CHOICE ||
+        ik_question_type(r->rb, q) == IK_Q_MULTI)
+        for (i = 0; i < ik_question_noptions(r->rb, q) && n < 50; i++)
+            r->words[n++] = ik_question_option_label(r->rb, q, i, r->aud);
+    if (ik_question_type(r->rb, q) == IK_Q_MULTI) {
         breaks = ",";
-        if (q->allow_none)
+        if (ik_question_allows_none(r->rb, q))
             r->words[n++] = "none";
     }
     for (i = 0; i < sizeof command_words / sizeof command_words[0]; i++)
@@ -522,27 +511,30 @@ static void progress(run *r, const ik_step *s)
 }
 
 /* The short hint under a question: what to type. */
-static void hint(run *r, const ik_question *q, const ik_step *s)
+static void hint(run *r, uint32_t q, const ik_step *s)
 {
     ik_buf_clear(&r->b);
     if (r->nurse) {
-        switch (q->type) {
+        switch (ik_question_type(r->rb, q)) {
         case IK_Q_YES_NO:
-            ik_buf_puts(&r->b, q->allow_unknown ? "[y/n/?]" : "[y/n]");
+            ik_buf_puts(&r->b, ik_question_allows_unknown(r->rb, q) ? "[y/n/?]"
+                                                                    : "[y/n]");
             break;
         case IK_Q_CHOICE:
-            ik_buf_printf(&r->b, "[1-%u]", (unsigned)q->noptions);
+            ik_buf_printf(&r->b, "[1-%u]",
+                          (unsigned)ik_question_noptions(r->rb, q));
             break;
         case IK_Q_MULTI:
-            ik_buf_printf(&r->b, "[1-%u, commas%s]", (unsigned)q->noptions,
-                          q->allow_none ? ", none" : "");
+            ik_buf_printf(&r->b, "[1-%u, commas%s]",
+                          (unsigned)ik_question_noptions(r->rb, q),
+                          ik_question_allows_none(r->rb, q) ? ", none" : "");
             break;
         default:
-            ik_answer_hint(q, r->aud, &r->b);
+            ik_question_hint(r->rb, q, r->aud, &r->b);
             break;
         }
     } else {
-        ik_answer_hint(q, r->aud, &r->b);
+        ik_question_hint(r->rb, q, r->aud, &r->b);
         ik_buf_puts(&r->b, ".");
     }
     if (s->can_skip)
@@ -552,7 +544,7 @@ static void hint(run *r, const ik_question *q, const ik_step *s)
     tty_printf("%s", tty_off());
 }
 
-static void show_earlier(run *r, const ik_question *q, const ik_step *s)
+static void show_earlier(run *r, uint32_t q, const ik_step *s)
 {
     ik_value v = ik_interview_earlier(r->iv, s->question);
 
@@ -560,38 +552,39 @@ static void show_earlier(run *r, const ik_question *q, const ik_step *s)
         return;
     ik_buf_clear(&r->b);
     ik_buf_puts(&r->b, "Earlier answer: ");
-    ik_answer_format(q, r->aud, v, &r->b);
+    ik_question_format_answer(r->rb, q, r->aud, v, &r->b);
     ik_buf_puts(&r->b, ". Press Enter to keep it, or type a new answer.");
     say(ik_buf_cstr(&r->b));
 }
 
 static void show_question(run *r, const ik_step *s)
 {
-    const ik_question *q = &r->rb->questions[s->question];
+    uint32_t q = s->question;
     uint32_t i;
     char num[16];
 
     blank();
-    if (q->type != IK_Q_INFO)
+    if (ik_question_type(r->rb, q) != IK_Q_INFO)
         progress(r, s);
-    heading(text(r, &q->text));
-    if (q->type == IK_Q_CHOICE || q->type == IK_Q_MULTI) {
-        for (i = 0; i < q->noptions; i++) {
+    heading(ik_question_text(r->rb, q, r->aud));
+    if (ik_question_type(r->rb, q) == IK_Q_CHOICE ||
+        ik_question_type(r->rb, q) == IK_Q_MULTI) {
+        for (i = 0; i < ik_question_noptions(r->rb, q); i++) {
             char *w;
             snprintf(num, sizeof num, "%3u  ", (unsigned)i + 1);
-            w = tty_wrap_text(text(r, &q->options[i].label), 5);
+            w = tty_wrap_text(ik_question_option_label(r->rb, q, i, r->aud), 5);
             tty_printf("%s%s", num, w ? w + 5 : "\n");
             free(w);
         }
     }
-    if (q->type != IK_Q_INFO)
+    if (ik_question_type(r->rb, q) != IK_Q_INFO)
         hint(r, q, s);
     show_earlier(r, q, s);
 }
 
-static const char *prompt_for(const run *r, const ik_question *q)
+static const char *prompt_for(const run *r, uint32_t q)
 {
-    if (q->type == IK_Q_INFO)
+    if (ik_question_type(r->rb, q) == IK_Q_INFO)
         return r->nurse ? "[Enter] " : "Press Enter to go on: ";
     return r->nurse ? "> " : "Your answer: ";
 }
@@ -604,12 +597,12 @@ static void command_line(const char *word, const char *what)
     tty_wrap_hang(line, 2, 11);
 }
 
-static void show_help(run *r, const ik_question *q, const ik_step *s)
+static void show_help(run *r, uint32_t q, const ik_step *s)
 {
     blank();
     heading("How to answer");
     ik_buf_clear(&r->b);
-    ik_answer_hint(q, r->aud, &r->b);
+    ik_question_hint(r->rb, q, r->aud, &r->b);
     ik_buf_puts(&r->b, ". Press Tab to complete an option or a command.");
     say(ik_buf_cstr(&r->b));
     blank();
@@ -637,22 +630,22 @@ static void show_summary(run *r)
     uint32_t n, i;
     const uint32_t *trail = ik_interview_trail(r->iv, &n);
     const ik_value *answers = ik_interview_answers(r->iv);
-    const ik_outcome *o = ik_interview_outcome(r->iv);
     unsigned shown = 0;
 
     blank();
     heading(r->nurse ? "Answers so far" : "Your answers so far");
     for (i = 0; i < n; i++) {
-        const ik_question *q = &r->rb->questions[trail[i]];
-        if (q->type == IK_Q_INFO)
+        uint32_t q = trail[i];
+        if (ik_question_type(r->rb, q) == IK_Q_INFO)
             continue;
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "%u. %s", ++shown, text(r, &q->text));
+        ik_buf_printf(&r->b, "%u. %s", ++shown,
+                      ik_question_text(r->rb, q, r->aud));
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 3);
         ik_buf_clear(&r->b);
         ik_buf_puts(&r->b, "-> ");
-        ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
-        if (o->enabled && !o->enabled[trail[i]])
+        ik_question_format_answer(r->rb, q, r->aud, answers[trail[i]], &r->b);
+        if (!ik_interview_applies(r->iv, trail[i]))
             ik_buf_puts(&r->b, " (no longer applies)");
         tty_wrap(ik_buf_cstr(&r->b), 4);
     }
@@ -714,10 +707,10 @@ static int answer_ahead(run *r, const char *line, size_t len)
     trail = ik_interview_trail(r->iv, &ntrail);
     answers = ik_interview_answers(r->iv);
     for (i = ntrail >= n ? ntrail - n : 0; n > 1 && i < ntrail; i++) {
-        const ik_question *q = &r->rb->questions[trail[i]];
+        uint32_t q = trail[i];
         ik_buf_clear(&r->b);
-        ik_buf_printf(&r->b, "- %s ", text(r, &q->text));
-        ik_answer_format(q, r->aud, answers[trail[i]], &r->b);
+        ik_buf_printf(&r->b, "- %s ", ik_question_text(r->rb, q, r->aud));
+        ik_question_format_answer(r->rb, q, r->aud, answers[trail[i]], &r->b);
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
     if (n > 0)
@@ -741,7 +734,7 @@ static int answer_ahead(run *r, const char *line, size_t len)
 static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
                        bool *reshow)
 {
-    const ik_question *q = &r->rb->questions[s->question];
+    uint32_t q = s->question;
     ik_error err;
     ik_status st = IK_OK;
 
@@ -1392,15 +1385,16 @@ done:
 static int show_alert(run *r, const ik_step *s)
 {
     static const char *const words[] = {"go on", "stop", "quit"};
-    const ik_red_flag *f = &r->rb->red_flags[s->alert];
-    const ik_disposition *d = &r->rb->dispositions[f->disposition];
+    uint32_t f = s->alert;
+    uint32_t d = ik_red_flag_disposition(r->rb, f);
     ik_error err;
 
     tty_drop_typeahead(); /* keys typed before the alert showed */
-    alert_heading(r, text(r, &d->label), d->alarm,
+    alert_heading(r, ik_disposition_label(r->rb, d, r->aud),
+                  ik_disposition_is_alarm(r->rb, d),
                   r->nurse ? "Alert" : "Please read this now");
-    say(text(r, &f->message));
-    say(text(r, &d->advice));
+    say(ik_red_flag_message(r->rb, f, r->aud));
+    say(ik_disposition_advice(r->rb, d, r->aud));
     blank();
     say(r->nurse
             ? "1  go on with the questions\n2  stop here: the outcome"
@@ -1452,7 +1446,7 @@ static int interview_loop(run *r)
     memset(&last, 0, sizeof last);
     last.question = IK_STEP_NONE;
     for (;;) {
-        const ik_question *q;
+        uint32_t q;
         char *line;
         size_t len;
         int rc;
@@ -1476,7 +1470,7 @@ static int interview_loop(run *r)
         if (s.question != last.question || s.number != last.number)
             show = true;
         last = s;
-        q = &r->rb->questions[s.question];
+        q = s.question;
         if (show)
             show_question(r, &s);
         show = false;
@@ -1489,7 +1483,7 @@ static int interview_loop(run *r)
             return leave(r, LEAVE_INTERRUPT);
         if (g == GOT_AGAIN)
             continue;
-        if (q->type == IK_Q_TEXT || len < 200)
+        if (ik_question_type(r->rb, q) == IK_Q_TEXT || len < 200)
             tty_history_add(line);
         rc = handle_line(r, &s, line, len, &show);
         free(line);
@@ -1502,9 +1496,9 @@ static int interview_loop(run *r)
 static int opening(run *r)
 {
     blank();
-    heading(text(r, &r->rb->title_text));
+    heading(ik_rulebook_text(r->rb, IK_PACK_TITLE, r->aud));
     blank();
-    say(text(r, &r->rb->disclaimer));
+    say(ik_rulebook_text(r->rb, IK_PACK_DISCLAIMER, r->aud));
     blank();
     say("One question at a time. At any question you can type back, why, "
         "skip, summary, help or quit.");
@@ -1644,24 +1638,14 @@ static int run_answers(run *r, const char *file, const char *session)
     const char *name = cli_is_stdin(file) ? CLI_STDIN_NAME : file;
     char *textbuf = NULL;
     size_t len;
-    ik_arena a;
-    ik_value *answers;
     ik_error err;
     ik_status st;
 
     ik_error_clear(&err);
-    ik_arena_init(&a);
-    answers = ik_arena_alloc(&a, (r->rb->nquestions + 1) * sizeof *answers);
-    st = answers
-             ? cli_read_input(file, IK_SESSION_MAX_FILE, &textbuf, &len, &err)
-             : IK_ENOMEM;
+    st = cli_read_input(file, IK_SESSION_MAX_FILE, &textbuf, &len, &err);
     if (st == IK_OK)
-        st =
-            ik_answers_json_parse(r->rb, textbuf, len, name, &a, answers, &err);
-    if (st == IK_OK)
-        st = ik_run_answers(r->iv, answers, &err);
+        st = ik_interview_answer_all(r->iv, textbuf, len, name, &err);
     ik_free(textbuf);
-    ik_arena_fini(&a);
     if (st != IK_OK) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", name);
@@ -1705,8 +1689,8 @@ static int resume(run *r, const char *file)
     r->aud = ik_interview_aud(r->iv);
     r->nurse = r->aud == IK_AUD_NURSE;
     blank();
-    heading(text(r, &r->rb->title_text));
-    say(text(r, &r->rb->disclaimer));
+    heading(ik_rulebook_text(r->rb, IK_PACK_TITLE, r->aud));
+    say(ik_rulebook_text(r->rb, IK_PACK_DISCLAIMER, r->aud));
     blank();
     tty_printf("Welcome back. %u earlier answer%s kept.\n", (unsigned)info.kept,
                info.kept == 1 ? "" : "s");
@@ -1750,7 +1734,7 @@ int cmd_run(int argc, char **argv)
             blank();
             say("That is fine; nothing was asked and nothing was saved. "
                 "If you need help:");
-            say(text(&r, &rb->get_help));
+            say(ik_rulebook_text(rb, IK_PACK_GET_HELP, r.aud));
             rc = EXIT_OK;
         } else if (r.nurse && !ask_label(&r)) {
             rc = leave(&r, LEAVE_EOF);

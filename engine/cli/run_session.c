@@ -9,9 +9,9 @@
 
 #include "cli.h"
 
-#include "buf.h"
-#include "atomic.h"
-#include "export.h"
+#include "intake/buf.h"
+#include "intake/export.h"
+#include "intake/session.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -119,8 +119,9 @@ void cli_report_dropped(const ik_session *s, const char *path)
         snprintf(e.file, sizeof e.file, "%s", path);
         e.line = d->line;
         e.col = d->col;
-        snprintf(e.msg, sizeof e.msg, "the answer to '%.40s' is left out: %.160s",
-                 d->question, d->why);
+        snprintf(e.msg, sizeof e.msg,
+                 "the answer to '%.40s' is left out: %.160s", d->question,
+                 d->why);
         cli_print_diag(&e, "warning");
     }
 }

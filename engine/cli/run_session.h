@@ -6,8 +6,8 @@
 #ifndef IK_RUN_SESSION_H
 #define IK_RUN_SESSION_H
 
-#include "interview.h"
-#include "session.h"
+#include "intake/interview.h"
+#include "intake/session.h"
 
 #include <stddef.h>
 

@@ -8,7 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tty.h"
 
-#include "utf8.h"
+#include "intake/utf8.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -27,7 +27,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "answer.h"
+#include "intake/interview.h" /* IK_ANSWER_MAX_LINE */
 #include "cli.h"
 
 static struct {

@@ -27,6 +27,7 @@
 #ifndef INTAKE_INTERVIEW_H
 #define INTAKE_INTERVIEW_H
 
+#include "intake/buf.h"
 #include "intake/error.h"
 #include "intake/rulebook.h"
 #include "intake/value.h"
@@ -40,6 +41,8 @@ extern "C" {
 #endif
 
 typedef struct ik_interview ik_interview; /* opaque */
+
+#define IK_ANSWER_MAX_LINE 100000 /* bytes: longer lines are refused */
 
 typedef enum ik_step_kind {
     IK_STEP_QUESTION, /* ask question `question` */
@@ -114,6 +117,8 @@ IK_API void ik_interview_free(ik_interview *iv); /* NULL is fine */
 
 /* "patient" or "nurse". */
 IK_API const char *ik_interview_audience(const ik_interview *iv);
+/* The same as an ik_audience. */
+IK_API ik_audience ik_interview_aud(const ik_interview *iv);
 
 /* The patient label (nurse mode; free text, may be empty). Copied. */
 IK_API ik_status ik_interview_set_label(ik_interview *iv, const char *label,
@@ -240,6 +245,50 @@ IK_API uint32_t ik_interview_find_question(const ik_interview *iv,
  */
 IK_API ik_status ik_interview_outcome_json(const ik_interview *iv, char **json,
                                            ik_error *err);
+
+/* ---- What a front end renders besides the step ---- */
+
+/* Whether question q applies to the answers so far (its enable_when
+ * holds). */
+IK_API bool ik_interview_applies(const ik_interview *iv, uint32_t q);
+
+/* The recorded answers by question index (UNDEF: none; NULL: skipped or
+ * acknowledged), also those to questions that no longer apply (see
+ * ik_interview_applies); borrowed until iv changes. */
+IK_API const ik_value *ik_interview_answers(const ik_interview *iv);
+
+/* The earlier answer offered for question q after going back (UNDEF when
+ * none). */
+IK_API ik_value ik_interview_earlier(const ik_interview *iv, uint32_t q);
+
+/* Questions answered, skipped or acknowledged, in the order asked (the
+ * path back walks); *n receives the count. */
+IK_API const uint32_t *ik_interview_trail(const ik_interview *iv, uint32_t *n);
+
+/* Append the why text of the current question ("" at the outcome). */
+IK_API void ik_interview_why(const ik_interview *iv, ik_buf *b);
+
+/* Append answer v to question q in words as the person would read it:
+ * "yes", "don't know", option labels joined by ", ", the number with its
+ * unit, the text; "(skipped)" for null, "" for undefined. */
+IK_API void ik_question_format_answer(const ik_rulebook *rb, uint32_t q,
+                                      ik_audience aud, ik_value v, ik_buf *b);
+/* Append what answers question q accepts, as one sentence for a prompt
+ * ("Please enter a whole number from 0 to 10"). */
+IK_API void ik_question_hint(const ik_rulebook *rb, uint32_t q, ik_audience aud,
+                             ik_buf *b);
+
+/*
+ * Complete iv without a person from an answers object (JSON text
+ * text[0..len), text[len] == '\0'; `file` names it in errors), as
+ * `intake run --answers` does: each question the interview asks gets its
+ * answer, one left out is skipped, a required one left out is refused.
+ * IK_ESYNTAX, IK_EANSWER (err->path names the member), IK_ELOGIC,
+ * IK_ENOMEM.
+ */
+IK_API ik_status ik_interview_answer_all(ik_interview *iv, const char *text,
+                                         size_t len, const char *file,
+                                         ik_error *err);
 IK_API void ik_interview_free_string(char *s);
 
 #ifdef __cplusplus

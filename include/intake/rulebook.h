@@ -16,6 +16,16 @@ extern "C" {
 
 typedef struct ik_rulebook ik_rulebook; /* opaque */
 
+#define IK_NONE UINT32_MAX /* an absent index */
+
+/* Who a text is written for: packs may word a question, an option or an
+ * advice differently for a patient and for a nurse. */
+typedef enum ik_audience {
+    IK_AUD_PATIENT,
+    IK_AUD_NURSE,
+    IK_AUD__COUNT
+} ik_audience;
+
 #define IK_MAX_DIAGNOSTICS 100 /* reported per pack by check */
 
 /* IK_SEV_STRICT: a warning that only `intake check --strict` reports
@@ -80,6 +90,62 @@ IK_API uint32_t ik_rulebook_nquestions(const ik_rulebook *rb);
 IK_API uint32_t ik_rulebook_nsections(const ik_rulebook *rb);
 IK_API uint32_t ik_rulebook_nrules(const ik_rulebook *rb);
 IK_API uint32_t ik_rulebook_nred_flags(const ik_rulebook *rb);
+
+/* ---- What a front end renders ----
+ *
+ * Read-only: each part is named by its index in the pack (as steps and
+ * outcomes give them), and must be in range. Every text is for an
+ * audience, falling back to the patient's; "" when the pack has none.
+ * All are borrowed until ik_rulebook_free(rb).
+ */
+
+/* The pack's own texts. */
+typedef enum ik_pack_text {
+    IK_PACK_TITLE,
+    IK_PACK_DISCLAIMER,
+    IK_PACK_SAFETY_NET, /* when to get help at once, on every outcome */
+    IK_PACK_GET_HELP,   /* how to get help */
+    IK_PACK_NOTICE,     /* "education, not a diagnosis" */
+    IK_PACK_TEXT__COUNT
+} ik_pack_text;
+IK_API const char *ik_rulebook_text(const ik_rulebook *rb, ik_pack_text which,
+                                    ik_audience aud);
+
+typedef enum ik_qtype {
+    IK_Q_YES_NO,
+    IK_Q_CHOICE,
+    IK_Q_MULTI,
+    IK_Q_NUMBER,
+    IK_Q_TEXT,
+    IK_Q_INFO, /* a text to read; acknowledged, never answered */
+    IK_Q__COUNT
+} ik_qtype;
+
+/* Question q. */
+IK_API ik_qtype ik_question_type(const ik_rulebook *rb, uint32_t q);
+IK_API const char *ik_question_text(const ik_rulebook *rb, uint32_t q,
+                                    ik_audience aud);
+IK_API uint32_t ik_question_noptions(const ik_rulebook *rb, uint32_t q);
+IK_API const char *ik_question_option_label(const ik_rulebook *rb, uint32_t q,
+                                            uint32_t i, ik_audience aud);
+/* yes_no: "don't know" is an answer; multi: "none" is an answer. */
+IK_API bool ik_question_allows_unknown(const ik_rulebook *rb, uint32_t q);
+IK_API bool ik_question_allows_none(const ik_rulebook *rb, uint32_t q);
+
+/* A disposition (0 is the most urgent): its label and advice; an alarm
+ * is shown as one. */
+IK_API const char *ik_disposition_label(const ik_rulebook *rb, uint32_t d,
+                                        ik_audience aud);
+IK_API const char *ik_disposition_advice(const ik_rulebook *rb, uint32_t d,
+                                         ik_audience aud);
+IK_API bool ik_disposition_is_alarm(const ik_rulebook *rb, uint32_t d);
+
+/* A red flag: what it tells the person, the disposition it leads to. */
+IK_API const char *ik_red_flag_message(const ik_rulebook *rb, uint32_t f,
+                                       ik_audience aud);
+IK_API uint32_t ik_red_flag_disposition(const ik_rulebook *rb, uint32_t f);
+
+/* The rest of an outcome in words, for a person: intake/view.h. */
 
 #ifdef __cplusplus
 }

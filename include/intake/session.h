@@ -8,6 +8,9 @@
 #define INTAKE_SESSION_H
 
 #include "intake/error.h"
+#include "intake/interview.h"
+#include "intake/rulebook.h"
+#include "intake/value.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,6 +110,103 @@ typedef struct ik_session_info {
 IK_API ik_status ik_session_list(const char *dir, ik_session_info **out,
                                  size_t *n, ik_error *err);
 IK_API void ik_session_free_infos(ik_session_info *infos);
+
+/* ---- A session kept while an interview runs, and resumed ---- */
+
+#define IK_SESSION_MAX_FILE  (16u * 1024 * 1024) /* bytes in a session */
+#define IK_SESSION_MAX_LABEL 120                 /* bytes of a label */
+
+/*
+ * A new session for pack rb (its id, version, hash and file are copied),
+ * audience aud and an optional label (NULL or "" for none), started at
+ * `now` (Unix seconds). IK_EANSWER when the label is not valid UTF-8 or
+ * longer than IK_SESSION_MAX_LABEL bytes.
+ */
+IK_API ik_status ik_session_new(const ik_rulebook *rb, ik_audience aud,
+                                const char *label, int64_t now,
+                                ik_session **out, ik_error *err);
+
+/*
+ * Bring s up to date with iv after an accepted answer, skip or back: the
+ * interview's events not yet in s are appended with time `now`, the
+ * current answers (questions that apply; skipped as null), the position
+ * and, at the outcome step, the outcome are copied. Then save it.
+ * IK_EMISUSE when iv has fewer events than s has taken from it.
+ */
+IK_API ik_status ik_session_sync(ik_session *s, const ik_interview *iv,
+                                 int64_t now, ik_error *err);
+
+/* Events in the history. */
+IK_API size_t ik_session_nevents(const ik_session *s);
+/* The i-th current answer in the order first given. */
+IK_API const char *ik_session_answer_at(const ik_session *s, size_t i,
+                                        ik_value *value);
+
+/* True when path still names the file s last loaded or saved (not
+ * replaced or removed by someone else since). */
+IK_API bool ik_session_owns_file(const ik_session *s, const char *path);
+
+/* What ik_session_restore found. */
+typedef struct ik_session_resume {
+    bool pack_changed;      /* id, version or hash differ from the saved ones */
+    bool replayed;          /* the history replayed exactly (same pack) */
+    uint32_t kept;          /* saved answers now in the interview */
+    uint32_t refused;       /* saved answers that no longer fit (asked again) */
+    ik_error first_refused; /* why the first refused answer does not fit */
+    uint32_t dropped;       /* saved answers left out (ik_session_ndropped) */
+} ik_session_resume;
+
+/*
+ * A new interview on rb for s's audience and label, restored from s.
+ * When the pack is the one the session was saved with (same hash), the
+ * history (from its last pack change on) is replayed exactly, and must
+ * replay: an answer the pack rejects, an unknown question, or a history
+ * that does not lead to the saved position or completeness is a damaged
+ * file, IK_ESESSION at the entry's FILE:LINE:COL. When the pack changed,
+ * each saved answer is checked against rb and applied while it fits, in
+ * the order rb asks, stopping at the first question without a fitting
+ * saved answer; the answers left out are listed (ik_session_dropped_at)
+ * and counted in info->dropped, and the next sync records the restored
+ * steps, so the history replays on rb from there ("replay_from").
+ * Afterwards s takes new events from the returned interview (pass it to
+ * ik_session_sync) and records rb's id, version and hash. *out: free with
+ * ik_interview_free. IK_ESESSION when rb is another pack (its id differs).
+ */
+IK_API ik_status ik_session_restore(ik_session *s, const ik_rulebook *rb,
+                                    ik_interview **out, ik_session_resume *info,
+                                    ik_error *err);
+
+/*
+ * After a resume that stopped at a refused answer: apply saved answers of
+ * s (from before the resume) to iv while they fit, as ik_session_restore
+ * does; call after each answer the person gives (a no-op for a session
+ * that was not resumed). Counts into info, which may be NULL.
+ */
+IK_API ik_status ik_session_fill(const ik_session *s, ik_interview *iv,
+                                 ik_session_resume *info, ik_error *err);
+
+/* A saved answer that a restore on a changed pack left out, and why. */
+typedef struct ik_session_left_out {
+    const char *question; /* borrowed until ik_session_free */
+    int line, col;        /* the answer in the file (0 when unknown) */
+    char why[200];        /* one phrase, no final period */
+} ik_session_left_out;
+
+/* After ik_session_restore on a changed pack: the saved answers the
+ * interview does not hold, each with why (no such question now, its value
+ * no longer fits, its question no longer applies, or it comes after an
+ * answer asked again), in the order the answers were saved. */
+IK_API size_t ik_session_ndropped(const ik_session *s);
+IK_API const ik_session_left_out *ik_session_dropped_at(const ik_session *s,
+                                                        size_t i);
+
+/*
+ * Write data to a new file at path the way sessions are saved (0600,
+ * synced, never through a symbolic link), refusing (IK_EIO) a path that
+ * exists. For summaries saved next to a session.
+ */
+IK_API ik_status ik_atomic_write_new(const char *path, const char *data,
+                                     size_t len, ik_error *err);
 
 /* "2026-11-28T14:12:05Z"; buf needs 21 bytes. */
 IK_API void ik_time_format(int64_t t, char *buf);
