@@ -18,4 +18,9 @@
 #include "rulebook.h"
 #include "session.h"
 
+/* The Markdown (md) or plain-text document of s for its audience: the
+ * patient page or the SBAR hand-off (export_doc.c). IK_ENOMEM, IK_ELOGIC. */
+ik_status ik_export_words(const ik_session *s, const ik_interview *iv, bool md,
+                          ik_buf *b, ik_error *err);
+
 #endif
