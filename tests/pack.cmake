@@ -4,8 +4,8 @@
 # (`intake test --coverage`), `intake test` does fail when a case expects
 # the wrong outcome, `--coverage` does fail when cases leave something
 # unreached, and `intake explore` finds no broken invariant. Every
-# patient-facing text reads at Flesch-Kincaid grade 8 or below
-# (tests/packs/readability.py).
+# patient-facing text of every bundled pack (the example packs too) reads
+# at Flesch-Kincaid grade 8 or below (tests/packs/readability.py).
 #
 # Included by tests/CMakeLists.txt to register the tests; the same file
 # run with `cmake -DEXE=intake -DCHECK=clean|mutant|gap ... -P pack.cmake`
@@ -98,7 +98,7 @@ set_tests_properties(pack/fbs_check_clean pack/fbs_cases_pass_with_full_coverage
   pack/fbs_invariants_hold pack/bicycle_cases_pass_with_full_coverage
   PROPERTIES LABELS packs)
 
-# Readability: every patient-facing text of the bundled pack reads at
+# Readability: every patient-facing text of every bundled pack reads at
 # Flesch-Kincaid grade 8 or below (tests/packs/readability.py says how it
 # counts); the checker's syllable counter and grades hold on known words,
 # and it does fail on a pack with a text above grade 8. python3 is a test
@@ -110,14 +110,24 @@ set(IK_READABILITY_PY ${IK_PYTHON3})
 if(NOT IK_READABILITY_PY)
   set(IK_READABILITY_PY python3-not-found)
 endif()
-add_test(NAME pack/fbs_readability_grade_8
-  COMMAND ${IK_READABILITY_PY} ${IK_READABILITY} ${IK_FBS_PACK})
+# Every pack the repository ships (rules/*.json and rules/examples/*.json,
+# not their test cases) is read, each in a test of its own.
+file(GLOB IK_BUNDLED_PACKS CONFIGURE_DEPENDS
+     ${CMAKE_SOURCE_DIR}/rules/*.json ${CMAKE_SOURCE_DIR}/rules/examples/*.json)
+list(FILTER IK_BUNDLED_PACKS EXCLUDE REGEX "\\.tests\\.json$")
+set(IK_READABILITY_TESTS)
+foreach(pack ${IK_BUNDLED_PACKS})
+  get_filename_component(name ${pack} NAME_WE)
+  add_test(NAME pack/readability_grade_8:${name}
+    COMMAND ${IK_READABILITY_PY} ${IK_READABILITY} ${pack})
+  list(APPEND IK_READABILITY_TESTS pack/readability_grade_8:${name})
+endforeach()
 add_test(NAME pack/readability_self_test
   COMMAND ${IK_READABILITY_PY} ${IK_READABILITY} --self-test)
 add_test(NAME pack/readability_fails_above_grade_8
   COMMAND ${IK_READABILITY_PY} ${IK_READABILITY}
           ${CMAKE_CURRENT_LIST_DIR}/packs/readability/too_hard.json)
-set_tests_properties(pack/fbs_readability_grade_8 pack/readability_self_test
+set_tests_properties(${IK_READABILITY_TESTS} pack/readability_self_test
   pack/readability_fails_above_grade_8 PROPERTIES LABELS packs)
 set_tests_properties(pack/readability_fails_above_grade_8 PROPERTIES
   PASS_REGULAR_EXPRESSION "/disclaimer: grade [0-9.]+, above 8:.*\n.*1 above grade 8\n")
