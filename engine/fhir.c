@@ -333,6 +333,8 @@ static void put_observation(ik_buf *b, const ik_session *s,
     }
     ik_buf_puts(b, "},\"note\":[{\"text\":");
     put_str(b, patient_text(&d->advice));
+    ik_buf_puts(b, "},{\"text\":"); /* education, not a diagnosis */
+    put_str(b, patient_text(&rb->notice));
     ik_buf_puts(b, "}],\"derivedFrom\":[{\"reference\":");
     put_str(b, qr_url);
     ik_buf_puts(b, "}],\"component\":[");
@@ -841,6 +843,8 @@ static ik_status put_questionnaire(const ik_rulebook *rb, ik_buf *b,
             ik_buf_putc(b, ']');
         }
         put_metadata(b, rb, IK_FHIR_QUESTIONNAIRE_BASE, NULL, "");
+        ik_buf_puts(b, ",\"description\":"); /* not a diagnosis */
+        put_str(b, patient_text(&rb->notice));
         ik_buf_puts(b, ",\"subjectType\":[\"Patient\"],\"item\":[");
         ik_buf_put(b, cstr(&items), items.len);
         ik_buf_puts(b, "]}");

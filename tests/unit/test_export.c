@@ -375,6 +375,12 @@ static void test_fhir_response_and_questionnaire_follow_r4(void **state)
     assert_string_equal(
         str(ik_json_get(obs, "derivedFrom")->child, "reference"),
         str(ik_json_get(rd.root, "entry")->child, "fullUrl"));
+    /* the notice (the pack's disclaimer: it declares no notice) is on the
+     * result, after the disposition's advice, and on the form */
+    assert_string_equal(str(ik_json_get(obs, "note")->child->next, "text"),
+                        "Education, not a diagnosis.");
+    assert_string_equal(str(qd.root, "description"),
+                        "Education, not a diagnosis.");
     it = find_item(rr, "pain");
     assert_int_equal(
         ik_json_get(ik_json_get(it, "answer")->child, "valueInteger")
