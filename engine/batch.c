@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "answers_json.h"
+#include "deps.h"
 #include "error.h"
 #include "interview.h"
 #include "intake/outcome.h"
@@ -27,101 +28,16 @@ const char *ik_diff_field_name(ik_diff_field f)
 
 /* ---- Preparing a pack ---- */
 
-/* A stop flag and what it reads: questions ascending, derived values in
- * evaluation order (each through the derived values it reads). */
+/* A stop flag and what it reads (the dependency model's lists):
+ * questions ascending, derived values in evaluation order. */
 struct ik_stop_check {
     uint32_t flag;
-    uint32_t *qs, nqs;
-    uint32_t *ds, nds;
+    const uint32_t *qs, *ds;
+    uint32_t nqs, nds;
 };
-
-/* Slots expr reads, into a growing array (*reads, *cap). */
-static size_t reads_of(const ik_rulebook *rb, ik_expr e, uint32_t **reads,
-                       size_t *cap)
-{
-    size_t n;
-
-    if (e == IK_NO_EXPR)
-        return 0;
-    n = ik_logic_reads(rb->logic, e, *reads, *cap);
-    if (n > *cap) {
-        uint32_t *p = ik_realloc(*reads, n * sizeof *p);
-
-        if (!p)
-            return SIZE_MAX;
-        *reads = p;
-        *cap = n;
-        n = ik_logic_reads(rb->logic, e, *reads, *cap);
-    }
-    return n;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Fill c with what flag f reads; mark is per slot scratch (zeroed). */
-static bool build_check(const ik_rulebook *rb, uint32_t f,
-                        struct ik_stop_check *c, uint8_t *mark)
-{
-    uint32_t *reads = NULL, *stack, nstack = 0, i, nslots;
-    size_t cap = 0, n, k;
-    bool ok = true;
-
-    nslots = rb->nquestions + rb->nderived;
-    stack = ik_malloc((nslots + 1) * sizeof *stack);
-    c->flag = f;
-    c->qs = ik_malloc((nslots + 1) * sizeof *c->qs);
-    c->ds = ik_malloc((rb->nderived + 1) * sizeof *c->ds);
-    c->nqs = c->nds = 0;
-    if (!stack || !c->qs || !c->ds) {
-        ik_free(stack);
-        return false;
-    }
-    n = reads_of(rb, rb->red_flags[f].when, &reads, &cap);
-    for (k = 0; k < n && n != SIZE_MAX; k++)
-        stack[nstack++] = reads[k], mark[reads[k]] = 1;
-    ok = n != SIZE_MAX;
-    while (ok && nstack > 0) {
-        uint32_t s = stack[--nstack];
-
-        if (s < rb->nquestions) {
-            c->qs[c->nqs++] = s;
-            continue;
-        }
-        if (s - rb->nquestions >= rb->nderived)
-            continue;
-        c->ds[c->nds++] = s - rb->nquestions;
-        n = reads_of(rb, rb->derived[s - rb->nquestions].value, &reads, &cap);
-        ok = n != SIZE_MAX;
-        for (k = 0; ok && k < n; k++)
-            if (!mark[reads[k]]) {
-                mark[reads[k]] = 1;
-                stack[nstack++] = reads[k];
-            }
-    }
-    for (i = 0; i < c->nqs; i++)
-        mark[c->qs[i]] = 0;
-    for (i = 0; i < c->nds; i++)
-        mark[rb->nquestions + c->ds[i]] = 0;
-    qsort(c->qs, c->nqs, sizeof *c->qs, cmp_u32);
-    qsort(c->ds, c->nds, sizeof *c->ds, cmp_u32); /* evaluation order */
-    ik_free(reads);
-    ik_free(stack);
-    return ok;
-}
 
 static void side_fini(ik_batch_side *s)
 {
-    uint32_t i;
-
-    for (i = 0; i < s->nchecks; i++) {
-        ik_free(s->checks[i].qs);
-        ik_free(s->checks[i].ds);
-    }
     ik_free(s->checks);
     ik_free(s->answers);
     ik_free(s->prefix);
@@ -134,7 +50,6 @@ static void side_fini(ik_batch_side *s)
 static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
 {
     uint32_t f, nslots = rb->nquestions + rb->nderived;
-    uint8_t *mark;
 
     memset(s, 0, sizeof *s);
     s->rb = rb;
@@ -142,26 +57,22 @@ static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
     s->answers = ik_calloc(rb->nquestions + 1, sizeof *s->answers);
     s->prefix = ik_calloc(nslots + 1, sizeof *s->prefix);
     s->checks = ik_calloc(rb->nred_flags + 1, sizeof *s->checks);
-    mark = ik_calloc(nslots + 1, 1);
-    if (!s->answers || !s->prefix || !s->checks || !mark ||
-        ik_outcome_plan_new(rb, &s->plan, NULL) != IK_OK) {
-        ik_free(mark);
+    if (!s->answers || !s->prefix || !s->checks ||
+        ik_outcome_plan_new(rb, &s->plan, NULL) != IK_OK)
         return false;
-    }
-    ik_outcome_set_plan(&s->now, s->plan);
-    /* every enable_when reads (through derived values) only questions
-     * before its own: the interview asks in pack order whatever comes
-     * later, and the questions that apply at the end applied when asked */
-    s->ordered = ik_outcome_plan_ordered(s->plan);
     for (f = 0; f < rb->nred_flags; f++) {
+        struct ik_stop_check *c = &s->checks[s->nchecks];
+        ik_span qs = ik_deps_asks(rb->deps, IK_OWN_RED_FLAG, f);
+        ik_span ds = ik_deps_needs(rb->deps, IK_OWN_RED_FLAG, f);
         if (!rb->red_flags[f].stop)
             continue;
-        if (!build_check(rb, f, &s->checks[s->nchecks++], mark)) {
-            ik_free(mark);
-            return false;
-        }
+        c->flag = f;
+        c->qs = qs.items;
+        c->nqs = qs.n;
+        c->ds = ds.items;
+        c->nds = ds.n;
+        s->nchecks++;
     }
-    ik_free(mark);
     return true;
 }
 
@@ -293,7 +204,7 @@ static int one_shot(ik_batch *b, ik_batch_side *s, ik_error *err, ik_status *st)
     int64_t stop;
     uint32_t i;
 
-    stop = s->ordered ? first_stop(b, s) : -3;
+    stop = first_stop(b, s);
     if (stop == -4)
         return -1;
     if (stop == -3 || stop == STOP_NEVER ||

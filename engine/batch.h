@@ -39,7 +39,6 @@ typedef struct ik_batch_side {
     ik_outcome now;          /* the fast path's outcome */
     struct ik_interview *iv; /* the exact path's interview, per record */
     const ik_outcome *out;   /* the record's outcome: &now or iv's */
-    bool ordered;     /* every enable_when reads only earlier questions */
     ik_value *prefix; /* slots for checking stop flags on prefixes */
     struct ik_stop_check *checks; /* per red flag with stop: what it reads */
     uint32_t nchecks;

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "answer.h"
 #include "answers_json.h"
+#include "deps.h"
 #include "error.h"
 #include "json.h"
 #include "logic.h"
@@ -81,10 +82,11 @@ static void add_const(const ik_logic_cmp *cmp, void *ctx)
     w->nconsts++;
 }
 
-static void visit(walk *w, ik_expr e)
+static void visit(const ik_condition *c, void *ctx)
 {
-    if (e != IK_NO_EXPR)
-        ik_logic_visit_cmps(w->rb->logic, e, add_const, w);
+    walk *w = ctx;
+
+    ik_logic_visit_cmps(w->rb->logic, c->expr, add_const, w);
 }
 
 static int by_slot(const void *a, const void *b)
@@ -97,23 +99,7 @@ static int by_slot(const void *a, const void *b)
 /* Every constant any condition of the pack compares an answer with. */
 static void collect_consts(walk *w)
 {
-    const ik_rulebook *rb = w->rb;
-    uint32_t i;
-
-    for (i = 0; i < rb->nquestions; i++)
-        visit(w, rb->questions[i].enable_when);
-    for (i = 0; i < rb->nderived; i++)
-        visit(w, rb->derived[i].value);
-    for (i = 0; i < rb->nred_flags; i++)
-        visit(w, rb->red_flags[i].when);
-    for (i = 0; i < rb->nladder; i++)
-        visit(w, rb->ladder[i].when);
-    for (i = 0; i < rb->nsections; i++)
-        visit(w, rb->sections[i].show_when);
-    for (i = 0; i < rb->nrules; i++)
-        visit(w, rb->rules[i].when);
-    for (i = 0; i < rb->ninvariants; i++)
-        visit(w, rb->invariants[i].when);
+    ik_rulebook_each_condition(w->rb, 0, visit, w);
     if (w->nconsts > 1)
         qsort(w->consts, w->nconsts, sizeof *w->consts, by_slot);
 }
@@ -378,8 +364,8 @@ static ik_status leaf(walk *w, ik_error *err)
         w->stamp[w->o.sections.items[i]] = n;
     }
     for (i = 0; i < rb->ninvariants; i++) {
-        ik_env env = {ik_undef(), w->o.slots, w->o.nslots, &w->scratch, 0,
-                      NULL};
+        ik_env env = {ik_undef(),  w->o.slots, w->o.nslots,
+                      &w->scratch, 0,          NULL};
         ik_value v;
         const char *why;
         ik_status st;

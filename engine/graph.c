@@ -6,7 +6,7 @@
  */
 #include "graph.h"
 
-#include "alloc.h"
+#include "deps.h"
 #include "error.h"
 
 #include <string.h>
@@ -25,8 +25,6 @@ typedef struct graph {
     const ik_rulebook *rb;
     ik_graph_format fmt;
     ik_buf *b;
-    uint32_t *reads; /* scratch for ik_logic_reads */
-    size_t cap;
     bool oom;
 } graph;
 
@@ -170,29 +168,17 @@ static void edge(graph *g, node_kind from, const char *from_id, node_kind to,
     ik_buf_puts(g->b, g->fmt == IK_GRAPH_DOT ? ";\n" : "\n");
 }
 
-/* An edge from every question or derived value expr reads to (to, id). */
-static void edges_from_reads(graph *g, ik_expr expr, node_kind to,
+/* An edge from every question or derived value the condition of (owner,
+ * i) reads (the pack's dependency model) to (to, id). */
+static void edges_from_reads(graph *g, ik_owner owner, uint32_t i, node_kind to,
                              const char *to_id, edge_style style)
 {
     const ik_rulebook *rb = g->rb;
-    size_t n, i;
+    ik_span r = ik_deps_reads(rb->deps, owner, i);
+    uint32_t k;
 
-    if (expr == IK_NO_EXPR)
-        return;
-    n = ik_logic_reads(rb->logic, expr, g->reads, g->cap);
-    if (n > g->cap) {
-        uint32_t *p = ik_realloc(g->reads, n * sizeof *p);
-
-        if (!p) {
-            g->oom = true;
-            return;
-        }
-        g->reads = p;
-        g->cap = n;
-        n = ik_logic_reads(rb->logic, expr, g->reads, g->cap);
-    }
-    for (i = 0; i < n; i++) {
-        uint32_t s = g->reads[i];
+    for (k = 0; k < r.n; k++) {
+        uint32_t s = r.items[k];
 
         if (s < rb->nquestions)
             edge(g, NODE_QUESTION, rb->questions[s].id, to, to_id, style);
@@ -364,15 +350,16 @@ static void all_edges(graph *g)
     uint32_t i, k;
 
     for (i = 0; i < rb->nquestions; i++)
-        edges_from_reads(g, rb->questions[i].enable_when, NODE_QUESTION,
+        edges_from_reads(g, IK_OWN_QUESTION, i, NODE_QUESTION,
                          rb->questions[i].id, EDGE_ASKS);
     for (i = 0; i < rb->nderived; i++)
-        edges_from_reads(g, rb->derived[i].value, NODE_DERIVED,
-                         rb->derived[i].id, EDGE_READS);
+        edges_from_reads(g, IK_OWN_DERIVED, i, NODE_DERIVED, rb->derived[i].id,
+                         EDGE_READS);
     for (i = 0; i < rb->nred_flags; i++) {
         const ik_red_flag *f = &rb->red_flags[i];
 
-        edges_from_reads(g, f->when, NODE_RED_FLAG, f->id, EDGE_FLAG);
+        edges_from_reads(g, IK_OWN_RED_FLAG, i, NODE_RED_FLAG, f->id,
+                         EDGE_FLAG);
         if (f->disposition < rb->ndispositions)
             edge(g, NODE_RED_FLAG, f->id, NODE_DISPOSITION,
                  rb->dispositions[f->disposition].id, EDGE_FLAG);
@@ -380,7 +367,7 @@ static void all_edges(graph *g)
     for (i = 0; i < rb->nladder; i++) {
         const ik_rung *r = &rb->ladder[i];
 
-        edges_from_reads(g, r->when, NODE_RUNG, r->id, EDGE_READS);
+        edges_from_reads(g, IK_OWN_RUNG, i, NODE_RUNG, r->id, EDGE_READS);
         if (i + 1 < rb->nladder)
             edge(g, NODE_RUNG, r->id, NODE_RUNG, rb->ladder[i + 1].id,
                  EDGE_LEADS);
@@ -392,7 +379,7 @@ static void all_edges(graph *g)
     for (i = 0; i < rb->nrules; i++) {
         const ik_rule *r = &rb->rules[i];
 
-        edges_from_reads(g, r->when, NODE_RULE, r->id, EDGE_READS);
+        edges_from_reads(g, IK_OWN_RULE, i, NODE_RULE, r->id, EDGE_READS);
         if (r->disposition < rb->ndispositions)
             edge(g, NODE_RULE, r->id, NODE_DISPOSITION,
                  rb->dispositions[r->disposition].id, EDGE_LEADS);
@@ -402,8 +389,8 @@ static void all_edges(graph *g)
                      rb->sections[r->sections[k]].id, EDGE_LEADS);
     }
     for (i = 0; i < rb->nsections; i++)
-        edges_from_reads(g, rb->sections[i].show_when, NODE_SECTION,
-                         rb->sections[i].id, EDGE_ENABLES);
+        edges_from_reads(g, IK_OWN_SECTION, i, NODE_SECTION, rb->sections[i].id,
+                         EDGE_ENABLES);
 }
 
 /* ---- Whole graph ---- */
@@ -443,7 +430,7 @@ static void header(graph *g)
 ik_status ik_graph_write(const ik_rulebook *rb, ik_graph_format fmt,
                          ik_buf *out, ik_error *err)
 {
-    graph g = {rb, fmt, out, NULL, 0, false};
+    graph g = {rb, fmt, out, false};
 
     if (fmt >= IK_GRAPH__COUNT)
         return ik_fail(err, IK_EMISUSE, "unknown graph format");
@@ -458,7 +445,6 @@ ik_status ik_graph_write(const ik_rulebook *rb, ik_graph_format fmt,
     all_edges(&g);
     if (fmt == IK_GRAPH_DOT)
         ik_buf_puts(out, "}\n");
-    ik_free(g.reads);
     if (g.oom || ik_buf_status(out) != IK_OK)
         return ik_fail(err, IK_ENOMEM, "out of memory while drawing the graph");
     return IK_OK;

@@ -1,20 +1,23 @@
 /*
  * interview.c -- the interview state machine: answers, the trail of asked
  * questions, earlier answers offered after going back, the event history
- * sessions save. A step forward (answer, skip, acknowledge) updates
- * only what reads the changed answer (derived values, enable_when, stop
- * red flags: a per-pack index from slot to readers) and finds the next
- * question by scanning forward; the full outcome is computed when asked
- * for and at the end. Going back, replay failures and unordered packs
- * recompute from scratch. Never reads, prints or exits; allocates with
+ * sessions save. A step forward (answer, skip, acknowledge) or back
+ * updates only what reads the changed answer (derived values,
+ * enable_when, stop red flags: the readers the pack's dependency model
+ * lists) and finds the next question by scanning forward; the full
+ * outcome is computed when asked for and at the end. Only the start and a
+ * failed change (undone) compute the applied answers afresh, with the
+ * outcome's one computation. Never reads, prints or exits; allocates with
  * ik_malloc and its own arenas.
  */
 #include "interview.h"
 
 #include "alloc.h"
 #include "answer.h"
+#include "deps.h"
 #include "error.h"
 
+#include <assert.h>
 #include <string.h>
 
 struct ik_interview {
@@ -33,9 +36,7 @@ struct ik_interview {
     uint32_t current;   /* question to ask, IK_NONE at the outcome */
     uint32_t stop_flag; /* as the outcome's: IK_NONE when none fired */
     uint32_t to_go, to_go_max;
-    uint32_t *reads; /* scratch for ik_logic_reads, one per slot */
-    size_t reads_cap;
-    struct incr *inc; /* NULL: every change recomputes from scratch */
+    struct incr *inc; /* the incremental step's counters and scratch */
     /* alerts: red flags with act "alert", raised once each */
     uint32_t *alerts; /* their indexes, pack order */
     uint32_t nalerts;
@@ -56,11 +57,6 @@ struct full {
     uint64_t pool;
 };
 
-/* A list per slot (CSR: items[off[s]..off[s+1])). */
-typedef struct readers {
-    uint32_t *off, *items;
-} readers;
-
 /*
  * The per-pack index of an incremental step and the counters it keeps.
  * The pack is ordered (incr_new checks: enable_when reads only
@@ -70,10 +66,6 @@ typedef struct readers {
  * whether later (unanswered) questions apply.
  */
 typedef struct incr {
-    uint32_t nslots;
-    readers derived;      /* derived values reading slot s */
-    readers questions;    /* questions whose enable_when reads slot s */
-    readers stops;        /* stop red flags whose when reads slot s */
     uint8_t *via_derived; /* per question: enable_when reads a derived value
                              (or too much to list): could_enable holds */
     uint32_t *unanswered; /* per question: questions its enable_when reads
@@ -183,6 +175,7 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
 
     iv->current = IK_NONE;
     iv->to_go = iv->to_go_max = 0;
+    iv->full->fresh = false;
     if (in->nstop_on == 0) {
         for (q = from; q < rb->nquestions; q++)
             if (is_open(iv, q)) {
@@ -193,7 +186,6 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
     if (iv->current != IK_NONE) {
         iv->to_go = in->nopen - 1;
         iv->to_go_max = iv->to_go + in->nmaybe;
-        iv->full->fresh = false;
         return IK_OK;
     }
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
@@ -203,71 +195,70 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
     return st;
 }
 
-/* After any change, from scratch: the whole outcome, the applied answers,
- * the counters, the current question. */
-static ik_status settle_full(ik_interview *iv, ik_error *err)
+/* Evaluations over the applied answers, temporaries in scratch, drawing
+ * on the answer's pool. */
+static void app_env(const ik_interview *iv, ik_arena *scratch, ik_env *env)
 {
-    const ik_rulebook *rb = iv->rb;
-    ik_outcome *o = &iv->full->out;
-    incr *in = iv->inc;
-    uint32_t q, i;
-    size_t n, k;
+    memset(env, 0, sizeof *env);
+    env->root = ik_undef();
+    env->slots = iv->app.slots;
+    env->nslots = iv->app.nslots;
+    env->scratch = scratch;
+    env->pool = &iv->full->pool;
+}
+
+/* Evaluate condition e on the applied answers into *on. */
+static ik_status truthy(ik_interview *iv, ik_expr e, bool *on, ik_error *err)
+{
+    ik_env env;
+    ik_value v;
     ik_status st;
 
+    app_env(iv, &iv->app.scratch, &env);
+    st = ik_logic_eval(iv->rb->logic, e, &env, &v, err);
+    *on = st == IK_OK && ik_value_truthy(v);
+    return st;
+}
+
+/*
+ * Start the applied answers and the counters from the answers as they
+ * are: ik_outcome_compute and ik_outcome_compute_applied (the one
+ * computation of which questions apply), then the counts the steps keep
+ * up to date. When the interview starts, after a failed change is
+ * undone, and when the step's scratch has grown (it is reset here).
+ */
+static ik_status restart(ik_interview *iv, ik_error *err)
+{
+    const ik_rulebook *rb = iv->rb;
+    incr *in = iv->inc;
+    uint32_t q, f, k;
+    ik_status st;
+    bool on;
+
+    /* the whole outcome first: a pack whose outcome cannot be computed
+     * fails here, when the interview starts, not at its end */
     iv->full->fresh = false;
-    st = ik_outcome_compute(rb, iv->answers, o, err);
+    st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
+    if (st == IK_OK)
+        st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
     if (st != IK_OK)
         return st;
-    iv->full->fresh = true;
-    iv->stop_flag = o->stop_flag;
-    st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
-    if (st != IK_OK)
-        return st;
-    iv->current = IK_NONE;
-    iv->to_go = iv->to_go_max = 0;
-    if (!in) { /* the old way: one scan */
-        if (o->stop_flag != IK_NONE)
-            return IK_OK;
-        for (q = 0; q < rb->nquestions; q++) {
-            if (iv->answers[q].kind != IK_UNDEF)
-                continue;
-            if (o->enabled[q]) {
-                if (iv->current == IK_NONE)
-                    iv->current = q;
-                else
-                    iv->to_go++;
-            } else if (rb->questions[q].enable_when != IK_NO_EXPR) {
-                bool could = false;
-                n = ik_logic_reads(rb->logic, rb->questions[q].enable_when,
-                                   iv->reads, iv->reads_cap);
-                could = n > iv->reads_cap;
-                for (k = 0; !could && k < n; k++)
-                    could = iv->reads[k] >= rb->nquestions ||
-                            (iv->reads[k] != q &&
-                             iv->answers[iv->reads[k]].kind == IK_UNDEF);
-                iv->to_go_max += could;
-            }
-        }
-        iv->to_go_max += iv->to_go;
-        return IK_OK;
-    }
     in->nopen = in->nmaybe = in->nstop_on = 0;
-    memset(in->stop_on, 0, rb->nred_flags + 1);
-    for (i = 0; i < o->red_flags.n; i++)
-        if (rb->red_flags[o->red_flags.items[i]].stop) {
-            in->stop_on[o->red_flags.items[i]] = 1;
-            in->nstop_on++;
-        }
+    for (f = 0; f < rb->nred_flags; f++) {
+        in->stop_on[f] = 0;
+        if (!rb->red_flags[f].stop)
+            continue;
+        if ((st = truthy(iv, rb->red_flags[f].when, &on, err)) != IK_OK)
+            return st;
+        in->stop_on[f] = on;
+        in->nstop_on += on;
+    }
     for (q = 0; q < rb->nquestions; q++) {
+        ik_span r = ik_deps_reads(rb->deps, IK_OWN_QUESTION, q);
         in->unanswered[q] = 0;
-        if (rb->questions[q].enable_when != IK_NO_EXPR && !in->via_derived[q]) {
-            n = ik_logic_reads(rb->logic, rb->questions[q].enable_when,
-                               iv->reads, iv->reads_cap);
-            for (k = 0; k < n && k < iv->reads_cap; k++)
-                if (iv->reads[k] != q &&
-                    iv->answers[iv->reads[k]].kind == IK_UNDEF)
-                    in->unanswered[q]++;
-        }
+        for (k = 0; !in->via_derived[q] && k < r.n; k++)
+            if (r.items[k] != q && iv->answers[r.items[k]].kind == IK_UNDEF)
+                in->unanswered[q]++;
         in->maybe[q] = is_maybe(iv, q);
         in->nmaybe += in->maybe[q];
         in->nopen += is_open(iv, q);
@@ -315,224 +306,190 @@ static uint32_t heap_pop(incr *in)
     return top;
 }
 
-static void mark_changed(incr *in, uint32_t s)
+static void mark_changed(const ik_deps *d, incr *in, uint32_t s)
 {
+    ik_span r;
     uint32_t k;
 
     if (in->dirty[s])
         return;
     in->dirty[s] = 1;
     in->changed[in->nchanged++] = s;
-    for (k = in->derived.off[s]; k < in->derived.off[s + 1]; k++)
-        heap_push(in, in->derived.items[k]);
+    r = ik_deps_readers(d, IK_OWN_DERIVED, s);
+    for (k = 0; k < r.n; k++)
+        heap_push(in, r.items[k]);
 }
 
 /* Forget the step's scratch marks (also after a failure). */
 static void step_clean(ik_interview *iv, uint32_t nlist)
 {
     incr *in = iv->inc;
-    uint32_t i, k, s;
+    uint32_t i, k;
 
     while (in->nheap)
         (void)heap_pop(in);
     for (i = 0; i < nlist; i++)
         in->touched[in->list[i]] = 0;
     for (i = 0; i < in->nchanged; i++) {
-        s = in->changed[i];
-        in->dirty[s] = 0;
-        for (k = in->stops.off[s]; k < in->stops.off[s + 1]; k++)
-            in->flag_touched[in->stops.items[k]] = 0;
+        ik_span r =
+            ik_deps_readers(iv->rb->deps, IK_OWN_RED_FLAG, in->changed[i]);
+        in->dirty[in->changed[i]] = 0;
+        for (k = 0; k < r.n; k++)
+            in->flag_touched[r.items[k]] = 0;
     }
     in->nchanged = 0;
 }
 
-/*
- * Question q, the current one, was just answered (or skipped or
- * acknowledged): bring the applied answers, the counters and the step up
- * to date by evaluating only what reads the changed slots. Anything
- * unexpected and any failure to evaluate set *done false and leave the
- * caller to recompute from scratch (which reports the failure exactly as
- * a full compute does); *done true: the status is the step's.
- */
-static ik_status step_forward(ik_interview *iv, uint32_t q, bool *done,
-                              ik_error *err)
+/* Re-evaluate the derived values reading a changed slot, in evaluation
+ * order, marking their slots changed in turn. */
+static ik_status step_derived(ik_interview *iv, ik_error *err)
 {
     const ik_rulebook *rb = iv->rb;
     incr *in = iv->inc;
-    ik_outcome *a = &iv->app;
-    uint32_t nlist = 0, i, k, s, p, f;
     ik_env env;
-    ik_value v;
-    ik_status st = IK_OK;
-    bool on;
+    ik_status st;
 
-    *done = false;
-    if (!a->enabled || !a->slots || a->scratch.used > in->scratch_limit ||
-        !a->enabled[q])
-        return IK_OK;
-    memset(&env, 0, sizeof env);
-    env.root = ik_undef();
-    env.slots = a->slots;
-    env.nslots = a->nslots;
-    env.scratch = &a->scratch;
-    env.pool = &iv->full->pool;
-    a->slots[q] = iv->answers[q];
-    in->nopen--; /* q applied and had no answer; it cannot be in nmaybe */
-    mark_changed(in, q);
+    app_env(iv, &iv->app.scratch, &env);
     while (in->nheap) {
         uint32_t d = heap_pop(in);
-        st = ik_logic_eval(rb->logic, rb->derived[d].value, &env, &v, err);
+        st = ik_logic_eval(rb->logic, rb->derived[d].value, &env,
+                           &iv->app.slots[rb->derived[d].slot], err);
         if (st != IK_OK)
-            goto fail;
-        a->slots[rb->derived[d].slot] = v;
-        mark_changed(in, rb->derived[d].slot);
+            return st;
+        mark_changed(rb->deps, in, rb->derived[d].slot);
     }
-    /* the questions whose condition reads a changed slot */
+    return IK_OK;
+}
+
+/* The questions whose enable_when reads a changed slot: whether each
+ * applies now, and the counters. Every one comes after the changed
+ * question (the pack is ordered), so none has an answer that could stop
+ * counting. */
+static ik_status step_questions(ik_interview *iv, uint32_t *nlist,
+                                ik_error *err)
+{
+    const ik_rulebook *rb = iv->rb;
+    incr *in = iv->inc;
+    uint32_t i, k, p;
+    ik_status st;
+    bool on;
+
     for (i = 0; i < in->nchanged; i++) {
-        s = in->changed[i];
-        for (k = in->questions.off[s]; k < in->questions.off[s + 1]; k++) {
-            p = in->questions.items[k];
+        ik_span r = ik_deps_readers(rb->deps, IK_OWN_QUESTION, in->changed[i]);
+        for (k = 0; k < r.n; k++) {
+            p = r.items[k];
             if (in->touched[p])
                 continue;
             in->touched[p] = 1;
-            in->list[nlist++] = p;
+            in->list[(*nlist)++] = p;
         }
     }
-    for (k = in->questions.off[q]; k < in->questions.off[q + 1]; k++) {
-        p = in->questions.items[k];
-        if (p != q && !in->via_derived[p])
-            in->unanswered[p]--;
-    }
-    for (i = 0; i < nlist; i++) {
+    for (i = 0; i < *nlist; i++) {
         p = in->list[i];
-        st = ik_logic_eval(rb->logic, rb->questions[p].enable_when, &env, &v,
-                           err);
-        if (st != IK_OK)
-            goto fail;
-        on = ik_value_truthy(v);
-        if (on != a->enabled[p]) {
-            if (iv->answers[p].kind != IK_UNDEF) {
-                /* an answered question changes: not a forward step */
-                st = IK_OK;
-                goto fail;
-            }
+        if ((st = truthy(iv, rb->questions[p].enable_when, &on, err)) != IK_OK)
+            return st;
+        if (on != iv->app.enabled[p]) {
+            assert(iv->answers[p].kind == IK_UNDEF);
             in->nopen += on ? 1u : (uint32_t)-1;
-            a->enabled[p] = on;
+            iv->app.enabled[p] = on;
         }
         on = is_maybe(iv, p);
         in->nmaybe += (uint32_t)on - (uint32_t)in->maybe[p];
         in->maybe[p] = on;
     }
-    /* stop red flags reading a changed slot */
+    return IK_OK;
+}
+
+/* The stop red flags reading a changed slot. */
+static ik_status step_stops(ik_interview *iv, ik_error *err)
+{
+    const ik_rulebook *rb = iv->rb;
+    incr *in = iv->inc;
+    uint32_t i, k, f;
+    ik_status st;
+    bool on;
+
     for (i = 0; i < in->nchanged; i++) {
-        s = in->changed[i];
-        for (k = in->stops.off[s]; k < in->stops.off[s + 1]; k++) {
-            f = in->stops.items[k];
-            if (in->flag_touched[f])
+        ik_span r = ik_deps_readers(rb->deps, IK_OWN_RED_FLAG, in->changed[i]);
+        for (k = 0; k < r.n; k++) {
+            f = r.items[k];
+            if (in->flag_touched[f] || !rb->red_flags[f].stop)
                 continue;
             in->flag_touched[f] = 1;
-            st = ik_logic_eval(rb->logic, rb->red_flags[f].when, &env, &v, err);
-            if (st != IK_OK)
-                goto fail;
-            on = ik_value_truthy(v);
+            if ((st = truthy(iv, rb->red_flags[f].when, &on, err)) != IK_OK)
+                return st;
             in->nstop_on += (uint32_t)on - (uint32_t)in->stop_on[f];
             in->stop_on[f] = on;
         }
     }
-    step_clean(iv, nlist);
-    *done = true;
-    return place(iv, q + 1, err);
-fail:
-    step_clean(iv, nlist);
-    return IK_OK; /* the caller recomputes from scratch */
+    return IK_OK;
 }
 
-/* After a change: incrementally when q (not IK_NONE) was the current
- * question and was just answered; else from scratch. */
-static ik_status settle(ik_interview *iv, uint32_t q, ik_error *err)
+/*
+ * Question q's answer changed: answered, skipped or acknowledged (forward,
+ * q was the current question), or taken back (q was the last one asked).
+ * Bring the applied answers, the counters and the step up to date by
+ * evaluating only what reads q, through the dependency model: the derived
+ * values behind, the enable_when of later questions, the stop red flags.
+ * On failure the caller undoes the change and restarts.
+ */
+static ik_status step(ik_interview *iv, uint32_t q, bool forward, ik_error *err)
 {
-    bool done = false;
+    const ik_rulebook *rb = iv->rb;
+    incr *in = iv->inc;
+    ik_span r = ik_deps_readers(rb->deps, IK_OWN_QUESTION, q);
+    uint32_t nlist = 0, k;
+    ik_status st;
+
+    iv->app.slots[q] = iv->app.enabled[q] ? iv->answers[q] : ik_undef();
+    /* q applies (it was asked): it leaves or joins the open ones */
+    in->nopen += forward ? (uint32_t)-1 : 1u;
+    for (k = 0; k < r.n; k++)
+        if (r.items[k] != q && !in->via_derived[r.items[k]])
+            in->unanswered[r.items[k]] += forward ? (uint32_t)-1 : 1u;
+    mark_changed(rb->deps, in, q);
+    if ((st = step_derived(iv, err)) == IK_OK &&
+        (st = step_questions(iv, &nlist, err)) == IK_OK)
+        st = step_stops(iv, err);
+    step_clean(iv, nlist);
+    if (st != IK_OK)
+        return st;
+    return place(iv, forward ? q + 1 : q, err);
+}
+
+/*
+ * After a change to question q's answer (forward or back, as step says),
+ * or from nothing when q is IK_NONE. A step that fails to evaluate fails
+ * as the whole outcome's computation would (its message names what
+ * failed); the caller undoes the change.
+ */
+static ik_status settle(ik_interview *iv, uint32_t q, bool forward,
+                        ik_error *err)
+{
     ik_status st;
 
     iv->full->pool = IK_LOGIC_TOTAL_BUDGET; /* one answer's evaluations */
-    if (iv->inc && q != IK_NONE) {
-        st = step_forward(iv, q, &done, err);
-        if (done)
-            return st;
+    if (q == IK_NONE || iv->app.scratch.used > iv->inc->scratch_limit)
+        return restart(iv, err);
+    st = step(iv, q, forward, err);
+    if (st != IK_OK && st != IK_ENOMEM) {
+        /* say it as the whole computation says it, naming what failed */
+        ik_status whole;
+        iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
+        whole = ik_outcome_compute(iv->rb, iv->answers, &iv->full->out, err);
+        iv->full->fresh = false;
+        if (whole != IK_OK)
+            st = whole;
     }
-    return settle_full(iv, err);
+    return st;
 }
 
 /* ---- The index ---- */
-
-static uint32_t *index_array(size_t n)
-{
-    return ik_calloc(n ? n : 1, sizeof(uint32_t));
-}
-
-/* Fill r from (slot, reader) pairs counted in a first pass. */
-typedef struct pairs {
-    uint32_t *slot, *who;
-    size_t n, cap;
-} pairs;
-
-static bool pairs_add(pairs *p, uint32_t s, uint32_t who)
-{
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        uint32_t *a = ik_realloc(p->slot, cap * sizeof *a);
-        if (!a)
-            return false;
-        p->slot = a;
-        a = ik_realloc(p->who, cap * sizeof *a);
-        if (!a)
-            return false;
-        p->who = a;
-        p->cap = cap;
-    }
-    p->slot[p->n] = s;
-    p->who[p->n++] = who;
-    return true;
-}
-
-static bool readers_build(readers *r, const pairs *p, uint32_t nslots)
-{
-    size_t i;
-    uint32_t s, *fill;
-
-    r->off = index_array((size_t)nslots + 2);
-    r->items = index_array(p->n);
-    fill = index_array((size_t)nslots + 1);
-    if (!r->off || !r->items || !fill) {
-        ik_free(fill);
-        return false;
-    }
-    for (i = 0; i < p->n; i++)
-        r->off[p->slot[i] + 1]++;
-    for (s = 0; s < nslots; s++)
-        r->off[s + 1] += r->off[s];
-    r->off[nslots + 1] = r->off[nslots];
-    for (i = 0; i < p->n; i++) {
-        s = p->slot[i];
-        r->items[r->off[s] + fill[s]++] = p->who[i];
-    }
-    ik_free(fill);
-    return true;
-}
-
-static void readers_free(readers *r)
-{
-    ik_free(r->off);
-    ik_free(r->items);
-}
 
 static void incr_free(incr *in)
 {
     if (!in)
         return;
-    readers_free(&in->derived);
-    readers_free(&in->questions);
-    readers_free(&in->stops);
     ik_free(in->via_derived);
     ik_free(in->unanswered);
     ik_free(in->maybe);
@@ -547,127 +504,45 @@ static void incr_free(incr *in)
     ik_free(in);
 }
 
-/* Reads of expression e below nslots into pr as readers `who`. false:
- * out of memory; *odd set when the reads cannot be listed. */
-static bool add_reads(ik_interview *iv, ik_expr e, uint32_t who, pairs *pr,
-                      uint32_t nslots, bool *odd)
-{
-    size_t n = ik_logic_reads(iv->rb->logic, e, iv->reads, iv->reads_cap), k;
-
-    if (n > iv->reads_cap) {
-        *odd = true;
-        return true;
-    }
-    for (k = 0; k < n; k++)
-        if (iv->reads[k] < nslots && !pairs_add(pr, iv->reads[k], who))
-            return false;
-    return true;
-}
-
 /*
- * Build the index of incremental steps, or leave iv->inc NULL when the
- * pack does not allow them (not ordered as ik_outcome_plan_new judges it,
- * a derived value reading a later one, reads that cannot be listed).
- * IK_ENOMEM only.
+ * The counters and the scratch of incremental steps. What reads what is
+ * the pack's dependency model (rb->deps); the pack is ordered (the
+ * loader refuses one that is not). IK_ENOMEM only.
  */
 static ik_status incr_new(ik_interview *iv, ik_error *err)
 {
     const ik_rulebook *rb = iv->rb;
     uint32_t nq = rb->nquestions, nd = rb->nderived, i, k;
-    uint32_t nslots = iv->app.nslots;
-    pairs pd = {0}, pq = {0}, pf = {0};
-    int64_t *maxq;
-    bool odd = false, ok = true;
-    size_t n;
-    incr *in;
+    size_t nslots = ik_deps_nslots(rb->deps);
+    incr *in = ik_calloc(1, sizeof *in);
 
-    in = ik_calloc(1, sizeof *in);
-    maxq = ik_calloc(nd + 1, sizeof *maxq);
-    if (!in || !maxq) {
-        ik_free(in);
-        ik_free(maxq);
+    assert(ik_deps_ordered(rb->deps));
+    if (!in)
         return ik_fail(err, IK_ENOMEM, "out of memory");
-    }
-    /* maxq[d]: the last question derived value d reads, through others */
-    for (i = 0; ok && !odd && i < nd; i++) {
-        if (rb->derived[i].slot != nq + i)
-            odd = true;
-        maxq[i] = -1;
-        n = ik_logic_reads(rb->logic, rb->derived[i].value, iv->reads,
-                           iv->reads_cap);
-        if (n > iv->reads_cap)
-            odd = true;
-        for (k = 0; k < n && k < iv->reads_cap; k++) {
-            uint32_t s = iv->reads[k];
-            if (s >= nq + i && s < nq + nd)
-                odd = true; /* reads itself or a later derived value */
-            else if (s < nq && (int64_t)s > maxq[i])
-                maxq[i] = s;
-            else if (s >= nq && s < nq + i && maxq[s - nq] > maxq[i])
-                maxq[i] = maxq[s - nq];
-        }
-        ok = add_reads(iv, rb->derived[i].value, i, &pd, nslots, &odd);
-    }
     in->via_derived = ik_calloc(nq + 1, 1);
-    ok = ok && in->via_derived;
-    for (i = 0; ok && !odd && i < nq; i++) {
-        if (rb->questions[i].slot != i)
-            odd = true;
-        if (rb->questions[i].enable_when == IK_NO_EXPR)
-            continue;
-        n = ik_logic_reads(rb->logic, rb->questions[i].enable_when, iv->reads,
-                           iv->reads_cap);
-        if (n > iv->reads_cap)
-            odd = true;
-        for (k = 0; k < n && k < iv->reads_cap; k++) {
-            uint32_t s = iv->reads[k];
-            /* ordered: reads only earlier questions, directly or through
-             * derived values (the loader checks it; so do we) */
-            if (s >= nq + nd ||
-                (s >= nq ? maxq[s - nq] : (int64_t)s) >= (int64_t)i)
-                odd = true;
-            if (s >= nq)
-                in->via_derived[i] = 1;
-        }
-        ok = add_reads(iv, rb->questions[i].enable_when, i, &pq, nslots, &odd);
-    }
-    for (i = 0; ok && !odd && i < rb->nred_flags; i++)
-        if (rb->red_flags[i].stop)
-            ok = add_reads(iv, rb->red_flags[i].when, i, &pf, nslots, &odd);
-    if (ok && !odd) {
-        in->nslots = nslots;
-        ok = readers_build(&in->derived, &pd, nslots) &&
-             readers_build(&in->questions, &pq, nslots) &&
-             readers_build(&in->stops, &pf, nslots);
-        in->unanswered = index_array(nq);
-        in->maybe = ik_calloc(nq + 1, 1);
-        in->stop_on = ik_calloc(rb->nred_flags + 1, 1);
-        in->queued = ik_calloc(nd + 1, 1);
-        in->heap = index_array(nd);
-        in->dirty = ik_calloc((size_t)nslots + 1, 1);
-        in->changed = index_array((size_t)nslots + 1);
-        in->touched = ik_calloc(nq + 1, 1);
-        in->flag_touched = ik_calloc(rb->nred_flags + 1, 1);
-        in->list = index_array(nq);
-        ok = ok && in->unanswered && in->maybe && in->stop_on && in->queued &&
-             in->heap && in->dirty && in->changed && in->touched &&
-             in->flag_touched && in->list;
-    }
-    ik_free(pd.slot);
-    ik_free(pd.who);
-    ik_free(pq.slot);
-    ik_free(pq.who);
-    ik_free(pf.slot);
-    ik_free(pf.who);
-    ik_free(maxq);
-    if (!ok) {
+    in->unanswered = ik_calloc(nq + 1, sizeof *in->unanswered);
+    in->maybe = ik_calloc(nq + 1, 1);
+    in->stop_on = ik_calloc(rb->nred_flags + 1, 1);
+    in->queued = ik_calloc(nd + 1, 1);
+    in->heap = ik_calloc(nd + 1, sizeof *in->heap);
+    in->dirty = ik_calloc(nslots + 1, 1);
+    in->changed = ik_calloc(nslots + 1, sizeof *in->changed);
+    in->touched = ik_calloc(nq + 1, 1);
+    in->flag_touched = ik_calloc(rb->nred_flags + 1, 1);
+    in->list = ik_calloc(nq + 1, sizeof *in->list);
+    if (!in->via_derived || !in->unanswered || !in->maybe || !in->stop_on ||
+        !in->queued || !in->heap || !in->dirty || !in->changed ||
+        !in->touched || !in->flag_touched || !in->list) {
         incr_free(in);
         return ik_fail(err, IK_ENOMEM, "out of memory");
     }
-    if (odd)
-        incr_free(in);
-    else
-        iv->inc = in;
+    for (i = 0; i < nq; i++) {
+        ik_span r = ik_deps_reads(rb->deps, IK_OWN_QUESTION, i);
+        for (k = 0; k < r.n; k++)
+            if (r.items[k] >= nq)
+                in->via_derived[i] = 1;
+    }
+    iv->inc = in;
     return IK_OK;
 }
 
@@ -694,7 +569,7 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
                            ik_interview **out, ik_error *err)
 {
     ik_interview *iv;
-    uint32_t nq = rb->nquestions, nslots = ik_logic_nslots(rb->logic), i;
+    uint32_t nq = rb->nquestions, i;
     ik_status st;
     ik_audience aud;
 
@@ -718,14 +593,12 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
         iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
         iv->full->out.pool = iv->app.pool = &iv->full->pool;
     }
-    iv->reads_cap = (nslots > nq ? nslots : nq) + rb->nderived + 1;
     iv->answers = ik_calloc(nq + 1, sizeof *iv->answers);
     iv->earlier = ik_calloc(nq + 1, sizeof *iv->earlier);
     iv->trail = ik_calloc(nq + 1, sizeof *iv->trail);
-    iv->reads = ik_calloc(iv->reads_cap, sizeof *iv->reads);
     iv->alerts = ik_calloc(rb->nred_flags + 1, sizeof *iv->alerts);
     iv->alert_seen = ik_calloc(rb->nred_flags + 1, 1);
-    if (!iv->answers || !iv->earlier || !iv->trail || !iv->reads || !iv->full ||
+    if (!iv->answers || !iv->earlier || !iv->trail || !iv->full ||
         !iv->alerts || !iv->alert_seen) {
         ik_interview_free(iv);
         return ik_fail(err, IK_ENOMEM, "out of memory");
@@ -735,7 +608,7 @@ ik_status ik_interview_new(const ik_rulebook *rb, const char *audience,
     if (st == IK_OK)
         st = incr_new(iv, err);
     if (st == IK_OK)
-        st = settle(iv, IK_NONE, err);
+        st = settle(iv, IK_NONE, false, err);
     if (st != IK_OK) {
         ik_interview_free(iv);
         return st;
@@ -762,7 +635,6 @@ void ik_interview_free(ik_interview *iv)
     ik_free(iv->earlier);
     ik_free(iv->trail);
     ik_free(iv->events);
-    ik_free(iv->reads);
     ik_free(iv->alerts);
     ik_free(iv->alert_seen);
     ik_arena_fini(&iv->alert_scratch);
@@ -834,12 +706,7 @@ static uint32_t pending_alert(ik_interview *iv)
 
     if (iv->current == IK_NONE || !iv->app.slots)
         return IK_NONE;
-    memset(&env, 0, sizeof env);
-    env.root = ik_undef();
-    env.slots = iv->app.slots;
-    env.pool = &iv->full->pool;
-    env.nslots = iv->app.nslots;
-    env.scratch = &iv->alert_scratch;
+    app_env(iv, &iv->alert_scratch, &env);
     for (i = 0; i < iv->nalerts; i++) {
         ik_value v;
         f = iv->alerts[i];
@@ -890,7 +757,7 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
     iv->answers[q] = v;
     iv->earlier[q] = ik_undef();
     iv->trail[iv->ntrail++] = q;
-    st = settle(iv, q, err);
+    st = settle(iv, q, true, err);
     if (st != IK_OK) {
         ik_error ignored;
         iv->nevents--;
@@ -899,7 +766,7 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
         iv->earlier[q] = old_earlier;
         if (alert != IK_NONE)
             iv->alert_seen[alert] = 0;
-        settle(iv, IK_NONE, &ignored);
+        settle(iv, IK_NONE, false, &ignored);
         return st;
     }
     iv->alert = pending_alert(iv);
@@ -1042,14 +909,14 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
     iv->earlier[q] = iv->answers[q];
     iv->answers[q] = ik_undef();
     iv->ntrail--;
-    st = settle(iv, IK_NONE, err);
+    st = settle(iv, q, false, err);
     if (st != IK_OK) {
         ik_error ignored;
         iv->ntrail++;
         iv->answers[q] = iv->earlier[q];
         iv->earlier[q] = old;
         iv->nevents--;
-        settle(iv, IK_NONE, &ignored);
+        settle(iv, IK_NONE, false, &ignored);
     }
     return st;
 }

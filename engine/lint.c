@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "deps.h"
 #include "suggest.h"
 #include "value.h"
 
@@ -19,11 +20,7 @@
 typedef struct lint {
     ik_loader *l;
     ik_rulebook *rb;
-    uint32_t nslots;
-    uint32_t *qof;  /* slot -> question index, or IK_NONE */
-    uint32_t *dof;  /* slot -> derived index, or IK_NONE */
-    bool *read;     /* slot read by a condition that shapes the outcome */
-    uint32_t *maxq; /* derived -> latest question it reads (IK_NONE) */
+    const ik_deps *deps; /* the pack's dependency model */
 } lint;
 
 static const cJSON *id_node(const ik_loader *l, ld_kind kind, uint32_t i)
@@ -38,142 +35,25 @@ static size_t id_off(const ik_loader *l, ld_kind kind, uint32_t i)
 
 /* ---- Derived values: order and cycles ---- */
 
-typedef struct graph {
-    uint32_t *start; /* deps of v: dep[start[v] .. start[v + 1]) */
-    uint32_t *dep;
-} graph;
-
-static bool build_graph(lint *t, graph *g)
+static void report_cycle(const uint32_t *path, size_t n, void *ctx)
 {
-    ik_loader *l = t->l;
-    uint32_t nd = t->rb->nderived, v;
-    size_t cap = 64, n = 0, k, r;
-
-    g->start = ik_calloc(nd + 1, sizeof *g->start);
-    g->dep = ik_malloc(cap * sizeof *g->dep);
-    if (!g->start || !g->dep)
-        return false;
-    for (v = 0; v < nd; v++) {
-        g->start[v] = (uint32_t)n;
-        r = ld_reads(l, t->rb->derived[v].value);
-        for (k = 0; k < r; k++) {
-            uint32_t s = l->scratch[k];
-            if (s >= t->nslots || t->dof[s] == IK_NONE)
-                continue;
-            if (n == cap) {
-                uint32_t *p = ik_realloc(g->dep, 2 * cap * sizeof *p);
-                if (!p)
-                    return false;
-                g->dep = p;
-                cap *= 2;
-            }
-            g->dep[n++] = t->dof[s];
-        }
-    }
-    g->start[nd] = (uint32_t)n;
-    return true;
-}
-
-static void report_cycle(lint *t, const uint32_t *stack, size_t from,
-                         size_t top)
-{
-    ik_loader *l = t->l;
+    ik_loader *l = ctx;
     ik_buf b;
     size_t i;
-    char path[64];
+    char where[64];
 
     ik_buf_init(&b);
-    for (i = from; i <= top; i++)
-        ik_buf_printf(&b, "%s -> ", t->rb->derived[stack[i]].id);
-    ik_buf_puts(&b, t->rb->derived[stack[from]].id);
-    ld_path(LK_DERIVED, stack[from], NULL, path, sizeof path);
+    for (i = 0; i < n; i++)
+        ik_buf_printf(&b, "%s -> ", l->rb->derived[path[i]].id);
+    ik_buf_puts(&b, l->rb->derived[path[0]].id);
+    ld_path(LK_DERIVED, path[0], NULL, where, sizeof where);
     if (ik_buf_status(&b) != IK_OK)
-        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, path, "out of memory");
+        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, where, "out of memory");
     else
         ld_report_off(l, IK_SEV_ERROR, IK_ERULES,
-                      id_off(l, LK_DERIVED, stack[from]), path,
+                      id_off(l, LK_DERIVED, path[0]), where,
                       "derived values form a cycle: %s", ik_buf_cstr(&b));
     ik_buf_fini(&b);
-}
-
-/*
- * Depth-first, dependencies before users, otherwise pack order; a back
- * edge is a cycle, reported once. Iterative: a chain of 100,000 derived
- * values must not exhaust the stack.
- */
-static bool order_derived(lint *t, const graph *g, uint32_t *order)
-{
-    uint32_t nd = t->rb->nderived, s, n = 0;
-    uint32_t *stack = ik_malloc((nd + 1) * sizeof *stack);
-    uint32_t *next = ik_calloc(nd + 1, sizeof *next);
-    uint8_t *color = ik_calloc(nd + 1, 1); /* 0 new, 1 open, 2 done */
-    size_t *at = ik_malloc((nd + 1) * sizeof *at);
-    bool changed = false;
-    size_t top;
-
-    if (!stack || !next || !color || !at) {
-        ld_report_lc(t->l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
-        nd = 0;
-    }
-    for (s = 0; s < nd; s++) {
-        if (color[s])
-            continue;
-        top = 0;
-        stack[0] = s;
-        at[s] = 0;
-        color[s] = 1;
-        for (;;) {
-            uint32_t v = stack[top];
-            if (next[v] < g->start[v + 1] - g->start[v]) {
-                uint32_t w = g->dep[g->start[v] + next[v]++];
-                if (color[w] == 0) {
-                    stack[++top] = w;
-                    at[w] = top;
-                    color[w] = 1;
-                } else if (color[w] == 1) {
-                    report_cycle(t, stack, at[w], top);
-                }
-                continue;
-            }
-            color[v] = 2;
-            order[n] = v;
-            changed |= v != n;
-            n++;
-            if (top == 0)
-                break;
-            top--;
-        }
-    }
-    ik_free(stack);
-    ik_free(next);
-    ik_free(color);
-    ik_free(at);
-    return changed;
-}
-
-/* The latest question each derived value reads, directly or not. */
-static void derived_reach(lint *t, const uint32_t *order)
-{
-    ik_loader *l = t->l;
-    uint32_t i, nd = t->rb->nderived;
-    size_t k, r;
-
-    for (i = 0; i < nd; i++) {
-        uint32_t v = order[i], best = IK_NONE;
-        r = ld_reads(l, t->rb->derived[v].value);
-        for (k = 0; k < r; k++) {
-            uint32_t s = l->scratch[k], q = IK_NONE;
-            if (s >= t->nslots)
-                continue;
-            if (t->qof[s] != IK_NONE)
-                q = t->qof[s];
-            else if (t->dof[s] != IK_NONE)
-                q = t->maxq[t->dof[s]];
-            if (q != IK_NONE && (best == IK_NONE || q > best))
-                best = q;
-        }
-        t->maxq[v] = best;
-    }
 }
 
 /* ---- enable_when must read only questions asked before ---- */
@@ -181,22 +61,17 @@ static void derived_reach(lint *t, const uint32_t *order)
 static void check_enable_when(lint *t, const ld_cond *c)
 {
     ik_loader *l = t->l;
-    uint32_t self = c->index;
-    size_t k, r = ld_reads(l, *c->out);
+    uint32_t self = c->index, k;
+    ik_span r = ik_deps_reads(t->deps, IK_OWN_QUESTION, self);
     char who[128], path[160];
     size_t off;
 
-    for (k = 0; k < r; k++) {
-        uint32_t s = l->scratch[k], q = IK_NONE, d = IK_NONE;
+    for (k = 0; k < r.n; k++) {
+        uint32_t s = r.items[k], d = IK_NONE;
+        uint32_t q = ik_deps_question_of(t->deps, s);
         const char *qid;
-        if (s >= t->nslots)
-            continue;
-        if (t->qof[s] != IK_NONE) {
-            q = t->qof[s];
-        } else if (t->dof[s] != IK_NONE) {
-            d = t->dof[s];
-            q = t->maxq[d];
-        }
+        if (q == IK_NONE && (d = ik_deps_derived_of(t->deps, s)) != IK_NONE)
+            q = ik_deps_latest_question(t->deps, d);
         if (q == IK_NONE || q < self)
             continue;
         off = ik_json_offset(&l->doc, c->node, false);
@@ -403,9 +278,9 @@ static void on_cmp(const ik_logic_cmp *cmp, void *ctx)
     const ik_question *q;
     uint32_t i;
 
-    if (cmp->slot >= t->nslots || t->qof[cmp->slot] == IK_NONE)
+    if (ik_deps_question_of(t->deps, cmp->slot) == IK_NONE)
         return;
-    q = &t->rb->questions[t->qof[cmp->slot]];
+    q = &t->rb->questions[ik_deps_question_of(t->deps, cmp->slot)];
     if (!q->id)
         return;
     switch (q->type) {
@@ -463,8 +338,9 @@ static void visit_multi_in(cmp_ctx *x, const cJSON *n, int depth)
             name = name->child;
         if (name && cJSON_IsString(name)) {
             uint32_t slot = ik_logic_find(x->t->rb->logic, name->valuestring);
-            if (slot < x->t->nslots && x->t->qof[slot] != IK_NONE) {
-                const ik_question *q = &x->t->rb->questions[x->t->qof[slot]];
+            uint32_t qi = ik_deps_question_of(x->t->deps, slot);
+            if (qi != IK_NONE) {
+                const ik_question *q = &x->t->rb->questions[qi];
                 if (q->type == IK_Q_MULTI && q->id) {
                     ik_logic_cmp cmp;
                     memset(&cmp, 0, sizeof cmp);
@@ -549,6 +425,18 @@ static void check_total_cost(lint *t, uint64_t total)
                  (unsigned long long)total, IK_LOGIC_TOTAL_BUDGET);
 }
 
+/* Whether a condition that shapes the outcome (not an invariant's)
+ * reads slot s. */
+static bool is_read(const lint *t, uint32_t s)
+{
+    int o;
+
+    for (o = 0; o < IK_OWN__COUNT; o++)
+        if (o != IK_OWN_INVARIANT && ik_deps_readers(t->deps, (ik_owner)o, s).n)
+            return true;
+    return false;
+}
+
 static void check_unread(lint *t)
 {
     ik_loader *l = t->l;
@@ -558,7 +446,7 @@ static void check_unread(lint *t)
     for (i = 0; i < t->rb->nquestions && !l->stop; i++) {
         const ik_question *q = &t->rb->questions[i];
         if (!q->id || !ik_id_valid(q->id, false) || q->type == IK_Q_INFO ||
-            q->type == IK_Q_TEXT || (q->slot < t->nslots && t->read[q->slot]))
+            q->type == IK_Q_TEXT || is_read(t, q->slot))
             continue;
         ld_who(l, LK_QUESTION, i, who, sizeof who);
         ld_path(LK_QUESTION, i, NULL, path, sizeof path);
@@ -665,83 +553,31 @@ static void check_audience_options(lint *t)
 
 /* ---- Driver ---- */
 
-static bool lint_init(lint *t, ik_loader *l)
-{
-    ik_rulebook *rb = l->rb;
-    uint32_t i;
-
-    memset(t, 0, sizeof *t);
-    t->l = l;
-    t->rb = rb;
-    t->nslots = ik_logic_nslots(rb->logic);
-    t->qof = ik_malloc((t->nslots + 1) * sizeof *t->qof);
-    t->dof = ik_malloc((t->nslots + 1) * sizeof *t->dof);
-    t->read = ik_calloc(t->nslots + 1, sizeof *t->read);
-    t->maxq = ik_malloc((rb->nderived + 1) * sizeof *t->maxq);
-    if (!t->qof || !t->dof || !t->read || !t->maxq)
-        return false;
-    for (i = 0; i < t->nslots; i++)
-        t->qof[i] = t->dof[i] = IK_NONE;
-    for (i = 0; i < rb->nquestions; i++)
-        if (rb->questions[i].slot < t->nslots)
-            t->qof[rb->questions[i].slot] = i;
-    for (i = 0; i < rb->nderived; i++) {
-        t->maxq[i] = IK_NONE;
-        if (rb->derived[i].slot < t->nslots &&
-            t->qof[rb->derived[i].slot] == IK_NONE)
-            t->dof[rb->derived[i].slot] = i;
-    }
-    return true;
-}
-
-static void lint_fini(lint *t)
-{
-    ik_free(t->qof);
-    ik_free(t->dof);
-    ik_free(t->read);
-    ik_free(t->maxq);
-}
-
 bool ld_order_derived(ik_loader *l, uint32_t *order)
 {
-    lint t;
-    graph g = {NULL, NULL};
-    bool changed = false;
+    bool nomem, changed;
 
-    if (!lint_init(&t, l) || !build_graph(&t, &g))
+    changed = ik_deps_order_derived(l->rb, order, report_cycle, l, &nomem);
+    if (nomem)
         ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
-    else
-        changed = order_derived(&t, &g, order);
-    ik_free(g.start);
-    ik_free(g.dep);
-    lint_fini(&t);
     return changed;
 }
 
-void ld_lint(ik_loader *l, const uint32_t *order)
+void ld_lint(ik_loader *l)
 {
     lint t;
-    size_t i, k, r;
+    size_t i;
     uint64_t total = 0;
 
-    if (!lint_init(&t, l)) {
-        ld_report_lc(l, IK_SEV_ERROR, IK_ENOMEM, 0, 0, "", "out of memory");
-        lint_fini(&t);
-        return;
-    }
-    if (l->rb->nderived && order)
-        derived_reach(&t, order);
+    memset(&t, 0, sizeof t);
+    t.l = l;
+    t.rb = l->rb;
+    t.deps = l->rb->deps;
     for (i = 0; i < l->nconds && !l->stop; i++) {
         const ld_cond *c = &l->conds[i];
         cmp_ctx x = {&t, c};
         if (*c->out == IK_NO_EXPR)
             continue;
-        if (c->kind != LK_INVARIANT) {
-            r = ld_reads(l, *c->out);
-            for (k = 0; k < r; k++)
-                if (l->scratch[k] < t.nslots)
-                    t.read[l->scratch[k]] = true;
-        }
         check_dynamic(&t, c);
         if (c->kind == LK_QUESTION)
             check_enable_when(&t, c);
@@ -760,5 +596,4 @@ void ld_lint(ik_loader *l, const uint32_t *order)
         check_notes(&t);
         check_audience_options(&t);
     }
-    lint_fini(&t);
 }

@@ -9,8 +9,10 @@
 
 #include "alloc.h"
 #include "answer.h"
+#include "deps.h"
 #include "error.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,6 @@ void ik_outcome_fini(ik_outcome *o)
 static void outcome_clear(ik_outcome *o)
 {
     ik_arena arena = o->arena, scratch = o->scratch;
-    const ik_outcome_plan *plan = o->plan;
     uint64_t *pool = o->pool, own_pool = o->own_pool;
 
     ik_arena_reset(&arena);
@@ -44,7 +45,6 @@ static void outcome_clear(ik_outcome *o)
     memset(o, 0, sizeof *o);
     o->arena = arena;
     o->scratch = scratch;
-    o->plan = plan;
     o->pool = pool;
     o->own_pool = own_pool;
     o->disposition = IK_NONE;
@@ -70,30 +70,16 @@ typedef struct jtext {
 struct ik_outcome_plan {
     const ik_rulebook *rb;
     ik_arena arena; /* everything below */
-    bool ordered;   /* every enable_when reads only earlier questions */
     uint32_t nslots;
-    ik_idlist *pre; /* per question: derived values its enable_when needs,
-                       in evaluation order */
-    ik_idlist *flag_reads, *rule_reads, *rung_reads, *section_reads;
     jtext head;            /* {"rules":"id@version","complete": */
     jtext *question_key;   /* "id": per question */
     jtext *derived_key;    /* "id": per derived value */
     jtext *flag, *section; /* "id" */
     jtext *disposition, *rung;
-    jtext *slot;                /* "id" per slot */
-    jtext *note[IK_AUD__COUNT]; /* per rule: "text", n == 0 when none */
+    jtext *slot;                 /* "id" per slot */
+    jtext *note[IK_AUD__COUNT];  /* per rule: "text", n == 0 when none */
     jtext notice[IK_AUD__COUNT]; /* "text" */
 };
-
-bool ik_outcome_plan_ordered(const ik_outcome_plan *p)
-{
-    return p && p->ordered;
-}
-
-void ik_outcome_set_plan(ik_outcome *o, const ik_outcome_plan *p)
-{
-    o->plan = p;
-}
 
 void ik_outcome_plan_free(ik_outcome_plan *p)
 {
@@ -101,27 +87,6 @@ void ik_outcome_plan_free(ik_outcome_plan *p)
         return;
     ik_arena_fini(&p->arena);
     ik_free(p);
-}
-
-/* The slots e reads (below nslots), into the plan's arena. */
-static bool plan_reads(ik_outcome_plan *p, ik_expr e, uint32_t *tmp, size_t cap,
-                       ik_idlist *out)
-{
-    size_t n = 0, i;
-
-    out->n = 0;
-    out->items = NULL;
-    if (e != IK_NO_EXPR)
-        n = ik_logic_reads(p->rb->logic, e, tmp, cap);
-    if (n > cap)
-        return false; /* cap is every slot: cannot happen */
-    out->items = ik_arena_alloc(&p->arena, (n ? n : 1) * sizeof *out->items);
-    if (!out->items)
-        return false;
-    for (i = 0; i < n; i++)
-        if (tmp[i] < p->nslots)
-            out->items[out->n++] = tmp[i];
-    return true;
 }
 
 /* pre + s + post as JSON text in the plan's arena: s quoted and escaped
@@ -153,100 +118,6 @@ static void *plan_array(ik_outcome_plan *p, size_t n, size_t size)
     if (a)
         memset(a, 0, (n ? n : 1) * size);
     return a;
-}
-
-/* Is the pack ordered, and which derived values does each enable_when
- * need (through the derived values they read)? maxq[d]: the last question
- * derived value d reads, INT64_MAX when it reads a later derived value or
- * an unknown slot. */
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-static bool plan_order(ik_outcome_plan *p, uint32_t *tmp, size_t cap)
-{
-    const ik_rulebook *rb = p->rb;
-    int64_t *maxq = ik_calloc(rb->nderived + 1, sizeof *maxq);
-    uint8_t *need = ik_calloc(rb->nderived + 1, 1);
-    uint32_t *stack = ik_calloc(rb->nderived + 1, sizeof *stack);
-    uint32_t *done = ik_calloc(rb->nderived + 1, sizeof *done);
-    uint32_t i, d, k;
-    size_t n;
-    bool ok = maxq && need && stack && done;
-
-    p->ordered = true;
-    for (i = 0; ok && i < rb->nderived; i++) {
-        maxq[i] = -1;
-        n = ik_logic_reads(rb->logic, rb->derived[i].value, tmp, cap);
-        for (k = 0; k < n && k < cap; k++) {
-            uint32_t s = tmp[k];
-            int64_t m = s < rb->nquestions       ? (int64_t)s
-                        : s - rb->nquestions < i ? maxq[s - rb->nquestions]
-                                                 : INT64_MAX;
-            if (m > maxq[i])
-                maxq[i] = m;
-        }
-        if (rb->derived[i].slot != rb->nquestions + i)
-            p->ordered = false; /* slots laid out otherwise: stay general */
-    }
-    for (i = 0; ok && i < rb->nquestions; i++) {
-        ik_idlist *pre = &p->pre[i];
-        uint32_t top = 0, got = 0;
-
-        if (rb->questions[i].slot != i)
-            p->ordered = false;
-        n = rb->questions[i].enable_when == IK_NO_EXPR
-                ? 0
-                : ik_logic_reads(rb->logic, rb->questions[i].enable_when, tmp,
-                                 cap);
-        for (k = 0; k < n && k < cap; k++) {
-            uint32_t s = tmp[k];
-            int64_t m = s < rb->nquestions ? (int64_t)s
-                        : s - rb->nquestions < rb->nderived
-                            ? maxq[s - rb->nquestions]
-                            : INT64_MAX;
-            if (m >= (int64_t)i)
-                p->ordered = false;
-            if (s >= rb->nquestions && s - rb->nquestions < rb->nderived &&
-                !need[s - rb->nquestions]) {
-                need[s - rb->nquestions] = 1;
-                stack[top++] = s - rb->nquestions;
-            }
-        }
-        /* close over the derived values those read (they come earlier),
-         * visiting each once: the work is the closure's, not the pack's */
-        while (top) {
-            d = stack[--top];
-            done[got++] = d;
-            n = ik_logic_reads(rb->logic, rb->derived[d].value, tmp, cap);
-            for (k = 0; k < n && k < cap; k++)
-                if (tmp[k] >= rb->nquestions &&
-                    tmp[k] - rb->nquestions < rb->nderived &&
-                    !need[tmp[k] - rb->nquestions]) {
-                    need[tmp[k] - rb->nquestions] = 1;
-                    stack[top++] = tmp[k] - rb->nquestions;
-                }
-        }
-        qsort(done, got, sizeof *done, cmp_u32); /* evaluation order */
-        pre->n = 0;
-        pre->items = got ? plan_array(p, got, sizeof *pre->items) : NULL;
-        if (got && !pre->items) {
-            ok = false;
-            break;
-        }
-        for (k = 0; k < got; k++) {
-            pre->items[pre->n++] = done[k];
-            need[done[k]] = 0;
-        }
-    }
-    ik_free(maxq);
-    ik_free(need);
-    ik_free(stack);
-    ik_free(done);
-    return ok;
 }
 
 static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
@@ -313,8 +184,6 @@ ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
                               ik_error *err)
 {
     ik_outcome_plan *p = ik_calloc(1, sizeof *p);
-    uint32_t *tmp = NULL, i;
-    size_t cap;
     ik_buf t;
     bool ok;
 
@@ -324,30 +193,9 @@ ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
     ik_arena_init(&p->arena);
     ik_buf_init(&t);
     p->rb = rb;
-    p->nslots = ik_logic_nslots(rb->logic);
-    if (p->nslots < rb->nquestions + rb->nderived)
-        p->nslots = rb->nquestions + rb->nderived;
-    cap = (size_t)p->nslots + 1;
-    tmp = ik_malloc(cap * sizeof *tmp);
-    p->pre = plan_array(p, rb->nquestions, sizeof *p->pre);
-    p->flag_reads = plan_array(p, rb->nred_flags, sizeof *p->flag_reads);
-    p->rule_reads = plan_array(p, rb->nrules, sizeof *p->rule_reads);
-    p->rung_reads = plan_array(p, rb->nladder, sizeof *p->rung_reads);
-    p->section_reads = plan_array(p, rb->nsections, sizeof *p->section_reads);
-    ok = tmp && p->pre && p->flag_reads && p->rule_reads && p->rung_reads &&
-         p->section_reads && plan_order(p, tmp, cap);
-    for (i = 0; ok && i < rb->nred_flags; i++)
-        ok = plan_reads(p, rb->red_flags[i].when, tmp, cap, &p->flag_reads[i]);
-    for (i = 0; ok && i < rb->nrules; i++)
-        ok = plan_reads(p, rb->rules[i].when, tmp, cap, &p->rule_reads[i]);
-    for (i = 0; ok && i < rb->nladder; i++)
-        ok = plan_reads(p, rb->ladder[i].when, tmp, cap, &p->rung_reads[i]);
-    for (i = 0; ok && i < rb->nsections; i++)
-        ok = plan_reads(p, rb->sections[i].show_when, tmp, cap,
-                        &p->section_reads[i]);
-    ok = ok && plan_texts(p, &t);
+    p->nslots = ik_deps_nslots(rb->deps);
+    ok = plan_texts(p, &t);
     ik_buf_fini(&t);
-    ik_free(tmp);
     if (!ok) {
         ik_outcome_plan_free(p);
         return ik_fail(err, IK_ENOMEM, "out of memory");
@@ -360,13 +208,11 @@ ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
 
 typedef struct ctx {
     const ik_rulebook *rb;
-    const ik_outcome_plan *plan; /* NULL: compute everything */
+    const ik_deps *deps; /* rb's */
     ik_outcome *o;
     ik_env env;
     ik_error *err;
-    bool *mark;    /* per slot: already in the list being built */
-    uint32_t *tmp; /* reads of one expression */
-    size_t tmp_cap;
+    bool *mark; /* per slot: already in the list being built */
 } ctx;
 
 /*
@@ -402,79 +248,17 @@ static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
     return IK_OK;
 }
 
-/* Evaluate derived values in order into slots. */
-static ik_status eval_derived(ctx *c)
-{
-    const ik_rulebook *rb = c->rb;
-    ik_value *slots = c->o->slots;
-    uint32_t i;
-    ik_status st;
-
-    for (i = 0; i < rb->nderived; i++) {
-        ik_value v;
-        st =
-            ik_logic_eval(rb->logic, rb->derived[i].value, &c->env, &v, c->err);
-        if (st != IK_OK)
-            return named(c, st, "derived value", rb->derived[i].id, NULL);
-        slots[rb->derived[i].slot] = v;
-    }
-    return IK_OK;
-}
-
 /*
- * Find which questions apply. Start with every answer counting; mask the
- * answers of disabled questions and recompute until the set of enabled
- * questions stops changing (bounded: a pack whose conditions oscillate
- * ends on the last round).
+ * Find which questions apply. The pack is ordered (the loader refuses
+ * one that is not): question q's enable_when reads only answers before q
+ * (through derived values that read only those), so one pass in pack
+ * order decides each question for good, evaluating first the derived
+ * values its condition needs (the dependency model lists them); then
+ * every derived value not yet evaluated is evaluated once on the final
+ * answers. An answer to a question that does not apply does not count.
+ * (tests/unit/oracle.h keeps the general fixed point as a reference.)
  */
 static ik_status settle(ctx *c, const ik_value *answers)
-{
-    const ik_rulebook *rb = c->rb;
-    ik_outcome *o = c->o;
-    uint32_t q, round;
-    bool changed = true;
-    ik_status st;
-
-    for (q = 0; q < rb->nquestions; q++)
-        o->enabled[q] = true;
-    for (round = 0; changed && round <= rb->nquestions + 1; round++) {
-        for (q = 0; q < rb->nquestions; q++)
-            o->slots[rb->questions[q].slot] =
-                o->enabled[q] ? answers[q] : ik_undef();
-        st = eval_derived(c);
-        if (st != IK_OK)
-            return st;
-        changed = false;
-        for (q = 0; q < rb->nquestions; q++) {
-            bool en;
-            st = eval_truthy(c, rb->questions[q].enable_when, &en);
-            if (st != IK_OK)
-                return named(c, st, "question", rb->questions[q].id,
-                             "enable_when");
-            if (en != o->enabled[q]) {
-                o->enabled[q] = en;
-                changed = true;
-            }
-        }
-    }
-    if (changed) { /* apply the last round's mask */
-        for (q = 0; q < rb->nquestions; q++)
-            o->slots[rb->questions[q].slot] =
-                o->enabled[q] ? answers[q] : ik_undef();
-        return eval_derived(c);
-    }
-    return IK_OK;
-}
-
-/*
- * The same for an ordered pack (the plan says so): question q's
- * enable_when reads only answers before q (through derived values that
- * read only those), so one pass in pack order decides each question for
- * good, evaluating first the derived values its condition needs; then
- * every derived value is evaluated once on the final answers. This is the
- * fixed point settle() reaches (the only one an ordered pack has).
- */
-static ik_status settle_ordered(ctx *c, const ik_value *answers)
 {
     const ik_rulebook *rb = c->rb;
     ik_outcome *o = c->o;
@@ -488,10 +272,10 @@ static ik_status settle_ordered(ctx *c, const ik_value *answers)
     for (q = 0; q < rb->nquestions; q++)
         o->slots[q] = ik_undef();
     for (q = 0; q < rb->nquestions; q++) {
-        const ik_idlist *pre = &c->plan->pre[q];
+        ik_span pre = ik_deps_needs(c->deps, IK_OWN_QUESTION, q);
 
-        for (k = 0; k < pre->n; k++) {
-            d = pre->items[k];
+        for (k = 0; k < pre.n; k++) {
+            d = pre.items[k];
             if (done[d])
                 continue;
             st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
@@ -501,8 +285,7 @@ static ik_status settle_ordered(ctx *c, const ik_value *answers)
             done[d] = true;
         }
         if ((st = eval_truthy(c, rb->questions[q].enable_when, &en)) != IK_OK)
-            return named(c, st, "question", rb->questions[q].id,
-                         "enable_when");
+            return named(c, st, "question", rb->questions[q].id, "enable_when");
         o->enabled[q] = en;
         o->slots[q] = en ? answers[q] : ik_undef();
     }
@@ -524,48 +307,20 @@ static ik_status list_new(ctx *c, ik_idlist *l, uint32_t cap)
     return l->items ? IK_OK : ik_fail(c->err, IK_ENOMEM, "out of memory");
 }
 
-/* Add the slots expression e reads to l (each once; c->mark tracks). */
-static void add_reads(ctx *c, ik_expr e, ik_idlist *l)
+/* Add the slots condition (owner, i) reads to l (each once; c->mark
+ * tracks). */
+static void add_reads_of(ctx *c, ik_owner owner, uint32_t i, ik_idlist *l)
 {
-    size_t n, i;
+    ik_span r = ik_deps_reads(c->deps, owner, i);
+    uint32_t k;
 
-    if (e == IK_NO_EXPR)
-        return;
-    n = ik_logic_reads(c->rb->logic, e, c->tmp, c->tmp_cap);
-    if (n > c->tmp_cap)
-        n = c->tmp_cap; /* tmp_cap is every slot: cannot happen */
-    for (i = 0; i < n; i++) {
-        uint32_t s = c->tmp[i];
-        if (s < c->o->nslots && !c->mark[s]) {
-            c->mark[s] = true;
-            l->items[l->n++] = s;
-        }
-    }
-}
-
-/* add_reads from the plan's list of what the condition reads. */
-static void add_list(ctx *c, const ik_idlist *r, ik_idlist *l)
-{
-    uint32_t i;
-
-    for (i = 0; i < r->n; i++) {
-        uint32_t s = r->items[i];
+    for (k = 0; k < r.n; k++) {
+        uint32_t s = r.items[k];
         if (!c->mark[s]) {
             c->mark[s] = true;
             l->items[l->n++] = s;
         }
     }
-}
-
-/* What condition e (number i of a kind whose plan lists are reads)
- * reads, into l: from the plan when there is one. */
-static void add_reads_of(ctx *c, const ik_idlist *reads, uint32_t i, ik_expr e,
-                         ik_idlist *l)
-{
-    if (c->plan)
-        add_list(c, &reads[i], l);
-    else
-        add_reads(c, e, l);
 }
 
 static void unmark(ctx *c, const ik_idlist *l)
@@ -630,14 +385,12 @@ static void choose_disposition(ctx *c)
     for (i = 0; i < o->red_flags.n; i++) {
         const ik_red_flag *f = &rb->red_flags[o->red_flags.items[i]];
         if (f->disposition == best)
-            add_reads_of(c, c->plan ? c->plan->flag_reads : NULL,
-                         o->red_flags.items[i], f->when, because);
+            add_reads_of(c, IK_OWN_RED_FLAG, o->red_flags.items[i], because);
     }
     for (i = 0; i < o->rules.n; i++) {
         const ik_rule *r = &rb->rules[o->rules.items[i]];
         if (r->disposition == best)
-            add_reads_of(c, c->plan ? c->plan->rule_reads : NULL,
-                         o->rules.items[i], r->when, because);
+            add_reads_of(c, IK_OWN_RULE, o->rules.items[i], because);
     }
     unmark(c, because);
 }
@@ -655,8 +408,7 @@ static ik_status choose_rung(ctx *c)
             return named(c, st, "rung", rb->ladder[i].id, "when");
         if (on) {
             o->rung = i;
-            add_reads_of(c, c->plan ? c->plan->rung_reads : NULL, i,
-                         rb->ladder[i].when, &o->because[IK_PART_LADDER]);
+            add_reads_of(c, IK_OWN_RUNG, i, &o->because[IK_PART_LADDER]);
             unmark(c, &o->because[IK_PART_LADDER]);
             return IK_OK;
         }
@@ -699,8 +451,7 @@ static ik_status choose_sections(ctx *c)
             return named(c, st, "section", rb->sections[i].id, "show_when");
         if (on) {
             shown[i] = true;
-            add_reads_of(c, c->plan ? c->plan->section_reads : NULL, i,
-                         rb->sections[i].show_when, because);
+            add_reads_of(c, IK_OWN_SECTION, i, because);
         }
     }
     for (i = 0; i < o->rules.n; i++) {
@@ -708,8 +459,7 @@ static ik_status choose_sections(ctx *c)
         for (k = 0; k < r->nsections; k++)
             shown[r->sections[k]] = true;
         if (r->nsections)
-            add_reads_of(c, c->plan ? c->plan->rule_reads : NULL,
-                         o->rules.items[i], r->when, because);
+            add_reads_of(c, IK_OWN_RULE, o->rules.items[i], because);
     }
     unmark(c, because);
     for (i = 0; i < rb->nsections; i++)
@@ -725,9 +475,7 @@ static ik_status explain_red_flags(ctx *c)
     uint32_t i;
 
     for (i = 0; i < o->red_flags.n; i++)
-        add_reads_of(c, c->plan ? c->plan->flag_reads : NULL,
-                     o->red_flags.items[i],
-                     c->rb->red_flags[o->red_flags.items[i]].when,
+        add_reads_of(c, IK_OWN_RED_FLAG, o->red_flags.items[i],
                      &o->because[IK_PART_RED_FLAGS]);
     unmark(c, &o->because[IK_PART_RED_FLAGS]);
     return IK_OK;
@@ -756,10 +504,8 @@ static ik_status alloc_all(ctx *c)
 {
     const ik_rulebook *rb = c->rb;
     ik_outcome *o = c->o;
-    uint32_t nslots = ik_logic_nslots(rb->logic), p;
+    uint32_t nslots = ik_deps_nslots(rb->deps), p;
 
-    if (nslots < rb->nquestions + rb->nderived)
-        nslots = rb->nquestions + rb->nderived;
     o->nslots = nslots;
     o->slots = ik_arena_alloc(&o->arena, (nslots + 1) * sizeof *o->slots);
     o->enabled = ik_arena_alloc(&o->arena, rb->nquestions + 1);
@@ -784,23 +530,20 @@ static bool is_complete(const ik_rulebook *rb, const ik_outcome *o)
 }
 
 /* The scratch arrays of c and its evaluation environment over o. */
-static ik_status ctx_start(ctx *c, const ik_rulebook *rb,
-                           const ik_outcome_plan *plan, ik_outcome *o,
+static ik_status ctx_start(ctx *c, const ik_rulebook *rb, ik_outcome *o,
                            ik_error *err)
 {
     memset(c, 0, sizeof *c);
     c->rb = rb;
-    c->plan = plan;
+    c->deps = rb->deps;
     c->o = o;
     c->err = err;
     c->env.root = ik_undef();
     c->env.scratch = &o->scratch;
-    c->tmp_cap = (size_t)o->nslots + 1;
-    c->mark = ik_arena_alloc(&o->scratch, c->tmp_cap);
-    c->tmp = ik_arena_alloc(&o->scratch, c->tmp_cap * sizeof *c->tmp);
-    if (!c->mark || !c->tmp)
+    c->mark = ik_arena_alloc(&o->scratch, (size_t)o->nslots + 1);
+    if (!c->mark)
         return ik_fail(err, IK_ENOMEM, "out of memory");
-    memset(c->mark, 0, c->tmp_cap);
+    memset(c->mark, 0, (size_t)o->nslots + 1);
     c->env.slots = o->slots;
     c->env.nslots = o->nslots;
     c->env.pool = o->pool ? o->pool : &o->own_pool;
@@ -815,13 +558,15 @@ static ik_status fail_clear(ik_outcome *o, ik_status st, ik_error *err)
     return st;
 }
 
-/* Which questions apply, and the slots as applied. */
-static ik_status applied(const ik_rulebook *rb, const ik_outcome_plan *plan,
-                         const ik_value *answers, ik_outcome *o, ik_error *err)
+ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
+                                     const ik_value *answers, ik_outcome *o,
+                                     ik_error *err)
 {
     ctx c;
     ik_status st;
 
+    /* the loader refuses a pack that is not ordered */
+    assert(ik_deps_ordered(rb->deps));
     outcome_clear(o);
     o->own_pool = IK_LOGIC_TOTAL_BUDGET; /* a record's, or a compute's */
     memset(&c, 0, sizeof c);
@@ -829,21 +574,21 @@ static ik_status applied(const ik_rulebook *rb, const ik_outcome_plan *plan,
     c.o = o;
     c.err = err;
     if ((st = alloc_all(&c)) != IK_OK ||
-        (st = ctx_start(&c, rb, plan, o, err)) != IK_OK)
+        (st = ctx_start(&c, rb, o, err)) != IK_OK ||
+        (st = settle(&c, answers)) != IK_OK)
         return fail_clear(o, st, err);
-    st = plan && plan->ordered ? settle_ordered(&c, answers)
-                               : settle(&c, answers);
-    return st == IK_OK ? IK_OK : fail_clear(o, st, err);
+    return IK_OK;
 }
 
-/* Everything else, from the applied slots. */
-static ik_status rest(const ik_rulebook *rb, const ik_outcome_plan *plan,
-                      ik_outcome *o, ik_error *err)
+ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
+                                  ik_error *err)
 {
     ctx c;
     ik_status st;
 
-    if ((st = ctx_start(&c, rb, plan, o, err)) != IK_OK ||
+    if (!o->slots || !o->enabled)
+        return ik_fail(err, IK_EMISUSE, "no applied answers to go on from");
+    if ((st = ctx_start(&c, rb, o, err)) != IK_OK ||
         (st = fire_flags_and_rules(&c)) != IK_OK)
         return fail_clear(o, st, err);
     choose_disposition(&c);
@@ -853,33 +598,6 @@ static ik_status rest(const ik_rulebook *rb, const ik_outcome_plan *plan,
         return fail_clear(o, st, err);
     o->complete = is_complete(rb, o);
     return IK_OK;
-}
-
-static const ik_outcome_plan *plan_for(const ik_rulebook *rb,
-                                       const ik_outcome *o)
-{
-    return o->plan && o->plan->rb == rb ? o->plan : NULL;
-}
-
-ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
-                                     const ik_value *answers, ik_outcome *o,
-                                     ik_error *err)
-{
-    const ik_outcome_plan *plan = plan_for(rb, o);
-    ik_status st = applied(rb, plan, answers, o, err);
-
-    /* a condition that failed: let the general path say what it says */
-    if (st != IK_OK && st != IK_ENOMEM && plan)
-        st = applied(rb, NULL, answers, o, err);
-    return st;
-}
-
-ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
-                                  ik_error *err)
-{
-    if (!o->slots || !o->enabled)
-        return ik_fail(err, IK_EMISUSE, "no applied answers to go on from");
-    return rest(rb, plan_for(rb, o), o, err);
 }
 
 ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,

@@ -67,8 +67,6 @@ typedef struct ik_outcome {
     uint64_t own_pool; /* the pool when pool is NULL */
     ik_arena arena;   /* everything above; reset by each compute */
     ik_arena scratch; /* logic temporaries */
-    ik_value *raw;    /* answers with disabled ones masked, per round */
-    const ik_outcome_plan *plan; /* borrowed; used when its pack is rb */
 } ik_outcome;
 
 void ik_outcome_init(ik_outcome *o);
@@ -77,9 +75,10 @@ void ik_outcome_fini(ik_outcome *o);
 /*
  * Compute the outcome of answers[0..rb->nquestions) (UNDEF: not answered;
  * NULL: skipped or acknowledged; values borrowed for the call only) into
- * o, replacing what it held. Which questions are enabled is found by
- * iterating to a fixed point (an answer to a question that no longer
- * applies does not count). IK_ELOGIC when a condition fails at run time,
+ * o, replacing what it held. Which questions are enabled is found in one
+ * pass in pack order (the pack is ordered: the dependency model lists
+ * what each enable_when needs); an answer to a question that does not
+ * apply does not count. IK_ELOGIC when a condition fails at run time,
  * IK_ENOMEM; on failure o is left empty but usable.
  */
 ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
@@ -111,27 +110,16 @@ void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
                            ik_audience aud, ik_buf *b);
 
 /*
- * Precompute, for rb, what every outcome of it would otherwise recompute:
- * whether its enable_when conditions read only earlier questions (then
- * one pass in pack order finds which questions apply, where the general
- * compute iterates to a fixed point), the derived values each enable_when
- * needs first, the slots each flag, rule, rung and section condition
- * reads (for `because`), and every id, key and note already as JSON
- * text. The result is the same outcome, field for field (a differential
- * test compares the two paths). IK_ENOMEM. rb must outlive the plan.
+ * Precompute, for rb, every id, key and note of its outcomes already as
+ * JSON text, for writers of many outcomes (batch). IK_ENOMEM. rb must
+ * outlive the plan.
  */
 ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
                               ik_error *err);
 void ik_outcome_plan_free(ik_outcome_plan *p);
-/* 1: the one-pass compute applies (the pack is ordered); 0: not. */
-bool ik_outcome_plan_ordered(const ik_outcome_plan *p);
 
-/* Let later computes of o use p (NULL: stop). ik_outcome_fini and
- * ik_outcome_init forget it; p must outlive its use. */
-void ik_outcome_set_plan(ik_outcome *o, const ik_outcome_plan *p);
-
-/* ik_outcome_write_json for an outcome of p's pack (computed with or
- * without p), from the precomputed text: the same bytes. */
+/* ik_outcome_write_json for an outcome of p's pack, from the precomputed
+ * text: the same bytes. */
 void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
                                 ik_audience aud, ik_buf *b);
 

@@ -11,6 +11,7 @@
 #include "rulebook_load.h"
 
 #include "alloc.h"
+#include "deps.h"
 #include "suggest.h"
 #include "utf8.h"
 
@@ -1872,27 +1873,6 @@ static void resolve_acts(ik_rulebook *rb)
     }
 }
 
-size_t ld_reads(ik_loader *l, ik_expr expr)
-{
-    size_t n;
-
-    if (expr == IK_NO_EXPR)
-        return 0;
-    n = ik_logic_reads(l->rb->logic, expr, l->scratch, l->capscratch);
-    if (n > l->capscratch) {
-        size_t cap = n < 64 ? 64 : n;
-        uint32_t *p = ik_realloc(l->scratch, cap * sizeof *p);
-        if (!p) {
-            fail_oom(l);
-            return 0;
-        }
-        l->scratch = p;
-        l->capscratch = cap;
-        n = ik_logic_reads(l->rb->logic, expr, l->scratch, l->capscratch);
-    }
-    return n;
-}
-
 /* ---- Loading ---- */
 
 static void hash_text(ik_rulebook *rb)
@@ -1909,7 +1889,6 @@ static void loader_fini(ik_loader *l)
     ik_json_doc_fini(&l->doc);
     ik_free(l->conds);
     ik_free(l->refs);
-    ik_free(l->scratch);
     for (k = 0; k < LK__COUNT; k++)
         ik_free(l->ids[k]);
 }
@@ -1956,8 +1935,10 @@ static ik_status load(ik_loader *l, char *text, size_t len, const char *file,
             resolve_refs(l);
         if (!l->stop)
             resolve_acts(rb);
+        if (!l->stop && ik_deps_new(rb, &rb->deps) != IK_OK)
+            fail_oom(l);
         if (!l->stop)
-            ld_lint(l, order);
+            ld_lint(l);
     }
     ik_free(order);
     loader_fini(l);
@@ -2113,6 +2094,7 @@ void ik_rulebook_free(ik_rulebook *rb)
 {
     if (!rb)
         return;
+    ik_deps_free(rb->deps);
     ik_logic_free(rb->logic);
     ik_arena_fini(&rb->arena);
     ik_free(rb->text);

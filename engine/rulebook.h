@@ -167,6 +167,7 @@ struct ik_rulebook {
     uint32_t nrules;
     ik_invariant *invariants;
     uint32_t ninvariants;
+    struct ik_deps *deps; /* the dependency model (deps.h), owned */
 };
 
 /* Text for an audience, falling back to the patient text; "" if absent. */

@@ -66,8 +66,6 @@ typedef struct ik_loader {
     ld_ref *refs;
     size_t nrefs, caprefs;
     const cJSON **ids[LK__COUNT]; /* each item's "id" value (or NULL) */
-    uint32_t *scratch;            /* ik_logic_reads buffer */
-    size_t capscratch;
 } ik_loader;
 
 /* Record a problem at line:col (0: unknown) with JSON Pointer path. */
@@ -87,17 +85,13 @@ void ld_path(ld_kind kind, uint32_t index, const char *field, char *buf,
 /* The id of item index of list kind, or NULL. */
 const char *ld_id(const ik_loader *l, ld_kind kind, uint32_t index);
 
-/* Slots read by expr into l->scratch; returns the count (0 on ENOMEM,
- * which is reported). */
-size_t ld_reads(ik_loader *l, ik_expr expr);
-
 /* Once the derived values are compiled (lint.c): fill order[] with them
  * in evaluation order, report cycles, and return true when the order
  * differs from pack order. */
 bool ld_order_derived(ik_loader *l, uint32_t *order);
 
-/* The checks that need every condition compiled (lint.c); order[] as
- * ld_order_derived left it (NULL when there are no derived values). */
-void ld_lint(ik_loader *l, const uint32_t *order);
+/* The checks that need every condition compiled and the pack's
+ * dependency model (l->rb->deps) built (lint.c). */
+void ld_lint(ik_loader *l);
 
 #endif

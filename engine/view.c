@@ -10,6 +10,7 @@
 #include "answer.h"
 #include "arena.h"
 #include "buf.h"
+#include "deps.h"
 #include "error.h"
 #include "interview.h"
 #include "logic.h"
@@ -27,10 +28,8 @@ typedef struct builder {
     const ik_outcome *o;
     ik_audience aud;
     view_box *box;
-    uint32_t *answer_of;  /* by question: index into v.answers, or NONE */
-    uint32_t *derived_of; /* by slot past the questions: into rb->derived */
-    bool *seen;           /* by question, while one part is explained */
-    uint32_t *behind;     /* the questions behind one part */
+    uint32_t *answer_of; /* by question: index into v.answers, or NONE */
+    uint32_t *behind;    /* the questions behind one part */
 } builder;
 
 static void *alloc_n(builder *b, size_t n, size_t size)
@@ -79,39 +78,16 @@ static bool add_answers(builder *b)
     return q == rb->nquestions;
 }
 
-/* Collect the questions behind slot s (derived values expand to what they
- * read), each once. */
-static void collect(builder *b, uint32_t s, uint32_t *n, int depth)
-{
-    const ik_rulebook *rb = b->rb;
-    uint32_t reads[64];
-    size_t m, j;
-
-    if (s < rb->nquestions) {
-        if (!b->seen[s]) {
-            b->seen[s] = true;
-            b->behind[(*n)++] = s;
-        }
-        return;
-    }
-    if (depth > 8 || s - rb->nquestions >= rb->nderived ||
-        b->derived_of[s - rb->nquestions] == IK_VIEW_NONE)
-        return;
-    m = ik_logic_reads(rb->logic,
-                       rb->derived[b->derived_of[s - rb->nquestions]].value,
-                       reads, 64);
-    for (j = 0; j < m && j < 64; j++)
-        collect(b, reads[j], n, depth + 1);
-}
-
+/* The answers behind a part: the questions the dependency model finds
+ * behind the slots its conditions read, those answered. */
 static bool add_because(builder *b, ik_view_part part, const ik_idlist *l)
 {
     ik_view_list *out = &b->box->v.because[part];
     uint32_t *items, n = 0, i;
 
-    memset(b->seen, 0, b->rb->nquestions + 1);
-    for (i = 0; i < l->n; i++)
-        collect(b, l->items[i], &n, 0);
+    if (ik_rulebook_questions_behind(b->rb, l->items, l->n, b->behind, &n) !=
+        IK_OK)
+        return false;
     items = alloc_n(b, n, sizeof *items);
     if (!items)
         return false;
@@ -127,25 +103,14 @@ static bool add_becauses(builder *b)
     static const ik_part parts[IK_VIEW_PART__COUNT] = {
         IK_PART_DISPOSITION, IK_PART_LADDER, IK_PART_RED_FLAGS,
         IK_PART_SECTIONS};
-    const ik_rulebook *rb = b->rb;
-    uint32_t i, nd = rb->nderived;
+    uint32_t i;
     bool ok;
 
-    b->seen = ik_calloc(rb->nquestions + 1, 1);
-    b->behind = ik_calloc(rb->nquestions + 1, sizeof *b->behind);
-    b->derived_of = ik_calloc(nd + 1, sizeof *b->derived_of);
-    ok = b->seen && b->behind && b->derived_of;
-    for (i = 0; ok && i < nd; i++)
-        b->derived_of[i] = IK_VIEW_NONE;
-    for (i = 0; ok && i < nd; i++)
-        if (rb->derived[i].slot >= rb->nquestions &&
-            rb->derived[i].slot - rb->nquestions < nd)
-            b->derived_of[rb->derived[i].slot - rb->nquestions] = i;
+    b->behind = ik_calloc(b->rb->nquestions + 1, sizeof *b->behind);
+    ok = b->behind != NULL;
     for (i = 0; ok && i < IK_VIEW_PART__COUNT; i++)
         ok = add_because(b, (ik_view_part)i, &b->o->because[parts[i]]);
-    ik_free(b->seen);
     ik_free(b->behind);
-    ik_free(b->derived_of);
     return ok;
 }
 

@@ -1,0 +1,124 @@
+/*
+ * deps.h (internal) -- the dependency model of a loaded pack, built once
+ * when it loads and kept in the rulebook: what each condition reads, the
+ * derived values and questions behind it, the latest question behind each
+ * derived value, who reads each slot, and whether the pack is ordered.
+ * Lint, the outcome, the interview's incremental step, batch's stop checks
+ * and the front end's "because" all read this one model; none of them
+ * analyses the conditions again. Also the one iterator over a pack's
+ * compiled conditions. Read-only once built; no I/O.
+ */
+#ifndef IK_DEPS_H
+#define IK_DEPS_H
+
+#include "rulebook.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Who owns a condition: each owner has one condition field. */
+typedef enum ik_owner {
+    IK_OWN_QUESTION,  /* enable_when */
+    IK_OWN_DERIVED,   /* value */
+    IK_OWN_RED_FLAG,  /* when */
+    IK_OWN_RUNG,      /* when */
+    IK_OWN_SECTION,   /* show_when */
+    IK_OWN_RULE,      /* when */
+    IK_OWN_INVARIANT, /* when */
+    IK_OWN__COUNT
+} ik_owner;
+
+/* One compiled condition of a pack, as the iterator shows it. */
+typedef struct ik_condition {
+    ik_owner owner;
+    uint32_t index;    /* in the owner's list */
+    const char *id;    /* the owner's id */
+    const char *field; /* "enable_when", "value", "when", "show_when" */
+    ik_expr expr;      /* never IK_NO_EXPR: absent conditions are not shown */
+} ik_condition;
+
+/* Call fn for every present condition of rb: questions, derived values,
+ * red flags, rungs, sections, rules, invariants, each list in pack order.
+ * A mask of (1u << owner) bits limits it to those owners (0: all). */
+void ik_rulebook_each_condition(const ik_rulebook *rb, unsigned owners,
+                                void (*fn)(const ik_condition *c, void *ctx),
+                                void *ctx);
+
+/* The condition of item i of owner (IK_NO_EXPR when absent). */
+ik_expr ik_condition_of(const ik_rulebook *rb, ik_owner owner, uint32_t i);
+
+/* A borrowed list of indexes. */
+typedef struct ik_span {
+    const uint32_t *items;
+    uint32_t n;
+} ik_span;
+
+typedef struct ik_deps ik_deps;
+
+/*
+ * Build rb's model from its compiled conditions (any rulebook the loader
+ * compiled, also one with errors that `intake check` is reporting on).
+ * IK_ENOMEM only. Free with ik_deps_free.
+ */
+ik_status ik_deps_new(const ik_rulebook *rb, ik_deps **out);
+void ik_deps_free(ik_deps *d);
+
+/*
+ * Put the derived values of rb in evaluation order (dependencies first,
+ * otherwise pack order) into order[0..rb->nderived), calling on_cycle
+ * (may be NULL) with the path of each cycle found (path[0..n), the
+ * first again closes it). Needs only the derived values compiled. Returns
+ * true when the order differs from pack order; false also when out of
+ * memory (*nomem set).
+ */
+bool ik_deps_order_derived(const ik_rulebook *rb, uint32_t *order,
+                           void (*on_cycle)(const uint32_t *path, size_t n,
+                                            void *ctx),
+                           void *ctx, bool *nomem);
+
+/* True when every enable_when reads only earlier questions (directly or
+ * through derived values), derived values read only earlier ones, and
+ * the slots are laid out as rulebook.h says. The loader refuses a pack
+ * that is not, so a loaded pack always is. */
+bool ik_deps_ordered(const ik_deps *d);
+
+/* The slots condition (owner, i) reads directly, each once, in first-read
+ * order. */
+ik_span ik_deps_reads(const ik_deps *d, ik_owner owner, uint32_t i);
+
+/* The derived values condition (owner, i) needs, directly or through
+ * others, in evaluation order; empty for a derived value itself. */
+ik_span ik_deps_needs(const ik_deps *d, ik_owner owner, uint32_t i);
+
+/* The questions condition (owner, i) reads, directly or through derived
+ * values, ascending; empty for a derived value itself. */
+ik_span ik_deps_asks(const ik_deps *d, ik_owner owner, uint32_t i);
+
+/* The owners of kind owner whose condition reads slot s directly,
+ * ascending. */
+ik_span ik_deps_readers(const ik_deps *d, ik_owner owner, uint32_t s);
+
+/* The latest question derived value i reads, directly or through others;
+ * IK_NONE when it reads none. */
+uint32_t ik_deps_latest_question(const ik_deps *d, uint32_t i);
+
+/* Question slot s's index, or derived slot s's index; IK_NONE otherwise. */
+uint32_t ik_deps_question_of(const ik_deps *d, uint32_t s);
+uint32_t ik_deps_derived_of(const ik_deps *d, uint32_t s);
+
+/* Every slot the model knows (questions and derived values). */
+uint32_t ik_deps_nslots(const ik_deps *d);
+
+/*
+ * The questions behind slots[0..n) (an outcome's `because` lists): a
+ * question's slot is itself, a derived value's is what it reads, directly
+ * or through other derived values. Each question once, in the order first
+ * found (each slot in turn, a derived value's reads in their order), into
+ * qs, which has room for every question of the pack; *nqs receives the
+ * count. IK_ENOMEM.
+ */
+ik_status ik_rulebook_questions_behind(const ik_rulebook *rb,
+                                       const uint32_t *slots, uint32_t n,
+                                       uint32_t *qs, uint32_t *nqs);
+
+#endif
