@@ -25,6 +25,12 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
                                 const ik_json_doc *doc, ik_expr *out,
                                 ik_error *err);
 
+/* After ik_logic_compile_json failed because a var names no symbol (an
+ * unknown name in strict mode): that name (borrowed until the next
+ * compile); NULL after any other outcome. The structured form of the
+ * error, so callers never parse the message. */
+const char *ik_logic_unknown_name(const ik_logic *lg);
+
 typedef struct ik_env {
     ik_value root;         /* the whole data ({"var": ""}); may be UNDEF */
     const ik_value *slots; /* by symbol slot; UNDEF means absent */

@@ -121,9 +121,12 @@ static ik_status add_path(comp *c, const char *s, size_t n, int bind,
 
         if (lg->strict || bind == 2) {
             p.slot = ik_logic_find_sym(lg, first->s, first->len);
-            if (p.slot == UINT32_MAX && bind == 1) /* else: read by name */
+            if (p.slot == UINT32_MAX && bind == 1) { /* else: by name */
+                if (strlen(first->s) < sizeof lg->unknown)
+                    memcpy(lg->unknown, first->s, strlen(first->s) + 1);
                 return cfail(c, at, false, IK_ELOGIC, "unknown name '%s'",
                              first->s);
+            }
         } else {
             ik_status st =
                 ik_logic_define_sym(lg, first->s, first->len, &p.slot, c->err);
@@ -487,6 +490,7 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     ik_arena_mark mark = ik_arena_save(&lg->arena);
     ik_status st;
 
+    lg->unknown[0] = '\0';
     st = reserve(&c, 1, &at);
     if (st == IK_OK)
         st = compile_node(&c, node, at, 0, false);
@@ -505,6 +509,11 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     }
     ik_arena_rewind(&lg->arena, mark);
     return st;
+}
+
+const char *ik_logic_unknown_name(const ik_logic *lg)
+{
+    return lg->unknown[0] ? lg->unknown : NULL;
 }
 
 ik_status ik_logic_compile_text(ik_logic *lg, const char *text, size_t len,

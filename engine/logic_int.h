@@ -89,6 +89,7 @@ struct ik_logic {
     uint32_t hash_cap;
     ik_arena arena; /* constants, names */
     bool strict;
+    char unknown[64]; /* the last failed compile's unknown name, or "" */
 };
 
 #define DEFAULT_BUDGET IK_LOGIC_BUDGET

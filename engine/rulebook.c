@@ -1645,24 +1645,19 @@ static ik_status define_symbols(ik_loader *l, const uint32_t *order)
 }
 
 /*
- * The compiler's "unknown name 'x'" in an author's words, with the id
- * they probably meant; false when e is some other error.
+ * The compiler's unknown name (ik_logic_unknown_name) in an author's
+ * words, with the id they probably meant; false when e is some other
+ * error.
  */
 static bool unknown_name(ik_loader *l, const ld_cond *c, const ik_error *e,
                          const char *who, const char *path)
 {
-    static const char prefix[] = "unknown name '";
-    const char *start = e->msg + sizeof prefix - 1, *end;
-    char name[64];
+    const char *name = ik_logic_unknown_name(l->rb->logic);
     ik_suggest s;
     uint32_t i;
 
-    if (strncmp(e->msg, prefix, sizeof prefix - 1) != 0 ||
-        !(end = strchr(start, '\'')) || end[1] != '\0' ||
-        (size_t)(end - start) >= sizeof name)
+    if (!name)
         return false;
-    memcpy(name, start, (size_t)(end - start));
-    name[end - start] = '\0';
     ik_suggest_init(&s, name);
     for (i = 0; i < l->rb->nquestions; i++)
         ik_suggest_offer(&s, l->rb->questions[i].id);
