@@ -1,21 +1,13 @@
-# conformance.cmake -- the shared JsonLogic conformance data against the
-# engine (label `conformance`; skipped, exit 77, when ../shared is absent).
+# conformance.cmake -- the JsonLogic conformance data in
+# tests/conformance/jsonlogic (test data only, copied unchanged with its
+# licences; see its README.md) against the engine (label `conformance`).
+# The data ships with the repository: a missing file fails the test.
 add_executable(jsonlogic_conformance
   ${CMAKE_CURRENT_SOURCE_DIR}/conformance/jsonlogic_conformance.c)
 target_compile_definitions(jsonlogic_conformance PRIVATE ${IK_TEST_DEFS})
 target_link_libraries(jsonlogic_conformance PRIVATE intake_core ik_warnings)
-# ctest's summary shows a skipped test by name only, so without the data
-# the name says why: "conformance_skipped:_../shared/conformance_not_present".
-# The program prints the same reason in the test log, and scripts/test.sh
-# repeats every skipped test's reason after the summary. CI has the data.
-if(EXISTS ${IK_SHARED_DIR}/conformance/jsonlogic/classification.json)
-  set(IK_CONFORMANCE_TEST conformance)
-else()
-  set(IK_CONFORMANCE_TEST "conformance_skipped:_../shared/conformance_not_present")
-endif()
-add_test(NAME ${IK_CONFORMANCE_TEST} COMMAND jsonlogic_conformance)
-set_tests_properties(${IK_CONFORMANCE_TEST} PROPERTIES LABELS conformance
-                     SKIP_RETURN_CODE 77)
+add_test(NAME conformance COMMAND jsonlogic_conformance)
+set_tests_properties(conformance PROPERTIES LABELS conformance)
 
 # `intake eval` from the command line (label `unit`: no shared data needed).
 add_test(NAME eval_cli
