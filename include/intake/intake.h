@@ -4,7 +4,7 @@
  * Ownership, the one rule for every function here:
  *   - What an ik_*_new or ik_*_load* call returns is freed by the matching
  *     ik_*_free (ik_rulebook_free, ik_interview_free, ik_session_free,
- *     ik_logic_free); each accepts NULL.
+ *     ik_logic_free, ik_view_free); each accepts NULL.
  *   - Every char * the library returns for the caller to keep (outcome
  *     JSON, evaluation results) is freed by ik_free. (ik_interview_free_string
  *     and ik_logic_free_string are the same function under older names.)

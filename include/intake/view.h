@@ -73,9 +73,9 @@ typedef struct ik_view {
     bool alarm;           /* show as an alarm: act now */
     const char *headline; /* the disposition's label */
     const char *advice;   /* what to do and by when: one time frame */
-    const char *reason;   /* the note of the first shown note's rule that
-                             gives the disposition: the reason in one
-                             sentence; "" when none */
+    const char *reason;   /* the reason in one sentence: the first shown
+                             note of a fired rule that gives the
+                             disposition; "" when none */
 
     ik_view_text *red_flags; /* fired, pack order */
     uint32_t nred_flags;
