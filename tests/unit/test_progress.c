@@ -35,6 +35,8 @@ typedef struct trace {
     uint32_t *max, *likely; /* per question step of one walk */
     uint32_t n, cap;
     unsigned long steps, likely_right;
+    /* at question 1 of each walk: the bound, and what followed */
+    unsigned long walks, q1_bound_sum, q1_left_sum, q1_left_max;
 } trace;
 
 static void trace_add(trace *t, const ik_step *s)
@@ -55,6 +57,13 @@ static void trace_check(trace *t, const char *what)
 {
     uint32_t i;
 
+    if (t->n) {
+        t->walks++;
+        t->q1_bound_sum += t->max[0];
+        t->q1_left_sum += t->n - 1;
+        if (t->n - 1 > t->q1_left_max)
+            t->q1_left_max = t->n - 1;
+    }
     for (i = 0; i < t->n; i++) {
         uint32_t left = t->n - i - 1;
         if (left > t->max[i])
@@ -85,8 +94,7 @@ static void walk(ik_rulebook *rb, const char *aud, trace *t, ik_arena *a)
         trace_add(t, &s);
         if (s.alert != IK_STEP_NONE && rnd(2))
             assert_int_equal(ik_interview_alert(iv, true, &err), IK_OK);
-        if (s.can_skip && rnd(8) == 0 &&
-            ik_interview_skip(iv, &err) == IK_OK)
+        if (s.can_skip && rnd(8) == 0 && ik_interview_skip(iv, &err) == IK_OK)
             continue;
         for (;;) {
             ev.question = s.question;
@@ -125,8 +133,8 @@ static void walk_pack(const char *path, unsigned walks)
     ik_rulebook_free(rb);
 }
 
-static void test_the_bound_holds_and_never_rises_on_the_bundled_packs(
-    void **state)
+static void
+test_the_bound_holds_and_never_rises_on_the_bundled_packs(void **state)
 {
     (void)state;
     walk_pack(IK_SOURCE_DIR "/rules/failed-back-syndrome.json", 400);
@@ -134,8 +142,8 @@ static void test_the_bound_holds_and_never_rises_on_the_bundled_packs(
     walk_pack(IK_SOURCE_DIR "/tests/data/interview/pack.json", 400);
 }
 
-static void test_the_bound_holds_and_never_rises_on_the_good_test_packs(
-    void **state)
+static void
+test_the_bound_holds_and_never_rises_on_the_good_test_packs(void **state)
 {
     char cmd[1024], path[512];
     FILE *f;
@@ -151,8 +159,8 @@ static void test_the_bound_holds_and_never_rises_on_the_good_test_packs(
     assert_int_equal(pclose(f), 0);
 }
 
-static void test_the_bound_holds_and_never_rises_on_a_generated_pack(
-    void **state)
+static void
+test_the_bound_holds_and_never_rises_on_a_generated_pack(void **state)
 {
     char cmd[1024];
     const char *out = IK_BINARY_DIR "/tests/progress-gen300.json";
@@ -167,8 +175,8 @@ static void test_the_bound_holds_and_never_rises_on_a_generated_pack(
 
 /* The FBS test cases' answers, walked forward (a question without an
  * answer in the case is skipped): how often to_go is what is left. */
-static void test_how_often_the_likely_count_is_right_on_the_pack_cases(
-    void **state)
+static void
+test_how_often_the_likely_count_is_right_on_the_pack_cases(void **state)
 {
     const char *pack = IK_SOURCE_DIR "/rules/failed-back-syndrome.json";
     const char *cases = IK_SOURCE_DIR "/rules/failed-back-syndrome.tests.json";
@@ -210,10 +218,10 @@ static void test_how_often_the_likely_count_is_right_on_the_pack_cases(
             trace_add(&t, &s);
             ev.question = s.question;
             ev.value = answers[s.question];
-            ev.kind = q->type == IK_Q_INFO                   ? IK_EV_ACK
-                      : ev.value.kind == IK_UNDEF ||
-                              ev.value.kind == IK_NULL ? IK_EV_SKIP
-                                                       : IK_EV_ANSWER;
+            ev.kind = q->type == IK_Q_INFO ? IK_EV_ACK
+                      : ev.value.kind == IK_UNDEF || ev.value.kind == IK_NULL
+                          ? IK_EV_SKIP
+                          : IK_EV_ANSWER;
             if (ev.kind != IK_EV_ANSWER)
                 ev.value = ik_null();
             if (ik_interview_apply(iv, &ev, &err) != IK_OK)
@@ -230,6 +238,11 @@ static void test_how_often_the_likely_count_is_right_on_the_pack_cases(
                   t.steps ? 100.0 * (double)t.likely_right / (double)t.steps
                           : 0.0,
                   ncases);
+    print_message("at question 1: at most %.1f more (mean); asked after it: "
+                  "mean %.1f, max %lu, over %lu FBS test cases\n",
+                  t.walks ? (double)t.q1_bound_sum / (double)t.walks : 0.0,
+                  t.walks ? (double)t.q1_left_sum / (double)t.walks : 0.0,
+                  t.q1_left_max, t.walks);
     assert_true(ncases > 10);
     ik_free(answers);
     free(t.max);
