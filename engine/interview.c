@@ -74,6 +74,15 @@ typedef struct incr {
     uint8_t *stop_on;     /* per red flag: a stop flag that fired */
     uint32_t nopen;       /* questions that apply and have no answer */
     uint32_t nmaybe;      /* questions that do not apply but could */
+    /* Settled maybes: a question's enable_when reads questions (directly
+     * or through derived values) no later than latest[q] (IK_NONE: none).
+     * Once the current question is past latest[q], every question it
+     * reads has its answer or will never apply, so whether q applies is
+     * final: a maybe with latest[q] < pos is counted in ndead, and
+     * to_go_max leaves it out. by_latest lists the questions with an
+     * enable_when by latest (first[p] .. first[p + 1]). */
+    uint32_t *latest, *by_latest, *first;
+    uint32_t pos, ndead;
     uint32_t nstop_on;
     /* scratch of one step */
     uint8_t *queued; /* per derived value */
@@ -151,17 +160,43 @@ static bool could_enable(const incr *in, uint32_t q)
     return in->via_derived[q] || in->unanswered[q] > 0;
 }
 
-/* Whether question q counts in nmaybe (to_go_max beyond to_go). */
+/* Whether question q counts in nmaybe (to_go_max beyond to_go): it does
+ * not apply, has no answer, and what it reads may still change (a
+ * condition that reads no question never does). */
 static bool is_maybe(const ik_interview *iv, uint32_t q)
 {
     return iv->answers[q].kind == IK_UNDEF && !iv->app.enabled[q] &&
            iv->rb->questions[q].enable_when != IK_NO_EXPR &&
-           could_enable(iv->inc, q);
+           iv->inc->latest[q] != IK_NONE && could_enable(iv->inc, q);
 }
 
 static bool is_open(const ik_interview *iv, uint32_t q)
 {
     return iv->answers[q].kind == IK_UNDEF && iv->app.enabled[q];
+}
+
+/* Move the settled line to question c (forward or back): the maybes
+ * whose latest question it passes become settled, or stop being so. */
+static void settle_pos(incr *in, uint32_t c)
+{
+    uint32_t i;
+
+    for (i = in->first[in->pos]; c > in->pos && i < in->first[c]; i++)
+        in->ndead += in->maybe[in->by_latest[i]];
+    for (i = in->first[c]; c < in->pos && i < in->first[in->pos]; i++)
+        in->ndead -= in->maybe[in->by_latest[i]];
+    in->pos = c;
+}
+
+/* q's maybe flag becomes on: keep nmaybe and ndead counting it. */
+static void set_maybe(incr *in, uint32_t q, bool on)
+{
+    uint32_t d = (uint32_t)on - (uint32_t)in->maybe[q];
+
+    in->nmaybe += d;
+    if (in->latest[q] != IK_NONE && in->latest[q] < in->pos)
+        in->ndead += d;
+    in->maybe[q] = on;
 }
 
 /* The step after any change: current question and progress, from the
@@ -184,8 +219,9 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
             }
     }
     if (iv->current != IK_NONE) {
+        settle_pos(in, iv->current);
         iv->to_go = in->nopen - 1;
-        iv->to_go_max = iv->to_go + in->nmaybe;
+        iv->to_go_max = iv->to_go + in->nmaybe - in->ndead;
         return IK_OK;
     }
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
@@ -243,7 +279,7 @@ static ik_status restart(ik_interview *iv, ik_error *err)
         st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
     if (st != IK_OK)
         return st;
-    in->nopen = in->nmaybe = in->nstop_on = 0;
+    in->nopen = in->nmaybe = in->nstop_on = in->pos = in->ndead = 0;
     for (f = 0; f < rb->nred_flags; f++) {
         in->stop_on[f] = 0;
         if (!rb->red_flags[f].stop)
@@ -393,9 +429,7 @@ static ik_status step_questions(ik_interview *iv, uint32_t *nlist,
             in->nopen += on ? 1u : (uint32_t)-1;
             iv->app.enabled[p] = on;
         }
-        on = is_maybe(iv, p);
-        in->nmaybe += (uint32_t)on - (uint32_t)in->maybe[p];
-        in->maybe[p] = on;
+        set_maybe(in, p, is_maybe(iv, p));
     }
     return IK_OK;
 }
@@ -493,6 +527,9 @@ static void incr_free(incr *in)
     ik_free(in->via_derived);
     ik_free(in->unanswered);
     ik_free(in->maybe);
+    ik_free(in->latest);
+    ik_free(in->by_latest);
+    ik_free(in->first);
     ik_free(in->stop_on);
     ik_free(in->queued);
     ik_free(in->heap);
@@ -522,6 +559,9 @@ static ik_status incr_new(ik_interview *iv, ik_error *err)
     in->via_derived = ik_calloc(nq + 1, 1);
     in->unanswered = ik_calloc(nq + 1, sizeof *in->unanswered);
     in->maybe = ik_calloc(nq + 1, 1);
+    in->latest = ik_calloc(nq + 1, sizeof *in->latest);
+    in->by_latest = ik_calloc(nq + 1, sizeof *in->by_latest);
+    in->first = ik_calloc(nq + 2, sizeof *in->first);
     in->stop_on = ik_calloc(rb->nred_flags + 1, 1);
     in->queued = ik_calloc(nd + 1, 1);
     in->heap = ik_calloc(nd + 1, sizeof *in->heap);
@@ -530,7 +570,8 @@ static ik_status incr_new(ik_interview *iv, ik_error *err)
     in->touched = ik_calloc(nq + 1, 1);
     in->flag_touched = ik_calloc(rb->nred_flags + 1, 1);
     in->list = ik_calloc(nq + 1, sizeof *in->list);
-    if (!in->via_derived || !in->unanswered || !in->maybe || !in->stop_on ||
+    if (!in->via_derived || !in->unanswered || !in->maybe || !in->latest ||
+        !in->by_latest || !in->first || !in->stop_on ||
         !in->queued || !in->heap || !in->dirty || !in->changed ||
         !in->touched || !in->flag_touched || !in->list) {
         incr_free(in);
@@ -542,6 +583,20 @@ static ik_status incr_new(ik_interview *iv, ik_error *err)
             if (r.items[k] >= nq)
                 in->via_derived[i] = 1;
     }
+    /* latest[q] and the questions by it (a counting sort; a question
+     * without enable_when, or reading no question, is never a maybe
+     * that settles) */
+    for (i = 0; i < nq; i++) {
+        ik_span a = ik_deps_asks(rb->deps, IK_OWN_QUESTION, i);
+        in->latest[i] = a.n ? a.items[a.n - 1] : IK_NONE;
+        if (in->latest[i] != IK_NONE)
+            in->first[in->latest[i] + 2]++;
+    }
+    for (i = 0; i < nq; i++)
+        in->first[i + 2] += in->first[i + 1];
+    for (i = 0; i < nq; i++)
+        if (in->latest[i] != IK_NONE)
+            in->by_latest[in->first[in->latest[i] + 1]++] = i;
     iv->inc = in;
     return IK_OK;
 }

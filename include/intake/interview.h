@@ -61,10 +61,14 @@ typedef struct ik_step {
                            have no answer: what remains if later answers
                            bring in nothing new */
     uint32_t to_go_max; /* QUESTION: to_go plus questions that do not
-                           apply now but read an answer not given yet
-                           (or a derived value): no more than this many
-                           follow while answers only move forward, and it
-                           never rises on a forward step (answer, skip,
+                           apply now but could: their enable_when reads,
+                           directly or through derived values, this
+                           question or a later one not answered yet (once
+                           the interview is past the last question a
+                           condition reads, whether it applies is
+                           settled): no more than this many follow while
+                           answers only move forward, and it never rises
+                           on a forward step (answer, skip,
                            acknowledgement, alert); "at most M more" */
     bool has_earlier;   /* QUESTION: an earlier answer exists (after back);
                            an empty line keeps it */

@@ -35,6 +35,7 @@ typedef struct trace {
     uint32_t *max, *likely; /* per question step of one walk */
     uint32_t n, cap;
     unsigned long steps, likely_right;
+    unsigned long slack_sum, exact; /* bound minus what followed; bound exact */
     /* at question 1 of each walk: the bound, and what followed */
     unsigned long walks, q1_bound_sum, q1_left_sum, q1_left_max;
 } trace;
@@ -73,6 +74,8 @@ static void trace_check(trace *t, const char *what)
             fail_msg("%s: the bound rose from %u to %u at step %u", what,
                      t->max[i - 1], t->max[i], i + 1);
         t->likely_right += t->likely[i] == left;
+        t->slack_sum += t->max[i] - left;
+        t->exact += t->max[i] == left;
         t->steps++;
     }
     t->n = 0;
@@ -238,6 +241,11 @@ test_how_often_the_likely_count_is_right_on_the_pack_cases(void **state)
                   t.steps ? 100.0 * (double)t.likely_right / (double)t.steps
                           : 0.0,
                   ncases);
+    print_message("the bound over all question steps: %.2f more than what "
+                  "followed (mean), exact at %lu of %lu (%.0f%%)\n",
+                  t.steps ? (double)t.slack_sum / (double)t.steps : 0.0,
+                  t.exact, t.steps,
+                  t.steps ? 100.0 * (double)t.exact / (double)t.steps : 0.0);
     print_message("at question 1: at most %.1f more (mean); asked after it: "
                   "mean %.1f, max %lu, over %lu FBS test cases\n",
                   t.walks ? (double)t.q1_bound_sum / (double)t.walks : 0.0,
