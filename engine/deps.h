@@ -87,11 +87,13 @@ bool ik_deps_ordered(const ik_deps *d);
 ik_span ik_deps_reads(const ik_deps *d, ik_owner owner, uint32_t i);
 
 /* The derived values condition (owner, i) needs, directly or through
- * others, in evaluation order; empty for a derived value itself. */
+ * others, in evaluation order; kept for questions and red flags only
+ * (empty for any other owner). */
 ik_span ik_deps_needs(const ik_deps *d, ik_owner owner, uint32_t i);
 
 /* The questions condition (owner, i) reads, directly or through derived
- * values, ascending; empty for a derived value itself. */
+ * values, ascending; kept for questions and red flags only (empty for
+ * any other owner: ik_rulebook_questions_behind walks any slots). */
 ik_span ik_deps_asks(const ik_deps *d, ik_owner owner, uint32_t i);
 
 /* The owners of kind owner whose condition reads slot s directly,
