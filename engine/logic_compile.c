@@ -122,8 +122,9 @@ static ik_status add_path(comp *c, const char *s, size_t n, int bind,
         if (lg->strict || bind == 2) {
             p.slot = ik_logic_find_sym(lg, first->s, first->len);
             if (p.slot == UINT32_MAX && bind == 1) { /* else: by name */
-                if (strlen(first->s) < sizeof lg->unknown)
-                    memcpy(lg->unknown, first->s, strlen(first->s) + 1);
+                ik_free(lg->unknown); /* NULL when out of memory: the
+                                         message still names it */
+                lg->unknown = ik_strdup(first->s);
                 return cfail(c, at, false, IK_ELOGIC, "unknown name '%s'",
                              first->s);
             }
@@ -490,7 +491,8 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     ik_arena_mark mark = ik_arena_save(&lg->arena);
     ik_status st;
 
-    lg->unknown[0] = '\0';
+    ik_free(lg->unknown);
+    lg->unknown = NULL;
     st = reserve(&c, 1, &at);
     if (st == IK_OK)
         st = compile_node(&c, node, at, 0, false);
@@ -513,7 +515,7 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
 
 const char *ik_logic_unknown_name(const ik_logic *lg)
 {
-    return lg->unknown[0] ? lg->unknown : NULL;
+    return lg->unknown;
 }
 
 ik_status ik_logic_compile_text(ik_logic *lg, const char *text, size_t len,

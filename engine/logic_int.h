@@ -89,7 +89,8 @@ struct ik_logic {
     uint32_t hash_cap;
     ik_arena arena; /* constants, names */
     bool strict;
-    char unknown[64]; /* the last failed compile's unknown name, or "" */
+    char *unknown; /* the last failed compile's unknown name (any length:
+                      ik_malloc'd), or NULL */
 };
 
 #define DEFAULT_BUDGET IK_LOGIC_BUDGET

@@ -90,6 +90,7 @@ void ik_logic_free(ik_logic *lg)
     ik_free(lg->segs);
     ik_free(lg->syms);
     ik_free(lg->hash);
+    ik_free(lg->unknown);
     ik_arena_fini(&lg->arena);
     ik_free(lg);
 }
