@@ -587,7 +587,9 @@ bool ik_answer_is_key(const ik_question *q, int key)
 
     switch (q->type) {
     case IK_Q_YES_NO:
-        return key == 'y' || key == 'Y' || key == 'n' || key == 'N' ||
+        /* "not sure" starts with n: n waits for Enter where it is allowed */
+        return key == 'y' || key == 'Y' ||
+               ((key == 'n' || key == 'N') && !q->allow_unknown) ||
                (key == '?' && q->allow_unknown);
     case IK_Q_CHOICE: /* "1" of 12 options could start "10" to "12" */
         return d >= 1 && d <= 9 && (uint32_t)d <= q->noptions &&

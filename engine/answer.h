@@ -38,7 +38,8 @@ ik_status ik_answer_parse(const ik_question *q, ik_audience aud,
 /*
  * Whether the one key `key` (a byte), typed alone, is a whole answer to q
  * that no longer answer starts with, so a front end may take it without
- * Enter: y or n (any case) for yes_no, and ? when it allows "not sure";
+ * Enter: y (any case) for yes_no; n when it does not allow "not sure"
+ * (the words "not sure" start with n), and ? when it does;
  * an option's number for choice when no other option's number starts with
  * that digit (with 12 options, 2 to 9 but not 1); a digit in range for a
  * whole-number question when no longer number in range starts with it (0

@@ -179,16 +179,17 @@ static void human_time(int64_t t, char *buf)
     snprintf(buf, 24, "%.10s %.5s UTC", iso, iso + 11);
 }
 
-/* The answers that count (skipped ones left out); which: -1 all, 1 the
- * background ones, 0 the others. */
-static void list_answers(doc *d, const ik_view *v, int which)
+/* The answers given (skipped ones left out): all of them (IK_VIEW_GROUP__COUNT),
+ * or those of one hand-off group. */
+static void list_answers(doc *d, const ik_view *v, ik_view_group which)
 {
     uint32_t i;
     bool any = false;
 
     for (i = 0; i < v->nanswers; i++) {
         const ik_view_answer *a = &v->answers[i];
-        if (a->skipped || (which >= 0 && a->background != (which == 1)))
+        if (which == IK_VIEW_GROUP__COUNT ? a->group == IK_VIEW_SKIPPED
+                                          : a->group != which)
             continue;
         doc_bullet(d, a->question, a->answer);
         any = true;
@@ -203,17 +204,18 @@ static void list_answers(doc *d, const ik_view *v, int which)
  * a hand-off says what is not known. */
 static void list_unknowns(doc *d, const ik_view *v)
 {
-    int pass;
+    ik_view_group g;
     uint32_t i;
 
-    for (pass = 0; pass < 2; pass++) {
+    for (g = IK_VIEW_SKIPPED; g <= IK_VIEW_UNSURE; g++) {
         bool any = false;
         for (i = 0; i < v->nanswers; i++) {
             const ik_view_answer *a = &v->answers[i];
-            if (!(pass == 0 ? a->skipped : a->unsure))
+            if (a->group != g)
                 continue;
             if (!any)
-                doc_para(d, pass == 0 ? "Skipped:" : "Not sure:", NULL);
+                doc_para(d, g == IK_VIEW_SKIPPED ? "Skipped:" : "Not sure:",
+                         NULL);
             any = true;
             doc_bullet(d, NULL, a->question);
         }
@@ -277,7 +279,7 @@ static void patient_page(doc *d, const ik_session *s, const ik_view *v)
     }
     list_notes(d, v);
     doc_heading(d, "Your key answers");
-    list_answers(d, v, -1);
+    list_answers(d, v, IK_VIEW_GROUP__COUNT);
     if (v->nsections) {
         doc_heading(d, "Worth reading");
         list_sections(d, v);
@@ -320,9 +322,9 @@ static void nurse_handoff(doc *d, const ik_session *s, const ik_view *v)
         doc_para(d, "Red flags:", "none.");
     }
     doc_heading(d, d->md ? "B: Background" : "B - Background");
-    list_answers(d, v, 1);
+    list_answers(d, v, IK_VIEW_BACKGROUND);
     doc_heading(d, d->md ? "A: Assessment" : "A - Assessment");
-    list_answers(d, v, 0);
+    list_answers(d, v, IK_VIEW_ASSESSMENT);
     list_unknowns(d, v);
     doc_heading(d, d->md ? "R: Recommendation" : "R - Recommendation");
     doc_para(d, "Discuss:",

@@ -46,17 +46,18 @@ static bool add_answers(builder *b)
 {
     const ik_rulebook *rb = b->rb;
     ik_view *v = &b->box->v;
+    ik_view_answer *answers = alloc_n(b, rb->nquestions, sizeof *answers);
     ik_buf tmp;
     uint32_t q;
 
-    v->answers = alloc_n(b, rb->nquestions, sizeof *v->answers);
-    if (!v->answers)
+    if (!answers)
         return false;
+    v->answers = answers;
     ik_buf_init(&tmp);
     for (q = 0; q < rb->nquestions; q++) {
         const ik_question *qq = &rb->questions[q];
         ik_value val = b->o->slots[q];
-        ik_view_answer *a = &v->answers[v->nanswers];
+        ik_view_answer *a = &answers[v->nanswers];
         b->answer_of[q] = IK_VIEW_NONE;
         if (qq->type == IK_Q_INFO || val.kind == IK_UNDEF || !b->o->enabled[q])
             continue;
@@ -69,9 +70,11 @@ static bool add_answers(builder *b)
             ik_arena_strndup(&b->box->arena, tmp.data ? tmp.data : "", tmp.len);
         if (!a->answer)
             break;
-        a->background = qq->background;
-        a->skipped = val.kind == IK_NULL;
-        a->unsure = val.kind == IK_STR && qq->type == IK_Q_YES_NO;
+        a->group = val.kind == IK_NULL ? IK_VIEW_SKIPPED
+                   : val.kind == IK_STR && qq->type == IK_Q_YES_NO
+                       ? IK_VIEW_UNSURE
+                   : qq->background ? IK_VIEW_BACKGROUND
+                                    : IK_VIEW_ASSESSMENT;
         b->answer_of[q] = v->nanswers++;
     }
     ik_buf_fini(&tmp);
@@ -118,16 +121,17 @@ static bool add_flags(builder *b)
 {
     const ik_outcome *o = b->o;
     ik_view *v = &b->box->v;
+    ik_view_text *flags = alloc_n(b, o->red_flags.n, sizeof *flags);
     uint32_t i;
 
-    v->red_flags = alloc_n(b, o->red_flags.n, sizeof *v->red_flags);
-    if (!v->red_flags)
+    if (!flags)
         return false;
+    v->red_flags = flags;
     v->stop_flag = IK_VIEW_NONE;
     for (i = 0; i < o->red_flags.n; i++) {
         const ik_red_flag *f = &b->rb->red_flags[o->red_flags.items[i]];
-        v->red_flags[i].title = words(b, &f->label);
-        v->red_flags[i].text = words(b, &f->message);
+        flags[i].title = words(b, &f->label);
+        flags[i].text = words(b, &f->message);
         if (o->red_flags.items[i] == o->stop_flag)
             v->stop_flag = i;
     }
@@ -140,22 +144,24 @@ static bool add_ladder_and_sections(builder *b)
     const ik_rulebook *rb = b->rb;
     const ik_outcome *o = b->o;
     ik_view *v = &b->box->v;
+    ik_view_text *ladder = alloc_n(b, rb->nladder, sizeof *ladder);
+    ik_view_text *sections = alloc_n(b, o->sections.n, sizeof *sections);
     uint32_t i;
 
-    v->ladder = alloc_n(b, rb->nladder, sizeof *v->ladder);
-    v->sections = alloc_n(b, o->sections.n, sizeof *v->sections);
-    if (!v->ladder || !v->sections)
+    if (!ladder || !sections)
         return false;
+    v->ladder = ladder;
+    v->sections = sections;
     for (i = 0; i < rb->nladder; i++) {
-        v->ladder[i].title = words(b, &rb->ladder[i].label);
-        v->ladder[i].text = words(b, &rb->ladder[i].advice);
+        ladder[i].title = words(b, &rb->ladder[i].label);
+        ladder[i].text = words(b, &rb->ladder[i].advice);
     }
     v->nladder = rb->nladder;
     v->rung = o->rung < rb->nladder ? o->rung : IK_VIEW_NONE;
     for (i = 0; i < o->sections.n; i++) {
         const ik_section *sc = &rb->sections[o->sections.items[i]];
-        v->sections[i].title = words(b, &sc->title);
-        v->sections[i].text = words(b, &sc->body);
+        sections[i].title = words(b, &sc->title);
+        sections[i].text = words(b, &sc->body);
     }
     v->nsections = o->sections.n;
     return true;
@@ -168,11 +174,12 @@ static bool add_notes(builder *b)
     const ik_rulebook *rb = b->rb;
     const ik_outcome *o = b->o;
     ik_view *v = &b->box->v;
+    const char **notes = alloc_n(b, o->rules.n, sizeof *notes);
     uint32_t i;
 
-    v->notes = alloc_n(b, o->rules.n, sizeof *v->notes);
-    if (!v->notes)
+    if (!notes)
         return false;
+    v->notes = notes;
     v->reason_note = IK_VIEW_NONE;
     v->reason = "";
     for (i = 0; i < o->rules.n; i++) {
@@ -185,7 +192,7 @@ static bool add_notes(builder *b)
             v->reason_note = v->nnotes;
             v->reason = note;
         }
-        v->notes[v->nnotes++] = note;
+        notes[v->nnotes++] = note;
     }
     return true;
 }

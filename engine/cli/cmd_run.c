@@ -475,14 +475,13 @@ static void set_completions(run *r, uint32_t q)
  * (the core says which; tty.c takes them only on a terminal). */
 static void set_keys(run *r)
 {
-    static const char candidates[] = "yYnN?0123456789";
     size_t n = 0, i;
 
     if (!r->nurse)
         return;
-    for (i = 0; candidates[i]; i++)
-        if (ik_interview_takes_key(r->iv, candidates[i]))
-            r->keys[n++] = candidates[i];
+    for (i = 0; tty_single_keys[i]; i++)
+        if (ik_interview_takes_key(r->iv, tty_single_keys[i]))
+            r->keys[n++] = tty_single_keys[i];
     r->keys[n] = '\0';
     tty_set_keys(r->keys);
 }
@@ -873,29 +872,29 @@ static void handoff_line(run *r, const char *name, const char *value)
     tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
 }
 
-/* The answers of one SBAR group (0 assessment, 1 background), by the
- * questions' text; skipped (2) and "not sure" (3) answers are listed
- * after, by name. */
-static void handoff_answers(run *r, const ik_view *v, int group)
+/* The answers of one hand-off group, by the questions' text (the
+ * skipped and "not sure" ones by name only). */
+static void handoff_answers(run *r, const ik_view *v, ik_view_group group)
 {
+    static const char *const heads[IK_VIEW_GROUP__COUNT] = {
+        [IK_VIEW_ASSESSMENT] = "Assessment:",
+        [IK_VIEW_BACKGROUND] = "Background:",
+        [IK_VIEW_SKIPPED] = "Skipped:",
+        [IK_VIEW_UNSURE] = "Not sure:",
+    };
     uint32_t i;
     bool any = false;
 
     for (i = 0; i < v->nanswers; i++) {
         const ik_view_answer *a = &v->answers[i];
-        if (group < 2
-                ? (a->skipped || a->unsure || a->background != (group == 1))
-                : (group == 2 ? !a->skipped : !a->unsure))
+        if (a->group != group)
             continue;
         if (!any)
-            tty_printf("%s\n", group == 0   ? "Assessment:"
-                               : group == 1 ? "Background:"
-                               : group == 2 ? "Skipped:"
-                                            : "Not sure:");
+            tty_printf("%s\n", heads[group]);
         any = true;
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b, "- %s", a->question);
-        if (group < 2)
+        if (group == IK_VIEW_ASSESSMENT || group == IK_VIEW_BACKGROUND)
             ik_buf_printf(&r->b, " %s", a->answer);
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
@@ -941,10 +940,10 @@ static void show_handoff(run *r, const ik_view *v)
     }
     handoff_line(r, "Ladder",
                  v->rung == IK_VIEW_NONE ? "none" : v->ladder[v->rung].title);
-    handoff_answers(r, v, 1);
-    handoff_answers(r, v, 0);
-    handoff_answers(r, v, 2);
-    handoff_answers(r, v, 3);
+    handoff_answers(r, v, IK_VIEW_BACKGROUND);
+    handoff_answers(r, v, IK_VIEW_ASSESSMENT);
+    handoff_answers(r, v, IK_VIEW_SKIPPED);
+    handoff_answers(r, v, IK_VIEW_UNSURE);
 }
 
 /* ---- The outcome screen ---- */

@@ -38,6 +38,7 @@ static struct {
     size_t nwords;
     const char *keys;       /* keys that are a whole line at the next read */
     struct timespec key_at; /* when it was taken (CLOCK_MONOTONIC) */
+    const char *key_rest;   /* the rest of its word ("es" after y), or "" */
 } T;
 
 static volatile sig_atomic_t got_int, got_winch, got_term;
@@ -120,7 +121,7 @@ void tty_set_completions(const char *const *words, size_t n, const char *breaks)
 /* ---- Single keys ---- */
 
 /* The keys tty_set_keys may name (readline binds them once). */
-static const char single_keys[] = "yYnN?0123456789";
+const char tty_single_keys[] = "yYnN?0123456789";
 
 /* Input already waiting: a paste or a script, typed into the line as is. */
 static bool input_waiting(void)
@@ -139,7 +140,7 @@ static double since_key(void)
            (double)(now.tv_nsec - T.key_at.tv_nsec) / 1e9;
 }
 
-/* A key of single_keys: the whole line when it is the first key of an
+/* A key of tty_single_keys: the whole line when it is the first key of an
  * empty line, a key the caller named, and nothing else is waiting; else
  * typed as usual. */
 static int on_key(int count, int key)
@@ -150,17 +151,26 @@ static int on_key(int count, int key)
         !strchr(T.keys, key) || input_waiting())
         return rl_insert(count, key);
     clock_gettime(CLOCK_MONOTONIC, &T.key_at);
+    T.key_rest = key == 'y' || key == 'Y' ? "es" : key == 'n' || key == 'N' ? "o" : "";
     rl_insert_text(s);
     rl_redisplay(); /* echo the key before the line ends */
     return rl_newline(1, '\n');
 }
 
-/* Enter at an empty line within a second of a single-key line ends that
- * answer (the habit "y Enter"), not the next prompt. */
+/* Enter within a second of a single-key line, at an empty line or after
+ * the rest of the key's word, ends that answer (the habits "y Enter" and
+ * "yes Enter"), not the next prompt: the rest is dropped. */
 static int on_enter(int count, int key)
 {
-    if (rl_end == 0 && T.key_at.tv_sec != 0 && since_key() < 1.0) {
+    size_t n = strlen(T.key_rest ? T.key_rest : "");
+
+    if (T.key_at.tv_sec != 0 && since_key() < 1.0 &&
+        (rl_end == 0 ||
+         ((size_t)rl_end == n && strncasecmp(rl_line_buffer, T.key_rest, n) == 0))) {
         T.key_at.tv_sec = 0;
+        rl_delete_text(0, rl_end);
+        rl_point = 0;
+        rl_redisplay();
         return 0;
     }
     T.key_at.tv_sec = 0;
@@ -171,7 +181,7 @@ static void bind_keys(void)
 {
     const char *k;
 
-    for (k = single_keys; *k; k++) {
+    for (k = tty_single_keys; *k; k++) {
         rl_bind_key_in_map(*k, on_key, emacs_standard_keymap);
         rl_bind_key_in_map(*k, on_key, vi_insertion_keymap);
     }

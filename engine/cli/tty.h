@@ -72,6 +72,9 @@ tty_status tty_read(const char *prompt, char **line, size_t *len,
  * An Enter at an empty line within a second after such a key is taken as
  * ending that key's answer, not as a line for the next prompt.
  */
+/* Every key tty_set_keys may name (readline binds these once). */
+extern const char tty_single_keys[];
+
 void tty_set_keys(const char *keys);
 
 /* Throw away keys typed ahead of what is on screen now (an alert must be

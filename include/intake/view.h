@@ -35,14 +35,23 @@ typedef struct ik_view_text {
                           advice, the section's body ("" when none) */
 } ik_view_text;
 
+/* Where an answer goes in a hand-off (SBAR), decided once here: what is
+ * not known (skipped, "not sure") is listed apart, by question, and
+ * never also under B or A. */
+typedef enum ik_view_group {
+    IK_VIEW_ASSESSMENT, /* answered (SBAR's A) */
+    IK_VIEW_BACKGROUND, /* answered, a background question (SBAR's B) */
+    IK_VIEW_SKIPPED,    /* asked and skipped */
+    IK_VIEW_UNSURE,     /* a yes/no question answered "not sure" */
+    IK_VIEW_GROUP__COUNT
+} ik_view_group;
+
 /* One answer that counts (its question applies), in pack order. */
 typedef struct ik_view_answer {
     const char *question; /* the question's text for the audience */
     const char *answer;   /* the answer in words ("(skipped)" when
                              skipped) */
-    bool background;      /* a background question (SBAR's B) */
-    bool skipped;         /* asked and skipped */
-    bool unsure;          /* a yes/no question answered "not sure" */
+    ik_view_group group;
 } ik_view_answer;
 
 /* The parts of an outcome that `because` explains. */
@@ -77,19 +86,19 @@ typedef struct ik_view {
                              note of a fired rule that gives the
                              disposition; "" when none */
 
-    ik_view_text *red_flags; /* fired, pack order */
+    const ik_view_text *red_flags; /* fired, pack order */
     uint32_t nred_flags;
     uint32_t stop_flag; /* into red_flags: the one that stopped the
                            interview, or IK_VIEW_NONE */
 
-    ik_view_text *ladder; /* every step, least to most involved */
+    const ik_view_text *ladder; /* every step, least to most involved */
     uint32_t nladder;
     uint32_t rung; /* into ladder: the step to discuss, or IK_VIEW_NONE */
 
-    ik_view_text *sections; /* shown, in the order to read them */
+    const ik_view_text *sections; /* shown, in the order to read them */
     uint32_t nsections;
 
-    const char **notes; /* the notes of fired rules that are shown */
+    const char *const *notes; /* the notes of fired rules that are shown */
     uint32_t nnotes;
     uint32_t reason_note; /* into notes: the reason, or IK_VIEW_NONE */
 
@@ -97,7 +106,7 @@ typedef struct ik_view {
     const char *safety_net; /* if things change */
     const char *get_help;   /* how to get help */
 
-    ik_view_answer *answers; /* that count, pack order; info screens left
+    const ik_view_answer *answers; /* that count, pack order; info screens left
                                 out */
     uint32_t nanswers;
     /* per part, the answers behind it (derived values expanded to the

@@ -165,6 +165,9 @@ test_a_key_is_a_whole_answer_only_when_nothing_longer_starts_with_it(
     assert_false(ik_answer_is_key(&q, '1'));
     q.allow_unknown = true;
     assert_true(ik_answer_is_key(&q, '?'));
+    /* "not sure" starts with n: typed out, it must not be taken as "no" */
+    assert_false(ik_answer_is_key(&q, 'n') || ik_answer_is_key(&q, 'N'));
+    assert_true(ik_answer_is_key(&q, 'y'));
     expect_str(parse(&q, "?"), "unknown"); /* and the key parses */
     q = question(IK_Q_CHOICE);             /* 3 options */
     assert_true(ik_answer_is_key(&q, '1') && ik_answer_is_key(&q, '3'));

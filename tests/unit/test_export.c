@@ -695,6 +695,9 @@ static void test_the_handoff_lists_skipped_and_not_sure_answers(void **state)
                             "**Skipped:**", "- What have you tried?",
                             "- Anything else?", "**Not sure:**",
                             "- Have you had back surgery?", NULL});
+    /* what is not known is listed once, apart: not also under B or A */
+    assert_null(strstr(strstr(md, "Have you had back surgery?") + 1,
+                       "Have you had back surgery?"));
     assert_null(strstr(md, "NOT complete"));
     free(md);
     done(&f);

@@ -90,7 +90,8 @@ static void test_view_lists_the_answers_behind_the_disposition(void **state)
     assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
     assert_int_equal(v->nanswers, 4);
     assert_string_equal(v->answers[3].answer, "yes");
-    assert_false(v->answers[3].skipped);
+    assert_int_equal(v->answers[3].group, IK_VIEW_ASSESSMENT);
+    assert_int_equal(v->answers[0].group, IK_VIEW_BACKGROUND);
     /* the flag reads derived values (operated, chest_positive): the view
      * names the two answers they come from, not the derived ids */
     why = &v->because[IK_VIEW_DISPOSITION];
