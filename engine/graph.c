@@ -25,7 +25,6 @@ typedef struct graph {
     const ik_rulebook *rb;
     ik_graph_format fmt;
     ik_buf *b;
-    bool oom;
 } graph;
 
 bool ik_graph_format_parse(const char *name, ik_graph_format *fmt)
@@ -430,7 +429,7 @@ static void header(graph *g)
 ik_status ik_graph_write(const ik_rulebook *rb, ik_graph_format fmt,
                          ik_buf *out, ik_error *err)
 {
-    graph g = {rb, fmt, out, false};
+    graph g = {rb, fmt, out};
 
     if (fmt >= IK_GRAPH__COUNT)
         return ik_fail(err, IK_EMISUSE, "unknown graph format");
@@ -445,7 +444,7 @@ ik_status ik_graph_write(const ik_rulebook *rb, ik_graph_format fmt,
     all_edges(&g);
     if (fmt == IK_GRAPH_DOT)
         ik_buf_puts(out, "}\n");
-    if (g.oom || ik_buf_status(out) != IK_OK)
+    if (ik_buf_status(out) != IK_OK)
         return ik_fail(err, IK_ENOMEM, "out of memory while drawing the graph");
     return IK_OK;
 }

@@ -59,15 +59,16 @@ struct full {
 
 /*
  * The per-pack index of an incremental step and the counters it keeps.
- * The pack is ordered (incr_new checks: enable_when reads only
+ * The pack is ordered (the loader refuses one that is not; incr_new
+ * asserts it: enable_when reads only
  * earlier questions, directly or through derived values, and derived
  * values read only earlier derived values), so answering the current
  * question changes only its slot, the derived values that read it, and
  * whether later (unanswered) questions apply.
  */
 typedef struct incr {
-    uint8_t *via_derived; /* per question: enable_when reads a derived value
-                             (or too much to list): could_enable holds */
+    uint8_t *via_derived; /* per question: enable_when reads a derived
+                             value: could_enable holds */
     uint32_t *unanswered; /* per question: questions its enable_when reads
                              (itself excepted) with no answer */
     uint8_t *maybe;       /* per question: counted in nmaybe */

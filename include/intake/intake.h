@@ -2,9 +2,10 @@
  * intake.h -- the whole public API of libintake in one include.
  *
  * Ownership, the one rule for every function here:
- *   - What an ik_*_new or ik_*_load* call returns is freed by the matching
- *     ik_*_free (ik_rulebook_free, ik_interview_free, ik_session_free,
- *     ik_logic_free, ik_view_free); each accepts NULL.
+ *   - What an ik_X_new or ik_X_load* call returns is freed by the matching
+ *     ik_X_free (ik_rulebook_free, ik_interview_free, ik_session_free,
+ *     ik_logic_free, ik_view_free, ik_explore_free, ik_batch_free, ...);
+ *     each accepts NULL.
  *   - Every char * the library returns for the caller to keep (outcome
  *     JSON, evaluation results) is freed by ik_free. (ik_interview_free_string
  *     and ik_logic_free_string are the same function under older names.)
