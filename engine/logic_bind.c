@@ -35,7 +35,10 @@ static bool cache_has(const ik_bind_cache *cache, uint32_t j, const char *key,
         return false;
     want = cache->pos[j].key ? cache->pos[j].key : cache->pos[j].other;
     n = cache->pos[j].klen1 - 1;
-    return memcmp(want, key, n) == 0 && (klen != UINT32_MAX || key[n] == '\0');
+    if (klen != UINT32_MAX)
+        return memcmp(want, key, n) == 0;
+    /* a key of unknown length may be shorter than n: stop at its NUL */
+    return strncmp(want, key, n) == 0 && key[n] == '\0';
 }
 
 static void cache_put(const ik_logic *lg, ik_bind_cache *cache, uint32_t j,
