@@ -4,7 +4,10 @@
  * to show for a patient days after lower-back surgery who now has sudden
  * breathlessness (CLINICAL.md: possible pulmonary embolism, an emergency
  * that stops the interview), in the nurse's and the patient's words, and
- * the answers behind it.
+ * the answers behind it; and, for each other disposition tier, a story
+ * whose expected tier, time frame, ladder step and sections were worked
+ * out from docs/clinical.md and docs/content-map.md before the pack was
+ * run (the labels are the pack's names of those tiers and steps).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,6 +123,212 @@ static void test_view_speaks_to_the_patient_in_plain_words(void **state)
     ik_interview_free(iv);
 }
 
+/* ---- The other tiers: what a clinician expects ---- */
+
+/* The answers of a story, completed as `intake run --answers` does. */
+static ik_interview *story(const char *aud, const char *answers)
+{
+    ik_interview *iv = NULL;
+    ik_error err;
+
+    assert_int_equal(ik_interview_new(fbs, aud, &iv, &err), IK_OK);
+    if (ik_interview_answer_all(iv, answers, strlen(answers), "story",
+                                &err) != IK_OK)
+        fail_msg("story refused: %s", err.msg);
+    return iv;
+}
+
+/* Every answer of the red-flag screen negative, after surgery. */
+#define NO_FLAGS_OPERATED                                                      \
+    "\"chest_breathless\": false, \"calf_swelling\": false, "                  \
+    "\"cauda_equina_signs\": [], \"leg_weakness\": \"no\", "                   \
+    "\"cancer_history\": false, \"fall_injury\": \"no\", "                     \
+    "\"self_harm\": \"not_at_all\", \"strong_painkillers\": false, "           \
+    "\"pain_change\": \"usual\""
+
+/* A year after lower-back surgery, back and leg pain as usual; the rest
+ * of an FBS candidate's questions (PHQ-2 negative, no interests). */
+#define FBS_CANDIDATE                                                          \
+    "\"had_spine_surgery\": true, \"surgery_site\": \"lower_back\", "          \
+    "\"surgery_when\": \"over_1_year\", " NO_FLAGS_OPERATED ", "               \
+    "\"phq2_interest\": \"not_at_all\", \"phq2_down\": \"not_at_all\", "       \
+    "\"interests\": []"
+
+static bool has_section(const ik_view *v, const char *title)
+{
+    uint32_t i;
+
+    for (i = 0; i < v->nsections; i++)
+        if (strcmp(v->sections[i].title, title) == 0)
+            return true;
+    return false;
+}
+
+/* The advice gives one time frame: `when` and none of the others. */
+static void assert_time_frame(const ik_view *v, const char *when)
+{
+    static const char *const frames[] = {"now", "today", "days",
+                                         "next planned visit"};
+    size_t i;
+
+    for (i = 0; i < sizeof frames / sizeof *frames; i++) {
+        bool want = when && strcmp(frames[i], when) == 0;
+        if ((strstr(v->advice, frames[i]) != NULL) != want)
+            fail_msg("advice \"%s\" %s \"%s\"", v->advice,
+                     want ? "lacks" : "also says", frames[i]);
+    }
+}
+
+/*
+ * Urgent (same day): fever and a leaking wound four weeks after
+ * lower-back surgery. clinical.md, wound infection after surgery: same
+ * day, contact the surgeon now; not an emergency, and it does not stop
+ * the interview (content-map: the urgent flag alerts, the person goes on).
+ * Under 3 months after surgery is healing, not failed back syndrome
+ * (content-map, rule early_after_surgery): no treatment step, the
+ * follow-up section, no ladder teaching.
+ */
+static void test_view_wound_infection_soon_after_surgery_is_same_day(
+    void **state)
+{
+    ik_interview *iv = story(
+        "patient", "{\"had_spine_surgery\": true, \"surgery_site\": "
+                   "\"lower_back\", \"surgery_when\": \"under_6_weeks\", "
+                   NO_FLAGS_OPERATED ", \"fever_or_wound\": true, "
+                   "\"night_pain_weight_loss\": false}");
+    ik_view *v = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_true(v->complete);
+    assert_false(v->alarm); /* same day, not "act now" */
+    assert_string_equal(v->headline, "Urgent: get checked today");
+    assert_time_frame(v, "today");
+    assert_int_equal(v->nred_flags, 1);
+    assert_string_equal(v->red_flags[0].title, "Fever or a red, leaking wound");
+    assert_int_equal(v->stop_flag, IK_NONE);
+    assert_int_equal(v->rung, IK_NONE);
+    assert_true(has_section(v, "Follow-up visits"));
+    assert_false(has_section(v, "Step 1: care without surgery"));
+    assert_false(has_section(v, "Physical therapy: the first step"));
+    ik_view_free(v);
+    ik_interview_free(iv);
+}
+
+/*
+ * Soon (within days, at most 2 weeks): pain at night that rest does not
+ * ease, a year after lower-back surgery, in someone whose exercise
+ * programme otherwise helps enough. clinical.md, possible cancer: soon,
+ * an urgent scan or a priority referral within 2 weeks; it is no
+ * emergency and does not stop the interview. The person is still an FBS
+ * candidate whose care helps: step 1 (content-map: conservative while
+ * care helps enough), with the section on how the cause is looked for.
+ */
+static void test_view_night_pain_a_year_after_surgery_is_soon(void **state)
+{
+    ik_interview *iv = story(
+        "patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                   "\"night_pain_weight_loss\": true, \"pain_where\": "
+                   "\"both\", \"treatments_tried\": [\"physio\"], "
+                   "\"treatment_helped\": \"enough\"}");
+    ik_view *v = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_true(v->complete);
+    assert_false(v->alarm);
+    assert_string_equal(v->headline, "Soon: see your doctor within days");
+    assert_time_frame(v, "days");
+    assert_int_equal(v->nred_flags, 1);
+    assert_string_equal(v->red_flags[0].title, "Night pain or weight loss");
+    assert_int_equal(v->stop_flag, IK_NONE);
+    assert_int_not_equal(v->rung, IK_NONE);
+    assert_string_equal(v->ladder[v->rung].title,
+                        "Step 1: exercise and simple care");
+    assert_true(has_section(v, "How doctors look for the cause"));
+    assert_false(has_section(v, "Step 2: help from a pain specialist"));
+    ik_view_free(v);
+    ik_interview_free(iv);
+}
+
+/*
+ * Routine (next planned visit): back pain as usual a year after
+ * lower-back surgery, no warning sign, six weeks or more of exercise with
+ * a physical therapist that did not help, and no cause found by the
+ * surgical team. Stable pain is routine at every rung (content-map);
+ * NG59 and North 2005 (clinical.md): after a failed exercise trial, step
+ * 2, a pain specialist and a pain management programme, not another
+ * operation without a cause, and no injection for back pain.
+ */
+static void test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(
+    void **state)
+{
+    ik_interview *iv = story(
+        "patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                   "\"night_pain_weight_loss\": false, \"pain_where\": "
+                   "\"back\", \"treatments_tried\": [\"physio\"], "
+                   "\"treatment_helped\": \"not_at_all\", "
+                   "\"surgeon_found_cause\": false}");
+    ik_view *v = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_true(v->complete);
+    assert_false(v->alarm);
+    assert_string_equal(v->headline,
+                        "Routine: talk about it at your next visit");
+    assert_time_frame(v, "next planned visit");
+    assert_int_equal(v->nred_flags, 0);
+    assert_int_equal(v->stop_flag, IK_NONE);
+    assert_int_not_equal(v->rung, IK_NONE);
+    assert_string_equal(v->ladder[v->rung].title, "Step 2: a pain specialist");
+    assert_true(has_section(v, "Step 2: help from a pain specialist"));
+    assert_true(has_section(v, "Managing long-lasting pain"));
+    assert_false(has_section(v, "Steroid injections for leg pain"));
+    assert_false(
+        has_section(v, "Step 3: another operation, a decision to make together"));
+    ik_view_free(v);
+    ik_interview_free(iv);
+}
+
+/*
+ * Self-care (keep to the plan): a year after lower-back surgery, no
+ * warning sign, and an exercise programme with a physical therapist that
+ * helps enough for daily activities, work and sleep. content-map: care
+ * that helps enough is self-care at step 1, with rehabilitation (an
+ * exercise trial was done) rather than physical therapy as a first step,
+ * and no step 2.
+ */
+static void test_view_care_that_helps_enough_is_self_care(void **state)
+{
+    ik_interview *iv = story(
+        "patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                   "\"night_pain_weight_loss\": false, \"pain_where\": "
+                   "\"both\", \"treatments_tried\": [\"physio\"], "
+                   "\"treatment_helped\": \"enough\"}");
+    ik_view *v = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_true(v->complete);
+    assert_false(v->alarm);
+    assert_string_equal(v->headline, "Self-care: keep to your plan");
+    assert_time_frame(v, NULL);
+    assert_int_equal(v->nred_flags, 0);
+    assert_int_not_equal(v->rung, IK_NONE);
+    assert_string_equal(v->ladder[v->rung].title,
+                        "Step 1: exercise and simple care");
+    assert_true(has_section(v, "Rehabilitation: getting back to what matters"));
+    assert_false(has_section(v, "Physical therapy: the first step"));
+    assert_false(has_section(v, "Step 2: help from a pain specialist"));
+    ik_view_free(v);
+    ik_interview_free(iv);
+}
+
 static void test_view_survives_every_allocation_failure(void **state)
 {
     ik_interview *iv = breathless_after_surgery("nurse");
@@ -156,6 +365,12 @@ int main(void)
             test_view_says_an_emergency_that_stopped_the_interview),
         cmocka_unit_test(test_view_lists_the_answers_behind_the_disposition),
         cmocka_unit_test(test_view_speaks_to_the_patient_in_plain_words),
+        cmocka_unit_test(
+            test_view_wound_infection_soon_after_surgery_is_same_day),
+        cmocka_unit_test(test_view_night_pain_a_year_after_surgery_is_soon),
+        cmocka_unit_test(
+            test_view_failed_exercise_trial_for_back_pain_is_routine_step_2),
+        cmocka_unit_test(test_view_care_that_helps_enough_is_self_care),
         cmocka_unit_test(test_view_survives_every_allocation_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
