@@ -6,7 +6,7 @@
  */
 #include "export.h"
 
-#include "view.h"
+#include "intake/view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -179,8 +179,8 @@ static void human_time(int64_t t, char *buf)
     snprintf(buf, 24, "%.10s %.5s UTC", iso, iso + 11);
 }
 
-/* The answers given (skipped ones left out): all of them (IK_VIEW_GROUP__COUNT),
- * or those of one hand-off group. */
+/* The answers given (skipped ones left out): all of them
+ * (IK_VIEW_GROUP__COUNT), or those of one hand-off group. */
 static void list_answers(doc *d, const ik_view *v, ik_view_group which)
 {
     uint32_t i;
@@ -214,8 +214,8 @@ static void list_unknowns(doc *d, const ik_view *v)
             if (a->group != g)
                 continue;
             if (!any)
-                doc_para(d, g == IK_VIEW_SKIPPED ? "Skipped:" : "Not sure:",
-                         NULL);
+                doc_para(d,
+                         g == IK_VIEW_SKIPPED ? "Skipped:" : "Not sure:", NULL);
             any = true;
             doc_bullet(d, NULL, a->question);
         }
@@ -264,7 +264,7 @@ static void patient_page(doc *d, const ik_session *s, const ik_view *v)
     if (v->nred_flags)
         doc_end_list(d);
     doc_heading(d, "Treatment to discuss");
-    if (v->rung != IK_VIEW_NONE) {
+    if (v->rung != IK_NONE) {
         const ik_view_text *r = &v->ladder[v->rung];
         doc_para(d, r->title, NULL);
         doc_para(d, NULL,
@@ -328,8 +328,8 @@ static void nurse_handoff(doc *d, const ik_session *s, const ik_view *v)
     list_unknowns(d, v);
     doc_heading(d, d->md ? "R: Recommendation" : "R - Recommendation");
     doc_para(d, "Discuss:",
-             v->rung != IK_VIEW_NONE ? v->ladder[v->rung].title
-                                     : "no ladder step indicated.");
+             v->rung != IK_NONE ? v->ladder[v->rung].title
+                                : "no ladder step indicated.");
     list_notes(d, v);
     if (v->nsections) {
         doc_para(d, "Sections given:", NULL);
@@ -340,14 +340,10 @@ static void nurse_handoff(doc *d, const ik_session *s, const ik_view *v)
 ik_status ik_export_words(const ik_session *s, const ik_interview *iv, bool md,
                           ik_buf *b, ik_error *err)
 {
-    const ik_outcome *o;
     ik_view *v;
     doc d;
-    ik_status st = ik_interview_compute_outcome(iv, &o, err);
+    ik_status st = ik_view_new(iv, ik_session_get_audience(s), &v, err);
 
-    if (st == IK_OK)
-        st = ik_view_build(ik_interview_rulebook(iv), o,
-                           ik_session_get_audience(s), &v, err);
     if (st != IK_OK)
         return st;
     d.b = b;

@@ -9,8 +9,8 @@
  */
 #include "handout.h"
 
+#include "intake/view.h"
 #include "interview.h"
-#include "view.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +109,7 @@ static void put_ladder(ik_buf *b, const ik_view *v)
 
     ik_buf_puts(b, "<section class=\"part\" id=\"ladder\">\n"
                    "<h2>Treatment steps</h2>\n");
-    if (v->rung == IK_VIEW_NONE)
+    if (v->rung == IK_NONE)
         put_para(b, NULL,
                  "No step of treatment stands out from these answers; talk "
                  "about your plan at your next visit.");
@@ -153,18 +153,14 @@ static void put_answers(ik_buf *b, const ik_view *v)
 ik_status ik_handout_html(const ik_session *s, const ik_interview *iv,
                           ik_buf *b, ik_error *err)
 {
-    const ik_outcome *o;
     const char *label = ik_session_label(s);
     char iso[21], when[40];
     ik_step step;
     ik_view *v;
     uint32_t i;
-    ik_status st = ik_interview_compute_outcome(iv, &o, err);
-
     /* a page for the patient, whoever ran the interview */
-    if (st == IK_OK)
-        st = ik_view_build(ik_interview_rulebook(iv), o, IK_AUD_PATIENT, &v,
-                           err);
+    ik_status st = ik_view_new(iv, IK_AUD_PATIENT, &v, err);
+
     if (st != IK_OK)
         return st;
     ik_interview_next(iv, &step);

@@ -4,7 +4,7 @@
  * decided once for every rendering. Reads the outcome and the pack; no
  * I/O, no decisions of its own about the outcome.
  */
-#include "view.h"
+#include "intake/view.h"
 
 #include "alloc.h"
 #include "answer.h"
@@ -14,6 +14,8 @@
 #include "error.h"
 #include "interview.h"
 #include "logic.h"
+#include "outcome.h"
+#include "rulebook.h"
 
 #include <string.h>
 
@@ -58,7 +60,7 @@ static bool add_answers(builder *b)
         const ik_question *qq = &rb->questions[q];
         ik_value val = b->o->slots[q];
         ik_view_answer *a = &answers[v->nanswers];
-        b->answer_of[q] = IK_VIEW_NONE;
+        b->answer_of[q] = IK_NONE;
         if (qq->type == IK_Q_INFO || val.kind == IK_UNDEF || !b->o->enabled[q])
             continue;
         ik_buf_clear(&tmp);
@@ -95,7 +97,7 @@ static bool add_because(builder *b, ik_view_part part, const ik_idlist *l)
     if (!items)
         return false;
     for (i = 0; i < n; i++)
-        if (b->answer_of[b->behind[i]] != IK_VIEW_NONE)
+        if (b->answer_of[b->behind[i]] != IK_NONE)
             items[out->n++] = b->answer_of[b->behind[i]];
     out->items = items;
     return true;
@@ -127,7 +129,7 @@ static bool add_flags(builder *b)
     if (!flags)
         return false;
     v->red_flags = flags;
-    v->stop_flag = IK_VIEW_NONE;
+    v->stop_flag = IK_NONE;
     for (i = 0; i < o->red_flags.n; i++) {
         const ik_red_flag *f = &b->rb->red_flags[o->red_flags.items[i]];
         flags[i].title = words(b, &f->label);
@@ -157,7 +159,7 @@ static bool add_ladder_and_sections(builder *b)
         ladder[i].text = words(b, &rb->ladder[i].advice);
     }
     v->nladder = rb->nladder;
-    v->rung = o->rung < rb->nladder ? o->rung : IK_VIEW_NONE;
+    v->rung = o->rung < rb->nladder ? o->rung : IK_NONE;
     for (i = 0; i < o->sections.n; i++) {
         const ik_section *sc = &rb->sections[o->sections.items[i]];
         sections[i].title = words(b, &sc->title);
@@ -180,17 +182,15 @@ static bool add_notes(builder *b)
     if (!notes)
         return false;
     v->notes = notes;
-    v->reason_note = IK_VIEW_NONE;
-    v->reason = "";
+    v->reason_note = IK_NONE;
     for (i = 0; i < o->rules.n; i++) {
         uint32_t k = o->rules.items[i];
         const char *note = words(b, &rb->rules[k].note);
         if (!note[0] || !ik_outcome_note_shown(rb, o, k))
             continue;
-        if (v->reason_note == IK_VIEW_NONE &&
+        if (v->reason_note == IK_NONE &&
             rb->rules[k].disposition == o->disposition) {
             v->reason_note = v->nnotes;
-            v->reason = note;
         }
         notes[v->nnotes++] = note;
     }
@@ -218,13 +218,13 @@ static void add_heads(builder *b)
     v->get_help = words(b, &rb->get_help);
 }
 
-ik_status ik_view_build(const ik_rulebook *rb, const ik_outcome *o,
-                        ik_audience aud, ik_view **out, ik_error *err)
+/* The view of outcome o of pack rb in the words of aud. */
+static ik_status build(const ik_rulebook *rb, const ik_outcome *o,
+                       ik_audience aud, ik_view **out, ik_error *err)
 {
     builder b;
     bool ok;
 
-    *out = NULL;
     memset(&b, 0, sizeof b);
     b.rb = rb;
     b.o = o;
@@ -245,17 +245,24 @@ ik_status ik_view_build(const ik_rulebook *rb, const ik_outcome *o,
     return IK_OK;
 }
 
-ik_status ik_view_new(const ik_interview *iv, ik_view **out, ik_error *err)
+ik_status ik_view_new(const ik_interview *iv, ik_audience aud, ik_view **out,
+                      ik_error *err)
 {
     const ik_outcome *o;
-    ik_status st = ik_interview_compute_outcome(iv, &o, err);
+    ik_status st;
 
-    if (st != IK_OK) {
-        *out = NULL;
+    *out = NULL;
+    if ((unsigned)aud >= IK_AUD__COUNT)
+        return ik_fail(err, IK_EMISUSE, "not an audience");
+    st = ik_interview_compute_outcome(iv, &o, err);
+    if (st != IK_OK)
         return st;
-    }
-    return ik_view_build(ik_interview_rulebook(iv), o, ik_interview_aud(iv),
-                         out, err);
+    return build(ik_interview_rulebook(iv), o, aud, out, err);
+}
+
+const char *ik_view_reason(const ik_view *v)
+{
+    return v->reason_note < v->nnotes ? v->notes[v->reason_note] : "";
 }
 
 void ik_view_free(ik_view *v)

@@ -389,7 +389,7 @@ static void leave_with_flags(run *r)
 
     ik_error_clear(&err);
     if (ik_interview_leave(r->iv, &n, &err) != IK_OK ||
-        (n > 0 && ik_view_new(r->iv, &v, &err) != IK_OK)) {
+        (n > 0 && ik_view_new(r->iv, r->aud, &v, &err) != IK_OK)) {
         cli_print_diag(&err, "error");
         return;
     }
@@ -813,14 +813,14 @@ static void show_because(run *r, const ik_view *v)
                        "so this is the least urgent advice.");
     else
         explain(r, v, IK_VIEW_DISPOSITION);
-    if (v->rung != IK_VIEW_NONE) {
+    if (v->rung != IK_NONE) {
         blank();
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b, "Why \"%s\"", v->ladder[v->rung].title);
         heading(ik_buf_cstr(&r->b));
         explain(r, v, IK_VIEW_LADDER);
     }
-    if (v->nsections && v->stop_flag == IK_VIEW_NONE) {
+    if (v->nsections && v->stop_flag == IK_NONE) {
         blank();
         heading("Why these sections");
         explain(r, v, IK_VIEW_SECTIONS);
@@ -924,7 +924,7 @@ static void show_handoff(run *r, const ik_view *v)
     handoff_line(r, "Date", when);
     handoff_line(r, "Status",
                  v->complete ? "complete"
-                 : v->stop_flag != IK_VIEW_NONE
+                 : v->stop_flag != IK_NONE
                      ? "incomplete: stopped by a red flag"
                      : "incomplete: not every question was answered");
     handoff_line(r, "Disposition", v->headline);
@@ -939,7 +939,7 @@ static void show_handoff(run *r, const ik_view *v)
         tty_wrap_hang(ik_buf_cstr(&r->b), 0, 2);
     }
     handoff_line(r, "Ladder",
-                 v->rung == IK_VIEW_NONE ? "none" : v->ladder[v->rung].title);
+                 v->rung == IK_NONE ? "none" : v->ladder[v->rung].title);
     handoff_answers(r, v, IK_VIEW_BACKGROUND);
     handoff_answers(r, v, IK_VIEW_ASSESSMENT);
     handoff_answers(r, v, IK_VIEW_SKIPPED);
@@ -978,7 +978,7 @@ typedef struct menu {
 
 static bool menu_build(run *r, const ik_view *v, menu *m)
 {
-    bool stopped = v->stop_flag != IK_VIEW_NONE;
+    bool stopped = v->stop_flag != IK_NONE;
     uint32_t i;
 
     m->n = 0;
@@ -987,9 +987,9 @@ static bool menu_build(run *r, const ik_view *v, menu *m)
         return false;
     m->parts[m->n++].kind = PART_WHY;
     /* a stop flag: what to do now, the safety net and help only */
-    if (!stopped && v->nnotes > (v->reason_note != IK_VIEW_NONE))
+    if (!stopped && v->nnotes > (v->reason_note != IK_NONE))
         m->parts[m->n++].kind = PART_NOTES;
-    if (!stopped && v->rung != IK_VIEW_NONE)
+    if (!stopped && v->rung != IK_NONE)
         m->parts[m->n++].kind = PART_RUNG;
     for (i = 0; !stopped && i < v->nsections; i++) {
         m->parts[m->n].kind = PART_SECTION;
@@ -1094,7 +1094,7 @@ static void first_screen(run *r, const ik_view *v, const menu *m)
     alert_heading(r, v->headline, v->alarm,
                   r->nurse ? "Disposition" : "What to do");
     used += v->alarm ? 4 : 2;
-    if (v->stop_flag != IK_VIEW_NONE) {
+    if (v->stop_flag != IK_NONE) {
         say(v->red_flags[v->stop_flag].text);
         used += lines_of(v->red_flags[v->stop_flag].text, 0);
     }
@@ -1108,8 +1108,8 @@ static void first_screen(run *r, const ik_view *v, const menu *m)
     used += lines_of(v->advice, 0);
     if (v->nred_flags == 0) {
         ik_buf_clear(&r->b);
-        if (v->reason[0])
-            ik_buf_printf(&r->b, "Why: %s", v->reason);
+        if (ik_view_reason(v)[0])
+            ik_buf_printf(&r->b, "Why: %s", ik_view_reason(v));
         else
             ik_buf_puts(&r->b, r->nurse
                                    ? "Why: no red flag or rule fired."
@@ -1129,7 +1129,7 @@ static void first_screen(run *r, const ik_view *v, const menu *m)
         say(s);
         used += lines_of(s, 0);
     }
-    if (v->rung != IK_VIEW_NONE && v->stop_flag == IK_VIEW_NONE) {
+    if (v->rung != IK_NONE && v->stop_flag == IK_NONE) {
         ik_buf_clear(&r->b);
         ik_buf_printf(&r->b,
                       r->nurse ? "Ladder rung to discuss: %s"
@@ -1266,7 +1266,7 @@ static int outcome_loop(run *r)
     menu m;
     int rc;
 
-    if (ik_view_new(r->iv, &v, &verr) != IK_OK)
+    if (ik_view_new(r->iv, r->aud, &v, &verr) != IK_OK)
         return fault(&verr);
     if (!menu_build(r, v, &m)) {
         ik_view_free(v);

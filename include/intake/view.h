@@ -11,12 +11,16 @@
  * pointer in it is borrowed from the view and from the interview's pack:
  * valid until ik_view_free, and never past the pack's ik_rulebook_free.
  * The view does not change when the interview goes on: make a new one.
+ *
+ * An absent index in a view (no stop flag, no ladder step, no reason) is
+ * IK_NONE, as everywhere in the library.
  */
 #ifndef INTAKE_VIEW_H
 #define INTAKE_VIEW_H
 
 #include "intake/error.h"
 #include "intake/interview.h"
+#include "intake/rulebook.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,8 +28,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define IK_VIEW_NONE UINT32_MAX /* an absent index in a view */
 
 /* A named text: a red flag, a ladder step, a section. */
 typedef struct ik_view_text {
@@ -82,25 +84,25 @@ typedef struct ik_view {
     bool alarm;           /* show as an alarm: act now */
     const char *headline; /* the disposition's label */
     const char *advice;   /* what to do and by when: one time frame */
-    const char *reason;   /* the reason in one sentence: the first shown
-                             note of a fired rule that gives the
-                             disposition; "" when none */
 
     const ik_view_text *red_flags; /* fired, pack order */
     uint32_t nred_flags;
     uint32_t stop_flag; /* into red_flags: the one that stopped the
-                           interview, or IK_VIEW_NONE */
+                           interview, or IK_NONE */
 
     const ik_view_text *ladder; /* every step, least to most involved */
     uint32_t nladder;
-    uint32_t rung; /* into ladder: the step to discuss, or IK_VIEW_NONE */
+    uint32_t rung; /* into ladder: the step to discuss, or IK_NONE */
 
     const ik_view_text *sections; /* shown, in the order to read them */
     uint32_t nsections;
 
     const char *const *notes; /* the notes of fired rules that are shown */
     uint32_t nnotes;
-    uint32_t reason_note; /* into notes: the reason, or IK_VIEW_NONE */
+    uint32_t reason_note; /* into notes: the reason in one sentence (the
+                             first shown note of a fired rule that gives
+                             the disposition), or IK_NONE; its text is
+                             ik_view_reason */
 
     const char *notice;     /* education, not a diagnosis */
     const char *safety_net; /* if things change */
@@ -116,12 +118,17 @@ typedef struct ik_view {
 
 /*
  * The view of iv's outcome now (the final one at the outcome step), in
- * the words of iv's audience. *out: free with ik_view_free. IK_ENOMEM,
- * IK_ELOGIC (the outcome's compute failed); *out is NULL then.
+ * the words of audience aud (the interview's own is ik_interview_aud(iv);
+ * a patient's page of a nurse's interview is IK_AUD_PATIENT). *out: free
+ * with ik_view_free. IK_ENOMEM, IK_ELOGIC (the outcome's compute failed),
+ * IK_EMISUSE (aud is not an audience); *out is NULL then.
  */
-IK_API ik_status ik_view_new(const ik_interview *iv, ik_view **out,
-                             ik_error *err);
+IK_API ik_status ik_view_new(const ik_interview *iv, ik_audience aud,
+                             ik_view **out, ik_error *err);
 IK_API void ik_view_free(ik_view *v); /* NULL is fine */
+
+/* The reason in one sentence: notes[reason_note], "" when there is none. */
+IK_API const char *ik_view_reason(const ik_view *v);
 
 #ifdef __cplusplus
 }

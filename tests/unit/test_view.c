@@ -63,7 +63,7 @@ static void test_view_says_an_emergency_that_stopped_the_interview(void **state)
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_true(v->nurse);
     assert_false(v->complete); /* stopped before the last questions */
     assert_true(v->alarm);
@@ -74,7 +74,9 @@ static void test_view_says_an_emergency_that_stopped_the_interview(void **state)
     assert_string_equal(v->red_flags[0].title,
                         "Chest pain or sudden dyspnoea (possible PE)");
     assert_non_null(strstr(v->red_flags[0].text, "pulmonary embolism"));
-    assert_int_equal(v->rung, IK_VIEW_NONE); /* no treatment step now */
+    assert_int_equal(v->rung, IK_NONE);        /* no treatment step now */
+    assert_int_equal(v->reason_note, IK_NONE); /* a flag, not a rule */
+    assert_string_equal(ik_view_reason(v), "");
     assert_true(v->nladder > 0);
     assert_true(v->notice[0] && v->safety_net[0] && v->get_help[0]);
     assert_string_equal(v->pack_id, "failed-back-syndrome");
@@ -90,7 +92,7 @@ static void test_view_lists_the_answers_behind_the_disposition(void **state)
     const ik_view_list *why;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_int_equal(v->nanswers, 4);
     assert_string_equal(v->answers[3].answer, "yes");
     assert_int_equal(v->answers[3].group, IK_VIEW_ASSESSMENT);
@@ -113,7 +115,7 @@ static void test_view_speaks_to_the_patient_in_plain_words(void **state)
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_false(v->nurse);
     assert_string_equal(v->headline, "Emergency: get help now");
     assert_string_equal(v->red_flags[0].title,
@@ -132,8 +134,8 @@ static ik_interview *story(const char *aud, const char *answers)
     ik_error err;
 
     assert_int_equal(ik_interview_new(fbs, aud, &iv, &err), IK_OK);
-    if (ik_interview_answer_all(iv, answers, strlen(answers), "story",
-                                &err) != IK_OK)
+    if (ik_interview_answer_all(iv, answers, strlen(answers), "story", &err) !=
+        IK_OK)
         fail_msg("story refused: %s", err.msg);
     return iv;
 }
@@ -188,19 +190,20 @@ static void assert_time_frame(const ik_view *v, const char *when)
  * (content-map, rule early_after_surgery): no treatment step, the
  * follow-up section, no ladder teaching.
  */
-static void test_view_wound_infection_soon_after_surgery_is_same_day(
-    void **state)
+static void
+test_view_wound_infection_soon_after_surgery_is_same_day(void **state)
 {
-    ik_interview *iv = story(
-        "patient", "{\"had_spine_surgery\": true, \"surgery_site\": "
-                   "\"lower_back\", \"surgery_when\": \"under_6_weeks\", "
-                   NO_FLAGS_OPERATED ", \"fever_or_wound\": true, "
-                   "\"night_pain_weight_loss\": false}");
+    ik_interview *iv =
+        story("patient", "{\"had_spine_surgery\": true, \"surgery_site\": "
+                         "\"lower_back\", \"surgery_when\": "
+                         "\"under_6_weeks\", " NO_FLAGS_OPERATED
+                         ", \"fever_or_wound\": true, "
+                         "\"night_pain_weight_loss\": false}");
     ik_view *v = NULL;
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_true(v->complete);
     assert_false(v->alarm); /* same day, not "act now" */
     assert_string_equal(v->headline, "Urgent: get checked today");
@@ -227,16 +230,16 @@ static void test_view_wound_infection_soon_after_surgery_is_same_day(
  */
 static void test_view_night_pain_a_year_after_surgery_is_soon(void **state)
 {
-    ik_interview *iv = story(
-        "patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
-                   "\"night_pain_weight_loss\": true, \"pain_where\": "
-                   "\"both\", \"treatments_tried\": [\"physio\"], "
-                   "\"treatment_helped\": \"enough\"}");
+    ik_interview *iv =
+        story("patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                         "\"night_pain_weight_loss\": true, \"pain_where\": "
+                         "\"both\", \"treatments_tried\": [\"physio\"], "
+                         "\"treatment_helped\": \"enough\"}");
     ik_view *v = NULL;
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_true(v->complete);
     assert_false(v->alarm);
     assert_string_equal(v->headline, "Soon: see your doctor within days");
@@ -262,20 +265,20 @@ static void test_view_night_pain_a_year_after_surgery_is_soon(void **state)
  * 2, a pain specialist and a pain management programme, not another
  * operation without a cause, and no injection for back pain.
  */
-static void test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(
-    void **state)
+static void
+test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(void **state)
 {
-    ik_interview *iv = story(
-        "patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
-                   "\"night_pain_weight_loss\": false, \"pain_where\": "
-                   "\"back\", \"treatments_tried\": [\"physio\"], "
-                   "\"treatment_helped\": \"not_at_all\", "
-                   "\"surgeon_found_cause\": false}");
+    ik_interview *iv =
+        story("patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                         "\"night_pain_weight_loss\": false, \"pain_where\": "
+                         "\"back\", \"treatments_tried\": [\"physio\"], "
+                         "\"treatment_helped\": \"not_at_all\", "
+                         "\"surgeon_found_cause\": false}");
     ik_view *v = NULL;
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_true(v->complete);
     assert_false(v->alarm);
     assert_string_equal(v->headline,
@@ -285,11 +288,15 @@ static void test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(
     assert_int_equal(v->stop_flag, IK_NONE);
     assert_int_not_equal(v->rung, IK_NONE);
     assert_string_equal(v->ladder[v->rung].title, "Step 2: a pain specialist");
+    /* the reason is the note of the rule that gives the disposition */
+    assert_true(v->reason_note < v->nnotes);
+    assert_ptr_equal(ik_view_reason(v), v->notes[v->reason_note]);
+    assert_true(ik_view_reason(v)[0] != '\0');
     assert_true(has_section(v, "Step 2: help from a pain specialist"));
     assert_true(has_section(v, "Managing long-lasting pain"));
     assert_false(has_section(v, "Steroid injections for leg pain"));
-    assert_false(
-        has_section(v, "Step 3: another operation, a decision to make together"));
+    assert_false(has_section(
+        v, "Step 3: another operation, a decision to make together"));
     ik_view_free(v);
     ik_interview_free(iv);
 }
@@ -304,16 +311,16 @@ static void test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(
  */
 static void test_view_care_that_helps_enough_is_self_care(void **state)
 {
-    ik_interview *iv = story(
-        "patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
-                   "\"night_pain_weight_loss\": false, \"pain_where\": "
-                   "\"both\", \"treatments_tried\": [\"physio\"], "
-                   "\"treatment_helped\": \"enough\"}");
+    ik_interview *iv =
+        story("patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                         "\"night_pain_weight_loss\": false, \"pain_where\": "
+                         "\"both\", \"treatments_tried\": [\"physio\"], "
+                         "\"treatment_helped\": \"enough\"}");
     ik_view *v = NULL;
     ik_error err;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     assert_true(v->complete);
     assert_false(v->alarm);
     assert_string_equal(v->headline, "Self-care: keep to your plan");
@@ -339,11 +346,11 @@ static void test_view_survives_every_allocation_failure(void **state)
 
     (void)state;
     /* the outcome computed first, so only the view's allocations fail */
-    assert_int_equal(ik_view_new(iv, &v, &err), IK_OK);
+    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
     ik_view_free(v);
     for (n = 1; n < 10000; n++) {
         ik_alloc_fail_after(n);
-        st = ik_view_new(iv, &v, &err);
+        st = ik_view_new(iv, ik_interview_aud(iv), &v, &err);
         ik_alloc_fail_after(0);
         if (st == IK_OK)
             break;
