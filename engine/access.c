@@ -119,7 +119,36 @@ void ik_batch_add_counts(ik_batch *into, const ik_batch *from)
         into->field_changes[f] += from->field_changes[f];
 }
 
-/* ---- What a front end renders: the pack's parts ---- */
+/* ---- What a front end renders: the pack's parts ----
+ *
+ * Each takes an index into one of the pack's arrays; one out of range
+ * reads nothing and gives NULL, 0, false or IK_NONE (intake/rulebook.h). */
+
+static const ik_question *question(const ik_rulebook *rb, uint32_t q)
+{
+    return q < rb->nquestions ? &rb->questions[q] : NULL;
+}
+
+static const ik_disposition *disposition(const ik_rulebook *rb, uint32_t d)
+{
+    return d < rb->ndispositions ? &rb->dispositions[d] : NULL;
+}
+
+static const ik_red_flag *red_flag(const ik_rulebook *rb, uint32_t f)
+{
+    return f < rb->nred_flags ? &rb->red_flags[f] : NULL;
+}
+
+/* The words of t for aud; NULL without t (an index out of range). */
+static const char *words(const ik_text *t, ik_audience aud)
+{
+    return t ? ik_text_get(t, aud) : NULL;
+}
+
+uint32_t ik_rulebook_ndispositions(const ik_rulebook *rb)
+{
+    return rb->ndispositions;
+}
 
 const char *ik_rulebook_text(const ik_rulebook *rb, ik_pack_text which,
                              ik_audience aud)
@@ -138,78 +167,106 @@ const char *ik_rulebook_text(const ik_rulebook *rb, ik_pack_text which,
     case IK_PACK_TEXT__COUNT:
         break;
     }
-    return "";
+    return NULL;
 }
 
 ik_qtype ik_question_type(const ik_rulebook *rb, uint32_t q)
 {
-    return rb->questions[q].type;
+    const ik_question *qq = question(rb, q);
+
+    return qq ? qq->type : IK_Q__COUNT;
 }
 
 const char *ik_question_text(const ik_rulebook *rb, uint32_t q, ik_audience aud)
 {
-    return ik_text_get(&rb->questions[q].text, aud);
+    const ik_question *qq = question(rb, q);
+
+    return words(qq ? &qq->text : NULL, aud);
 }
 
 uint32_t ik_question_noptions(const ik_rulebook *rb, uint32_t q)
 {
-    return rb->questions[q].noptions;
+    const ik_question *qq = question(rb, q);
+
+    return qq ? qq->noptions : 0;
 }
 
 const char *ik_question_option_label(const ik_rulebook *rb, uint32_t q,
                                      uint32_t i, ik_audience aud)
 {
-    return ik_text_get(&rb->questions[q].options[i].label, aud);
+    const ik_question *qq = question(rb, q);
+
+    return words(qq && i < qq->noptions ? &qq->options[i].label : NULL, aud);
 }
 
 bool ik_question_allows_unknown(const ik_rulebook *rb, uint32_t q)
 {
-    return rb->questions[q].allow_unknown;
+    const ik_question *qq = question(rb, q);
+
+    return qq && qq->allow_unknown;
 }
 
 bool ik_question_allows_none(const ik_rulebook *rb, uint32_t q)
 {
-    return rb->questions[q].allow_none;
+    const ik_question *qq = question(rb, q);
+
+    return qq && qq->allow_none;
 }
 
 void ik_question_format_answer(const ik_rulebook *rb, uint32_t q,
                                ik_audience aud, ik_value v, ik_buf *b)
 {
-    ik_answer_format(&rb->questions[q], aud, v, b);
+    const ik_question *qq = question(rb, q);
+
+    if (qq)
+        ik_answer_format(qq, aud, v, b);
 }
 
 void ik_question_hint(const ik_rulebook *rb, uint32_t q, ik_audience aud,
                       ik_buf *b)
 {
-    ik_answer_hint(&rb->questions[q], aud, b);
+    const ik_question *qq = question(rb, q);
+
+    if (qq)
+        ik_answer_hint(qq, aud, b);
 }
 
 const char *ik_disposition_label(const ik_rulebook *rb, uint32_t d,
                                  ik_audience aud)
 {
-    return ik_text_get(&rb->dispositions[d].label, aud);
+    const ik_disposition *dd = disposition(rb, d);
+
+    return words(dd ? &dd->label : NULL, aud);
 }
 
 const char *ik_disposition_advice(const ik_rulebook *rb, uint32_t d,
                                   ik_audience aud)
 {
-    return ik_text_get(&rb->dispositions[d].advice, aud);
+    const ik_disposition *dd = disposition(rb, d);
+
+    return words(dd ? &dd->advice : NULL, aud);
 }
 
 bool ik_disposition_is_alarm(const ik_rulebook *rb, uint32_t d)
 {
-    return rb->dispositions[d].alarm;
+    const ik_disposition *dd = disposition(rb, d);
+
+    return dd && dd->alarm;
 }
 
 const char *ik_red_flag_message(const ik_rulebook *rb, uint32_t f,
                                 ik_audience aud)
 {
-    return ik_text_get(&rb->red_flags[f].message, aud);
+    const ik_red_flag *ff = red_flag(rb, f);
+
+    return words(ff ? &ff->message : NULL, aud);
 }
 
 uint32_t ik_red_flag_disposition(const ik_rulebook *rb, uint32_t f)
 {
-    return rb->red_flags[f].disposition;
+    const ik_red_flag *ff = red_flag(rb, f);
+
+    return ff ? ff->disposition : IK_NONE;
 }
 
 /* ---- The interview ---- */
@@ -218,7 +275,8 @@ bool ik_interview_applies(const ik_interview *iv, uint32_t q)
 {
     const ik_outcome *o = ik_interview_outcome(iv);
 
-    return o->enabled && o->enabled[q];
+    return q < ik_interview_rulebook(iv)->nquestions && o->enabled &&
+           o->enabled[q];
 }
 
 /* ---- Answers without a person ---- */

@@ -253,7 +253,7 @@ IK_API ik_status ik_interview_outcome_json(const ik_interview *iv, char **json,
 /* ---- What a front end renders besides the step ---- */
 
 /* Whether question q applies to the answers so far (its enable_when
- * holds). */
+ * holds); false when q is not below ik_rulebook_nquestions. */
 IK_API bool ik_interview_applies(const ik_interview *iv, uint32_t q);
 
 /* The recorded answers by question index (UNDEF: none; NULL: skipped or
@@ -274,7 +274,8 @@ IK_API void ik_interview_why(const ik_interview *iv, ik_buf *b);
 
 /* Append answer v to question q in words as the person would read it:
  * "yes", "don't know", option labels joined by ", ", the number with its
- * unit, the text; "(skipped)" for null, "" for undefined. */
+ * unit, the text; "(skipped)" for null, "" for undefined. Nothing when q
+ * is not below ik_rulebook_nquestions (as for ik_question_hint). */
 IK_API void ik_question_format_answer(const ik_rulebook *rb, uint32_t q,
                                       ik_audience aud, ik_value v, ik_buf *b);
 /* Append what answers question q accepts, as one sentence for a prompt

@@ -85,18 +85,25 @@ IK_API const char *ik_rulebook_id(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_version(const ik_rulebook *rb);
 IK_API const char *ik_rulebook_title(const ik_rulebook *rb);
 
-/* How many questions, sections, rules and red flags the pack has. */
+/* How many questions, sections, rules, red flags and dispositions the
+ * pack has: the ranges of the indexes below. */
 IK_API uint32_t ik_rulebook_nquestions(const ik_rulebook *rb);
 IK_API uint32_t ik_rulebook_nsections(const ik_rulebook *rb);
 IK_API uint32_t ik_rulebook_nrules(const ik_rulebook *rb);
 IK_API uint32_t ik_rulebook_nred_flags(const ik_rulebook *rb);
+IK_API uint32_t ik_rulebook_ndispositions(const ik_rulebook *rb);
 
 /* ---- What a front end renders ----
  *
  * Read-only: each part is named by its index in the pack (as steps and
- * outcomes give them), and must be in range. Every text is for an
- * audience, falling back to the patient's; "" when the pack has none.
- * All are borrowed until ik_rulebook_free(rb).
+ * outcomes give them). Precondition: the index is in range, q below
+ * ik_rulebook_nquestions, an option's i below ik_question_noptions, d
+ * below ik_rulebook_ndispositions, f below ik_rulebook_nred_flags, `which`
+ * a named ik_pack_text. One out of range is a mistake of the caller, and
+ * is answered without reading past the pack: NULL for a text, 0, false,
+ * IK_Q__COUNT for a type, IK_NONE for an index, nothing appended to a
+ * buffer. Every text is for an audience, falling back to the patient's;
+ * "" when the pack has none. All are borrowed until ik_rulebook_free(rb).
  */
 
 /* The pack's own texts. */
@@ -121,7 +128,7 @@ typedef enum ik_qtype {
     IK_Q__COUNT
 } ik_qtype;
 
-/* Question q. */
+/* Question q (IK_Q__COUNT when q is out of range). */
 IK_API ik_qtype ik_question_type(const ik_rulebook *rb, uint32_t q);
 IK_API const char *ik_question_text(const ik_rulebook *rb, uint32_t q,
                                     ik_audience aud);
@@ -140,7 +147,8 @@ IK_API const char *ik_disposition_advice(const ik_rulebook *rb, uint32_t d,
                                          ik_audience aud);
 IK_API bool ik_disposition_is_alarm(const ik_rulebook *rb, uint32_t d);
 
-/* A red flag: what it tells the person, the disposition it leads to. */
+/* A red flag: what it tells the person, the disposition it leads to
+ * (IK_NONE when f is out of range). */
 IK_API const char *ik_red_flag_message(const ik_rulebook *rb, uint32_t f,
                                        ik_audience aud);
 IK_API uint32_t ik_red_flag_disposition(const ik_rulebook *rb, uint32_t f);
