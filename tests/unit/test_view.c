@@ -166,19 +166,54 @@ static bool has_section(const ik_view *v, const char *title)
     return false;
 }
 
-/* The advice gives one time frame: `when` and none of the others. */
-static void assert_time_frame(const ik_view *v, const char *when)
+/* What a clinician expects of a story's outcome, in the patient's words. */
+typedef struct tier {
+    const char *answers;
+    const char *headline;
+    const char *when;     /* the one time frame the advice names; NULL:
+                             none of now, today, days, next planned visit */
+    const char *red_flag; /* the one flag fired (title); NULL: none */
+    const char *rung;     /* the step to discuss (title); NULL: none */
+    const char *shown[3], *not_shown[3]; /* sections (titles) */
+} tier;
+
+/* Check a story's view against t; the view, for further checks. */
+static ik_view *check_tier(const tier *t, ik_interview **iv)
 {
     static const char *const frames[] = {"now", "today", "days",
                                          "next planned visit"};
+    ik_view *v = NULL;
+    ik_error err;
     size_t i;
 
+    *iv = story("patient", t->answers);
+    assert_int_equal(ik_view_new(*iv, IK_AUD_PATIENT, &v, &err), IK_OK);
+    assert_true(v->complete); /* none of these stops the interview */
+    assert_int_equal(v->stop_flag, IK_NONE);
+    assert_false(v->alarm); /* only an emergency is "act now" */
+    assert_string_equal(v->headline, t->headline);
     for (i = 0; i < sizeof frames / sizeof *frames; i++) {
-        bool want = when && strcmp(frames[i], when) == 0;
+        bool want = t->when && strcmp(frames[i], t->when) == 0;
         if ((strstr(v->advice, frames[i]) != NULL) != want)
             fail_msg("advice \"%s\" %s \"%s\"", v->advice,
                      want ? "lacks" : "also says", frames[i]);
     }
+    assert_int_equal(v->nred_flags, t->red_flag ? 1 : 0);
+    if (t->red_flag)
+        assert_string_equal(v->red_flags[0].title, t->red_flag);
+    if (!t->rung)
+        assert_int_equal(v->rung, IK_NONE);
+    else if (v->rung == IK_NONE)
+        fail_msg("no step to discuss; expected \"%s\"", t->rung);
+    else
+        assert_string_equal(v->ladder[v->rung].title, t->rung);
+    for (i = 0; i < 3; i++) {
+        if (t->shown[i] && !has_section(v, t->shown[i]))
+            fail_msg("section \"%s\" not shown", t->shown[i]);
+        if (t->not_shown[i] && has_section(v, t->not_shown[i]))
+            fail_msg("section \"%s\" shown", t->not_shown[i]);
+    }
+    return v;
 }
 
 /*
@@ -193,29 +228,23 @@ static void assert_time_frame(const ik_view *v, const char *when)
 static void
 test_view_wound_infection_soon_after_surgery_is_same_day(void **state)
 {
-    ik_interview *iv =
-        story("patient", "{\"had_spine_surgery\": true, \"surgery_site\": "
-                         "\"lower_back\", \"surgery_when\": "
-                         "\"under_6_weeks\", " NO_FLAGS_OPERATED
-                         ", \"fever_or_wound\": true, "
-                         "\"night_pain_weight_loss\": false}");
-    ik_view *v = NULL;
-    ik_error err;
+    static const tier t = {
+        .answers = "{\"had_spine_surgery\": true, \"surgery_site\": "
+                   "\"lower_back\", \"surgery_when\": "
+                   "\"under_6_weeks\", " NO_FLAGS_OPERATED
+                   ", \"fever_or_wound\": true, "
+                   "\"night_pain_weight_loss\": false}",
+        .headline = "Urgent: get checked today",
+        .when = "today",
+        .red_flag = "Fever or a red, leaking wound",
+        .shown = {"Follow-up visits"},
+        .not_shown = {"Step 1: care without surgery",
+                      "Physical therapy: the first step"},
+    };
+    ik_interview *iv;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
-    assert_true(v->complete);
-    assert_false(v->alarm); /* same day, not "act now" */
-    assert_string_equal(v->headline, "Urgent: get checked today");
-    assert_time_frame(v, "today");
-    assert_int_equal(v->nred_flags, 1);
-    assert_string_equal(v->red_flags[0].title, "Fever or a red, leaking wound");
-    assert_int_equal(v->stop_flag, IK_NONE);
-    assert_int_equal(v->rung, IK_NONE);
-    assert_true(has_section(v, "Follow-up visits"));
-    assert_false(has_section(v, "Step 1: care without surgery"));
-    assert_false(has_section(v, "Physical therapy: the first step"));
-    ik_view_free(v);
+    ik_view_free(check_tier(&t, &iv));
     ik_interview_free(iv);
 }
 
@@ -230,29 +259,22 @@ test_view_wound_infection_soon_after_surgery_is_same_day(void **state)
  */
 static void test_view_night_pain_a_year_after_surgery_is_soon(void **state)
 {
-    ik_interview *iv =
-        story("patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
-                         "\"night_pain_weight_loss\": true, \"pain_where\": "
-                         "\"both\", \"treatments_tried\": [\"physio\"], "
-                         "\"treatment_helped\": \"enough\"}");
-    ik_view *v = NULL;
-    ik_error err;
+    static const tier t = {
+        .answers = "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                   "\"night_pain_weight_loss\": true, \"pain_where\": "
+                   "\"both\", \"treatments_tried\": [\"physio\"], "
+                   "\"treatment_helped\": \"enough\"}",
+        .headline = "Soon: see your doctor within days",
+        .when = "days",
+        .red_flag = "Night pain or weight loss",
+        .rung = "Step 1: exercise and simple care",
+        .shown = {"How doctors look for the cause"},
+        .not_shown = {"Step 2: help from a pain specialist"},
+    };
+    ik_interview *iv;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
-    assert_true(v->complete);
-    assert_false(v->alarm);
-    assert_string_equal(v->headline, "Soon: see your doctor within days");
-    assert_time_frame(v, "days");
-    assert_int_equal(v->nred_flags, 1);
-    assert_string_equal(v->red_flags[0].title, "Night pain or weight loss");
-    assert_int_equal(v->stop_flag, IK_NONE);
-    assert_int_not_equal(v->rung, IK_NONE);
-    assert_string_equal(v->ladder[v->rung].title,
-                        "Step 1: exercise and simple care");
-    assert_true(has_section(v, "How doctors look for the cause"));
-    assert_false(has_section(v, "Step 2: help from a pain specialist"));
-    ik_view_free(v);
+    ik_view_free(check_tier(&t, &iv));
     ik_interview_free(iv);
 }
 
@@ -268,35 +290,30 @@ static void test_view_night_pain_a_year_after_surgery_is_soon(void **state)
 static void
 test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(void **state)
 {
-    ik_interview *iv =
-        story("patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
-                         "\"night_pain_weight_loss\": false, \"pain_where\": "
-                         "\"back\", \"treatments_tried\": [\"physio\"], "
-                         "\"treatment_helped\": \"not_at_all\", "
-                         "\"surgeon_found_cause\": false}");
-    ik_view *v = NULL;
-    ik_error err;
+    static const tier t = {
+        .answers = "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                   "\"night_pain_weight_loss\": false, \"pain_where\": "
+                   "\"back\", \"treatments_tried\": [\"physio\"], "
+                   "\"treatment_helped\": \"not_at_all\", "
+                   "\"surgeon_found_cause\": false}",
+        .headline = "Routine: talk about it at your next visit",
+        .when = "next planned visit",
+        .rung = "Step 2: a pain specialist",
+        .shown = {"Step 2: help from a pain specialist",
+                  "Managing long-lasting pain"},
+        .not_shown = {"Steroid injections for leg pain",
+                      "Step 3: another operation, a decision to make "
+                      "together"},
+    };
+    ik_interview *iv;
+    ik_view *v;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
-    assert_true(v->complete);
-    assert_false(v->alarm);
-    assert_string_equal(v->headline,
-                        "Routine: talk about it at your next visit");
-    assert_time_frame(v, "next planned visit");
-    assert_int_equal(v->nred_flags, 0);
-    assert_int_equal(v->stop_flag, IK_NONE);
-    assert_int_not_equal(v->rung, IK_NONE);
-    assert_string_equal(v->ladder[v->rung].title, "Step 2: a pain specialist");
+    v = check_tier(&t, &iv);
     /* the reason is the note of the rule that gives the disposition */
     assert_true(v->reason_note < v->nnotes);
     assert_ptr_equal(ik_view_reason(v), v->notes[v->reason_note]);
     assert_true(ik_view_reason(v)[0] != '\0');
-    assert_true(has_section(v, "Step 2: help from a pain specialist"));
-    assert_true(has_section(v, "Managing long-lasting pain"));
-    assert_false(has_section(v, "Steroid injections for leg pain"));
-    assert_false(has_section(
-        v, "Step 3: another operation, a decision to make together"));
     ik_view_free(v);
     ik_interview_free(iv);
 }
@@ -311,28 +328,21 @@ test_view_failed_exercise_trial_for_back_pain_is_routine_step_2(void **state)
  */
 static void test_view_care_that_helps_enough_is_self_care(void **state)
 {
-    ik_interview *iv =
-        story("patient", "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
-                         "\"night_pain_weight_loss\": false, \"pain_where\": "
-                         "\"both\", \"treatments_tried\": [\"physio\"], "
-                         "\"treatment_helped\": \"enough\"}");
-    ik_view *v = NULL;
-    ik_error err;
+    static const tier t = {
+        .answers = "{" FBS_CANDIDATE ", \"fever_or_wound\": false, "
+                   "\"night_pain_weight_loss\": false, \"pain_where\": "
+                   "\"both\", \"treatments_tried\": [\"physio\"], "
+                   "\"treatment_helped\": \"enough\"}",
+        .headline = "Self-care: keep to your plan",
+        .rung = "Step 1: exercise and simple care",
+        .shown = {"Rehabilitation: getting back to what matters"},
+        .not_shown = {"Physical therapy: the first step",
+                      "Step 2: help from a pain specialist"},
+    };
+    ik_interview *iv;
 
     (void)state;
-    assert_int_equal(ik_view_new(iv, ik_interview_aud(iv), &v, &err), IK_OK);
-    assert_true(v->complete);
-    assert_false(v->alarm);
-    assert_string_equal(v->headline, "Self-care: keep to your plan");
-    assert_time_frame(v, NULL);
-    assert_int_equal(v->nred_flags, 0);
-    assert_int_not_equal(v->rung, IK_NONE);
-    assert_string_equal(v->ladder[v->rung].title,
-                        "Step 1: exercise and simple care");
-    assert_true(has_section(v, "Rehabilitation: getting back to what matters"));
-    assert_false(has_section(v, "Physical therapy: the first step"));
-    assert_false(has_section(v, "Step 2: help from a pain specialist"));
-    ik_view_free(v);
+    ik_view_free(check_tier(&t, &iv));
     ik_interview_free(iv);
 }
 
