@@ -882,6 +882,19 @@ bool ik_interview_takes_key(const ik_interview *iv, int key)
     return ik_answer_is_key(&iv->rb->questions[iv->current], key);
 }
 
+ik_command ik_interview_command(const ik_interview *iv, const char *text,
+                                size_t len)
+{
+    ik_command c = ik_command_parse(text, len);
+
+    /* "?" (help; the word "help" has no '?') is the nurse's key for "not
+     * sure", the one the hint [y/n/?] shows, where that is an answer */
+    if (c == IK_CMD_HELP && iv->aud == IK_AUD_NURSE &&
+        memchr(text, '?', len) && ik_interview_takes_key(iv, '?'))
+        return IK_CMD_NONE;
+    return c;
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';

@@ -737,15 +737,10 @@ static int handle_line(run *r, const ik_step *s, const char *line, size_t len,
     ik_error err;
     ik_status st = IK_OK;
 
-    ik_command cmd = ik_command_parse(line, len);
+    ik_command cmd = ik_interview_command(r->iv, line, len);
 
     ik_error_clear(&err);
     *reshow = false;
-    /* nurse mode: "?" is "not sure" where that is an answer (the key of
-     * the hint [y/n/?]); elsewhere it asks for help */
-    if (cmd == IK_CMD_HELP && r->nurse && is_word(line, len, "?") &&
-        ik_interview_takes_key(r->iv, '?'))
-        cmd = IK_CMD_NONE;
     switch (cmd) {
     case IK_CMD_BACK:
         st = ik_interview_back(r->iv, &err);

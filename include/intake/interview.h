@@ -6,7 +6,7 @@
  * The loop a front end runs:
  *
  *     ik_interview_next(iv, &step, &err);          what to show
- *     if (ik_command_parse(line, len) != IK_CMD_NONE) ...  back, why, ...
+ *     if (ik_interview_command(iv, line, len) != IK_CMD_NONE) ...  back, ...
  *     st = ik_interview_answer(iv, line, len, &err);
  *     if (st == IK_EANSWER) show err.msg and ask again
  *
@@ -102,7 +102,7 @@ typedef enum ik_command {
  * multi answers never match them as values or label prefixes (type the
  * option's number instead), and a text answer that is one of them is
  * written with a leading backslash ("\back"), which ik_interview_answer
- * removes.
+ * removes. At a question, ik_interview_command says what a line is.
  */
 IK_API ik_command ik_command_parse(const char *text, size_t len);
 /* "back", "why", ...; "" for IK_CMD_NONE. */
@@ -167,6 +167,16 @@ IK_API ik_status ik_interview_answer_ahead(ik_interview *iv, const char *text,
  * through ik_interview_answer.
  */
 IK_API bool ik_interview_takes_key(const ik_interview *iv, int key);
+
+/*
+ * What a line typed at the current question is: a command (as
+ * ik_command_parse), or IK_CMD_NONE for an answer to give to
+ * ik_interview_answer. The one difference is "?": in nurse mode, where
+ * the question takes "not sure" (ik_interview_takes_key(iv, '?'), the key
+ * the hint [y/n/?] shows), it is that answer; elsewhere it asks for help.
+ */
+IK_API ik_command ik_interview_command(const ik_interview *iv,
+                                       const char *text, size_t len);
 
 /* Skip the current question. IK_EANSWER with a message when it is
  * required or an info question. */

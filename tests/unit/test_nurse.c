@@ -155,6 +155,41 @@ static void test_single_keys_follow_the_current_question(void **state)
     ik_rulebook_free(rb);
 }
 
+/* "?" typed as a line: in nurse mode the answer "not sure" where the
+ * question takes it (the key of the hint [y/n/?]), help elsewhere; the
+ * word "help" is always help; a patient's "?" is help. */
+static void
+test_question_mark_is_not_sure_only_where_a_nurse_can_answer_it(void **state)
+{
+    ik_rulebook *rb = load(TEST_PACK);
+    ik_interview *iv = NULL, *pt = NULL;
+    ik_error err;
+
+    (void)state;
+    assert_int_equal(ik_interview_new(rb, "nurse", &iv, &err), IK_OK);
+    assert_int_equal(ahead_ok(iv, ""), 1);
+    assert_string_equal(at(iv), "had_surgery"); /* no "not sure" */
+    assert_int_equal(ik_interview_command(iv, "?", 1), IK_CMD_HELP);
+    assert_int_equal(ahead_ok(iv, "y n 7 8 37"), 5);
+    assert_string_equal(at(iv), "mri"); /* allows not sure */
+    assert_int_equal(ik_interview_command(iv, "?", 1), IK_CMD_NONE);
+    assert_int_equal(ik_interview_command(iv, " ? ", 3), IK_CMD_NONE);
+    assert_int_equal(ik_interview_command(iv, "help", 4), IK_CMD_HELP);
+    assert_int_equal(ik_interview_command(iv, "back", 4), IK_CMD_BACK);
+    assert_int_equal(ik_interview_command(iv, "y", 1), IK_CMD_NONE);
+    assert_int_equal(ik_interview_answer(iv, "?", 1, &err), IK_OK);
+    assert_string_equal(at(iv), "where");
+
+    assert_int_equal(ik_interview_new(rb, "patient", &pt, &err), IK_OK);
+    assert_int_equal(ahead_ok(pt, ""), 1);
+    assert_int_equal(ahead_ok(pt, "y n 7 8 37"), 5);
+    assert_string_equal(at(pt), "mri");
+    assert_int_equal(ik_interview_command(pt, "?", 1), IK_CMD_HELP);
+    ik_interview_free(pt);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
 static void test_a_whole_line_answer_stays_one_answer(void **state)
 {
     ik_rulebook *rb = load(TEST_PACK);
@@ -245,6 +280,8 @@ int main(void)
         cmocka_unit_test(test_option_labels_follow_the_audience),
         cmocka_unit_test(test_answers_ahead_are_each_checked),
         cmocka_unit_test(test_single_keys_follow_the_current_question),
+        cmocka_unit_test(
+            test_question_mark_is_not_sure_only_where_a_nurse_can_answer_it),
         cmocka_unit_test(test_a_whole_line_answer_stays_one_answer),
         cmocka_unit_test(test_answers_ahead_stop_at_an_alert),
         cmocka_unit_test(test_sbar_groups_come_from_the_pack),
