@@ -1,8 +1,9 @@
 /*
  * answers_json.c -- answers objects in JSON text <-> answer slots, shared
  * by batch and `run --answers`. A strict JSON reader (json.c's rules,
- * without cJSON's malloc per node) builds values in the caller's arena;
- * checking each value is outcome.c's ik_outcome_bind_answers. No I/O.
+ * without cJSON's malloc per node) reads an answers object straight into
+ * its questions' slots (or builds values in the caller's arena); binding
+ * and checking each member is outcome.c's. No I/O.
  */
 #include "answers_json.h"
 
@@ -247,7 +248,6 @@ static bool rd_number(reader *r, ik_value *out)
 {
     size_t at = r->i;
     const char *s = r->s;
-    char small[64], *buf = small;
     double d;
 
     if (r->i < r->len && s[r->i] == '-')
@@ -275,15 +275,11 @@ static bool rd_number(reader *r, ik_value *out)
         while (r->i < r->len && is_digit(s[r->i]))
             r->i++;
     }
-    if (r->i - at < sizeof small) {
-        d = ik_num_read(s + at, r->i - at); /* cannot need memory */
-    } else { /* strtod on a copy of exactly the digits */
-        if (!(buf = ik_arena_alloc(r->a, r->i - at + 1)))
-            return rd_oom(r);
-        memcpy(buf, s + at, r->i - at);
-        buf[r->i - at] = '\0';
-        d = ik_strtod(buf, NULL);
-    }
+    /* value.c's one number reader, for any length of literal; a JSON
+     * literal is never NaN, so NAN says a long one found no memory */
+    d = ik_num_read(s + at, r->i - at);
+    if (isnan(d))
+        return rd_oom(r);
     if (!isfinite(d))
         return rd_fail(r, IK_ESYNTAX, at, "number is out of range");
     *out = ik_num(d);
@@ -396,12 +392,14 @@ static size_t key_offset(reader *r, size_t open, size_t k, int depth)
 
 /* The first of m[0..n) whose key an earlier one has (by position), or
  * NULL: members that name slots collide in their slot (stored as they
- * are checked), the rest are compared among themselves. */
+ * are checked), the rest are compared among themselves by key, and
+ * where[] keeps each one's position among all members. */
 static const ik_member *store_members(reader *r, const ik_member *m, size_t n,
                                       bool *oom)
 {
     const ik_member *dup = NULL, *odup;
     ik_member *other = NULL;
+    size_t *where = NULL;
     size_t k, nother = 0;
 
     *oom = false;
@@ -410,10 +408,12 @@ static const ik_member *store_members(reader *r, const ik_member *m, size_t n,
             r->slot_of(r->slot_ctx, (uint32_t)k, m[k].key, m[k].klen);
 
         if (slot >= r->nslots) {
-            if (!other && !(other = ik_arena_alloc(r->a, n * sizeof *other))) {
+            if (!other && (!(other = ik_arena_alloc(r->a, n * sizeof *other)) ||
+                           !(where = ik_arena_alloc(r->a, n * sizeof *where)))) {
                 *oom = true;
                 return NULL;
             }
+            where[nother] = k;
             other[nother++] = m[k];
         } else if (r->slots[slot].kind != IK_UNDEF) {
             dup = dup ? dup : &m[k];
@@ -422,12 +422,8 @@ static const ik_member *store_members(reader *r, const ik_member *m, size_t n,
         }
     }
     odup = nother ? duplicate_key(r, other, nother, oom) : NULL;
-    if (odup) { /* its place among all members, to name the earlier */
-        for (k = 0; m[k].key != odup->key; k++)
-            ;
-        if (!dup || &m[k] < dup)
-            dup = &m[k];
-    }
+    if (odup && (!dup || &m[where[odup - other]] < dup))
+        dup = &m[where[odup - other]];
     return dup;
 }
 
@@ -700,22 +696,94 @@ static ik_status order_multi(const ik_rulebook *rb, ik_arena *a,
     return IK_OK;
 }
 
-ik_status ik_answers_json_parse(const ik_rulebook *rb, const char *text,
-                                size_t len, const char *file, ik_arena *a,
-                                ik_value *answers, ik_error *err)
+/* The slot_of of an answers object: a member's slot is its question
+ * (the symbols of rb->logic are the question ids first); a member that
+ * names no question (or a derived value) is counted and dropped. */
+typedef struct answer_keys {
+    const ik_rulebook *rb;
+    ik_slot_map map; /* with the caller's key-order cache, or none */
+    uint32_t nother; /* members that name no question */
+} answer_keys;
+
+static uint32_t answer_slot(void *ctx, uint32_t pos, const char *key,
+                            uint32_t klen)
+{
+    answer_keys *k = ctx;
+    uint32_t q = ik_outcome_question_of(k->rb, &k->map, pos, key, klen);
+
+    if (q == IK_NONE)
+        k->nother++;
+    return q;
+}
+
+/* The refusal of an answers object whose members do not all bind: the
+ * object is read again as one (the same reader) and bound member by
+ * member, so the first bad member in text order is the one named, as
+ * ik_outcome_bind_answers names it; lenient drops those that name no
+ * question first. Errors are rare and lines short. */
+static ik_status refuse(const ik_rulebook *rb, const char *text, size_t len,
+                        const char *file, ik_arena *a, ik_value *answers,
+                        bool lenient, ik_error *err)
 {
     ik_value obj;
+    ik_member *kept;
+    uint32_t i, n = 0;
     ik_status st;
 
     st = parse_object(text, len, file, a, &obj, err);
     if (st != IK_OK)
         return st;
+    if (lenient) {
+        kept = ik_arena_alloc(a, (obj.len ? obj.len : 1) * sizeof *kept);
+        if (!kept)
+            return ik_fail(err, IK_ENOMEM, "out of memory reading answers");
+        for (i = 0; i < obj.len; i++)
+            if (ik_outcome_question_of(rb, NULL, 0, obj.u.members[i].key,
+                                       obj.u.members[i].klen) != IK_NONE)
+                kept[n++] = obj.u.members[i];
+        obj.u.members = kept;
+        obj.len = n;
+    }
     st = ik_outcome_bind_answers(rb, obj, answers, err);
     if (st == IK_EANSWER)
         locate_member(text, len, file, err);
-    if (st == IK_OK)
-        st = order_multi(rb, a, answers, err);
     return st;
+}
+
+ik_status ik_answers_json_read(const ik_rulebook *rb, ik_bind_cache *cache,
+                               const char *text, size_t len, const char *file,
+                               ik_arena *a, ik_value *answers,
+                               size_t *ndropped, ik_error *err)
+{
+    answer_keys keys = {rb, {rb->logic, cache, 0}, 0};
+    ik_error e;
+    uint32_t q;
+    ik_status st;
+
+    if (ndropped)
+        *ndropped = 0;
+    st = ik_json_read_slots(text, len, file, a, answer_slot, &keys, answers,
+                            rb->nquestions, err);
+    if (st != IK_OK)
+        return st;
+    if (keys.nother && !ndropped)
+        return refuse(rb, text, len, file, a, answers, false, err);
+    for (q = 0; q < rb->nquestions; q++)
+        if (answers[q].kind != IK_UNDEF &&
+            ik_outcome_check_answer(rb, q, answers[q], &e) != IK_OK)
+            return refuse(rb, text, len, file, a, answers, ndropped != NULL,
+                          err);
+    if (ndropped)
+        *ndropped = keys.nother;
+    return order_multi(rb, a, answers, err);
+}
+
+ik_status ik_answers_json_parse(const ik_rulebook *rb, const char *text,
+                                size_t len, const char *file, ik_arena *a,
+                                ik_value *answers, ik_error *err)
+{
+    return ik_answers_json_read(rb, NULL, text, len, file, a, answers, NULL,
+                                err);
 }
 
 ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
@@ -723,35 +791,8 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
                                         ik_value *answers, size_t *ndropped,
                                         ik_error *err)
 {
-    ik_value obj;
-    ik_member *kept;
-    uint32_t i, n = 0;
-    ik_status st;
-
-    *ndropped = 0;
-    st = parse_object(text, len, "", a, &obj, err);
-    if (st != IK_OK)
-        return st;
-    kept = ik_arena_alloc(a, (obj.len ? obj.len : 1) * sizeof *kept);
-    if (!kept)
-        return ik_fail(err, IK_ENOMEM, "out of memory reading answers");
-    for (i = 0; i < obj.len; i++) {
-        const ik_member *m = &obj.u.members[i];
-
-        /* keys from ik_value_from_cjson are NUL-terminated copies */
-        if (ik_rulebook_find_question(rb, m->key) == IK_NONE)
-            (*ndropped)++;
-        else
-            kept[n++] = *m;
-    }
-    obj.u.members = kept;
-    obj.len = n;
-    st = ik_outcome_bind_answers(rb, obj, answers, err);
-    if (st == IK_EANSWER)
-        locate_member(text, len, "", err);
-    if (st == IK_OK)
-        st = order_multi(rb, a, answers, err);
-    return st;
+    return ik_answers_json_read(rb, NULL, text, len, "", a, answers, ndropped,
+                                err);
 }
 
 void ik_answers_json_write(const ik_rulebook *rb, const ik_value *answers,

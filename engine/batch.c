@@ -28,51 +28,31 @@ const char *ik_diff_field_name(ik_diff_field f)
 
 /* ---- Preparing a pack ---- */
 
-/* A stop flag and what it reads (the dependency model's lists):
- * questions ascending, derived values in evaluation order. */
-struct ik_stop_check {
-    uint32_t flag;
-    const uint32_t *qs, *ds;
-    uint32_t nqs, nds;
-};
-
 static void side_fini(ik_batch_side *s)
 {
-    ik_free(s->checks);
-    ik_free(s->answers);
-    ik_free(s->prefix);
+    ik_free(s->info);
     ik_interview_free(s->iv);
     ik_outcome_fini(&s->now);
     ik_outcome_plan_free(s->plan);
+    ik_free(s->answers);
     memset(s, 0, sizeof *s);
 }
 
 static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
 {
-    uint32_t f, nslots = rb->nquestions + rb->nderived;
+    uint32_t q;
 
     memset(s, 0, sizeof *s);
     s->rb = rb;
     ik_outcome_init(&s->now);
     s->answers = ik_calloc(rb->nquestions + 1, sizeof *s->answers);
-    s->prefix = ik_calloc(nslots + 1, sizeof *s->prefix);
-    s->checks = ik_calloc(rb->nred_flags + 1, sizeof *s->checks);
-    if (!s->answers || !s->prefix || !s->checks ||
+    s->info = ik_calloc(rb->nquestions + 1, sizeof *s->info);
+    if (!s->answers || !s->info ||
         ik_outcome_plan_new(rb, &s->plan, NULL) != IK_OK)
         return false;
-    for (f = 0; f < rb->nred_flags; f++) {
-        struct ik_stop_check *c = &s->checks[s->nchecks];
-        ik_span qs = ik_deps_asks(rb->deps, IK_OWN_RED_FLAG, f);
-        ik_span ds = ik_deps_needs(rb->deps, IK_OWN_RED_FLAG, f);
-        if (!rb->red_flags[f].stop)
-            continue;
-        c->flag = f;
-        c->qs = qs.items;
-        c->nqs = qs.n;
-        c->ds = ds.items;
-        c->nds = ds.n;
-        s->nchecks++;
-    }
+    for (q = 0; q < rb->nquestions; q++)
+        if (rb->questions[q].type == IK_Q_INFO)
+            s->info[s->ninfo++] = q;
     return true;
 }
 
@@ -100,73 +80,6 @@ void ik_batch_fini(ik_batch *b)
 
 /* ---- One record's outcome ---- */
 
-enum {
-    STOP_NEVER = -2,   /* no stop flag fires on any prefix */
-    STOP_AT_START = -1 /* one fires before anything is answered */
-};
-
-/*
- * Where would the interview stop? Each stop flag is evaluated on every
- * prefix of the inputs it reads, in the order they are asked (pack order:
- * the pack is ordered), with the answers as the outcome applied them: the
- * interview stops right after the first input that makes some flag fire.
- * Returns that question's index, STOP_AT_START, STOP_NEVER; -3 when a
- * condition failed (the replay will say how), -4 out of memory.
- */
-static int64_t first_stop(ik_batch *b, ik_batch_side *s)
-{
-    const ik_rulebook *rb = s->rb;
-    const ik_outcome *o = &s->now;
-    uint64_t pool = IK_LOGIC_TOTAL_BUDGET; /* this record's stop checks */
-    ik_env env = {ik_undef(), s->prefix, o->nslots, &b->scratch, 0, &pool};
-    int64_t first = STOP_NEVER;
-    uint32_t c, j, k;
-
-    for (c = 0; c < s->nchecks; c++) {
-        const struct ik_stop_check *chk = &s->checks[c];
-        int64_t at = STOP_NEVER;
-
-        for (j = 0; j <= chk->nqs && at == STOP_NEVER; j++) {
-            int64_t here = j ? (int64_t)chk->qs[j - 1] : STOP_AT_START;
-            ik_value v;
-            ik_error e;
-
-            if (first != STOP_NEVER && here >= first)
-                break; /* another flag stops earlier */
-            if (j) {
-                uint32_t q = chk->qs[j - 1];
-
-                if (o->slots[q].kind == IK_UNDEF)
-                    continue; /* the same inputs as the prefix before */
-                s->prefix[q] = o->slots[q];
-            }
-            for (k = 0; k < chk->nds && at == STOP_NEVER; k++) {
-                uint32_t d = chk->ds[k];
-
-                if (ik_logic_eval(rb->logic, rb->derived[d].value, &env,
-                                  &s->prefix[rb->nquestions + d], &e) != IK_OK)
-                    at = e.code == IK_ENOMEM ? -4 : -3;
-            }
-            if (at != STOP_NEVER)
-                break;
-            if (ik_logic_eval(rb->logic, rb->red_flags[chk->flag].when, &env,
-                              &v, &e) != IK_OK)
-                at = e.code == IK_ENOMEM ? -4 : -3;
-            else if (ik_value_truthy(v))
-                at = here;
-        }
-        for (j = 0; j < chk->nqs; j++) /* back to nothing answered */
-            s->prefix[chk->qs[j]] = ik_undef();
-        for (k = 0; k < chk->nds; k++)
-            s->prefix[rb->nquestions + chk->ds[k]] = ik_undef();
-        if (at == -3 || at == -4)
-            return at;
-        if (at != STOP_NEVER && (first == STOP_NEVER || at < first))
-            first = at;
-    }
-    return first;
-}
-
 /* Was every question the interview asked before `last` (inclusive)
  * answered, as it applied? Else the replay decides (skips, refusals). */
 static bool all_asked_answered(const ik_batch_side *s, int64_t last)
@@ -186,47 +99,6 @@ static bool all_asked_answered(const ik_batch_side *s, int64_t last)
     return true;
 }
 
-/*
- * The outcome without an interview, when that is provably the same: the
- * pack is ordered (questions are asked in pack order, and whether one
- * applies depends only on earlier answers), and every question asked up
- * to where the interview ends was answered. Where a stop flag ends it,
- * the answers after that point are dropped and the outcome recomputed.
- * s->now holds the applied answers (ik_outcome_compute_applied); the rest
- * of the outcome of all the answers is computed only where it is used or
- * where, before the split, its failure made the record's error.
- * 1: s->out is set; 0: replay; -1: out of memory; -2: *st says why the
- * record fails.
- */
-static int one_shot(ik_batch *b, ik_batch_side *s, ik_error *err, ik_status *st)
-{
-    const ik_rulebook *rb = s->rb;
-    int64_t stop;
-    uint32_t i;
-
-    stop = first_stop(b, s);
-    if (stop == -4)
-        return -1;
-    if (stop == -3 || stop == STOP_NEVER ||
-        !all_asked_answered(s, stop)) { /* the whole outcome is needed */
-        if ((*st = ik_outcome_compute_rest(rb, &s->now, err)) != IK_OK)
-            return *st == IK_ENOMEM ? -1 : -2;
-        if (stop != STOP_NEVER || s->now.stop_flag != IK_NONE ||
-            !all_asked_answered(s, (int64_t)rb->nquestions - 1))
-            return 0;
-        s->out = &s->now;
-        return 1;
-    }
-    for (i = (uint32_t)(stop + 1); i < rb->nquestions; i++)
-        s->answers[i] = ik_undef(); /* never asked */
-    if (ik_outcome_compute(rb, s->answers, &s->now, err) != IK_OK)
-        return err->code == IK_ENOMEM ? -1 : 0;
-    if (s->now.stop_flag == IK_NONE)
-        return 0; /* cannot happen; let the interview decide */
-    s->out = &s->now;
-    return 1;
-}
-
 /* Replay the answers through an interview, as `run --answers` does. */
 static ik_status exact_path(ik_batch_side *s, ik_error *err)
 {
@@ -243,34 +115,51 @@ static ik_status exact_path(ik_batch_side *s, ik_error *err)
     return st;
 }
 
-static ik_status side_outcome(ik_batch *b, ik_batch_side *s, ik_error *err)
+/*
+ * The outcome without an interview, when that is provably the same: the
+ * pack is ordered (questions are asked in pack order, and whether one
+ * applies depends only on earlier answers), and every question asked up
+ * to where the interview ends was answered. Where it ends is found while
+ * the questions are settled (ik_outcome_compute_applied_stopping: the
+ * stop flags on the answers so far, after each answer); the answers after
+ * that point count as never given, as in the interview. Otherwise the
+ * answers are replayed through an interview, after the outcome of all of
+ * them (whose failure is the record's error, as it always was).
+ */
+static ik_status side_outcome(ik_batch_side *s, ik_error *err)
 {
     const ik_rulebook *rb = s->rb;
-    ik_value *kept;
+    int64_t stop;
     ik_status st;
     uint32_t i;
-    int fast;
 
-    /* the replay needs the answers as given; one_shot may drop some */
-    kept = ik_arena_alloc(&b->scratch, (rb->nquestions + 1) * sizeof *kept);
-    if (!kept)
-        return ik_fail(err, IK_ENOMEM, "out of memory");
-    memcpy(kept, s->answers, rb->nquestions * sizeof *kept);
-    for (i = 0; i < rb->nquestions; i++) /* info: acknowledged if asked */
-        if (rb->questions[i].type == IK_Q_INFO)
-            s->answers[i] = ik_null();
-    st = ik_outcome_compute_applied(rb, s->answers, &s->now, err);
+    for (i = 0; i < s->ninfo; i++) /* information: acknowledged if asked */
+        s->answers[s->info[i]] = ik_null();
+    st = ik_outcome_compute_applied_stopping(s->plan, s->answers, &s->now,
+                                             &stop, err);
     if (st != IK_OK)
         return st;
-    fast = one_shot(b, s, err, &st);
-    if (fast == -2)
+    if (stop >= IK_STOP_AT_START && all_asked_answered(s, stop)) {
+        st = ik_outcome_compute_rest(rb, &s->now, err);
+        if (st == IK_ENOMEM)
+            return st;
+        if (st == IK_OK && s->now.stop_flag != IK_NONE) {
+            s->out = &s->now;
+            return IK_OK;
+        }
+        return exact_path(s, err); /* cannot happen; the interview decides */
+    }
+    if (stop >= IK_STOP_AT_START && /* an asked question left unanswered */
+        (st = ik_outcome_compute_applied(rb, s->answers, &s->now, err)) !=
+            IK_OK)
         return st;
-    if (fast < 0)
-        return ik_fail(err, IK_ENOMEM, "out of memory");
-    if (fast)
-        return IK_OK;
-    memcpy(s->answers, kept, rb->nquestions * sizeof *kept);
-    return exact_path(s, err);
+    if ((st = ik_outcome_compute_rest(rb, &s->now, err)) != IK_OK)
+        return st;
+    if (stop != IK_STOP_NEVER || s->now.stop_flag != IK_NONE ||
+        !all_asked_answered(s, (int64_t)rb->nquestions - 1))
+        return exact_path(s, err);
+    s->out = &s->now;
+    return IK_OK;
 }
 
 /* ---- Diff ---- */
@@ -459,15 +348,15 @@ ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
 
     b->records++;
     ik_arena_reset(&b->scratch);
-    st = ik_answers_json_parse(now->rb, text, len, "", &b->scratch,
-                               now->answers, err);
+    st = ik_answers_json_read(now->rb, &now->keys, text, len, "", &b->scratch,
+                              now->answers, NULL, err);
     if (st == IK_OK)
-        st = side_outcome(b, now, err);
+        st = side_outcome(now, err);
     if (st == IK_OK && b->diff) {
-        st = ik_answers_json_parse_lenient(old->rb, text, len, &b->scratch,
-                                           old->answers, &dropped, err);
+        st = ik_answers_json_read(old->rb, &old->keys, text, len, "",
+                                  &b->scratch, old->answers, &dropped, err);
         if (st == IK_OK)
-            st = side_outcome(b, old, err);
+            st = side_outcome(old, err);
         if (st != IK_OK)
             prefix_error(err, "under the old pack: ");
     }

@@ -79,6 +79,13 @@ struct ik_outcome_plan {
     jtext *slot;                 /* "id" per slot */
     jtext *note[IK_AUD__COUNT];  /* per rule: "text", n == 0 when none */
     jtext notice[IK_AUD__COUNT]; /* "text" */
+    /* Where the interview stops (ik_outcome_compute_applied_stopping):
+     * the red flags with stop that read question q (directly or through
+     * derived values) are stop_flag[stop_at[q] .. stop_at[q + 1]); and
+     * whether one fires before anything is answered (the same for every
+     * set of answers): 1 yes, 0 no, -1 a condition failed. */
+    uint32_t *stop_at, *stop_flag;
+    int stop_at_start;
 };
 
 void ik_outcome_plan_free(ik_outcome_plan *p)
@@ -180,6 +187,43 @@ static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
     return ok;
 }
 
+static int start_stops(const ik_outcome_plan *p);
+
+/* The stop flags by the questions they read (the dependency model's
+ * lists), and the check before anything is answered. */
+static bool plan_stops(ik_outcome_plan *p)
+{
+    const ik_rulebook *rb = p->rb;
+    uint32_t f, k, q;
+
+    p->stop_at = plan_array(p, rb->nquestions + 1, sizeof *p->stop_at);
+    if (!p->stop_at)
+        return false;
+    for (f = 0; f < rb->nred_flags; f++) {
+        ik_span qs = ik_deps_asks(rb->deps, IK_OWN_RED_FLAG, f);
+        for (k = 0; rb->red_flags[f].stop && k < qs.n; k++)
+            p->stop_at[qs.items[k]]++;
+    }
+    for (q = 0, k = 0; q <= rb->nquestions; q++) { /* counts to offsets */
+        uint32_t n = q < rb->nquestions ? p->stop_at[q] : 0;
+        p->stop_at[q] = k;
+        k += n;
+    }
+    p->stop_flag = plan_array(p, k, sizeof *p->stop_flag);
+    if (!p->stop_flag)
+        return false;
+    for (f = 0; f < rb->nred_flags; f++) { /* flags ascending per question */
+        ik_span qs = ik_deps_asks(rb->deps, IK_OWN_RED_FLAG, f);
+        for (k = 0; rb->red_flags[f].stop && k < qs.n; k++)
+            p->stop_flag[p->stop_at[qs.items[k]]++] = f;
+    }
+    for (q = rb->nquestions; q > 0; q--) /* back to starts */
+        p->stop_at[q] = p->stop_at[q - 1];
+    p->stop_at[0] = 0;
+    p->stop_at_start = start_stops(p);
+    return p->stop_at_start != -2;
+}
+
 ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
                               ik_error *err)
 {
@@ -194,7 +238,7 @@ ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
     ik_buf_init(&t);
     p->rb = rb;
     p->nslots = ik_deps_nslots(rb->deps);
-    ok = plan_texts(p, &t);
+    ok = plan_texts(p, &t) && plan_stops(p);
     ik_buf_fini(&t);
     if (!ok) {
         ik_outcome_plan_free(p);
@@ -249,6 +293,60 @@ static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
 }
 
 /*
+ * The stop checks just after question q was settled (q == IK_NONE: before
+ * anything is answered), as the interview makes them: each red flag with
+ * stop that reads q (at the start: every one) is evaluated on the answers
+ * so far (the later ones are still UNDEF), with the derived values it
+ * needs. A derived value whose inputs are all settled (the latest
+ * question it reads is no later than q) keeps its value for good
+ * (done[d]); the others are stamped with `now` (evaluated for this point
+ * only: anything needing them later evaluates them again). 1: a flag
+ * fires; 0: none; -1: a condition failed; -2: out of memory.
+ */
+static int stop_checks(ctx *c, const ik_outcome_plan *p, uint32_t q,
+                       const ik_env *env, bool *done, uint32_t *stamp,
+                       uint32_t now)
+{
+    const ik_rulebook *rb = c->rb;
+    uint32_t i, k, from = 0, to = rb->nred_flags;
+    ik_error e;
+    ik_value v;
+
+    if (q != IK_NONE) {
+        from = p->stop_at[q];
+        to = p->stop_at[q + 1];
+    }
+    for (i = from; i < to; i++) {
+        uint32_t f = q == IK_NONE ? i : p->stop_flag[i];
+        ik_span ds = ik_deps_needs(c->deps, IK_OWN_RED_FLAG, f);
+
+        if (!rb->red_flags[f].stop)
+            continue;
+        for (k = 0; k < ds.n; k++) {
+            uint32_t d = ds.items[k], latest;
+
+            if (done[d] || stamp[d] == now)
+                continue;
+            if (ik_logic_eval(rb->logic, rb->derived[d].value, env,
+                              &c->o->slots[rb->derived[d].slot],
+                              &e) != IK_OK)
+                return e.code == IK_ENOMEM ? -2 : -1;
+            latest = ik_deps_latest_question(c->deps, d);
+            if (q != IK_NONE && (latest == IK_NONE || latest <= q))
+                done[d] = true;
+            else
+                stamp[d] = now;
+        }
+        if (ik_logic_eval(rb->logic, rb->red_flags[f].when, env, &v, &e) !=
+            IK_OK)
+            return e.code == IK_ENOMEM ? -2 : -1;
+        if (ik_value_truthy(v))
+            return 1;
+    }
+    return 0;
+}
+
+/*
  * Find which questions apply. The pack is ordered (the loader refuses
  * one that is not): question q's enable_when reads only answers before q
  * (through derived values that read only those), so one pass in pack
@@ -257,22 +355,50 @@ static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
  * every derived value not yet evaluated is evaluated once on the final
  * answers. An answer to a question that does not apply does not count.
  * (tests/unit/oracle.h keeps the general fixed point as a reference.)
+ *
+ * With a plan p and stop, the pass also finds where the interview would
+ * stop (stop_checks after each question that has an answer, their node
+ * visits drawn from a pool of their own): from there on the answers are
+ * taken as never given. *stop: the question after which it stops,
+ * IK_STOP_AT_START, IK_STOP_NEVER, or IK_STOP_UNKNOWN when a stop check
+ * failed (then the checks end and every answer counts).
  */
-static ik_status settle(ctx *c, const ik_value *answers)
+static ik_status settle(ctx *c, const ik_value *answers,
+                        const ik_outcome_plan *p, int64_t *stop)
 {
     const ik_rulebook *rb = c->rb;
     ik_outcome *o = c->o;
     bool *done = ik_arena_alloc(&o->scratch, rb->nderived + 1), en;
+    bool checking = p && stop, stopped = false;
+    uint32_t *stamp = NULL;
+    uint64_t pool = IK_LOGIC_TOTAL_BUDGET;
+    ik_env senv = c->env;
     uint32_t q, k, d;
     ik_status st;
 
     if (!done)
         return ik_fail(c->err, IK_ENOMEM, "out of memory");
     memset(done, 0, rb->nderived + 1);
+    if (stop)
+        *stop = IK_STOP_NEVER;
+    if (checking && p->stop_at_start != 0) {
+        *stop = p->stop_at_start > 0 ? IK_STOP_AT_START : IK_STOP_UNKNOWN;
+        stopped = p->stop_at_start > 0;
+        checking = false;
+    }
+    if (checking) {
+        stamp = ik_arena_alloc(&o->scratch,
+                               (rb->nderived + 1) * sizeof *stamp);
+        if (!stamp)
+            return ik_fail(c->err, IK_ENOMEM, "out of memory");
+        memset(stamp, 0, (rb->nderived + 1) * sizeof *stamp);
+        senv.pool = &pool;
+    }
     for (q = 0; q < rb->nquestions; q++)
         o->slots[q] = ik_undef();
     for (q = 0; q < rb->nquestions; q++) {
         ik_span pre = ik_deps_needs(c->deps, IK_OWN_QUESTION, q);
+        int r;
 
         for (k = 0; k < pre.n; k++) {
             d = pre.items[k];
@@ -287,7 +413,23 @@ static ik_status settle(ctx *c, const ik_value *answers)
         if ((st = eval_truthy(c, rb->questions[q].enable_when, &en)) != IK_OK)
             return named(c, st, "question", rb->questions[q].id, "enable_when");
         o->enabled[q] = en;
-        o->slots[q] = en ? answers[q] : ik_undef();
+        o->slots[q] = en && !stopped ? answers[q] : ik_undef();
+        if (!checking || o->slots[q].kind == IK_UNDEF ||
+            p->stop_at[q] == p->stop_at[q + 1])
+            continue;
+        r = stop_checks(c, p, q, &senv, done, stamp, q + 1);
+        if (r == -2)
+            return ik_fail(c->err, IK_ENOMEM, "out of memory");
+        if (r == -1) {
+            *stop = IK_STOP_UNKNOWN;
+            checking = false;
+        } else if (r == 1) { /* the rest is never asked: these are final */
+            *stop = q;
+            stopped = true;
+            checking = false;
+            for (d = 0; d < rb->nderived; d++)
+                done[d] = done[d] || stamp[d] == q + 1;
+        }
     }
     for (d = 0; d < rb->nderived; d++) {
         if (done[d])
@@ -558,9 +700,41 @@ static ik_status fail_clear(ik_outcome *o, ik_status st, ik_error *err)
     return st;
 }
 
-ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
-                                     const ik_value *answers, ik_outcome *o,
-                                     ik_error *err)
+/* The stop checks before anything is answered, once for a plan: 1 a
+ * flag fires, 0 none, -1 a condition failed, -2 out of memory. */
+static int start_stops(const ik_outcome_plan *p)
+{
+    const ik_rulebook *rb = p->rb;
+    uint64_t pool = IK_LOGIC_TOTAL_BUDGET;
+    ik_outcome o;
+    ik_error e;
+    ctx c;
+    bool *done;
+    uint32_t *stamp;
+    int r = -2;
+
+    ik_outcome_init(&o);
+    memset(&c, 0, sizeof c);
+    c.rb = rb;
+    c.o = &o;
+    c.err = &e;
+    if (alloc_all(&c) == IK_OK && ctx_start(&c, rb, &o, &e) == IK_OK &&
+        (done = ik_arena_alloc(&o.scratch, rb->nderived + 1)) &&
+        (stamp = ik_arena_alloc(&o.scratch,
+                                (rb->nderived + 1) * sizeof *stamp))) {
+        memset(done, 0, rb->nderived + 1);
+        memset(stamp, 0, (rb->nderived + 1) * sizeof *stamp);
+        c.env.pool = &pool;
+        r = stop_checks(&c, p, IK_NONE, &c.env, done, stamp, 1);
+    }
+    ik_outcome_fini(&o);
+    return r;
+}
+
+static ik_status compute_applied(const ik_rulebook *rb,
+                                 const ik_outcome_plan *p,
+                                 const ik_value *answers, ik_outcome *o,
+                                 int64_t *stop, ik_error *err)
 {
     ctx c;
     ik_status st;
@@ -575,9 +749,24 @@ ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
     c.err = err;
     if ((st = alloc_all(&c)) != IK_OK ||
         (st = ctx_start(&c, rb, o, err)) != IK_OK ||
-        (st = settle(&c, answers)) != IK_OK)
+        (st = settle(&c, answers, p, stop)) != IK_OK)
         return fail_clear(o, st, err);
     return IK_OK;
+}
+
+ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
+                                     const ik_value *answers, ik_outcome *o,
+                                     ik_error *err)
+{
+    return compute_applied(rb, NULL, answers, o, NULL, err);
+}
+
+ik_status ik_outcome_compute_applied_stopping(const ik_outcome_plan *p,
+                                              const ik_value *answers,
+                                              ik_outcome *o, int64_t *stop,
+                                              ik_error *err)
+{
+    return compute_applied(p->rb, p, answers, o, stop, err);
 }
 
 ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
@@ -819,11 +1008,51 @@ void ik_outcome_plan_write_json(const ik_outcome_plan *p, const ik_outcome *o,
 
 /* ---- Answers from an object ---- */
 
+ik_status ik_outcome_refuse_member(const ik_rulebook *rb, const char *key,
+                                   size_t klen, ik_error *err)
+{
+    char id[128];
+    size_t n = klen < sizeof id - 1 ? klen : sizeof id - 1;
+    bool derived;
+
+    memcpy(id, key, n);
+    id[n] = '\0';
+    derived = rb->logic && ik_logic_find(rb->logic, id) != UINT32_MAX;
+    if (err)
+        snprintf(err->path, sizeof err->path, "/%.120s", id);
+    return ik_fail(err, IK_EANSWER,
+                   derived ? "'%s' is a derived value, not an answer"
+                           : "no question has the id '%s'",
+                   id);
+}
+
+ik_status ik_outcome_check_answer(const ik_rulebook *rb, uint32_t q,
+                                  ik_value v, ik_error *err)
+{
+    ik_status st = ik_answer_check(&rb->questions[q], v, err);
+
+    if (st != IK_OK && err)
+        snprintf(err->path, sizeof err->path, "/%.120s", rb->questions[q].id);
+    return st;
+}
+
+uint32_t ik_outcome_question_of(const ik_rulebook *rb, ik_slot_map *map,
+                                uint32_t pos, const char *key, size_t klen)
+{
+    ik_slot_map fresh = {rb->logic, NULL, 0};
+    uint32_t q;
+
+    /* a key of 127 bytes or more, or with a NUL, names no question */
+    if (!rb->logic || klen >= 127 || memchr(key, '\0', klen))
+        return IK_NONE;
+    q = ik_logic_slot_of(map ? map : &fresh, pos, key, (uint32_t)klen);
+    return q < rb->nquestions && rb->questions[q].slot == q ? q : IK_NONE;
+}
+
 ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                                   ik_value *answers, ik_error *err)
 {
     uint32_t i, q;
-    char key[128];
     ik_status st;
 
     for (q = 0; q < rb->nquestions; q++)
@@ -833,38 +1062,22 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                        "answers must be an object of question ids");
     for (i = 0, q = IK_NONE; i < obj.len; i++) {
         const ik_member *m = &obj.u.members[i];
-        size_t n = m->klen < sizeof key - 1 ? m->klen : sizeof key - 1;
         uint32_t next = q == IK_NONE ? 0 : q + 1;
         const char *id = next < rb->nquestions ? rb->questions[next].id : NULL;
 
-        memcpy(key, m->key, n);
-        key[n] = '\0';
         /* members usually come in pack order: try the next question
          * first (the look-up would find it: ids have no NUL and are the
          * names of their slots) */
-        if (id && m->klen < sizeof key - 1 && strlen(id) == m->klen &&
+        if (id && m->klen < 127 && strlen(id) == m->klen &&
             memcmp(id, m->key, m->klen) == 0 &&
             rb->questions[next].slot == next)
             q = next;
         else
-            q = memchr(m->key, '\0', m->klen)
-                    ? IK_NONE
-                    : ik_rulebook_find_question(rb, key);
-        if (q == IK_NONE || m->klen >= sizeof key - 1) {
-            bool derived = ik_logic_find(rb->logic, key) != UINT32_MAX;
-            if (err)
-                snprintf(err->path, sizeof err->path, "/%.120s", key);
-            return ik_fail(err, IK_EANSWER,
-                           derived ? "'%s' is a derived value, not an answer"
-                                   : "no question has the id '%s'",
-                           key);
-        }
-        st = ik_answer_check(&rb->questions[q], m->val, err);
-        if (st != IK_OK) {
-            if (err)
-                snprintf(err->path, sizeof err->path, "/%.120s", key);
+            q = ik_outcome_question_of(rb, NULL, 0, m->key, m->klen);
+        if (q == IK_NONE)
+            return ik_outcome_refuse_member(rb, m->key, m->klen, err);
+        if ((st = ik_outcome_check_answer(rb, q, m->val, err)) != IK_OK)
             return st;
-        }
         answers[q] = m->val;
     }
     return IK_OK;

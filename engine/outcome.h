@@ -98,6 +98,29 @@ ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
 ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
                                   ik_error *err);
 
+/* Where the interview would stop (ik_outcome_compute_applied_stopping):
+ * a question's index, or one of these. */
+enum {
+    IK_STOP_AT_START = -1, /* a stop flag fires before anything is answered */
+    IK_STOP_NEVER = -2,    /* none fires on the way */
+    IK_STOP_UNKNOWN = -3   /* a stop check failed (a condition's error) */
+};
+
+/*
+ * ik_outcome_compute_applied for answers given without a person (batch),
+ * with p's pack: after each question that has an answer (as applied),
+ * the red flags with stop that read it are evaluated on the answers so
+ * far, as the interview checks them, and where one fires the interview
+ * would end: the later answers are taken as never given (UNDEF). *stop
+ * says where (see above); on IK_STOP_UNKNOWN every answer counts. The
+ * checks draw node visits from a pool of their own. Whether every
+ * question asked up to there was answered is the caller's to check.
+ */
+ik_status ik_outcome_compute_applied_stopping(const ik_outcome_plan *p,
+                                              const ik_value *answers,
+                                              ik_outcome *o, int64_t *stop,
+                                              ik_error *err);
+
 /*
  * Append o as one JSON object (no newline) in the docs/DESIGN.md shape:
  * rules, complete, disposition, red_flags, ladder, sections, notes (texts
@@ -143,9 +166,23 @@ const char *ik_outcome_slot_id(const ik_rulebook *rb, uint32_t s);
  * batch and --answers read it): members named by question id; a member
  * naming a derived value or nothing is IK_EANSWER with err->path set to
  * "/<key>"; each value must fit its question (ik_answer_check). Values
- * are borrowed from obj. Missing questions are UNDEF.
+ * are borrowed from obj. Missing questions are UNDEF. The first member
+ * (in order) that fails is the one reported.
  */
 ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                                   ik_value *answers, ik_error *err);
+
+/* The parts of binding one member, for readers that bind as they read
+ * (answers_json.c): the question key[0..klen) names (IK_NONE: none, or a
+ * derived value), looked up through map (ik_logic_slot_of's, over
+ * rb->logic, with pos the member's position; NULL: none); the refusal of a member that names no question; the
+ * check of value v for question q. Both refusals are IK_EANSWER with
+ * err->path "/<key>", in ik_outcome_bind_answers' words. */
+uint32_t ik_outcome_question_of(const ik_rulebook *rb, ik_slot_map *map,
+                                uint32_t pos, const char *key, size_t klen);
+ik_status ik_outcome_refuse_member(const ik_rulebook *rb, const char *key,
+                                   size_t klen, ik_error *err);
+ik_status ik_outcome_check_answer(const ik_rulebook *rb, uint32_t q,
+                                  ik_value v, ik_error *err);
 
 #endif
