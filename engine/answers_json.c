@@ -7,6 +7,7 @@
  */
 #include "answers_json.h"
 
+#include "answer.h"
 #include "error.h"
 #include "json.h"
 #include "outcome.h"
@@ -197,11 +198,13 @@ static bool rd_string(reader *r, ik_value *out, bool borrow)
             return rd_fail(r, IK_ESYNTAX, r->i,
                            "control character in string (use an escape)");
         } else if (c < 0x80) {
-            r->i++;
+            const unsigned char *p = (const unsigned char *)r->s + r->i + 1;
+
             /* the common case: plain ASCII. The text ends in its only NUL
-             * (parse_object checked), which is not plain: no bound test */
-            while (plain_ascii[(unsigned char)r->s[r->i]])
-                r->i++;
+             * (read_object checked), which is not plain: no bound test */
+            while (plain_ascii[*p])
+                p++;
+            r->i = (size_t)(p - (const unsigned char *)r->s);
         } else {
             size_t k = ik_utf8_decode((const unsigned char *)r->s + r->i,
                                       r->len - r->i, NULL);
@@ -770,7 +773,7 @@ ik_status ik_answers_json_read(const ik_rulebook *rb, ik_bind_cache *cache,
         return refuse(rb, text, len, file, a, answers, false, err);
     for (q = 0; q < rb->nquestions; q++)
         if (answers[q].kind != IK_UNDEF &&
-            ik_outcome_check_answer(rb, q, answers[q], &e) != IK_OK)
+            ik_answer_check(&rb->questions[q], answers[q], &e) != IK_OK)
             return refuse(rb, text, len, file, a, answers, ndropped != NULL,
                           err);
     if (ndropped)

@@ -45,6 +45,7 @@ static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
     memset(s, 0, sizeof *s);
     s->rb = rb;
     ik_outcome_init(&s->now);
+    s->now.borrow_answers = true; /* the record's, written before the next */
     s->answers = ik_calloc(rb->nquestions + 1, sizeof *s->answers);
     s->info = ik_calloc(rb->nquestions + 1, sizeof *s->info);
     if (!s->answers || !s->info ||

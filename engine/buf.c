@@ -54,7 +54,7 @@ static bool reserve(ik_buf *b, size_t n)
     return true;
 }
 
-void ik_buf_put(ik_buf *b, const char *s, size_t n)
+void ik_buf_grow_put(ik_buf *b, const char *s, size_t n)
 {
     if (!reserve(b, n))
         return;
@@ -64,14 +64,19 @@ void ik_buf_put(ik_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+void ik_buf_put(ik_buf *b, const char *s, size_t n)
+{
+    ik_buf_add(b, s, n);
+}
+
 void ik_buf_puts(ik_buf *b, const char *s)
 {
-    ik_buf_put(b, s, strlen(s));
+    ik_buf_add(b, s, strlen(s));
 }
 
 void ik_buf_putc(ik_buf *b, char c)
 {
-    ik_buf_put(b, &c, 1);
+    ik_buf_add(b, &c, 1);
 }
 
 void ik_buf_printf(ik_buf *b, const char *fmt, ...)

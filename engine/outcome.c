@@ -39,6 +39,7 @@ static void outcome_clear(ik_outcome *o)
 {
     ik_arena arena = o->arena, scratch = o->scratch;
     uint64_t *pool = o->pool, own_pool = o->own_pool;
+    bool borrow = o->borrow_answers;
 
     ik_arena_reset(&arena);
     ik_arena_reset(&scratch);
@@ -47,6 +48,7 @@ static void outcome_clear(ik_outcome *o)
     o->scratch = scratch;
     o->pool = pool;
     o->own_pool = own_pool;
+    o->borrow_answers = borrow;
     o->disposition = IK_NONE;
     o->rung = IK_NONE;
     o->stop_flag = IK_NONE;
@@ -623,13 +625,15 @@ static ik_status explain_red_flags(ctx *c)
     return IK_OK;
 }
 
-/* Deep-copy the slots into the outcome's arena so it owns them. */
+/* Deep-copy the slots into the outcome's arena so it owns them (but the
+ * answers, when the caller keeps them: borrow_answers). */
 static ik_status own_slots(ctx *c)
 {
     uint32_t s;
     ik_status st;
 
-    for (s = 0; s < c->o->nslots; s++) {
+    for (s = c->o->borrow_answers ? c->rb->nquestions : 0; s < c->o->nslots;
+         s++) {
         st = ik_value_copy(c->o->slots[s], &c->o->arena, &c->o->slots[s]);
         if (st == IK_ELIMIT) /* names the slot, never the value */
             return ik_fail(c->err, IK_ELIMIT,
@@ -808,10 +812,11 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
 
 static void put_jt(ik_buf *b, jtext t)
 {
-    ik_buf_put(b, t.s, t.n);
+    ik_buf_add(b, t.s, t.n);
 }
 
-#define PUT_LIT(b, lit) ik_buf_put((b), (lit), sizeof(lit) - 1)
+#define PUT_LIT(b, lit) ik_buf_add((b), (lit), sizeof(lit) - 1)
+#define PUT_CHAR(b, c) ik_buf_add((b), (const char[]){c}, 1)
 
 static void write_str(ik_buf *b, const char *s)
 {
@@ -837,7 +842,7 @@ static void put_key(ik_buf *b, const jtext *pre, uint32_t i, const char *id)
         put_jt(b, pre[i]);
     } else {
         write_str(b, id);
-        ik_buf_putc(b, ':');
+        PUT_CHAR(b, ':');
     }
 }
 
@@ -875,13 +880,13 @@ static void put_list(ik_buf *b, const ik_idlist *l, const jtext *pre,
 {
     uint32_t i;
 
-    ik_buf_putc(b, '[');
+    PUT_CHAR(b, '[');
     for (i = 0; i < l->n; i++) {
         if (i)
-            ik_buf_putc(b, ',');
+            PUT_CHAR(b, ',');
         put_id(b, pre, l->items[i], pre ? NULL : id(rb, l->items[i]));
     }
-    ik_buf_putc(b, ']');
+    PUT_CHAR(b, ']');
 }
 
 /* A value; undefined (a derived value not computed) as null. The scalar
@@ -920,7 +925,7 @@ static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
         /* id@version unescaped, as plan_texts makes the head */
         PUT_LIT(b, "{\"rules\":\"");
         ik_buf_puts(b, rb->id ? rb->id : "");
-        ik_buf_putc(b, '@');
+        PUT_CHAR(b, '@');
         ik_buf_puts(b, rb->version ? rb->version : "");
         PUT_LIT(b, "\",\"complete\":");
     }
@@ -950,7 +955,7 @@ static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
             !ik_outcome_note_shown(rb, o, r))
             continue;
         if (!first)
-            ik_buf_putc(b, ',');
+            PUT_CHAR(b, ',');
         first = false;
         put_id(b, notes, r, t);
     }
@@ -966,7 +971,7 @@ static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
             rb->questions[i].type == IK_Q_INFO)
             continue;
         if (!first)
-            ik_buf_putc(b, ',');
+            PUT_CHAR(b, ',');
         first = false;
         put_key(b, p ? p->question_key : NULL, i, rb->questions[i].id);
         put_value(b, v);
@@ -974,7 +979,7 @@ static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
     PUT_LIT(b, "},\"derived\":{");
     for (i = 0; o->slots && i < rb->nderived; i++) {
         if (i)
-            ik_buf_putc(b, ',');
+            PUT_CHAR(b, ',');
         put_key(b, p ? p->derived_key : NULL, i, rb->derived[i].id);
         put_value(b, o->slots[rb->derived[i].slot]);
     }
@@ -1042,8 +1047,8 @@ uint32_t ik_outcome_question_of(const ik_rulebook *rb, ik_slot_map *map,
     ik_slot_map fresh = {rb->logic, NULL, 0};
     uint32_t q;
 
-    /* a key of 127 bytes or more, or with a NUL, names no question */
-    if (!rb->logic || klen >= 127 || memchr(key, '\0', klen))
+    /* a key of 127 bytes or more names no question */
+    if (!rb->logic || klen >= 127)
         return IK_NONE;
     q = ik_logic_slot_of(map ? map : &fresh, pos, key, (uint32_t)klen);
     return q < rb->nquestions && rb->questions[q].slot == q ? q : IK_NONE;
@@ -1072,6 +1077,8 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
             memcmp(id, m->key, m->klen) == 0 &&
             rb->questions[next].slot == next)
             q = next;
+        else if (memchr(m->key, '\0', m->klen)) /* from cJSON: no id */
+            q = IK_NONE;
         else
             q = ik_outcome_question_of(rb, NULL, 0, m->key, m->klen);
         if (q == IK_NONE)

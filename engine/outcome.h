@@ -63,6 +63,11 @@ typedef struct ik_outcome {
      * NULL: each compute (applied and rest together) has its own. */
     uint64_t *pool;
 
+    /* Set by a caller whose answers outlive every use of the outcome
+     * (batch: one record at a time): the answers in slots stay borrowed
+     * instead of copied (derived values are still the outcome's own). */
+    bool borrow_answers;
+
     /* private */
     uint64_t own_pool; /* the pool when pool is NULL */
     ik_arena arena;   /* everything above; reset by each compute */
@@ -173,8 +178,9 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                                   ik_value *answers, ik_error *err);
 
 /* The parts of binding one member, for readers that bind as they read
- * (answers_json.c): the question key[0..klen) names (IK_NONE: none, or a
- * derived value), looked up through map (ik_logic_slot_of's, over
+ * (answers_json.c): the question key[0..klen) (no NUL in it: a JSON
+ * reader's keys have none) names (IK_NONE: none, or a derived value),
+ * looked up through map (ik_logic_slot_of's, over
  * rb->logic, with pos the member's position; NULL: none); the refusal of a member that names no question; the
  * check of value v for question q. Both refusals are IK_EANSWER with
  * err->path "/<key>", in ik_outcome_bind_answers' words. */
