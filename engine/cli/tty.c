@@ -36,9 +36,13 @@ static struct {
     int width;
     const char *const *words;
     size_t nwords;
-    const char *keys;       /* keys that are a whole line at the next read */
-    struct timespec key_at; /* when it was taken (CLOCK_MONOTONIC) */
-    const char *key_rest;   /* the rest of its word ("es" after y), or "" */
+    const char *keys;     /* keys that are a whole line at the next read */
+    bool key_taken;       /* the last line was such a key: the next read
+                             has the Enter grace */
+    const char *key_rest; /* the rest of its word ("es" after y), or "" */
+    bool grace;           /* this read has the Enter grace, */
+    struct timespec grace_from; /* from when its prompt was on screen
+                                   (CLOCK_MONOTONIC) */
 } T;
 
 static volatile sig_atomic_t got_int, got_winch, got_term;
@@ -131,13 +135,14 @@ static bool input_waiting(void)
     return rl_pending_input != 0 || poll(&p, 1, 0) > 0;
 }
 
-static double since_key(void)
+/* Seconds since the prompt of this read was shown. */
+static double since_prompt(void)
 {
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - T.key_at.tv_sec) +
-           (double)(now.tv_nsec - T.key_at.tv_nsec) / 1e9;
+    return (double)(now.tv_sec - T.grace_from.tv_sec) +
+           (double)(now.tv_nsec - T.grace_from.tv_nsec) / 1e9;
 }
 
 /* A key of tty_single_keys: the whole line when it is the first key of an
@@ -150,30 +155,35 @@ static int on_key(int count, int key)
     if (count != 1 || rl_end != 0 || !T.keys || key <= 0 || key > 127 ||
         !strchr(T.keys, key) || input_waiting())
         return rl_insert(count, key);
-    clock_gettime(CLOCK_MONOTONIC, &T.key_at);
-    T.key_rest = key == 'y' || key == 'Y' ? "es" : key == 'n' || key == 'N' ? "o" : "";
+    T.key_taken = true;
+    T.key_rest = key == 'y' || key == 'Y'   ? "es"
+                 : key == 'n' || key == 'N' ? "o"
+                                            : "";
     rl_insert_text(s);
     rl_redisplay(); /* echo the key before the line ends */
     return rl_newline(1, '\n');
 }
 
-/* Enter within a second of a single-key line, at an empty line or after
- * the rest of the key's word, ends that answer (the habits "y Enter" and
- * "yes Enter"), not the next prompt: the rest is dropped. */
+/* The first Enter at the prompt after a single-key line, typed before
+ * that prompt was on screen or within a second after it appeared, at an
+ * empty line or after the rest of the key's word, ends that answer (the
+ * habits "y Enter" and "yes Enter"), not this prompt's: it and the rest
+ * are dropped. Timed from the prompt, not the key, so a slow save or
+ * redraw between the two does not let the habit through. */
 static int on_enter(int count, int key)
 {
     size_t n = strlen(T.key_rest ? T.key_rest : "");
+    bool grace = T.grace && since_prompt() < 1.0;
 
-    if (T.key_at.tv_sec != 0 && since_key() < 1.0 &&
-        (rl_end == 0 ||
-         ((size_t)rl_end == n && strncasecmp(rl_line_buffer, T.key_rest, n) == 0))) {
-        T.key_at.tv_sec = 0;
+    T.grace = false;
+    if (grace &&
+        (rl_end == 0 || ((size_t)rl_end == n &&
+                         strncasecmp(rl_line_buffer, T.key_rest, n) == 0))) {
         rl_delete_text(0, rl_end);
         rl_point = 0;
         rl_redisplay();
         return 0;
     }
-    T.key_at.tv_sec = 0;
     return rl_newline(count, key);
 }
 
@@ -202,7 +212,7 @@ void tty_drop_typeahead(void)
 {
     if (T.interactive)
         tcflush(0, TCIFLUSH);
-    T.key_at.tv_sec = 0;
+    T.key_taken = T.grace = false;
 }
 
 /* ---- Opening and closing ---- */
@@ -365,7 +375,10 @@ static tty_status read_interactive(const char *prompt, char **line, size_t *len,
     cb_done = false;
     cb_line = NULL;
     fflush(T.out);
-    rl_callback_handler_install(prompt, on_line);
+    T.grace = T.key_taken; /* the Enter grace after a single-key line */
+    T.key_taken = false;
+    rl_callback_handler_install(prompt, on_line); /* shows the prompt */
+    clock_gettime(CLOCK_MONOTONIC, &T.grace_from);
     while (!cb_done) {
         if (got_term)
             die_of_signal();
@@ -447,6 +460,7 @@ tty_status tty_read(const char *prompt, char **line, size_t *len,
     else
         st = read_plain(prompt, line, len);
     T.keys = NULL; /* for one read only */
+    T.grace = false;
     return st;
 }
 

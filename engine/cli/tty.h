@@ -69,8 +69,10 @@ tty_status tty_read(const char *prompt, char **line, size_t *len,
  * line at
  * once, without Enter, unless more input is already waiting (a paste or a
  * script is read as the line it is). Any other key starts a line as usual.
- * An Enter at an empty line within a second after such a key is taken as
- * ending that key's answer, not as a line for the next prompt.
+ * The first Enter at the next read's prompt, typed before that prompt was
+ * shown or within a second after, at an empty line or after the rest of
+ * the key's word ("es" after y), is taken as ending that key's answer,
+ * not as a line for the next prompt.
  */
 /* Every key tty_set_keys may name (readline binds these once). */
 extern const char tty_single_keys[];
