@@ -704,7 +704,7 @@ static ik_status order_multi(const ik_rulebook *rb, ik_arena *a,
  * names no question (or a derived value) is counted and dropped. */
 typedef struct answer_keys {
     const ik_rulebook *rb;
-    ik_slot_map map; /* with the caller's key-order cache, or none */
+    uint32_t guess;  /* the question after the last member's */
     uint32_t nother; /* members that name no question */
 } answer_keys;
 
@@ -712,10 +712,15 @@ static uint32_t answer_slot(void *ctx, uint32_t pos, const char *key,
                             uint32_t klen)
 {
     answer_keys *k = ctx;
-    uint32_t q = ik_outcome_question_of(k->rb, &k->map, pos, key, klen);
+    uint32_t q;
 
+    if (pos == 0)
+        k->guess = 0;
+    q = ik_outcome_question_of(k->rb, k->guess, key, klen);
     if (q == IK_NONE)
         k->nother++;
+    else
+        k->guess = q + 1;
     return q;
 }
 
@@ -741,7 +746,7 @@ static ik_status refuse(const ik_rulebook *rb, const char *text, size_t len,
         if (!kept)
             return ik_fail(err, IK_ENOMEM, "out of memory reading answers");
         for (i = 0; i < obj.len; i++)
-            if (ik_outcome_question_of(rb, NULL, 0, obj.u.members[i].key,
+            if (ik_outcome_question_of(rb, IK_NONE, obj.u.members[i].key,
                                        obj.u.members[i].klen) != IK_NONE)
                 kept[n++] = obj.u.members[i];
         obj.u.members = kept;
@@ -753,12 +758,12 @@ static ik_status refuse(const ik_rulebook *rb, const char *text, size_t len,
     return st;
 }
 
-ik_status ik_answers_json_read(const ik_rulebook *rb, ik_bind_cache *cache,
-                               const char *text, size_t len, const char *file,
-                               ik_arena *a, ik_value *answers,
-                               size_t *ndropped, ik_error *err)
+ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
+                               size_t len, const char *file, ik_arena *a,
+                               ik_value *answers, size_t *ndropped,
+                               ik_error *err)
 {
-    answer_keys keys = {rb, {rb->logic, cache, 0}, 0};
+    answer_keys keys = {rb, 0, 0};
     ik_error e;
     uint32_t q;
     ik_status st;
@@ -785,8 +790,7 @@ ik_status ik_answers_json_parse(const ik_rulebook *rb, const char *text,
                                 size_t len, const char *file, ik_arena *a,
                                 ik_value *answers, ik_error *err)
 {
-    return ik_answers_json_read(rb, NULL, text, len, file, a, answers, NULL,
-                                err);
+    return ik_answers_json_read(rb, text, len, file, a, answers, NULL, err);
 }
 
 ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
@@ -794,8 +798,7 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
                                         ik_value *answers, size_t *ndropped,
                                         ik_error *err)
 {
-    return ik_answers_json_read(rb, NULL, text, len, "", a, answers, ndropped,
-                                err);
+    return ik_answers_json_read(rb, text, len, "", a, answers, ndropped, err);
 }
 
 void ik_answers_json_write(const ik_rulebook *rb, const ik_value *answers,

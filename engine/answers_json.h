@@ -41,16 +41,15 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
                                         ik_error *err);
 
 /*
- * ik_answers_json_parse (ndropped NULL) or _lenient (ndropped set) with
- * the key order of earlier records remembered in cache (NULL: none; zero
- * it to start, one per thread), for reading many records: the object is
- * read straight into answers (ik_json_read_slots), strings without
- * escapes borrowed from text, which must outlive the answers' use.
+ * ik_answers_json_parse (ndropped NULL) or _lenient (ndropped set): the
+ * object is read straight into answers (ik_json_read_slots: no object
+ * built), strings without escapes borrowed from text, which must outlive
+ * the answers' use.
  */
-ik_status ik_answers_json_read(const ik_rulebook *rb, ik_bind_cache *cache,
-                               const char *text, size_t len, const char *file,
-                               ik_arena *a, ik_value *answers,
-                               size_t *ndropped, ik_error *err);
+ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
+                               size_t len, const char *file, ik_arena *a,
+                               ik_value *answers, size_t *ndropped,
+                               ik_error *err);
 
 /* The slot the top-level member pos of a record, key[0..klen) (no NUL),
  * names, or UINT32_MAX (kept: read and checked, then dropped). */

@@ -349,13 +349,13 @@ ik_status ik_batch_record(ik_batch *b, uint64_t lineno, const char *text,
 
     b->records++;
     ik_arena_reset(&b->scratch);
-    st = ik_answers_json_read(now->rb, &now->keys, text, len, "", &b->scratch,
+    st = ik_answers_json_read(now->rb, text, len, "", &b->scratch,
                               now->answers, NULL, err);
     if (st == IK_OK)
         st = side_outcome(now, err);
     if (st == IK_OK && b->diff) {
-        st = ik_answers_json_read(old->rb, &old->keys, text, len, "",
-                                  &b->scratch, old->answers, &dropped, err);
+        st = ik_answers_json_read(old->rb, text, len, "", &b->scratch,
+                                  old->answers, &dropped, err);
         if (st == IK_OK)
             st = side_outcome(old, err);
         if (st != IK_OK)

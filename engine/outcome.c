@@ -634,6 +634,8 @@ static ik_status own_slots(ctx *c)
 
     for (s = c->o->borrow_answers ? c->rb->nquestions : 0; s < c->o->nslots;
          s++) {
+        if (c->o->slots[s].kind < IK_STR)
+            continue; /* no text or parts: nothing to copy */
         st = ik_value_copy(c->o->slots[s], &c->o->arena, &c->o->slots[s]);
         if (st == IK_ELIMIT) /* names the slot, never the value */
             return ik_fail(c->err, IK_ELIMIT,
@@ -1041,16 +1043,23 @@ ik_status ik_outcome_check_answer(const ik_rulebook *rb, uint32_t q,
     return st;
 }
 
-uint32_t ik_outcome_question_of(const ik_rulebook *rb, ik_slot_map *map,
-                                uint32_t pos, const char *key, size_t klen)
+uint32_t ik_outcome_question_of(const ik_rulebook *rb, uint32_t guess,
+                                const char *key, size_t klen)
 {
-    ik_slot_map fresh = {rb->logic, NULL, 0};
+    ik_slot_map map = {rb->logic, NULL, 0};
     uint32_t q;
 
+    /* members usually come in pack order: the caller's guess (the
+     * question after the last member's) first; the look-up would find it
+     * (ids have no NUL and are the names of their slots) */
+    if (guess < rb->nquestions && rb->questions[guess].slot == guess &&
+        strlen(rb->questions[guess].id) == klen &&
+        memcmp(rb->questions[guess].id, key, klen) == 0)
+        return guess;
     /* a key of 127 bytes or more names no question */
     if (!rb->logic || klen >= 127)
         return IK_NONE;
-    q = ik_logic_slot_of(map ? map : &fresh, pos, key, (uint32_t)klen);
+    q = ik_logic_slot_of(&map, 0, key, (uint32_t)klen);
     return q < rb->nquestions && rb->questions[q].slot == q ? q : IK_NONE;
 }
 
@@ -1067,20 +1076,12 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                        "answers must be an object of question ids");
     for (i = 0, q = IK_NONE; i < obj.len; i++) {
         const ik_member *m = &obj.u.members[i];
-        uint32_t next = q == IK_NONE ? 0 : q + 1;
-        const char *id = next < rb->nquestions ? rb->questions[next].id : NULL;
 
-        /* members usually come in pack order: try the next question
-         * first (the look-up would find it: ids have no NUL and are the
-         * names of their slots) */
-        if (id && m->klen < 127 && strlen(id) == m->klen &&
-            memcmp(id, m->key, m->klen) == 0 &&
-            rb->questions[next].slot == next)
-            q = next;
-        else if (memchr(m->key, '\0', m->klen)) /* from cJSON: no id */
+        if (memchr(m->key, '\0', m->klen)) /* from cJSON: no id */
             q = IK_NONE;
         else
-            q = ik_outcome_question_of(rb, NULL, 0, m->key, m->klen);
+            q = ik_outcome_question_of(rb, q == IK_NONE ? 0 : q + 1, m->key,
+                                       m->klen);
         if (q == IK_NONE)
             return ik_outcome_refuse_member(rb, m->key, m->klen, err);
         if ((st = ik_outcome_check_answer(rb, q, m->val, err)) != IK_OK)

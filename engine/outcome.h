@@ -178,14 +178,15 @@ ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                                   ik_value *answers, ik_error *err);
 
 /* The parts of binding one member, for readers that bind as they read
- * (answers_json.c): the question key[0..klen) (no NUL in it: a JSON
- * reader's keys have none) names (IK_NONE: none, or a derived value),
- * looked up through map (ik_logic_slot_of's, over
- * rb->logic, with pos the member's position; NULL: none); the refusal of a member that names no question; the
- * check of value v for question q. Both refusals are IK_EANSWER with
- * err->path "/<key>", in ik_outcome_bind_answers' words. */
-uint32_t ik_outcome_question_of(const ik_rulebook *rb, ik_slot_map *map,
-                                uint32_t pos, const char *key, size_t klen);
+ * (answers_json.c): the question key[0..klen) names (IK_NONE: none, or a
+ * derived value; the key holds no NUL: a JSON reader's keys have none),
+ * question `guess` tried first (the one after the previous member's:
+ * members usually come in pack order; IK_NONE: no guess); the refusal of
+ * a member that names no question; the check of value v for question q.
+ * Both refusals are IK_EANSWER with err->path "/<key>", in
+ * ik_outcome_bind_answers' words. */
+uint32_t ik_outcome_question_of(const ik_rulebook *rb, uint32_t guess,
+                                const char *key, size_t klen);
 ik_status ik_outcome_refuse_member(const ik_rulebook *rb, const char *key,
                                    size_t klen, ik_error *err);
 ik_status ik_outcome_check_answer(const ik_rulebook *rb, uint32_t q,

@@ -585,6 +585,61 @@ static void test_lenient_reader_drops_ids_an_older_pack_lacks(void **state)
     ik_rulebook_free(rb);
 }
 
+/* The reader binds straight into the questions' slots; a refused object
+ * names its first bad member in text order, whatever the pack order, as
+ * binding member by member does: an unknown id before a bad value, a bad
+ * value before an unknown id, a derived value's id. */
+static void test_reader_names_the_first_bad_member_in_text_order(void **state)
+{
+    static const struct {
+        const char *text, *path, *msg;
+        int col;
+    } cases[] = {
+        {"{\"pain\": 3, \"nope\": 1, \"surgery\": \"yes\"}", "/nope",
+         "no question has the id 'nope'", 13},
+        {"{\"pain\": 3, \"surgery\": \"yes\", \"nope\": 1}", "/surgery",
+         "'surgery' needs true or false", 13},
+        {"{\"tried\": [\"x\"], \"pain\": 11}", "/tried",
+         "'tried' has no option matching item 1", 2},
+        {"{\"surgery\": true, \"severe\": true}", "/severe",
+         "'severe' is a derived value, not an answer", 19},
+        {"{\"su\\u0072gery\": true, \"pain\": 12}", "/pain",
+         "'pain' is out of its range", 24},
+    };
+    ik_rulebook *rb = fixture_load(TINY_PACK);
+    ik_value answers[4];
+    ik_arena a;
+    ik_error err;
+    size_t i, dropped;
+
+    (void)state;
+    ik_arena_init(&a);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(ik_answers_json_parse(rb, cases[i].text,
+                                               strlen(cases[i].text), "r",
+                                               &a, answers, &err),
+                         IK_EANSWER);
+        assert_string_equal(err.path, cases[i].path);
+        assert_string_equal(err.msg, cases[i].msg);
+        assert_int_equal(err.col, cases[i].col);
+        ik_arena_reset(&a);
+    }
+    /* lenient: the unknown id is dropped, the bad value still refused */
+    assert_int_equal(ik_answers_json_parse_lenient(rb, cases[0].text,
+                                                   strlen(cases[0].text), &a,
+                                                   answers, &dropped, &err),
+                     IK_EANSWER);
+    assert_string_equal(err.path, "/surgery");
+    /* an escaped key names its question like a plain one */
+    assert_int_equal(
+        ik_answers_json_parse(rb, "{\"su\\u0072gery\": true}", 22, "", &a,
+                              answers, &err),
+        IK_OK);
+    assert_true(answers[0].kind == IK_BOOL && answers[0].u.b);
+    ik_arena_fini(&a);
+    ik_rulebook_free(rb);
+}
+
 static void test_answers_are_written_back_as_a_replayable_object(void **state)
 {
     ik_rulebook *rb = fixture_load(TINY_PACK);
@@ -690,6 +745,7 @@ int main(void)
             test_answers_reader_refuses_exactly_what_strict_json_refuses),
         cmocka_unit_test(test_lenient_reader_drops_ids_an_older_pack_lacks),
         cmocka_unit_test(test_answers_are_written_back_as_a_replayable_object),
+        cmocka_unit_test(test_reader_names_the_first_bad_member_in_text_order),
         cmocka_unit_test(test_memory_stays_flat_over_many_records),
         cmocka_unit_test(
             test_out_of_memory_refuses_the_record_and_leaks_nothing),
