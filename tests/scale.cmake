@@ -86,6 +86,7 @@ set_tests_properties(batch_jobs_write_what_one_thread_writes
 # (docs/SCALE.md: batch as a Hadoop Streaming mapper or Spark pipe stage).
 add_test(NAME batch_partitions_equal_one_run
   COMMAND sh ${IK_SCALE_DIR}/partition.sh $<TARGET_FILE:intake>
-          $<TARGET_FILE:batch-bench> ${IK_BUNDLED} ${IK_SCALE_WORK}/partition)
+          $<TARGET_FILE:batch-bench> ${IK_BUNDLED}
+          ${CMAKE_SOURCE_DIR}/examples/answers.jsonl ${IK_SCALE_WORK}/partition)
 set_tests_properties(batch_partitions_equal_one_run PROPERTIES
   LABELS packs TIMEOUT 300)

@@ -10,29 +10,40 @@
 # as they are. The --diff summaries of the partitions add up to the one
 # run's summary.
 #
-#   partition.sh INTAKE BATCH_BENCH PACK WORKDIR
+#   partition.sh INTAKE BATCH_BENCH PACK EXAMPLES WORKDIR
+# (EXAMPLES: examples/answers.jsonl, answers of every disposition)
 set -eu
-intake=$1 bench=$2 pack=$3 work=$4
+intake=$1 bench=$2 pack=$3 examples=$4 work=$5
+[ -s "$examples" ] || { echo "partition: no $examples" >&2; exit 1; }
+case $examples in /*) ;; *) examples=$(pwd)/$examples ;; esac
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
 
 fail() { echo "partition: $*" >&2; exit 1; }
 
-# 6,000 records: 3,000 complete ones, and 3,000 with answers left out or
-# null (some of them errors: a required answer left out).
-"$bench" "$pack" --emit 3000 --seed 11 --yes 15 > good.jsonl
+# 8,016 records: 3,000 complete ones and 3,000 with answers left out or
+# null (some of them errors: a required answer left out), all of which a
+# stop red flag ends (random answers nearly always raise one), and 16
+# copies of the 126 examples, which reach every disposition.
+"$bench" "$pack" --emit 3000 --seed 11 --yes 15 > emitted.jsonl
 "$bench" "$pack" --emit 3000 --seed 12 --yes 15 --drop 20 > dropped.jsonl
-cat good.jsonl dropped.jsonl > in.jsonl
-[ "$(wc -l < in.jsonl)" -eq 6000 ] || fail "batch-bench did not emit 6,000 records"
+for i in 1 2 3 4 5 6 7 8; do cat "$examples"; done > examples8.jsonl
+cat emitted.jsonl examples8.jsonl dropped.jsonl examples8.jsonl > in.jsonl
+[ "$(wc -l < in.jsonl)" -eq 8016 ] || fail "the input is not 8,016 records"
+# complete records only (no line numbers in the output): the emitted ones
+# and the examples
+cat emitted.jsonl examples8.jsonl > good.jsonl
 # and the same with a bad line here and there (numbered in the output)
 awk '{ print } NR % 701 == 0 { print "not json" } NR % 1303 == 0 { print "{\"no_such_question\": 1}" }' \
     in.jsonl > bad.jsonl
 
 # The "old" pack: every whole-number threshold of a >= comparison on an
-# answer moved up by one, and the sections listed in the reverse order of
-# their priority, so that many outcomes differ and --diff has something to
-# count (random records seldom reach a threshold of the bundled pack).
+# answer moved up by one, the sections listed in the reverse order of
+# their priority, urgent red flags made "soon" and renamed, the ladder's
+# steps renamed, and no red flag stopping the interview, so that outcomes
+# differ in every field --diff compares and each total is tested (random
+# records seldom reach a threshold of the bundled pack).
 python3 - "$pack" old.json <<'EOF'
 import json, sys
 pack = json.load(open(sys.argv[1]))
@@ -56,6 +67,21 @@ walk(pack)
 for s in pack.get("sections", []):
     s["priority"] = 1000 - s.get("priority", 100)
     moved += 1
+# and red flags that decide less (the urgent ones become "soon"), under
+# other names (the urgent ones and the ladder's steps: --diff compares
+# ids), and none that stops the interview
+for f in pack.get("red_flags", []):
+    if f.get("disposition") == "urgent":
+        f["disposition"] = "soon"
+        f["id"] += "_v1"
+        moved += 1
+    f.pop("stop", None) # the first form of "act"
+    f["act"] = "none" # not the disposition's act ("stop" for emergencies)
+    moved += 1
+for r in pack.get("ladder", []):
+    r["id"] += "_v1"
+    moved += 1
+pack.pop("invariants", None) # they name the old ids
 if moved == 0:
     sys.exit("no {'>=': [{'var': ...}, N]} threshold in the pack to move")
 json.dump(pack, open(sys.argv[2], "w"))
@@ -146,4 +172,8 @@ check bad bad.jsonl
 check diff bad.jsonl --diff old.json
 changed=$(sed -n 's/^{"summary":{"records":[0-9]*,"changed":\([0-9]*\).*/\1/p' diff.one)
 [ "${changed:-0}" -gt 0 ] || fail "the old pack changes no outcome: the test would prove nothing"
+for field in complete disposition ladder red_flags sections; do
+    n=$(sed -n 's/.*"'"$field"'":\([0-9]*\).*/\1/p' diff.one)
+    [ "${n:-0}" -gt 0 ] || fail "the old pack changes no $field: its total is not tested"
+done
 echo "partition: 3 inputs x 3 ways of splitting agree with one run ($changed outcomes changed)"
