@@ -615,8 +615,10 @@ static bool is_option(const ik_question *q, ik_value v, uint32_t *idx)
     if (v.kind != IK_STR)
         return false;
     for (i = 0; i < q->noptions; i++) {
-        if (strlen(q->options[i].value) == v.len &&
-            memcmp(q->options[i].value, v.u.str, v.len) == 0) {
+        const ik_option *o = &q->options[i];
+
+        if ((o->vlen ? o->vlen : strlen(o->value)) == v.len &&
+            memcmp(o->value, v.u.str, v.len) == 0) {
             *idx = i;
             return true;
         }

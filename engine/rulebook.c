@@ -728,8 +728,8 @@ static void walk_option(ik_loader *l, const char *who, const cJSON *n,
                           "%soption value \"%s\" must be lower-case letters, "
                           "digits and _",
                           who, c->valuestring);
-            else
-                o->value = copy_str(l, c->valuestring);
+            else if ((o->value = copy_str(l, c->valuestring)))
+                o->vlen = (uint32_t)strlen(o->value);
             break;
         case 1:
             get_text(l, who, c, &o->label);

@@ -28,6 +28,7 @@ typedef struct ik_text {
 typedef struct ik_option {
     const char *value; /* recorded answer */
     ik_text label;
+    uint32_t vlen; /* strlen(value), set by the loader (0: not set) */
 } ik_option;
 
 typedef struct ik_question {

@@ -13,10 +13,10 @@
 #include "intake/interview.h"
 
 static ik_option options[] = {
-    {"back_pain", {{"Back pain", "Back pain"}}},
-    {"leg_pain", {{"Leg pain (sciatica)", "Radicular leg pain"}}},
-    {"numbness", {{"Numbness or tingling", "Paraesthesia"}}},
-    {"none_of_these", {{"None of these", "None reported"}}},
+    {"back_pain", {{"Back pain", "Back pain"}}, 9},
+    {"leg_pain", {{"Leg pain (sciatica)", "Radicular leg pain"}}, 8},
+    {"numbness", {{"Numbness or tingling", "Paraesthesia"}}, 8},
+    {"none_of_these", {{"None of these", "None reported"}}, 13},
 };
 
 static void setup(ik_question *q, uint8_t pick, uint8_t range)

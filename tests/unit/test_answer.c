@@ -19,15 +19,15 @@
 #include "intake/interview.h"
 
 static ik_option where_options[] = {
-    {"back", {{"Back only", "Back only"}}},
-    {"both", {{"Both back and leg", "Both back and leg"}}},
-    {"leg", {{"Leg only", "Leg only"}}},
+    {"back", {{"Back only", "Back only"}}, 4},
+    {"both", {{"Both back and leg", "Both back and leg"}}, 4},
+    {"leg", {{"Leg only", "Leg only"}}, 3},
 };
 
 static ik_option tried_options[] = {
-    {"pt", {{"Physical therapy", "Physical therapy"}}},
-    {"meds", {{"Medicines", "Medicines"}}},
-    {"injection", {{"Injections", "Injections"}}},
+    {"pt", {{"Physical therapy", "Physical therapy"}}, 2},
+    {"meds", {{"Medicines", "Medicines"}}, 4},
+    {"injection", {{"Injections", "Injections"}}, 9},
 };
 
 static ik_question question(ik_qtype type)

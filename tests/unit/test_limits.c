@@ -911,8 +911,8 @@ static void test_in_on_strings_is_linear_in_the_worst_case(void **state)
 static ik_question question(ik_qtype type)
 {
     static ik_option opts[] = {
-        {"back", {{"Back", "Back"}}},
-        {"leg", {{"Leg", "Leg"}}},
+        {"back", {{"Back", "Back"}}, 4},
+        {"leg", {{"Leg", "Leg"}}, 3},
     };
     ik_question q;
 
