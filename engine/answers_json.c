@@ -43,6 +43,7 @@ typedef struct reader {
      * without escapes are borrowed from s, no top-level object is built */
     ik_slot_fn slot_of;
     void *slot_ctx;
+    bool borrow; /* string values without escapes point into s */
     ik_value *slots;
     uint32_t nslots;
 } reader;
@@ -481,7 +482,7 @@ static bool rd_container(reader *r, ik_value *out, int depth)
                 return rd_unclosed(r, open);
             if (r->s[r->i] != '"')
                 return rd_fail(r, IK_ESYNTAX, r->i, "expected a quoted key");
-            if (!rd_string(r, &k, r->slot_of != NULL))
+            if (!rd_string(r, &k, r->slot_of != NULL)) /* used in the read */
                 return false;
             m.key = k.u.str;
             m.klen = k.len;
@@ -554,7 +555,7 @@ static bool rd_value(reader *r, ik_value *out, int depth)
     case '[':
         return rd_container(r, out, depth);
     case '"':
-        return rd_string(r, out, r->slot_of != NULL);
+        return rd_string(r, out, r->borrow);
     case 't':
         return rd_word(r, "true", 4, ik_bool(true), out);
     case 'f':
@@ -614,9 +615,11 @@ static ik_status parse_object(const char *text, size_t len, const char *file,
     return read_object(&r, text, len, file, a, obj, err);
 }
 
-ik_status ik_json_read_slots(const char *text, size_t len, const char *file,
-                             ik_arena *a, ik_slot_fn slot_of, void *ctx,
-                             ik_value *slots, uint32_t nslots, ik_error *err)
+/* ik_json_read_slots, with string values borrowed from text or not */
+static ik_status read_slots(const char *text, size_t len, const char *file,
+                            ik_arena *a, ik_slot_fn slot_of, void *ctx,
+                            ik_value *slots, uint32_t nslots, bool borrow,
+                            ik_error *err)
 {
     reader r;
     ik_value obj;
@@ -625,11 +628,20 @@ ik_status ik_json_read_slots(const char *text, size_t len, const char *file,
     for (i = 0; i < nslots; i++)
         slots[i] = ik_undef();
     memset(&r, 0, sizeof r);
+    r.borrow = borrow;
     r.slot_of = slot_of;
     r.slot_ctx = ctx;
     r.slots = slots;
     r.nslots = nslots;
     return read_object(&r, text, len, file, a, &obj, err);
+}
+
+ik_status ik_json_read_slots(const char *text, size_t len, const char *file,
+                             ik_arena *a, ik_slot_fn slot_of, void *ctx,
+                             ik_value *slots, uint32_t nslots, ik_error *err)
+{
+    return read_slots(text, len, file, a, slot_of, ctx, slots, nslots, true,
+                      err);
 }
 
 /* After a refusal naming err->path "/<id>", point err at that member
@@ -758,10 +770,12 @@ static ik_status refuse(const ik_rulebook *rb, const char *text, size_t len,
     return st;
 }
 
-ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
-                               size_t len, const char *file, ik_arena *a,
-                               ik_value *answers, size_t *ndropped,
-                               ik_error *err)
+/* The answers reader: borrow says whether string answers without
+ * escapes point into text (batch) or are copied into a (the rest). */
+static ik_status read_answers(const ik_rulebook *rb, const char *text,
+                              size_t len, const char *file, ik_arena *a,
+                              ik_value *answers, size_t *ndropped, bool borrow,
+                              ik_error *err)
 {
     answer_keys keys = {rb, 0, 0};
     ik_error e;
@@ -770,8 +784,8 @@ ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
 
     if (ndropped)
         *ndropped = 0;
-    st = ik_json_read_slots(text, len, file, a, answer_slot, &keys, answers,
-                            rb->nquestions, err);
+    st = read_slots(text, len, file, a, answer_slot, &keys, answers,
+                    rb->nquestions, borrow, err);
     if (st != IK_OK)
         return st;
     if (keys.nother && !ndropped)
@@ -786,11 +800,19 @@ ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
     return order_multi(rb, a, answers, err);
 }
 
+ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
+                               size_t len, const char *file, ik_arena *a,
+                               ik_value *answers, size_t *ndropped,
+                               ik_error *err)
+{
+    return read_answers(rb, text, len, file, a, answers, ndropped, true, err);
+}
+
 ik_status ik_answers_json_parse(const ik_rulebook *rb, const char *text,
                                 size_t len, const char *file, ik_arena *a,
                                 ik_value *answers, ik_error *err)
 {
-    return ik_answers_json_read(rb, text, len, file, a, answers, NULL, err);
+    return read_answers(rb, text, len, file, a, answers, NULL, false, err);
 }
 
 ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
@@ -798,7 +820,7 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
                                         ik_value *answers, size_t *ndropped,
                                         ik_error *err)
 {
-    return ik_answers_json_read(rb, text, len, "", a, answers, ndropped, err);
+    return read_answers(rb, text, len, "", a, answers, ndropped, false, err);
 }
 
 void ik_answers_json_write(const ik_rulebook *rb, const ik_value *answers,

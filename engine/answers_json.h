@@ -19,9 +19,8 @@
  * Parse text[0..len) (text[len] must be '\0') strictly as JSON; it must
  * be an object whose members name questions of rb, each with a value the
  * question can record (null: skipped). answers[0..rb->nquestions) is
- * filled: UNDEF for questions the object does not name. Strings without
- * escapes point into text (keep it while the answers are used), the rest
- * is allocated in a (reset it to reuse the memory). file names the source in
+ * filled: UNDEF for questions the object does not name. Values are
+ * allocated in a (reset it to reuse the memory). file names the source in
  * errors ("" for a batch line). Failure: IK_ESYNTAX (not JSON),
  * IK_EANSWER (not an object, unknown id, a value that does not fit; the
  * error names the member's line:col and err->path is "/<id>"), IK_ENOMEM.
@@ -41,10 +40,10 @@ ik_status ik_answers_json_parse_lenient(const ik_rulebook *rb, const char *text,
                                         ik_error *err);
 
 /*
- * ik_answers_json_parse (ndropped NULL) or _lenient (ndropped set): the
- * object is read straight into answers (ik_json_read_slots: no object
- * built), strings without escapes borrowed from text, which must outlive
- * the answers' use.
+ * ik_answers_json_parse (ndropped NULL) or _lenient (ndropped set), but
+ * string answers without escapes point into text, which must outlive the
+ * answers' use (batch: one record at a time). All three read the object
+ * straight into answers (ik_json_read_slots' reader: no object built).
  */
 ik_status ik_answers_json_read(const ik_rulebook *rb, const char *text,
                                size_t len, const char *file, ik_arena *a,
