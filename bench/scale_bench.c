@@ -103,7 +103,8 @@ static void answer_text(const ik_question *q, char *buf, size_t cap)
     }
 }
 
-/* One step: answer the current question, compute the next step. Kept out
+/* One step: answer the current question, compute the next step and its
+ * "at most M more", as the front end does. Kept out
  * of line so callgrind can count its instructions alone. */
 __attribute__((noinline)) int bench_step(ik_interview *iv, const char *text,
                                          ik_step *step);
@@ -115,6 +116,8 @@ __attribute__((noinline)) int bench_step(ik_interview *iv, const char *text,
     if (ik_interview_answer(iv, text, strlen(text), &err) != IK_OK)
         return -1;
     ik_interview_next(iv, step);
+    /* what a front end shows: "at most M more" */
+    (void)ik_interview_at_most(iv);
     return 0;
 }
 

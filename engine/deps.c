@@ -7,7 +7,10 @@
 #include "deps.h"
 
 #include "alloc.h"
+#include "answer.h"
+#include "logic.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +27,14 @@ struct ik_deps {
     csr readers[IK_OWN__COUNT];       /* per slot */
     uint32_t *latest;                 /* per derived value */
     uint32_t *qof, *dof;              /* per slot */
+    /* the exact progress bound: question q's answer classes are
+     * reps[coff[q] .. coff[q + 1]) (none: not known); slot s is live at
+     * questions live_from[s] .. live_to[s] */
+    ik_arena arena; /* the classes' multi answers */
+    ik_value *reps;
+    uint32_t *coff;
+    uint32_t *live_from, *live_to;
+    uint32_t *by_end, nby_end; /* live slots, latest live_to first */
 };
 
 static const char *const fields[IK_OWN__COUNT] = {
@@ -382,6 +393,8 @@ static bool build_latest(ik_deps *d, const ik_rulebook *rb)
         ik_free(dep.a);
         return false;
     }
+    for (i = 0; i < d->nd; i++)
+        d->latest[i] = IK_NONE; /* a cycle (reported) reads as nothing */
     (void)topo(d->nd, start, dep.a ? dep.a : order, order, NULL, NULL, &nomem);
     for (i = 0; !nomem && i < d->nd; i++) {
         uint32_t v = order[i], best = IK_NONE;
@@ -486,6 +499,580 @@ static bool build_readers(ik_deps *d, csr *r, ik_owner o)
     return true;
 }
 
+/* ---- Answer classes and live slots (the exact progress bound) ---- */
+
+/* The comparisons of question answers with constants in the conditions
+ * that steer an interview (enable_when, derived values, stop red flags),
+ * and whether each answer is also read some other way. */
+typedef struct cls_walk {
+    const ik_deps *d;
+    const ik_rulebook *rb;
+    uint32_t cond;     /* the condition walked: base[owner] + index */
+    uint32_t *nvar;    /* per question: plain var reads */
+    uint8_t *opaque;   /* per question: read some other way */
+    uint8_t *steer;    /* per derived value: an enable_when or a stop red
+                          flag needs it */
+    ik_logic_cmp *cmp; /* the comparisons, sorted by question later */
+    size_t ncmp, capcmp;
+    bool oom;
+} cls_walk;
+
+/* Room for one more item in *items (n used of *cap, each size bytes). */
+static bool room(void *items, size_t n, size_t *cap, size_t size)
+{
+    void **p = items, *q;
+
+    if (n < *cap)
+        return true;
+    q = ik_realloc(*p, (*cap ? 2 * *cap : 16) * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = *cap ? 2 * *cap : 16;
+    return true;
+}
+
+static void cls_on_cmp(const ik_logic_cmp *c, void *ctx)
+{
+    cls_walk *w = ctx;
+
+    if (c->slot >= w->d->nq)
+        return;
+    if (!room(&w->cmp, w->ncmp, &w->capcmp, sizeof *w->cmp)) {
+        w->oom = true;
+        return;
+    }
+    w->cmp[w->ncmp++] = *c;
+}
+
+/* Every answer the condition reads counts as read some other way. */
+static void cls_all_opaque(cls_walk *w)
+{
+    uint32_t k;
+
+    for (k = w->d->reads.off[w->cond]; k < w->d->reads.off[w->cond + 1]; k++)
+        if (w->d->reads.items[k] < w->d->nq)
+            w->opaque[w->d->reads.items[k]] = 1;
+}
+
+/* Count the plain var reads; a var with a path or a default, an
+ * iteration's element, missing: opaque. (Depth is bounded by the
+ * compiler's IK_LOGIC_MAX_DEPTH.) */
+static void cls_nodes(cls_walk *w, ik_expr e)
+{
+    ik_logic_node n;
+    uint32_t i;
+
+    ik_logic_node_get(w->rb->logic, e, &n);
+    if (n.kind == IK_LN_VAR) {
+        if (n.slot == UINT32_MAX || n.nkids)
+            cls_all_opaque(w);
+        else if (n.slot < w->d->nq)
+            w->nvar[n.slot]++;
+    } else if (n.kind == IK_LN_OP && (strcmp(n.op, "missing") == 0 ||
+                                      strcmp(n.op, "missing_some") == 0)) {
+        cls_all_opaque(w);
+    }
+    for (i = 0; i < n.nkids; i++)
+        cls_nodes(w, ik_logic_node_kid(w->rb->logic, e, i));
+}
+
+static void cls_visit(const ik_condition *c, void *ctx)
+{
+    cls_walk *w = ctx;
+
+    if ((c->owner == IK_OWN_RED_FLAG && !w->rb->red_flags[c->index].stop) ||
+        (c->owner == IK_OWN_DERIVED && !w->steer[c->index]))
+        return; /* only these change which questions come */
+    w->cond = w->d->base[c->owner] + c->index;
+    ik_logic_visit_cmps(w->rb->logic, c->expr, cls_on_cmp, w);
+    cls_nodes(w, c->expr);
+}
+
+static int cmp_by_slot(const void *a, const void *b)
+{
+    const ik_logic_cmp *x = a, *y = b;
+
+    if (x->slot != y->slot)
+        return (x->slot > y->slot) - (x->slot < y->slot);
+    return (x->src > y->src) - (x->src < y->src);
+}
+
+/* The representatives of one question under construction. */
+typedef struct cands {
+    const ik_question *q;
+    ik_arena *arena;
+    ik_value *v;
+    size_t n, cap;
+    bool unknown, oom;
+} cands;
+
+static void cand(cands *c, ik_value v)
+{
+    uint32_t i;
+
+    if (v.kind != IK_NULL && ik_answer_check(c->q, v, NULL) != IK_OK)
+        return;
+    for (i = 0; i < c->n; i++)
+        if (v.kind != IK_ARR && ik_value_strict_eq(c->v[i], v))
+            return;
+    if (!room(&c->v, c->n, &c->cap, sizeof *c->v)) {
+        c->oom = true;
+        return;
+    }
+    c->v[c->n++] = v;
+}
+
+static ik_value opt(const ik_question *q, uint32_t k)
+{
+    return ik_str(q->options[k].value, (uint32_t)strlen(q->options[k].value));
+}
+
+static bool is_eq_op(const char *op)
+{
+    return strcmp(op, "==") == 0 || strcmp(op, "===") == 0 ||
+           strcmp(op, "!=") == 0 || strcmp(op, "!==") == 0;
+}
+
+static bool is_truth_op(const char *op)
+{
+    return strcmp(op, "!") == 0 || strcmp(op, "!!") == 0;
+}
+
+/* A multi answer of the options in mask (bits over the option list). */
+static void cand_subset(cands *c, const uint32_t *opts, uint32_t nopts,
+                        uint64_t mask)
+{
+    ik_value *items = ik_arena_alloc(c->arena, (nopts + 1) * sizeof *items);
+    uint32_t k, n = 0;
+
+    if (!items) {
+        c->oom = true;
+        return;
+    }
+    for (k = 0; k < nopts; k++)
+        if (mask & ((uint64_t)1 << k))
+            items[n++] = opt(c->q, opts[k]);
+    cand(c, (ik_value){IK_ARR, n, {.items = items}});
+}
+
+#define CLS_MULTI_ALL 6  /* options: every subset of an opaque multi */
+#define CLS_TESTED_MAX 8 /* options a multi's conditions may test */
+#define CLS_RANGE_ALL 31 /* whole numbers: each of an opaque range */
+
+static void multi_classes(cands *c, const ik_logic_cmp *cm, uint32_t ncm,
+                          bool opaque)
+{
+    const ik_question *q = c->q;
+    uint32_t opts[CLS_TESTED_MAX + 2], n = 0, k, i, untested = IK_NONE;
+    uint64_t m;
+
+    for (i = 0; !opaque && i < ncm; i++)
+        opaque = !is_truth_op(cm[i].op) &&
+                 !(strcmp(cm[i].op, "in") == 0 && !cm[i].var_left &&
+                   cm[i].cst.kind == IK_STR);
+    if (opaque) { /* every subset, when there are few */
+        if (q->noptions > CLS_MULTI_ALL) {
+            c->unknown = true;
+            return;
+        }
+        for (k = 0; k < q->noptions; k++)
+            opts[k] = k;
+        for (m = 0; m < ((uint64_t)1 << q->noptions); m++)
+            cand_subset(c, opts, q->noptions, m);
+        return;
+    }
+    /* the tested options, each in or out, and one untested option in
+     * or out (a truth test tells an empty answer from another) */
+    for (k = 0; k < q->noptions; k++) {
+        ik_value o = opt(q, k);
+        for (i = 0; i < ncm; i++)
+            if (cm[i].cst.kind == IK_STR && ik_value_strict_eq(cm[i].cst, o))
+                break;
+        if (i == ncm) {
+            if (untested == IK_NONE)
+                untested = k;
+            continue;
+        }
+        if (n == CLS_TESTED_MAX) {
+            c->unknown = true;
+            return;
+        }
+        opts[n++] = k;
+    }
+    if (untested != IK_NONE)
+        opts[n++] = untested;
+    for (m = 0; m < ((uint64_t)1 << n); m++)
+        cand_subset(c, opts, n, m);
+}
+
+/* Whether the comparisons tell the answers of a yes_no or choice
+ * question apart only by which constants each equals (strictly: loose
+ * equality with a string or null is strict for these answers; with a
+ * boolean too for a yes_no answer, never "1") and by truth. */
+static bool finite_simple(const ik_question *q, const ik_logic_cmp *cm,
+                          uint32_t ncm)
+{
+    uint32_t i, j;
+
+    for (i = 0; i < ncm; i++) {
+        ik_value v = cm[i].cst;
+        bool strict = strcmp(cm[i].op, "===") == 0 ||
+                      strcmp(cm[i].op, "!==") == 0;
+        const ik_value *it = &v;
+        uint32_t n = 1;
+        if (is_truth_op(cm[i].op))
+            continue;
+        if (strcmp(cm[i].op, "in") == 0 && cm[i].var_left &&
+            v.kind == IK_ARR) {
+            it = v.u.items;
+            n = v.len;
+            strict = true;
+        } else if (!is_eq_op(cm[i].op)) {
+            return false;
+        }
+        for (j = 0; j < n; j++)
+            if (it[j].kind != IK_STR && it[j].kind != IK_NULL &&
+                !(it[j].kind == IK_BOOL &&
+                  (strict || q->type == IK_Q_YES_NO)))
+                return false;
+    }
+    return true;
+}
+
+/* Keep one answer of each class: answers that equal the same constants
+ * and have the same truth. */
+static void finite_merge(cands *c, const ik_logic_cmp *cm, uint32_t ncm)
+{
+    uint32_t a, b, i, j, n = 0;
+
+    for (a = 0; a < c->n; a++) {
+        for (b = 0; b < n; b++) {
+            for (i = 0; i < ncm; i++) {
+                ik_value v = cm[i].cst;
+                if (is_truth_op(cm[i].op)) {
+                    if (ik_value_truthy(c->v[a]) != ik_value_truthy(c->v[b]))
+                        break;
+                } else if (v.kind == IK_ARR) {
+                    for (j = 0; j < v.len; j++)
+                        if (ik_value_strict_eq(v.u.items[j], c->v[a]) !=
+                            ik_value_strict_eq(v.u.items[j], c->v[b]))
+                            break;
+                    if (j < v.len)
+                        break;
+                } else if (ik_value_strict_eq(v, c->v[a]) !=
+                           ik_value_strict_eq(v, c->v[b])) {
+                    break;
+                }
+            }
+            if (i == ncm)
+                break; /* the same class as c->v[b] */
+        }
+        if (b == n)
+            c->v[n++] = c->v[a];
+    }
+    c->n = n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void num_point(double *p, uint32_t *n, double x)
+{
+    if (isfinite(x))
+        p[(*n)++] = x;
+}
+
+/* Numbers: every comparison with a constant (and a truth test) is
+ * decided by where the answer lies among the constants (as numbers): one
+ * answer at each constant and one between each two, within the range. */
+static void number_classes(cands *c, const ik_logic_cmp *cm, uint32_t ncm,
+                           bool opaque)
+{
+    const ik_question *q = c->q;
+    uint32_t i, j, n = 0, cap = 3;
+    double *p, x;
+
+    if (opaque) {
+        if (!q->integer || !isfinite(q->min) || !isfinite(q->max) ||
+            q->max - q->min > CLS_RANGE_ALL) {
+            c->unknown = true;
+            return;
+        }
+        for (x = ceil(q->min); x <= q->max; x++)
+            cand(c, ik_num(x));
+        return;
+    }
+    for (i = 0; i < ncm; i++)
+        cap += cm[i].cst.kind == IK_ARR ? cm[i].cst.len : 1;
+    p = ik_malloc(cap * sizeof *p);
+    if (!p) {
+        c->oom = true;
+        return;
+    }
+    num_point(p, &n, 0); /* a truth test */
+    num_point(p, &n, q->min);
+    num_point(p, &n, q->max);
+    for (i = 0; i < ncm; i++) {
+        ik_value v = cm[i].cst;
+        if (v.kind == IK_ARR)
+            for (j = 0; j < v.len; j++)
+                num_point(p, &n, ik_value_to_number(v.u.items[j]));
+        else if (v.kind != IK_UNDEF)
+            num_point(p, &n, ik_value_to_number(v));
+    }
+    qsort(p, n, sizeof *p, cmp_double);
+    for (i = 0; i < n; i++) {
+        if (i == 0)
+            cand(c, ik_num(q->integer ? ceil(p[0]) - 1 : p[0] - 1));
+        cand(c, ik_num(p[i]));
+        if (i + 1 < n && p[i + 1] > p[i]) {
+            x = q->integer ? floor(p[i]) + 1 : p[i] + (p[i + 1] - p[i]) / 2;
+            if (x > p[i] && x < p[i + 1])
+                cand(c, ik_num(x));
+        }
+        if (i + 1 == n)
+            cand(c, ik_num(q->integer ? floor(p[i]) + 1 : p[i] + 1));
+    }
+    ik_free(p);
+}
+
+/* Texts compared for equality with strings, or tested for truth: each
+ * string, the empty text and another. */
+static void text_classes(cands *c, const ik_logic_cmp *cm, uint32_t ncm,
+                         bool opaque)
+{
+    static const char *const other[] = {"x", "y", "z"};
+    uint32_t i, j, n0;
+
+    for (i = 0; !opaque && i < ncm; i++) {
+        ik_value v = cm[i].cst;
+        if (is_truth_op(cm[i].op) ||
+            (is_eq_op(cm[i].op) && (v.kind == IK_STR || v.kind == IK_NULL)))
+            continue;
+        if (strcmp(cm[i].op, "in") == 0 && cm[i].var_left && v.kind == IK_ARR) {
+            for (j = 0; j < v.len && v.u.items[j].kind == IK_STR; j++)
+                ;
+            if (j == v.len)
+                continue;
+        }
+        opaque = true;
+    }
+    if (opaque) {
+        c->unknown = true;
+        return;
+    }
+    for (i = 0; i < ncm; i++) {
+        ik_value v = cm[i].cst;
+        if (v.kind == IK_STR)
+            cand(c, v);
+        for (j = 0; v.kind == IK_ARR && j < v.len; j++)
+            cand(c, v.u.items[j]);
+    }
+    cand(c, ik_str("", 0));
+    for (i = 0; i < 3; i++) { /* one text equal to no constant */
+        n0 = c->n;
+        cand(c, ik_str(other[i], 1));
+        if (c->n > n0)
+            break;
+    }
+}
+
+/* The classes of question q's answers into c (c->unknown: not known). */
+static void question_classes(cands *c, const ik_logic_cmp *cm, uint32_t ncm,
+                             bool opaque, uint32_t nvar)
+{
+    const ik_question *q = c->q;
+    uint32_t k;
+
+    if (q->type == IK_Q_INFO) {
+        cand(c, ik_null());
+        return;
+    }
+    if (!q->required)
+        cand(c, ik_null()); /* skipped */
+    switch (q->type) {
+    case IK_Q_YES_NO:
+        cand(c, ik_bool(true));
+        cand(c, ik_bool(false));
+        cand(c, ik_str("unknown", 7));
+        if (!opaque && finite_simple(q, cm, ncm))
+            finite_merge(c, cm, ncm);
+        break;
+    case IK_Q_CHOICE:
+        for (k = 0; k < q->noptions; k++)
+            cand(c, opt(q, k));
+        if (!opaque && finite_simple(q, cm, ncm))
+            finite_merge(c, cm, ncm);
+        break;
+    case IK_Q_MULTI:
+        multi_classes(c, cm, ncm, opaque);
+        break;
+    case IK_Q_NUMBER:
+        number_classes(c, cm, ncm, opaque);
+        break;
+    case IK_Q_TEXT:
+        text_classes(c, cm, ncm, opaque);
+        break;
+    case IK_Q_INFO:
+    case IK_Q__COUNT:
+        break;
+    }
+    if (nvar == 0 && !opaque && c->n > 1) {
+        c->unknown = false; /* nothing that steers reads it: one will do */
+        c->n = 1;
+    }
+}
+
+static bool options_ok(const ik_question *q)
+{
+    uint32_t k;
+
+    if (!q->id)
+        return false;
+    for (k = 0; k < q->noptions; k++)
+        if (!q->options[k].value)
+            return false;
+    return true;
+}
+
+static bool build_classes(ik_deps *d, const ik_rulebook *rb)
+{
+    cls_walk w;
+    cands c;
+    uint32_t q, k;
+    size_t total = 0, i;
+    bool ok;
+
+    memset(&w, 0, sizeof w);
+    memset(&c, 0, sizeof c);
+    w.d = d;
+    w.rb = rb;
+    w.nvar = ik_calloc((size_t)d->nq + 1, sizeof *w.nvar);
+    w.opaque = ik_calloc((size_t)d->nq + 1, 1);
+    w.steer = ik_calloc((size_t)d->nd + 1, 1);
+    d->coff = ik_calloc((size_t)d->nq + 1, sizeof *d->coff);
+    ok = w.nvar && w.opaque && w.steer && d->coff && rb->logic;
+    for (q = 0; ok && q < d->nq + rb->nred_flags; q++) {
+        ik_span n = q < d->nq ? ik_deps_needs(d, IK_OWN_QUESTION, q)
+                    : rb->red_flags[q - d->nq].stop
+                        ? ik_deps_needs(d, IK_OWN_RED_FLAG, q - d->nq)
+                        : (ik_span){NULL, 0};
+        for (k = 0; k < n.n; k++)
+            w.steer[n.items[k]] = 1;
+    }
+    if (ok) {
+        ik_rulebook_each_condition(rb,
+                                   (1u << IK_OWN_QUESTION) |
+                                       (1u << IK_OWN_DERIVED) |
+                                       (1u << IK_OWN_RED_FLAG),
+                                   cls_visit, &w);
+        ok = !w.oom;
+    }
+    if (ok && w.ncmp > 1)
+        qsort(w.cmp, w.ncmp, sizeof *w.cmp, cmp_by_slot);
+    c.arena = &d->arena;
+    for (q = 0, i = 0; ok && q < d->nq; q++) {
+        size_t from = i;
+        uint32_t ncmp;
+        while (i < w.ncmp && w.cmp[i].slot == q)
+            i++;
+        ncmp = (uint32_t)(i - from);
+        d->coff[q] = (uint32_t)total;
+        c.n = 0;
+        c.unknown = false;
+        c.q = &rb->questions[q];
+        if (!options_ok(c.q))
+            continue;
+        question_classes(&c, w.cmp + from, ncmp,
+                         w.opaque[q] || w.nvar[q] > ncmp, w.nvar[q]);
+        ok = !c.oom;
+        if (!ok || c.unknown || c.n == 0)
+            continue;
+        {
+            ik_value *p = ik_realloc(d->reps, (total + c.n + 1) * sizeof *p);
+            ok = p != NULL;
+            if (!ok)
+                break;
+            d->reps = p;
+        }
+        for (k = 0; k < c.n; k++)
+            d->reps[total++] = c.v[k];
+    }
+    if (ok)
+        d->coff[d->nq] = (uint32_t)total;
+    ik_free(c.v);
+    ik_free(w.cmp);
+    ik_free(w.nvar);
+    ik_free(w.opaque);
+    ik_free(w.steer);
+    return ok;
+}
+
+/* Slot s is part of the state that decides the rest of an interview at
+ * question c when it is settled (its question is before c, or the latest
+ * question behind its derived value is) and something still unsettled
+ * reads it: the enable_when of a question c or later, a derived value or
+ * a stop red flag whose latest question is c or later. */
+static bool build_live(ik_deps *d, const ik_rulebook *rb)
+{
+    uint32_t s, i, k, *cnt;
+
+    d->live_from = ik_malloc(((size_t)d->nslots + 1) * sizeof *d->live_from);
+    d->live_to = ik_calloc((size_t)d->nslots + 1, sizeof *d->live_to);
+    if (!d->live_from || !d->live_to)
+        return false;
+    for (s = 0; s < d->nslots; s++) {
+        uint32_t v = d->dof[s];
+        d->live_from[s] = d->qof[s] != IK_NONE ? d->qof[s] + 1
+                          : v != IK_NONE && d->latest[v] != IK_NONE
+                              ? d->latest[v] + 1
+                              : IK_NONE;
+    }
+    for (i = 0; i < d->nq; i++) {
+        ik_span r = ik_deps_reads(d, IK_OWN_QUESTION, i);
+        for (k = 0; k < r.n; k++)
+            if (d->live_to[r.items[k]] < i)
+                d->live_to[r.items[k]] = i;
+    }
+    for (i = 0; i < d->nd; i++) {
+        ik_span r = ik_deps_reads(d, IK_OWN_DERIVED, i);
+        for (k = 0; d->latest[i] != IK_NONE && k < r.n; k++)
+            if (d->live_to[r.items[k]] < d->latest[i])
+                d->live_to[r.items[k]] = d->latest[i];
+    }
+    for (i = 0; i < rb->nred_flags; i++) {
+        ik_span r = ik_deps_reads(d, IK_OWN_RED_FLAG, i);
+        ik_span a = ik_deps_asks(d, IK_OWN_RED_FLAG, i);
+        uint32_t last = a.n ? a.items[a.n - 1] : IK_NONE;
+        for (k = 0; rb->red_flags[i].stop && last != IK_NONE && k < r.n; k++)
+            if (d->live_to[r.items[k]] < last)
+                d->live_to[r.items[k]] = last;
+    }
+    /* by live_to, latest first: a counting sort */
+    d->by_end = ik_malloc(((size_t)d->nslots + 1) * sizeof *d->by_end);
+    cnt = ik_calloc((size_t)d->nq + 2, sizeof *cnt);
+    if (!d->by_end || !cnt) {
+        ik_free(cnt);
+        return false;
+    }
+    for (s = 0; s < d->nslots; s++)
+        if (d->live_from[s] <= d->live_to[s])
+            cnt[d->nq - d->live_to[s] + 1]++;
+    for (i = 0; i <= d->nq; i++)
+        cnt[i + 1] += cnt[i];
+    for (s = 0; s < d->nslots; s++)
+        if (d->live_from[s] <= d->live_to[s])
+            d->by_end[cnt[d->nq - d->live_to[s]]++] = s;
+    d->nby_end = cnt[d->nq];
+    ik_free(cnt);
+    return true;
+}
+
 /* The pack is ordered (deps.h). */
 static bool is_ordered(const ik_deps *d, const ik_rulebook *rb)
 {
@@ -528,6 +1115,7 @@ ik_status ik_deps_new(const ik_rulebook *rb, ik_deps **out)
     d->nq = rb->nquestions;
     d->nd = rb->nderived;
     d->nslots = slot_count(rb);
+    ik_arena_init(&d->arena);
     d->qof = ik_malloc(((size_t)d->nslots + 1) * sizeof *d->qof);
     d->dof = ik_malloc(((size_t)d->nslots + 1) * sizeof *d->dof);
     ok = d->qof && d->dof;
@@ -536,6 +1124,7 @@ ik_status ik_deps_new(const ik_rulebook *rb, ik_deps **out)
     ok = ok && build_reads(d, rb) && build_latest(d, rb) && build_closures(d);
     for (o = 0; ok && o < IK_OWN__COUNT; o++)
         ok = build_readers(d, &d->readers[o], (ik_owner)o);
+    ok = ok && build_classes(d, rb) && build_live(d, rb);
     if (!ok) {
         ik_deps_free(d);
         return IK_ENOMEM;
@@ -557,6 +1146,12 @@ void ik_deps_free(ik_deps *d)
     for (o = 0; o < IK_OWN__COUNT; o++)
         csr_free(&d->readers[o]);
     ik_free(d->latest);
+    ik_free(d->reps);
+    ik_free(d->coff);
+    ik_free(d->live_from);
+    ik_free(d->live_to);
+    ik_free(d->by_end);
+    ik_arena_fini(&d->arena);
     ik_free(d->qof);
     ik_free(d->dof);
     ik_free(d);
@@ -604,6 +1199,36 @@ uint32_t ik_deps_question_of(const ik_deps *d, uint32_t s)
 uint32_t ik_deps_derived_of(const ik_deps *d, uint32_t s)
 {
     return s < d->nslots ? d->dof[s] : IK_NONE;
+}
+
+ik_vspan ik_deps_classes(const ik_deps *d, uint32_t q)
+{
+    ik_vspan none = {NULL, 0};
+
+    if (q >= d->nq || !d->coff)
+        return none;
+    none.items = d->reps + d->coff[q];
+    none.n = d->coff[q + 1] - d->coff[q];
+    return none;
+}
+
+bool ik_deps_live(const ik_deps *d, uint32_t s, uint32_t c)
+{
+    return s < d->nslots && d->live_from[s] <= c && c <= d->live_to[s];
+}
+
+ik_span ik_deps_live_by_end(const ik_deps *d)
+{
+    ik_span sp;
+
+    sp.items = d->by_end;
+    sp.n = d->nby_end;
+    return sp;
+}
+
+uint32_t ik_deps_live_end(const ik_deps *d, uint32_t s)
+{
+    return s < d->nslots ? d->live_to[s] : 0;
 }
 
 uint32_t ik_deps_nslots(const ik_deps *d)

@@ -108,6 +108,51 @@ uint32_t ik_deps_latest_question(const ik_deps *d, uint32_t i);
 uint32_t ik_deps_question_of(const ik_deps *d, uint32_t s);
 uint32_t ik_deps_derived_of(const ik_deps *d, uint32_t s);
 
+/* A borrowed list of answers. */
+typedef struct ik_vspan {
+    const ik_value *items;
+    uint32_t n;
+} ik_vspan;
+
+/*
+ * One answer of each class of question q's answers: a class is a set of
+ * answers that no condition steering an interview (enable_when, derived
+ * value, stop red flag) can tell apart, from the comparisons with
+ * constants each makes (ik_logic_visit_cmps): an answer of a yes_no or
+ * choice question (yes, no, "unknown" where allowed, each option) for
+ * each set of constants it equals and its truth (where it is compared
+ * only for equality with strings, null or, strictly, booleans; else every
+ * answer);
+ * a multi answer's tested options each in or out, and one untested option
+ * in or out (every subset of up to 6 options where it is read some other
+ * way); a number at each constant it is compared with and one between
+ * each two, within its range (each whole number of a range of up to 32
+ * where it is read some other way); a text equal to each string compared
+ * with, empty, or another; skipped (null) when not required; an info
+ * question's acknowledgement (null); one answer of a question nothing
+ * steering reads. Empty (n == 0) when the classes are not known: a number
+ * or text read some other way (arithmetic, order of texts, a default, a
+ * path), a multi of more options. Each answer passes ik_answer_check.
+ */
+ik_vspan ik_deps_classes(const ik_deps *d, uint32_t q);
+
+/*
+ * Whether slot s is part of what decides the rest of an interview whose
+ * current question is c (questions before c answered or settled): its
+ * value is final (its question comes before c, or every question behind
+ * its derived value does) and something still open reads it (the
+ * enable_when of question c or a later one, a derived value or a stop red
+ * flag with a question c or later behind it). The rest of an interview is
+ * decided by c, the values of these slots and the answers to come.
+ */
+bool ik_deps_live(const ik_deps *d, uint32_t s, uint32_t c);
+
+/* The slots live at some question, the latest last live question first
+ * (ik_deps_live_end): those live at c are among the first ones whose
+ * end is c or later. */
+ik_span ik_deps_live_by_end(const ik_deps *d);
+uint32_t ik_deps_live_end(const ik_deps *d, uint32_t s);
+
 /* Every slot the model knows (questions and derived values). */
 uint32_t ik_deps_nslots(const ik_deps *d);
 

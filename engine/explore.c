@@ -64,8 +64,9 @@ static void add_const(const ik_logic_cmp *cmp, void *ctx)
 {
     walk *w = ctx;
 
-    if (cmp->slot >= w->rb->nquestions)
-        return;
+    if (cmp->slot >= w->rb->nquestions ||
+        (!cmp->var_left && strcmp(cmp->op, "in") == 0))
+        return; /* a constant in an answer is not an answer itself */
     if (w->nconsts == w->capconsts) {
         size_t cap = w->capconsts ? w->capconsts * 2 : 64;
         cmp_const *p = ik_realloc(w->consts, cap * sizeof *p);

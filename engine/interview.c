@@ -35,7 +35,13 @@ struct ik_interview {
     ik_outcome app;     /* enabled and slots only, kept up to date */
     uint32_t current;   /* question to ask, IK_NONE at the outcome */
     uint32_t stop_flag; /* as the outcome's: IK_NONE when none fired */
-    uint32_t to_go, to_go_max;
+    uint32_t to_go;
+    uint32_t to_go_max; /* "at most M more": the counters' bound, capped on
+                           a forward step by the one before less one;
+                           the exact one once searched */
+    bool searched;      /* to_go_max is ik_interview_at_most's */
+    bool searching;     /* inside its search: steps only move */
+    struct bound *bd;   /* its memory of states, NULL until it runs */
     struct incr *inc; /* the incremental step's counters and scratch */
     /* alerts: red flags with act "alert", raised once each */
     uint32_t *alerts; /* their indexes, pack order */
@@ -211,6 +217,7 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
 
     iv->current = IK_NONE;
     iv->to_go = iv->to_go_max = 0;
+    iv->searched = false;
     iv->full->fresh = false;
     if (in->nstop_on == 0) {
         for (q = from; q < rb->nquestions; q++)
@@ -225,6 +232,8 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
         iv->to_go_max = iv->to_go + in->nmaybe - in->ndead;
         return IK_OK;
     }
+    if (iv->searching)
+        return IK_OK; /* the search needs only that it ended */
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
     iv->full->fresh = st == IK_OK;
     if (st == IK_OK)
@@ -519,6 +528,346 @@ static ik_status settle(ik_interview *iv, uint32_t q, bool forward,
     return st;
 }
 
+/* ---- The exact bound ---- */
+
+/*
+ * "At most M more": the sound bound of the counters (to_go_max of place)
+ * says what could still apply; the exact one is the longest interview any
+ * continuation of the answers so far can give. A depth-first search over
+ * the answer classes of the questions to come (ik_deps_classes), each
+ * step taken and undone by the interview's own incremental step (which
+ * question comes next has one definition), pruned where the sound bound
+ * cannot beat the longest path found, and remembered by the state that
+ * decides the rest (the question and the values of the live slots,
+ * ik_deps_live) across steps of one interview. Within a budget: it runs
+ * when the sound bound is at most BOUND_DEPTH and takes at most
+ * BOUND_STEPS forward steps; where it stops short, what it proved still
+ * bounds (every part of it is sound), and a forward step never raises the
+ * bound shown.
+ */
+#define BOUND_DEPTH 64    /* the search runs when at most this many follow */
+#define BOUND_STEPS 4096  /* forward steps one search may take */
+#define MEMO_MAX (1u << 15) /* states remembered, at most */
+
+typedef struct memo {
+    const char *key;
+    uint32_t len;
+    uint32_t lo, hi; /* the questions asked from this state, this one
+                        included, lie in lo .. hi */
+    uint64_t hash;
+} memo;
+
+typedef struct bound {
+    memo *ents; /* the states, in the order found (an index is stable) */
+    uint32_t n, capents;
+    uint32_t *index; /* open addressing: entry + 1, 0 empty */
+    uint32_t capindex;
+    ik_arena keys;
+    ik_buf key;
+    uint32_t *lfirst, *lcount; /* per question: its live slots in live */
+    uint32_t *live;
+    size_t nlive, caplive;
+    uint32_t left; /* forward steps left to this search */
+    uint32_t best; /* the longest path found, from the root */
+    bool failed;   /* a step failed: the state was restarted */
+} bound;
+
+typedef struct range {
+    uint32_t lo, hi;
+} range;
+
+static void bound_free(bound *bd)
+{
+    if (!bd)
+        return;
+    ik_free(bd->ents);
+    ik_free(bd->index);
+    ik_arena_fini(&bd->keys);
+    ik_buf_fini(&bd->key);
+    ik_free(bd->lfirst);
+    ik_free(bd->lcount);
+    ik_free(bd->live);
+    ik_free(bd);
+}
+
+static bound *bound_get(ik_interview *iv)
+{
+    bound *bd = iv->bd;
+    uint32_t nq = iv->rb->nquestions, i;
+
+    if (bd)
+        return bd;
+    bd = ik_calloc(1, sizeof *bd);
+    if (!bd)
+        return NULL;
+    ik_arena_init(&bd->keys);
+    ik_buf_init(&bd->key);
+    bd->lfirst = ik_malloc(((size_t)nq + 1) * sizeof *bd->lfirst);
+    bd->lcount = ik_calloc((size_t)nq + 1, sizeof *bd->lcount);
+    if (!bd->lfirst || !bd->lcount) {
+        bound_free(bd);
+        return NULL;
+    }
+    for (i = 0; i <= nq; i++)
+        bd->lfirst[i] = IK_NONE;
+    iv->bd = bd;
+    return bd;
+}
+
+/* The live slots at question c, found once an interview. */
+static const uint32_t *live_at(ik_interview *iv, uint32_t c, uint32_t *n)
+{
+    bound *bd = iv->bd;
+    const ik_deps *d = iv->rb->deps;
+    ik_span by_end = ik_deps_live_by_end(d);
+    uint32_t s, k;
+
+    if (bd->lfirst[c] == IK_NONE) {
+        size_t at = bd->nlive;
+        for (k = 0; k < by_end.n && ik_deps_live_end(d, by_end.items[k]) >= c;
+             k++) {
+            s = by_end.items[k];
+            if (!ik_deps_live(d, s, c))
+                continue;
+            if (bd->nlive == bd->caplive) {
+                size_t cap = bd->caplive ? 2 * bd->caplive : 256;
+                uint32_t *p = ik_realloc(bd->live, cap * sizeof *p);
+                if (!p) {
+                    bd->nlive = at;
+                    return NULL;
+                }
+                bd->live = p;
+                bd->caplive = cap;
+            }
+            bd->live[bd->nlive++] = s;
+        }
+        bd->lfirst[c] = (uint32_t)at;
+        bd->lcount[c] = (uint32_t)(bd->nlive - at);
+    }
+    *n = bd->lcount[c];
+    return bd->live + bd->lfirst[c];
+}
+
+/* A value's bytes in a key: its kind, then what tells it apart. */
+static void key_value(ik_buf *b, ik_value v)
+{
+    ik_buf_putc(b, (char)v.kind);
+    switch (v.kind) {
+    case IK_BOOL:
+        ik_buf_putc(b, (char)v.u.b);
+        break;
+    case IK_NUM:
+        ik_buf_put(b, (const char *)&v.u.num, sizeof v.u.num);
+        break;
+    case IK_STR:
+        ik_buf_put(b, (const char *)&v.len, sizeof v.len);
+        ik_buf_put(b, v.u.str, v.len);
+        break;
+    case IK_ARR:
+    case IK_OBJ:
+        (void)ik_value_write_json(b, v); /* escaped: no NUL inside */
+        ik_buf_putc(b, '\0');
+        break;
+    default:
+        break;
+    }
+}
+
+/* Make the index twice as large (or its first). */
+static bool memo_grow(bound *bd)
+{
+    uint32_t cap = bd->capindex ? 2 * bd->capindex : 256, i, j;
+    uint32_t *index = ik_calloc(cap, sizeof *index);
+
+    if (!index)
+        return false;
+    for (i = 0; i < bd->n; i++) {
+        for (j = (uint32_t)bd->ents[i].hash & (cap - 1); index[j];
+             j = (j + 1) & (cap - 1))
+            ;
+        index[j] = i + 1;
+    }
+    ik_free(bd->index);
+    bd->index = index;
+    bd->capindex = cap;
+    return true;
+}
+
+/* The entry of the current state (made when new), or IK_NONE when it
+ * cannot be kept (too many, no memory). */
+static uint32_t memo_find(ik_interview *iv)
+{
+    bound *bd = iv->bd;
+    uint32_t c = iv->current, n, k, i;
+    const uint32_t *live = live_at(iv, c, &n);
+    uint64_t h = 1469598103934665603u;
+    memo *e;
+    size_t j;
+    char *copy;
+
+    if (!live)
+        return IK_NONE;
+    ik_buf_clear(&bd->key);
+    ik_buf_put(&bd->key, (const char *)&c, sizeof c);
+    for (k = 0; k < n; k++)
+        key_value(&bd->key, iv->app.slots[live[k]]);
+    if (ik_buf_status(&bd->key) != IK_OK)
+        return IK_NONE;
+    for (j = 0; j < bd->key.len; j++)
+        h = (h ^ (uint8_t)bd->key.data[j]) * 1099511628211u;
+    for (i = (uint32_t)h & (bd->capindex - 1); bd->capindex && bd->index[i];
+         i = (i + 1) & (bd->capindex - 1)) {
+        e = &bd->ents[bd->index[i] - 1];
+        if (e->hash == h && e->len == bd->key.len &&
+            memcmp(e->key, bd->key.data, bd->key.len) == 0)
+            return bd->index[i] - 1;
+    }
+    if (bd->n >= MEMO_MAX)
+        return IK_NONE;
+    if (bd->n == bd->capents) {
+        uint32_t cap = bd->capents ? 2 * bd->capents : 128;
+        memo *p = ik_realloc(bd->ents, cap * sizeof *p);
+        if (!p)
+            return IK_NONE;
+        bd->ents = p;
+        bd->capents = cap;
+    }
+    copy = ik_arena_alloc(&bd->keys, bd->key.len + 1);
+    if (!copy || ((bd->n + 1) * 2 > bd->capindex && !memo_grow(bd)))
+        return IK_NONE;
+    memcpy(copy, bd->key.data, bd->key.len);
+    e = &bd->ents[bd->n];
+    e->key = copy;
+    e->len = (uint32_t)bd->key.len;
+    e->hash = h;
+    e->lo = 1;
+    e->hi = UINT32_MAX;
+    for (i = (uint32_t)h & (bd->capindex - 1); bd->index[i];
+         i = (i + 1) & (bd->capindex - 1))
+        ;
+    bd->index[i] = ++bd->n;
+    return bd->n - 1;
+}
+
+/* Answer the current question q with v, or take the answer back, by the
+ * interview's step; a failure restarts from the answers. */
+static bool search_step(ik_interview *iv, uint32_t q, ik_value v)
+{
+    ik_error ignored;
+
+    iv->answers[q] = v;
+    iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
+    if (step(iv, q, v.kind != IK_UNDEF, &ignored) == IK_OK)
+        return true;
+    if (v.kind != IK_UNDEF)
+        iv->answers[q] = ik_undef();
+    (void)restart(iv, &ignored);
+    iv->bd->failed = true;
+    return false;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+    return a > b ? a : b;
+}
+
+/* The questions asked from the current state, this one included, at the
+ * given depth below the search's root. */
+static range search(ik_interview *iv, uint32_t depth)
+{
+    bound *bd = iv->bd;
+    uint32_t q = iv->current, hi0, k;
+    range r = {1, 1}, sub;
+    ik_vspan cl;
+    uint32_t e;
+
+    if (q == IK_NONE) { /* the end: a path found */
+        bd->best = max_u32(bd->best, depth);
+        r.lo = r.hi = 0;
+        return r;
+    }
+    hi0 = iv->to_go_max + 1; /* the counters' sound bound */
+    r.hi = hi0;
+    if (depth + hi0 <= bd->best)
+        return r; /* cannot be longer than what was found */
+    e = memo_find(iv);
+    if (e != IK_NONE) {
+        memo *m = &bd->ents[e];
+        if (m->hi > hi0)
+            m->hi = hi0;
+        bd->best = max_u32(bd->best, depth + m->lo);
+        r.lo = m->lo;
+        r.hi = m->hi;
+        if (m->lo == m->hi || depth + m->hi <= bd->best)
+            return r;
+    }
+    cl = ik_deps_classes(iv->rb->deps, q);
+    if (cl.n == 0 || bd->left < cl.n || bd->failed) {
+        return r;
+    }
+    r.hi = 1;
+    for (k = 0; k < cl.n; k++) {
+        if (bd->left == 0) { /* the rest unexplored: the sound bound */
+                r.hi = hi0;
+            break;
+        }
+        bd->left--;
+        if (!search_step(iv, q, cl.items[k])) {
+                r.hi = hi0;
+            break;
+        }
+        sub = search(iv, depth + 1);
+        r.lo = max_u32(r.lo, sub.lo + 1);
+        r.hi = max_u32(r.hi, sub.hi + 1);
+        if (!search_step(iv, q, ik_undef()) || bd->failed) {
+            r.hi = hi0;
+            break;
+        }
+    }
+    if (r.hi > hi0)
+        r.hi = hi0;
+    if (bd->failed)
+        return r; /* the table's entry may be another's now */
+    if (e != IK_NONE) {
+        memo *m = &bd->ents[e];
+        m->lo = max_u32(m->lo, r.lo);
+        m->hi = m->hi < r.hi ? m->hi : r.hi;
+        r.lo = m->lo;
+        r.hi = m->hi;
+    }
+    return r;
+}
+
+uint32_t ik_interview_at_most(ik_interview *iv)
+{
+    bound *bd;
+    uint64_t pool;
+    range r;
+
+    if (iv->current == IK_NONE || iv->ended)
+        return 0;
+    if (iv->searched || iv->to_go_max == 0 || iv->to_go_max > BOUND_DEPTH ||
+        (bd = bound_get(iv)) == NULL)
+        return iv->to_go_max;
+    if (bd->n > MEMO_MAX / 2) { /* forget, rather than search blind */
+        memset(bd->index, 0, bd->capindex * sizeof *bd->index);
+        bd->n = 0;
+        ik_arena_reset(&bd->keys);
+    }
+    bd->left = BOUND_STEPS;
+    bd->best = 0;
+    bd->failed = false;
+    pool = iv->full->pool;
+    iv->searching = true;
+    r = search(iv, 0);
+    iv->searching = false;
+    iv->full->pool = pool;
+    if (r.hi - 1 < iv->to_go_max) /* every range the search gives holds */
+        iv->to_go_max = r.hi - 1;
+    iv->searched = true;
+    return iv->to_go_max;
+}
+
 /* ---- The index ---- */
 
 static void incr_free(incr *in)
@@ -686,6 +1035,7 @@ void ik_interview_free(ik_interview *iv)
         ik_outcome_fini(&iv->full->out);
     ik_free(iv->full);
     incr_free(iv->inc);
+    bound_free(iv->bd);
     ik_arena_fini(&iv->arena);
     ik_free(iv->answers);
     ik_free(iv->earlier);
@@ -802,8 +1152,9 @@ static ik_status push_event(ik_interview *iv, ik_event_kind kind, uint32_t q,
 static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
                         ik_error *err)
 {
-    uint32_t q = iv->current, alert = iv->alert;
+    uint32_t q = iv->current, alert = iv->alert, was = iv->to_go_max;
     ik_value old_earlier = iv->earlier[q];
+    bool searched = iv->searched;
     ik_status st;
 
     if ((st = push_event(iv, kind, q, v, err)) != IK_OK)
@@ -823,8 +1174,12 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
         if (alert != IK_NONE)
             iv->alert_seen[alert] = 0;
         settle(iv, IK_NONE, false, &ignored);
+        iv->to_go_max = was;
+        iv->searched = searched;
         return st;
     }
+    if (iv->current != IK_NONE && iv->to_go_max >= was)
+        iv->to_go_max = was ? was - 1 : 0; /* never rises going forward */
     iv->alert = pending_alert(iv);
     return st;
 }
@@ -958,8 +1313,9 @@ ik_status ik_interview_skip(ik_interview *iv, ik_error *err)
 
 ik_status ik_interview_back(ik_interview *iv, ik_error *err)
 {
-    uint32_t q;
+    uint32_t q, was;
     ik_value old;
+    bool searched;
     ik_status st;
 
     if (iv->ntrail == 0)
@@ -974,6 +1330,8 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
         return IK_OK;
     }
     iv->alert = IK_NONE;
+    was = iv->to_go_max;
+    searched = iv->searched;
     old = iv->earlier[q];
     iv->earlier[q] = iv->answers[q];
     iv->answers[q] = ik_undef();
@@ -986,6 +1344,8 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
         iv->earlier[q] = old;
         iv->nevents--;
         settle(iv, IK_NONE, false, &ignored);
+        iv->to_go_max = was;
+        iv->searched = searched;
     }
     return st;
 }

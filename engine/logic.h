@@ -125,7 +125,9 @@ size_t ik_logic_src(const ik_logic *lg, ik_expr expr);
 typedef struct ik_logic_cmp {
     uint32_t slot;  /* the var's symbol */
     const char *op; /* "==", "===", "!=", "!==", "<", "<=", ">", ">=",
-                       "in" (value in constant array), "!" / "!!" (truthy
+                       "in" (var_left: the answer in a constant array;
+                       else the constant in the answer: an option of a
+                       multi answer, a part of a text), "!" / "!!" (truthy
                        test: cst is UNDEF) */
     ik_value cst;   /* borrowed from lg */
     bool var_left;  /* var is the left operand */

@@ -239,6 +239,14 @@ void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
         c.cst = lg->consts[lg->nodes[n->kid + 1].arg];
         c.var_left = true;
         fn(&c, ctx);
+    } else if (op == IK_OP_IN && n->nkids == 2 &&
+               lg->nodes[n->kid].op == IK_OP_LIT &&
+               plain_var(lg, &lg->nodes[n->kid + 1], &c.slot)) {
+        /* a constant in an answer: a multi answer's option, or a part of
+         * a text */
+        c.cst = lg->consts[lg->nodes[n->kid].arg];
+        c.var_left = false;
+        fn(&c, ctx);
     } else if ((op == IK_OP_NOT || op == IK_OP_NOTNOT) && n->nkids >= 1 &&
                plain_var(lg, &lg->nodes[n->kid], &c.slot)) {
         c.cst = ik_undef();

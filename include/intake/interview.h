@@ -60,16 +60,20 @@ typedef struct ik_step {
     uint32_t to_go;     /* QUESTION: other questions that apply now and
                            have no answer: what remains if later answers
                            bring in nothing new */
-    uint32_t to_go_max; /* QUESTION: to_go plus questions that do not
+    uint32_t to_go_max; /* QUESTION: at most this many follow; the exact
+                           number once ik_interview_at_most was called
+                           for this question; before that, to_go plus
+                           questions that do not
                            apply now but could: their enable_when reads,
                            directly or through derived values, this
                            question or a later one not answered yet (once
                            the interview is past the last question a
                            condition reads, whether it applies is
-                           settled): no more than this many follow while
-                           answers only move forward, and it never rises
-                           on a forward step (answer, skip,
-                           acknowledgement, alert); "at most M more" */
+                           settled), capped on a forward step by the
+                           bound before it less one: it holds whatever
+                           the later answers and never rises on a
+                           forward step (answer, skip, acknowledgement,
+                           alert); "at most M more" */
     bool has_earlier;   /* QUESTION: an earlier answer exists (after back);
                            an empty line keeps it */
     bool can_back;      /* a question was asked before this step */
@@ -131,6 +135,22 @@ IK_API const char *ik_interview_label(const ik_interview *iv); /* never NULL */
 
 /* What to show now. Cannot fail. */
 IK_API void ik_interview_next(const ik_interview *iv, ik_step *step);
+
+/*
+ * "At most M more" for the current question, exact: the most questions
+ * any continuation of the answers so far can still ask after this one
+ * (the person goes on at every alert; a stop red flag ends it), found by
+ * a search over the classes of answers the pack's conditions can tell
+ * apart (see docs/ARCHITECTURE.md), run by the interview's own step. It
+ * runs on demand, when at most 64 could follow, within a budget of 4,096
+ * steps, remembering states across the interview; where it stops short
+ * the answer is still a bound that holds (never below the truth). It
+ * never rises on a forward step (answer, skip, acknowledgement, going on
+ * at an alert). Afterwards step.to_go_max says the same. 0 at the
+ * outcome. Leaves the interview as it was; cannot fail (out of memory:
+ * the counters' bound).
+ */
+IK_API uint32_t ik_interview_at_most(ik_interview *iv);
 
 /*
  * Answer the current question with the text a person typed (len bytes;
