@@ -240,7 +240,7 @@ static const char *response_status(const ik_interview *iv)
     ik_interview_next(iv, &step);
     if (step.kind != IK_STEP_OUTCOME)
         return "in-progress";
-    if (step.stop_flag != IK_STEP_NONE || step.ended_early)
+    if (step.stop_flag != IK_NONE || step.ended_early)
         return "stopped";
     return "completed";
 }

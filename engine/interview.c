@@ -1072,9 +1072,9 @@ const char *ik_interview_label(const ik_interview *iv)
 void ik_interview_next(const ik_interview *iv, ik_step *step)
 {
     memset(step, 0, sizeof *step);
-    step->question = IK_STEP_NONE;
-    step->stop_flag = IK_STEP_NONE;
-    step->alert = IK_STEP_NONE;
+    step->question = IK_NONE;
+    step->stop_flag = IK_NONE;
+    step->alert = IK_NONE;
     step->can_back = iv->ntrail > 0;
     if (iv->current == IK_NONE || iv->ended) {
         step->kind = IK_STEP_OUTCOME;
@@ -1428,7 +1428,7 @@ size_t ik_interview_nevents(const ik_interview *iv)
 
 ik_event ik_interview_event(const ik_interview *iv, size_t i)
 {
-    ik_event none = {IK_EV_BACK, IK_STEP_NONE, {IK_NULL, 0, {0}}};
+    ik_event none = {IK_EV_BACK, IK_NONE, {IK_NULL, 0, {0}}};
 
     return i < iv->nevents ? iv->events[i] : none;
 }
@@ -1548,7 +1548,7 @@ const char *ik_interview_question_id(const ik_interview *iv, uint32_t q)
 
 uint32_t ik_interview_find_question(const ik_interview *iv, const char *id)
 {
-    /* the pack's id table (IK_NONE and IK_STEP_NONE are both UINT32_MAX) */
+    /* the pack's id table (IK_NONE and IK_NONE are both UINT32_MAX) */
     return ik_rulebook_find_question(iv->rb, id);
 }
 

@@ -139,7 +139,7 @@ static ik_status replay(const ik_session *s, ik_interview *iv, ik_error *err)
         ev.kind = e->kind;
         ev.question = ik_interview_find_question(iv, e->question);
         ev.value = e->value;
-        if (ev.question == IK_STEP_NONE && e->kind != IK_EV_BACK) {
+        if (ev.question == IK_NONE && e->kind != IK_EV_BACK) {
             snprintf(msg, sizeof msg,
                      "the pack it was saved with has no question '%s'",
                      e->question);

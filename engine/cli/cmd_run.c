@@ -246,7 +246,7 @@ static size_t session_answers(const run *r)
 
     for (i = 0; (id = ik_session_answer_at(r->sess, i, &v)) != NULL; i++) {
         uint32_t q = ik_interview_find_question(r->iv, id);
-        n += q == IK_STEP_NONE || ik_question_type(r->rb, q) != IK_Q_INFO;
+        n += q == IK_NONE || ik_question_type(r->rb, q) != IK_Q_INFO;
     }
     return n;
 }
@@ -1440,7 +1440,7 @@ static int interview_loop(run *r)
     bool show = true;
 
     memset(&last, 0, sizeof last);
-    last.question = IK_STEP_NONE;
+    last.question = IK_NONE;
     for (;;) {
         uint32_t q;
         char *line;
@@ -1456,7 +1456,7 @@ static int interview_loop(run *r)
             show = true;
             continue;
         }
-        if (s.alert != IK_STEP_NONE) {
+        if (s.alert != IK_NONE) {
             rc = show_alert(r, &s);
             if (rc != RC_CONTINUE)
                 return rc;

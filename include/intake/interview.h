@@ -49,8 +49,7 @@ typedef enum ik_step_kind {
     IK_STEP_OUTCOME   /* nothing left to ask, or a stop red flag fired */
 } ik_step_kind;
 
-#define IK_STEP_NONE UINT32_MAX /* an absent index in ik_step */
-
+/* An absent index in a step (no stop flag, no alert) is IK_NONE. */
 typedef struct ik_step {
     ik_step_kind kind;
     uint32_t question;  /* QUESTION: index into the pack's questions */
@@ -79,10 +78,10 @@ typedef struct ik_step {
     bool can_back;      /* a question was asked before this step */
     bool can_skip;      /* QUESTION: not required (info: never) */
     uint32_t stop_flag; /* OUTCOME: red flag index that stopped the
-                           interview, IK_STEP_NONE when it completed */
+                           interview, IK_NONE when it completed */
     uint32_t alert;     /* QUESTION: a red flag with `alert` that has just
                            fired: show its message and ask whether to go
-                           on before the question; IK_STEP_NONE: none */
+                           on before the question; IK_NONE: none */
     bool ended_early;   /* OUTCOME: the person stopped at an alert with
                            questions left (back goes on with them) */
 } ik_step;
@@ -268,7 +267,7 @@ IK_API ik_status ik_interview_apply(ik_interview *iv, const ik_event *ev,
 
 /* The id of question index q, or NULL when out of range. */
 IK_API const char *ik_interview_question_id(const ik_interview *iv, uint32_t q);
-/* Index of question `id`, or IK_STEP_NONE. */
+/* Index of question `id`, or IK_NONE. */
 IK_API uint32_t ik_interview_find_question(const ik_interview *iv,
                                            const char *id);
 

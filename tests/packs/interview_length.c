@@ -69,7 +69,7 @@ static uint32_t asked(const ik_interview *iv, bool *complete)
     uint32_t n;
 
     ik_interview_next(iv, &step);
-    *complete = step.kind == IK_STEP_OUTCOME && step.stop_flag == IK_STEP_NONE;
+    *complete = step.kind == IK_STEP_OUTCOME && step.stop_flag == IK_NONE;
     ik_interview_trail(iv, &n);
     return n;
 }
@@ -350,8 +350,7 @@ static void run_walks(const ik_rulebook *rb, unsigned long walks, dist *d,
             answer(iv, rb, q, &a);
             for (tries = 0; w % 2 == 1 && tries < 4; tries++) {
                 ik_interview_next(iv, &step);
-                if (step.kind != IK_STEP_OUTCOME ||
-                    step.stop_flag == IK_STEP_NONE)
+                if (step.kind != IK_STEP_OUTCOME || step.stop_flag == IK_NONE)
                     break;
                 if (ik_interview_back(iv, &err) != IK_OK)
                     die("back", &err);

@@ -169,7 +169,7 @@ static void test_an_alert_comes_at_the_next_question_and_once(void **state)
 
     (void)state;
     s = step(iv);
-    assert_int_equal(s.alert, IK_STEP_NONE);
+    assert_int_equal(s.alert, IK_NONE);
     say(iv, "no");  /* q1 */
     say(iv, "yes"); /* q2: a_alert fires */
     s = step(iv);
@@ -184,13 +184,13 @@ static void test_an_alert_comes_at_the_next_question_and_once(void **state)
     assert_memory_equal(ev.value.u.str, "a_alert", 7);
     s = step(iv);
     assert_string_equal(s.id, "q3");
-    assert_int_equal(s.alert, IK_STEP_NONE);
+    assert_int_equal(s.alert, IK_NONE);
     /* no alert waiting now */
     assert_int_equal(ik_interview_alert(iv, true, &err), IK_EMISUSE);
     /* back and the same answer again: raised once an interview */
     assert_int_equal(ik_interview_back(iv, &err), IK_OK);
     say(iv, "yes");
-    assert_int_equal(step(iv).alert, IK_STEP_NONE);
+    assert_int_equal(step(iv).alert, IK_NONE);
     /* the next alert: from the disposition's act */
     say(iv, "yes"); /* q3: b_by_disp */
     assert_int_equal(step(iv).alert, flag("b_by_disp"));
@@ -203,7 +203,7 @@ static void test_a_flag_with_act_none_raises_nothing(void **state)
 
     (void)state;
     say(iv, "yes"); /* q1: c_none fires (its disposition says alert) */
-    assert_int_equal(step(iv).alert, IK_STEP_NONE);
+    assert_int_equal(step(iv).alert, IK_NONE);
     assert_string_equal(step(iv).id, "q2");
     ik_interview_free(iv);
 }
@@ -223,7 +223,7 @@ static void test_stopping_at_an_alert_ends_early_and_back_goes_on(
     s = step(iv);
     assert_int_equal(s.kind, IK_STEP_OUTCOME);
     assert_true(s.ended_early);
-    assert_int_equal(s.stop_flag, IK_STEP_NONE);
+    assert_int_equal(s.stop_flag, IK_NONE);
     o = ik_interview_outcome(iv);
     assert_false(o->complete);
     assert_int_equal(o->red_flags.n, 1);
@@ -234,7 +234,7 @@ static void test_stopping_at_an_alert_ends_early_and_back_goes_on(
     s = step(iv);
     assert_int_equal(s.kind, IK_STEP_QUESTION);
     assert_string_equal(s.id, "q3");
-    assert_int_equal(s.alert, IK_STEP_NONE);
+    assert_int_equal(s.alert, IK_NONE);
     assert_false(s.ended_early);
     ik_interview_free(iv);
 }
@@ -250,7 +250,7 @@ static void test_answering_at_an_alert_goes_on(void **state)
     n = ik_interview_nevents(iv);
     say(iv, "no"); /* q3, with a_alert waiting */
     assert_int_equal(ik_interview_nevents(iv), n + 1);
-    assert_int_equal(step(iv).alert, IK_STEP_NONE);
+    assert_int_equal(step(iv).alert, IK_NONE);
     assert_string_equal(step(iv).id, "q4");
     ik_interview_free(iv);
 }
@@ -269,7 +269,7 @@ static void test_two_alerts_from_one_answer_come_one_after_the_other(
     assert_int_equal(step(iv).alert, flag("e_alert2"));
     assert_string_equal(step(iv).id, "q3");
     assert_int_equal(ik_interview_alert(iv, true, &err), IK_OK);
-    assert_int_equal(step(iv).alert, IK_STEP_NONE);
+    assert_int_equal(step(iv).alert, IK_NONE);
     ik_interview_free(iv);
 }
 
@@ -286,7 +286,7 @@ static void test_a_stop_flag_ends_the_interview_over_an_alert(void **state)
     s = step(iv);
     assert_int_equal(s.kind, IK_STEP_OUTCOME);
     assert_int_equal(s.stop_flag, flag("d_stop"));
-    assert_int_equal(s.alert, IK_STEP_NONE);
+    assert_int_equal(s.alert, IK_NONE);
     assert_false(s.ended_early);
     ik_interview_free(iv);
 }

@@ -162,7 +162,7 @@ static void test_full_interview_without_surgery_ends_on_routine(void **state)
     say(iv, "nothing else");
     ik_interview_next(iv, &s);
     assert_int_equal(s.kind, IK_STEP_OUTCOME);
-    assert_int_equal(s.stop_flag, IK_STEP_NONE);
+    assert_int_equal(s.stop_flag, IK_NONE);
     expect_outcome_has(iv, "\"complete\":true,\"disposition\":\"routine\"");
     expect_outcome_has(iv, "\"ladder\":\"interventional\"");
     expect_outcome_has(iv, "\"notes\":\"nothing else\"");
@@ -311,7 +311,7 @@ static void test_stop_red_flag_ends_the_interview_at_once(void **state)
     say(iv, "yes"); /* saddle numbness */
     ik_interview_next(iv, &s);
     assert_int_equal(s.kind, IK_STEP_OUTCOME);
-    assert_int_not_equal(s.stop_flag, IK_STEP_NONE);
+    assert_int_not_equal(s.stop_flag, IK_NONE);
     assert_string_equal(rb->red_flags[s.stop_flag].id, "cauda_equina");
     assert_true(s.can_back);
     expect_outcome_has(iv, "\"complete\":false,\"disposition\":"

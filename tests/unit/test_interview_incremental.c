@@ -141,7 +141,7 @@ static void check(walk *w, const ik_interview *iv, bool full)
     if (cur == IK_NONE) {
         assert_int_equal(step.kind, IK_STEP_OUTCOME);
         assert_int_equal(step.stop_flag, w->ref.stop_flag == IK_NONE
-                                             ? IK_STEP_NONE
+                                             ? IK_NONE
                                              : w->ref.stop_flag);
         full = true;
     } else {

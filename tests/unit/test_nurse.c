@@ -242,7 +242,7 @@ static void test_answers_ahead_stop_at_an_alert(void **state)
     assert_int_equal(n, 4);
     assert_string_equal(line + used, "500 - none");
     ik_interview_next(iv, &s);
-    assert_true(s.alert != IK_STEP_NONE);
+    assert_true(s.alert != IK_NONE);
     assert_string_equal(rb->red_flags[s.alert].id, "battery_hot");
     /* going on, "-" skips */
     assert_int_equal(ik_interview_alert(iv, true, &err), IK_OK);

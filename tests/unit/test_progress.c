@@ -160,7 +160,7 @@ static void walk(ik_rulebook *rb, const char *aud, figures *f, ik_arena *a,
         trace_add(&f->sound, &ps, ps.to_go_max);
         if (check)
             check(iv, m);
-        if (s.alert != IK_STEP_NONE && rnd(2)) {
+        if (s.alert != IK_NONE && rnd(2)) {
             ev.kind = IK_EV_ALERT;
             ev.question = s.question;
             ev.value = ik_str(rb->red_flags[s.alert].id,
