@@ -21,7 +21,6 @@ typedef struct csr {
 
 struct ik_deps {
     uint32_t nq, nd, nslots;
-    bool ordered;
     uint32_t base[IK_OWN__COUNT + 1]; /* condition (o, i) is base[o] + i */
     csr reads, needs, asks;           /* per condition */
     csr readers[IK_OWN__COUNT];       /* per slot */
@@ -35,6 +34,12 @@ struct ik_deps {
     uint32_t *coff;
     uint32_t *live_from, *live_to;
     uint32_t *by_end, nby_end; /* live slots, latest live_to first */
+    /* per question: the latest question behind its enable_when (IK_NONE:
+     * none), and whether it reads a derived value; the questions by that
+     * latest one: by_qlatest[qfirst[p] .. qfirst[p + 1]) */
+    uint32_t *qlatest, *by_qlatest, *qfirst;
+    uint8_t *qvia;
+    uint32_t *dorder; /* derived values by their latest question */
 };
 
 static const char *const fields[IK_OWN__COUNT] = {
@@ -415,12 +420,13 @@ static bool build_latest(ik_deps *d, const ik_rulebook *rb)
     return !nomem;
 }
 
-/* The derived values and questions behind the conditions of questions
- * and red flags, the two kinds whose lists are read (the outcome and the
- * interview, batch's stop checks); each visited once per condition (a
- * stamp per slot). Only those: a list per rule, section or rung would
- * make loading quadratic in a chain of derived values that many rules
- * read (6,000 of each: 3.3 s and 580 MB). */
+/* The derived values and questions behind the conditions of red flags,
+ * the lists that are read (the outcome's and batch's stop checks); each
+ * visited once per condition (a stamp per slot). Only those: a list per
+ * question, rule, section or rung would make loading quadratic in a chain
+ * of derived values that many of them read (6,000 questions whose
+ * enable_when each reads the next link of a chain: 1.0 s and 299 MB);
+ * a question keeps its latest question instead (build_enable). */
 static bool build_closures(ik_deps *d)
 {
     vec needs = {0}, asks = {0}, noff = {0}, aoff = {0}, stack = {0};
@@ -432,8 +438,7 @@ static bool build_closures(ik_deps *d)
         size_t n0 = needs.n, a0 = asks.n;
         ok = vec_push(&noff, (uint32_t)needs.n) &&
              vec_push(&aoff, (uint32_t)asks.n);
-        if (!(c >= d->base[IK_OWN_QUESTION] && c < d->base[IK_OWN_QUESTION + 1]) &&
-            !(c >= d->base[IK_OWN_RED_FLAG] && c < d->base[IK_OWN_RED_FLAG + 1]))
+        if (!(c >= d->base[IK_OWN_RED_FLAG] && c < d->base[IK_OWN_RED_FLAG + 1]))
             continue;
         stack.n = 0;
         for (k = d->reads.off[c]; ok && k < d->reads.off[c + 1]; k++)
@@ -957,13 +962,25 @@ static bool build_classes(ik_deps *d, const ik_rulebook *rb)
     w.steer = ik_calloc((size_t)d->nd + 1, 1);
     d->coff = ik_calloc((size_t)d->nq + 1, sizeof *d->coff);
     ok = w.nvar && w.opaque && w.steer && d->coff && rb->logic;
-    for (q = 0; ok && q < d->nq + rb->nred_flags; q++) {
-        ik_span n = q < d->nq ? ik_deps_needs(d, IK_OWN_QUESTION, q)
-                    : rb->red_flags[q - d->nq].stop
-                        ? ik_deps_needs(d, IK_OWN_RED_FLAG, q - d->nq)
-                        : (ik_span){NULL, 0};
+    for (q = 0; ok && q < rb->nred_flags; q++) {
+        ik_span n = rb->red_flags[q].stop ? ik_deps_needs(d, IK_OWN_RED_FLAG, q)
+                                          : (ik_span){NULL, 0};
         for (k = 0; k < n.n; k++)
             w.steer[n.items[k]] = 1;
+    }
+    /* and what enable_when reads, directly or through others: from the
+     * last derived value down (each reads only earlier ones) */
+    for (q = 0; ok && q < d->nq; q++) {
+        ik_span r = ik_deps_reads(d, IK_OWN_QUESTION, q);
+        for (k = 0; k < r.n; k++)
+            if (d->dof[r.items[k]] != IK_NONE)
+                w.steer[d->dof[r.items[k]]] = 1;
+    }
+    for (q = d->nd; ok && q-- > 0;) {
+        ik_span r = ik_deps_reads(d, IK_OWN_DERIVED, q);
+        for (k = 0; w.steer[q] && k < r.n; k++)
+            if (d->dof[r.items[k]] != IK_NONE)
+                w.steer[d->dof[r.items[k]]] = 1;
     }
     if (ok) {
         ik_rulebook_each_condition(rb,
@@ -1073,33 +1090,55 @@ static bool build_live(ik_deps *d, const ik_rulebook *rb)
     return true;
 }
 
-/* The pack is ordered (deps.h). */
-static bool is_ordered(const ik_deps *d, const ik_rulebook *rb)
+/* Per question: the latest question behind its enable_when (directly
+ * or through derived values: linear, from each derived value's latest)
+ * and whether it reads a derived value; the questions by it (a counting
+ * sort); the derived values by their latest question, stable (a derived
+ * value's dependencies come before it: they have no later one). */
+static bool build_enable(ik_deps *d)
 {
-    uint32_t i, k;
+    uint32_t i, k, *cnt;
 
-    for (i = 0; i < d->nq; i++)
-        if (rb->questions[i].slot != i)
-            return false;
-    for (i = 0; i < d->nd; i++) {
-        ik_span r = ik_deps_reads(d, IK_OWN_DERIVED, i);
-        if (rb->derived[i].slot != d->nq + i)
-            return false;
-        for (k = 0; k < r.n; k++)
-            if (r.items[k] >= d->nq + i)
-                return false; /* itself, a later one, or no value at all */
+    d->qlatest = ik_malloc(((size_t)d->nq + 1) * sizeof *d->qlatest);
+    d->qvia = ik_calloc((size_t)d->nq + 1, 1);
+    d->qfirst = ik_calloc((size_t)d->nq + 2, sizeof *d->qfirst);
+    d->by_qlatest = ik_malloc(((size_t)d->nq + 1) * sizeof *d->by_qlatest);
+    d->dorder = ik_malloc(((size_t)d->nd + 1) * sizeof *d->dorder);
+    cnt = ik_calloc((size_t)d->nq + 2, sizeof *cnt);
+    if (!d->qlatest || !d->qvia || !d->qfirst || !d->by_qlatest ||
+        !d->dorder || !cnt) {
+        ik_free(cnt);
+        return false;
     }
     for (i = 0; i < d->nq; i++) {
         ik_span r = ik_deps_reads(d, IK_OWN_QUESTION, i);
+        uint32_t best = IK_NONE;
         for (k = 0; k < r.n; k++) {
-            uint32_t s = r.items[k];
-            uint32_t q = s < d->nq           ? s
-                         : s < d->nq + d->nd ? d->latest[s - d->nq]
-                                             : i;
-            if (q != IK_NONE && q >= i)
-                return false;
+            uint32_t s = r.items[k], q = d->qof[s];
+            if (q == IK_NONE && d->dof[s] != IK_NONE) {
+                q = d->latest[d->dof[s]];
+                d->qvia[i] = 1;
+            }
+            if (q != IK_NONE && (best == IK_NONE || q > best))
+                best = q;
         }
+        d->qlatest[i] = best;
+        if (best != IK_NONE && best < d->nq)
+            d->qfirst[best + 2]++;
     }
+    for (i = 0; i < d->nq; i++)
+        d->qfirst[i + 2] += d->qfirst[i + 1];
+    for (i = 0; i < d->nq; i++)
+        if (d->qlatest[i] != IK_NONE && d->qlatest[i] < d->nq)
+            d->by_qlatest[d->qfirst[d->qlatest[i] + 1]++] = i;
+    /* derived values: none first (key 0), then by latest + 1 */
+    for (i = 0; i < d->nd; i++)
+        cnt[d->latest[i] == IK_NONE ? 1 : d->latest[i] + 2]++;
+    for (i = 0; i <= d->nq; i++)
+        cnt[i + 1] += cnt[i];
+    for (i = 0; i < d->nd; i++)
+        d->dorder[cnt[d->latest[i] == IK_NONE ? 0 : d->latest[i] + 1]++] = i;
+    ik_free(cnt);
     return true;
 }
 
@@ -1121,7 +1160,8 @@ ik_status ik_deps_new(const ik_rulebook *rb, ik_deps **out)
     ok = d->qof && d->dof;
     if (ok)
         slot_maps(rb, d->nslots, d->qof, d->dof);
-    ok = ok && build_reads(d, rb) && build_latest(d, rb) && build_closures(d);
+    ok = ok && build_reads(d, rb) && build_latest(d, rb) &&
+         build_closures(d) && build_enable(d);
     for (o = 0; ok && o < IK_OWN__COUNT; o++)
         ok = build_readers(d, &d->readers[o], (ik_owner)o);
     ok = ok && build_classes(d, rb) && build_live(d, rb);
@@ -1129,7 +1169,6 @@ ik_status ik_deps_new(const ik_rulebook *rb, ik_deps **out)
         ik_deps_free(d);
         return IK_ENOMEM;
     }
-    d->ordered = is_ordered(d, rb);
     *out = d;
     return IK_OK;
 }
@@ -1151,6 +1190,11 @@ void ik_deps_free(ik_deps *d)
     ik_free(d->live_from);
     ik_free(d->live_to);
     ik_free(d->by_end);
+    ik_free(d->qlatest);
+    ik_free(d->qvia);
+    ik_free(d->qfirst);
+    ik_free(d->by_qlatest);
+    ik_free(d->dorder);
     ik_arena_fini(&d->arena);
     ik_free(d->qof);
     ik_free(d->dof);
@@ -1159,9 +1203,34 @@ void ik_deps_free(ik_deps *d)
 
 /* ---- Reading ---- */
 
-bool ik_deps_ordered(const ik_deps *d)
+uint32_t ik_deps_enable_latest(const ik_deps *d, uint32_t q)
 {
-    return d->ordered;
+    return q < d->nq ? d->qlatest[q] : IK_NONE;
+}
+
+bool ik_deps_enable_via_derived(const ik_deps *d, uint32_t q)
+{
+    return q < d->nq && d->qvia[q];
+}
+
+ik_span ik_deps_by_enable_latest(const ik_deps *d, uint32_t p)
+{
+    ik_span sp = {NULL, 0};
+
+    if (p < d->nq) {
+        sp.items = d->by_qlatest + d->qfirst[p];
+        sp.n = d->qfirst[p + 1] - d->qfirst[p];
+    }
+    return sp;
+}
+
+ik_span ik_deps_derived_by_latest(const ik_deps *d)
+{
+    ik_span sp;
+
+    sp.items = d->dorder;
+    sp.n = d->nd;
+    return sp;
 }
 
 ik_span ik_deps_reads(const ik_deps *d, ik_owner o, uint32_t i)

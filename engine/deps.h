@@ -2,7 +2,8 @@
  * deps.h (internal) -- the dependency model of a loaded pack, built once
  * when it loads and kept in the rulebook: what each condition reads, the
  * derived values and questions behind it, the latest question behind each
- * derived value, who reads each slot, and whether the pack is ordered.
+ * derived value and enable_when, who reads each slot, the classes of each
+ * answer and when each slot decides what comes next.
  * Lint, the outcome, the interview's incremental step, batch's stop checks
  * and the front end's "because" all read this one model; none of them
  * analyses the conditions again. Also the one iterator over a pack's
@@ -76,24 +77,33 @@ bool ik_deps_order_derived(const ik_rulebook *rb, uint32_t *order,
                                             void *ctx),
                            void *ctx, bool *nomem);
 
-/* True when every enable_when reads only earlier questions (directly or
- * through derived values), derived values read only earlier ones, and
- * the slots are laid out as rulebook.h says. The loader refuses a pack
- * that is not, so a loaded pack always is. */
-bool ik_deps_ordered(const ik_deps *d);
+/* The latest question question q's enable_when reads, directly or
+ * through derived values (IK_NONE: none), and whether it reads a derived
+ * value. The loader refuses a pack where it is not before q. */
+uint32_t ik_deps_enable_latest(const ik_deps *d, uint32_t q);
+bool ik_deps_enable_via_derived(const ik_deps *d, uint32_t q);
+
+/* The questions whose enable_when's latest question is p, ascending. */
+ik_span ik_deps_by_enable_latest(const ik_deps *d, uint32_t p);
+
+/* Every derived value, by its latest question (ik_deps_latest_question;
+ * those reading none first), in evaluation order within each: the
+ * derived values an enable_when of question q needs are among those
+ * before the first whose latest question is q or later. */
+ik_span ik_deps_derived_by_latest(const ik_deps *d);
 
 /* The slots condition (owner, i) reads directly, each once, in first-read
  * order. */
 ik_span ik_deps_reads(const ik_deps *d, ik_owner owner, uint32_t i);
 
 /* The derived values condition (owner, i) needs, directly or through
- * others, in evaluation order; kept for questions and red flags only
- * (empty for any other owner). */
+ * others, in evaluation order; kept for red flags only (empty for any
+ * other owner: a question keeps ik_deps_enable_latest). */
 ik_span ik_deps_needs(const ik_deps *d, ik_owner owner, uint32_t i);
 
 /* The questions condition (owner, i) reads, directly or through derived
- * values, ascending; kept for questions and red flags only (empty for
- * any other owner: ik_rulebook_questions_behind walks any slots). */
+ * values, ascending; kept for red flags only (empty for any other
+ * owner: ik_rulebook_questions_behind walks any slots). */
 ik_span ik_deps_asks(const ik_deps *d, ik_owner owner, uint32_t i);
 
 /* The owners of kind owner whose condition reads slot s directly,

@@ -65,16 +65,13 @@ struct full {
 
 /*
  * The per-pack index of an incremental step and the counters it keeps.
- * The pack is ordered (the loader refuses one that is not; incr_new
- * asserts it: enable_when reads only
- * earlier questions, directly or through derived values, and derived
+ * The pack is ordered (the loader refuses one that is not: enable_when
+ * reads only earlier questions, directly or through derived values, and derived
  * values read only earlier derived values), so answering the current
  * question changes only its slot, the derived values that read it, and
  * whether later (unanswered) questions apply.
  */
 typedef struct incr {
-    uint8_t *via_derived; /* per question: enable_when reads a derived
-                             value: could_enable holds */
     uint32_t *unanswered; /* per question: questions its enable_when reads
                              (itself excepted) with no answer */
     uint8_t *maybe;       /* per question: counted in nmaybe */
@@ -82,13 +79,12 @@ typedef struct incr {
     uint32_t nopen;       /* questions that apply and have no answer */
     uint32_t nmaybe;      /* questions that do not apply but could */
     /* Settled maybes: a question's enable_when reads questions (directly
-     * or through derived values) no later than latest[q] (IK_NONE: none).
-     * Once the current question is past latest[q], every question it
-     * reads has its answer or will never apply, so whether q applies is
-     * final: a maybe with latest[q] < pos is counted in ndead, and
-     * to_go_max leaves it out. by_latest lists the questions with an
-     * enable_when by latest (first[p] .. first[p + 1]). */
-    uint32_t *latest, *by_latest, *first;
+     * or through derived values) no later than ik_deps_enable_latest
+     * (IK_NONE: none). Once the current question is past it, every
+     * question it reads has its answer or will never apply, so whether q
+     * applies is final: a maybe with that latest question before pos is
+     * counted in ndead, and to_go_max leaves it out
+     * (ik_deps_by_enable_latest lists them by it). */
     uint32_t pos, ndead;
     uint32_t nstop_on;
     /* scratch of one step */
@@ -162,9 +158,10 @@ ik_command ik_command_parse(const char *text, size_t len)
  * enable_when read only earlier questions, directly or through derived
  * values, so an answered question's value cannot change while answers
  * move forward.) */
-static bool could_enable(const incr *in, uint32_t q)
+static bool could_enable(const ik_interview *iv, uint32_t q)
 {
-    return in->via_derived[q] || in->unanswered[q] > 0;
+    return ik_deps_enable_via_derived(iv->rb->deps, q) ||
+           iv->inc->unanswered[q] > 0;
 }
 
 /* Whether question q counts in nmaybe (to_go_max beyond to_go): it does
@@ -174,7 +171,8 @@ static bool is_maybe(const ik_interview *iv, uint32_t q)
 {
     return iv->answers[q].kind == IK_UNDEF && !iv->app.enabled[q] &&
            iv->rb->questions[q].enable_when != IK_NO_EXPR &&
-           iv->inc->latest[q] != IK_NONE && could_enable(iv->inc, q);
+           ik_deps_enable_latest(iv->rb->deps, q) != IK_NONE &&
+           could_enable(iv, q);
 }
 
 static bool is_open(const ik_interview *iv, uint32_t q)
@@ -184,24 +182,31 @@ static bool is_open(const ik_interview *iv, uint32_t q)
 
 /* Move the settled line to question c (forward or back): the maybes
  * whose latest question it passes become settled, or stop being so. */
-static void settle_pos(incr *in, uint32_t c)
+static void settle_pos(const ik_deps *d, incr *in, uint32_t c)
 {
-    uint32_t i;
+    uint32_t p, i;
 
-    for (i = in->first[in->pos]; c > in->pos && i < in->first[c]; i++)
-        in->ndead += in->maybe[in->by_latest[i]];
-    for (i = in->first[c]; c < in->pos && i < in->first[in->pos]; i++)
-        in->ndead -= in->maybe[in->by_latest[i]];
+    for (p = in->pos; p < c; p++) {
+        ik_span s = ik_deps_by_enable_latest(d, p);
+        for (i = 0; i < s.n; i++)
+            in->ndead += in->maybe[s.items[i]];
+    }
+    for (p = c; p < in->pos; p++) {
+        ik_span s = ik_deps_by_enable_latest(d, p);
+        for (i = 0; i < s.n; i++)
+            in->ndead -= in->maybe[s.items[i]];
+    }
     in->pos = c;
 }
 
 /* q's maybe flag becomes on: keep nmaybe and ndead counting it. */
-static void set_maybe(incr *in, uint32_t q, bool on)
+static void set_maybe(const ik_deps *dm, incr *in, uint32_t q, bool on)
 {
     uint32_t d = (uint32_t)on - (uint32_t)in->maybe[q];
+    uint32_t latest = ik_deps_enable_latest(dm, q);
 
     in->nmaybe += d;
-    if (in->latest[q] != IK_NONE && in->latest[q] < in->pos)
+    if (latest != IK_NONE && latest < in->pos)
         in->ndead += d;
     in->maybe[q] = on;
 }
@@ -218,7 +223,6 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
     iv->current = IK_NONE;
     iv->to_go = iv->to_go_max = 0;
     iv->searched = false;
-    iv->full->fresh = false;
     if (in->nstop_on == 0) {
         for (q = from; q < rb->nquestions; q++)
             if (is_open(iv, q)) {
@@ -227,13 +231,17 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
             }
     }
     if (iv->current != IK_NONE) {
-        settle_pos(in, iv->current);
+        settle_pos(rb->deps, in, iv->current);
         iv->to_go = in->nopen - 1;
         iv->to_go_max = iv->to_go + in->nmaybe - in->ndead;
         return IK_OK;
     }
     if (iv->searching)
         return IK_OK; /* the search needs only that it ended */
+    if (iv->full->fresh) { /* restart computed it */
+        iv->stop_flag = iv->full->out.stop_flag;
+        return IK_OK;
+    }
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
     iv->full->fresh = st == IK_OK;
     if (st == IK_OK)
@@ -279,7 +287,6 @@ static ik_status restart(ik_interview *iv, ik_error *err)
     incr *in = iv->inc;
     uint32_t q, f, k;
     ik_status st;
-    bool on;
 
     /* the whole outcome first: a pack whose outcome cannot be computed
      * fails here, when the interview starts, not at its end */
@@ -289,20 +296,21 @@ static ik_status restart(ik_interview *iv, ik_error *err)
         st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
     if (st != IK_OK)
         return st;
+    iv->full->fresh = true;
     in->nopen = in->nmaybe = in->nstop_on = in->pos = in->ndead = 0;
-    for (f = 0; f < rb->nred_flags; f++) {
-        in->stop_on[f] = 0;
-        if (!rb->red_flags[f].stop)
-            continue;
-        if ((st = truthy(iv, rb->red_flags[f].when, &on, err)) != IK_OK)
-            return st;
-        in->stop_on[f] = on;
-        in->nstop_on += on;
+    /* the stop flags that fired: the outcome evaluated every red flag on
+     * these answers (the interview asks none after a stop: its slots are
+     * the applied ones) */
+    memset(in->stop_on, 0, rb->nred_flags);
+    for (k = 0; k < iv->full->out.red_flags.n; k++) {
+        f = iv->full->out.red_flags.items[k];
+        in->stop_on[f] = rb->red_flags[f].stop;
+        in->nstop_on += rb->red_flags[f].stop;
     }
     for (q = 0; q < rb->nquestions; q++) {
         ik_span r = ik_deps_reads(rb->deps, IK_OWN_QUESTION, q);
         in->unanswered[q] = 0;
-        for (k = 0; !in->via_derived[q] && k < r.n; k++)
+        for (k = 0; !ik_deps_enable_via_derived(rb->deps, q) && k < r.n; k++)
             if (r.items[k] != q && iv->answers[r.items[k]].kind == IK_UNDEF)
                 in->unanswered[q]++;
         in->maybe[q] = is_maybe(iv, q);
@@ -439,7 +447,7 @@ static ik_status step_questions(ik_interview *iv, uint32_t *nlist,
             in->nopen += on ? 1u : (uint32_t)-1;
             iv->app.enabled[p] = on;
         }
-        set_maybe(in, p, is_maybe(iv, p));
+        set_maybe(rb->deps, in, p, is_maybe(iv, p));
     }
     return IK_OK;
 }
@@ -485,11 +493,13 @@ static ik_status step(ik_interview *iv, uint32_t q, bool forward, ik_error *err)
     uint32_t nlist = 0, k;
     ik_status st;
 
+    iv->full->fresh = false; /* the answers changed */
     iv->app.slots[q] = iv->app.enabled[q] ? iv->answers[q] : ik_undef();
     /* q applies (it was asked): it leaves or joins the open ones */
     in->nopen += forward ? (uint32_t)-1 : 1u;
     for (k = 0; k < r.n; k++)
-        if (r.items[k] != q && !in->via_derived[r.items[k]])
+        if (r.items[k] != q &&
+            !ik_deps_enable_via_derived(rb->deps, r.items[k]))
             in->unanswered[r.items[k]] += forward ? (uint32_t)-1 : 1u;
     mark_changed(rb->deps, in, q);
     if ((st = step_derived(iv, err)) == IK_OK &&
@@ -874,12 +884,8 @@ static void incr_free(incr *in)
 {
     if (!in)
         return;
-    ik_free(in->via_derived);
     ik_free(in->unanswered);
     ik_free(in->maybe);
-    ik_free(in->latest);
-    ik_free(in->by_latest);
-    ik_free(in->first);
     ik_free(in->stop_on);
     ik_free(in->queued);
     ik_free(in->heap);
@@ -899,19 +905,14 @@ static void incr_free(incr *in)
 static ik_status incr_new(ik_interview *iv, ik_error *err)
 {
     const ik_rulebook *rb = iv->rb;
-    uint32_t nq = rb->nquestions, nd = rb->nderived, i, k;
+    uint32_t nq = rb->nquestions, nd = rb->nderived;
     size_t nslots = ik_deps_nslots(rb->deps);
     incr *in = ik_calloc(1, sizeof *in);
 
-    assert(ik_deps_ordered(rb->deps));
     if (!in)
         return ik_fail(err, IK_ENOMEM, "out of memory");
-    in->via_derived = ik_calloc(nq + 1, 1);
     in->unanswered = ik_calloc(nq + 1, sizeof *in->unanswered);
     in->maybe = ik_calloc(nq + 1, 1);
-    in->latest = ik_calloc(nq + 1, sizeof *in->latest);
-    in->by_latest = ik_calloc(nq + 1, sizeof *in->by_latest);
-    in->first = ik_calloc(nq + 2, sizeof *in->first);
     in->stop_on = ik_calloc(rb->nred_flags + 1, 1);
     in->queued = ik_calloc(nd + 1, 1);
     in->heap = ik_calloc(nd + 1, sizeof *in->heap);
@@ -920,33 +921,12 @@ static ik_status incr_new(ik_interview *iv, ik_error *err)
     in->touched = ik_calloc(nq + 1, 1);
     in->flag_touched = ik_calloc(rb->nred_flags + 1, 1);
     in->list = ik_calloc(nq + 1, sizeof *in->list);
-    if (!in->via_derived || !in->unanswered || !in->maybe || !in->latest ||
-        !in->by_latest || !in->first || !in->stop_on ||
+    if (!in->unanswered || !in->maybe || !in->stop_on ||
         !in->queued || !in->heap || !in->dirty || !in->changed ||
         !in->touched || !in->flag_touched || !in->list) {
         incr_free(in);
         return ik_fail(err, IK_ENOMEM, "out of memory");
     }
-    for (i = 0; i < nq; i++) {
-        ik_span r = ik_deps_reads(rb->deps, IK_OWN_QUESTION, i);
-        for (k = 0; k < r.n; k++)
-            if (r.items[k] >= nq)
-                in->via_derived[i] = 1;
-    }
-    /* latest[q] and the questions by it (a counting sort; a question
-     * without enable_when, or reading no question, is never a maybe
-     * that settles) */
-    for (i = 0; i < nq; i++) {
-        ik_span a = ik_deps_asks(rb->deps, IK_OWN_QUESTION, i);
-        in->latest[i] = a.n ? a.items[a.n - 1] : IK_NONE;
-        if (in->latest[i] != IK_NONE)
-            in->first[in->latest[i] + 2]++;
-    }
-    for (i = 0; i < nq; i++)
-        in->first[i + 2] += in->first[i + 1];
-    for (i = 0; i < nq; i++)
-        if (in->latest[i] != IK_NONE)
-            in->by_latest[in->first[in->latest[i] + 1]++] = i;
     iv->inc = in;
     return IK_OK;
 }

@@ -375,6 +375,7 @@ static ik_status settle(ctx *c, const ik_value *answers,
     uint32_t *stamp = NULL;
     uint64_t pool = IK_LOGIC_TOTAL_BUDGET;
     ik_env senv = c->env;
+    ik_span by_latest = ik_deps_derived_by_latest(c->deps);
     uint32_t q, k, d;
     ik_status st;
 
@@ -398,12 +399,17 @@ static ik_status settle(ctx *c, const ik_value *answers,
     }
     for (q = 0; q < rb->nquestions; q++)
         o->slots[q] = ik_undef();
-    for (q = 0; q < rb->nquestions; q++) {
-        ik_span pre = ik_deps_needs(c->deps, IK_OWN_QUESTION, q);
+    for (q = 0, k = 0; q < rb->nquestions; q++) {
         int r;
 
-        for (k = 0; k < pre.n; k++) {
-            d = pre.items[k];
+        /* the derived values with no question from q on behind them:
+         * what q's enable_when reads among them (the pack is ordered) */
+        for (; k < by_latest.n; k++) {
+            uint32_t latest;
+            d = by_latest.items[k];
+            latest = ik_deps_latest_question(c->deps, d);
+            if (latest != IK_NONE && latest >= q)
+                break;
             if (done[d])
                 continue;
             st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
@@ -745,9 +751,7 @@ static ik_status compute_applied(const ik_rulebook *rb,
     ctx c;
     ik_status st;
 
-    /* the loader refuses a pack that is not ordered */
-    assert(ik_deps_ordered(rb->deps));
-    outcome_clear(o);
+    outcome_clear(o); /* the pack is ordered: the loader refuses another */
     o->own_pool = IK_LOGIC_TOTAL_BUDGET; /* a record's, or a compute's */
     memset(&c, 0, sizeof c);
     c.rb = rb;

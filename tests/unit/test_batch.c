@@ -372,7 +372,6 @@ test_records_the_fast_path_cannot_vouch_for_replay_the_interview(void **state)
 
     (void)state;
     assert_int_equal(ik_batch_init(&b, rb, NULL, &err), IK_OK);
-    assert_true(ik_deps_ordered(rb->deps));
     o = record(&b, 1, "{\"surgery\": false, \"bladder\": false}", &st, &err);
     free(o);
     assert_int_equal(b.side[0].exact, 0);

@@ -68,7 +68,6 @@ static void the_model_lists_reads_closures_and_readers(void **state)
                    a0[] = {0}, b1[] = {1}, c2[] = {2}, ca[] = {2, 0};
 
     (void)state;
-    assert_true(ik_deps_ordered(d));
     assert_string_equal(rb->derived[0].id, "x");
     assert_int_equal(ik_deps_nslots(d), 5);
     expect_span(ik_deps_reads(d, IK_OWN_QUESTION, 0), NULL, 0);
@@ -78,15 +77,23 @@ static void the_model_lists_reads_closures_and_readers(void **state)
                 2);
     expect_span(ik_deps_reads(d, IK_OWN_RULE, 0), ca, 2);
     /* closures: derived values in evaluation order, questions ascending */
-    expect_span(ik_deps_needs(d, IK_OWN_QUESTION, 1), a0, 1);
-    expect_span(ik_deps_needs(d, IK_OWN_QUESTION, 2), xy, 2);
-    expect_span(ik_deps_asks(d, IK_OWN_QUESTION, 2), ab, 2);
     expect_span(ik_deps_needs(d, IK_OWN_RED_FLAG, 0), xy, 2);
     expect_span(ik_deps_asks(d, IK_OWN_RED_FLAG, 0), ab, 2);
-    /* lists are kept for questions and red flags only (a list per rule
-     * would make loading quadratic in a long chain of derived values) */
+    /* lists are kept for red flags only (a list per question or rule
+     * would make loading quadratic in a long chain of derived values); a
+     * question keeps the latest question behind its enable_when */
     expect_span(ik_deps_asks(d, IK_OWN_RULE, 0), NULL, 0);
+    expect_span(ik_deps_asks(d, IK_OWN_QUESTION, 2), NULL, 0);
+    expect_span(ik_deps_needs(d, IK_OWN_QUESTION, 2), NULL, 0);
     expect_span(ik_deps_needs(d, IK_OWN_DERIVED, 1), NULL, 0);
+    assert_int_equal(ik_deps_enable_latest(d, 0), IK_NONE);
+    assert_int_equal(ik_deps_enable_latest(d, 1), 0);
+    assert_int_equal(ik_deps_enable_latest(d, 2), 1);
+    assert_true(ik_deps_enable_via_derived(d, 2));
+    assert_false(ik_deps_enable_via_derived(d, 0));
+    expect_span(ik_deps_by_enable_latest(d, 0), b1, 1);
+    expect_span(ik_deps_by_enable_latest(d, 1), c2, 1);
+    expect_span(ik_deps_derived_by_latest(d), (const uint32_t[]){0, 1}, 2);
     /* readers */
     expect_span(ik_deps_readers(d, IK_OWN_DERIVED, 0), a0, 1);
     expect_span(ik_deps_readers(d, IK_OWN_DERIVED, 3), b1, 1);
