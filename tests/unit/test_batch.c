@@ -639,6 +639,44 @@ static void test_reader_names_the_first_bad_member_in_text_order(void **state)
     ik_rulebook_free(rb);
 }
 
+/* A number literal longer than the reader's old 64-byte buffer is read by
+ * value.c's one number reader like any other (as strtod reads it). */
+static void test_reader_reads_long_number_literals(void **state)
+{
+    ik_rulebook *rb = fixture_load(TINY_PACK);
+    ik_value answers[4];
+    ik_arena a;
+    ik_error err;
+    ik_buf t;
+    int i;
+
+    (void)state;
+    ik_arena_init(&a);
+    ik_buf_init(&t);
+    /* 7.000...0001 with 80 zeros: 7 once rounded to a double */
+    ik_buf_puts(&t, "{\"surgery\": true, \"pain\": 7.");
+    for (i = 0; i < 80; i++)
+        ik_buf_putc(&t, '0');
+    ik_buf_puts(&t, "1}");
+    assert_int_equal(ik_answers_json_parse(rb, ik_buf_cstr(&t), t.len, "", &a,
+                                           answers, &err),
+                     IK_OK);
+    assert_true(answers[2].kind == IK_NUM && answers[2].u.num == 7);
+    /* 1 followed by 400 zeros: out of range, refused as JSON */
+    ik_buf_clear(&t);
+    ik_buf_puts(&t, "{\"pain\": 1");
+    for (i = 0; i < 400; i++)
+        ik_buf_putc(&t, '0');
+    ik_buf_putc(&t, '}');
+    assert_int_equal(ik_answers_json_parse(rb, ik_buf_cstr(&t), t.len, "", &a,
+                                           answers, &err),
+                     IK_ESYNTAX);
+    assert_string_equal(err.msg, "number is out of range");
+    ik_buf_fini(&t);
+    ik_arena_fini(&a);
+    ik_rulebook_free(rb);
+}
+
 static void test_answers_are_written_back_as_a_replayable_object(void **state)
 {
     ik_rulebook *rb = fixture_load(TINY_PACK);
@@ -745,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_lenient_reader_drops_ids_an_older_pack_lacks),
         cmocka_unit_test(test_answers_are_written_back_as_a_replayable_object),
         cmocka_unit_test(test_reader_names_the_first_bad_member_in_text_order),
+        cmocka_unit_test(test_reader_reads_long_number_literals),
         cmocka_unit_test(test_memory_stays_flat_over_many_records),
         cmocka_unit_test(
             test_out_of_memory_refuses_the_record_and_leaks_nothing),
