@@ -36,7 +36,10 @@ typedef struct ik_env {
     const ik_value *slots; /* by symbol slot; UNDEF means absent */
     uint32_t nslots;       /* may be < ik_logic_nslots: the rest are UNDEF */
     ik_arena *scratch;     /* temporaries; the caller resets it */
-    uint64_t budget;       /* node evaluations allowed; 0: the default */
+    uint64_t budget;       /* node visits allowed; 0: the default. A
+                            * program charges all its nodes as it
+                            * starts, an iteration body its own as each
+                            * element starts (docs/LIMITS.md) */
     /* NULL, or the node visits a series of evaluations share (an answer,
      * a record: IK_LOGIC_TOTAL_BUDGET): each evaluation takes at most
      * what is left and leaves the rest; when that runs out, the error says

@@ -1,8 +1,11 @@
 /*
  * logic_compile.c -- compile JsonLogic (a cJSON tree, with positions from
- * its ik_json_doc) into an ik_logic's node array: var paths split and
- * bound to slots, constant subtrees folded, comparisons of simple operands
- * specialised. Errors name file:line:col; a failed compile adds nothing.
+ * its ik_json_doc) into an ik_logic's node array (var paths split and
+ * bound to slots, constant subtrees folded by running their code), then
+ * emit each expression's code, which the evaluator runs: comparisons with
+ * constants typed by the constant, short-circuits as jumps, iteration
+ * bodies as sub-programs. Errors name file:line:col; a failed compile
+ * adds nothing.
  */
 #include "logic_int.h"
 
@@ -83,7 +86,7 @@ static ik_op find_op(const char *name)
 {
     int k;
 
-    for (k = IK_OP_CMP + 1; k < IK_OP__COUNT; k++)
+    for (k = IK_OP_VARD + 1; k < IK_OP__COUNT; k++)
         if (strcmp(ik_logic_op_table[k].name, name) == 0)
             return (ik_op)k;
     return IK_OP__COUNT;
@@ -147,7 +150,8 @@ static ik_status add_path(comp *c, const char *s, size_t n, int bind,
 static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
                               bool in_iter);
 
-/* Replace nodes[at] by its value when it and its children read no data.
+/* Replace nodes[at] by its value when it and its children read no data:
+ * its code is emitted and run by the one evaluator, then dropped.
  * Nothing that reads no data nests deeper than 128 + IK_LOGIC_MAX_DEPTH,
  * far within IK_VALUE_MAX_DEPTH (an accumulator is data: not folded). */
 static ik_status fold(comp *c, uint32_t at)
@@ -157,7 +161,7 @@ static ik_status fold(comp *c, uint32_t at)
     ik_arena scratch;
     ik_error e;
     ik_value v;
-    uint32_t i;
+    uint32_t i, ncode, entry = 0;
     ik_status st;
 
     if (ik_logic_op_table[n.op].flags & IK_DATA)
@@ -167,7 +171,11 @@ static ik_status fold(comp *c, uint32_t at)
             return IK_OK;
     ik_arena_init(&scratch);
     ik_error_clear(&e);
-    st = ik_logic_eval_const(lg, at, &v, &scratch, &e);
+    ncode = lg->ncode;
+    st = ik_logic_emit(lg, at, &entry, c->err);
+    if (st == IK_OK)
+        st = ik_logic_eval_const(lg, entry, &v, &scratch, &e);
+    lg->ncode = ncode; /* the folded code goes with its nodes */
     if (st == IK_OK) {
         st = ik_value_copy(v, &lg->arena, &v);
         if (st == IK_OK)
@@ -323,54 +331,6 @@ static ik_status compile_keys(comp *c, uint32_t at, bool in_iter)
     return IK_OK;
 }
 
-/* A constant, or a var that needs no walk: one slot, or the iteration
- * element or one member of it, with a constant default if any. */
-static bool is_simple(const ik_logic *lg, const ik_node *k)
-{
-    if (k->op == IK_OP_LIT)
-        return true;
-    if (k->op != IK_OP_VAR || k->nkids > 1 ||
-        (k->nkids && lg->nodes[k->kid].op != IK_OP_LIT))
-        return false;
-    if (k->flags & NODE_SLOT)
-        return true;
-    return (k->flags & NODE_CTX) && lg->paths[k->arg].nseg <= 1;
-}
-
-/* Comparisons of simple operands become one IK_OP_CMP node that reads its
- * operands in place: the commonest shape in rule packs. */
-static void specialise(ik_logic *lg, uint32_t at)
-{
-    ik_node *n = &lg->nodes[at];
-    uint32_t i, max = (n->op == IK_OP_LT || n->op == IK_OP_LE) ? 3 : 2;
-
-    switch (n->op) {
-    case IK_OP_EQ:
-    case IK_OP_NE:
-    case IK_OP_SEQ:
-    case IK_OP_SNE:
-    case IK_OP_LT:
-    case IK_OP_LE:
-    case IK_OP_GT:
-    case IK_OP_GE:
-    case IK_OP_IN:
-        break;
-    default:
-        return;
-    }
-    if (n->nkids < 2 || n->nkids > max)
-        return;
-    for (i = 0; i < n->nkids; i++)
-        if (!is_simple(lg, &lg->nodes[n->kid + i]))
-            return;
-    if (n->nkids == 2 && n->op != IK_OP_SEQ && n->op != IK_OP_SNE &&
-        n->op != IK_OP_IN && (lg->nodes[n->kid].flags & NODE_SLOT) &&
-        lg->nodes[n->kid].nkids == 0 && lg->nodes[n->kid + 1].op == IK_OP_LIT)
-        n->flags |= NODE_SC;
-    n->arg = n->op;
-    n->op = IK_OP_CMP;
-}
-
 static uint32_t count_items(const cJSON *j)
 {
     uint32_t n = 0;
@@ -419,10 +379,7 @@ static ik_status compile_op(comp *c, const cJSON *j, uint32_t at, int depth,
                                  src_of(c, j)};
     if (op == IK_OP_MISSING || op == IK_OP_MISSING_SOME)
         return compile_keys(c, at, in_iter);
-    st = fold(c, at);
-    if (st == IK_OK)
-        specialise(c->lg, at);
-    return st;
+    return fold(c, at);
 }
 
 /*
@@ -481,6 +438,422 @@ static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
     return set_lit(c, at, v, src_of(c, j));
 }
 
+/* ---- Code ---- */
+
+/*
+ * The code of one expression (see ik_opc in logic_int.h), emitted from
+ * its node tree after folding: operands that are a slot and a constant
+ * become one comparison instruction typed by the constant; and, or, if
+ * and ?: become jumps; each iteration's body a sub-program of its own.
+ * `charge` counts the nodes of the program (or body) being emitted, which
+ * its ENTER charges to the budget each time it runs; `depth` the values
+ * on the stack, `max` the most at any point (the evaluation's stack).
+ */
+typedef struct emitter {
+    ik_logic *lg;
+    ik_error *err;
+    uint32_t depth, max;
+    uint32_t charge;
+} emitter;
+
+static ik_status emit(emitter *e, ik_ins in, uint32_t *at)
+{
+    ik_logic *lg = e->lg;
+
+    if (lg->ncode >= UINT32_MAX - 2)
+        return ik_fail(e->err, IK_ELIMIT, "logic too large");
+    if (!ik_logic_grow((void **)&lg->code, &lg->cap_code, lg->ncode + 1,
+                       sizeof *lg->code))
+        return ik_fail(e->err, IK_ENOMEM, "out of memory");
+    if (at)
+        *at = lg->ncode;
+    lg->code[lg->ncode++] = in;
+    return IK_OK;
+}
+
+static ik_status emit_op(emitter *e, uint8_t opc, uint8_t sub, uint32_t a)
+{
+    ik_ins in = {opc, sub, 0, a, 0, 0};
+
+    return emit(e, in, NULL);
+}
+
+/* A jump whose target is not known yet: chained through a to *chain
+ * (UINT32_MAX ends it) until patch() sets every one to the next pc. */
+static ik_status emit_jump(emitter *e, uint8_t opc, uint32_t *chain)
+{
+    ik_ins in = {opc, 0, 0, *chain, 0, 0};
+
+    return emit(e, in, chain);
+}
+
+static void patch(emitter *e, uint32_t chain)
+{
+    while (chain != UINT32_MAX) {
+        uint32_t next = e->lg->code[chain].a;
+
+        e->lg->code[chain].a = e->lg->ncode;
+        chain = next;
+    }
+}
+
+static ik_status push(emitter *e)
+{
+    if (++e->depth > e->max)
+        e->max = e->depth;
+    return emit_op(e, OPC_PUSH, 0, 0);
+}
+
+static ik_status gen(emitter *e, uint32_t ni);
+
+/* The default of a var whose value is absent: kid k of n if any. A
+ * constant one is c of the read; any other is code after a JDEF. */
+static uint32_t default_of(emitter *e, const ik_node *n, uint32_t k)
+{
+    const ik_node *d;
+
+    if (n->nkids <= k)
+        return DFLT_NULL;
+    d = &e->lg->nodes[n->kid + k];
+    if (d->op != IK_OP_LIT)
+        return DFLT_KEEP;
+    e->charge++;
+    return d->arg;
+}
+
+static ik_status gen_default(emitter *e, const ik_node *n, uint32_t k,
+                             uint32_t dflt)
+{
+    uint32_t chain = UINT32_MAX;
+    ik_status st;
+
+    if (dflt != DFLT_KEEP)
+        return IK_OK;
+    st = emit_jump(e, OPC_JDEF, &chain);
+    if (st == IK_OK)
+        st = gen(e, n->kid + k);
+    patch(e, chain);
+    return st;
+}
+
+/* A plain top-level var (no default, or a constant one): an operand an
+ * S_ instruction reads itself. */
+static bool slot_operand(const ik_logic *lg, const ik_node *v)
+{
+    return v->op == IK_OP_VAR && (v->flags & NODE_SLOT) && v->nkids <= 1 &&
+           (!v->nkids || lg->nodes[v->kid].op == IK_OP_LIT);
+}
+
+/* Node li (op) constant k: one instruction typed by the constant, which
+ * reads li itself when it is a plain slot (S_), else after li's code
+ * (K_). */
+static ik_status gen_const_cmp(emitter *e, ik_op op, uint32_t li, uint32_t k)
+{
+    static const uint8_t num[] = {
+        [IK_OP_EQ] = OPC_K_EQN, [IK_OP_NE] = OPC_K_NEN, [IK_OP_LT] = OPC_K_LTN,
+        [IK_OP_LE] = OPC_K_LEN, [IK_OP_GT] = OPC_K_GTN, [IK_OP_GE] = OPC_K_GEN};
+    const ik_logic *lg = e->lg;
+    const ik_node *l = &lg->nodes[li];
+    ik_ins in = {OPC_K_CMP, (uint8_t)op, 0, 0, k, 0};
+    ik_kind kind = (ik_kind)lg->consts[k].kind;
+    ik_status st = IK_OK;
+
+    if (op == IK_OP_IN)
+        in.opc = OPC_K_IN;
+    else if (kind == IK_NUM)
+        in.opc = num[op];
+    else if (kind == IK_STR && (op == IK_OP_EQ || op == IK_OP_NE))
+        in.opc = op == IK_OP_EQ ? OPC_K_EQS : OPC_K_NES;
+    e->charge++; /* the constant */
+    if (slot_operand(lg, l)) {
+        in.opc--; /* the S_ form */
+        in.a = lg->paths[l->arg].slot;
+        e->charge++;
+        in.c = default_of(e, l, 0);
+    } else {
+        st = gen(e, li);
+    }
+    return st == IK_OK ? emit(e, in, NULL) : st;
+}
+
+/* Two computed operands: the left pushed, the right in acc. */
+static ik_status gen_two(emitter *e, const ik_node *n, uint8_t opc)
+{
+    ik_ins in = {opc, (uint8_t)n->op, 2, 0, 0, 0};
+    ik_status st = gen(e, n->kid);
+
+    if (st == IK_OK)
+        st = push(e);
+    if (e->depth + 1 > e->max) /* ARITH stores acc over the top */
+        e->max = e->depth + 1;
+    if (st == IK_OK)
+        st = gen(e, n->kid + 1);
+    e->depth--;
+    return st == IK_OK ? emit(e, in, NULL) : st;
+}
+
+/* Comparisons, `in` and arithmetic of two operands (and a < x < b with
+ * constant bounds): true when emitted here (*st says how). */
+static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
+{
+    static const uint8_t flip[] = {
+        [IK_OP_EQ] = IK_OP_EQ, [IK_OP_NE] = IK_OP_NE, [IK_OP_LT] = IK_OP_GT,
+        [IK_OP_LE] = IK_OP_GE, [IK_OP_GT] = IK_OP_LT, [IK_OP_GE] = IK_OP_LE};
+    const ik_logic *lg = e->lg;
+    const ik_node *l = &lg->nodes[n->kid], *r = l + 1;
+    ik_ins in = {OPC_BETWEEN, (uint8_t)n->op, 0, 0, 0, 0};
+
+    switch ((ik_op)n->op) {
+    case IK_OP_LT:
+    case IK_OP_LE:
+        if (n->nkids == 3 && l->op == IK_OP_LIT && r[1].op == IK_OP_LIT) {
+            in.b = l->arg;
+            in.c = r[1].arg;
+            e->charge += 2;
+            *st = gen(e, n->kid + 1);
+            if (*st == IK_OK)
+                *st = emit(e, in, NULL);
+            return true;
+        }
+        IK_FALLTHROUGH;
+    case IK_OP_EQ:
+    case IK_OP_NE:
+    case IK_OP_GT:
+    case IK_OP_GE:
+        if (n->nkids != 2)
+            return false;
+        if (r->op == IK_OP_LIT)
+            *st = gen_const_cmp(e, (ik_op)n->op, n->kid, r->arg);
+        else if (l->op == IK_OP_LIT) /* c < x is x > c: the same less() */
+            *st = gen_const_cmp(e, (ik_op)flip[n->op], n->kid + 1, l->arg);
+        else
+            *st = gen_two(e, n, OPC_CMP2);
+        return true;
+    case IK_OP_IN:
+        if (n->nkids != 2)
+            return false;
+        if (r->op == IK_OP_LIT) {
+            *st = gen_const_cmp(e, IK_OP_IN, n->kid, r->arg);
+        } else if (l->op == IK_OP_LIT) {
+            in.opc = OPC_INR;
+            in.b = l->arg;
+            e->charge++;
+            *st = gen(e, n->kid + 1);
+            if (*st == IK_OK)
+                *st = emit(e, in, NULL);
+        } else {
+            *st = gen_two(e, n, OPC_IN2);
+        }
+        return true;
+    case IK_OP_ADD:
+    case IK_OP_SUB:
+    case IK_OP_MUL:
+    case IK_OP_DIV:
+    case IK_OP_MOD:
+        if (n->nkids != 2)
+            return false;
+        *st = gen_two(e, n, OPC_ARITH);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static ik_status gen_var(emitter *e, const ik_node *n)
+{
+    ik_ins in = {OPC_VAR, (uint8_t)((n->flags & NODE_CTX) != 0), 0, n->arg, 0,
+                 0};
+    ik_status st;
+
+    if (n->flags & NODE_SLOT) {
+        in.opc = OPC_SLOT;
+        in.a = e->lg->paths[n->arg].slot;
+    }
+    in.c = DFLT_KEEP;
+    if (e->lg->paths[n->arg].nseg == 0) { /* the element or the whole data:
+                                             no default */
+        if (n->flags & NODE_CTX)
+            in.opc = OPC_ELEM;
+        return emit(e, in, NULL);
+    }
+    in.c = default_of(e, n, 0);
+    st = emit(e, in, NULL);
+    return st == IK_OK ? gen_default(e, n, 0, in.c) : st;
+}
+
+static ik_status gen_vard(emitter *e, const ik_node *n)
+{
+    ik_ins in = {OPC_VARD, (uint8_t)((n->flags & NODE_CTX) != 0), 0, 0, 0, 0};
+    ik_status st = gen(e, n->kid);
+
+    in.c = default_of(e, n, 1);
+    if (st == IK_OK)
+        st = emit(e, in, NULL);
+    return st == IK_OK ? gen_default(e, n, 1, in.c) : st;
+}
+
+/* if / ?: (cond, then pairs, an else) and and / or (each operand but the
+ * last tested; the operand that decides is the value). */
+static ik_status gen_branch(emitter *e, const ik_node *n)
+{
+    uint32_t i, k = n->nkids, end = UINT32_MAX, next;
+    ik_status st = IK_OK;
+
+    if (n->op == IK_OP_AND || n->op == IK_OP_OR) {
+        if (k == 0)
+            return emit_op(e, OPC_UNDEF, 0, 0);
+        for (i = 0; st == IK_OK && i + 1 < k; i++) {
+            st = gen(e, n->kid + i);
+            if (st == IK_OK)
+                st = emit_jump(e, n->op == IK_OP_OR ? OPC_JT : OPC_JF, &end);
+        }
+        if (st == IK_OK)
+            st = gen(e, n->kid + k - 1);
+        patch(e, end);
+        return st;
+    }
+    for (i = 0; st == IK_OK && i + 1 < k; i += 2) {
+        next = UINT32_MAX;
+        st = gen(e, n->kid + i);
+        if (st == IK_OK)
+            st = emit_jump(e, OPC_JF, &next);
+        if (st == IK_OK)
+            st = gen(e, n->kid + i + 1);
+        if (st == IK_OK)
+            st = emit_jump(e, OPC_JMP, &end);
+        patch(e, next);
+    }
+    if (st == IK_OK)
+        st = i + 1 == k ? gen(e, n->kid + i) : emit_op(e, OPC_NULL, 0, 0);
+    patch(e, end);
+    return st;
+}
+
+/* map, filter, reduce, all, some, none: the array (and reduce's initial
+ * value) here, the body a sub-program after the ITER, charged once an
+ * element, its RET naming the ITER; the iteration's cells (ITER_CELLS in
+ * logic_eval.c: 4) under the body's stack. Arguments past those are
+ * never evaluated. */
+static ik_status gen_iter(emitter *e, const ik_node *n)
+{
+    ik_ins in = {OPC_ITER, (uint8_t)n->op, n->nkids, UINT32_MAX, 0, 0};
+    ik_ins ret = {OPC_NEXT, 0, 0, 0, 0, 0};
+    uint32_t at = 0, charge, enter = 0;
+    ik_status st;
+
+    st = n->nkids ? gen(e, n->kid) : emit_op(e, OPC_UNDEF, 0, 0);
+    if (st == IK_OK && n->op == IK_OP_REDUCE) {
+        st = push(e);
+        if (st == IK_OK)
+            st = n->nkids > 2 ? gen(e, n->kid + 2) : emit_op(e, OPC_NULL, 0, 0);
+        e->depth--;
+    }
+    if (st == IK_OK)
+        st = emit(e, in, &at);
+    if (e->depth + 4 > e->max)
+        e->max = e->depth + 4;
+    if (st != IK_OK || n->nkids < 2) {
+        if (st == IK_OK)
+            e->lg->code[at].b = e->lg->ncode;
+        return st;
+    }
+    charge = e->charge;
+    e->charge = 0;
+    e->depth += 4;
+    st = emit_op(e, OPC_ENTER, 0, 0);
+    enter = e->lg->ncode - 1;
+    if (st == IK_OK)
+        st = gen(e, n->kid + 1);
+    ret.a = at;
+    if (st == IK_OK)
+        st = emit(e, ret, NULL);
+    e->depth -= 4;
+    if (st != IK_OK)
+        return st;
+    e->lg->code[enter].a = e->charge;
+    e->charge = charge;
+    e->lg->code[at].a = enter;
+    e->lg->code[at].b = e->lg->ncode;
+    return IK_OK;
+}
+
+static ik_status gen(emitter *e, uint32_t ni)
+{
+    const ik_node *n = &e->lg->nodes[ni];
+    ik_ins in = {OPC_OP, (uint8_t)n->op, n->nkids, 0, 0, 0};
+    uint32_t i;
+    ik_status st = IK_OK;
+
+    e->charge++;
+    switch ((ik_op)n->op) {
+    case IK_OP_LIT:
+        return emit_op(e, OPC_CONST, 0, n->arg);
+    case IK_OP_VAR:
+        return gen_var(e, n);
+    case IK_OP_VARD:
+        return gen_vard(e, n);
+    case IK_OP_IF:
+    case IK_OP_TERNARY:
+    case IK_OP_AND:
+    case IK_OP_OR:
+        return gen_branch(e, n);
+    case IK_OP_MAP:
+    case IK_OP_FILTER:
+    case IK_OP_REDUCE:
+    case IK_OP_ALL:
+    case IK_OP_NONE:
+    case IK_OP_SOME:
+        return gen_iter(e, n);
+    case IK_OP_NOT:
+    case IK_OP_NOTNOT:
+        if (n->nkids != 1)
+            break;
+        st = gen(e, n->kid);
+        return st == IK_OK ? emit_op(e, OPC_NOT, n->op == IK_OP_NOTNOT, 0) : st;
+    case IK_OP_MISSING:
+    case IK_OP_MISSING_SOME:
+        in.a = (n->flags & NODE_KEYS) ? n->arg : 0;
+        in.b = (n->flags & NODE_CTX) != 0;
+        break;
+    default:
+        if (gen_binary(e, n, &st))
+            return st;
+        break;
+    }
+    /* the arguments but the last pushed, the last in acc (stored over
+     * the stack's top when the operator runs) */
+    for (i = 0; st == IK_OK && i < n->nkids; i++) {
+        st = gen(e, n->kid + i);
+        if (st == IK_OK && i + 1 < n->nkids)
+            st = push(e);
+    }
+    if (n->nkids && e->depth + 1 > e->max)
+        e->max = e->depth + 1;
+    e->depth -= n->nkids ? n->nkids - 1 : 0;
+    return st == IK_OK ? emit(e, in, NULL) : st;
+}
+
+ik_status ik_logic_emit(ik_logic *lg, uint32_t ni, uint32_t *entry,
+                        ik_error *err)
+{
+    emitter e = {lg, err, 0, 0, 0};
+    uint32_t at = lg->ncode;
+    ik_status st = emit_op(&e, OPC_ENTER, 0, 0);
+
+    if (st == IK_OK)
+        st = gen(&e, ni);
+    if (st == IK_OK)
+        st = emit_op(&e, OPC_RET, 0, 0);
+    if (st != IK_OK) {
+        lg->ncode = at;
+        return st;
+    }
+    lg->code[at].a = e.charge;
+    lg->code[at].b = e.max;
+    *entry = at;
+    return IK_OK;
+}
+
 ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
                                 const ik_json_doc *doc, ik_expr *out,
                                 ik_error *err)
@@ -491,15 +864,26 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     ik_arena_mark mark = ik_arena_save(&lg->arena);
     ik_status st;
 
+    uint32_t nk = lg->ncode, pc = 0;
+
     ik_free(lg->unknown);
     lg->unknown = NULL;
     st = reserve(&c, 1, &at);
     if (st == IK_OK)
         st = compile_node(&c, node, at, 0, false);
+    if (st == IK_OK)
+        st = ik_logic_emit(lg, at, &pc, err);
+    if (st == IK_OK && !ik_logic_grow((void **)&lg->entry, &lg->cap_entry,
+                                      lg->nnodes, sizeof *lg->entry))
+        st = ik_fail(err, IK_ENOMEM, "out of memory");
     if (st == IK_OK) {
+        while (lg->nentry < lg->nnodes)
+            lg->entry[lg->nentry++] = UINT32_MAX;
+        lg->entry[at] = pc;
         *out = at;
         return IK_OK;
     }
+    lg->ncode = nk;
     lg->nnodes = nn;
     lg->nconsts = nc;
     lg->npaths = np;

@@ -1,9 +1,10 @@
 /*
  * logic_eval.c -- evaluate compiled JsonLogic with json-logic-js 2.0.5
- * semantics: the one evaluator. Reads data, never writes it; no I/O;
- * allocates only from the caller's scratch arena (at most
- * IK_LOGIC_MAX_SCRATCH), takes at most the budget's node visits and
- * recurses at most IK_LOGIC_MAX_DEPTH deep.
+ * semantics: the one evaluator, which runs the code logic_compile.c emits
+ * (see ik_opc in logic_int.h and docs/ARCHITECTURE.md). Reads data, never
+ * writes it; no I/O; allocates only from the caller's scratch arena (at
+ * most IK_LOGIC_MAX_SCRATCH), takes at most the budget's node visits and
+ * does not recurse (one loop; iterations keep their state on its stack).
  */
 #define _GNU_SOURCE /* memmem: a linear-time substring search for `in` */
 #include "logic_int.h"
@@ -28,11 +29,6 @@ typedef struct est {
                             * returned (an operand's text): its operator returns it */
 } est;
 
-static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out);
-static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
-                            ik_value *out);
-static ik_status eval_cmp(est *s, const ik_node *n, const ik_value *ctx,
-                          ik_value *out);
 static inline bool less(est *s, ik_value a, ik_value b, bool or_equal);
 
 static ik_status nomem(est *s)
@@ -435,16 +431,6 @@ static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
     return IK_OK;
 }
 
-static ik_status eval_default(est *s, const ik_node *n, uint32_t k,
-                              const ik_value *ctx, ik_value *out)
-{
-    if (n->nkids <= k) {
-        *out = ik_null();
-        return IK_OK;
-    }
-    return ev(s, n->kid + k, ctx, out);
-}
-
 /* The value at a compiled path with one or more segments (UNDEF: none). */
 static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
 {
@@ -466,51 +452,6 @@ static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
         cur = step(cur, g[i].s, g[i].len, g[i].idx);
     }
     return cur;
-}
-
-static IK_NOINLINE ik_status eval_var(est *s, const ik_node *n,
-                                      const ik_value *ctx, ik_value *out)
-{
-    const path *p = &s->lg->paths[n->arg];
-    ik_value cur;
-
-    if ((n->flags & NODE_SLOT) && s->slots) {
-        cur = p->slot < s->nslots ? s->slots[p->slot] : ik_undef();
-        if (cur.kind == IK_UNDEF)
-            return eval_default(s, n, 0, NULL, out);
-        *out = cur;
-        return IK_OK;
-    }
-    if (p->nseg == 0) {
-        if (ctx) {
-            *out = *ctx;
-            return IK_OK;
-        }
-        return whole_data(s, out);
-    }
-    cur = resolve_path(s, p, ctx);
-    if (cur.kind == IK_UNDEF)
-        return eval_default(s, n, 0, ctx, out);
-    *out = cur;
-    return IK_OK;
-}
-
-static IK_NOINLINE ik_status eval_vard(est *s, const ik_node *n,
-                                       const ik_value *ctx, ik_value *out)
-{
-    ik_value key = ik_undef(), v;
-    ik_status st = IK_OK;
-
-    if (n->nkids)
-        st = ev(s, n->kid, ctx, &key);
-    if (st == IK_OK)
-        st = lookup_text(s, ctx, key, &v);
-    if (st != IK_OK)
-        return st;
-    if (v.kind == IK_UNDEF)
-        return eval_default(s, n, 1, ctx, out);
-    *out = v;
-    return IK_OK;
 }
 
 /* Keys from evaluated arguments (an array first argument stands for all). */
@@ -548,11 +489,6 @@ static ik_status eval_missing(est *s, const ik_value *keys, uint32_t nkeys,
     }
     *out = make_array(miss, k);
     return check_items(s, miss, k);
-}
-
-static const path *key_paths(const est *s, const ik_node *n)
-{
-    return (n->flags & NODE_KEYS) ? &s->lg->paths[n->arg - 1] : NULL;
 }
 
 static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
@@ -600,86 +536,116 @@ static inline bool truthy(ik_value v)
 
 /* ---- Iterators ---- */
 
-static IK_NOINLINE ik_status eval_iter(est *s, const ik_node *n,
-                                       const ik_value *ctx, ik_value *out)
+/*
+ * An iteration keeps four stack cells f[0..3] while it runs (its body's
+ * stack above them): f[0] the array; f[1] reduce's accumulator, or map's
+ * and filter's results so far (an array whose len counts them); f[2]
+ * reduce's element (an object of current and accumulator); f[3].len the
+ * elements started, f[3].u.items the context outside the iteration.
+ */
+enum { ITER_CELLS = 4, ITER_RUN = 0, ITER_DONE, ITER_FAIL };
+
+/*
+ * One step of the iterator `it` (an ITER instruction): first, its start;
+ * after that, with r the body's value for the element last started.
+ * ITER_RUN: run the body with *ctx the next element; ITER_DONE: *acc is
+ * the iterator's value and *ctx the context outside again; ITER_FAIL:
+ * *st says why.
+ */
+static IK_NOINLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
+                                 ik_value r, bool first, ik_value *acc,
+                                 const ik_value **ctx, ik_status *st)
 {
-    ik_value arr = ik_undef(), r, *res = NULL;
-    uint32_t i, k = 0, body = n->kid + 1;
-    ik_status st = IK_OK;
-    ik_op op = (ik_op)n->op;
+    ik_op op = (ik_op)it->sub;
+    ik_value arr = f[0];
+    ik_value *res = (ik_value *)(uintptr_t)f[1].u.items; /* ours: scratch */
+    uint32_t i = f[3].len;
+    bool body = it->a != UINT32_MAX, t;
 
-    if (n->nkids)
-        st = arg(s, n->kid, ctx, &arr);
-    if (st != IK_OK)
-        return st;
+    *st = IK_OK;
     if (op == IK_OP_REDUCE) {
-        ik_value acc = ik_null();
+        ik_member *m;
 
-        if (n->nkids > 2 && (st = arg(s, n->kid + 2, ctx, &acc)) != IK_OK)
-            return st;
-        if (arr.kind != IK_ARR || n->nkids < 2) {
-            *out = acc;
-            return IK_OK;
+        if (first && (arr.kind != IK_ARR || !body)) {
+            *acc = f[1];
+            goto done;
         }
-        for (i = 0; i < arr.len; i++) {
-            ik_member *m = salloc(s, 2 * sizeof *m);
-            ik_value frame;
-
-            if (!m)
-                return nomem(s);
-            m[0] = (ik_member){"current", 7, arr.u.items[i]};
-            m[1] = (ik_member){"accumulator", 11, acc};
-            frame = (ik_value){IK_OBJ, 2, {.members = m}};
-            if ((st = arg(s, body, &frame, &acc)) != IK_OK)
-                return st;
-            /* the frame is not checked: it escapes only as acc */
-            if ((acc.kind == IK_ARR || acc.kind == IK_OBJ) &&
-                (st = check_depth(s, acc, 0)) != IK_OK)
-                return st;
+        if (!first) {
+            f[1] = r;
+            /* the element is not checked: it escapes only as acc */
+            if ((r.kind == IK_ARR || r.kind == IK_OBJ) &&
+                (*st = check_depth(s, r, 0)) != IK_OK)
+                return ITER_FAIL;
         }
-        *out = acc;
-        return IK_OK;
+        if (i >= arr.len) {
+            *acc = f[1];
+            goto done;
+        }
+        if (!(m = salloc(s, 2 * sizeof *m))) {
+            *st = nomem(s);
+            return ITER_FAIL;
+        }
+        m[0] = (ik_member){"current", 7, arr.u.items[i]};
+        m[1] = (ik_member){"accumulator", 11, f[1]};
+        f[2] = (ik_value){IK_OBJ, 2, {.members = m}};
+        f[3].len = i + 1;
+        *ctx = &f[2];
+        return ITER_RUN;
     }
-    if (arr.kind != IK_ARR) {
-        *out = (op == IK_OP_MAP || op == IK_OP_FILTER)
-                   ? make_array(salloc(s, 1), 0)
-                   : ik_bool(op == IK_OP_NONE);
-        return IK_OK;
+    if (first) {
+        if (arr.kind != IK_ARR) {
+            *acc = (op == IK_OP_MAP || op == IK_OP_FILTER)
+                       ? make_array(salloc(s, 1), 0)
+                       : ik_bool(op == IK_OP_NONE);
+            goto done;
+        }
+        if (op == IK_OP_MAP || op == IK_OP_FILTER) {
+            if (!(res = salloc(s, arr.len * sizeof *res))) {
+                *st = nomem(s);
+                return ITER_FAIL;
+            }
+            f[1] = make_array(res, 0);
+        }
+        if (op == IK_OP_ALL && arr.len == 0) {
+            *acc = ik_bool(false);
+            goto done;
+        }
+    }
+    for (;;) {
+        if (!first) { /* r: the value for element i - 1 */
+            if (op == IK_OP_MAP) {
+                res[f[1].len++] = r;
+            } else {
+                t = truthy(r);
+                if (op == IK_OP_FILTER) {
+                    if (t)
+                        res[f[1].len++] = arr.u.items[i - 1];
+                } else if (op == IK_OP_ALL ? !t : t) {
+                    *acc = ik_bool(op == IK_OP_SOME);
+                    goto done;
+                }
+            }
+        }
+        first = false;
+        if (i >= arr.len)
+            break;
+        f[3].len = ++i;
+        if (body) {
+            *ctx = &arr.u.items[i - 1];
+            return ITER_RUN;
+        }
+        r = ik_undef();
     }
     if (op == IK_OP_MAP || op == IK_OP_FILTER) {
-        res = salloc(s, arr.len * sizeof *res);
-        if (!res)
-            return nomem(s);
+        *acc = f[1];
+        if (op == IK_OP_MAP && (*st = check_items(s, res, f[1].len)) != IK_OK)
+            return ITER_FAIL;
+    } else {
+        *acc = ik_bool(op != IK_OP_SOME);
     }
-    if (op == IK_OP_ALL && arr.len == 0) {
-        *out = ik_bool(false);
-        return IK_OK;
-    }
-    for (i = 0; i < arr.len; i++) {
-        bool t;
-
-        r = ik_undef();
-        if (n->nkids > 1 && (st = arg(s, body, &arr.u.items[i], &r)) != IK_OK)
-            return st;
-        if (op == IK_OP_MAP) {
-            res[k++] = r;
-            continue;
-        }
-        t = truthy(r);
-        if (op == IK_OP_FILTER) {
-            if (t)
-                res[k++] = arr.u.items[i];
-        } else if (op == IK_OP_ALL ? !t : t) {
-            *out = ik_bool(op == IK_OP_SOME);
-            return IK_OK;
-        }
-    }
-    if (res) {
-        *out = make_array(res, k);
-        return op == IK_OP_MAP ? check_items(s, res, k) : IK_OK;
-    }
-    *out = ik_bool(op != IK_OP_SOME);
-    return IK_OK;
+done:
+    *ctx = f[3].u.items;
+    return ITER_DONE;
 }
 
 /* ---- Strings and arrays ---- */
@@ -921,123 +887,6 @@ static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
     return s->late;
 }
 
-/* ---- The evaluator ---- */
-
-static IK_NOINLINE ik_status eval_lazy(est *s, const ik_node *n,
-                                       const ik_value *ctx, ik_value *out)
-{
-    uint32_t i, k = n->nkids;
-    ik_value v = ik_undef();
-    ik_status st;
-
-    switch ((ik_op)n->op) {
-    case IK_OP_IF:
-    case IK_OP_TERNARY:
-        for (i = 0; i + 1 < k; i += 2) {
-            if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
-                return st;
-            if (truthy(v))
-                return arg(s, n->kid + i + 1, ctx, out);
-        }
-        if (i + 1 == k)
-            return arg(s, n->kid + i, ctx, out);
-        *out = ik_null();
-        return IK_OK;
-    case IK_OP_AND:
-    case IK_OP_OR:
-        for (i = 0; i < k; i++) {
-            if ((st = arg(s, n->kid + i, ctx, &v)) != IK_OK)
-                return st;
-            if (truthy(v) == (n->op == IK_OP_OR))
-                break;
-        }
-        *out = v;
-        return IK_OK;
-    default:
-        return eval_iter(s, n, ctx, out);
-    }
-}
-
-/* Operand evaluation with the two commonest cases inline. */
-static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out);
-
-static inline ik_status arg(est *s, uint32_t ni, const ik_value *ctx,
-                            ik_value *out)
-{
-    const ik_node *n = &s->lg->nodes[ni];
-
-    if (n->op == IK_OP_LIT && s->left) {
-        s->left--;
-        *out = s->lg->consts[n->arg];
-        return IK_OK;
-    }
-    if ((n->flags & NODE_SLOT) && s->slots && s->left) {
-        uint32_t slot = s->lg->paths[n->arg].slot;
-
-        s->left--;
-        *out = slot < s->nslots ? s->slots[slot] : ik_undef();
-        if (out->kind != IK_UNDEF)
-            return IK_OK;
-        return eval_default(s, n, 0, NULL, out);
-    }
-    if (n->op == IK_OP_CMP && s->left) {
-        s->left--;
-        if ((n->flags & NODE_SC) && cmp_fast(s, n, out))
-            return IK_OK;
-        return eval_cmp(s, n, ctx, out);
-    }
-    return ev(s, ni, ctx, out);
-}
-
-/* A NODE_SC comparison when the slot and the constant are both numbers
- * or both strings (what JavaScript's operators do with those, no
- * conversions); false when it is not that case, for eval_cmp to answer. */
-static inline bool cmp_fast(const est *s, const ik_node *n, ik_value *out)
-{
-    const ik_logic *lg = s->lg;
-    const ik_node *k = &lg->nodes[n->kid];
-    uint32_t slot = lg->paths[k->arg].slot;
-    const ik_value *a, *b;
-    bool r;
-
-    if (!s->slots || slot >= s->nslots)
-        return false;
-    a = &s->slots[slot];
-    b = &lg->consts[k[1].arg];
-    if (a->kind == IK_NUM && b->kind == IK_NUM) {
-        switch ((ik_op)n->arg) {
-        case IK_OP_EQ:
-            r = a->u.num == b->u.num;
-            break;
-        case IK_OP_NE:
-            r = !(a->u.num == b->u.num);
-            break;
-        case IK_OP_LT:
-            r = a->u.num < b->u.num;
-            break;
-        case IK_OP_LE:
-            r = a->u.num <= b->u.num;
-            break;
-        case IK_OP_GT:
-            r = b->u.num < a->u.num;
-            break;
-        case IK_OP_GE:
-            r = b->u.num <= a->u.num;
-            break;
-        default:
-            return false;
-        }
-    } else if (a->kind == IK_STR && b->kind == IK_STR &&
-               (n->arg == IK_OP_EQ || n->arg == IK_OP_NE)) {
-        r = a->len == b->len && same_bytes(a->u.str, b->u.str, a->len);
-        r = r == (n->arg == IK_OP_EQ);
-    } else {
-        return false;
-    }
-    *out = ik_bool(r);
-    return true;
-}
-
 /* An array compared with a primitive (not null or undefined) is
  * compared by its String(): made by to_text, so its cost counts against
  * the memory bound. A failure is left in s->late. */
@@ -1079,52 +928,73 @@ static inline bool less(est *s, ik_value a, ik_value b, bool or_equal)
     return less_slow(s, a, b, or_equal);
 }
 
-/* Operators that look at no more than three arguments: those are kept in
- * locals; any further arguments are still evaluated, as JavaScript does. */
-static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
-                                        const ik_value *ctx, ik_value *out)
+/* ---- Operators over evaluated arguments ---- */
+
+/* == != < <= > >= of two values: the one definition of each, for the
+ * generic operator and the typed comparisons' other kinds. A failure to
+ * make an array's text is left in s->late. */
+static bool compare(est *s, ik_op op, ik_value a, ik_value b)
 {
-    ik_value a[3] = {{0}, {0}, {0}}, junk;
-    uint32_t i, k = n->nkids;
+    switch (op) {
+    case IK_OP_EQ:
+        return loose_eq(s, a, b);
+    case IK_OP_NE:
+        return !loose_eq(s, a, b);
+    case IK_OP_LT:
+    case IK_OP_LE:
+        return less(s, a, b, op == IK_OP_LE);
+    case IK_OP_GT:
+    case IK_OP_GE:
+        return less(s, b, a, op == IK_OP_GE);
+    default:
+        assert(!"not a comparison");
+        return false;
+    }
+}
+
+/* Operator in->sub over its in->n evaluated arguments args (the stack's
+ * top, which it may change). Operators that look at no more than three
+ * take them padded with undefined. */
+static IK_NOINLINE ik_status apply(est *s, const ik_ins *in, ik_value *args,
+                                   const ik_value *ctx, ik_value *out)
+{
+    ik_value a[3] = {{0}, {0}, {0}};
+    uint32_t k = in->n;
+    ik_op op = (ik_op)in->sub;
+    const path *keys = in->a ? &s->lg->paths[in->a - 1] : NULL;
+    const ik_value *mctx = in->b ? ctx : NULL;
     ik_status st;
     bool r;
 
-    for (i = 0; i < k; i++)
-        if ((st = arg(s, n->kid + i, ctx, i < 3 ? &a[i] : &junk)) != IK_OK)
-            return st;
-    switch ((ik_op)n->op) {
+    memcpy(a, args, (k < 3 ? k : 3) * sizeof *a);
+    switch (op) {
     case IK_OP_EQ:
-        *out = ik_bool(loose_eq(s, a[0], a[1]));
-        return s->late;
     case IK_OP_NE:
-        *out = ik_bool(!loose_eq(s, a[0], a[1]));
+    case IK_OP_GT:
+    case IK_OP_GE:
+        *out = ik_bool(compare(s, op, a[0], a[1]));
+        return s->late;
+    case IK_OP_LT:
+    case IK_OP_LE:
+        r = compare(s, op, a[0], a[1]);
+        if (k > 2 && a[2].kind != IK_UNDEF)
+            r = r && less(s, a[1], a[2], op == IK_OP_LE);
+        *out = ik_bool(r);
         return s->late;
     case IK_OP_SEQ:
     case IK_OP_SNE:
-        *out = ik_bool(ik_value_strict_eq(a[0], a[1]) == (n->op == IK_OP_SEQ));
+        *out = ik_bool(ik_value_strict_eq(a[0], a[1]) == (op == IK_OP_SEQ));
         return IK_OK;
     case IK_OP_NOT:
     case IK_OP_NOTNOT:
-        *out = ik_bool(ik_value_truthy(a[0]) == (n->op == IK_OP_NOTNOT));
+        *out = ik_bool(ik_value_truthy(a[0]) == (op == IK_OP_NOTNOT));
         return IK_OK;
-    case IK_OP_LT:
-    case IK_OP_LE:
-        r = less(s, a[0], a[1], n->op == IK_OP_LE);
-        if (k > 2 && a[2].kind != IK_UNDEF)
-            r = r && less(s, a[1], a[2], n->op == IK_OP_LE);
-        *out = ik_bool(r);
-        return s->late;
-    case IK_OP_GT:
-    case IK_OP_GE:
-        *out = ik_bool(less(s, a[1], a[0], n->op == IK_OP_GE));
-        return s->late;
     case IK_OP_SUB:
     case IK_OP_DIV:
     case IK_OP_MOD:
-        return eval_arith(s, (ik_op)n->op, a, k < 3 ? k : 2, out);
+        return eval_arith(s, op, a, k < 3 ? k : 2, out);
     case IK_OP_MISSING_SOME:
-        return eval_missing_some(s, a, k < 3 ? k : 2, key_paths(s, n),
-                                 (n->flags & NODE_CTX) ? ctx : NULL, out);
+        return eval_missing_some(s, a, k < 3 ? k : 2, keys, mctx, out);
     case IK_OP_IN:
         st = eval_in(s, a[0], a[1], &r);
         *out = ik_bool(r);
@@ -1134,226 +1004,336 @@ static IK_NOINLINE ik_status eval_small(est *s, const ik_node *n,
     case IK_OP_LOG:
         *out = a[0]; /* the core prints nothing: log only passes through */
         return IK_OK;
-    default:
-        assert(!"not a small operator");
-        return IK_OK;
-    }
-}
-
-enum { ARGS_ON_STACK = 8 };
-
-/* Operators over any number of arguments. */
-static IK_NOINLINE ik_status eval_eager(est *s, const ik_node *n,
-                                        const ik_value *ctx, ik_value *out)
-{
-    ik_value stack[ARGS_ON_STACK], *a = stack;
-    uint32_t i, k = n->nkids;
-    ik_status st;
-
-    if (k > ARGS_ON_STACK && !(a = salloc(s, k * sizeof *a)))
-        return nomem(s);
-    for (i = 0; i < k; i++)
-        if ((st = arg(s, n->kid + i, ctx, &a[i])) != IK_OK)
-            return st;
-    switch ((ik_op)n->op) {
     case IK_OP_ADD:
     case IK_OP_MUL:
     case IK_OP_MAX:
     case IK_OP_MIN:
-        return eval_arith(s, (ik_op)n->op, a, k, out);
+        return eval_arith(s, op, args, k, out);
     case IK_OP_MISSING: {
-        const ik_value *keys;
+        const ik_value *kv;
         uint32_t nkeys;
 
-        missing_keys(a, k, &keys, &nkeys);
-        return eval_missing(s, keys, nkeys, key_paths(s, n),
-                            (n->flags & NODE_CTX) ? ctx : NULL, out);
+        missing_keys(args, k, &kv, &nkeys);
+        return eval_missing(s, kv, nkeys, keys, mctx, out);
     }
     case IK_OP_MERGE:
-        return eval_merge(s, a, k, out);
+        return eval_merge(s, args, k, out);
     case IK_OP_CAT:
-        return eval_cat(s, a, k, out);
+        return eval_cat(s, args, k, out);
     case IK_OP_ARRAY: {
         ik_value *items = salloc(s, k * sizeof *items);
 
         if (!items)
             return nomem(s);
         if (k)
-            memcpy(items, a, k * sizeof *items);
+            memcpy(items, args, k * sizeof *items);
         *out = make_array(items, k);
         return check_items(s, items, k);
     }
     default:
         assert(!"not an eager operator");
-        return IK_OK;
+        return ik_fail(s->err, IK_ELOGIC, "bad operator");
     }
 }
 
-/* A simple operand read from the iteration element, or through the
- * general var code when there are no slots. */
-static IK_NOINLINE ik_status simple_slow(est *s, const ik_node *k,
-                                         const ik_value *ctx, ik_value *out)
+/* ---- Reading the data ---- */
+
+/* A top-level var of one segment read by name, when the evaluation has
+ * no slots (the data is not an object, or was given whole). */
+static IK_NOINLINE ik_value slot_by_name(est *s, uint32_t slot)
 {
-    const ik_logic *lg = s->lg;
-    const path *p;
-    const seg *g;
+    const seg *y = &s->lg->syms[slot];
 
-    if (!(k->flags & NODE_CTX))
-        return eval_var(s, k, NULL, out);
-    p = &lg->paths[k->arg];
-    if (p->nseg == 0) {
-        *out = *ctx;
-        return IK_OK;
-    }
-    g = &lg->segs[p->seg0]; /* segs is NULL when no path has any */
-    *out = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
-               ? ik_undef()
-               : step(*ctx, g->s, g->len, g->idx);
-    if (out->kind == IK_UNDEF)
-        *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
-    return IK_OK;
+    return top_get(s, slot, y->s, y->len, ik_logic_seg_index(y->s, y->len));
 }
 
-/* An operand that is_simple accepted. */
-static inline ik_status simple(est *s, const ik_node *k, const ik_value *ctx,
-                               ik_value *out)
+/* The value of slot `slot` (undefined when absent). */
+static inline ik_value slot_value(est *s, uint32_t slot)
 {
-    const ik_logic *lg = s->lg;
-
-    if (k->op == IK_OP_LIT) {
-        *out = lg->consts[k->arg];
-        return IK_OK;
-    }
-    if (!(k->flags & NODE_SLOT) || !s->slots)
-        return simple_slow(s, k, ctx, out);
-    {
-        uint32_t slot = lg->paths[k->arg].slot;
-
-        *out = slot < s->nslots ? s->slots[slot] : ik_undef();
-    }
-    if (out->kind == IK_UNDEF)
-        *out = k->nkids ? lg->consts[lg->nodes[k->kid].arg] : ik_null();
-    return IK_OK;
+    if (s->slots)
+        return slot < s->nslots ? s->slots[slot] : ik_undef();
+    return slot_by_name(s, slot);
 }
 
-static IK_NOINLINE ik_status eval_cmp(est *s, const ik_node *n,
+/* v, or the default c when v is undefined (see DFLT_NULL, DFLT_KEEP). */
+static inline ik_value with_default(const est *s, ik_value v, uint32_t c)
+{
+    if (v.kind != IK_UNDEF || c == DFLT_KEEP)
+        return v;
+    return c == DFLT_NULL ? ik_null() : s->lg->consts[c];
+}
+
+/* A var with a compiled path: the element's or the data's. */
+static IK_NOINLINE ik_status read_var(est *s, const ik_ins *in,
                                       const ik_value *ctx, ik_value *out)
 {
-    const ik_node *k = &s->lg->nodes[n->kid];
-    ik_value a, b, c;
-    ik_status st;
-    bool r;
+    const path *p = &s->lg->paths[in->a];
 
-    if ((st = simple(s, k, ctx, &a)) != IK_OK ||
-        (st = simple(s, k + 1, ctx, &b)) != IK_OK)
-        return st;
-    switch ((ik_op)n->arg) {
-    case IK_OP_EQ:
-        r = loose_eq(s, a, b);
-        break;
-    case IK_OP_NE:
-        r = !loose_eq(s, a, b);
-        break;
-    case IK_OP_SEQ:
-        r = ik_value_strict_eq(a, b);
-        break;
-    case IK_OP_SNE:
-        r = !ik_value_strict_eq(a, b);
-        break;
-    case IK_OP_LT:
-    case IK_OP_LE:
-        r = less(s, a, b, n->arg == IK_OP_LE);
-        if (r && n->nkids > 2) {
-            if ((st = simple(s, k + 2, ctx, &c)) != IK_OK)
-                return st;
-            if (c.kind != IK_UNDEF)
-                r = less(s, b, c, n->arg == IK_OP_LE);
+    if (!in->sub)
+        ctx = NULL;
+    if (p->nseg == 0) { /* the element, or the whole data: no default */
+        if (ctx) {
+            *out = *ctx;
+            return IK_OK;
         }
-        break;
-    case IK_OP_GT:
-    case IK_OP_GE:
-        r = less(s, b, a, n->arg == IK_OP_GE);
-        break;
-    case IK_OP_IN:
-        if ((st = eval_in(s, a, b, &r)) != IK_OK)
-            return st;
-        break;
-    default:
-        assert(!"not a comparison");
-        r = false;
-        break;
+        return whole_data(s, out);
     }
-    *out = ik_bool(r);
+    *out = with_default(s, resolve_path(s, p, ctx), in->c);
+    return IK_OK;
+}
+
+/* A comparison with a constant whose left operand (acc) is not of the
+ * constant's kind, or any K_CMP: the generic comparison. */
+static IK_NOINLINE ik_status cmp_const(est *s, const ik_ins *in, ik_value *acc)
+{
+    *acc = ik_bool(compare(s, (ik_op)in->sub, *acc, s->lg->consts[in->b]));
     return s->late;
 }
 
-static ik_status ev(est *s, uint32_t ni, const ik_value *ctx, ik_value *out)
-{
-    const ik_node *n = &s->lg->nodes[ni];
+/* ---- The evaluator ---- */
 
-    if (s->left-- == 0) {
-        s->left = 0;
-        return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
-    }
-    switch ((ik_op)n->op) {
-    case IK_OP_LIT:
-        *out = s->lg->consts[n->arg];
-        return IK_OK;
-    case IK_OP_VAR:
-        return eval_var(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
-    case IK_OP_VARD:
-        return eval_vard(s, n, (n->flags & NODE_CTX) ? ctx : NULL, out);
-    case IK_OP_CMP:
-        if ((n->flags & NODE_SC) && cmp_fast(s, n, out))
-            return IK_OK;
-        return eval_cmp(s, n, ctx, out);
-    case IK_OP_IF:
-    case IK_OP_TERNARY:
-    case IK_OP_AND:
-    case IK_OP_OR:
-    case IK_OP_MAP:
-    case IK_OP_FILTER:
-    case IK_OP_REDUCE:
-    case IK_OP_ALL:
-    case IK_OP_NONE:
-    case IK_OP_SOME:
-        return eval_lazy(s, n, ctx, out);
-    case IK_OP_EQ:
-    case IK_OP_SEQ:
-    case IK_OP_NE:
-    case IK_OP_SNE:
-    case IK_OP_NOT:
-    case IK_OP_NOTNOT:
-    case IK_OP_LT:
-    case IK_OP_LE:
-    case IK_OP_GT:
-    case IK_OP_GE:
-    case IK_OP_SUB:
-    case IK_OP_DIV:
-    case IK_OP_MOD:
-    case IK_OP_MISSING_SOME:
-    case IK_OP_IN:
-    case IK_OP_SUBSTR:
-    case IK_OP_LOG:
-        return eval_small(s, n, ctx, out);
-    case IK_OP_ARRAY:
-    case IK_OP_MISSING:
-    case IK_OP_MAX:
-    case IK_OP_MIN:
-    case IK_OP_ADD:
-    case IK_OP_MUL:
-    case IK_OP_MERGE:
-    case IK_OP_CAT:
-        return eval_eager(s, n, ctx, out);
-    case IK_OP__COUNT:
-        break;
-    }
-    assert(!"bad operator");
-    return ik_fail(s->err, IK_ELOGIC, "bad operator");
+static ik_status over_budget(est *s)
+{
+    s->left = 0;
+    return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
 }
 
-/* Constant folding: evaluate a data-free node at compile time. */
-ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t ni, ik_value *out,
+/*
+ * Run the program at entry (its ENTER) with the stack from sp, until its
+ * RET. Jumps go forward only, so each instruction runs at most once a
+ * run of its program or body; each ENTER has charged all of them (their
+ * nodes) to the budget beforehand. An iteration does not recurse: ITER
+ * sets up its cells and jumps into the body, whose RET takes the next
+ * element or ends the iteration; ctx is the element in a body.
+ */
+static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
+                                      ik_value *out)
+{
+    const ik_ins *code = s->lg->code, *ip = code + entry + 1, *it;
+    const ik_value *consts = s->lg->consts, *ctx = NULL;
+    ik_value acc = ik_undef(), a, *f;
+    ik_status st;
+    int step;
+
+    if (s->left < code[entry].a) /* the program's ENTER */
+        return over_budget(s);
+    s->left -= code[entry].a;
+
+    for (;;) {
+        const ik_ins *in = ip++;
+
+        switch ((ik_opc)in->opc) {
+        case OPC_ENTER:
+            if (s->left < in->a)
+                return over_budget(s);
+            s->left -= in->a;
+            break;
+        case OPC_RET:
+            *out = acc;
+            return IK_OK;
+        case OPC_NEXT:
+            it = code + in->a;
+            f = sp - ITER_CELLS;
+            step = iter_step(s, it, f, acc, false, &acc, &ctx, &st);
+            goto iterate;
+        case OPC_CONST:
+            acc = consts[in->a];
+            break;
+        case OPC_UNDEF:
+            acc = ik_undef();
+            break;
+        case OPC_NULL:
+            acc = ik_null();
+            break;
+        case OPC_SLOT:
+            acc = with_default(s, slot_value(s, in->a), in->c);
+            break;
+        case OPC_VAR:
+            if ((st = read_var(s, in, ctx, &acc)) != IK_OK)
+                return st;
+            break;
+        case OPC_VARD:
+            if ((st = lookup_text(s, in->sub ? ctx : NULL, acc, &acc)) != IK_OK)
+                return st;
+            acc = with_default(s, acc, in->c);
+            break;
+        case OPC_JDEF:
+            if (acc.kind != IK_UNDEF)
+                ip = code + in->a;
+            break;
+        case OPC_PUSH:
+            *sp++ = acc;
+            break;
+        case OPC_JT:
+            if (truthy(acc))
+                ip = code + in->a;
+            break;
+        case OPC_JF:
+            if (!truthy(acc))
+                ip = code + in->a;
+            break;
+        case OPC_JMP:
+            ip = code + in->a;
+            break;
+        case OPC_NOT:
+            acc = ik_bool(truthy(acc) == (in->sub != 0));
+            break;
+        case OPC_ELEM:
+            acc = *ctx;
+            break;
+/* S_x reads its slot into acc, then is K_x: acc against constant b */
+#define SLOT_THEN(kop)                                                         \
+    case kop - 1:                                                              \
+        acc = slot_value(s, in->a);                                            \
+        if (acc.kind == IK_UNDEF)                                              \
+            acc = with_default(s, acc, in->c);                                 \
+        IK_FALLTHROUGH;                                                        \
+    case kop:
+#define CMPN(kop, expr)                                                        \
+    SLOT_THEN(kop)                                                             \
+    if (acc.kind == IK_NUM) {                                                  \
+        double x = acc.u.num, y = consts[in->b].u.num;                         \
+        acc = ik_bool(expr);                                                   \
+        break;                                                                 \
+    }                                                                          \
+    goto generic_cmp;
+            CMPN(OPC_K_EQN, x == y)
+            CMPN(OPC_K_NEN, !(x == y))
+            CMPN(OPC_K_LTN, x < y)
+            CMPN(OPC_K_LEN, x <= y)
+            CMPN(OPC_K_GTN, y < x)
+            CMPN(OPC_K_GEN, y <= x)
+#undef CMPN
+#define CMPS(kop, eq)                                                          \
+    SLOT_THEN(kop)                                                             \
+    if (acc.kind == IK_STR) {                                                  \
+        const ik_value *b = &consts[in->b];                                    \
+        acc = ik_bool((acc.len == b->len &&                                    \
+                       same_bytes(acc.u.str, b->u.str, acc.len)) == eq);       \
+        break;                                                                 \
+    }                                                                          \
+    goto generic_cmp;
+            CMPS(OPC_K_EQS, true)
+            CMPS(OPC_K_NES, false)
+#undef CMPS
+            SLOT_THEN(OPC_K_CMP)
+        generic_cmp:
+            if ((st = cmp_const(s, in, &acc)) != IK_OK)
+                return st;
+            break;
+            SLOT_THEN(OPC_K_IN)
+            {
+                bool r;
+
+                st = eval_in(s, acc, consts[in->b], &r);
+                acc = ik_bool(r);
+                if (st != IK_OK)
+                    return st;
+                break;
+            }
+#undef SLOT_THEN
+        case OPC_INR: {
+            bool r;
+
+            st = eval_in(s, consts[in->b], acc, &r);
+            acc = ik_bool(r);
+            if (st != IK_OK)
+                return st;
+            break;
+        }
+        case OPC_BETWEEN: {
+            ik_value lo = consts[in->b], hi = consts[in->c];
+            bool le = in->sub == IK_OP_LE;
+            bool r = less(s, lo, acc, le);
+
+            if (hi.kind != IK_UNDEF)
+                r = r && less(s, acc, hi, le);
+            acc = ik_bool(r);
+            if (s->late != IK_OK)
+                return s->late;
+            break;
+        }
+        case OPC_CMP2:
+            a = *--sp;
+            acc = ik_bool(compare(s, (ik_op)in->sub, a, acc));
+            if (s->late != IK_OK)
+                return s->late;
+            break;
+        case OPC_IN2: {
+            bool r;
+
+            a = *--sp;
+            st = eval_in(s, a, acc, &r);
+            acc = ik_bool(r);
+            if (st != IK_OK)
+                return st;
+            break;
+        }
+        case OPC_ARITH:
+            sp[0] = acc;
+            sp--;
+            if ((st = eval_arith(s, (ik_op)in->sub, sp, 2, &acc)) != IK_OK)
+                return st;
+            break;
+        case OPC_OP:
+            if (in->n) {
+                *sp = acc;
+                sp -= in->n - 1;
+            }
+            if ((st = apply(s, in, sp, ctx, &acc)) != IK_OK)
+                return st;
+            break;
+        case OPC_ITER:
+            it = in;
+            if (in->sub == IK_OP_REDUCE) { /* the array pushed */
+                f = sp - 1;
+                f[1] = acc;
+            } else {
+                f = sp;
+                f[0] = acc;
+            }
+            f[3] = (ik_value){IK_UNDEF, 0, {.items = ctx}};
+            sp = f + ITER_CELLS;
+            step = iter_step(s, it, f, acc, true, &acc, &ctx, &st);
+        iterate:
+            if (step == ITER_FAIL)
+                return st;
+            if (step == ITER_RUN) {
+                ip = code + it->a;
+                break;
+            }
+            sp = f;
+            ip = code + it->b;
+            break;
+        default: /* the compiler emits no other */
+            assert(!"bad instruction");
+#if defined(__GNUC__)
+            __builtin_unreachable();
+#else
+            return ik_fail(s->err, IK_ELOGIC, "bad instruction");
+#endif
+        }
+    }
+}
+
+enum { STACK_LOCAL = 32 };
+
+/* Run the program at entry with the est s set up: its stack on the C
+ * stack when small, else in scratch. */
+static IK_ALWAYS_INLINE ik_status run_program(est *s, uint32_t entry,
+                                              ik_value *out)
+{
+    ik_value local[STACK_LOCAL], *stack = local;
+    uint32_t need = s->lg->code[entry].b;
+
+    if (need > STACK_LOCAL && !(stack = salloc(s, need * sizeof *stack)))
+        return nomem(s);
+    return run(s, entry, stack, out);
+}
+
+/* Constant folding: run the code of a data-free expression at compile
+ * time. */
+ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t entry, ik_value *out,
                               ik_arena *scratch, ik_error *err)
 {
     ik_env env = {ik_undef(), NULL, 0, scratch, 0, NULL};
@@ -1361,7 +1341,7 @@ ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t ni, ik_value *out,
              0,  0,    false,   NULL,           IK_OK};
 
     s.cap = scratch_cap(scratch);
-    return ev(&s, ni, NULL, out);
+    return run_program(&s, entry, out);
 }
 
 ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
@@ -1372,10 +1352,11 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
     est s = {
         lg,    env,  env->scratch, 0, err, NULL, 0, scratch_cap(env->scratch),
         false, NULL, IK_OK};
+    uint32_t entry;
     ik_status st;
 
     *out = ik_undef();
-    if (expr >= lg->nnodes)
+    if (expr >= lg->nentry || (entry = lg->entry[expr]) == UINT32_MAX)
         return ik_fail(err, IK_EMISUSE, "no such expression");
     if (pooled)
         cap = *env->pool;
@@ -1385,7 +1366,7 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
         s.slots = env->slots;
         s.nslots = env->nslots;
     }
-    st = ev(&s, expr, NULL, out);
+    st = run_program(&s, entry, out);
     if (env->pool)
         *env->pool -= cap - s.left;
     if (st == IK_ELOGIC && pooled && s.left == 0)

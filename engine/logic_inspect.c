@@ -216,7 +216,7 @@ void ik_logic_visit_cmps(const ik_logic *lg, ik_expr expr,
     if (expr >= lg->nnodes)
         return;
     n = &lg->nodes[expr];
-    op = ik_logic_node_op(n);
+    op = (ik_op)n->op;
     c.src = n->src == UINT32_MAX ? SIZE_MAX : n->src;
     c.op = ik_logic_op_table[op].name;
     if (n->nkids == 2 && op >= IK_OP_EQ && op <= IK_OP_GE && op != IK_OP_NOT &&
@@ -287,7 +287,7 @@ void ik_logic_node_get(const ik_logic *lg, ik_expr expr, ik_logic_node *out)
             out->slot = lg->paths[n->arg].slot;
     } else {
         out->kind = IK_LN_OP;
-        out->op = ik_logic_op_table[ik_logic_node_op(n)].name;
+        out->op = ik_logic_op_table[(ik_op)n->op].name;
     }
 }
 
@@ -320,9 +320,8 @@ void ik_logic_write_json(const ik_logic *lg, ik_expr expr, ik_buf *b)
     }
     if (n->op != IK_OP_ARRAY) {
         ik_buf_putc(b, '{');
-        ik_buf_put_json_string(
-            b, ik_logic_op_table[ik_logic_node_op(n)].name,
-            strlen(ik_logic_op_table[ik_logic_node_op(n)].name));
+        ik_buf_put_json_string(b, ik_logic_op_table[(ik_op)n->op].name,
+                               strlen(ik_logic_op_table[(ik_op)n->op].name));
         ik_buf_putc(b, ':');
     }
     ik_buf_putc(b, '[');

@@ -20,7 +20,6 @@ typedef enum ik_op {
     IK_OP_LIT,   /* a constant: arg indexes consts */
     IK_OP_ARRAY, /* an array whose items are evaluated */
     IK_OP_VARD,  /* var with a computed path: kids path [, default] */
-    IK_OP_CMP,   /* a comparison (op in arg) of constants and plain vars */
 #define IK_OP(e, name, min, max, flags) IK_OP_##e,
 #include "logic_ops.h"
 #undef IK_OP
@@ -40,15 +39,22 @@ extern const ik_op_info ik_logic_op_table[IK_OP__COUNT];
 enum {
     NODE_CTX = 1,  /* VAR/VARD/MISSING*: read the iteration element */
     NODE_SLOT = 2, /* VAR: one segment, top level: a plain slot read */
-    NODE_KEYS = 4, /* MISSING*: constant keys, paths from arg - 1 */
-    NODE_SC = 8    /* CMP: == != < <= > >= of a plain slot var (no
-                    * default) and a constant, in that order */
+    NODE_KEYS = 4  /* MISSING*: constant keys, paths from arg - 1 */
 };
 
+/* A switch case that goes on into the next on purpose. */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 7)
+#define IK_FALLTHROUGH __attribute__((fallthrough))
+#else
+#define IK_FALLTHROUGH ((void)0)
+#endif
+
 #if defined(__GNUC__)
-#define IK_NOINLINE __attribute__((noinline))
+#define IK_NOINLINE      __attribute__((noinline))
+#define IK_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define IK_NOINLINE
+#define IK_ALWAYS_INLINE inline
 #endif
 
 /* 16 bytes; all nodes of an ik_logic live in one array */
@@ -74,7 +80,94 @@ typedef struct path {
     uint32_t nseg; /* 0: the whole data */
 } path;
 
+/*
+ * The code the evaluator runs (logic_eval.c), emitted by the compiler
+ * (logic_compile.c) from the node tree after constant folding. An
+ * accumulator machine: each instruction reads or replaces the
+ * accumulator (acc); operands of operators that take several are pushed
+ * on a value stack. Jumps are forward only (absolute indexes into
+ * lg->code), so a program runs each instruction at most once; only an
+ * iteration's body (a sub-program of its own, entered with each element
+ * as the context) runs more than once.
+ */
+typedef enum ik_opc {
+    OPC_ENTER, /* a program or body starts: charge a units of budget (its
+                * nodes); a program's: b = stack slots it needs */
+    OPC_RET,   /* the program ends: its value is acc */
+    OPC_NEXT,  /* a body ends with its value in acc: on to the next
+                * element of the ITER at a, or past it */
+    OPC_CONST, /* acc = consts[a] */
+    OPC_UNDEF, /* acc = undefined */
+    OPC_NULL,  /* acc = null */
+    OPC_SLOT,  /* acc = slot a (a top-level one-segment var), default c */
+    OPC_VAR,   /* acc = path a (sub: of the iteration element), default c */
+    OPC_ELEM,  /* acc = the iteration element ({"var": ""} in a body) */
+    OPC_VARD,  /* acc = the path named by acc (sub: element), default c */
+    OPC_JDEF,  /* jump to a when acc is not undefined */
+    OPC_PUSH,  /* push acc */
+    OPC_JT,    /* jump to a when acc is truthy (acc kept) */
+    OPC_JF,    /* jump to a when acc is falsy (acc kept) */
+    OPC_JMP,   /* jump to a */
+    OPC_NOT,   /* acc = !acc (sub 0) or !!acc (sub 1) */
+    /*
+     * Comparisons with a constant b, the left operand the accumulator
+     * (K_) or slot a with default c (S_: read into acc first). N: the
+     * constant is a number, S: a string; CMP: any constant, operator sub
+     * (the generic comparison); IN: left `in` the constant; BETWEEN:
+     * constant b < acc < constant c (sub: < or <=).
+     */
+    OPC_S_EQN,
+    OPC_K_EQN,
+    OPC_S_NEN,
+    OPC_K_NEN,
+    OPC_S_LTN,
+    OPC_K_LTN,
+    OPC_S_LEN,
+    OPC_K_LEN,
+    OPC_S_GTN,
+    OPC_K_GTN,
+    OPC_S_GEN,
+    OPC_K_GEN,
+    OPC_S_EQS,
+    OPC_K_EQS,
+    OPC_S_NES,
+    OPC_K_NES,
+    OPC_S_CMP,
+    OPC_K_CMP,
+    OPC_S_IN,
+    OPC_K_IN,
+    OPC_INR,     /* acc = constant b `in` acc */
+    OPC_BETWEEN, /* see above */
+    /* two computed operands: the left popped, the right acc */
+    OPC_CMP2,  /* comparison sub */
+    OPC_IN2,   /* in */
+    OPC_ARITH, /* + - * / % (sub) */
+    OPC_OP,    /* acc = operator sub over n arguments: n - 1 on the
+                * stack (popped), the last in acc; a: MISSING* key paths
+                * + 1 (0: none); b: read the element (NODE_CTX) */
+    OPC_ITER   /* iterator sub with n arguments: acc the array (reduce:
+                * the array pushed, acc the initial value); body at a
+                * (UINT32_MAX: none), then continue at b */
+} ik_opc;
+
+/* Defaults of SLOT, VAR, VARD and CMP*: c is a constant index or one of
+ * these. */
+#define DFLT_NULL UINT32_MAX       /* absent: null (var's own default) */
+#define DFLT_KEEP (UINT32_MAX - 1) /* absent: undefined (a JDEF follows) */
+
+typedef struct ik_ins {
+    uint8_t opc; /* ik_opc */
+    uint8_t sub;
+    uint16_t n;
+    uint32_t a, b, c;
+} ik_ins;
+
 struct ik_logic {
+    ik_ins *code;
+    uint32_t ncode, cap_code;
+    uint32_t *entry; /* by node: the code of the expression rooted there,
+                        UINT32_MAX when none */
+    uint32_t nentry, cap_entry;
     ik_node *nodes;
     uint32_t nnodes, cap_nodes;
     ik_value *consts;
@@ -171,15 +264,14 @@ bool ik_logic_rehash(ik_logic *lg, uint32_t cap);
 ik_status ik_logic_define_sym(ik_logic *lg, const char *s, size_t n,
                               uint32_t *slot, ik_error *err);
 
-/* The operator a node stands for (IK_OP_CMP keeps it in arg). */
-static inline ik_op ik_logic_node_op(const ik_node *n)
-{
-    return n->op == IK_OP_CMP ? (ik_op)n->arg : (ik_op)n->op;
-}
+/* Emit the program of the expression rooted at node ni at the end of
+ * lg->code; *entry receives its first instruction (logic_compile.c). */
+ik_status ik_logic_emit(ik_logic *lg, uint32_t ni, uint32_t *entry,
+                        ik_error *err);
 
-/* Evaluate node ni, which reads no data, for constant folding at compile
- * time (logic_eval.c). */
-ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t ni, ik_value *out,
+/* Run the program at entry, which reads no data, for constant folding at
+ * compile time (logic_eval.c). */
+ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t entry, ik_value *out,
                               ik_arena *scratch, ik_error *err);
 
 #endif

@@ -9,7 +9,6 @@ const ik_op_info ik_logic_op_table[IK_OP__COUNT] = {
     [IK_OP_LIT] = {"(literal)", 0, 0, 0},
     [IK_OP_ARRAY] = {"(array)", 0, -1, 0},
     [IK_OP_VARD] = {"var", 0, -1, IK_DATA},
-    [IK_OP_CMP] = {"(comparison)", 2, 3, 0},
 #define IK_OP(e, nm, mn, mx, fl) [IK_OP_##e] = {nm, mn, mx, fl},
 #include "logic_ops.h"
 #undef IK_OP
@@ -84,6 +83,8 @@ void ik_logic_free(ik_logic *lg)
 {
     if (!lg)
         return;
+    ik_free(lg->code);
+    ik_free(lg->entry);
     ik_free(lg->nodes);
     ik_free(lg->consts);
     ik_free(lg->paths);

@@ -26,7 +26,9 @@ typedef struct ik_logic ik_logic; /* opaque */
 typedef uint32_t ik_expr;         /* root node index of one expression */
 
 #define IK_LOGIC_MAX_DEPTH 64 /* operator nesting accepted by compile */
-/* Node visits one evaluation may take (ik_env.budget lowers it). */
+/* Node visits one evaluation may take (ik_env.budget lowers it): an
+ * expression's nodes count once when it starts, an iteration body's once
+ * an element, short-circuited or not. */
 #define IK_LOGIC_BUDGET 10000000u
 /* Node visits the evaluations of one answer (interview) or one record
  * (batch, run --answers, export) take together: however many derived

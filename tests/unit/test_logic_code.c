@@ -1,0 +1,463 @@
+/*
+ * test_logic_code.c -- the evaluator's code (flat instructions emitted by
+ * the compiler, engine/logic_compile.c, and run by engine/logic_eval.c):
+ * what a unit of the budget is now, jump targets where and, or, if and ?:
+ * nest (also at the end of a program and inside an iteration's body),
+ * the context an iteration's body reads, folding through the code, and
+ * value stacks larger than the evaluator keeps on the C stack. Tests only;
+ * no fixtures on disk.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "logic.h"
+#include "value.h"
+
+/* Compile logic (lenient), evaluate it on data (JSON text, NULL: null)
+ * with budget (0: the default), the data read through slots when
+ * via_slots (an object), else from the root; the result as JSON text or
+ * "error: MESSAGE" (static). */
+static const char *run(const char *logic, const char *data, uint64_t budget,
+                       int via_slots)
+{
+    static char out[8192];
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e;
+    ik_arena a;
+    ik_value root = ik_null(), v, *slots = NULL;
+    ik_env env;
+    ik_buf b;
+    cJSON *d = data ? cJSON_Parse(data) : NULL;
+
+    assert_true(!data || d);
+    ik_arena_init(&a);
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    if (ik_logic_compile_text(lg, logic, strlen(logic), &e, &err) != IK_OK)
+        fail_msg("compile %s: %s", logic, err.msg);
+    if (d)
+        assert_true(ik_value_from_cjson(d, &a, &root));
+    env = (ik_env){root, NULL, 0, &a, budget, NULL};
+    if (via_slots && root.kind == IK_OBJ) {
+        slots = calloc(ik_logic_nslots(lg) + 1, sizeof *slots);
+        assert_non_null(slots);
+        ik_logic_bind(lg, root, slots);
+        env.root = ik_undef();
+        env.slots = slots;
+        env.nslots = ik_logic_nslots(lg);
+    }
+    if (ik_logic_eval(lg, e, &env, &v, &err) != IK_OK) {
+        snprintf(out, sizeof out, "error: %s", err.msg);
+    } else {
+        ik_buf_init(&b);
+        assert_int_equal(
+            ik_value_write_json(&b, v.kind == IK_UNDEF ? ik_null() : v), IK_OK);
+        snprintf(out, sizeof out, "%.*s", (int)b.len, b.data ? b.data : "");
+        ik_buf_fini(&b);
+    }
+    free(slots);
+    cJSON_Delete(d);
+    ik_logic_free(lg);
+    ik_arena_fini(&a);
+    return out;
+}
+
+static const char over[] = "error: evaluation exceeded its budget";
+
+/* The cost estimate `intake check` uses, for logic, lists of `unknown`. */
+static uint64_t cost(const char *logic, uint32_t unknown)
+{
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e;
+    uint64_t c;
+
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    assert_int_equal(ik_logic_compile_text(lg, logic, strlen(logic), &e, &err),
+                     IK_OK);
+    c = ik_logic_cost(lg, e, unknown);
+    ik_logic_free(lg);
+    return c;
+}
+
+/* A unit of the budget is a node of the compiled expression, charged
+ * when its program starts: all of them, also those a short-circuit then
+ * skips (so a budget bounds the work before it is done). */
+static void test_a_program_is_charged_all_its_nodes_when_it_starts(void **state)
+{
+    /* or, true, +, 1, var: 5 nodes, of which 2 run */
+    const char *logic = "{\"or\":[true,{\"+\":[1,{\"var\":\"a\"}]}]}";
+
+    (void)state;
+    assert_string_equal(run(logic, "{\"a\":1}", 5, 0), "true");
+    assert_string_equal(run(logic, "{\"a\":1}", 4, 0), over);
+    assert_string_equal(run(logic, "{\"a\":1}", 4, 1), over);
+    assert_int_equal(cost(logic, 1), 5);
+    /* a comparison of a slot with a constant is one instruction but
+     * three nodes: == , var, "yes" */
+    assert_string_equal(
+        run("{\"==\":[{\"var\":\"a\"},\"yes\"]}", "{\"a\":\"yes\"}", 3, 1),
+        "true");
+    assert_string_equal(
+        run("{\"==\":[{\"var\":\"a\"},\"yes\"]}", "{\"a\":\"yes\"}", 2, 1),
+        over);
+    /* a constant default is a node too */
+    assert_string_equal(run("{\"var\":[\"a\",7]}", "{}", 2, 1), "7");
+    assert_string_equal(run("{\"var\":[\"a\",7]}", "{}", 1, 1), over);
+}
+
+/* An iteration's body is charged its nodes once an element, when the
+ * element starts; an iterator that stops early is charged no further. */
+static void test_an_iteration_body_is_charged_once_an_element(void **state)
+{
+    /* map, var xs: 2; body *, var, 2: 3 an element */
+    const char *map = "{\"map\":[{\"var\":\"xs\"},{\"*\":[{\"var\":\"\"},2]}]}";
+    const char *some =
+        "{\"some\":[{\"var\":\"xs\"},{\"==\":[{\"var\":\"\"},1]}]}";
+    const char *data = "{\"xs\":[1,2,3]}";
+
+    (void)state;
+    assert_string_equal(run(map, data, 11, 1), "[2,4,6]");
+    assert_string_equal(run(map, data, 10, 1), over);
+    assert_string_equal(run(map, data, 10, 0), over);
+    assert_int_equal(cost(map, 3), 11); /* the estimate is exact here */
+    /* some stops at the first element: 2 + 3 */
+    assert_string_equal(run(some, data, 5, 1), "true");
+    assert_string_equal(run(some, data, 4, 1), over);
+    /* nested: the inner body once an inner element */
+    assert_string_equal(run("{\"map\":[{\"var\":\"xss\"},{\"map\":[{\"var\":"
+                            "\"\"},{\"var\":\"\"}]}]}",
+                            "{\"xss\":[[1,2],[3]]}", 2 + 2 * 2 + 3, 1),
+                        "[[1,2],[3]]");
+    assert_string_equal(run("{\"map\":[{\"var\":\"xss\"},{\"map\":[{\"var\":"
+                            "\"\"},{\"var\":\"\"}]}]}",
+                            "{\"xss\":[[1,2],[3]]}", 2 + 2 * 2 + 2, 1),
+                        over);
+}
+
+/* JavaScript truthiness of the test values below. */
+static int truthy(const char *v)
+{
+    return strcmp(v, "0") && strcmp(v, "\"\"") && strcmp(v, "null") &&
+           strcmp(v, "false");
+}
+
+/* E = if (a && (b || c)) then (b || "B")
+ *     else if (c && !a) then (c && "C")
+ *     (no else: null), with and/or giving the operand that decides. */
+static const char nested[] =
+    "{\"if\":[{\"and\":[{\"var\":\"a\"},{\"or\":[{\"var\":\"b\"},{\"var\":"
+    "\"c\"}]}]},{\"or\":[{\"var\":\"b\"},\"B\"]},{\"and\":[{\"var\":\"c\"},"
+    "{\"!\":{\"var\":\"a\"}}]},{\"and\":[{\"var\":\"c\"},\"C\"]}]}";
+
+static const char *expect_nested(const char *a, const char *b, const char *c)
+{
+    const char *or_bc = truthy(b) ? b : c;
+    const char *cond1 = truthy(a) ? or_bc : a;
+
+    if (truthy(cond1))
+        return truthy(b) ? b : "\"B\"";
+    if (truthy(c) && !truthy(a))
+        return "\"C\"";
+    return "null";
+}
+
+/* Every jump of nested and / or / if lands where it should: all 125
+ * combinations of five values, read through slots and from the root,
+ * and the same expression as an iteration's body over all of them. */
+static void test_nested_short_circuits_jump_to_the_right_place(void **state)
+{
+    static const char *const vals[] = {"0", "1", "\"\"", "\"x\"", "null"};
+    char data[256], want[8192], row[128];
+    size_t i, j, k;
+    ik_buf rows, body;
+
+    (void)state;
+    ik_buf_init(&rows);
+    strcpy(want, "[");
+    for (i = 0; i < 5; i++)
+        for (j = 0; j < 5; j++)
+            for (k = 0; k < 5; k++) {
+                snprintf(data, sizeof data, "{\"a\":%s,\"b\":%s,\"c\":%s}",
+                         vals[i], vals[j], vals[k]);
+                assert_string_equal(run(nested, data, 0, 1),
+                                    expect_nested(vals[i], vals[j], vals[k]));
+                assert_string_equal(run(nested, data, 0, 0),
+                                    expect_nested(vals[i], vals[j], vals[k]));
+                ik_buf_puts(&rows, rows.len ? "," : "[");
+                ik_buf_puts(&rows, data);
+                snprintf(row, sizeof row, "%s%s", strlen(want) > 1 ? "," : "",
+                         expect_nested(vals[i], vals[j], vals[k]));
+                strcat(want, row);
+            }
+    ik_buf_puts(&rows, "]");
+    strcat(want, "]");
+    ik_buf_init(&body);
+    ik_buf_puts(&body, "{\"map\":[{\"var\":\"rows\"},");
+    ik_buf_puts(&body, nested);
+    ik_buf_puts(&body, "]}");
+    {
+        char *d = malloc(rows.len + 16);
+
+        assert_non_null(d);
+        sprintf(d, "{\"rows\":%s}", rows.data);
+        assert_string_equal(run(body.data, d, 0, 1), want);
+        free(d);
+    }
+    ik_buf_fini(&body);
+    ik_buf_fini(&rows);
+}
+
+/* Jumps whose target is the program's or the body's last instruction,
+ * and operators with no operands or one. */
+static void test_short_circuits_at_the_edges(void **state)
+{
+    (void)state;
+    assert_string_equal(run("{\"or\":[]}", "{}", 0, 1), "null");
+    assert_string_equal(run("{\"and\":[]}", "{}", 0, 1), "null");
+    assert_string_equal(run("{\"if\":[]}", "{}", 0, 1), "null");
+    assert_string_equal(run("{\"and\":[{\"var\":\"a\"}]}", "{\"a\":0}", 0, 1),
+                        "0");
+    assert_string_equal(
+        run("{\"if\":[{\"var\":\"a\"}]}", "{\"a\":\"v\"}", 0, 1), "\"v\"");
+    assert_string_equal(run("{\"?:\":[{\"var\":\"a\"},1]}", "{\"a\":0}", 0, 1),
+                        "null");
+    assert_string_equal(run("{\"?:\":[{\"var\":\"a\"},1]}", "{\"a\":2}", 0, 1),
+                        "1");
+    assert_string_equal(
+        run("{\"and\":[{\"var\":\"a\"},{\"var\":\"b\"}]}", "{\"a\":1}", 0, 1),
+        "null");
+    assert_string_equal(run("{\"or\":[{\"var\":\"a\"},{\"var\":\"b\"}]}",
+                            "{\"a\":[],\"b\":\"\"}", 0, 1),
+                        "\"\"");
+    /* the last instruction of a body is a jump target */
+    assert_string_equal(
+        run("{\"map\":[{\"var\":\"xs\"},{\"or\":[{\"var\":\"\"},"
+            "\"none\"]}]}",
+            "{\"xs\":[0,1,\"\"]}", 0, 1),
+        "[\"none\",1,\"none\"]");
+    assert_string_equal(run("{\"filter\":[{\"var\":\"xs\"},{\"if\":[{\"var\":"
+                            "\"\"},false,true]}]}",
+                            "{\"xs\":[0,1,\"\"]}", 0, 1),
+                        "[0,\"\"]");
+    /* an if as an operand: the value after the jump is the if's */
+    assert_string_equal(run("{\"cat\":[{\"if\":[{\"var\":\"a\"},\"x\",\"y\"]},"
+                            "{\"if\":[{\"var\":\"b\"},\"x\",\"y\"]}]}",
+                            "{\"a\":1}", 0, 1),
+                        "\"xy\"");
+}
+
+/* A body reads its element; an iteration inside it reads its own, and
+ * after it ends the body reads its element again; reduce's current and
+ * accumulator; operands pushed around an iteration survive it. */
+static void test_an_iteration_body_reads_its_element(void **state)
+{
+    const char *xs = "{\"a\":99,\"xs\":[{\"ys\":[1,2],\"a\":1},{\"ys\":[3]}]}";
+
+    (void)state;
+    assert_string_equal(
+        run("{\"map\":[{\"var\":\"xs\"},[{\"map\":[{\"var\":\"ys\"},{\"var\":"
+            "\"\"}]},{\"var\":\"a\"},{\"var\":\"ys\"}]]}",
+            xs, 0, 1),
+        "[[[1,2],1,[1,2]],[[3],null,[3]]]");
+    assert_string_equal(
+        run("{\"map\":[{\"var\":\"xs\"},{\"cat\":[{\"reduce\":[{\"var\":"
+            "\"ys\"},{\"+\":[{\"var\":\"accumulator\"},{\"var\":\"current\"}]},"
+            "0]},\"/\",{\"var\":\"ys.length\"}]}]}",
+            xs, 0, 1),
+        "[\"3/2\",\"3/1\"]");
+    assert_string_equal(
+        run("{\"filter\":[{\"var\":\"xs\"},{\"some\":[{\"var\":\"ys\"},{\">\":"
+            "[{\"var\":\"\"},2]}]}]}",
+            xs, 0, 0),
+        "[{\"ys\":[3]}]");
+    /* the program after an iteration reads the data, not an element */
+    assert_string_equal(run("[{\"all\":[{\"var\":\"xs\"},{\"var\":\"ys\"}]},"
+                            "{\"var\":\"a\"},{\"none\":[{\"var\":\"xs\"},{"
+                            "\"var\":\"a\"}]}]",
+                            xs, 0, 1),
+                        "[true,99,false]");
+    /* reduce over reduce: the inner accumulator is not the outer one */
+    assert_string_equal(
+        run("{\"reduce\":[{\"var\":\"xs\"},{\"+\":[{\"var\":\"accumulator\"},{"
+            "\"reduce\":[{\"var\":\"current.ys\"},{\"*\":[{\"var\":"
+            "\"accumulator\"},{\"var\":\"current\"}]},1]}]},100]}",
+            xs, 0, 1),
+        "105");
+    /* bodies with no elements, no body, and not an array */
+    assert_string_equal(run("[{\"map\":[[],{\"var\":\"\"}]},{\"map\":[{\"var\":"
+                            "\"xs\"}]},{\"all\":[{\"var\":\"nope\"},true]},{"
+                            "\"reduce\":[{\"var\":\"xs\"}]}]",
+                            xs, 0, 1),
+                        "[[],[null,null],false,null]");
+}
+
+/* Constant parts are folded by running their code in the one evaluator:
+ * each of these folds to one constant, the value JavaScript gives. */
+static void test_constant_parts_fold_through_the_code(void **state)
+{
+    static const char *const cases[][2] = {
+        {"{\"+\":[1,\"2\"]}", "3"},
+        {"{\"cat\":[\"a\",[1,2],null]}", "\"a1,2\""},
+        {"{\"merge\":[[1],[2,[3]],4]}", "[1,2,[3],4]"},
+        {"{\"substr\":[\"hello\",-3,2]}", "\"ll\""},
+        {"{\"in\":[\"b\",\"abc\"]}", "true"},
+        {"{\"max\":[1,\"3\",2]}", "3"},
+        {"{\"min\":[4,\"2\"]}", "2"},
+        {"{\"<\":[1,2,3]}", "true"},
+        {"{\"<=\":[3,2,3]}", "false"},
+        {"{\"!\":[[]]}", "true"},
+        {"{\"%\":[7,-3]}", "1"},
+        {"{\"==\":[[1],\"1\"]}", "true"},
+        {"{\"map\":[[1,2],{\"+\":[1,1]}]}", "[2,2]"},
+        {"{\"reduce\":[[1,2],\"r\",0]}", "\"r\""},
+        {"{\"some\":[[1,2],{\"==\":[2,2]}]}", "true"},
+        {"{\"if\":[0,\"a\",\"\",\"b\",\"c\"]}", "\"c\""},
+        {"{\"and\":[1,[],\"x\"]}", "[]"},
+        {"[1,{\"+\":[2,3]},[\"y\"]]", "[1,5,[\"y\"]]"},
+    };
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e;
+    ik_value v;
+    ik_buf b;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+        assert_int_equal(ik_logic_compile_text(lg, cases[i][0],
+                                               strlen(cases[i][0]), &e, &err),
+                         IK_OK);
+        if (!ik_logic_is_const(lg, e, &v))
+            fail_msg("not folded: %s", cases[i][0]);
+        ik_buf_init(&b);
+        assert_int_equal(ik_value_write_json(&b, v), IK_OK);
+        ik_buf_putc(&b, '\0');
+        assert_string_equal(b.data, cases[i][1]);
+        ik_buf_fini(&b);
+        ik_logic_free(lg);
+        assert_string_equal(run(cases[i][0], NULL, 0, 0), cases[i][1]);
+    }
+    /* what fails at run time is not folded, and fails only when run */
+    assert_string_equal(
+        run("{\"if\":[{\"var\":\"t\"},{\"*\":[]},1]}", "{\"t\":false}", 0, 1),
+        "1");
+    assert_string_equal(run("{\"*\":[]}", NULL, 0, 0),
+                        "error: '*' needs at least one argument");
+}
+
+/* Operands of one operator, and operands pending on the way down a deep
+ * expression, past the values the evaluator keeps on the C stack. */
+static void test_large_value_stacks(void **state)
+{
+    ik_buf logic, want;
+    int i;
+
+    (void)state;
+    ik_buf_init(&logic);
+    ik_buf_init(&want);
+    ik_buf_puts(&logic, "{\"cat\":[");
+    for (i = 0; i < 100; i++)
+        ik_buf_puts(&logic, i ? ",{\"var\":\"x\"}" : "{\"var\":\"x\"}");
+    ik_buf_puts(&logic, "]}");
+    ik_buf_puts(&want, "\"");
+    for (i = 0; i < 100; i++)
+        ik_buf_puts(&want, "ab");
+    ik_buf_puts(&want, "\"");
+    assert_string_equal(run(logic.data, "{\"x\":\"ab\"}", 0, 1), want.data);
+    ik_buf_fini(&logic);
+    ik_buf_fini(&want);
+
+    /* 60 nested sums 1 + (1 + (... + x)): 60 operands pending */
+    ik_buf_init(&logic);
+    for (i = 0; i < 60; i++)
+        ik_buf_puts(&logic, "{\"+\":[1,");
+    ik_buf_puts(&logic, "{\"var\":\"x\"}");
+    for (i = 0; i < 60; i++)
+        ik_buf_puts(&logic, "]}");
+    assert_string_equal(run(logic.data, "{\"x\":2}", 0, 1), "62");
+    assert_string_equal(run(logic.data, "{\"x\":2}", 0, 0), "62");
+    ik_buf_fini(&logic);
+
+    /* and nested iterations, each keeping its cells under its body */
+    ik_buf_init(&logic);
+    for (i = 0; i < 20; i++)
+        ik_buf_puts(&logic, "{\"map\":[[[1]],");
+    ik_buf_puts(&logic, "{\"var\":\"\"}");
+    for (i = 0; i < 20; i++)
+        ik_buf_puts(&logic, "]}");
+    ik_buf_init(&want);
+    for (i = 0; i < 21; i++)
+        ik_buf_putc(&want, '[');
+    ik_buf_putc(&want, '1');
+    for (i = 0; i < 21; i++)
+        ik_buf_putc(&want, ']');
+    ik_buf_putc(&want, '\0');
+    assert_string_equal(run(logic.data, NULL, 0, 0), want.data);
+    ik_buf_fini(&want);
+    ik_buf_fini(&logic);
+}
+
+/* Comparisons typed by their constant still take every kind of answer
+ * to the generic comparison: the slot's kind is checked at run time. */
+static void test_typed_comparisons_check_the_answer_kind(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{\"==\":[{\"var\":\"x\"},1]}", "{\"x\":\"1\"}", "true"},
+        {"{\"==\":[{\"var\":\"x\"},1]}", "{\"x\":true}", "true"},
+        {"{\"==\":[{\"var\":\"x\"},1]}", "{\"x\":[1]}", "true"},
+        {"{\"==\":[{\"var\":\"x\"},1]}", "{}", "false"},
+        {"{\"!=\":[{\"var\":\"x\"},\"1\"]}", "{\"x\":1}", "false"},
+        {"{\"==\":[{\"var\":\"x\"},\"yes\"]}", "{\"x\":[\"yes\"]}", "true"},
+        {"{\">=\":[{\"var\":\"x\"},50]}", "{\"x\":\"50\"}", "true"},
+        {"{\">=\":[{\"var\":\"x\"},50]}", "{\"x\":null}", "false"},
+        {"{\">=\":[{\"var\":[\"x\",60]},50]}", "{}", "true"},
+        {"{\"<\":[0,{\"var\":\"x\"}]}", "{\"x\":\"2\"}", "true"},
+        {"{\"<\":[{\"var\":\"x\"},\"b\"]}", "{\"x\":\"a\"}", "true"},
+        {"{\"<=\":[1,{\"var\":\"x\"},3]}", "{\"x\":[2]}", "true"},
+        {"{\"<=\":[1,{\"var\":\"x\"},3]}", "{}", "false"},
+        {"{\"<\":[1,{\"var\":\"x\"},{\"and\":[]}]}", "{\"x\":2}", "true"},
+        {"{\"in\":[{\"var\":\"x\"},[\"a\",1]]}", "{\"x\":1}", "true"},
+        {"{\"in\":[{\"var\":\"x\"},[\"a\",1]]}", "{\"x\":\"1\"}", "false"},
+        {"{\"in\":[\"b\",{\"var\":\"x\"}]}", "{\"x\":\"abc\"}", "true"},
+        {"{\"in\":[\"b\",{\"var\":\"x\"}]}", "{\"x\":[\"b\"]}", "true"},
+        {"{\"==\":[{\"var\":\"x\"},{\"var\":\"y\"}]}", "{\"x\":1,\"y\":\"1\"}",
+         "true"},
+        {"{\"==\":[{\"var\":\"x\"},null]}", "{}", "true"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_string_equal(run(cases[i][0], cases[i][1], 0, 1), cases[i][2]);
+        assert_string_equal(run(cases[i][0], cases[i][1], 0, 0), cases[i][2]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(
+            test_a_program_is_charged_all_its_nodes_when_it_starts),
+        cmocka_unit_test(test_an_iteration_body_is_charged_once_an_element),
+        cmocka_unit_test(test_nested_short_circuits_jump_to_the_right_place),
+        cmocka_unit_test(test_short_circuits_at_the_edges),
+        cmocka_unit_test(test_an_iteration_body_reads_its_element),
+        cmocka_unit_test(test_constant_parts_fold_through_the_code),
+        cmocka_unit_test(test_large_value_stacks),
+        cmocka_unit_test(test_typed_comparisons_check_the_answer_kind),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
