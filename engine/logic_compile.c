@@ -454,12 +454,21 @@ typedef struct emitter {
     ik_error *err;
     uint32_t depth, max;
     uint32_t charge;
+    uint32_t label; /* the last jump target set (a PUSH before it is kept) */
 } emitter;
 
 static ik_status emit(emitter *e, ik_ins in, uint32_t *at)
 {
     ik_logic *lg = e->lg;
 
+    /* a load right after a PUSH that no jump lands between does both */
+    if ((in.opc == OPC_CONST || in.opc == OPC_SLOT || in.opc == OPC_ELEM) &&
+        !at && lg->ncode && e->label != lg->ncode &&
+        lg->code[lg->ncode - 1].opc == OPC_PUSH) {
+        in.sub = 1;
+        lg->code[lg->ncode - 1] = in;
+        return IK_OK;
+    }
     if (lg->ncode >= UINT32_MAX - 2)
         return ik_fail(e->err, IK_ELIMIT, "logic too large");
     if (!ik_logic_grow((void **)&lg->code, &lg->cap_code, lg->ncode + 1,
@@ -493,6 +502,7 @@ static void patch(emitter *e, uint32_t chain)
         uint32_t next = e->lg->code[chain].a;
 
         e->lg->code[chain].a = e->lg->ncode;
+        e->label = e->lg->ncode;
         chain = next;
     }
 }
@@ -672,8 +682,10 @@ static ik_status gen_var(emitter *e, const ik_node *n)
     in.c = DFLT_KEEP;
     if (e->lg->paths[n->arg].nseg == 0) { /* the element or the whole data:
                                              no default */
-        if (n->flags & NODE_CTX)
+        if (n->flags & NODE_CTX) {
             in.opc = OPC_ELEM;
+            in.sub = 0;
+        }
         return emit(e, in, NULL);
     }
     in.c = default_of(e, n, 0);
@@ -836,7 +848,7 @@ static ik_status gen(emitter *e, uint32_t ni)
 ik_status ik_logic_emit(ik_logic *lg, uint32_t ni, uint32_t *entry,
                         ik_error *err)
 {
-    emitter e = {lg, err, 0, 0, 0};
+    emitter e = {lg, err, 0, 0, 0, UINT32_MAX};
     uint32_t at = lg->ncode;
     ik_status st = emit_op(&e, OPC_ENTER, 0, 0);
 

@@ -22,7 +22,8 @@ typedef struct est {
     ik_error *err;
     const ik_value *slots; /* NULL unless top-level names read slots */
     uint32_t nslots;
-    size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH) */
+    size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH);
+                 * 0 until first needed (cap_of) */
     bool over;  /* an allocation was refused for the cap, not the heap */
     struct depths *depths; /* nesting of arrays and objects seen, or NULL */
     ik_status late;        /* a conversion failed where no status could be
@@ -55,17 +56,27 @@ static size_t scratch_cap(const ik_arena *a)
                                                   : used + IK_LOGIC_MAX_SCRATCH;
 }
 
+/* The scratch level this evaluation may not pass, set the first time it
+ * is needed: nothing allocates in scratch before, so it is the level at
+ * the start plus IK_LOGIC_MAX_SCRATCH. */
+static inline size_t cap_of(est *s)
+{
+    if (!s->cap)
+        s->cap = scratch_cap(s->scratch);
+    return s->cap;
+}
+
 /* ik_arena_alloc with its common case inline: same alignment, same
  * accounting; anything unusual goes to the arena itself. */
 static inline void *salloc(est *s, size_t n)
 {
     ik_arena *a = s->scratch;
-    size_t pad;
+    size_t pad, cap = cap_of(s);
     char *p;
 
     if (!a)
         return NULL;
-    if (a->used >= s->cap || n > s->cap - a->used) {
+    if (a->used >= cap || n > cap - a->used) {
         s->over = true; /* no exponential growth from doubling a value */
         return NULL;
     }
@@ -91,8 +102,8 @@ static ik_value make_array(ik_value *items, uint32_t n)
  * as bounded in time as evaluating is. */
 static ik_status to_text(est *s, ik_value v, ik_value *out)
 {
-    size_t used = s->scratch ? s->scratch->used : 0;
-    size_t mem = used < s->cap ? s->cap - used : 0, max = mem;
+    size_t cap = cap_of(s), used = s->scratch ? s->scratch->used : 0;
+    size_t mem = used < cap ? cap - used : 0, max = mem;
 
     if (v.kind == IK_STR) {
         *out = v;
@@ -552,9 +563,9 @@ enum { ITER_CELLS = 4, ITER_RUN = 0, ITER_DONE, ITER_FAIL };
  * the iterator's value and *ctx the context outside again; ITER_FAIL:
  * *st says why.
  */
-static IK_NOINLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
-                                 ik_value r, bool first, ik_value *acc,
-                                 const ik_value **ctx, ik_status *st)
+static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
+                                      ik_value r, bool first, ik_value *acc,
+                                      const ik_value **ctx, ik_status *st)
 {
     ik_op op = (ik_op)it->sub;
     ik_value arr = f[0];
@@ -1137,6 +1148,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
             step = iter_step(s, it, f, acc, false, &acc, &ctx, &st);
             goto iterate;
         case OPC_CONST:
+            if (in->sub) /* PUSH merged in */
+                *sp++ = acc;
             acc = consts[in->a];
             break;
         case OPC_UNDEF:
@@ -1146,6 +1159,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
             acc = ik_null();
             break;
         case OPC_SLOT:
+            if (in->sub)
+                *sp++ = acc;
             acc = with_default(s, slot_value(s, in->a), in->c);
             break;
         case OPC_VAR:
@@ -1179,6 +1194,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
             acc = ik_bool(truthy(acc) == (in->sub != 0));
             break;
         case OPC_ELEM:
+            if (in->sub)
+                *sp++ = acc;
             acc = *ctx;
             break;
 /* S_x reads its slot into acc, then is K_x: acc against constant b */
@@ -1298,8 +1315,12 @@ static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
         iterate:
             if (step == ITER_FAIL)
                 return st;
-            if (step == ITER_RUN) {
+            if (step == ITER_RUN) { /* the body's ENTER, charged here */
                 ip = code + it->a;
+                if (s->left < ip->a)
+                    return over_budget(s);
+                s->left -= ip->a;
+                ip++;
                 break;
             }
             sp = f;
@@ -1340,7 +1361,6 @@ ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t entry, ik_value *out,
     est s = {lg, &env, scratch, DEFAULT_BUDGET, err,  NULL,
              0,  0,    false,   NULL,           IK_OK};
 
-    s.cap = scratch_cap(scratch);
     return run_program(&s, entry, out);
 }
 
@@ -1349,9 +1369,7 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
 {
     uint64_t cap = env->budget ? env->budget : DEFAULT_BUDGET;
     bool pooled = env->pool && *env->pool < cap;
-    est s = {
-        lg,    env,  env->scratch, 0, err, NULL, 0, scratch_cap(env->scratch),
-        false, NULL, IK_OK};
+    est s = {lg, env, env->scratch, 0, err, NULL, 0, 0, false, NULL, IK_OK};
     uint32_t entry;
     ik_status st;
 

@@ -96,7 +96,8 @@ typedef enum ik_opc {
     OPC_RET,   /* the program ends: its value is acc */
     OPC_NEXT,  /* a body ends with its value in acc: on to the next
                 * element of the ITER at a, or past it */
-    OPC_CONST, /* acc = consts[a] */
+    OPC_CONST, /* acc = consts[a]; CONST, SLOT, ELEM: sub 1: push acc
+                * first (a PUSH merged in) */
     OPC_UNDEF, /* acc = undefined */
     OPC_NULL,  /* acc = null */
     OPC_SLOT,  /* acc = slot a (a top-level one-segment var), default c */
