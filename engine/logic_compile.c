@@ -570,6 +570,8 @@ static ik_status gen_const_cmp(emitter *e, ik_op op, uint32_t li, uint32_t k)
 
     if (op == IK_OP_IN)
         in.opc = OPC_K_IN;
+    else if (op == IK_OP_SEQ || op == IK_OP_SNE)
+        in.opc = OPC_K_SEQ;
     else if (kind == IK_NUM)
         in.opc = num[op];
     else if (kind == IK_STR && (op == IK_OP_EQ || op == IK_OP_NE))
@@ -638,6 +640,15 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
             *st = gen_const_cmp(e, (ik_op)flip[n->op], n->kid + 1, l->arg);
         else
             *st = gen_two(e, n, OPC_CMP2);
+        return true;
+    case IK_OP_SEQ: /* strict equality is symmetric */
+    case IK_OP_SNE:
+        if (n->nkids != 2 || (r->op != IK_OP_LIT && l->op != IK_OP_LIT))
+            return false;
+        if (r->op == IK_OP_LIT)
+            *st = gen_const_cmp(e, (ik_op)n->op, n->kid, r->arg);
+        else
+            *st = gen_const_cmp(e, (ik_op)n->op, n->kid + 1, l->arg);
         return true;
     case IK_OP_IN:
         if (n->nkids != 2)

@@ -969,15 +969,19 @@ static bool compare(est *s, ik_op op, ik_value a, ik_value b)
 static IK_NOINLINE ik_status apply(est *s, const ik_ins *in, ik_value *args,
                                    const ik_value *ctx, ik_value *out)
 {
-    ik_value a[3] = {{0}, {0}, {0}};
-    uint32_t k = in->n;
+    ik_value pad[3], *a = args;
+    uint32_t k = in->n, i;
     ik_op op = (ik_op)in->sub;
     const path *keys = in->a ? &s->lg->paths[in->a - 1] : NULL;
     const ik_value *mctx = in->b ? ctx : NULL;
     ik_status st;
     bool r;
 
-    memcpy(a, args, (k < 3 ? k : 3) * sizeof *a);
+    if (k < 3) { /* the stack holds k: the others are undefined */
+        for (i = 0; i < 3; i++)
+            pad[i] = i < k ? args[i] : ik_undef();
+        a = pad;
+    }
     switch (op) {
     case IK_OP_EQ:
     case IK_OP_NE:
@@ -1248,6 +1252,10 @@ static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
                     return st;
                 break;
             }
+            SLOT_THEN(OPC_K_SEQ)
+            acc = ik_bool(ik_value_strict_eq(acc, consts[in->b]) ==
+                          (in->sub == IK_OP_SEQ));
+            break;
 #undef SLOT_THEN
         case OPC_INR: {
             bool r;

@@ -114,7 +114,8 @@ typedef enum ik_opc {
      * Comparisons with a constant b, the left operand the accumulator
      * (K_) or slot a with default c (S_: read into acc first). N: the
      * constant is a number, S: a string; CMP: any constant, operator sub
-     * (the generic comparison); IN: left `in` the constant; BETWEEN:
+     * (the generic comparison); IN: left `in` the constant; SEQ: === or
+     * !== (sub) the constant; BETWEEN:
      * constant b < acc < constant c (sub: < or <=).
      */
     OPC_S_EQN,
@@ -137,6 +138,8 @@ typedef enum ik_opc {
     OPC_K_CMP,
     OPC_S_IN,
     OPC_K_IN,
+    OPC_S_SEQ, /* === (sub IK_OP_SEQ) or !== (IK_OP_SNE) the constant */
+    OPC_K_SEQ,
     OPC_INR,     /* acc = constant b `in` acc */
     OPC_BETWEEN, /* see above */
     /* two computed operands: the left popped, the right acc */
