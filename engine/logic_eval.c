@@ -777,8 +777,8 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
     ik_status st;
 
     *r = false;
-    if (!ik_value_truthy(hay))
-        return IK_OK;
+    /* json-logic-js: false when !hay or hay has no indexOf; an empty
+     * array (falsy) holds nothing either */
     if (hay.kind == IK_ARR && needle.kind == IK_STR) {
         for (i = 0; i < hay.len; i++) {
             const ik_value *it = &hay.u.items[i];
@@ -799,7 +799,7 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
             }
         return IK_OK;
     }
-    if (hay.kind != IK_STR)
+    if (hay.kind != IK_STR || hay.len == 0)
         return IK_OK;
     if ((st = to_text(s, needle, &needle)) != IK_OK)
         return st;
