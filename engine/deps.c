@@ -810,6 +810,15 @@ static void number_classes(cands *c, const ik_logic_cmp *cm, uint32_t ncm,
         }
         for (x = ceil(q->min); x <= q->max; x++)
             cand(c, ik_num(x));
+        /* -0 is an answer too, and arithmetic tells it from 0 (1 / x);
+         * cand's strict equality would merge the two */
+        if (q->min <= 0 && q->max >= 0 && !c->oom &&
+            ik_answer_check(q, ik_num(-0.0), NULL) == IK_OK) {
+            if (!room(&c->v, c->n, &c->cap, sizeof *c->v))
+                c->oom = true;
+            else
+                c->v[c->n++] = ik_num(-0.0);
+        }
         return;
     }
     for (i = 0; i < ncm; i++)

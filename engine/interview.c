@@ -551,12 +551,15 @@ static ik_status settle(ik_interview *iv, uint32_t q, bool forward,
  * decides the rest (the question and the values of the live slots,
  * ik_deps_live) across steps of one interview. Within a budget: it runs
  * when the sound bound is at most BOUND_DEPTH and takes at most
- * BOUND_STEPS forward steps; where it stops short, what it proved still
- * bounds (every part of it is sound), and a forward step never raises the
- * bound shown.
+ * BOUND_STEPS forward steps, BOUND_POOL node visits in all and no more
+ * scratch than a step may (scratch_limit); where it stops short, what it
+ * proved still bounds (every part of it is sound), and a forward step
+ * never raises the bound shown.
  */
 #define BOUND_DEPTH 64    /* the search runs when at most this many follow */
 #define BOUND_STEPS 4096  /* forward steps one search may take */
+#define BOUND_POOL IK_LOGIC_BUDGET /* node visits all its steps may take
+                                      together (one condition's budget) */
 #define MEMO_MAX (1u << 15) /* states remembered, at most */
 
 typedef struct memo {
@@ -765,12 +768,12 @@ static bool search_step(ik_interview *iv, uint32_t q, ik_value v)
 {
     ik_error ignored;
 
-    iv->answers[q] = v;
-    iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
+    iv->answers[q] = v; /* the search's steps share one pool (BOUND_POOL) */
     if (step(iv, q, v.kind != IK_UNDEF, &ignored) == IK_OK)
         return true;
     if (v.kind != IK_UNDEF)
         iv->answers[q] = ik_undef();
+    iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
     (void)restart(iv, &ignored);
     iv->bd->failed = true;
     return false;
@@ -817,13 +820,15 @@ static range search(ik_interview *iv, uint32_t depth)
     }
     r.hi = 1;
     for (k = 0; k < cl.n; k++) {
+        if (iv->app.scratch.used > iv->inc->scratch_limit)
+            bd->left = 0; /* the step's memory bound holds in the search */
         if (bd->left == 0) { /* the rest unexplored: the sound bound */
-                r.hi = hi0;
+            r.hi = hi0;
             break;
         }
         bd->left--;
         if (!search_step(iv, q, cl.items[k])) {
-                r.hi = hi0;
+            r.hi = hi0;
             break;
         }
         sub = search(iv, depth + 1);
@@ -868,6 +873,7 @@ uint32_t ik_interview_at_most(ik_interview *iv)
     bd->best = 0;
     bd->failed = false;
     pool = iv->full->pool;
+    iv->full->pool = BOUND_POOL;
     iv->searching = true;
     r = search(iv, 0);
     iv->searching = false;
