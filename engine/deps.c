@@ -1014,7 +1014,7 @@ static bool build_classes(ik_deps *d, const ik_rulebook *rb)
         c.q = &rb->questions[q];
         if (!options_ok(c.q))
             continue;
-        question_classes(&c, w.cmp + from, ncmp,
+        question_classes(&c, ncmp ? w.cmp + from : NULL, ncmp,
                          w.opaque[q] || w.nvar[q] > ncmp, w.nvar[q]);
         ok = !c.oom;
         if (!ok || c.unknown || c.n == 0)
