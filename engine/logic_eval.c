@@ -578,7 +578,9 @@ static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
         ik_member *m;
 
         if (first && (arr.kind != IK_ARR || !body)) {
-            *acc = f[1];
+            /* json-logic-js applies the missing logic (undefined) to
+             * each element: the initial value only of an empty array */
+            *acc = arr.kind == IK_ARR && arr.len ? ik_undef() : f[1];
             goto done;
         }
         if (!first) {
@@ -619,6 +621,10 @@ static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
         }
         if (op == IK_OP_ALL && arr.len == 0) {
             *acc = ik_bool(false);
+            goto done;
+        }
+        if (!body && op != IK_OP_MAP) { /* each element's value: undefined */
+            *acc = op == IK_OP_FILTER ? f[1] : ik_bool(op == IK_OP_NONE);
             goto done;
         }
     }
@@ -768,6 +774,24 @@ static ik_status eval_merge(est *s, const ik_value *args, uint32_t n,
     return IK_OK;
 }
 
+static ik_status over_budget(est *s)
+{
+    s->left = 0;
+    return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
+}
+
+/* Work in proportion to a value's size (scanning an array or a text of
+ * data) costs a unit an item or a byte, charged before it is done, as
+ * making text of an array does: so the budget bounds it even where one
+ * node repeats it (in, inside a reduce over a growing accumulator). */
+static inline ik_status charge(est *s, uint64_t n)
+{
+    if (s->left < n)
+        return over_budget(s);
+    s->left -= n;
+    return IK_OK;
+}
+
 /* needle in hay: a substring test for a string hay (memmem is linear in
  * the lengths, so a long needle that almost matches everywhere costs no
  * more than a short one), strict equality for an array. */
@@ -779,6 +803,9 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
     *r = false;
     /* json-logic-js: false when !hay or hay has no indexOf; an empty
      * array (falsy) holds nothing either */
+    if (hay.kind == IK_ARR && hay.len > 64 &&
+        (st = charge(s, hay.len)) != IK_OK)
+        return st;
     if (hay.kind == IK_ARR && needle.kind == IK_STR) {
         for (i = 0; i < hay.len; i++) {
             const ik_value *it = &hay.u.items[i];
@@ -804,6 +831,8 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
     if ((st = to_text(s, needle, &needle)) != IK_OK)
         return st;
     if (hay.len > 64) {
+        if ((st = charge(s, hay.len)) != IK_OK)
+            return st;
         *r = needle.len == 0 ||
              memmem(hay.u.str, hay.len, needle.u.str, needle.len) != NULL;
         return IK_OK;
@@ -1106,12 +1135,6 @@ static IK_NOINLINE ik_status cmp_const(est *s, const ik_ins *in, ik_value *acc)
 }
 
 /* ---- The evaluator ---- */
-
-static ik_status over_budget(est *s)
-{
-    s->left = 0;
-    return ik_fail(s->err, IK_ELOGIC, "evaluation exceeded its budget");
-}
 
 /*
  * Run the program at entry (its ENTER) with the stack from sp, until its

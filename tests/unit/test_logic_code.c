@@ -451,6 +451,78 @@ static void test_typed_comparisons_check_the_answer_kind(void **state)
     }
 }
 
+/*
+ * Scanning data costs a unit an item or a byte, so a budget bounds it
+ * where one node repeats it: `in` over an accumulator of 2^15 items, once
+ * a step of a reduce over it, is 2^30 comparisons on 45 nodes a step; it
+ * ran for minutes within the budget. The same with a short list fits.
+ */
+static const char scan_texts[] =
+    "{\"reduce\":[{\"var\":\"n\"},{\"if\":[{\"in\":[\"zz\",{\"var\":"
+    "\"current\"}]},1,{\"var\":\"accumulator\"}]},0]}";
+
+static void test_scanning_data_is_charged_by_its_size(void **state)
+{
+    static const char big[] =
+        "{\"reduce\":[[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14],{\"merge\":[{\"var\":"
+        "\"accumulator\"},{\"var\":\"accumulator\"}]},[0]]}";
+    char logic[1024];
+
+    (void)state;
+    snprintf(logic, sizeof logic,
+             "{\"reduce\":[%s,{\"if\":[{\"in\":[-1,{\"var\":\"accumulator\"}]},"
+             "0,{\"var\":\"accumulator\"}]},%s]}",
+             big, big);
+    assert_string_equal(run(logic, NULL, 0, 0), over);
+    /* a text of data: each scan of it costs its bytes (100 a scan, ten
+     * scans: over 200; the same scans of "aa" fit) */
+    {
+        char data[2048], *p = data;
+        int k;
+
+        p += sprintf(p, "{\"n\":[");
+        for (k = 0; k < 10; k++)
+            p += sprintf(p, "%s\"%0100d\"", k ? "," : "", 0);
+        sprintf(p, "]}");
+        assert_string_equal(run(scan_texts, data, 200, 0), over);
+    }
+    assert_string_equal(run(scan_texts, "{\"n\":[\"aa\",\"aa\",\"aa\"]}", 200,
+                            0),
+                        "0");
+}
+
+/* Without a body each element's value is undefined, as json-logic-js
+ * applies its missing logic: reduce gives undefined (the initial value
+ * only of an empty array), some and all false, none true, filter []. */
+static void test_iterations_without_a_body(void **state)
+{
+    (void)state;
+    assert_string_equal(run("{\"===\":[{\"reduce\":[[1,2]]},null]}", NULL, 0,
+                            0),
+                        "false");
+    assert_string_equal(
+        run("{\"===\":[{\"reduce\":[{\"var\":\"x\"},null,5]},null]}",
+            "{\"x\":[1,2]}", 0, 0),
+        "true"); /* a null body: null */
+    assert_string_equal(run("{\"===\":[{\"reduce\":[[]]},null]}", NULL, 0, 0),
+                        "true");
+    assert_string_equal(run("{\"some\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
+                            0, 0),
+                        "false");
+    assert_string_equal(run("{\"none\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
+                            0, 0),
+                        "true");
+    assert_string_equal(run("{\"all\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
+                            0, 0),
+                        "false");
+    assert_string_equal(run("{\"filter\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
+                            0, 0),
+                        "[]");
+    assert_string_equal(run("{\"map\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
+                            0, 0),
+                        "[null,null]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +535,8 @@ int main(void)
         cmocka_unit_test(test_constant_parts_fold_through_the_code),
         cmocka_unit_test(test_large_value_stacks),
         cmocka_unit_test(test_typed_comparisons_check_the_answer_kind),
+        cmocka_unit_test(test_scanning_data_is_charged_by_its_size),
+        cmocka_unit_test(test_iterations_without_a_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
