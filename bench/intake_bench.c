@@ -445,7 +445,7 @@ static void print_result(bench *b, const double *ev, const double *e2e,
     char hx[9];
     int r;
 
-    printf("{\"label\":\"intake (C, compiled nodes; %s)\",\"version\":\"%s\","
+    printf("{\"label\":\"intake (C, compiled code; %s)\",\"version\":\"%s\","
            "\"records\":%zu,\"eval_ms\":[",
            use_cjson ? "cJSON parse + bind" : "own reader into slots",
            IK_VERSION, b->nlines);
