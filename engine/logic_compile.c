@@ -177,7 +177,11 @@ static ik_status fold(comp *c, uint32_t at)
         st = ik_logic_eval_const(lg, entry, &v, &scratch, &e);
     lg->ncode = ncode; /* the folded code goes with its nodes */
     if (st == IK_OK) {
+        ik_arena_mark m = ik_arena_save(&lg->arena);
+
         st = ik_value_copy(v, &lg->arena, &v);
+        if (st != IK_OK) /* a partial copy (past its bound) goes */
+            ik_arena_rewind(&lg->arena, m);
         if (st == IK_OK)
             st = set_lit(c, at, v, n.src);
         if (st == IK_OK)
