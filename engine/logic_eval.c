@@ -513,7 +513,12 @@ static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
     double len = NAN;
     ik_status st;
 
-    missing_keys(&opts, 1, &keys, &nkeys);
+    /* json-logic-js applies missing to the options as its arguments: a
+     * list whose first option is itself a list names those keys */
+    if (opts.kind == IK_ARR)
+        missing_keys(opts.u.items, opts.len, &keys, &nkeys);
+    else
+        missing_keys(&opts, 1, &keys, &nkeys);
     st = eval_missing(s, keys, nkeys, paths, ctx, out);
     if (st != IK_OK)
         return st;

@@ -523,6 +523,21 @@ static void test_iterations_without_a_body(void **state)
                         "[null,null]");
 }
 
+/* missing_some applies missing to its options as arguments (json-logic-js
+ * 2.0.5): where the first option is a list, that list is the keys. */
+static void test_missing_some_with_a_list_first(void **state)
+{
+    static const char logic[] =
+        "{\"missing_some\":[1,[[\"a\",\"b\"],\"c\"]]}";
+
+    (void)state;
+    assert_string_equal(run(logic, "{\"a\":1}", 0, 0), "[]");
+    assert_string_equal(run(logic, "{\"c\":1}", 0, 0), "[\"a\",\"b\"]");
+    assert_string_equal(run("{\"missing_some\":[1,[\"a\",\"b\"]]}",
+                            "{\"c\":1}", 0, 0),
+                        "[\"a\",\"b\"]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_typed_comparisons_check_the_answer_kind),
         cmocka_unit_test(test_scanning_data_is_charged_by_its_size),
         cmocka_unit_test(test_iterations_without_a_body),
+        cmocka_unit_test(test_missing_some_with_a_list_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
