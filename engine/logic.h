@@ -99,6 +99,18 @@ ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
                         ik_value *out, ik_error *err);
 
 /*
+ * Evaluate exprs[0..n) in order, each as ik_logic_eval would with env
+ * (its own budget, the pool shared): out[i] is written before exprs[i + 1]
+ * starts, so it may be a slot a later expression reads. sts[i] receives
+ * each status, err the first failure's message. Returns how many failed.
+ * One call for a record's or an answer's expressions saves entering the
+ * evaluator once each.
+ */
+uint32_t ik_logic_eval_each(const ik_logic *lg, const ik_expr *exprs,
+                            uint32_t n, const ik_env *env, ik_value *out,
+                            ik_status *sts, ik_error *err);
+
+/*
  * An upper estimate of the node visits one evaluation of expr takes: each
  * node once, the body of map, filter, reduce, all, some and none once an
  * element, an array of unknown length (one the data gives) counted as

@@ -1149,11 +1149,12 @@ static IK_NOINLINE ik_status cmp_const(est *s, const ik_ins *in, ik_value *acc)
  * sets up its cells and jumps into the body, whose RET takes the next
  * element or ends the iteration; ctx is the element in a body.
  */
-static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
-                                      ik_value *out)
+static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
+                                      const ik_value *consts, uint32_t entry,
+                                      ik_value *sp, ik_value *out)
 {
-    const ik_ins *code = s->lg->code, *ip = code + entry + 1, *it;
-    const ik_value *consts = s->lg->consts, *ctx = NULL;
+    const ik_ins *ip = code + entry + 1, *it;
+    const ik_value *ctx = NULL;
     ik_value acc = ik_undef(), a, *f;
     ik_status st;
     int step;
@@ -1375,17 +1376,18 @@ static IK_ALWAYS_INLINE ik_status run(est *s, uint32_t entry, ik_value *sp,
 
 enum { STACK_LOCAL = 32 };
 
-/* Run the program at entry with the est s set up: its stack on the C
- * stack when small, else in scratch. */
-static IK_ALWAYS_INLINE ik_status run_program(est *s, uint32_t entry,
-                                              ik_value *out)
+/* Run the program at entry of code (s->lg's, as consts) with the est s
+ * set up: its stack on the C stack when small, else in scratch. */
+static IK_ALWAYS_INLINE ik_status run_program(est *s, const ik_ins *code,
+                                              const ik_value *consts,
+                                              uint32_t entry, ik_value *out)
 {
     ik_value local[STACK_LOCAL], *stack = local;
-    uint32_t need = s->lg->code[entry].b;
+    uint32_t need = code[entry].b;
 
     if (need > STACK_LOCAL && !(stack = salloc(s, need * sizeof *stack)))
         return nomem(s);
-    return run(s, entry, stack, out);
+    return run(s, code, consts, entry, stack, out);
 }
 
 /* Constant folding: run the code of a data-free expression at compile
@@ -1397,37 +1399,73 @@ ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t entry, ik_value *out,
     est s = {lg, &env, scratch, DEFAULT_BUDGET, err,  NULL,
              0,  0,    false,   NULL,           IK_OK};
 
-    return run_program(&s, entry, out);
+    return run_program(&s, lg->code, lg->consts, entry, out);
 }
 
-ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
-                        ik_value *out, ik_error *err)
+/* The failure of an evaluation stopped by the pool running out. */
+static IK_NOINLINE ik_status pool_spent(est *s)
 {
-    uint64_t cap = env->budget ? env->budget : DEFAULT_BUDGET;
-    bool pooled = env->pool && *env->pool < cap;
-    est s = {lg, env, env->scratch, 0, err, NULL, 0, 0, false, NULL, IK_OK};
-    uint32_t entry;
-    ik_status st;
+    return ik_fail(s->err, IK_ELOGIC,
+                   "evaluation exceeded the total budget of one answer "
+                   "or record (%u node visits for all its conditions "
+                   "and derived values)",
+                   IK_LOGIC_TOTAL_BUDGET);
+}
 
-    *out = ik_undef();
-    if (expr >= lg->nentry || (entry = lg->entry[expr]) == UINT32_MAX)
-        return ik_fail(err, IK_EMISUSE, "no such expression");
-    if (pooled)
-        cap = *env->pool;
-    s.left = cap;
+/*
+ * Each expression as ik_logic_eval evaluates it: as many node visits as
+ * the budget allows or the pool has left, its own scratch bound and
+ * nesting table, the pool charged with what it took. What does not change
+ * from one expression to the next is read once.
+ */
+uint32_t ik_logic_eval_each(const ik_logic *lg, const ik_expr *exprs,
+                            uint32_t n, const ik_env *env, ik_value *out,
+                            ik_status *sts, ik_error *err)
+{
+    est s = {lg, env, env->scratch, 0, err, NULL, 0, 0, false, NULL, IK_OK};
+    const ik_ins *code = lg->code;
+    const ik_value *consts = lg->consts;
+    const uint32_t *entries = lg->entry, nentry = lg->nentry;
+    const uint64_t budget = env->budget ? env->budget : DEFAULT_BUDGET;
+    uint64_t *pool = env->pool;
+    ik_error later; /* the failures after the first */
+    uint32_t i, failed = 0;
+
     if (env->slots &&
         (env->root.kind == IK_UNDEF || env->root.kind == IK_OBJ)) {
         s.slots = env->slots;
         s.nslots = env->nslots;
     }
-    st = run_program(&s, entry, out);
-    if (env->pool)
-        *env->pool -= cap - s.left;
-    if (st == IK_ELOGIC && pooled && s.left == 0)
-        return ik_fail(err, IK_ELOGIC,
-                       "evaluation exceeded the total budget of one answer "
-                       "or record (%u node visits for all its conditions "
-                       "and derived values)",
-                       IK_LOGIC_TOTAL_BUDGET);
+    for (i = 0; i < n; i++) {
+        uint64_t cap = pool && *pool < budget ? *pool : budget;
+        ik_status st;
+
+        out[i] = ik_undef();
+        s.left = cap;
+        s.cap = 0;
+        s.over = false;
+        s.depths = NULL;
+        s.late = IK_OK;
+        if (exprs[i] >= nentry || entries[exprs[i]] == UINT32_MAX)
+            st = ik_fail(s.err, IK_EMISUSE, "no such expression");
+        else
+            st = run_program(&s, code, consts, entries[exprs[i]], &out[i]);
+        if (pool)
+            *pool -= cap - s.left;
+        if (st == IK_ELOGIC && cap < budget && s.left == 0)
+            st = pool_spent(&s);
+        sts[i] = st;
+        if (st != IK_OK && failed++ == 0 && err)
+            s.err = &later;
+    }
+    return failed;
+}
+
+ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
+                        ik_value *out, ik_error *err)
+{
+    ik_status st;
+
+    ik_logic_eval_each(lg, &expr, 1, env, out, &st, err);
     return st;
 }

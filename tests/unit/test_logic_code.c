@@ -538,6 +538,71 @@ static void test_missing_some_with_a_list_first(void **state)
                         "[\"a\",\"b\"]");
 }
 
+/* ik_logic_eval_each evaluates a record's expressions in order as that
+ * many ik_logic_eval calls would: each value written before the next
+ * starts (so it may be a slot a later one reads), each its own budget
+ * and status, the pool shared, the first failure's message kept. */
+static void test_eval_each_is_ik_logic_eval_in_order(void **state)
+{
+    static const char *const text[] = {
+        "{\"+\":[{\"var\":\"a\"},1]}",              /* b = a + 1 */
+        "{\"*\":[{\"var\":\"b\"},2]}",              /* c = b * 2 */
+        "{\"map\":[[1,2,3,4,5,6],{\"var\":\"\"}]}", /* 8: over 5 */
+        "{\"var\":\"nope\"}",                       /* no such slot */
+    };
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e[5];
+    ik_arena a;
+    ik_value slots[8], out[3];
+    ik_status sts[5];
+    uint64_t pool = 100, one = 100;
+    ik_env env = {ik_undef(), slots, 4, NULL, 5, &pool};
+    uint32_t i, sa, sb, sc;
+
+    (void)state;
+    ik_arena_init(&a);
+    env.scratch = &a;
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    assert_int_equal(ik_logic_define(lg, "a", &sa, &err), IK_OK);
+    assert_int_equal(ik_logic_define(lg, "b", &sb, &err), IK_OK);
+    assert_int_equal(ik_logic_define(lg, "c", &sc, &err), IK_OK);
+    assert_true(sb == sa + 1 && sc == sb + 1);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(
+            ik_logic_compile_text(lg, text[i], strlen(text[i]), &e[i], &err),
+            IK_OK);
+    e[4] = e[3] + 1000; /* not an expression */
+    for (i = 0; i < 8; i++)
+        slots[i] = ik_undef();
+    slots[sa] = ik_num(1);
+
+    /* b and c written in place, c reading the b just written */
+    assert_int_equal(ik_logic_eval_each(lg, e, 2, &env, &slots[sb], sts, &err),
+                     0);
+    assert_true(sts[0] == IK_OK && sts[1] == IK_OK);
+    assert_true(slots[sb].kind == IK_NUM && slots[sb].u.num == 2);
+    assert_true(slots[sc].kind == IK_NUM && slots[sc].u.num == 4);
+    /* each expression within its own budget of 5; the pool shared */
+    assert_true(pool < 100);
+    for (i = 0; i < 2; i++) {
+        ik_value v;
+        env.pool = &one;
+        assert_int_equal(ik_logic_eval(lg, e[i], &env, &v, &err), IK_OK);
+    }
+    assert_true(one == pool);
+
+    /* the failures: counted, each status, the first one's message */
+    env.pool = NULL;
+    assert_int_equal(ik_logic_eval_each(lg, e + 2, 3, &env, out, sts, &err), 2);
+    assert_int_equal(sts[0], IK_ELOGIC);
+    assert_int_equal(sts[1], IK_OK);
+    assert_int_equal(sts[2], IK_EMISUSE);
+    assert_string_equal(err.msg, "evaluation exceeded its budget");
+    ik_logic_free(lg);
+    ik_arena_fini(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_scanning_data_is_charged_by_its_size),
         cmocka_unit_test(test_iterations_without_a_body),
         cmocka_unit_test(test_missing_some_with_a_list_first),
+        cmocka_unit_test(test_eval_each_is_ik_logic_eval_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
