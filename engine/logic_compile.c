@@ -151,7 +151,10 @@ static ik_status compile_node(comp *c, const cJSON *j, uint32_t at, int depth,
                               bool in_iter);
 
 /* Replace nodes[at] by its value when it and its children read no data:
- * its code is emitted and run by the one evaluator, then dropped.
+ * its code is emitted and run by the one evaluator, then dropped. The
+ * values kept take at most IK_LOGIC_MAX_FOLDED together (counting the
+ * parts a larger fold replaced: the arena keeps them); past it the node
+ * stays, to run when used.
  * Nothing that reads no data nests deeper than 128 + IK_LOGIC_MAX_DEPTH,
  * far within IK_VALUE_MAX_DEPTH (an accumulator is data: not folded). */
 static ik_status fold(comp *c, uint32_t at)
@@ -178,10 +181,13 @@ static ik_status fold(comp *c, uint32_t at)
     lg->ncode = ncode; /* the folded code goes with its nodes */
     if (st == IK_OK) {
         ik_arena_mark m = ik_arena_save(&lg->arena);
+        size_t left = IK_LOGIC_MAX_FOLDED - lg->folded;
 
-        st = ik_value_copy(v, &lg->arena, &v);
+        st = ik_value_copy_within(v, &lg->arena, &v, &left);
         if (st != IK_OK) /* a partial copy (past its bound) goes */
             ik_arena_rewind(&lg->arena, m);
+        else
+            lg->folded = IK_LOGIC_MAX_FOLDED - left;
         if (st == IK_OK)
             st = set_lit(c, at, v, n.src);
         if (st == IK_OK)

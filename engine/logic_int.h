@@ -185,6 +185,7 @@ struct ik_logic {
     uint32_t *hash; /* open addressing: slot + 1, 0 empty */
     uint32_t hash_cap;
     ik_arena arena; /* constants, names */
+    size_t folded;  /* bytes of arena the folds took (IK_LOGIC_MAX_FOLDED) */
     bool strict;
     char *unknown; /* the last failed compile's unknown name (any length:
                       ik_malloc'd), or NULL */

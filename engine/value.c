@@ -701,6 +701,12 @@ ik_status ik_value_copy(ik_value v, ik_arena *a, ik_value *out)
     return copy_within(v, a, out, 0, &left);
 }
 
+ik_status ik_value_copy_within(ik_value v, ik_arena *a, ik_value *out,
+                               size_t *left)
+{
+    return copy_within(v, a, out, 0, left);
+}
+
 /* ---- Number formatting ---- */
 
 /* Shortest digits that read back as d (d finite, > 0): digits into dig,

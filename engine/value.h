@@ -107,6 +107,10 @@ bool ik_value_from_cjson(const cJSON *j, ik_arena *a, ik_value *out);
  * parts are shared, [acc, acc] 40 times over, would copy into far more
  * than memory holds). */
 ik_status ik_value_copy(ik_value v, ik_arena *a, ik_value *out);
+/* As ik_value_copy, but within *left bytes of a instead of
+ * IK_VALUE_MAX_TEXT; *left is lowered by what the copy took. */
+ik_status ik_value_copy_within(ik_value v, ik_arena *a, ik_value *out,
+                               size_t *left);
 
 /* As ik_value_from_cjson, but strings and keys are borrowed from j (valid
  * while the cJSON tree lives); only arrays and members are allocated. */

@@ -37,6 +37,11 @@ typedef uint32_t ik_expr;         /* root node index of one expression */
 #define IK_LOGIC_TOTAL_BUDGET 50000000u
 /* Scratch memory one evaluation may take (strings, arrays it builds). */
 #define IK_LOGIC_MAX_SCRATCH (128u * 1024 * 1024)
+/* Bytes the constants folded at compile time may take in one program
+ * together (a pack, an `intake eval` input): past it, an expression that
+ * reads no data is left as it is and evaluated when used, within the
+ * limits above, to the same value. As much as a pack's text may take. */
+#define IK_LOGIC_MAX_FOLDED (64u * 1024 * 1024)
 
 /* A new, empty program. Free with ik_logic_free. */
 IK_API ik_status ik_logic_new(ik_logic **out, ik_error *err);

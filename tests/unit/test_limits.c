@@ -438,6 +438,59 @@ static void test_evaluation_memory_past_the_limit_is_refused(void **state)
     assert_non_null(strstr(err.msg, "more than 128 MiB"));
 }
 
+/* A program of many expressions that read no data, each folding to a
+ * map of 30,000 strings of 1,000 bytes (about 29 MiB kept): the folds
+ * stop keeping values at IK_LOGIC_MAX_FOLDED in all, and the expressions
+ * left unfolded give the same value when evaluated. */
+static void test_constant_folds_stop_at_their_total_bound(void **state)
+{
+    enum { N = 3, ITEMS = 30000, LEN = 1000 };
+    const size_t kept = (size_t)ITEMS * (sizeof(ik_value) + LEN + 1);
+    ik_logic *lg = NULL;
+    ik_expr e[N];
+    ik_error err;
+    ik_arena scratch;
+    size_t nconst = 0, i, k, n = 0;
+    char *text = malloc(ITEMS * 2 + LEN + 64);
+
+    (void)state;
+    assert_non_null(text);
+    n += (size_t)sprintf(text, "{\"map\": [[");
+    for (k = 0; k < ITEMS; k++)
+        n += (size_t)sprintf(text + n, k ? ",0" : "0");
+    n += (size_t)sprintf(text + n, "], \"");
+    memset(text + n, 'x', LEN);
+    n += LEN;
+    n += (size_t)sprintf(text + n, "\"]}");
+    ik_error_clear(&err);
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    ik_arena_init(&scratch);
+    for (i = 0; i < N; i++) {
+        ik_env env = {ik_undef(), NULL, 0, &scratch, 0, NULL};
+        ik_value v;
+
+        assert_int_equal(ik_logic_compile_text(lg, text, n, &e[i], &err),
+                         IK_OK);
+        if (ik_logic_is_const(lg, e[i], &v))
+            nconst++;
+        ik_arena_reset(&scratch);
+        assert_int_equal(ik_logic_eval(lg, e[i], &env, &v, &err), IK_OK);
+        assert_int_equal(v.kind, IK_ARR);
+        assert_int_equal(v.len, ITEMS);
+        for (k = 0; k < ITEMS; k++) {
+            assert_int_equal(v.u.items[k].kind, IK_STR);
+            assert_int_equal(v.u.items[k].len, LEN);
+            assert_int_equal(v.u.items[k].u.str[LEN - 1], 'x');
+        }
+    }
+    assert_true(nconst >= 1);                       /* folding still works */
+    assert_true(nconst * kept <= IK_LOGIC_MAX_FOLDED); /* and stops */
+    assert_true(nconst < N);
+    ik_arena_fini(&scratch);
+    ik_logic_free(lg);
+    free(text);
+}
+
 /* {"reduce": [xs, [acc], 0]}: a value nested as deep as xs is long. */
 static const char wrap_logic[] =
     "{\"reduce\": [{\"var\": \"xs\"}, [{\"var\": \"accumulator\"}], 0]}";
@@ -1160,6 +1213,7 @@ int main(void)
         cmocka_unit_test(test_evaluation_within_the_budget_completes),
         cmocka_unit_test(test_evaluation_memory_within_the_limit_is_given),
         cmocka_unit_test(test_evaluation_memory_past_the_limit_is_refused),
+        cmocka_unit_test(test_constant_folds_stop_at_their_total_bound),
         cmocka_unit_test(test_values_nested_up_to_1000_are_written),
         cmocka_unit_test(test_values_nested_past_1000_are_refused_as_built),
         cmocka_unit_test(test_values_nested_300000_deep_fail_cleanly),
