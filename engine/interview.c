@@ -18,6 +18,7 @@
 #include "error.h"
 
 #include <assert.h>
+#include <math.h>
 #include <string.h>
 
 struct ik_interview {
@@ -561,6 +562,9 @@ static ik_status settle(ik_interview *iv, uint32_t q, bool forward,
 #define BOUND_POOL IK_LOGIC_BUDGET /* node visits all its steps may take
                                       together (one condition's budget) */
 #define MEMO_MAX (1u << 15) /* states remembered, at most */
+#define KEY_MAX (64u * 1024) /* bytes of a state's key: a longer one is
+                                not remembered */
+#define KEYS_MAX (16u * 1024 * 1024) /* bytes of all keys remembered */
 
 typedef struct memo {
     const char *key;
@@ -661,29 +665,56 @@ static const uint32_t *live_at(ik_interview *iv, uint32_t c, uint32_t *n)
     return bd->live + bd->lfirst[c];
 }
 
-/* A value's bytes in a key: its kind, then what tells it apart. */
-static void key_value(ik_buf *b, ik_value v)
+/* A value's bytes in a key: its kind, then all that tells it apart, so
+ * two values share a key only when JsonLogic cannot tell them apart: a
+ * number's bits (-0 is not 0; one NaN), a string's length and bytes, an
+ * array's or object's length and parts (its JSON text would not do: [-0]
+ * and [0], [NaN], [Infinity] and [null] write alike). false past KEY_MAX
+ * bytes (a value of shared parts stands for far more). */
+static bool key_value(ik_buf *b, ik_value v)
 {
+    double d = v.u.num;
+    uint32_t i;
+
+    if (b->len > KEY_MAX || (v.kind == IK_STR && v.len > KEY_MAX))
+        return false;
     ik_buf_putc(b, (char)v.kind);
     switch (v.kind) {
     case IK_BOOL:
         ik_buf_putc(b, (char)v.u.b);
         break;
     case IK_NUM:
-        ik_buf_put(b, (const char *)&v.u.num, sizeof v.u.num);
+        if (isnan(d))
+            d = NAN;
+        ik_buf_put(b, (const char *)&d, sizeof d);
         break;
     case IK_STR:
         ik_buf_put(b, (const char *)&v.len, sizeof v.len);
         ik_buf_put(b, v.u.str, v.len);
         break;
     case IK_ARR:
+        ik_buf_put(b, (const char *)&v.len, sizeof v.len);
+        for (i = 0; i < v.len; i++)
+            if (!key_value(b, v.u.items[i]))
+                return false;
+        break;
     case IK_OBJ:
-        (void)ik_value_write_json(b, v); /* escaped: no NUL inside */
-        ik_buf_putc(b, '\0');
+        ik_buf_put(b, (const char *)&v.len, sizeof v.len);
+        for (i = 0; i < v.len; i++) {
+            const ik_member *m = &v.u.members[i];
+
+            if (m->klen > KEY_MAX)
+                return false;
+            ik_buf_put(b, (const char *)&m->klen, sizeof m->klen);
+            ik_buf_put(b, m->key, m->klen);
+            if (!key_value(b, m->val))
+                return false;
+        }
         break;
     default:
         break;
     }
+    return true;
 }
 
 /* Make the index twice as large (or its first). */
@@ -723,7 +754,8 @@ static uint32_t memo_find(ik_interview *iv)
     ik_buf_clear(&bd->key);
     ik_buf_put(&bd->key, (const char *)&c, sizeof c);
     for (k = 0; k < n; k++)
-        key_value(&bd->key, iv->app.slots[live[k]]);
+        if (!key_value(&bd->key, iv->app.slots[live[k]]))
+            return IK_NONE;
     if (ik_buf_status(&bd->key) != IK_OK)
         return IK_NONE;
     for (j = 0; j < bd->key.len; j++)
@@ -745,6 +777,8 @@ static uint32_t memo_find(ik_interview *iv)
         bd->ents = p;
         bd->capents = cap;
     }
+    if (bd->keys.used + bd->key.len + 1 > KEYS_MAX)
+        return IK_NONE;
     copy = ik_arena_alloc(&bd->keys, bd->key.len + 1);
     if (!copy || ((bd->n + 1) * 2 > bd->capindex && !memo_grow(bd)))
         return IK_NONE;
@@ -864,7 +898,8 @@ uint32_t ik_interview_at_most(ik_interview *iv)
     if (iv->searched || iv->to_go_max == 0 || iv->to_go_max > BOUND_DEPTH ||
         (bd = bound_get(iv)) == NULL)
         return iv->to_go_max;
-    if (bd->n > MEMO_MAX / 2) { /* forget, rather than search blind */
+    if (bd->n > MEMO_MAX / 2 || bd->keys.used > KEYS_MAX / 2) {
+        /* forget, rather than search blind */
         memset(bd->index, 0, bd->capindex * sizeof *bd->index);
         bd->n = 0;
         ik_arena_reset(&bd->keys);

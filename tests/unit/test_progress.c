@@ -838,6 +838,82 @@ static void test_the_bound_counts_minus_zero_where_arithmetic_reads_it(
     ik_rulebook_free(rb);
 }
 
+
+/* The bound at n (2: qc, then qx after a yes where d's item is read as
+ * below zero or above) and at qc after n = good and n = bad, which a
+ * memo key made of JSON text told apart no more than JsonLogic's JSON.
+ * stringify does. */
+static void check_memo_tells_apart(const char *d, const char *test,
+                                   double good, double bad)
+{
+    char pack[1024];
+    ik_rulebook *rb;
+    ik_interview *iv;
+    ik_error err;
+    ik_event ev;
+    ik_step st;
+    int k, n;
+
+    n = snprintf(
+        pack, sizeof pack,
+        "{\"format\": \"intake-rules/1\", \"id\": \"memo\", \"version\": "
+        "\"1.0.0\", \"title\": \"Memo\", \"disclaimer\": \"Test, not "
+        "advice.\", \"safety_net\": \"Get help.\", \"get_help\": \"Call "
+        "112.\", \"questions\": [{\"id\": \"n\", \"type\": \"number\", "
+        "\"text\": \"N?\", \"min\": 0, \"max\": 3, \"integer\": true, "
+        "\"required\": true}, {\"id\": \"qc\", \"type\": \"yes_no\", "
+        "\"text\": \"C?\"}, {\"id\": \"qx\", \"type\": \"yes_no\", "
+        "\"text\": \"X?\", \"enable_when\": {\"and\": [{\"var\": \"qc\"}, "
+        "%s]}}], \"derived\": [{\"id\": \"d\", \"value\": %s}], "
+        "\"dispositions\": [{\"id\": \"routine\", \"label\": \"Routine\", "
+        "\"advice\": \"Later.\"}]}",
+        test, d);
+    assert_true(n > 0 && (size_t)n < sizeof pack);
+    assert_int_equal(ik_rulebook_load_text(pack, (size_t)n, "memo", &rb, &err),
+                     IK_OK);
+    for (k = 0; k < 2; k++) { /* the search at n remembers qc's states */
+        assert_int_equal(ik_interview_new(rb, "patient", &iv, &err), IK_OK);
+        ik_interview_next(iv, &st);
+        assert_string_equal(st.id, "n");
+        assert_int_equal(ik_interview_at_most(iv), 2); /* qc, qx */
+        memset(&ev, 0, sizeof ev);
+        ev.kind = IK_EV_ANSWER;
+        ev.question = 0;
+        ev.value = ik_num(k ? bad : good);
+        assert_int_equal(ik_interview_apply(iv, &ev, &err), IK_OK);
+        ik_interview_next(iv, &st);
+        assert_string_equal(st.id, "qc");
+        assert_int_equal(ik_interview_at_most(iv), k ? 0 : 1);
+        assert_int_equal(ik_interview_answer(iv, "yes", 3, &err), IK_OK);
+        ik_interview_next(iv, &st);
+        if (k)
+            assert_int_not_equal(st.kind, IK_STEP_QUESTION);
+        else
+            assert_string_equal(st.id, "qx");
+        ik_interview_free(iv);
+    }
+    ik_rulebook_free(rb);
+}
+
+/*
+ * The states the exact bound remembers are told apart as JsonLogic tells
+ * their values apart: d = [n] holds -0 or 0, and 1 / d.0 is -Infinity or
+ * Infinity; d = [(n - 1.5) / 0] holds -Infinity or Infinity. As JSON text
+ * each pair wrote alike ([0], [null]), so the state at qc after one was
+ * taken for the other's: the bound at n said at most 1 more and at qc 0
+ * where qx followed.
+ */
+static void test_the_bound_tells_apart_what_json_text_does_not(void **state)
+{
+    (void)state;
+    check_memo_tells_apart("{\"merge\": [{\"var\": \"n\"}]}",
+                           "{\"<\": [{\"/\": [1, {\"var\": \"d.0\"}]}, 0]}",
+                           -0.0, 0.0);
+    check_memo_tells_apart(
+        "{\"merge\": [{\"/\": [{\"-\": [{\"var\": \"n\"}, 1.5]}, 0]}]}",
+        "{\">\": [{\"var\": \"d.0\"}, 0]}", 2, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -845,6 +921,7 @@ int main(void)
         cmocka_unit_test(test_the_bound_is_reached_on_the_bundled_packs),
         cmocka_unit_test(
             test_the_bound_counts_minus_zero_where_arithmetic_reads_it),
+        cmocka_unit_test(test_the_bound_tells_apart_what_json_text_does_not),
         cmocka_unit_test(
             test_the_bound_holds_and_never_rises_on_the_bundled_packs),
         cmocka_unit_test(
