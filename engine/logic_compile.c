@@ -465,6 +465,9 @@ typedef struct emitter {
     uint32_t depth, max;
     uint32_t charge;
     uint32_t label; /* the last jump target set (a PUSH before it is kept) */
+    bool in_reduce; /* emitting a reduce's body (not a body inside it) */
+    bool reads_ctx; /* the body being emitted reads its context other
+                       than by RVAR */
 } emitter;
 
 static ik_status emit(emitter *e, ik_ins in, uint32_t *at)
@@ -690,12 +693,35 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     }
 }
 
+/* In a reduce's body, a path that starts at current or accumulator: 0 or
+ * 1 (RVAR's sub), else -1. */
+static int reduce_cell(const emitter *e, const path *p)
+{
+    const seg *g = &e->lg->segs[p->seg0];
+
+    if (!e->in_reduce || p->nseg == 0)
+        return -1;
+    if (g->len == 7 && memcmp(g->s, "current", 7) == 0)
+        return 0;
+    if (g->len == 11 && memcmp(g->s, "accumulator", 11) == 0)
+        return 1;
+    return -1;
+}
+
 static ik_status gen_var(emitter *e, const ik_node *n)
 {
     ik_ins in = {OPC_VAR, (uint8_t)((n->flags & NODE_CTX) != 0), 0, n->arg, 0,
                  0};
+    const path *p = &e->lg->paths[n->arg];
+    int cell = (n->flags & NODE_CTX) ? reduce_cell(e, p) : -1;
     ik_status st;
 
+    if (cell >= 0) {
+        in.opc = OPC_RVAR;
+        in.sub = (uint8_t)cell;
+    } else if (n->flags & NODE_CTX) {
+        e->reads_ctx = true;
+    }
     if (n->flags & NODE_SLOT) {
         in.opc = OPC_SLOT;
         in.a = e->lg->paths[n->arg].slot;
@@ -719,6 +745,8 @@ static ik_status gen_vard(emitter *e, const ik_node *n)
     ik_ins in = {OPC_VARD, (uint8_t)((n->flags & NODE_CTX) != 0), 0, 0, 0, 0};
     ik_status st = gen(e, n->kid);
 
+    if (n->flags & NODE_CTX)
+        e->reads_ctx = true;
     in.c = default_of(e, n, 1);
     if (st == IK_OK)
         st = emit(e, in, NULL);
@@ -772,6 +800,7 @@ static ik_status gen_iter(emitter *e, const ik_node *n)
     ik_ins in = {OPC_ITER, (uint8_t)n->op, n->nkids, UINT32_MAX, 0, 0};
     ik_ins ret = {OPC_NEXT, 0, 0, 0, 0, 0};
     uint32_t at = 0, charge, enter = 0;
+    bool in_reduce = e->in_reduce, reads_ctx = e->reads_ctx;
     ik_status st;
 
     st = n->nkids ? gen(e, n->kid) : emit_op(e, OPC_UNDEF, 0, 0);
@@ -793,6 +822,8 @@ static ik_status gen_iter(emitter *e, const ik_node *n)
     charge = e->charge;
     e->charge = 0;
     e->depth += 4;
+    e->in_reduce = n->op == IK_OP_REDUCE;
+    e->reads_ctx = false;
     st = emit_op(e, OPC_ENTER, 0, 0);
     enter = e->lg->ncode - 1;
     if (st == IK_OK)
@@ -801,6 +832,9 @@ static ik_status gen_iter(emitter *e, const ik_node *n)
     if (st == IK_OK)
         st = emit(e, ret, NULL);
     e->depth -= 4;
+    e->lg->code[at].c = e->reads_ctx;
+    e->in_reduce = in_reduce;
+    e->reads_ctx = reads_ctx;
     if (st != IK_OK)
         return st;
     e->lg->code[enter].a = e->charge;
@@ -847,6 +881,7 @@ static ik_status gen(emitter *e, uint32_t ni)
     case IK_OP_MISSING_SOME:
         in.a = (n->flags & NODE_KEYS) ? n->arg : 0;
         in.b = (n->flags & NODE_CTX) != 0;
+        e->reads_ctx = e->reads_ctx || in.b;
         break;
     default:
         if (gen_binary(e, n, &st))
@@ -869,7 +904,7 @@ static ik_status gen(emitter *e, uint32_t ni)
 ik_status ik_logic_emit(ik_logic *lg, uint32_t ni, uint32_t *entry,
                         ik_error *err)
 {
-    emitter e = {lg, err, 0, 0, 0, UINT32_MAX};
+    emitter e = {lg, err, 0, 0, 0, UINT32_MAX, false, false};
     uint32_t at = lg->ncode;
     ik_status st = emit_op(&e, OPC_ENTER, 0, 0);
 

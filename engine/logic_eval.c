@@ -442,12 +442,25 @@ static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
     return IK_OK;
 }
 
+/* cur, the value at the first segment of path p, at the rest of it. */
+static inline ik_value path_rest(est *s, const path *p, ik_value cur)
+{
+    const seg *g = &s->lg->segs[p->seg0];
+    uint32_t i;
+
+    for (i = 1; i < p->nseg && cur.kind != IK_UNDEF; i++) {
+        if (cur.kind == IK_NULL)
+            return ik_undef();
+        cur = step(cur, g[i].s, g[i].len, g[i].idx);
+    }
+    return cur;
+}
+
 /* The value at a compiled path with one or more segments (UNDEF: none). */
 static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
 {
     const seg *g = &s->lg->segs[p->seg0];
     ik_value cur;
-    uint32_t i;
 
     if (ctx)
         cur = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
@@ -455,14 +468,7 @@ static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
                   : step(*ctx, g->s, g->len, g->idx);
     else
         cur = top_get(s, p->slot, g->s, g->len, g->idx);
-    for (i = 1; i < p->nseg && cur.kind != IK_UNDEF; i++) {
-        if (cur.kind == IK_NULL) {
-            cur = ik_undef();
-            break;
-        }
-        cur = step(cur, g[i].s, g[i].len, g[i].idx);
-    }
-    return cur;
+    return path_rest(s, p, cur);
 }
 
 /* Keys from evaluated arguments (an array first argument stands for all). */
@@ -556,8 +562,10 @@ static inline bool truthy(ik_value v)
  * An iteration keeps four stack cells f[0..3] while it runs (its body's
  * stack above them): f[0] the array; f[1] reduce's accumulator, or map's
  * and filter's results so far (an array whose len counts them); f[2]
- * reduce's element (an object of current and accumulator); f[3].len the
- * elements started, f[3].u.items the context outside the iteration.
+ * reduce's element (an object of current and accumulator, made only for
+ * a body that reads it so; ctx points here in a reduce's body, and RVAR
+ * reads the cells around it); f[3].len the elements started, f[3].u.items
+ * the context outside the iteration.
  */
 enum { ITER_CELLS = 4, ITER_RUN = 0, ITER_DONE, ITER_FAIL };
 
@@ -599,13 +607,15 @@ static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
             *acc = f[1];
             goto done;
         }
-        if (!(m = salloc(s, 2 * sizeof *m))) {
-            *st = nomem(s);
-            return ITER_FAIL;
+        if (it->c) { /* the body reads the object, not only RVAR */
+            if (!(m = salloc(s, 2 * sizeof *m))) {
+                *st = nomem(s);
+                return ITER_FAIL;
+            }
+            m[0] = (ik_member){"current", 7, arr.u.items[i]};
+            m[1] = (ik_member){"accumulator", 11, f[1]};
+            f[2] = (ik_value){IK_OBJ, 2, {.members = m}};
         }
-        m[0] = (ik_member){"current", 7, arr.u.items[i]};
-        m[1] = (ik_member){"accumulator", 11, f[1]};
-        f[2] = (ik_value){IK_OBJ, 2, {.members = m}};
         f[3].len = i + 1;
         *ctx = &f[2];
         return ITER_RUN;
@@ -1199,6 +1209,11 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
         case OPC_VAR:
             if ((st = read_var(s, in, ctx, &acc)) != IK_OK)
                 return st;
+            break;
+        case OPC_RVAR: /* ctx is the reduce's f + 2 */
+            acc = in->sub ? ctx[-1] : ctx[-2].u.items[ctx[1].len - 1];
+            acc = with_default(s, path_rest(s, &s->lg->paths[in->a], acc),
+                               in->c);
             break;
         case OPC_VARD:
             if ((st = lookup_text(s, in->sub ? ctx : NULL, acc, &acc)) != IK_OK)

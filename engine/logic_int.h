@@ -103,6 +103,9 @@ typedef enum ik_opc {
     OPC_SLOT,  /* acc = slot a (a top-level one-segment var), default c */
     OPC_VAR,   /* acc = path a (sub: of the iteration element), default c */
     OPC_ELEM,  /* acc = the iteration element ({"var": ""} in a body) */
+    OPC_RVAR,  /* acc = path a of a reduce body's current (sub 0) or
+                * accumulator (sub 1), read from the reduce's cells;
+                * default c */
     OPC_VARD,  /* acc = the path named by acc (sub: element), default c */
     OPC_JDEF,  /* jump to a when acc is not undefined */
     OPC_PUSH,  /* push acc */
@@ -151,7 +154,9 @@ typedef enum ik_opc {
                 * + 1 (0: none); b: read the element (NODE_CTX) */
     OPC_ITER   /* iterator sub with n arguments: acc the array (reduce:
                 * the array pushed, acc the initial value); body at a
-                * (UINT32_MAX: none), then continue at b */
+                * (UINT32_MAX: none), then continue at b; reduce: c 1
+                * when the body reads its context other than by RVAR
+                * (the object of current and accumulator is made) */
 } ik_opc;
 
 /* Defaults of SLOT, VAR, VARD and CMP*: c is a constant index or one of

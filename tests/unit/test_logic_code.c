@@ -538,6 +538,50 @@ static void test_missing_some_with_a_list_first(void **state)
                         "[\"a\",\"b\"]");
 }
 
+/* A reduce's body reads current and accumulator (and paths below them)
+ * from the reduce's cells; the object of both is made only for a body
+ * that reads its context whole ({"var": ""}, missing, a computed name).
+ * The expected values are json-logic-js 2.0.5's. */
+static void test_a_reduce_body_reads_current_and_accumulator(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"+\":[{\"var\":\"accumulator\"},{"
+         "\"var\":\"current.n\"}]},0]}",
+         "{\"xs\":[{\"n\":1},{\"n\":2},{\"m\":3}]}", "null"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"cat\":[{\"var\":[\"accumulator\","
+         "\"A\"]},{\"var\":[\"current\",\"C\"]}]},null]}",
+         "{\"xs\":[null,1,[2]]}", "\"12\""},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"var\":\"\"},0]}", "{\"xs\":[1,2]}",
+         "{\"current\":2,\"accumulator\":{\"current\":1,\"accumulator\":0}}"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"var\":\"current.length\"},0]}",
+         "{\"xs\":[\"abc\",[1,2]]}", "2"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"reduce\":[{\"var\":\"current\"},{\"+"
+         "\":[{\"var\":\"accumulator\"},{\"var\":\"current\"}]},{\"var\":"
+         "\"accumulator\"}]},0]}",
+         "{\"xs\":[[1,2],[3]]}", "6"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"map\":[{\"var\":\"current\"},{"
+         "\"var\":\"accumulator\"}]},0]}",
+         "{\"xs\":[[1,2]]}", "[null,null]"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"missing\":[\"current\","
+         "\"accumulator\",\"x\"]},0]}",
+         "{\"xs\":[1]}", "[\"x\"]"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"var\":\"accumulator.0\"},[7]]}",
+         "{\"xs\":[1,2]}", "null"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"var\":\"other\"},5]}",
+         "{\"xs\":[1,2]}", "null"},
+        {"{\"reduce\":[{\"map\":[{\"var\":\"xs\"},{\"var\":\"nope\"}]},{"
+         "\"var\":[\"current\",\"d\"]},5]}",
+         "{\"xs\":[1,2]}", "null"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_string_equal(run(cases[i][0], cases[i][1], 0, 0), cases[i][2]);
+        assert_string_equal(run(cases[i][0], cases[i][1], 0, 1), cases[i][2]);
+    }
+}
+
 /* ik_logic_eval_each evaluates a record's expressions in order as that
  * many ik_logic_eval calls would: each value written before the next
  * starts (so it may be a slot a later one reads), each its own budget
@@ -619,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_iterations_without_a_body),
         cmocka_unit_test(test_missing_some_with_a_list_first),
         cmocka_unit_test(test_eval_each_is_ik_logic_eval_in_order),
+        cmocka_unit_test(test_a_reduce_body_reads_current_and_accumulator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
