@@ -617,7 +617,7 @@ static ik_status gen_two(emitter *e, const ik_node *n, uint8_t opc)
     return st == IK_OK ? emit(e, in, NULL) : st;
 }
 
-/* Comparisons, `in` and arithmetic of two operands (and a < x < b with
+/* Comparisons, `in` and arithmetic of one or two operands (and a < x < b with
  * constant bounds): true when emitted here (*st says how). */
 static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
 {
@@ -684,9 +684,20 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     case IK_OP_MUL:
     case IK_OP_DIV:
     case IK_OP_MOD:
-        if (n->nkids != 2)
+    case IK_OP_MAX:
+    case IK_OP_MIN:
+        if (n->nkids == 2) {
+            *st = gen_two(e, n, OPC_ARITH);
+            return true;
+        }
+        if (n->nkids != 1)
             return false;
-        *st = gen_two(e, n, OPC_ARITH);
+        in = (ik_ins){OPC_ARITH, (uint8_t)n->op, 1, 0, 0, 0};
+        *st = gen(e, n->kid);
+        if (e->depth + 1 > e->max) /* ARITH stores acc over the top */
+            e->max = e->depth + 1;
+        if (*st == IK_OK)
+            *st = emit(e, in, NULL);
         return true;
     default:
         return false;

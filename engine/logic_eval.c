@@ -442,6 +442,23 @@ static ik_status lookup_text(est *s, const ik_value *ctx, ik_value key,
     return IK_OK;
 }
 
+/* A top-level var of one segment read by name, when the evaluation has
+ * no slots (the data is not an object, or was given whole). */
+static IK_NOINLINE ik_value slot_by_name(est *s, uint32_t slot)
+{
+    const seg *y = &s->lg->syms[slot];
+
+    return top_get(s, slot, y->s, y->len, ik_logic_seg_index(y->s, y->len));
+}
+
+/* The value of slot `slot` (undefined when absent). */
+static inline ik_value slot_value(est *s, uint32_t slot)
+{
+    if (s->slots)
+        return slot < s->nslots ? s->slots[slot] : ik_undef();
+    return slot_by_name(s, slot);
+}
+
 /* cur, the value at the first segment of path p, at the rest of it. */
 static inline ik_value path_rest(est *s, const path *p, ik_value cur)
 {
@@ -466,6 +483,8 @@ static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
         cur = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
                   ? ik_undef()
                   : step(*ctx, g->s, g->len, g->idx);
+    else if (p->slot != UINT32_MAX)
+        cur = slot_value(s, p->slot);
     else
         cur = top_get(s, p->slot, g->s, g->len, g->idx);
     return path_rest(s, p, cur);
@@ -1097,23 +1116,6 @@ static IK_NOINLINE ik_status apply(est *s, const ik_ins *in, ik_value *args,
 
 /* ---- Reading the data ---- */
 
-/* A top-level var of one segment read by name, when the evaluation has
- * no slots (the data is not an object, or was given whole). */
-static IK_NOINLINE ik_value slot_by_name(est *s, uint32_t slot)
-{
-    const seg *y = &s->lg->syms[slot];
-
-    return top_get(s, slot, y->s, y->len, ik_logic_seg_index(y->s, y->len));
-}
-
-/* The value of slot `slot` (undefined when absent). */
-static inline ik_value slot_value(est *s, uint32_t slot)
-{
-    if (s->slots)
-        return slot < s->nslots ? s->slots[slot] : ik_undef();
-    return slot_by_name(s, slot);
-}
-
 /* v, or the default c when v is undefined (see DFLT_NULL, DFLT_KEEP). */
 static inline ik_value with_default(const est *s, ik_value v, uint32_t c)
 {
@@ -1212,8 +1214,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             break;
         case OPC_RVAR: /* ctx is the reduce's f + 2 */
             acc = in->sub ? ctx[-1] : ctx[-2].u.items[ctx[1].len - 1];
-            acc = with_default(s, path_rest(s, &s->lg->paths[in->a], acc),
-                               in->c);
+            acc =
+                with_default(s, path_rest(s, &s->lg->paths[in->a], acc), in->c);
             break;
         case OPC_VARD:
             if ((st = lookup_text(s, in->sub ? ctx : NULL, acc, &acc)) != IK_OK)
@@ -1340,8 +1342,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
         }
         case OPC_ARITH:
             sp[0] = acc;
-            sp--;
-            if ((st = eval_arith(s, (ik_op)in->sub, sp, 2, &acc)) != IK_OK)
+            sp -= in->n - 1;
+            if ((st = eval_arith(s, (ik_op)in->sub, sp, in->n, &acc)) != IK_OK)
                 return st;
             break;
         case OPC_OP:

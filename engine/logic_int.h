@@ -148,7 +148,8 @@ typedef enum ik_opc {
     /* two computed operands: the left popped, the right acc */
     OPC_CMP2,  /* comparison sub */
     OPC_IN2,   /* in */
-    OPC_ARITH, /* + - * / % (sub) */
+    OPC_ARITH, /* + - * / % max min (sub) of n (1 or 2) operands: the
+                * last in acc, the first of two popped */
     OPC_OP,    /* acc = operator sub over n arguments: n - 1 on the
                 * stack (popped), the last in acc; a: MISSING* key paths
                 * + 1 (0: none); b: read the element (NODE_CTX) */

@@ -410,6 +410,18 @@ static void test_large_value_stacks(void **state)
     ik_buf_fini(&logic);
 }
 
+/* Each [logic, data, value] of cases, the data read from the root and
+ * through slots: the value as JSON text (see run). */
+static void expect_each(const char *const cases[][3], size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        assert_string_equal(run(cases[i][0], cases[i][1], 0, 0), cases[i][2]);
+        assert_string_equal(run(cases[i][0], cases[i][1], 0, 1), cases[i][2]);
+    }
+}
+
 /* Comparisons typed by their constant still take every kind of answer
  * to the generic comparison: the slot's kind is checked at run time. */
 static void test_typed_comparisons_check_the_answer_kind(void **state)
@@ -442,13 +454,8 @@ static void test_typed_comparisons_check_the_answer_kind(void **state)
         {"{\"!==\":[{\"var\":\"x\"},null]}", "{}", "false"},
         {"{\"===\":[{\"var\":\"x.0\"},2]}", "{\"x\":[2]}", "true"},
     };
-    size_t i;
-
     (void)state;
-    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-        assert_string_equal(run(cases[i][0], cases[i][1], 0, 1), cases[i][2]);
-        assert_string_equal(run(cases[i][0], cases[i][1], 0, 0), cases[i][2]);
-    }
+    expect_each(cases, sizeof cases / sizeof *cases);
 }
 
 /*
@@ -573,13 +580,32 @@ static void test_a_reduce_body_reads_current_and_accumulator(void **state)
          "\"var\":[\"current\",\"d\"]},5]}",
          "{\"xs\":[1,2]}", "null"},
     };
-    size_t i;
-
     (void)state;
-    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-        assert_string_equal(run(cases[i][0], cases[i][1], 0, 0), cases[i][2]);
-        assert_string_equal(run(cases[i][0], cases[i][1], 0, 1), cases[i][2]);
-    }
+    expect_each(cases, sizeof cases / sizeof *cases);
+}
+
+/* Arithmetic of one operand and max and min of two are one instruction
+ * (ARITH), with the values of the operator over a list (json-logic-js
+ * 2.0.5's). */
+static void test_arithmetic_of_one_or_two_operands(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{\"+\":{\"var\":\"s\"}}", "{\"s\":\"3.5x\"}", "3.5"},
+        {"{\"-\":{\"var\":\"s\"}}", "{\"s\":\"2\"}", "-2"},
+        {"{\"*\":{\"var\":\"s\"}}", "{\"s\":\"2\"}", "\"2\""},
+        {"{\"/\":[{\"var\":\"n\"}]}", "{\"n\":4}", "null"},
+        {"{\"%\":[{\"var\":\"n\"}]}", "{\"n\":5}", "null"},
+        {"{\"max\":[{\"var\":\"n\"},\"3\"]}", "{\"n\":1}", "3"},
+        {"{\"min\":[{\"var\":\"a\"},1]}", "{\"a\":[2]}", "1"},
+        {"{\"max\":[{\"var\":\"s\"}]}", "{\"s\":\"a\"}", "null"},
+        {"{\"min\":[{\"var\":\"n\"}]}", "{\"n\":0}", "0"},
+        {"{\"+\":[{\"var\":\"a\"}]}", "{\"a\":[1]}", "1"},
+        {"{\"-\":[{\"var\":\"a\"}]}", "{\"a\":[]}", "0"},
+        {"{\"max\":[{\"var\":\"n\"},{\"var\":\"m\"}]}", "{\"n\":0,\"m\":0}",
+         "0"},
+    };
+    (void)state;
+    expect_each(cases, sizeof cases / sizeof *cases);
 }
 
 /* ik_logic_eval_each evaluates a record's expressions in order as that
@@ -664,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_missing_some_with_a_list_first),
         cmocka_unit_test(test_eval_each_is_ik_logic_eval_in_order),
         cmocka_unit_test(test_a_reduce_body_reads_current_and_accumulator),
+        cmocka_unit_test(test_arithmetic_of_one_or_two_operands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
