@@ -121,11 +121,12 @@ static ik_status exact_path(ik_batch_side *s, ik_error *err)
  * pack is ordered (questions are asked in pack order, and whether one
  * applies depends only on earlier answers), and every question asked up
  * to where the interview ends was answered. Where it ends is found while
- * the questions are settled (ik_outcome_compute_applied_stopping: the
- * stop flags on the answers so far, after each answer); the answers after
- * that point count as never given, as in the interview. Otherwise the
- * answers are replayed through an interview, after the outcome of all of
- * them (whose failure is the record's error, as it always was).
+ * the questions are settled (ik_outcome_compute_applied_stopping, the
+ * interview's own definition of a stop); the answers after that point
+ * count as never given, as in the interview. Otherwise (and where a
+ * condition fails) the answers are replayed through an interview, after
+ * the outcome of all of them (whose failure is the record's error, as it
+ * always was).
  */
 static ik_status side_outcome(ik_batch_side *s, ik_error *err)
 {
@@ -136,11 +137,13 @@ static ik_status side_outcome(ik_batch_side *s, ik_error *err)
 
     for (i = 0; i < s->ninfo; i++) /* information: acknowledged if asked */
         s->answers[s->info[i]] = ik_null();
-    st = ik_outcome_compute_applied_stopping(s->plan, s->answers, &s->now,
+    st = ik_outcome_compute_applied_stopping(rb, s->plan, s->answers, &s->now,
                                              &stop, err);
-    if (st != IK_OK)
+    if (st == IK_ENOMEM)
         return st;
-    if (stop >= IK_STOP_AT_START && all_asked_answered(s, stop)) {
+    if (st != IK_OK) /* the interview says where it fails */
+        return exact_path(s, err);
+    if (stop != IK_STOP_NEVER && all_asked_answered(s, stop)) {
         st = ik_outcome_compute_rest(rb, &s->now, err);
         if (st == IK_ENOMEM)
             return st;
@@ -150,7 +153,7 @@ static ik_status side_outcome(ik_batch_side *s, ik_error *err)
         }
         return exact_path(s, err); /* cannot happen; the interview decides */
     }
-    if (stop >= IK_STOP_AT_START && /* an asked question left unanswered */
+    if (stop != IK_STOP_NEVER && /* an asked question left unanswered */
         (st = ik_outcome_compute_applied(rb, s->answers, &s->now, err)) !=
             IK_OK)
         return st;

@@ -40,6 +40,10 @@ struct ik_deps {
     uint32_t *qlatest, *by_qlatest, *qfirst;
     uint8_t *qvia;
     uint32_t *dorder; /* derived values by their latest question */
+    /* where an interview may stop: the red flags with stop that read
+     * question q are stops[soff[q] .. soff[q + 1]), ascending; every one
+     * is stops[soff[nq] ..) (the check before anything is answered) */
+    uint32_t *stops, *soff;
 };
 
 static const char *const fields[IK_OWN__COUNT] = {
@@ -475,6 +479,44 @@ static bool build_closures(ik_deps *d)
     ik_free(stack.a);
     ik_free(stamp);
     return ok;
+}
+
+/* The red flags with stop by the questions they read (directly or
+ * through derived values: their asks), each list ascending, then all of
+ * them: where an interview may stop (ik_deps_stops_after). */
+static bool build_stops(ik_deps *d, const ik_rulebook *rb)
+{
+    uint32_t f, k, q, n = 0, nstop = 0;
+
+    d->soff = ik_calloc((size_t)d->nq + 2, sizeof *d->soff);
+    if (!d->soff)
+        return false;
+    for (f = 0; f < rb->nred_flags; f++) {
+        ik_span a = ik_deps_asks(d, IK_OWN_RED_FLAG, f);
+        if (!rb->red_flags[f].stop)
+            continue;
+        nstop++;
+        for (k = 0; k < a.n; k++)
+            d->soff[a.items[k] + 1]++;
+    }
+    for (q = 0; q < d->nq; q++)
+        d->soff[q + 1] += d->soff[q];
+    d->soff[d->nq + 1] = d->soff[d->nq] + nstop;
+    d->stops = ik_malloc(((size_t)d->soff[d->nq + 1] + 1) * sizeof *d->stops);
+    if (!d->stops)
+        return false;
+    for (f = 0; f < rb->nred_flags; f++) { /* ascending per question */
+        ik_span a = ik_deps_asks(d, IK_OWN_RED_FLAG, f);
+        if (!rb->red_flags[f].stop)
+            continue;
+        for (k = 0; k < a.n; k++)
+            d->stops[d->soff[a.items[k]]++] = f;
+        d->stops[d->soff[d->nq] + n++] = f;
+    }
+    for (q = d->nq; q > 0; q--) /* back to starts */
+        d->soff[q] = d->soff[q - 1];
+    d->soff[0] = 0;
+    return true;
 }
 
 /* Who reads each slot, per kind of owner. */
@@ -1170,7 +1212,7 @@ ik_status ik_deps_new(const ik_rulebook *rb, ik_deps **out)
     if (ok)
         slot_maps(rb, d->nslots, d->qof, d->dof);
     ok = ok && build_reads(d, rb) && build_latest(d, rb) &&
-         build_closures(d) && build_enable(d);
+         build_closures(d) && build_stops(d, rb) && build_enable(d);
     for (o = 0; ok && o < IK_OWN__COUNT; o++)
         ok = build_readers(d, &d->readers[o], (ik_owner)o);
     ok = ok && build_classes(d, rb) && build_live(d, rb);
@@ -1204,6 +1246,8 @@ void ik_deps_free(ik_deps *d)
     ik_free(d->qfirst);
     ik_free(d->by_qlatest);
     ik_free(d->dorder);
+    ik_free(d->stops);
+    ik_free(d->soff);
     ik_arena_fini(&d->arena);
     ik_free(d->qof);
     ik_free(d->dof);
@@ -1262,6 +1306,17 @@ ik_span ik_deps_readers(const ik_deps *d, ik_owner o, uint32_t s)
     ik_span none = {NULL, 0};
 
     return s < d->nslots ? csr_get(&d->readers[o], s) : none;
+}
+
+ik_span ik_deps_stops_after(const ik_deps *d, uint32_t q)
+{
+    ik_span sp;
+
+    if (q >= d->nq)
+        q = d->nq; /* IK_NONE: every one */
+    sp.items = d->stops + d->soff[q];
+    sp.n = d->soff[q + 1] - d->soff[q];
+    return sp;
 }
 
 uint32_t ik_deps_latest_question(const ik_deps *d, uint32_t i)

@@ -106,6 +106,13 @@ ik_span ik_deps_needs(const ik_deps *d, ik_owner owner, uint32_t i);
  * owner: ik_rulebook_questions_behind walks any slots). */
 ik_span ik_deps_asks(const ik_deps *d, ik_owner owner, uint32_t i);
 
+/* Where an interview may stop: the red flags with stop whose condition
+ * reads question q, directly or through derived values, ascending (the
+ * ones to check right after q is settled); q == IK_NONE: every red flag
+ * with stop, in pack order (the check before anything is answered).
+ * ik_outcome_stops_after makes the check. */
+ik_span ik_deps_stops_after(const ik_deps *d, uint32_t q);
+
 /* The owners of kind owner whose condition reads slot s directly,
  * ascending. */
 ik_span ik_deps_readers(const ik_deps *d, ik_owner owner, uint32_t s);

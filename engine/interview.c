@@ -3,12 +3,13 @@
  * questions, earlier answers offered after going back, the event history
  * sessions save. A step forward (answer, skip, acknowledge) or back
  * updates only what reads the changed answer (derived values,
- * enable_when, stop red flags: the readers the pack's dependency model
- * lists) and finds the next question by scanning forward; the full
- * outcome is computed when asked for and at the end. Only the start and a
- * failed change (undone) compute the applied answers afresh, with the
- * outcome's one computation. Never reads, prints or exits; allocates with
- * ik_malloc and its own arenas.
+ * enable_when: the readers the pack's dependency model lists), going
+ * forward asks whether the interview stops there (ik_outcome_stops_after,
+ * the one definition of a stop), and finds the next question by scanning
+ * forward; the full outcome is computed when asked for and at the end.
+ * Only the start and a failed change (undone) compute the applied answers
+ * afresh, with the outcome's one computation. Never reads, prints or
+ * exits; allocates with ik_malloc and its own arenas.
  */
 #include "interview.h"
 
@@ -76,7 +77,6 @@ typedef struct incr {
     uint32_t *unanswered; /* per question: questions its enable_when reads
                              (itself excepted) with no answer */
     uint8_t *maybe;       /* per question: counted in nmaybe */
-    uint8_t *stop_on;     /* per red flag: a stop flag that fired */
     uint32_t nopen;       /* questions that apply and have no answer */
     uint32_t nmaybe;      /* questions that do not apply but could */
     /* Settled maybes: a question's enable_when reads questions (directly
@@ -87,7 +87,9 @@ typedef struct incr {
      * counted in ndead, and to_go_max leaves it out
      * (ik_deps_by_enable_latest lists them by it). */
     uint32_t pos, ndead;
-    uint32_t nstop_on;
+    /* the interview stopped: a stop red flag was true right after the
+     * last question asked (or before any), ik_outcome_stops_after */
+    bool stopped;
     /* scratch of one step */
     uint8_t *queued; /* per derived value */
     uint32_t *heap;  /* derived values to evaluate, least first */
@@ -95,8 +97,7 @@ typedef struct incr {
     uint8_t *dirty;    /* per slot */
     uint32_t *changed; /* slots changed by this step */
     uint32_t nchanged;
-    uint8_t *touched; /* per question / per red flag */
-    uint8_t *flag_touched;
+    uint8_t *touched; /* per question */
     uint32_t *list;
     size_t scratch_limit; /* past this, the next step starts afresh */
 } incr;
@@ -224,7 +225,7 @@ static ik_status place(ik_interview *iv, uint32_t from, ik_error *err)
     iv->current = IK_NONE;
     iv->to_go = iv->to_go_max = 0;
     iv->searched = false;
-    if (in->nstop_on == 0) {
+    if (!in->stopped) {
         for (q = from; q < rb->nquestions; q++)
             if (is_open(iv, q)) {
                 iv->current = q;
@@ -277,16 +278,18 @@ static ik_status truthy(ik_interview *iv, ik_expr e, bool *on, ik_error *err)
 
 /*
  * Start the applied answers and the counters from the answers as they
- * are: ik_outcome_compute and ik_outcome_compute_applied (the one
- * computation of which questions apply), then the counts the steps keep
- * up to date. When the interview starts, after a failed change is
- * undone, and when the step's scratch has grown (it is reset here).
+ * are: ik_outcome_compute, then ik_outcome_compute_applied_stopping (the
+ * one computation of which questions apply, and where the interview
+ * stops), then the counts the steps keep up to date. When the interview
+ * starts, after a failed change is undone, and when the step's scratch
+ * has grown (it is reset here).
  */
 static ik_status restart(ik_interview *iv, ik_error *err)
 {
     const ik_rulebook *rb = iv->rb;
     incr *in = iv->inc;
-    uint32_t q, f, k;
+    uint32_t q, k;
+    int64_t stop = IK_STOP_NEVER;
     ik_status st;
 
     /* the whole outcome first: a pack whose outcome cannot be computed
@@ -294,20 +297,14 @@ static ik_status restart(ik_interview *iv, ik_error *err)
     iv->full->fresh = false;
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
     if (st == IK_OK)
-        st = ik_outcome_compute_applied(rb, iv->answers, &iv->app, err);
+        st = ik_outcome_compute_applied_stopping(rb, NULL, iv->answers,
+                                                 &iv->app, &stop, err);
     if (st != IK_OK)
         return st;
     iv->full->fresh = true;
-    in->nopen = in->nmaybe = in->nstop_on = in->pos = in->ndead = 0;
-    /* the stop flags that fired: the outcome evaluated every red flag on
-     * these answers (the interview asks none after a stop: its slots are
-     * the applied ones) */
-    memset(in->stop_on, 0, rb->nred_flags);
-    for (k = 0; k < iv->full->out.red_flags.n; k++) {
-        f = iv->full->out.red_flags.items[k];
-        in->stop_on[f] = rb->red_flags[f].stop;
-        in->nstop_on += rb->red_flags[f].stop;
-    }
+    in->nopen = in->nmaybe = in->pos = in->ndead = 0;
+    /* the answers are those of steps: none after a stop */
+    in->stopped = stop != IK_STOP_NEVER;
     for (q = 0; q < rb->nquestions; q++) {
         ik_span r = ik_deps_reads(rb->deps, IK_OWN_QUESTION, q);
         in->unanswered[q] = 0;
@@ -379,19 +376,14 @@ static void mark_changed(const ik_deps *d, incr *in, uint32_t s)
 static void step_clean(ik_interview *iv, uint32_t nlist)
 {
     incr *in = iv->inc;
-    uint32_t i, k;
+    uint32_t i;
 
     while (in->nheap)
         (void)heap_pop(in);
     for (i = 0; i < nlist; i++)
         in->touched[in->list[i]] = 0;
-    for (i = 0; i < in->nchanged; i++) {
-        ik_span r =
-            ik_deps_readers(iv->rb->deps, IK_OWN_RED_FLAG, in->changed[i]);
+    for (i = 0; i < in->nchanged; i++)
         in->dirty[in->changed[i]] = 0;
-        for (k = 0; k < r.n; k++)
-            in->flag_touched[r.items[k]] = 0;
-    }
     in->nchanged = 0;
 }
 
@@ -453,29 +445,14 @@ static ik_status step_questions(ik_interview *iv, uint32_t *nlist,
     return IK_OK;
 }
 
-/* The stop red flags reading a changed slot. */
-static ik_status step_stops(ik_interview *iv, ik_error *err)
+/* Whether the interview stops after question q, just settled going
+ * forward: the derived values are up to date. */
+static ik_status step_stop(ik_interview *iv, uint32_t q, ik_error *err)
 {
-    const ik_rulebook *rb = iv->rb;
-    incr *in = iv->inc;
-    uint32_t i, k, f;
-    ik_status st;
-    bool on;
+    ik_env env;
 
-    for (i = 0; i < in->nchanged; i++) {
-        ik_span r = ik_deps_readers(rb->deps, IK_OWN_RED_FLAG, in->changed[i]);
-        for (k = 0; k < r.n; k++) {
-            f = r.items[k];
-            if (in->flag_touched[f] || !rb->red_flags[f].stop)
-                continue;
-            in->flag_touched[f] = 1;
-            if ((st = truthy(iv, rb->red_flags[f].when, &on, err)) != IK_OK)
-                return st;
-            in->nstop_on += (uint32_t)on - (uint32_t)in->stop_on[f];
-            in->stop_on[f] = on;
-        }
-    }
-    return IK_OK;
+    app_env(iv, &iv->app.scratch, &env);
+    return ik_outcome_stops_after(iv->rb, q, &env, &iv->inc->stopped, err);
 }
 
 /*
@@ -483,8 +460,10 @@ static ik_status step_stops(ik_interview *iv, ik_error *err)
  * q was the current question), or taken back (q was the last one asked).
  * Bring the applied answers, the counters and the step up to date by
  * evaluating only what reads q, through the dependency model: the derived
- * values behind, the enable_when of later questions, the stop red flags.
- * On failure the caller undoes the change and restarts.
+ * values behind, the enable_when of later questions; then, going forward,
+ * whether the interview stops after q. Going back it is where it was
+ * before q was answered, where it asked q: not stopped. On failure the
+ * caller undoes the change and restarts.
  */
 static ik_status step(ik_interview *iv, uint32_t q, bool forward, ik_error *err)
 {
@@ -503,9 +482,10 @@ static ik_status step(ik_interview *iv, uint32_t q, bool forward, ik_error *err)
             !ik_deps_enable_via_derived(rb->deps, r.items[k]))
             in->unanswered[r.items[k]] += forward ? (uint32_t)-1 : 1u;
     mark_changed(rb->deps, in, q);
+    in->stopped = false;
     if ((st = step_derived(iv, err)) == IK_OK &&
-        (st = step_questions(iv, &nlist, err)) == IK_OK)
-        st = step_stops(iv, err);
+        (st = step_questions(iv, &nlist, err)) == IK_OK && forward)
+        st = step_stop(iv, q, err);
     step_clean(iv, nlist);
     if (st != IK_OK)
         return st;
@@ -927,13 +907,11 @@ static void incr_free(incr *in)
         return;
     ik_free(in->unanswered);
     ik_free(in->maybe);
-    ik_free(in->stop_on);
     ik_free(in->queued);
     ik_free(in->heap);
     ik_free(in->dirty);
     ik_free(in->changed);
     ik_free(in->touched);
-    ik_free(in->flag_touched);
     ik_free(in->list);
     ik_free(in);
 }
@@ -954,17 +932,14 @@ static ik_status incr_new(ik_interview *iv, ik_error *err)
         return ik_fail(err, IK_ENOMEM, "out of memory");
     in->unanswered = ik_calloc(nq + 1, sizeof *in->unanswered);
     in->maybe = ik_calloc(nq + 1, 1);
-    in->stop_on = ik_calloc(rb->nred_flags + 1, 1);
     in->queued = ik_calloc(nd + 1, 1);
     in->heap = ik_calloc(nd + 1, sizeof *in->heap);
     in->dirty = ik_calloc(nslots + 1, 1);
     in->changed = ik_calloc(nslots + 1, sizeof *in->changed);
     in->touched = ik_calloc(nq + 1, 1);
-    in->flag_touched = ik_calloc(rb->nred_flags + 1, 1);
     in->list = ik_calloc(nq + 1, sizeof *in->list);
-    if (!in->unanswered || !in->maybe || !in->stop_on ||
-        !in->queued || !in->heap || !in->dirty || !in->changed ||
-        !in->touched || !in->flag_touched || !in->list) {
+    if (!in->unanswered || !in->maybe || !in->queued || !in->heap ||
+        !in->dirty || !in->changed || !in->touched || !in->list) {
         incr_free(in);
         return ik_fail(err, IK_ENOMEM, "out of memory");
     }

@@ -81,12 +81,9 @@ struct ik_outcome_plan {
     jtext *slot;                 /* "id" per slot */
     jtext *note[IK_AUD__COUNT];  /* per rule: "text", n == 0 when none */
     jtext notice[IK_AUD__COUNT]; /* "text" */
-    /* Where the interview stops (ik_outcome_compute_applied_stopping):
-     * the red flags with stop that read question q (directly or through
-     * derived values) are stop_flag[stop_at[q] .. stop_at[q + 1]); and
-     * whether one fires before anything is answered (the same for every
-     * set of answers): 1 yes, 0 no, -1 a condition failed. */
-    uint32_t *stop_at, *stop_flag;
+    /* Whether the interview stops before anything is answered (the same
+     * for every set of answers, found once): 1 yes, 0 no, -1 not known
+     * (a condition failed: each pass makes the check, to say why). */
     int stop_at_start;
 };
 
@@ -189,42 +186,7 @@ static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
     return ok;
 }
 
-static int start_stops(const ik_outcome_plan *p);
-
-/* The stop flags by the questions they read (the dependency model's
- * lists), and the check before anything is answered. */
-static bool plan_stops(ik_outcome_plan *p)
-{
-    const ik_rulebook *rb = p->rb;
-    uint32_t f, k, q;
-
-    p->stop_at = plan_array(p, rb->nquestions + 1, sizeof *p->stop_at);
-    if (!p->stop_at)
-        return false;
-    for (f = 0; f < rb->nred_flags; f++) {
-        ik_span qs = ik_deps_asks(rb->deps, IK_OWN_RED_FLAG, f);
-        for (k = 0; rb->red_flags[f].stop && k < qs.n; k++)
-            p->stop_at[qs.items[k]]++;
-    }
-    for (q = 0, k = 0; q <= rb->nquestions; q++) { /* counts to offsets */
-        uint32_t n = q < rb->nquestions ? p->stop_at[q] : 0;
-        p->stop_at[q] = k;
-        k += n;
-    }
-    p->stop_flag = plan_array(p, k, sizeof *p->stop_flag);
-    if (!p->stop_flag)
-        return false;
-    for (f = 0; f < rb->nred_flags; f++) { /* flags ascending per question */
-        ik_span qs = ik_deps_asks(rb->deps, IK_OWN_RED_FLAG, f);
-        for (k = 0; rb->red_flags[f].stop && k < qs.n; k++)
-            p->stop_flag[p->stop_at[qs.items[k]]++] = f;
-    }
-    for (q = rb->nquestions; q > 0; q--) /* back to starts */
-        p->stop_at[q] = p->stop_at[q - 1];
-    p->stop_at[0] = 0;
-    p->stop_at_start = start_stops(p);
-    return p->stop_at_start != -2;
-}
+static int start_stops(const ik_rulebook *rb);
 
 ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
                               ik_error *err)
@@ -240,7 +202,7 @@ ik_status ik_outcome_plan_new(const ik_rulebook *rb, ik_outcome_plan **out,
     ik_buf_init(&t);
     p->rb = rb;
     p->nslots = ik_deps_nslots(rb->deps);
-    ok = plan_texts(p, &t) && plan_stops(p);
+    ok = plan_texts(p, &t) && (p->stop_at_start = start_stops(rb)) != -2;
     ik_buf_fini(&t);
     if (!ok) {
         ik_outcome_plan_free(p);
@@ -266,19 +228,27 @@ typedef struct ctx {
  * value too large) is named in the message, with its field, so the pack
  * author knows which expression to look at: `derived value "x": ...`.
  */
-static ik_status named(ctx *c, ik_status st, const char *kind, const char *id,
-                       const char *field)
+static ik_status name_failure(ik_error *err, ik_status st, const char *kind,
+                              const char *id, const char *field)
 {
-    char msg[sizeof c->err->msg];
+    char msg[sizeof err->msg];
 
-    if (st == IK_OK || st == IK_ENOMEM || !c->err)
+    if (st == IK_OK || st == IK_ENOMEM || !err)
         return st;
-    ik_strlcpy(msg, c->err->msg, sizeof msg);
-    return ik_fail(c->err, st, "%s \"%s\"%s%s: %s", kind, id, field ? ": " : "",
+    ik_strlcpy(msg, err->msg, sizeof msg);
+    return ik_fail(err, st, "%s \"%s\"%s%s: %s", kind, id, field ? ": " : "",
                    field ? field : "", msg);
 }
 
-static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
+static ik_status named(ctx *c, ik_status st, const char *kind, const char *id,
+                       const char *field)
+{
+    return name_failure(c->err, st, kind, id, field);
+}
+
+/* Condition e on env (absent: true). */
+static ik_status truthy_on(const ik_rulebook *rb, const ik_env *env, ik_expr e,
+                           bool *out, ik_error *err)
 {
     ik_value v;
     ik_status st;
@@ -287,65 +257,83 @@ static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
         *out = true;
         return IK_OK;
     }
-    st = ik_logic_eval(c->rb->logic, e, &c->env, &v, c->err);
+    st = ik_logic_eval(rb->logic, e, env, &v, err);
     if (st != IK_OK)
         return st;
     *out = ik_value_truthy(v);
     return IK_OK;
 }
 
-/*
- * The stop checks just after question q was settled (q == IK_NONE: before
- * anything is answered), as the interview makes them: each red flag with
- * stop that reads q (at the start: every one) is evaluated on the answers
- * so far (the later ones are still UNDEF), with the derived values it
- * needs. A derived value whose inputs are all settled (the latest
- * question it reads is no later than q) keeps its value for good
- * (done[d]); the others are stamped with `now` (evaluated for this point
- * only: anything needing them later evaluates them again). 1: a flag
- * fires; 0: none; -1: a condition failed; -2: out of memory.
- */
-static int stop_checks(ctx *c, const ik_outcome_plan *p, uint32_t q,
-                       const ik_env *env, bool *done, uint32_t *stamp,
-                       uint32_t now)
+static ik_status eval_truthy(ctx *c, ik_expr e, bool *out)
 {
-    const ik_rulebook *rb = c->rb;
-    uint32_t i, k, from = 0, to = rb->nred_flags;
-    ik_error e;
-    ik_value v;
+    return truthy_on(c->rb, &c->env, e, out, c->err);
+}
 
-    if (q != IK_NONE) {
-        from = p->stop_at[q];
-        to = p->stop_at[q + 1];
-    }
-    for (i = from; i < to; i++) {
-        uint32_t f = q == IK_NONE ? i : p->stop_flag[i];
-        ik_span ds = ik_deps_needs(c->deps, IK_OWN_RED_FLAG, f);
+/*
+ * The one definition of where an interview stops. Right after question q
+ * is settled (answered, skipped or acknowledged, going forward) it stops
+ * when a red flag with stop that reads q, directly or through derived
+ * values (ik_deps_stops_after), is true on the answers so far (the later
+ * ones UNDEF); before anything is answered (q == IK_NONE) when any red
+ * flag with stop is. (An interview never asks past a stop, so no stop
+ * flag was true before q, and those that do not read q see what they saw
+ * then: "one that reads q is true" is "one is true".) The interview's
+ * forward step (ik_outcome_stops_after) and the one pass that finds which
+ * questions apply (settle, for batch and the interview's restart) both
+ * ask this.
+ *
+ * Evaluated over env, whose slots are `slots`. The derived values a flag
+ * needs: done == NULL: all are current in slots (the interview's step
+ * brought them up to date); else each is evaluated into slots unless
+ * done[d] (final) or stamp[d] == now (evaluated for this check already);
+ * one whose inputs are all settled (the latest question it reads is no
+ * later than q) is final from here on (done[d]), the others are stamped
+ * with now (anything needing them later evaluates them again). *stops:
+ * whether it stops. A failure names the flag or derived value.
+ */
+static ik_status stop_check(const ik_rulebook *rb, uint32_t q,
+                            const ik_env *env, ik_value *slots, bool *done,
+                            uint32_t *stamp, uint32_t now, bool *stops,
+                            ik_error *err)
+{
+    ik_span fs = ik_deps_stops_after(rb->deps, q);
+    uint32_t i, k;
+    ik_status st;
 
-        if (!rb->red_flags[f].stop)
-            continue;
-        for (k = 0; k < ds.n; k++) {
+    *stops = false;
+    for (i = 0; i < fs.n && !*stops; i++) {
+        uint32_t f = fs.items[i];
+        ik_span ds = ik_deps_needs(rb->deps, IK_OWN_RED_FLAG, f);
+
+        for (k = 0; done && k < ds.n; k++) {
             uint32_t d = ds.items[k], latest;
 
             if (done[d] || stamp[d] == now)
                 continue;
-            if (ik_logic_eval(rb->logic, rb->derived[d].value, env,
-                              &c->o->slots[rb->derived[d].slot],
-                              &e) != IK_OK)
-                return e.code == IK_ENOMEM ? -2 : -1;
-            latest = ik_deps_latest_question(c->deps, d);
+            st = ik_logic_eval(rb->logic, rb->derived[d].value, env,
+                               &slots[rb->derived[d].slot], err);
+            if (st != IK_OK)
+                return name_failure(err, st, "derived value",
+                                    rb->derived[d].id, NULL);
+            latest = ik_deps_latest_question(rb->deps, d);
             if (q != IK_NONE && (latest == IK_NONE || latest <= q))
                 done[d] = true;
             else
                 stamp[d] = now;
         }
-        if (ik_logic_eval(rb->logic, rb->red_flags[f].when, env, &v, &e) !=
-            IK_OK)
-            return e.code == IK_ENOMEM ? -2 : -1;
-        if (ik_value_truthy(v))
-            return 1;
+        st = truthy_on(rb, env, rb->red_flags[f].when, stops, err);
+        if (st != IK_OK)
+            return name_failure(err, st, "red flag", rb->red_flags[f].id,
+                                "when");
     }
-    return 0;
+    return IK_OK;
+}
+
+ik_status ik_outcome_stops_after(const ik_rulebook *rb, uint32_t q,
+                                 const ik_env *env, bool *stops,
+                                 ik_error *err)
+{
+    return stop_check(rb, q, env, NULL, NULL, NULL, 0, stops, err);
 }
 
 /*
@@ -358,12 +346,12 @@ static int stop_checks(ctx *c, const ik_outcome_plan *p, uint32_t q,
  * answers. An answer to a question that does not apply does not count.
  * (tests/unit/oracle.h keeps the general fixed point as a reference.)
  *
- * With a plan p and stop, the pass also finds where the interview would
- * stop (stop_checks after each question that has an answer, their node
- * visits drawn from a pool of their own): from there on the answers are
- * taken as never given. *stop: the question after which it stops,
- * IK_STOP_AT_START, IK_STOP_NEVER, or IK_STOP_UNKNOWN when a stop check
- * failed (then the checks end and every answer counts).
+ * With stop, the pass also finds where the interview stops (stop_check
+ * before anything is answered, from p when it knows, and after each
+ * question that has an answer; their node visits drawn from a pool of
+ * their own): from there on the answers are taken as never given. *stop:
+ * the question after which it stops, IK_STOP_AT_START or IK_STOP_NEVER.
+ * A check that fails fails the pass.
  */
 static ik_status settle(ctx *c, const ik_value *answers,
                         const ik_outcome_plan *p, int64_t *stop)
@@ -371,7 +359,7 @@ static ik_status settle(ctx *c, const ik_value *answers,
     const ik_rulebook *rb = c->rb;
     ik_outcome *o = c->o;
     bool *done = ik_arena_alloc(&o->scratch, rb->nderived + 1), en;
-    bool checking = p && stop, stopped = false;
+    bool checking = stop != NULL, stopped = false, fires = false;
     uint32_t *stamp = NULL;
     uint64_t pool = IK_LOGIC_TOTAL_BUDGET;
     ik_env senv = c->env;
@@ -382,26 +370,32 @@ static ik_status settle(ctx *c, const ik_value *answers,
     if (!done)
         return ik_fail(c->err, IK_ENOMEM, "out of memory");
     memset(done, 0, rb->nderived + 1);
-    if (stop)
-        *stop = IK_STOP_NEVER;
-    if (checking && p->stop_at_start != 0) {
-        *stop = p->stop_at_start > 0 ? IK_STOP_AT_START : IK_STOP_UNKNOWN;
-        stopped = p->stop_at_start > 0;
-        checking = false;
-    }
+    for (q = 0; q < rb->nquestions; q++)
+        o->slots[q] = ik_undef();
     if (checking) {
+        *stop = IK_STOP_NEVER;
         stamp = ik_arena_alloc(&o->scratch,
                                (rb->nderived + 1) * sizeof *stamp);
         if (!stamp)
             return ik_fail(c->err, IK_ENOMEM, "out of memory");
         memset(stamp, 0, (rb->nderived + 1) * sizeof *stamp);
         senv.pool = &pool;
+        if (p && p->stop_at_start >= 0)
+            fires = p->stop_at_start > 0;
+        else if ((st = stop_check(rb, IK_NONE, &senv, o->slots, done, stamp,
+                                  1, &fires, c->err)) != IK_OK)
+            return st;
     }
-    for (q = 0; q < rb->nquestions; q++)
-        o->slots[q] = ik_undef();
-    for (q = 0, k = 0; q < rb->nquestions; q++) {
-        int r;
-
+    for (q = 0, k = 0; q <= rb->nquestions; q++) {
+        if (fires) { /* the rest is never asked: these values are final */
+            *stop = q == 0 ? IK_STOP_AT_START : (int64_t)q - 1;
+            stopped = true;
+            checking = fires = false;
+            for (d = 0; d < rb->nderived; d++)
+                done[d] = done[d] || stamp[d] == q + 1;
+        }
+        if (q == rb->nquestions)
+            break;
         /* the derived values with no question from q on behind them:
          * what q's enable_when reads among them (the pack is ordered) */
         for (; k < by_latest.n; k++) {
@@ -422,22 +416,10 @@ static ik_status settle(ctx *c, const ik_value *answers,
             return named(c, st, "question", rb->questions[q].id, "enable_when");
         o->enabled[q] = en;
         o->slots[q] = en && !stopped ? answers[q] : ik_undef();
-        if (!checking || o->slots[q].kind == IK_UNDEF ||
-            p->stop_at[q] == p->stop_at[q + 1])
-            continue;
-        r = stop_checks(c, p, q, &senv, done, stamp, q + 1);
-        if (r == -2)
-            return ik_fail(c->err, IK_ENOMEM, "out of memory");
-        if (r == -1) {
-            *stop = IK_STOP_UNKNOWN;
-            checking = false;
-        } else if (r == 1) { /* the rest is never asked: these are final */
-            *stop = q;
-            stopped = true;
-            checking = false;
-            for (d = 0; d < rb->nderived; d++)
-                done[d] = done[d] || stamp[d] == q + 1;
-        }
+        if (checking && o->slots[q].kind != IK_UNDEF &&
+            (st = stop_check(rb, q, &senv, o->slots, done, stamp, q + 2,
+                             &fires, c->err)) != IK_OK)
+            return st;
     }
     for (d = 0; d < rb->nderived; d++) {
         if (done[d])
@@ -712,37 +694,6 @@ static ik_status fail_clear(ik_outcome *o, ik_status st, ik_error *err)
     return st;
 }
 
-/* The stop checks before anything is answered, once for a plan: 1 a
- * flag fires, 0 none, -1 a condition failed, -2 out of memory. */
-static int start_stops(const ik_outcome_plan *p)
-{
-    const ik_rulebook *rb = p->rb;
-    uint64_t pool = IK_LOGIC_TOTAL_BUDGET;
-    ik_outcome o;
-    ik_error e;
-    ctx c;
-    bool *done;
-    uint32_t *stamp;
-    int r = -2;
-
-    ik_outcome_init(&o);
-    memset(&c, 0, sizeof c);
-    c.rb = rb;
-    c.o = &o;
-    c.err = &e;
-    if (alloc_all(&c) == IK_OK && ctx_start(&c, rb, &o, &e) == IK_OK &&
-        (done = ik_arena_alloc(&o.scratch, rb->nderived + 1)) &&
-        (stamp = ik_arena_alloc(&o.scratch,
-                                (rb->nderived + 1) * sizeof *stamp))) {
-        memset(done, 0, rb->nderived + 1);
-        memset(stamp, 0, (rb->nderived + 1) * sizeof *stamp);
-        c.env.pool = &pool;
-        r = stop_checks(&c, p, IK_NONE, &c.env, done, stamp, 1);
-    }
-    ik_outcome_fini(&o);
-    return r;
-}
-
 static ik_status compute_applied(const ik_rulebook *rb,
                                  const ik_outcome_plan *p,
                                  const ik_value *answers, ik_outcome *o,
@@ -764,6 +715,27 @@ static ik_status compute_applied(const ik_rulebook *rb,
     return IK_OK;
 }
 
+/* Whether the interview stops before anything is answered, once for a
+ * plan: the one pass over no answers. 1 yes, 0 no, -1 a condition failed
+ * (each pass will say which), -2 out of memory. */
+static int start_stops(const ik_rulebook *rb)
+{
+    ik_value *none = ik_calloc((size_t)rb->nquestions + 1, sizeof *none);
+    ik_outcome o;
+    ik_error e;
+    int64_t stop = IK_STOP_NEVER;
+    ik_status st = IK_ENOMEM;
+
+    ik_outcome_init(&o);
+    if (none)
+        st = compute_applied(rb, NULL, none, &o, &stop, &e);
+    ik_outcome_fini(&o);
+    ik_free(none);
+    if (st == IK_ENOMEM)
+        return -2;
+    return st != IK_OK ? -1 : stop == IK_STOP_AT_START;
+}
+
 ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
                                      const ik_value *answers, ik_outcome *o,
                                      ik_error *err)
@@ -771,12 +743,13 @@ ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
     return compute_applied(rb, NULL, answers, o, NULL, err);
 }
 
-ik_status ik_outcome_compute_applied_stopping(const ik_outcome_plan *p,
+ik_status ik_outcome_compute_applied_stopping(const ik_rulebook *rb,
+                                              const ik_outcome_plan *p,
                                               const ik_value *answers,
                                               ik_outcome *o, int64_t *stop,
                                               ik_error *err)
 {
-    return compute_applied(p->rb, p, answers, o, stop, err);
+    return compute_applied(rb, p, answers, o, stop, err);
 }
 
 ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,

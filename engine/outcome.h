@@ -103,25 +103,44 @@ ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
 ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
                                   ik_error *err);
 
-/* Where the interview would stop (ik_outcome_compute_applied_stopping):
- * a question's index, or one of these. */
+/* Where the interview stops (ik_outcome_compute_applied_stopping): a
+ * question's index, or one of these. */
 enum {
-    IK_STOP_AT_START = -1, /* a stop flag fires before anything is answered */
-    IK_STOP_NEVER = -2,    /* none fires on the way */
-    IK_STOP_UNKNOWN = -3   /* a stop check failed (a condition's error) */
+    IK_STOP_AT_START = -1, /* a stop flag is true before anything is answered */
+    IK_STOP_NEVER = -2     /* none is on the way */
 };
 
 /*
- * ik_outcome_compute_applied for answers given without a person (batch),
- * with p's pack: after each question that has an answer (as applied),
- * the red flags with stop that read it are evaluated on the answers so
- * far, as the interview checks them, and where one fires the interview
- * would end: the later answers are taken as never given (UNDEF). *stop
- * says where (see above); on IK_STOP_UNKNOWN every answer counts. The
- * checks draw node visits from a pool of their own. Whether every
- * question asked up to there was answered is the caller's to check.
+ * The one definition of where an interview stops: right after question q
+ * is settled (answered, skipped or acknowledged, going forward; q ==
+ * IK_NONE: before anything is answered), when a red flag with stop that
+ * reads q, directly or through derived values (ik_deps_stops_after; at
+ * the start: any), is true on env, the answers so far (the later ones
+ * UNDEF) with every derived value current (the interview's step: it
+ * brought them up to date). *stops: whether it stops. A condition that
+ * fails is IK_ELOGIC naming the red flag; IK_ENOMEM. Going back from a
+ * stop, the interview is where it was before that answer: not stopped.
  */
-ik_status ik_outcome_compute_applied_stopping(const ik_outcome_plan *p,
+ik_status ik_outcome_stops_after(const ik_rulebook *rb, uint32_t q,
+                                 const ik_env *env, bool *stops,
+                                 ik_error *err);
+
+/*
+ * ik_outcome_compute_applied for answers given in interview order (batch,
+ * the interview when it starts afresh), finding where the interview
+ * stops in the same pass (the check of ik_outcome_stops_after, with the
+ * derived values a flag needs evaluated as it needs them): before
+ * anything is answered, and after each question that has an answer (as
+ * applied) on the answers so far; from where it stops on, the later
+ * answers are taken as never given (UNDEF). *stop says where (a question,
+ * IK_STOP_AT_START or IK_STOP_NEVER). The checks draw node visits from a
+ * pool of their own; one that fails fails the call, as any condition
+ * does. p (may be NULL) has the check before anything is answered made
+ * once for rb. Whether every question asked up to the stop was answered
+ * is the caller's to check.
+ */
+ik_status ik_outcome_compute_applied_stopping(const ik_rulebook *rb,
+                                              const ik_outcome_plan *p,
                                               const ik_value *answers,
                                               ik_outcome *o, int64_t *stop,
                                               ik_error *err);
