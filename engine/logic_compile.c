@@ -803,13 +803,17 @@ static ik_status gen_branch(emitter *e, const ik_node *n)
 
 /* map, filter, reduce, all, some, none: the array (and reduce's initial
  * value) here, the body a sub-program after the ITER, charged once an
- * element, its RET naming the ITER; the iteration's cells (ITER_CELLS in
- * logic_eval.c: 4) under the body's stack. Arguments past those are
- * never evaluated. */
+ * element, ending in the NEXT_ instruction of its iterator, which names
+ * the ITER; the iteration's cells (ITER_CELLS in logic_eval.c: 4) under
+ * the body's stack. Arguments past those are never evaluated. */
 static ik_status gen_iter(emitter *e, const ik_node *n)
 {
     ik_ins in = {OPC_ITER, (uint8_t)n->op, n->nkids, UINT32_MAX, 0, 0};
-    ik_ins ret = {OPC_NEXT, 0, 0, 0, 0, 0};
+    static const uint8_t next[] = {
+        [IK_OP_MAP] = OPC_NEXT_MAP,       [IK_OP_FILTER] = OPC_NEXT_FILTER,
+        [IK_OP_REDUCE] = OPC_NEXT_REDUCE, [IK_OP_ALL] = OPC_NEXT_ALL,
+        [IK_OP_SOME] = OPC_NEXT_SOME,     [IK_OP_NONE] = OPC_NEXT_NONE};
+    ik_ins ret = {next[n->op], 0, 0, 0, 0, 0};
     uint32_t at = 0, charge, enter = 0;
     bool in_reduce = e->in_reduce, reads_ctx = e->reads_ctx;
     ik_status st;

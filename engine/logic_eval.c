@@ -589,17 +589,19 @@ static inline bool truthy(ik_value v)
 enum { ITER_CELLS = 4, ITER_RUN = 0, ITER_DONE, ITER_FAIL };
 
 /*
- * One step of the iterator `it` (an ITER instruction): first, its start;
- * after that, with r the body's value for the element last started.
- * ITER_RUN: run the body with *ctx the next element; ITER_DONE: *acc is
- * the iterator's value and *ctx the context outside again; ITER_FAIL:
- * *st says why.
+ * One step of the iterator `it` (an ITER instruction), whose operator is
+ * op (a constant where the step is inlined after a body, so that each
+ * NEXT_ instruction is this step for its iterator alone): first, its
+ * start; after that, with r the body's value for the element last
+ * started. ITER_RUN: run the body with *ctx the next element; ITER_DONE:
+ * *acc is the iterator's value and *ctx the context outside again;
+ * ITER_FAIL: *st says why.
  */
-static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_value *f,
-                                      ik_value r, bool first, ik_value *acc,
-                                      const ik_value **ctx, ik_status *st)
+static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_op op,
+                                      ik_value *f, ik_value r, bool first,
+                                      ik_value *acc, const ik_value **ctx,
+                                      ik_status *st)
 {
-    ik_op op = (ik_op)it->sub;
     ik_value arr = f[0];
     ik_value *res = (ik_value *)(uintptr_t)f[1].u.items; /* ours: scratch */
     uint32_t i = f[3].len;
@@ -1187,11 +1189,19 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
         case OPC_RET:
             *out = acc;
             return IK_OK;
-        case OPC_NEXT:
-            it = code + in->a;
-            f = sp - ITER_CELLS;
-            step = iter_step(s, it, f, acc, false, &acc, &ctx, &st);
-            goto iterate;
+#define NEXT(opc, op)                                                          \
+    case opc:                                                                  \
+        it = code + in->a;                                                     \
+        f = sp - ITER_CELLS;                                                   \
+        step = iter_step(s, it, op, f, acc, false, &acc, &ctx, &st);           \
+        goto iterate;
+            NEXT(OPC_NEXT_MAP, IK_OP_MAP)
+            NEXT(OPC_NEXT_FILTER, IK_OP_FILTER)
+            NEXT(OPC_NEXT_REDUCE, IK_OP_REDUCE)
+            NEXT(OPC_NEXT_ALL, IK_OP_ALL)
+            NEXT(OPC_NEXT_SOME, IK_OP_SOME)
+            NEXT(OPC_NEXT_NONE, IK_OP_NONE)
+#undef NEXT
         case OPC_CONST:
             if (in->sub) /* PUSH merged in */
                 *sp++ = acc;
@@ -1365,7 +1375,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             }
             f[3] = (ik_value){IK_UNDEF, 0, {.items = ctx}};
             sp = f + ITER_CELLS;
-            step = iter_step(s, it, f, acc, true, &acc, &ctx, &st);
+            step =
+                iter_step(s, it, (ik_op)it->sub, f, acc, true, &acc, &ctx, &st);
         iterate:
             if (step == ITER_FAIL)
                 return st;

@@ -94,8 +94,14 @@ typedef enum ik_opc {
     OPC_ENTER, /* a program or body starts: charge a units of budget (its
                 * nodes); a program's: b = stack slots it needs */
     OPC_RET,   /* the program ends: its value is acc */
-    OPC_NEXT,  /* a body ends with its value in acc: on to the next
-                * element of the ITER at a, or past it */
+    /* A body ends with its value in acc: on to the next element of the
+     * ITER at a, or past it; one instruction for each iterator. */
+    OPC_NEXT_MAP,
+    OPC_NEXT_FILTER,
+    OPC_NEXT_REDUCE,
+    OPC_NEXT_ALL,
+    OPC_NEXT_SOME,
+    OPC_NEXT_NONE,
     OPC_CONST, /* acc = consts[a]; CONST, SLOT, ELEM: sub 1: push acc
                 * first (a PUSH merged in) */
     OPC_UNDEF, /* acc = undefined */
