@@ -609,7 +609,7 @@ static ik_status gen_two(emitter *e, const ik_node *n, uint8_t opc)
 
     if (st == IK_OK)
         st = push(e);
-    if (e->depth + 1 > e->max) /* ARITH stores acc over the top */
+    if (e->depth + 1 > e->max) /* arithmetic stores acc over the top */
         e->max = e->depth + 1;
     if (st == IK_OK)
         st = gen(e, n->kid + 1);
@@ -624,6 +624,10 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     static const uint8_t flip[] = {
         [IK_OP_EQ] = IK_OP_EQ, [IK_OP_NE] = IK_OP_NE, [IK_OP_LT] = IK_OP_GT,
         [IK_OP_LE] = IK_OP_GE, [IK_OP_GT] = IK_OP_LT, [IK_OP_GE] = IK_OP_LE};
+    static const uint8_t arith[] = {
+        [IK_OP_ADD] = OPC_ADD, [IK_OP_SUB] = OPC_SUB, [IK_OP_MUL] = OPC_MUL,
+        [IK_OP_DIV] = OPC_DIV, [IK_OP_MOD] = OPC_MOD, [IK_OP_MAX] = OPC_MAX,
+        [IK_OP_MIN] = OPC_MIN};
     const ik_logic *lg = e->lg;
     const ik_node *l = &lg->nodes[n->kid], *r = l + 1;
     ik_ins in = {OPC_BETWEEN, (uint8_t)n->op, 0, 0, 0, 0};
@@ -687,14 +691,14 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     case IK_OP_MAX:
     case IK_OP_MIN:
         if (n->nkids == 2) {
-            *st = gen_two(e, n, OPC_ARITH);
+            *st = gen_two(e, n, arith[n->op]);
             return true;
         }
         if (n->nkids != 1)
             return false;
-        in = (ik_ins){OPC_ARITH, (uint8_t)n->op, 1, 0, 0, 0};
+        in = (ik_ins){arith[n->op], (uint8_t)n->op, 1, 0, 0, 0};
         *st = gen(e, n->kid);
-        if (e->depth + 1 > e->max) /* ARITH stores acc over the top */
+        if (e->depth + 1 > e->max) /* arithmetic stores acc over the top */
             e->max = e->depth + 1;
         if (*st == IK_OK)
             *st = emit(e, in, NULL);

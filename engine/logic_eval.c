@@ -905,8 +905,11 @@ static inline double parse_float(est *s, ik_value v)
                             : ik_value_parse_float(v);
 }
 
-static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
-                            ik_value *out)
+/* op over its n arguments args: the one definition of JsonLogic's
+ * arithmetic, inlined where op is a constant (an arithmetic instruction)
+ * and called as eval_arith by the generic operator. */
+static IK_ALWAYS_INLINE ik_status arith(est *s, ik_op op, const ik_value *args,
+                                        uint32_t n, ik_value *out)
 {
     double r = 0, a = NAN, b = NAN;
     uint32_t i;
@@ -961,6 +964,12 @@ static ik_status eval_arith(est *s, ik_op op, const ik_value *args, uint32_t n,
     }
     *out = ik_num(r);
     return s->late;
+}
+
+static IK_NOINLINE ik_status eval_arith(est *s, ik_op op, const ik_value *args,
+                                        uint32_t n, ik_value *out)
+{
+    return arith(s, op, args, n, out);
 }
 
 /* An array compared with a primitive (not null or undefined) is
@@ -1350,12 +1359,21 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
                 return st;
             break;
         }
-        case OPC_ARITH:
-            sp[0] = acc;
-            sp -= in->n - 1;
-            if ((st = eval_arith(s, (ik_op)in->sub, sp, in->n, &acc)) != IK_OK)
-                return st;
-            break;
+#define ARITH(opc, op)                                                         \
+    case opc:                                                                  \
+        sp[0] = acc;                                                           \
+        sp -= in->n - 1;                                                       \
+        if ((st = arith(s, op, sp, in->n, &acc)) != IK_OK)                     \
+            return st;                                                         \
+        break;
+            ARITH(OPC_ADD, IK_OP_ADD)
+            ARITH(OPC_SUB, IK_OP_SUB)
+            ARITH(OPC_MUL, IK_OP_MUL)
+            ARITH(OPC_DIV, IK_OP_DIV)
+            ARITH(OPC_MOD, IK_OP_MOD)
+            ARITH(OPC_MAX, IK_OP_MAX)
+            ARITH(OPC_MIN, IK_OP_MIN)
+#undef ARITH
         case OPC_OP:
             if (in->n) {
                 *sp = acc;

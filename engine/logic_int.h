@@ -152,18 +152,26 @@ typedef enum ik_opc {
     OPC_INR,     /* acc = constant b `in` acc */
     OPC_BETWEEN, /* see above */
     /* two computed operands: the left popped, the right acc */
-    OPC_CMP2,  /* comparison sub */
-    OPC_IN2,   /* in */
-    OPC_ARITH, /* + - * / % max min (sub) of n (1 or 2) operands: the
-                * last in acc, the first of two popped */
-    OPC_OP,    /* acc = operator sub over n arguments: n - 1 on the
-                * stack (popped), the last in acc; a: MISSING* key paths
-                * + 1 (0: none); b: read the element (NODE_CTX) */
-    OPC_ITER   /* iterator sub with n arguments: acc the array (reduce:
-                * the array pushed, acc the initial value); body at a
-                * (UINT32_MAX: none), then continue at b; reduce: c 1
-                * when the body reads its context other than by RVAR
-                * (the object of current and accumulator is made) */
+    OPC_CMP2, /* comparison sub */
+    OPC_IN2,  /* in */
+    /* + - * / % max min of n (1 or 2) operands, the last in acc, the
+     * first of two popped; one instruction for each operator */
+    OPC_ADD,
+    OPC_SUB,
+    OPC_MUL,
+    OPC_DIV,
+    OPC_MOD,
+    OPC_MAX,
+    OPC_MIN,
+    /* acc = operator sub over n arguments: n - 1 on the stack (popped),
+     * the last in acc; a: MISSING* key paths + 1 (0: none); b: read the
+     * element (NODE_CTX) */
+    OPC_OP,
+    /* iterator sub with n arguments: acc the array (reduce: the array
+     * pushed, acc the initial value); body at a (UINT32_MAX: none), then
+     * continue at b; reduce: c 1 when the body reads its context other
+     * than by RVAR (the object of current and accumulator is made) */
+    OPC_ITER
 } ik_opc;
 
 /* Defaults of SLOT, VAR, VARD and CMP*: c is a constant index or one of

@@ -584,9 +584,9 @@ static void test_a_reduce_body_reads_current_and_accumulator(void **state)
     expect_each(cases, sizeof cases / sizeof *cases);
 }
 
-/* Arithmetic of one operand and max and min of two are one instruction
- * (ARITH), with the values of the operator over a list (json-logic-js
- * 2.0.5's). */
+/* Arithmetic of one or two operands (max and min too) is one instruction
+ * for each operator, with the values of the operator over a list
+ * (json-logic-js 2.0.5's). */
 static void test_arithmetic_of_one_or_two_operands(void **state)
 {
     static const char *const cases[][3] = {
