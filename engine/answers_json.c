@@ -28,11 +28,24 @@
  * same messages: no NUL, valid UTF-8, no \u0000 or lone surrogates,
  * strict numbers, finite values, no duplicate keys, nesting limit, nothing
  * after the value) and builds ik_values in the arena, with no malloc.
+ *
+ * It walks a pointer over the text, whose end is its only NUL (text[len]
+ * is '\0'): every test for the end is the test for that byte, and a text
+ * with a NUL inside fails at or before it, where the failure reports the
+ * first NUL instead (as if checked first). Strings are scanned 16 bytes at
+ * a time where the processor has SSE2. A member's slot is known before
+ * its value is read, so the value is read straight into the slot, and
+ * one no slot takes is checked without being built.
  */
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 typedef struct reader {
-    const char *s;
-    size_t len, i;
+    const char *s;   /* the text; s[len] is '\0' */
+    const char *end; /* s + len */
+    size_t len;
     ik_arena *a;
     const char *file;
     ik_error *err;
@@ -48,46 +61,65 @@ typedef struct reader {
     uint32_t nslots;
 } reader;
 
-static bool rd_fail(reader *r, ik_status code, size_t at, const char *fmt, ...)
-    IK_PRINTF(4, 5);
+/* A text with a NUL inside is refused there, whatever failed first. */
+static bool rd_nul(reader *r)
+{
+    const char *nul = memchr(r->s, '\0', r->len);
+    int line, col;
 
-static bool rd_fail(reader *r, ik_status code, size_t at, const char *fmt, ...)
+    if (!nul)
+        return false;
+    ik_json_linecol(r->s, r->len, (size_t)(nul - r->s), &line, &col);
+    r->st = ik_fail_at(r->err, IK_ESYNTAX, r->file, line, col, "%s",
+                       "NUL byte in JSON text");
+    return true;
+}
+
+static const char *rd_fail(reader *r, ik_status code, const char *at,
+                           const char *fmt, ...) IK_PRINTF(4, 5);
+
+/* Fail at byte at (NULL: no position); returns NULL. */
+static const char *rd_fail(reader *r, ik_status code, const char *at,
+                           const char *fmt, ...)
 {
     char msg[200];
     va_list ap;
     int line = 0, col = 0;
 
+    if (rd_nul(r))
+        return NULL;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (at != SIZE_MAX)
-        ik_json_linecol(r->s, r->len, at, &line, &col);
+    if (at)
+        ik_json_linecol(r->s, r->len, (size_t)(at - r->s), &line, &col);
     r->st = ik_fail_at(r->err, code, r->file, line, col, "%s", msg);
-    return false;
+    return NULL;
 }
 
-static bool rd_unclosed(reader *r, size_t open)
+static const char *rd_unclosed(reader *r, const char *open)
 {
-    r->st = ik_json_fail_unclosed(r->s, r->len, r->file, open, r->err);
-    return false;
+    if (!rd_nul(r))
+        r->st = ik_json_fail_unclosed(r->s, r->len, r->file,
+                                      (size_t)(open - r->s), r->err);
+    return NULL;
 }
 
-static bool rd_oom(reader *r)
+static const char *rd_oom(reader *r)
 {
-    r->st = ik_fail(r->err, IK_ENOMEM, "out of memory reading answers");
-    return false;
+    if (!rd_nul(r))
+        r->st = ik_fail(r->err, IK_ENOMEM, "out of memory reading answers");
+    return NULL;
 }
 
-static void rd_ws(reader *r)
+/* JSON's whitespace: space, tab, line feed, carriage return. */
+static const char *rd_ws(const char *p)
 {
-    if (r->i < r->len && (unsigned char)r->s[r->i] > ' ')
-        return; /* the common case: no space */
-    while (r->i < r->len) {
-        char c = r->s[r->i];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            break;
-        r->i++;
-    }
+    if ((unsigned char)*p > ' ')
+        return p; /* the common case: no space */
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
 }
 
 static size_t put_utf8(char *o, uint32_t cp)
@@ -114,48 +146,46 @@ static size_t put_utf8(char *o, uint32_t cp)
     return 4;
 }
 
-/* One escape at r->i (the backslash): checked, decoded into o when o is
- * not NULL; returns the bytes written, or -1 after failing. */
-static int rd_escape(reader *r, char *o)
+/* One escape at p (the backslash): checked, decoded into o + *n when o
+ * is not NULL; returns past it, or NULL after failing. */
+static const char *rd_escape(reader *r, const char *p, char *o, size_t *n)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    size_t at = r->i;
-    char e = r->i + 1 < r->len ? r->s[r->i + 1] : '\0';
+    const char *at = p;
+    char e = p[1]; /* the text's final NUL at the end */
     const char *k = e ? strchr(from, e) : NULL;
+    size_t avail = (size_t)(r->end - at) - 2;
     long u, lo;
 
     if (k) {
         if (o)
-            o[0] = to[k - from];
-        r->i += 2;
-        return 1;
+            o[(*n)++] = to[k - from];
+        return p + 2;
     }
     if (e != 'u')
-        return rd_fail(r, IK_ESYNTAX, at, "invalid escape in string") - 1;
-    u = ik_hex4(r->s + at + 2, r->len - at - 2);
+        return rd_fail(r, IK_ESYNTAX, at, "invalid escape in string");
+    u = ik_hex4(at + 2, avail);
     if (u < 0)
-        return rd_fail(r, IK_ESYNTAX, at, "\\u needs four hex digits") - 1;
+        return rd_fail(r, IK_ESYNTAX, at, "\\u needs four hex digits");
     if (u == 0)
-        return rd_fail(r, IK_ESYNTAX, at, "\\u0000 is not allowed in strings") -
-               1;
-    r->i = at + 6;
+        return rd_fail(r, IK_ESYNTAX, at, "\\u0000 is not allowed in strings");
+    p = at + 6;
     if (u >= 0xDC00 && u <= 0xDFFF)
-        return rd_fail(r, IK_ESYNTAX, at, "unpaired low surrogate in string") -
-               1;
+        return rd_fail(r, IK_ESYNTAX, at, "unpaired low surrogate in string");
     if (u >= 0xD800 && u <= 0xDBFF) {
-        if (r->len - r->i < 6 || r->s[r->i] != '\\' || r->s[r->i + 1] != 'u')
+        if (r->end - p < 6 || p[0] != '\\' || p[1] != 'u')
             return rd_fail(r, IK_ESYNTAX, at,
-                           "unpaired high surrogate in string") -
-                   1;
-        lo = ik_hex4(r->s + r->i + 2, r->len - r->i - 2);
+                           "unpaired high surrogate in string");
+        lo = ik_hex4(p + 2, (size_t)(r->end - p) - 2);
         if (lo < 0xDC00 || lo > 0xDFFF)
             return rd_fail(r, IK_ESYNTAX, at,
-                           "unpaired high surrogate in string") -
-                   1;
-        r->i += 6;
+                           "unpaired high surrogate in string");
+        p += 6;
         u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
     }
-    return o ? (int)put_utf8(o, (uint32_t)u) : 0;
+    if (o)
+        *n += put_utf8(o + *n, (uint32_t)u);
+    return p;
 }
 
 /* 1 for the bytes a string holds as they are: printable ASCII but '"'
@@ -171,76 +201,122 @@ static const unsigned char plain_ascii[256] = {
 };
 /* clang-format on */
 
-/* A string at r->i (the opening quote) into *out (copied into the arena;
- * escapes decoded; borrow: one without escapes points into the text,
- * without a NUL). Validates first, then copies or decodes. */
-static bool rd_string(reader *r, ik_value *out, bool borrow)
+/* The first byte from p on that is not plain_ascii (there is one: the
+ * text ends in a NUL). Whole blocks of 16 plain bytes are passed at once
+ * where SSE2 has them (a byte is flagged when it is '"', '\\', or below
+ * 0x20 or from 0x80 as a signed byte: exactly the bytes that are not
+ * plain); the byte loop finds the rest. */
+static inline const unsigned char *skip_plain(const reader *r,
+                                              const unsigned char *p)
 {
-    size_t start = r->i, end, n = 0;
+#ifdef __SSE2__
+    const unsigned char *stop = (const unsigned char *)r->end + 1;
+    const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(' ');
+
+    while (stop - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)),
+            _mm_cmplt_epi8(v, space));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+        if (bits)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#else
+    (void)r;
+#endif
+    while (plain_ascii[*p])
+        p++;
+    return p;
+}
+
+/* The rest of rd_string: the string at p, scanned up to q (its first
+ * byte that is not plain). */
+static const char *rd_string_rest(reader *r, const char *p,
+                                  const unsigned char *q, ik_value *out,
+                                  bool borrow)
+{
+    const char *start = p, *end;
     bool escapes = false;
+    size_t n = 0;
     char *d;
 
-    r->i++;
-    for (;;) {
-        unsigned char c;
+    for (;; q = skip_plain(r, q)) {
+        unsigned char c = *q;
 
-        if (r->i >= r->len)
-            return rd_fail(r, IK_ESYNTAX, start, "unterminated string");
-        c = (unsigned char)r->s[r->i];
         if (c == '"')
             break;
         if (c == '\\') {
             escapes = true;
-            if (rd_escape(r, NULL) < 0)
-                return false;
+            if (!(q = (const unsigned char *)rd_escape(r, (const char *)q,
+                                                       NULL, NULL)))
+                return NULL;
+        } else if (c == '\0') {
+            return rd_fail(r, IK_ESYNTAX, start, "unterminated string");
         } else if (c == '\n' || c == '\r') {
             return rd_fail(r, IK_ESYNTAX, start, IK_JSON_MSG_STRING_LINE);
         } else if (c < 0x20) {
-            return rd_fail(r, IK_ESYNTAX, r->i,
+            return rd_fail(r, IK_ESYNTAX, (const char *)q,
                            "control character in string (use an escape)");
-        } else if (c < 0x80) {
-            const unsigned char *p = (const unsigned char *)r->s + r->i + 1;
-
-            /* the common case: plain ASCII. The text ends in its only NUL
-             * (read_object checked), which is not plain: no bound test */
-            while (plain_ascii[*p])
-                p++;
-            r->i = (size_t)(p - (const unsigned char *)r->s);
         } else {
-            size_t k = ik_utf8_decode((const unsigned char *)r->s + r->i,
-                                      r->len - r->i, NULL);
+            size_t k = ik_utf8_decode(
+                q, (size_t)((const unsigned char *)r->end - q), NULL);
             if (k == 0)
-                return rd_fail(r, IK_ESYNTAX, r->i, "invalid UTF-8 in string");
-            r->i += k;
+                return rd_fail(r, IK_ESYNTAX, (const char *)q,
+                               "invalid UTF-8 in string");
+            q += k;
         }
     }
-    end = r->i++;
-    if (end - start - 1 > UINT32_MAX)
+    end = (const char *)q;
+    if ((size_t)(end - start - 1) > UINT32_MAX)
         return rd_fail(r, IK_ELIMIT, start, "string too long");
+    if (!out)
+        return end + 1;
     if (!escapes && borrow) {
-        *out = ik_str(r->s + start + 1, (uint32_t)(end - start - 1));
-        return true;
+        *out = ik_str(start + 1, (uint32_t)(end - start - 1));
+        return end + 1;
     }
     if (!escapes) {
-        d = ik_arena_strndup(r->a, r->s + start + 1, end - start - 1);
+        d = ik_arena_strndup(r->a, start + 1, (size_t)(end - start - 1));
         if (!d)
             return rd_oom(r);
         *out = ik_str(d, (uint32_t)(end - start - 1));
-        return true;
+        return end + 1;
     }
-    d = ik_arena_alloc(r->a, end - start);
+    d = ik_arena_alloc(r->a, (size_t)(end - start));
     if (!d)
         return rd_oom(r);
-    for (r->i = start + 1; r->i < end;) {
-        if (r->s[r->i] == '\\')
-            n += (size_t)rd_escape(r, d + n);
+    for (p = start + 1; p < end;) {
+        if (*p == '\\')
+            p = rd_escape(r, p, d, &n);
         else
-            d[n++] = r->s[r->i++];
+            d[n++] = *p++;
     }
-    r->i = end + 1;
     d[n] = '\0';
     *out = ik_str(d, (uint32_t)n);
-    return true;
+    return end + 1;
+}
+
+/* A string at p (the opening quote) into *out (out NULL: checked only;
+ * copied into the arena, escapes decoded; borrow: one without escapes
+ * points into the text, without a NUL). Validates first, then copies or
+ * decodes. Returns past the closing quote, NULL after failing. Inline:
+ * a plain string borrowed or only checked; the rest in rd_string_rest. */
+static inline const char *rd_string(reader *r, const char *p, ik_value *out,
+                                    bool borrow)
+{
+    const unsigned char *q = skip_plain(r, (const unsigned char *)p + 1);
+    size_t n = (size_t)((const char *)q - p - 1);
+
+    if (*q == '"' && (borrow || !out) && n <= UINT32_MAX) {
+        if (out)
+            *out = ik_str(p + 1, (uint32_t)n);
+        return (const char *)q + 1;
+    }
+    return rd_string_rest(r, p, q, out, borrow);
 }
 
 static bool is_digit(char c)
@@ -248,58 +324,77 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static bool rd_number(reader *r, ik_value *out)
+/* A number at p, its digits gathered as they are checked: up to 19
+ * digits with a small exponent are converted by value.c's
+ * ik_num_from_parts, the rest by ik_num_read (the same rounding). */
+static const char *rd_number(reader *r, const char *p, ik_value *out)
 {
-    size_t at = r->i;
-    const char *s = r->s;
+    const char *at = p;
+    uint64_t v = 0;
+    int digits = 0, frac = 0;
+    long e = 0;
+    bool neg = *p == '-', eneg = false;
     double d;
 
-    if (r->i < r->len && s[r->i] == '-')
-        r->i++;
-    if (r->i >= r->len || !is_digit(s[r->i]))
+    p += neg;
+    if (!is_digit(*p))
         return rd_fail(r, IK_ESYNTAX, at, "invalid number");
-    if (s[r->i] == '0' && r->i + 1 < r->len && is_digit(s[r->i + 1]))
+    if (*p == '0' && is_digit(p[1]))
         return rd_fail(r, IK_ESYNTAX, at, "numbers may not start with 0");
-    while (r->i < r->len && is_digit(s[r->i]))
-        r->i++;
-    if (r->i < r->len && s[r->i] == '.') {
-        r->i++;
-        if (r->i >= r->len || !is_digit(s[r->i]))
+    do {
+        v = v * 10 + (uint64_t)(*p++ - '0'); /* wraps past 19 digits: */
+        digits++;                            /* not used then */
+    } while (is_digit(*p));
+    if (*p == '.') {
+        p++;
+        if (!is_digit(*p))
             return rd_fail(r, IK_ESYNTAX, at,
                            "a digit must follow the decimal point");
-        while (r->i < r->len && is_digit(s[r->i]))
-            r->i++;
+        do {
+            v = v * 10 + (uint64_t)(*p++ - '0');
+            digits++;
+            frac++;
+        } while (is_digit(*p));
     }
-    if (r->i < r->len && (s[r->i] == 'e' || s[r->i] == 'E')) {
-        r->i++;
-        if (r->i < r->len && (s[r->i] == '+' || s[r->i] == '-'))
-            r->i++;
-        if (r->i >= r->len || !is_digit(s[r->i]))
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            eneg = *p++ == '-';
+        if (!is_digit(*p))
             return rd_fail(r, IK_ESYNTAX, at, "invalid exponent in number");
-        while (r->i < r->len && is_digit(s[r->i]))
-            r->i++;
+        do {
+            if (e < 100000)
+                e = e * 10 + (*p - '0');
+            p++;
+        } while (is_digit(*p));
     }
-    /* value.c's one number reader, for any length of literal; a JSON
-     * literal is never NaN, so NAN says a long one found no memory */
-    d = ik_num_read(s + at, r->i - at);
-    if (isnan(d))
-        return rd_oom(r);
+    if (digits > 19 || frac > 100000 ||
+        !ik_num_from_parts(v, (int)((eneg ? -e : e) - frac), neg, &d)) {
+        /* a JSON literal is never NaN: NAN says a long one found no
+         * memory */
+        d = ik_num_read(at, (size_t)(p - at));
+        if (isnan(d))
+            return rd_oom(r);
+    }
     if (!isfinite(d))
         return rd_fail(r, IK_ESYNTAX, at, "number is out of range");
-    *out = ik_num(d);
-    return true;
+    if (out)
+        *out = ik_num(d);
+    return p;
 }
 
-static bool rd_word(reader *r, const char *w, size_t n, ik_value v,
-                    ik_value *out)
+static const char *rd_word(reader *r, const char *p, const char *w, size_t n,
+                           ik_value v, ik_value *out)
 {
-    if (r->len - r->i >= n && memcmp(r->s + r->i, w, n) == 0) {
-        r->i += n;
+    size_t k;
+
+    for (k = 0; k < n && p[k] == w[k]; k++)
+        ; /* stops at the text's final NUL */
+    if (k < n)
+        return rd_fail(r, IK_ESYNTAX, p, "unexpected character '%c'", *p);
+    if (out)
         *out = v;
-        return true;
-    }
-    return rd_fail(r, IK_ESYNTAX, r->i, "unexpected character '%c'",
-                   r->s[r->i]);
+    return p + n;
 }
 
 static bool rd_push(reader *r, const ik_member *m)
@@ -368,170 +463,221 @@ static const ik_member *duplicate_key(reader *r, const ik_member *m, size_t n,
     return NULL;
 }
 
-static bool rd_value(reader *r, ik_value *out, int depth);
+static const char *rd_value(reader *r, const char *p, ik_value *out,
+                            int depth);
+static const char *rd_other(reader *r, const char *p, ik_value *out, int depth);
 
 /* Where the key of member k of the object at open (read without error
  * once already) starts: read it again up to there. Only for a message, so
  * the happy path keeps no offsets; open itself if reading fails. */
-static size_t key_offset(reader *r, size_t open, size_t k, int depth)
+static const char *key_offset(reader *r, const char *open, size_t k, int depth)
 {
-    ik_value v;
+    const char *p = open + 1;
     size_t j;
 
-    r->i = open + 1;
     for (j = 0;; j++) {
-        rd_ws(r);
+        p = rd_ws(p);
         if (j == k)
-            return r->i;
-        if (!rd_string(r, &v, true))
+            return p;
+        if (!(p = rd_string(r, p, NULL, true)))
             return open;
-        rd_ws(r);
-        r->i++; /* ':' */
-        if (!rd_value(r, &v, depth + 1))
+        p = rd_ws(p) + 1; /* ':' */
+        if (!(p = rd_value(r, p, NULL, depth + 1)))
             return open;
-        rd_ws(r);
-        r->i++; /* ',' */
+        p = rd_ws(p) + 1; /* ',' */
     }
 }
 
-/* The first of m[0..n) whose key an earlier one has (by position), or
- * NULL: members that name slots collide in their slot (stored as they
- * are checked), the rest are compared among themselves by key, and
- * where[] keeps each one's position among all members. */
-static const ik_member *store_members(reader *r, const ik_member *m, size_t n,
-                                      bool *oom)
+/* A duplicate key: the object at open, its member k. */
+static const char *rd_duplicate(reader *r, const char *open, size_t k,
+                                int depth, const ik_member *dup)
 {
-    const ik_member *dup = NULL, *odup;
-    ik_member *other = NULL;
-    size_t *where = NULL;
-    size_t k, nother = 0;
+    return rd_fail(r, IK_ESYNTAX, key_offset(r, open, k, depth),
+                   "duplicate key \"%.*s\"",
+                   (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
+}
 
-    *oom = false;
-    for (k = 0; k < n; k++) {
-        uint32_t slot =
-            r->slot_of(r->slot_ctx, (uint32_t)k, m[k].key, m[k].klen);
+/* A member's key and its ':' at p (after the object's '{' or ','), into
+ * *key; returns past the ':', NULL after failing. */
+static inline const char *rd_key(reader *r, const char *p, const char *open,
+                                 ik_value *key, bool borrow)
+{
+    p = rd_ws(p);
+    if (*p == '\0')
+        return rd_unclosed(r, open);
+    if (*p != '"')
+        return rd_fail(r, IK_ESYNTAX, p, "expected a quoted key");
+    if (!(p = rd_string(r, p, key, borrow)))
+        return NULL;
+    p = rd_ws(p);
+    if (*p == '\0')
+        return rd_unclosed(r, open);
+    if (*p != ':')
+        return rd_fail(r, IK_ESYNTAX, p, "expected ':' after the key");
+    return p + 1;
+}
 
-        if (slot >= r->nslots) {
-            if (!other && (!(other = ik_arena_alloc(r->a, n * sizeof *other)) ||
-                           !(where = ik_arena_alloc(r->a, n * sizeof *where)))) {
-                *oom = true;
-                return NULL;
-            }
-            where[nother] = k;
-            other[nother++] = m[k];
-        } else if (r->slots[slot].kind != IK_UNDEF) {
-            dup = dup ? dup : &m[k];
+/* After a member or item at p: the ',' and the space after it, or at the
+ * closing bracket (*done set, p on it); NULL after failing. */
+static inline const char *rd_next(reader *r, const char *p, const char *open,
+                                  char close, bool *done)
+{
+    p = rd_ws(p);
+    if (*p == '\0')
+        return rd_unclosed(r, open);
+    if (*p == close) {
+        *done = true;
+        return p;
+    }
+    if (*p != ',')
+        return rd_fail(r, IK_ESYNTAX, p,
+                       close == '}' ? "expected ',' or '}'"
+                                    : "expected ',' or ']'");
+    p = rd_ws(p + 1);
+    if (*p == close)
+        return rd_fail(r, IK_ESYNTAX, p, "trailing comma");
+    return p;
+}
+
+/*
+ * The top-level object of ik_json_read_slots at p ('{'): each member's
+ * slot is asked for as its key is read, and its value read straight into
+ * that slot; a member no slot takes is checked, not built, and its key
+ * kept (with its position in val.len) to be compared with the other such
+ * keys when the object closes. Refused for a duplicate key as any object
+ * is: a slot met twice, or two kept keys alike, the first in text order.
+ */
+static const char *rd_slot_object(reader *r, const char *p, ik_value *out)
+{
+    const char *open = p;
+    size_t base = r->nstack, k, dupk = SIZE_MAX;
+    const ik_member *odup;
+    ik_member m, *kept;
+    bool oom, done = false;
+
+    p = rd_ws(p + 1);
+    if (*p == '}') {
+        *out = (ik_value){IK_OBJ, 0, {.members = NULL}};
+        return p + 1;
+    }
+    for (k = 0; !done; k++) {
+        ik_value key;
+        uint32_t slot;
+
+        if (!(p = rd_key(r, p, open, &key, true)))
+            return NULL;
+        if (k > UINT32_MAX)
+            return rd_fail(r, IK_ELIMIT, open, "too many items");
+        slot = r->slot_of(r->slot_ctx, (uint32_t)k, key.u.str, key.len);
+        if (slot < r->nslots && r->slots[slot].kind == IK_UNDEF) {
+            p = rd_value(r, p, &r->slots[slot], 1);
         } else {
-            r->slots[slot] = m[k].val;
+            if (slot < r->nslots) {
+                dupk = dupk == SIZE_MAX ? k : dupk;
+            } else {
+                m.key = key.u.str;
+                m.klen = key.len;
+                m.val = (ik_value){IK_UNDEF, (uint32_t)k, {0}};
+                if (!rd_push(r, &m))
+                    return NULL;
+            }
+            p = rd_value(r, p, NULL, 1);
         }
+        if (!p || !(p = rd_next(r, p, open, '}', &done)))
+            return NULL;
     }
-    odup = nother ? duplicate_key(r, other, nother, oom) : NULL;
-    if (odup && (!dup || &m[where[odup - other]] < dup))
-        dup = &m[where[odup - other]];
-    return dup;
-}
-
-/* The top-level object of ik_json_read_slots, its n members on the stack
- * from base: refused for a duplicate key as any object is, else each
- * member that names a slot is stored there; *out is an empty object. */
-static bool slots_of_members(reader *r, size_t open, size_t base, size_t n,
-                             ik_value *out)
-{
-    const ik_member *m = r->stack + base, *dup;
-    bool oom;
-
-    dup = store_members(r, m, n, &oom);
+    kept = r->stack + base;
+    odup = duplicate_key(r, kept, r->nstack - base, &oom);
     if (oom)
         return rd_oom(r);
-    if (dup)
-        return rd_fail(r, IK_ESYNTAX, key_offset(r, open, (size_t)(dup - m), 0),
-                       "duplicate key \"%.*s\"",
-                       (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
+    if (odup && odup->val.len < dupk)
+        dupk = odup->val.len;
+    if (dupk != SIZE_MAX) {
+        size_t j;
+
+        for (j = base; j < r->nstack && r->stack[j].val.len != dupk; j++)
+            ;
+        if (j < r->nstack) {
+            m = r->stack[j];
+        } else { /* a slot's key: read it again */
+            const char *kp = key_offset(r, open, dupk, 0);
+            ik_value kv = ik_undef();
+
+            if (*kp == '"' && !rd_string(r, kp, &kv, true))
+                return NULL;
+            m.key = kv.u.str;
+            m.klen = kv.len;
+        }
+        return rd_duplicate(r, open, dupk, 0, &m);
+    }
     r->nstack = base;
     *out = (ik_value){IK_OBJ, 0, {.members = NULL}};
-    return true;
+    return p + 1;
 }
 
-static bool rd_container(reader *r, ik_value *out, int depth)
+/* An array or object at p; out NULL: checked only (an object's keys are
+ * still kept on the stack until it closes, for duplicates). */
+static const char *rd_container(reader *r, const char *p, ik_value *out,
+                                int depth)
 {
-    char close = r->s[r->i] == '{' ? '}' : ']';
+    char close = *p == '{' ? '}' : ']';
     bool obj = close == '}';
-    size_t open = r->i, base = r->nstack, n;
+    const char *open = p;
+    size_t base = r->nstack, n = 0;
     ik_member m;
     const ik_member *dup;
-    bool oom;
+    bool oom, done = false;
 
     if (depth >= IK_JSON_MAX_DEPTH)
         return rd_fail(r, IK_ESYNTAX, open, "nested deeper than %d levels",
                        IK_JSON_MAX_DEPTH);
-    r->i++;
-    rd_ws(r);
-    if (r->i < r->len && r->s[r->i] == close) {
-        r->i++;
-        *out = obj ? (ik_value){IK_OBJ, 0, {.members = NULL}}
-                   : (ik_value){IK_ARR, 0, {.items = NULL}};
-        return true;
+    p = rd_ws(p + 1);
+    if (*p == close) {
+        if (out)
+            *out = obj ? (ik_value){IK_OBJ, 0, {.members = NULL}}
+                       : (ik_value){IK_ARR, 0, {.items = NULL}};
+        return p + 1;
     }
-    for (;;) {
+    while (!done) {
         memset(&m, 0, sizeof m);
-        rd_ws(r);
         if (obj) {
             ik_value k;
 
-            if (r->i >= r->len)
-                return rd_unclosed(r, open);
-            if (r->s[r->i] != '"')
-                return rd_fail(r, IK_ESYNTAX, r->i, "expected a quoted key");
-            if (!rd_string(r, &k, r->slot_of != NULL)) /* used in the read */
-                return false;
+            /* slot_of: keys are used in the read only */
+            if (!(p = rd_key(r, p, open, &k, r->slot_of != NULL)))
+                return NULL;
             m.key = k.u.str;
             m.klen = k.len;
-            rd_ws(r);
-            if (r->i >= r->len)
-                return rd_unclosed(r, open);
-            if (r->s[r->i] != ':')
-                return rd_fail(r, IK_ESYNTAX, r->i,
-                               "expected ':' after the key");
-            r->i++;
         }
-        if (!rd_value(r, &m.val, depth + 1) || !rd_push(r, &m))
-            return false;
-        rd_ws(r);
-        if (r->i >= r->len)
-            return rd_unclosed(r, open);
-        if (r->s[r->i] == close) {
-            r->i++;
-            break;
-        }
-        if (r->s[r->i] != ',')
-            return rd_fail(r, IK_ESYNTAX, r->i,
-                           obj ? "expected ',' or '}'" : "expected ',' or ']'");
-        r->i++;
-        rd_ws(r);
-        if (r->i < r->len && r->s[r->i] == close)
-            return rd_fail(r, IK_ESYNTAX, r->i, "trailing comma");
+        if (!(p = rd_value(r, p, out ? &m.val : NULL, depth + 1)))
+            return NULL;
+        if ((out || obj) && !rd_push(r, &m))
+            return NULL;
+        n++;
+        if (!(p = rd_next(r, p, open, close, &done)))
+            return NULL;
     }
-    n = r->nstack - base;
     if (n > UINT32_MAX)
         return rd_fail(r, IK_ELIMIT, open, "too many items");
-    if (obj && r->slot_of && depth == 0)
-        return slots_of_members(r, open, base, n, out);
     if (obj) {
-        ik_member *ms = ik_arena_alloc(r->a, n * sizeof *ms);
+        const ik_member *ms = r->stack + base;
 
-        if (!ms)
-            return rd_oom(r);
-        memcpy(ms, r->stack + base, n * sizeof *ms);
+        if (out) {
+            ik_member *copy = ik_arena_alloc(r->a, n * sizeof *copy);
+
+            if (!copy)
+                return rd_oom(r);
+            memcpy(copy, ms, n * sizeof *copy);
+            ms = copy;
+        }
         dup = duplicate_key(r, ms, n, &oom);
         if (oom)
             return rd_oom(r);
         if (dup)
-            return rd_fail(r, IK_ESYNTAX,
-                           key_offset(r, open, (size_t)(dup - ms), depth),
-                           "duplicate key \"%.*s\"",
-                           (int)(dup->klen > 100 ? 100 : dup->klen), dup->key);
-        *out = (ik_value){IK_OBJ, (uint32_t)n, {.members = ms}};
-    } else {
+            return rd_duplicate(r, open, (size_t)(dup - ms), depth, dup);
+        if (out)
+            *out = (ik_value){IK_OBJ, (uint32_t)n, {.members = ms}};
+    } else if (out) {
         ik_value *items = ik_arena_alloc(r->a, n * sizeof *items);
         size_t k;
 
@@ -542,35 +688,45 @@ static bool rd_container(reader *r, ik_value *out, int depth)
         *out = (ik_value){IK_ARR, (uint32_t)n, {.items = items}};
     }
     r->nstack = base;
-    return true;
+    return p + 1;
 }
 
-static bool rd_value(reader *r, ik_value *out, int depth)
+/* A value at p that is not a string or a number into *out (NULL:
+ * checked only). */
+static const char *rd_other(reader *r, const char *p, ik_value *out, int depth)
 {
-    rd_ws(r);
-    if (r->i >= r->len)
-        return rd_fail(r, IK_ESYNTAX, r->len, "unexpected end of input");
-    switch (r->s[r->i]) {
+    switch (*p) {
     case '{':
+        if (r->slot_of && depth == 0)
+            return rd_slot_object(r, p, out);
+        return rd_container(r, p, out, depth);
     case '[':
-        return rd_container(r, out, depth);
-    case '"':
-        return rd_string(r, out, r->borrow);
+        return rd_container(r, p, out, depth);
     case 't':
-        return rd_word(r, "true", 4, ik_bool(true), out);
+        return rd_word(r, p, "true", 4, ik_bool(true), out);
     case 'f':
-        return rd_word(r, "false", 5, ik_bool(false), out);
+        return rd_word(r, p, "false", 5, ik_bool(false), out);
     case 'n':
-        return rd_word(r, "null", 4, ik_null(), out);
+        return rd_word(r, p, "null", 4, ik_null(), out);
+    case '\0':
+        return rd_fail(r, IK_ESYNTAX, r->end, "unexpected end of input");
     default:
-        if (r->s[r->i] == '-' || is_digit(r->s[r->i]))
-            return rd_number(r, out);
-        if ((unsigned char)r->s[r->i] >= 0x80)
-            return rd_fail(r, IK_ESYNTAX, r->i,
-                           "unexpected non-ASCII character");
-        return rd_fail(r, IK_ESYNTAX, r->i, "unexpected character '%c'",
-                       r->s[r->i]);
+        if ((unsigned char)*p >= 0x80)
+            return rd_fail(r, IK_ESYNTAX, p, "unexpected non-ASCII character");
+        return rd_fail(r, IK_ESYNTAX, p, "unexpected character '%c'", *p);
     }
+}
+
+/* A value at p (after any space) into *out (NULL: checked only). */
+static inline const char *rd_value(reader *r, const char *p, ik_value *out,
+                                   int depth)
+{
+    p = rd_ws(p);
+    if (*p == '"')
+        return rd_string(r, p, out, r->borrow);
+    if (*p == '-' || is_digit(*p))
+        return rd_number(r, p, out);
+    return rd_other(r, p, out, depth);
 }
 
 /* Read text as one JSON object into *obj (in a); with r->slot_of set,
@@ -580,24 +736,21 @@ static ik_status read_object(reader *r0, const char *text, size_t len,
                              ik_error *err)
 {
     reader r = *r0;
-    const char *nul = memchr(text, '\0', len);
+    const char *p = text;
 
     r.s = text;
+    r.end = text + len;
     r.len = len;
     r.a = a;
     r.file = file ? file : "";
     r.err = err;
-    if (nul) {
-        rd_fail(&r, IK_ESYNTAX, (size_t)(nul - text), "NUL byte in JSON text");
-        return r.st;
-    }
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        r.i = 3;
-    if (!rd_value(&r, obj, 0))
+        p += 3;
+    if (!(p = rd_value(&r, p, obj, 0)))
         return r.st;
-    rd_ws(&r);
-    if (r.i < len) {
-        rd_fail(&r, IK_ESYNTAX, r.i, "unexpected text after the JSON value");
+    p = rd_ws(p);
+    if (p != r.end) {
+        rd_fail(&r, IK_ESYNTAX, p, "unexpected text after the JSON value");
         return r.st;
     }
     if (obj->kind != IK_OBJ)

@@ -7,9 +7,11 @@
 #define _GNU_SOURCE /* strtod_l, newlocale: the C locale's numbers */
 #include "value.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,16 +159,34 @@ static size_t decimal_prefix(const char *s, size_t n)
 }
 
 /*
- * Plain decimals with at most 15 significant digits and no exponent are
- * exact: an integer below 2^53 divided by an exact power of ten rounds
- * once, as strtod does (Clinger's fast path). Saves strtod's locale and
- * big-number machinery on the common case.
+ * Clinger's fast path: v <= 2^53 is exact in a double, and so is 10^k for
+ * k <= 22, so one IEEE multiplication or division rounds the exact value
+ * once, to the same double strtod gives. Needs double arithmetic without
+ * extra precision (FLT_EVAL_METHOD 0: SSE2, not the x87).
  */
+bool ik_num_from_parts(uint64_t v, int exp10, bool neg, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                   1e18, 1e19, 1e20, 1e21, 1e22};
+    double d;
+
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+    return false;
+#endif
+    if (v > ((uint64_t)1 << 53) || exp10 < -22 || exp10 > 22)
+        return false;
+    d = (double)v;
+    d = exp10 < 0 ? d / pow10[-exp10] : d * pow10[exp10];
+    *out = neg ? -d : d;
+    return true;
+}
+
+/* Plain decimals of at most 19 digits without an exponent, through
+ * ik_num_from_parts; false for the rest. */
 static bool fast_decimal(const char *s, size_t n, double *out)
 {
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
-                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
-                                   1e12, 1e13, 1e14, 1e15};
     uint64_t v = 0;
     size_t i = 0;
     int digits = 0, frac = -1;
@@ -179,7 +199,7 @@ static bool fast_decimal(const char *s, size_t n, double *out)
             frac = 0;
             continue;
         }
-        if (s[i] < '0' || s[i] > '9' || ++digits > 15)
+        if (s[i] < '0' || s[i] > '9' || ++digits > 19)
             return false;
         v = v * 10 + (uint64_t)(s[i] - '0');
         if (frac >= 0)
@@ -187,10 +207,7 @@ static bool fast_decimal(const char *s, size_t n, double *out)
     }
     if (digits == 0)
         return false;
-    *out = frac > 0 ? (double)v / pow10[frac] : (double)v;
-    if (neg)
-        *out = -*out;
-    return true;
+    return ik_num_from_parts(v, frac > 0 ? -frac : 0, neg, out);
 }
 
 double ik_num_read(const char *s, size_t n)

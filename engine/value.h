@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 static inline ik_value ik_undef(void)
 {
@@ -82,10 +83,18 @@ double ik_strtod(const char *s, char **end);
 
 /* The value of a validated decimal literal s[0..n) (JSON's or
  * JavaScript's: sign, digits, point, exponent, "Infinity"); plain
- * decimals of at most 15 digits without strtod (exact: Clinger's fast
- * path), the rest through ik_strtod. NAN only when a copy of a long
- * literal cannot be allocated. */
+ * decimals of at most 19 digits through ik_num_from_parts, the rest
+ * through ik_strtod. NAN only when a copy of a long literal cannot be
+ * allocated. */
 double ik_num_read(const char *s, size_t n);
+
+/* The number (neg ? -v : v) * 10^exp10, exactly as strtod rounds it,
+ * when one IEEE operation gives that (v <= 2^53, -22 <= exp10 <= 22:
+ * Clinger's fast path); false otherwise, and the caller reads the
+ * literal with ik_num_read. The one conversion of a literal's digits,
+ * for ik_num_read and for a reader that gathers the digits as it scans
+ * them (answers_json.c). */
+bool ik_num_from_parts(uint64_t v, int exp10, bool neg, double *out);
 
 /* Shortest round-trip JavaScript number text ("1", "1.5", "1e+21", "NaN");
  * buf needs 32 bytes; returns the length. */

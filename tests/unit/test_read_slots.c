@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,7 @@
 #include "buf.h"
 #include "json.h"
 #include "logic.h"
+#include "value.h"
 
 /* A program that reads a, b, c, contact (a path) and tried. */
 static ik_logic *program(void)
@@ -143,6 +146,30 @@ test_strings_without_escapes_are_borrowed_from_the_line(void **state)
     ik_logic_free(lg);
 }
 
+/* t[0..n) is refused by the reader as json.c refuses it (the same
+ * message at the same line and column; a text json.c takes is refused
+ * only as not an object); *e2 is the reader's error. */
+static void refused_alike(ik_logic *lg, ik_arena *a, const char *t, size_t n,
+                          ik_error *e2)
+{
+    ik_slot_map map = {lg, NULL, 0};
+    ik_value s[5];
+    ik_error e1;
+    ik_json_doc doc;
+    ik_status js, rs;
+
+    js = ik_json_parse(t, n, "t", IK_JSON_POSITIONS, &doc, &e1);
+    ik_json_doc_fini(&doc);
+    rs = ik_json_read_slots(t, n, "t", a, ik_logic_slot_of, &map, s, 5, e2);
+    if (js == IK_OK ? rs != IK_EANSWER : rs != IK_ESYNTAX)
+        fail_msg("%s: json.c says %d, the reader %d (%s)", t, js, rs, e2->msg);
+    if (rs == IK_ESYNTAX && (strcmp(e1.msg, e2->msg) != 0 ||
+                             e1.line != e2->line || e1.col != e2->col))
+        fail_msg("%s: json.c %d:%d %s, the reader %d:%d %s", t, e1.line,
+                 e1.col, e1.msg, e2->line, e2->col, e2->msg);
+    ik_arena_reset(a);
+}
+
 static void test_read_slots_refuses_what_json_c_refuses(void **state)
 {
     static const char *const inputs[] = {
@@ -174,29 +201,13 @@ static void test_read_slots_refuses_what_json_c_refuses(void **state)
     ik_slot_map map = {lg, NULL, 0};
     ik_value s[5];
     ik_arena a;
-    ik_error e1, e2;
-    ik_json_doc doc;
-    ik_status js, rs;
+    ik_error e2;
     size_t i;
 
     (void)state;
     ik_arena_init(&a);
-    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
-        const char *t = inputs[i];
-
-        js = ik_json_parse(t, strlen(t), "t", IK_JSON_POSITIONS, &doc, &e1);
-        ik_json_doc_fini(&doc);
-        rs = ik_json_read_slots(t, strlen(t), "t", &a, ik_logic_slot_of, &map,
-                                s, 5, &e2);
-        if (js == IK_OK ? rs != IK_EANSWER : rs != IK_ESYNTAX)
-            fail_msg("input %zu (%s): json.c says %d, the reader %d (%s)", i, t,
-                     js, rs, e2.msg);
-        if (rs == IK_ESYNTAX && (strcmp(e1.msg, e2.msg) != 0 ||
-                                 e1.line != e2.line || e1.col != e2.col))
-            fail_msg("input %zu (%s): json.c %d:%d %s, the reader %d:%d %s", i,
-                     t, e1.line, e1.col, e1.msg, e2.line, e2.col, e2.msg);
-        ik_arena_reset(&a);
-    }
+    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        refused_alike(lg, &a, inputs[i], strlen(inputs[i]), &e2);
     /* Of two duplicates, the reader names the first member (in text
      * order) whose key an earlier one has, as ik_answers_json_parse does
      * (json.c may name another: the later of the pair first found) */
@@ -248,6 +259,134 @@ static void test_read_slots_reports_every_allocation_failure(void **state)
     ik_logic_free(lg);
 }
 
+/* A text with a NUL inside is refused at its first NUL, whatever else is
+ * wrong before it, as json.c refuses it (which looks for a NUL first). */
+static void test_a_nul_inside_is_named_before_anything_else(void **state)
+{
+    static const struct {
+        const char *t;
+        size_t n;
+    } inputs[] = {
+        {"{\"a\": 1, \"a\": 2}\0x", 18}, /* a duplicate first */
+        {"{\"a\": \"x\0\"}", 11},        /* inside a string */
+        {"{\"a\": 1e999}\0", 13},         /* out of range first */
+        {"{\"a\": x}\0", 9},              /* a syntax error first */
+        {"{\"a\":\0 1}", 9},
+        {"{\"a\": [1, 2\0", 12}, /* unclosed */
+        {"\0", 1},
+        {"{\"b\": \"abcdefghijklmnopqrstuvwxyz\0abcdefghijklmnop\"}", 52},
+    };
+    ik_logic *lg = program();
+    ik_arena a;
+    ik_error e2;
+    size_t i;
+
+    (void)state;
+    ik_arena_init(&a);
+    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        refused_alike(lg, &a, inputs[i].t, inputs[i].n, &e2);
+        assert_string_equal(e2.msg, "NUL byte in JSON text");
+    }
+    ik_arena_fini(&a);
+    ik_logic_free(lg);
+}
+
+/* A number literal: the double strtod reads (bit for bit: -0 is not 0),
+ * through ik_num_read and through the reader (which gathers the digits
+ * as it scans and converts the short ones without strtod), or refused as
+ * out of range where strtod overflows. */
+static void check_number(ik_logic *lg, ik_arena *a, const char *lit)
+{
+    char text[128];
+    ik_slot_map map = {lg, NULL, 0};
+    ik_value s[5];
+    ik_error err;
+    double want = strtod(lit, NULL), got = ik_num_read(lit, strlen(lit));
+    int n = snprintf(text, sizeof text, "{\"a\":%s}", lit);
+    ik_status st;
+
+    if (memcmp(&got, &want, sizeof got) != 0)
+        fail_msg("ik_num_read(%s) = %.17g, strtod %.17g", lit, got, want);
+    assert_true(n > 0 && (size_t)n < sizeof text);
+    st = ik_json_read_slots(text, (size_t)n, "", a, ik_logic_slot_of, &map, s,
+                            5, &err);
+    if (!isfinite(want)) {
+        assert_int_equal(st, IK_ESYNTAX);
+        assert_string_equal(err.msg, "number is out of range");
+        return;
+    }
+    assert_int_equal(st, IK_OK);
+    got = s[ik_logic_find(lg, "a")].u.num;
+    if (memcmp(&got, &want, sizeof got) != 0)
+        fail_msg("the reader read %s as %.17g, strtod %.17g", lit, got, want);
+}
+
+static void test_numbers_read_as_strtod_reads_them(void **state)
+{
+    static const char *const edges[] = {
+        "0", "-0", "0.0", "-0.0", "0e5", "-0e-5", "1", "-1", "0.1", "0.2",
+        "0.3", "0.30000000000000004", "0.1000000000000000055511151231257827",
+        "0.10000000000000001", "0.10000000000000002", "9007199254740991",
+        "9007199254740992", "9007199254740993", "9007199254740994",
+        "-9007199254740993", "9007199254740992.5", "900719925474099.3",
+        "90071992547409.93", "18014398509481985", "123456789012345678",
+        "1234567890123456789", "12345678901234567890", "99999999999999999",
+        "9999999999999999", "999999999999999", "1.2345678901234567",
+        "2.718281828459045", "3.141592653589793", "1.7976931348623157e308",
+        "1.7976931348623158e308", "1.7976931348623159e308", "1e308", "1e309",
+        "-1e309", "2.2250738585072014e-308", "2.2250738585072011e-308",
+        "4.9406564584124654e-324", "5e-324", "2.5e-324", "2.4703282292062328e-324",
+        "1e-400", "-1e-400", "1e22", "1e23", "1e-22", "1e-23", "9e22", "9e-22",
+        "9007199254740992e22", "9007199254740993e22", "9007199254740992e-22",
+        "9007199254740993e-22", "4503599627370497.5", "1E+2", "1e-0",
+        "100e-2", "7e-3", "-7E-3", "0.000001", "0.0000001", "123.456e-5",
+        "0.9999999999999999", "0.99999999999999999", "0.999999999999999944",
+        "1.0000000000000002", "1.00000000000000011102230246251565404236316680908203125",
+        "8.98846567431158e307", "3.0e-22", "1.5e22", "0.0000000000000000001",
+        "100000000000000000000000", "1e100000", "1e-100000",
+    };
+    ik_logic *lg = program();
+    ik_arena a;
+    uint64_t x = 88172645463325252u;
+    size_t i;
+
+    (void)state;
+    ik_arena_init(&a);
+    for (i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        check_number(lg, &a, edges[i]);
+        ik_arena_reset(&a);
+    }
+    /* many more: 1 to 20 digits, a point anywhere, an exponent or none */
+    for (i = 0; i < 200000; i++) {
+        char lit[64];
+        int nd, k, pt, len = 0;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+        nd = 1 + (int)(x % 20);
+        pt = (int)((x >> 8) % (uint64_t)(nd + 1)); /* nd: no point */
+        if ((x >> 16) & 1)
+            lit[len++] = '-';
+        for (k = 0; k < nd; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (k == pt && k > 0)
+                lit[len++] = '.';
+            /* JSON: no leading zero before other digits */
+            lit[len++] = (char)('0' + (k == 0 && nd > 1 && pt != 1
+                                           ? 1 + x % 9
+                                           : x % 10));
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (x % 3 == 0)
+            len += snprintf(lit + len, sizeof lit - (size_t)len, "e%d",
+                            (int)(x >> 8) % 61 - 30);
+        lit[len] = '\0';
+        check_number(lg, &a, lit);
+        ik_arena_reset(&a);
+    }
+    ik_arena_fini(&a);
+    ik_logic_free(lg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +395,8 @@ int main(void)
             test_strings_without_escapes_are_borrowed_from_the_line),
         cmocka_unit_test(test_read_slots_refuses_what_json_c_refuses),
         cmocka_unit_test(test_read_slots_reports_every_allocation_failure),
+        cmocka_unit_test(test_a_nul_inside_is_named_before_anything_else),
+        cmocka_unit_test(test_numbers_read_as_strtod_reads_them),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
