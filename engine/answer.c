@@ -617,7 +617,7 @@ static bool is_option(const ik_question *q, ik_value v, uint32_t *idx)
     for (i = 0; i < q->noptions; i++) {
         const ik_option *o = &q->options[i];
 
-        if ((o->vlen ? o->vlen : strlen(o->value)) == v.len &&
+        if (ik_option_vlen(o) == v.len &&
             memcmp(o->value, v.u.str, v.len) == 0) {
             *idx = i;
             return true;

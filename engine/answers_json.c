@@ -397,19 +397,25 @@ static const char *rd_word(reader *r, const char *p, const char *w, size_t n,
     return p + n;
 }
 
-static bool rd_push(reader *r, const ik_member *m)
+/* rd_push when the stack is full: a block twice the size. */
+static bool rd_grow(reader *r)
 {
-    if (r->nstack == r->capstack) {
-        size_t cap = r->capstack ? r->capstack * 2 : 64;
-        ik_member *p = ik_arena_alloc(r->a, cap * sizeof *p);
+    size_t cap = r->capstack ? r->capstack * 2 : 64;
+    ik_member *p = ik_arena_alloc(r->a, cap * sizeof *p);
 
-        if (!p)
-            return rd_oom(r);
-        if (r->nstack)
-            memcpy(p, r->stack, r->nstack * sizeof *p);
-        r->stack = p; /* the old block stays in the arena until reset */
-        r->capstack = cap;
-    }
+    if (!p)
+        return rd_oom(r);
+    if (r->nstack)
+        memcpy(p, r->stack, r->nstack * sizeof *p);
+    r->stack = p; /* the old block stays in the arena until reset */
+    r->capstack = cap;
+    return true;
+}
+
+static inline bool rd_push(reader *r, const ik_member *m)
+{
+    if (r->nstack == r->capstack && !rd_grow(r))
+        return false;
     r->stack[r->nstack++] = *m;
     return true;
 }
@@ -776,10 +782,9 @@ static ik_status read_slots(const char *text, size_t len, const char *file,
 {
     reader r;
     ik_value obj;
-    uint32_t i;
 
-    for (i = 0; i < nslots; i++)
-        slots[i] = ik_undef();
+    if (nslots)
+        memset(slots, 0, nslots * sizeof *slots); /* IK_UNDEF */
     memset(&r, 0, sizeof r);
     r.borrow = borrow;
     r.slot_of = slot_of;
@@ -836,7 +841,7 @@ static ik_status order_multi(const ik_rulebook *rb, ik_arena *a,
             continue;
         for (i = 0; i < v.len && in_order; i++) {
             for (k = 0; k < qq->noptions; k++)
-                if (strlen(qq->options[k].value) == v.u.items[i].len &&
+                if (ik_option_vlen(&qq->options[k]) == v.u.items[i].len &&
                     memcmp(qq->options[k].value, v.u.items[i].u.str,
                            v.u.items[i].len) == 0)
                     break;
@@ -850,7 +855,7 @@ static ik_status order_multi(const ik_rulebook *rb, ik_arena *a,
         if (!sorted)
             return ik_fail(err, IK_ENOMEM, "out of memory reading answers");
         for (k = 0, n = 0; k < qq->noptions && n < v.len; k++) {
-            size_t ol = strlen(qq->options[k].value);
+            size_t ol = ik_option_vlen(&qq->options[k]);
             for (i = 0; i < v.len; i++)
                 if (v.u.items[i].len == ol &&
                     memcmp(qq->options[k].value, v.u.items[i].u.str, ol) == 0) {

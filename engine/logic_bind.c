@@ -82,6 +82,15 @@ static uint32_t cached_slot(const ik_logic *lg, ik_bind_cache *cache,
     return k;
 }
 
+/* cached_slot for a key that missed the cache at *j, out of line so that
+ * a hit costs ik_logic_slot_of no more than its test. */
+static IK_NOINLINE uint32_t
+cached_slot_miss(const ik_logic *lg, ik_bind_cache *cache, uint32_t *j,
+                 const char *key, uint32_t klen)
+{
+    return cached_slot(lg, cache, j, key, klen);
+}
+
 uint32_t ik_logic_slot_of(void *ctx, uint32_t pos, const char *key,
                           uint32_t klen)
 {
@@ -89,7 +98,10 @@ uint32_t ik_logic_slot_of(void *ctx, uint32_t pos, const char *key,
 
     if (pos == 0)
         m->at = 0;
-    return cached_slot(m->lg, m->cache, &m->at, key, klen);
+    /* the common case: the member an earlier record had here */
+    if (m->cache && cache_has(m->cache, m->at, key, klen))
+        return m->cache->pos[m->at++].slot;
+    return cached_slot_miss(m->lg, m->cache, &m->at, key, klen);
 }
 
 bool ik_logic_bind_cjson(const ik_logic *lg, const cJSON *obj, ik_value *slots,

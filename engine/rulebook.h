@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define IK_NO_EXPR UINT32_MAX /* an absent condition: always true */
 /* IK_NONE, ik_audience, ik_qtype: intake/rulebook.h */
@@ -30,6 +31,13 @@ typedef struct ik_option {
     ik_text label;
     uint32_t vlen; /* strlen(value), set by the loader (0: not set) */
 } ik_option;
+
+/* The length of o's value: vlen, or measured when the loader did not set
+ * it (an option made by hand). */
+static inline size_t ik_option_vlen(const ik_option *o)
+{
+    return o->vlen ? o->vlen : strlen(o->value);
+}
 
 typedef struct ik_question {
     const char *id;
