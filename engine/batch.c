@@ -30,7 +30,6 @@ const char *ik_diff_field_name(ik_diff_field f)
 
 static void side_fini(ik_batch_side *s)
 {
-    ik_free(s->info);
     ik_interview_free(s->iv);
     ik_outcome_fini(&s->now);
     ik_outcome_plan_free(s->plan);
@@ -40,21 +39,12 @@ static void side_fini(ik_batch_side *s)
 
 static bool side_init(ik_batch_side *s, const ik_rulebook *rb)
 {
-    uint32_t q;
-
     memset(s, 0, sizeof *s);
     s->rb = rb;
     ik_outcome_init(&s->now);
     s->now.borrow_answers = true; /* the record's, written before the next */
     s->answers = ik_calloc(rb->nquestions + 1, sizeof *s->answers);
-    s->info = ik_calloc(rb->nquestions + 1, sizeof *s->info);
-    if (!s->answers || !s->info ||
-        ik_outcome_plan_new(rb, &s->plan, NULL) != IK_OK)
-        return false;
-    for (q = 0; q < rb->nquestions; q++)
-        if (rb->questions[q].type == IK_Q_INFO)
-            s->info[s->ninfo++] = q;
-    return true;
+    return s->answers && ik_outcome_plan_new(rb, &s->plan, NULL) == IK_OK;
 }
 
 ik_status ik_batch_init(ik_batch *b, const ik_rulebook *rb,
@@ -81,25 +71,6 @@ void ik_batch_fini(ik_batch *b)
 
 /* ---- One record's outcome ---- */
 
-/* Was every question the interview asked before `last` (inclusive)
- * answered, as it applied? Else the replay decides (skips, refusals). */
-static bool all_asked_answered(const ik_batch_side *s, int64_t last)
-{
-    const ik_rulebook *rb = s->rb;
-    const ik_outcome *o = &s->now;
-    int64_t i;
-
-    for (i = 0; i <= last && i < (int64_t)rb->nquestions; i++) {
-        if (!o->enabled[i] || rb->questions[i].type == IK_Q_INFO)
-            continue;
-        if (s->answers[i].kind == IK_UNDEF)
-            return false;
-        if (s->answers[i].kind == IK_NULL && rb->questions[i].required)
-            return false;
-    }
-    return true;
-}
-
 /* Replay the answers through an interview, as `run --answers` does. */
 static ik_status exact_path(ik_batch_side *s, ik_error *err)
 {
@@ -117,53 +88,34 @@ static ik_status exact_path(ik_batch_side *s, ik_error *err)
 }
 
 /*
- * The outcome without an interview, when that is provably the same: the
- * pack is ordered (questions are asked in pack order, and whether one
- * applies depends only on earlier answers), and every question asked up
- * to where the interview ends was answered. Where it ends is found while
- * the questions are settled (ik_outcome_compute_applied_stopping, the
- * interview's own definition of a stop); the answers after that point
- * count as never given, as in the interview. Otherwise (and where a
- * condition fails) the answers are replayed through an interview, after
- * the outcome of all of them (whose failure is the record's error, as it
- * always was).
+ * The record's outcome is what `run --answers` gives: an interview that
+ * asks the questions in pack order, each taking the answer given
+ * (ik_outcome_answer_as_asked: a question left out is skipped, or refused
+ * when required), and ends where a stop red flag fires. The pack is
+ * ordered (whether a question applies depends only on earlier answers),
+ * so the one pass that settles which questions apply is that interview
+ * (ik_outcome_compute_applied_stopping with asked: the interview's own
+ * definitions of what is asked and of a stop); the answers after the stop
+ * count as never given. Where a condition fails, the answers are replayed
+ * through an interview, which says where, in run --answers' words (it
+ * fails there too: it evaluates the same conditions on the same answers).
  */
 static ik_status side_outcome(ik_batch_side *s, ik_error *err)
 {
-    const ik_rulebook *rb = s->rb;
     int64_t stop;
     ik_status st;
-    uint32_t i;
 
-    for (i = 0; i < s->ninfo; i++) /* information: acknowledged if asked */
-        s->answers[s->info[i]] = ik_null();
-    st = ik_outcome_compute_applied_stopping(rb, s->plan, s->answers, &s->now,
-                                             &stop, err);
-    if (st == IK_ENOMEM)
-        return st;
-    if (st != IK_OK) /* the interview says where it fails */
-        return exact_path(s, err);
-    if (stop != IK_STOP_NEVER && all_asked_answered(s, stop)) {
-        st = ik_outcome_compute_rest(rb, &s->now, err);
-        if (st == IK_ENOMEM)
-            return st;
-        if (st == IK_OK && s->now.stop_flag != IK_NONE) {
-            s->out = &s->now;
-            return IK_OK;
-        }
-        return exact_path(s, err); /* cannot happen; the interview decides */
+    st = ik_outcome_compute_applied_stopping(s->rb, s->plan, s->answers, true,
+                                             &s->now, &stop, err);
+    if (st == IK_OK)
+        st = ik_outcome_compute_rest(s->rb, &s->now, err);
+    if (st == IK_OK) {
+        s->out = &s->now;
+        return IK_OK;
     }
-    if (stop != IK_STOP_NEVER && /* an asked question left unanswered */
-        (st = ik_outcome_compute_applied(rb, s->answers, &s->now, err)) !=
-            IK_OK)
+    if (st == IK_ENOMEM || st == IK_EANSWER) /* EANSWER: as run refuses */
         return st;
-    if ((st = ik_outcome_compute_rest(rb, &s->now, err)) != IK_OK)
-        return st;
-    if (stop != IK_STOP_NEVER || s->now.stop_flag != IK_NONE ||
-        !all_asked_answered(s, (int64_t)rb->nquestions - 1))
-        return exact_path(s, err);
-    s->out = &s->now;
-    return IK_OK;
+    return exact_path(s, err);
 }
 
 /* ---- Diff ---- */

@@ -39,8 +39,6 @@ typedef struct ik_batch_side {
     ik_outcome now;          /* the fast path's outcome */
     struct ik_interview *iv; /* the exact path's interview, per record */
     const ik_outcome *out;   /* the record's outcome: &now or iv's */
-    uint32_t *info;          /* the information questions */
-    uint32_t ninfo;
     uint64_t exact; /* records that took the exact (interview) path */
 } ik_batch_side;
 

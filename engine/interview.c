@@ -297,7 +297,7 @@ static ik_status restart(ik_interview *iv, ik_error *err)
     iv->full->fresh = false;
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
     if (st == IK_OK)
-        st = ik_outcome_compute_applied_stopping(rb, NULL, iv->answers,
+        st = ik_outcome_compute_applied_stopping(rb, NULL, iv->answers, false,
                                                  &iv->app, &stop, err);
     if (st != IK_OK)
         return st;

@@ -351,9 +351,11 @@ ik_status ik_outcome_stops_after(const ik_rulebook *rb, uint32_t q,
  * question that has an answer; their node visits drawn from a pool of
  * their own): from there on the answers are taken as never given. *stop:
  * the question after which it stops, IK_STOP_AT_START or IK_STOP_NEVER.
- * A check that fails fails the pass.
+ * A check that fails fails the pass. With asked, each question that
+ * applies before the stop gets what an interview run on the answers
+ * records when it asks it (ik_outcome_answer_as_asked).
  */
-static ik_status settle(ctx *c, const ik_value *answers,
+static ik_status settle(ctx *c, const ik_value *answers, bool asked,
                         const ik_outcome_plan *p, int64_t *stop)
 {
     const ik_rulebook *rb = c->rb;
@@ -416,6 +418,10 @@ static ik_status settle(ctx *c, const ik_value *answers,
             return named(c, st, "question", rb->questions[q].id, "enable_when");
         o->enabled[q] = en;
         o->slots[q] = en && !stopped ? answers[q] : ik_undef();
+        if (asked && en && !stopped &&
+            (st = ik_outcome_answer_as_asked(rb, q, answers[q], &o->slots[q],
+                                             c->err)) != IK_OK)
+            return st;
         if (checking && o->slots[q].kind != IK_UNDEF &&
             (st = stop_check(rb, q, &senv, o->slots, done, stamp, q + 2,
                              &fires, c->err)) != IK_OK)
@@ -696,8 +702,8 @@ static ik_status fail_clear(ik_outcome *o, ik_status st, ik_error *err)
 
 static ik_status compute_applied(const ik_rulebook *rb,
                                  const ik_outcome_plan *p,
-                                 const ik_value *answers, ik_outcome *o,
-                                 int64_t *stop, ik_error *err)
+                                 const ik_value *answers, bool asked,
+                                 ik_outcome *o, int64_t *stop, ik_error *err)
 {
     ctx c;
     ik_status st;
@@ -710,7 +716,7 @@ static ik_status compute_applied(const ik_rulebook *rb,
     c.err = err;
     if ((st = alloc_all(&c)) != IK_OK ||
         (st = ctx_start(&c, rb, o, err)) != IK_OK ||
-        (st = settle(&c, answers, p, stop)) != IK_OK)
+        (st = settle(&c, answers, asked, p, stop)) != IK_OK)
         return fail_clear(o, st, err);
     return IK_OK;
 }
@@ -728,7 +734,7 @@ static int start_stops(const ik_rulebook *rb)
 
     ik_outcome_init(&o);
     if (none)
-        st = compute_applied(rb, NULL, none, &o, &stop, &e);
+        st = compute_applied(rb, NULL, none, false, &o, &stop, &e);
     ik_outcome_fini(&o);
     ik_free(none);
     if (st == IK_ENOMEM)
@@ -740,16 +746,16 @@ ik_status ik_outcome_compute_applied(const ik_rulebook *rb,
                                      const ik_value *answers, ik_outcome *o,
                                      ik_error *err)
 {
-    return compute_applied(rb, NULL, answers, o, NULL, err);
+    return compute_applied(rb, NULL, answers, false, o, NULL, err);
 }
 
 ik_status ik_outcome_compute_applied_stopping(const ik_rulebook *rb,
                                               const ik_outcome_plan *p,
                                               const ik_value *answers,
-                                              ik_outcome *o, int64_t *stop,
-                                              ik_error *err)
+                                              bool asked, ik_outcome *o,
+                                              int64_t *stop, ik_error *err)
 {
-    return compute_applied(rb, p, answers, o, stop, err);
+    return compute_applied(rb, p, answers, asked, o, stop, err);
 }
 
 ik_status ik_outcome_compute_rest(const ik_rulebook *rb, ik_outcome *o,
@@ -1018,6 +1024,28 @@ ik_status ik_outcome_check_answer(const ik_rulebook *rb, uint32_t q,
     if (st != IK_OK && err)
         snprintf(err->path, sizeof err->path, "/%.120s", rb->questions[q].id);
     return st;
+}
+
+ik_status ik_outcome_answer_as_asked(const ik_rulebook *rb, uint32_t q,
+                                     ik_value v, ik_value *out, ik_error *err)
+{
+    const ik_question *qq = &rb->questions[q];
+
+    *out = v;
+    if (qq->type == IK_Q_INFO) {
+        *out = ik_null(); /* acknowledged */
+        return IK_OK;
+    }
+    if (v.kind != IK_UNDEF && v.kind != IK_NULL)
+        return IK_OK;
+    *out = ik_null(); /* skipped */
+    if (!qq->required)
+        return IK_OK;
+    ik_fail(err, IK_EANSWER, "'%s' is required but the answers %s", qq->id,
+            v.kind == IK_NULL ? "skip it" : "leave it out");
+    if (err)
+        snprintf(err->path, sizeof err->path, "/%.120s", qq->id);
+    return IK_EANSWER;
 }
 
 uint32_t ik_outcome_question_of(const ik_rulebook *rb, uint32_t guess,

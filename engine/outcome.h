@@ -136,14 +136,18 @@ ik_status ik_outcome_stops_after(const ik_rulebook *rb, uint32_t q,
  * IK_STOP_AT_START or IK_STOP_NEVER). The checks draw node visits from a
  * pool of their own; one that fails fails the call, as any condition
  * does. p (may be NULL) has the check before anything is answered made
- * once for rb. Whether every question asked up to the stop was answered
- * is the caller's to check.
+ * once for rb. With asked (batch: answers for an interview run to its
+ * end, as `run --answers` runs it), each question that applies before
+ * the stop takes what that interview records when it asks it
+ * (ik_outcome_answer_as_asked: a refusal fails the call); without (the
+ * interview's own answers), answers are taken as they are (UNDEF: not
+ * asked yet).
  */
 ik_status ik_outcome_compute_applied_stopping(const ik_rulebook *rb,
                                               const ik_outcome_plan *p,
                                               const ik_value *answers,
-                                              ik_outcome *o, int64_t *stop,
-                                              ik_error *err);
+                                              bool asked, ik_outcome *o,
+                                              int64_t *stop, ik_error *err);
 
 /*
  * Append o as one JSON object (no newline) in the docs/DESIGN.md shape:
@@ -195,6 +199,18 @@ const char *ik_outcome_slot_id(const ik_rulebook *rb, uint32_t s);
  */
 ik_status ik_outcome_bind_answers(const ik_rulebook *rb, ik_value obj,
                                   ik_value *answers, ik_error *err);
+
+/*
+ * What an interview run on an answers object (`run --answers`, batch)
+ * records for question q when it asks it, the object giving v (UNDEF:
+ * left out): an information question is acknowledged (null); a question
+ * left out or skipped (null) is skipped (null), or refused when it is
+ * required (IK_EANSWER "'ID' is required but the answers leave it out"
+ * (or "skip it"), err->path "/<id>"); else v. The one rule of
+ * ik_run_answers and of batch's one pass.
+ */
+ik_status ik_outcome_answer_as_asked(const ik_rulebook *rb, uint32_t q,
+                                     ik_value v, ik_value *out, ik_error *err);
 
 /* The parts of binding one member, for readers that bind as they read
  * (answers_json.c): the question key[0..klen) names (IK_NONE: none, or a

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "interview.h"
+#include "outcome.h"
 #include "rulebook.h"
 
 #include <stdio.h>
@@ -21,25 +22,15 @@ ik_status ik_run_answers(ik_interview *iv, const ik_value *answers,
     for (ik_interview_next(iv, &step); step.kind == IK_STEP_QUESTION;
          ik_interview_next(iv, &step)) {
         const ik_question *q = &rb->questions[step.question];
-        ik_value v = answers[step.question];
         ik_event ev;
         ev.question = step.question;
-        ev.value = v;
-        if (q->type == IK_Q_INFO) {
-            ev.kind = IK_EV_ACK;
-            ev.value = ik_null();
-        } else if (v.kind == IK_UNDEF || v.kind == IK_NULL) {
-            if (q->required) {
-                ik_fail(err, IK_EANSWER, "'%s' is required but the answers %s",
-                        q->id, v.kind == IK_NULL ? "skip it" : "leave it out");
-                if (err)
-                    snprintf(err->path, sizeof err->path, "/%s", q->id);
-                return IK_EANSWER;
-            }
-            ev.kind = IK_EV_SKIP;
-        } else {
-            ev.kind = IK_EV_ANSWER;
-        }
+        if ((st = ik_outcome_answer_as_asked(rb, step.question,
+                                             answers[step.question], &ev.value,
+                                             err)) != IK_OK)
+            return st;
+        ev.kind = q->type == IK_Q_INFO       ? IK_EV_ACK
+                  : ev.value.kind == IK_NULL ? IK_EV_SKIP
+                                             : IK_EV_ANSWER;
         if ((st = ik_interview_apply(iv, &ev, err)) != IK_OK) {
             if (st == IK_ENOMEM)
                 return st;

@@ -81,6 +81,23 @@ static const char start_pack[] =
     "\"disposition\": \"emergency\", \"stop\": true, \"message\": \"A\"}],\n"
     DISPOSITIONS;
 
+/* q1 optional; q2's yes stops; "bad" fails at run time ('*' of nothing)
+ * when q3, asked only after q2, is yes; q3 is required. */
+static const char after_pack[] =
+    HEAD
+    "\"questions\": [\n"
+    " {\"id\": \"q1\", \"type\": \"yes_no\", \"text\": \"Q1\"},\n"
+    " {\"id\": \"q2\", \"type\": \"yes_no\", \"text\": \"Q2\"},\n"
+    " {\"id\": \"q3\", \"type\": \"yes_no\", \"required\": true, "
+    "\"text\": \"Q3\"}],\n"
+    "\"derived\": [\n"
+    " {\"id\": \"bad\", \"value\": {\"if\": [{\"var\": \"q3\"}, {\"*\": []}, "
+    "0]}}],\n"
+    "\"red_flags\": [\n"
+    " {\"id\": \"s\", \"when\": {\"==\": [{\"var\": \"q2\"}, true]}, "
+    "\"disposition\": \"emergency\", \"stop\": true, \"message\": \"S\"}],\n"
+    DISPOSITIONS;
+
 static ik_rulebook *load(const char *text)
 {
     ik_rulebook *r = NULL;
@@ -176,7 +193,7 @@ static void expect_answers(const ik_rulebook *rb, const char *answers,
             fail_msg("%s: outcome lacks %s: %s", answers, want[i], by_run);
     if (lacks && strstr(by_run, lacks))
         fail_msg("%s: outcome has %s: %s", answers, lacks, by_run);
-    assert_int_equal(ik_outcome_compute_applied_stopping(rb, NULL, vals, &o,
+    assert_int_equal(ik_outcome_compute_applied_stopping(rb, NULL, vals, true, &o,
                                                          &where, &err),
                      IK_OK);
     if (strcmp(stop, "<start>") == 0)
@@ -344,6 +361,60 @@ static void test_a_stop_flag_reading_a_question_that_does_not_apply(
     ik_rulebook_free(rb);
 }
 
+/* Both refuse: run --answers (at the question) and batch, in the same
+ * words. */
+static void expect_refused(const ik_rulebook *rb, const char *answers,
+                           const char *msg)
+{
+    ik_value *vals = ik_calloc(rb->nquestions + 1, sizeof *vals);
+    ik_interview *iv = start(rb);
+    ik_arena arena;
+    ik_error err;
+    char *by_batch = NULL;
+
+    assert_non_null(vals);
+    ik_arena_init(&arena);
+    assert_int_equal(ik_answers_json_read(rb, answers, strlen(answers), "",
+                                          &arena, vals, NULL, &err),
+                     IK_OK);
+    assert_int_not_equal(ik_run_answers(iv, vals, &err), IK_OK);
+    assert_string_equal(err.msg, msg);
+    assert_int_not_equal(ik_outcome_of_answers(rb, answers, strlen(answers),
+                                               &by_batch, &err),
+                         IK_OK);
+    assert_null(by_batch);
+    assert_string_equal(err.msg, msg);
+    ik_arena_fini(&arena);
+    ik_interview_free(iv);
+    ik_free(vals);
+}
+
+/* An optional question before the stop left out is skipped, as run
+ * --answers skips it; q2's yes stops the interview, so q3 is never asked
+ * and "bad" never sees its yes: the record completes in batch as in run
+ * (batch used to compute every answer once q1 was left out, and refuse
+ * the record). Without the stop, q3's yes makes "bad" fail for both,
+ * and a required q3 left out is refused by both in the same words. */
+static void test_batch_is_run_where_a_condition_fails_after_the_stop(
+    void **state)
+{
+    ik_rulebook *rb = load(after_pack);
+    const char *want[] = {"\"complete\":false", "\"red_flags\":[\"s\"]",
+                          "\"answers\":{\"q1\":null,\"q2\":true}",
+                          "\"derived\":{\"bad\":0}", NULL};
+
+    (void)state;
+    expect_answers(rb, "{\"q2\":true,\"q3\":true}", "q2", "q3", want);
+    expect_refused(rb, "{\"q2\":false,\"q3\":true}",
+                   "'q3': derived value \"bad\": '*' needs at least one "
+                   "argument");
+    expect_refused(rb, "{\"q1\":true,\"q2\":false}",
+                   "'q3' is required but the answers leave it out");
+    expect_refused(rb, "{\"q1\":true,\"q2\":false,\"q3\":null}",
+                   "'q3' is required but the answers skip it");
+    ik_rulebook_free(rb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +425,8 @@ int main(void)
         cmocka_unit_test(test_back_after_a_stop_goes_on),
         cmocka_unit_test(
             test_a_stop_flag_reading_a_question_that_does_not_apply),
+        cmocka_unit_test(
+            test_batch_is_run_where_a_condition_fails_after_the_stop),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
