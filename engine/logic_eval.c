@@ -1484,22 +1484,24 @@ uint32_t ik_logic_eval_each(const ik_logic *lg, const ik_expr *exprs,
     }
     for (i = 0; i < n; i++) {
         uint64_t cap = pool && *pool < budget ? *pool : budget;
+        uint32_t entry = exprs[i] < nentry ? entries[exprs[i]] : UINT32_MAX;
         ik_status st;
 
-        out[i] = ik_undef();
+        out[i] = ik_undef(); /* also while it runs (out may be a slot) */
         s.left = cap;
         s.cap = 0;
         s.over = false;
         s.depths = NULL;
         s.late = IK_OK;
-        if (exprs[i] >= nentry || entries[exprs[i]] == UINT32_MAX)
+        if (entry == UINT32_MAX)
             st = ik_fail(s.err, IK_EMISUSE, "no such expression");
         else
-            st = run_program(&s, code, consts, entries[exprs[i]], &out[i]);
-        if (pool)
+            st = run_program(&s, code, consts, entry, &out[i]);
+        if (pool) {
             *pool -= cap - s.left;
-        if (st == IK_ELOGIC && cap < budget && s.left == 0)
-            st = pool_spent(&s);
+            if (st == IK_ELOGIC && cap < budget && s.left == 0)
+                st = pool_spent(&s);
+        }
         sts[i] = st;
         if (st != IK_OK && failed++ == 0 && err)
             s.err = &later;
