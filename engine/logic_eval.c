@@ -21,7 +21,7 @@ typedef struct est {
     uint64_t left; /* node visits still allowed */
     ik_error *err;
     const ik_value *slots; /* NULL unless top-level names read slots */
-    uint32_t nslots;
+    uint32_t nslots;       /* 0 when slots is NULL */
     size_t cap; /* scratch->used may not pass this (IK_LOGIC_MAX_SCRATCH);
                  * 0 until first needed (cap_of) */
     bool over;  /* an allocation was refused for the cap, not the heap */
@@ -451,12 +451,13 @@ static IK_NOINLINE ik_value slot_by_name(est *s, uint32_t slot)
     return top_get(s, slot, y->s, y->len, ik_logic_seg_index(y->s, y->len));
 }
 
-/* The value of slot `slot` (undefined when absent). */
+/* The value of slot `slot` (undefined when absent): one test when it is
+ * in the slots given (nslots is 0 without slots). */
 static inline ik_value slot_value(est *s, uint32_t slot)
 {
-    if (s->slots)
-        return slot < s->nslots ? s->slots[slot] : ik_undef();
-    return slot_by_name(s, slot);
+    if (slot < s->nslots)
+        return s->slots[slot];
+    return s->slots ? ik_undef() : slot_by_name(s, slot);
 }
 
 /* cur, the value at the first segment of path p, at the rest of it. */
