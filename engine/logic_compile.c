@@ -712,10 +712,11 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
  * 1 (RVAR's sub), else -1. */
 static int reduce_cell(const emitter *e, const path *p)
 {
-    const seg *g = &e->lg->segs[p->seg0];
+    const seg *g;
 
     if (!e->in_reduce || p->nseg == 0)
         return -1;
+    g = &e->lg->segs[p->seg0];
     if (g->len == 7 && memcmp(g->s, "current", 7) == 0)
         return 0;
     if (g->len == 11 && memcmp(g->s, "accumulator", 11) == 0)
