@@ -567,6 +567,14 @@ static bool slot_operand(const ik_logic *lg, const ik_node *v)
            (!v->nkids || lg->nodes[v->kid].op == IK_OP_LIT);
 }
 
+/* {"var": ""} in an iteration body, with no default: the element, an
+ * operand an S_ instruction reads itself (SLOT_ELEM). */
+static bool elem_operand(const ik_logic *lg, const ik_node *v)
+{
+    return v->op == IK_OP_VAR && (v->flags & NODE_CTX) && v->nkids == 0 &&
+           lg->paths[v->arg].nseg == 0;
+}
+
 /* Node li (op) constant k: one instruction typed by the constant, which
  * reads li itself when it is a plain slot (S_), else after li's code
  * (K_). */
@@ -595,6 +603,12 @@ static ik_status gen_const_cmp(emitter *e, ik_op op, uint32_t li, uint32_t k)
         in.a = lg->paths[l->arg].slot;
         e->charge++;
         in.c = default_of(e, l, 0);
+    } else if (elem_operand(lg, l)) {
+        in.opc--;
+        in.a = SLOT_ELEM;
+        e->charge++;
+        e->reads_ctx = true; /* a reduce's element is its object */
+        in.c = DFLT_KEEP;
     } else {
         st = gen(e, li);
     }

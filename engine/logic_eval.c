@@ -460,6 +460,13 @@ static inline ik_value slot_value(est *s, uint32_t slot)
     return s->slots ? ik_undef() : slot_by_name(s, slot);
 }
 
+/* The operand a of an S_ comparison that is not in the slots given: the
+ * iteration element (SLOT_ELEM), or as slot_value reads it. */
+static inline ik_value slot_or_elem(est *s, uint32_t a, const ik_value *ctx)
+{
+    return a == SLOT_ELEM ? *ctx : slot_value(s, a);
+}
+
 /* cur, the value at the first segment of path p, at the rest of it. */
 static inline ik_value path_rest(est *s, const path *p, ik_value cur)
 {
@@ -612,6 +619,8 @@ static IK_ALWAYS_INLINE int iter_step(est *s, const ik_ins *it, ik_op op,
     if (op == IK_OP_REDUCE) {
         ik_member *m;
 
+        if (first) /* the element's object, until one is made */
+            f[2] = ik_undef();
         if (first && (arr.kind != IK_ARR || !body)) {
             /* json-logic-js applies the missing logic (undefined) to
              * each element: the initial value only of an empty array */
@@ -1268,10 +1277,12 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
                 *sp++ = acc;
             acc = *ctx;
             break;
-/* S_x reads its slot into acc, then is K_x: acc against constant b */
+/* S_x reads its slot (or the element) into acc, then is K_x: acc against
+ * constant b */
 #define SLOT_THEN(kop)                                                         \
     case kop - 1:                                                              \
-        acc = slot_value(s, in->a);                                            \
+        acc =                                                                  \
+            in->a < s->nslots ? s->slots[in->a] : slot_or_elem(s, in->a, ctx); \
         if (acc.kind == IK_UNDEF)                                              \
             acc = with_default(s, acc, in->c);                                 \
         IK_FALLTHROUGH;                                                        \

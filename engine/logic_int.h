@@ -121,7 +121,8 @@ typedef enum ik_opc {
     OPC_NOT,   /* acc = !acc (sub 0) or !!acc (sub 1) */
     /*
      * Comparisons with a constant b, the left operand the accumulator
-     * (K_) or slot a with default c (S_: read into acc first). N: the
+     * (K_) or slot a with default c (S_: read into acc first; a
+     * SLOT_ELEM: the iteration element, {"var": ""} in a body). N: the
      * constant is a number, S: a string; CMP: any constant, operator sub
      * (the generic comparison); IN: left `in` the constant; SEQ: === or
      * !== (sub) the constant; BETWEEN:
@@ -173,6 +174,10 @@ typedef enum ik_opc {
      * than by RVAR (the object of current and accumulator is made) */
     OPC_ITER
 } ik_opc;
+
+/* The operand of an S_ comparison that is the iteration element, not a
+ * slot (no slot index reaches it). */
+#define SLOT_ELEM UINT32_MAX
 
 /* Defaults of SLOT, VAR, VARD and CMP*: c is a constant index or one of
  * these. */

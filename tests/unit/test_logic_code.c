@@ -608,6 +608,36 @@ static void test_arithmetic_of_one_or_two_operands(void **state)
     expect_each(cases, sizeof cases / sizeof *cases);
 }
 
+/* A comparison of the iteration element ({"var": ""}) with a constant
+ * reads the element itself, in every iterator (reduce's element is its
+ * object of current and accumulator); the values are json-logic-js
+ * 2.0.5's. */
+static void test_comparisons_of_the_element_with_a_constant(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{\"filter\":[{\"var\":\"xs\"},{\"==\":[{\"var\":\"\"},\"yes\"]}]}",
+         "{\"xs\":[\"yes\",\"no\",null,\"yes\",[\"yes\"]]}",
+         "[\"yes\",\"yes\",[\"yes\"]]"},
+        {"{\"some\":[{\"var\":\"xs\"},{\">\":[{\"var\":\"\"},1]}]}",
+         "{\"xs\":[1,\"2\"]}", "true"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"==\":[{\"var\":\"\"},1]},0]}",
+         "{\"xs\":[1]}", "false"},
+        {"{\"reduce\":[{\"var\":\"xs\"},{\"!=\":[{\"var\":\"\"},null]},0]}",
+         "{\"xs\":[1]}", "true"},
+        {"{\"all\":[{\"var\":\"xs\"},{\"in\":[{\"var\":\"\"},[\"a\",\"b\"]]}]}",
+         "{\"xs\":[\"a\",\"b\"]}", "true"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"===\":[{\"var\":\"\"},null]}]}",
+         "{\"xs\":[null,0]}", "[true,false]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"<=\":[1,{\"var\":\"\"},3]}]}",
+         "{\"xs\":[0,2,\"3\"]}", "[false,true,true]"},
+        {"{\"none\":[{\"var\":\"xs\"},{\"!=\":[{\"var\":\"\"},\"x\"]}]}",
+         "{\"xs\":[\"x\"]}", "true"},
+    };
+
+    (void)state;
+    expect_each(cases, sizeof cases / sizeof *cases);
+}
+
 /* ik_logic_eval_each evaluates a record's expressions in order as that
  * many ik_logic_eval calls would: each value written before the next
  * starts (so it may be a slot a later one reads), each its own budget
@@ -691,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_eval_each_is_ik_logic_eval_in_order),
         cmocka_unit_test(test_a_reduce_body_reads_current_and_accumulator),
         cmocka_unit_test(test_arithmetic_of_one_or_two_operands),
+        cmocka_unit_test(test_comparisons_of_the_element_with_a_constant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
