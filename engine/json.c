@@ -561,28 +561,16 @@ static bool scan_number(scan *sc)
     return true;
 }
 
-/* The number scanned at s[at..sc->i), as cJSON stores it. Up to 15 digits
- * without fraction or exponent are exact in a double; the rest go to
- * ik_strtod (the C locale's strtod, whatever the host's), which stops where
- * the scan did since text[len] is '\0'. */
-static void set_number(scan *sc, size_t at, cJSON *n)
+/* The number scanned at s[at..sc->i), as cJSON stores it, read by
+ * value.c's one number reader (the answers reader's conversion too);
+ * false when out of memory. */
+static bool set_number(scan *sc, size_t at, cJSON *n)
 {
-    const char *s = sc->s + at, *e = sc->s + sc->i;
-    bool neg = *s == '-';
-    const char *p = s + neg;
-    double d = 0;
+    double d = ik_num_read(sc->s + at, sc->i - at);
 
-    if (e - p <= 15) {
-        const char *q;
-        for (q = p; q < e && is_digit(*q); q++)
-            d = d * 10 + (*q - '0');
-        if (q != e)
-            d = ik_strtod(s, NULL);
-        else if (neg)
-            d = -d;
-    } else {
-        d = ik_strtod(s, NULL);
-    }
+    /* a JSON literal is never NaN: NAN says a long one found no memory */
+    if (isnan(d))
+        return scan_oom(sc);
     n->valuedouble = d;
     if (d >= INT_MAX)
         n->valueint = INT_MAX;
@@ -594,6 +582,7 @@ static void set_number(scan *sc, size_t at, cJSON *n)
         sc->late = LATE_RANGE;
         sc->late_node = n;
     }
+    return true;
 }
 
 static bool scan_word(scan *sc, const char *w)
@@ -810,9 +799,7 @@ static bool scan_value(scan *sc, size_t key_off, int depth, cJSON **out)
     default:
         if (!scan_number(sc))
             return false;
-        if (node)
-            set_number(sc, at, node);
-        return true;
+        return !node || set_number(sc, at, node);
     }
 }
 

@@ -292,15 +292,16 @@ static void test_a_nul_inside_is_named_before_anything_else(void **state)
 }
 
 /* A number literal: the double strtod reads (bit for bit: -0 is not 0),
- * through ik_num_read and through the reader (which gathers the digits
- * as it scans and converts the short ones without strtod), or refused as
- * out of range where strtod overflows. */
+ * through ik_num_read, through the reader (which gathers the digits as it
+ * scans and converts the short ones without strtod) and through json.c's
+ * tree, or refused as out of range where strtod overflows. */
 static void check_number(ik_logic *lg, ik_arena *a, const char *lit)
 {
     char text[128];
     ik_slot_map map = {lg, NULL, 0};
     ik_value s[5];
     ik_error err;
+    ik_json_doc doc;
     double want = strtod(lit, NULL), got = ik_num_read(lit, strlen(lit));
     int n = snprintf(text, sizeof text, "{\"a\":%s}", lit);
     ik_status st;
@@ -319,6 +320,13 @@ static void check_number(ik_logic *lg, ik_arena *a, const char *lit)
     got = s[ik_logic_find(lg, "a")].u.num;
     if (memcmp(&got, &want, sizeof got) != 0)
         fail_msg("the reader read %s as %.17g, strtod %.17g", lit, got, want);
+    assert_int_equal(ik_json_parse(text, (size_t)n, "", IK_JSON_POSITIONS,
+                                   &doc, &err),
+                     IK_OK);
+    got = doc.root->child->valuedouble;
+    ik_json_doc_fini(&doc);
+    if (memcmp(&got, &want, sizeof got) != 0)
+        fail_msg("json.c read %s as %.17g, strtod %.17g", lit, got, want);
 }
 
 static void test_numbers_read_as_strtod_reads_them(void **state)
