@@ -545,6 +545,12 @@ static ik_status settle(ik_interview *iv, uint32_t q, bool forward,
 #define KEY_MAX (64u * 1024) /* bytes of a state's key: a longer one is
                                 not remembered */
 #define KEYS_MAX (16u * 1024 * 1024) /* bytes of all keys remembered */
+/* Live slots kept listed for the questions met: enough for a search's
+ * window of BOUND_DEPTH questions, whatever a walk meets in all. */
+#define LIVE_MAX(nslots) \
+    (((size_t)(nslots) + 1) * (BOUND_DEPTH + 1) > ((size_t)1 << 16) \
+         ? ((size_t)(nslots) + 1) * (BOUND_DEPTH + 1)                 \
+         : ((size_t)1 << 16))
 
 typedef struct memo {
     const char *key;
@@ -561,7 +567,14 @@ typedef struct bound {
     uint32_t capindex;
     ik_arena keys;
     ik_buf key;
-    uint32_t *lfirst, *lcount; /* per question: its live slots in live */
+    uint32_t *lfirst, *lcount; /* per question: its live slots in live,
+                                  lfirst IK_NONE when not kept */
+    uint32_t *lkept;           /* the questions whose lists live holds,
+                                  in the order of their lists */
+    uint32_t nkept;
+    uint32_t *lused;           /* per question: the search that last used
+                                  its list (serial) */
+    uint32_t serial;           /* ik_interview_at_most's searches */
     uint32_t *live;
     size_t nlive, caplive;
     uint32_t left; /* forward steps left to this search */
@@ -583,6 +596,8 @@ static void bound_free(bound *bd)
     ik_buf_fini(&bd->key);
     ik_free(bd->lfirst);
     ik_free(bd->lcount);
+    ik_free(bd->lkept);
+    ik_free(bd->lused);
     ik_free(bd->live);
     ik_free(bd);
 }
@@ -601,7 +616,9 @@ static bound *bound_get(ik_interview *iv)
     ik_buf_init(&bd->key);
     bd->lfirst = ik_malloc(((size_t)nq + 1) * sizeof *bd->lfirst);
     bd->lcount = ik_calloc((size_t)nq + 1, sizeof *bd->lcount);
-    if (!bd->lfirst || !bd->lcount) {
+    bd->lkept = ik_malloc(((size_t)nq + 1) * sizeof *bd->lkept);
+    bd->lused = ik_calloc((size_t)nq + 1, sizeof *bd->lused);
+    if (!bd->lfirst || !bd->lcount || !bd->lkept || !bd->lused) {
         bound_free(bd);
         return NULL;
     }
@@ -611,12 +628,43 @@ static bound *bound_get(ik_interview *iv)
     return bd;
 }
 
-/* The live slots at question c, found once an interview. */
+/* Make room: forget the lists kept before live[at] but those the current
+ * search used, up to half of max; they and the one from live[at] on (being
+ * made) move to the start. Returns where that one starts now. */
+static size_t live_forget(bound *bd, size_t at, size_t max)
+{
+    size_t to = 0;
+    uint32_t k, j = 0, c;
+
+    for (k = 0; k < bd->nkept; k++) {
+        c = bd->lkept[k];
+        if (bd->lused[c] != bd->serial || to + bd->lcount[c] > max / 2) {
+            bd->lfirst[c] = IK_NONE;
+            continue;
+        }
+        memmove(bd->live + to, bd->live + bd->lfirst[c],
+                bd->lcount[c] * sizeof *bd->live);
+        bd->lfirst[c] = (uint32_t)to;
+        to += bd->lcount[c];
+        bd->lkept[j++] = c;
+    }
+    bd->nkept = j;
+    memmove(bd->live + to, bd->live + at, (bd->nlive - at) * sizeof *bd->live);
+    bd->nlive = to + (bd->nlive - at);
+    return to;
+}
+
+/* The live slots at question c, kept for the questions the searches meet
+ * until LIVE_MAX are kept (a pack whose last question reads every other
+ * kept about nq * nq / 2 for a walk through every question: quadratic),
+ * then those of earlier searches are forgotten, and found again when
+ * needed. NULL when out of memory. */
 static const uint32_t *live_at(ik_interview *iv, uint32_t c, uint32_t *n)
 {
     bound *bd = iv->bd;
     const ik_deps *d = iv->rb->deps;
     ik_span by_end = ik_deps_live_by_end(d);
+    size_t max = LIVE_MAX(ik_deps_nslots(d));
     uint32_t s, k;
 
     if (bd->lfirst[c] == IK_NONE) {
@@ -626,6 +674,8 @@ static const uint32_t *live_at(ik_interview *iv, uint32_t c, uint32_t *n)
             s = by_end.items[k];
             if (!ik_deps_live(d, s, c))
                 continue;
+            if (bd->nlive >= max && at > 0)
+                at = live_forget(bd, at, max);
             if (bd->nlive == bd->caplive) {
                 size_t cap = bd->caplive ? 2 * bd->caplive : 256;
                 uint32_t *p = ik_realloc(bd->live, cap * sizeof *p);
@@ -640,7 +690,9 @@ static const uint32_t *live_at(ik_interview *iv, uint32_t c, uint32_t *n)
         }
         bd->lfirst[c] = (uint32_t)at;
         bd->lcount[c] = (uint32_t)(bd->nlive - at);
+        bd->lkept[bd->nkept++] = c;
     }
+    bd->lused[c] = bd->serial;
     *n = bd->lcount[c];
     return bd->live + bd->lfirst[c];
 }
@@ -867,6 +919,11 @@ static range search(ik_interview *iv, uint32_t depth)
     return r;
 }
 
+size_t ik_interview_live_kept(const ik_interview *iv)
+{
+    return iv->bd ? iv->bd->nlive : 0;
+}
+
 uint32_t ik_interview_at_most(ik_interview *iv)
 {
     bound *bd;
@@ -884,6 +941,7 @@ uint32_t ik_interview_at_most(ik_interview *iv)
         bd->n = 0;
         ik_arena_reset(&bd->keys);
     }
+    bd->serial++;
     bd->left = BOUND_STEPS;
     bd->best = 0;
     bd->failed = false;

@@ -34,4 +34,9 @@ ik_status ik_interview_compute_outcome(const ik_interview *iv,
  * from scratch. */
 const ik_outcome *ik_interview_applied(const ik_interview *iv);
 
+/* The live slots the exact bound's search keeps listed for the questions
+ * it met (tests: at most 65,536 or 65 a slot of the pack, and one list
+ * more, however many questions it met). */
+size_t ik_interview_live_kept(const ik_interview *iv);
+
 #endif

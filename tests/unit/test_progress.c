@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "deps.h"
 #include "interview.h"
 #include "logic.h"
@@ -914,6 +915,107 @@ static void test_the_bound_tells_apart_what_json_text_does_not(void **state)
         "{\">\": [{\"var\": \"d.0\"}, 0]}", 2, 1);
 }
 
+/* Walk the interview from "pick" = option k (1-based) to its end, answering
+ * no, with the bound at each question into m (from *n on); then back to
+ * "pick". */
+static void walk_spread(ik_interview *iv, int k, uint32_t *m, size_t *n,
+                        size_t cap)
+{
+    ik_error err;
+    ik_step st;
+    char buf[16];
+    int depth = 1;
+
+    ik_interview_next(iv, &st);
+    assert_string_equal(st.id, "pick");
+    snprintf(buf, sizeof buf, "%d", k);
+    assert_int_equal(ik_interview_answer(iv, buf, strlen(buf), &err), IK_OK);
+    for (;;) {
+        ik_interview_next(iv, &st);
+        if (st.kind != IK_STEP_QUESTION)
+            break;
+        assert_true(*n < cap);
+        m[(*n)++] = ik_interview_at_most(iv);
+        assert_int_equal(ik_interview_answer(iv, "no", 2, &err), IK_OK);
+        depth++;
+    }
+    while (depth-- > 0)
+        assert_int_equal(ik_interview_back(iv, &err), IK_OK);
+}
+
+/*
+ * The live slots the search keeps listed stay bounded however many
+ * questions it meets, and the bound is as before. Questions 1 .. NQ-2
+ * apply to one option of "pick" each (so at most 31 follow "pick": the
+ * search runs at every question), and the last reads every other, so
+ * about c slots are live at question c: walking every option in one
+ * interview met every question, and kept their lists, about
+ * NQ * NQ / 2 = 180,000 slots (old code). Each walk's bounds are those
+ * of a fresh interview, which never forgets.
+ */
+static void test_the_search_keeps_a_bounded_list_of_live_slots(void **state)
+{
+    enum { NQ = 600, K = 20 };
+    ik_buf b;
+    ik_rulebook *rb;
+    ik_interview *iv, *fresh;
+    ik_error err;
+    uint32_t *m = malloc(NQ * sizeof *m), *m1 = malloc(NQ * sizeof *m1);
+    size_t n = 0, n1, at, i;
+    int k;
+
+    (void)state;
+    assert_non_null(m);
+    assert_non_null(m1);
+    ik_buf_init(&b);
+    ik_buf_puts(&b, "{\"format\": \"intake-rules/1\", \"id\": \"spread\", "
+                    "\"version\": \"1.0.0\", \"title\": \"Spread\", "
+                    "\"disclaimer\": \"Test, not advice.\", \"safety_net\": "
+                    "\"Get help.\", \"get_help\": \"Call 112.\", "
+                    "\"questions\": [{\"id\": \"pick\", \"type\": \"choice\", "
+                    "\"text\": \"Pick?\", \"required\": true, \"options\": [");
+    for (k = 0; k < K; k++)
+        ik_buf_printf(&b, "%s{\"value\": \"o%d\", \"label\": \"O%d\"}",
+                      k ? ", " : "", k, k);
+    ik_buf_puts(&b, "]}");
+    for (i = 1; i < NQ - 1; i++)
+        ik_buf_printf(&b,
+                      ", {\"id\": \"q%zu\", \"type\": \"yes_no\", \"text\": "
+                      "\"Q?\", \"enable_when\": {\"==\": [{\"var\": "
+                      "\"pick\"}, \"o%zu\"]}}",
+                      i, (i - 1) % K);
+    ik_buf_puts(&b, ", {\"id\": \"last\", \"type\": \"yes_no\", \"text\": "
+                    "\"Last?\", \"enable_when\": {\"or\": [");
+    for (i = 1; i < NQ - 1; i++)
+        ik_buf_printf(&b, "%s{\"var\": \"q%zu\"}", i > 1 ? ", " : "", i);
+    ik_buf_puts(&b, "]}}], \"dispositions\": [{\"id\": \"routine\", "
+                    "\"label\": \"Routine\", \"advice\": \"Later.\"}]}");
+    assert_int_equal(ik_buf_status(&b), IK_OK);
+    assert_int_equal(ik_rulebook_load_text(ik_buf_cstr(&b), b.len, "spread",
+                                           &rb, &err),
+                     IK_OK);
+    assert_int_equal(ik_interview_new(rb, NULL, &iv, &err), IK_OK);
+    for (k = 1; k <= K; k++) {
+        at = n;
+        walk_spread(iv, k, m, &n, NQ);
+        assert_int_equal(n - at, (NQ - 2) / K + ((k - 1) < (NQ - 2) % K));
+        assert_int_equal(ik_interview_new(rb, NULL, &fresh, &err), IK_OK);
+        n1 = 0;
+        walk_spread(fresh, k, m1, &n1, NQ);
+        assert_int_equal(n1, n - at);
+        for (i = 0; i < n1; i++)
+            assert_int_equal(m[at + i], m1[i]);
+        ik_interview_free(fresh);
+        assert_true(ik_interview_live_kept(iv) <= 65536 + NQ);
+    }
+    assert_int_equal(n, NQ - 2);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+    ik_buf_fini(&b);
+    free(m);
+    free(m1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -922,6 +1024,7 @@ int main(void)
         cmocka_unit_test(
             test_the_bound_counts_minus_zero_where_arithmetic_reads_it),
         cmocka_unit_test(test_the_bound_tells_apart_what_json_text_does_not),
+        cmocka_unit_test(test_the_search_keeps_a_bounded_list_of_live_slots),
         cmocka_unit_test(
             test_the_bound_holds_and_never_rises_on_the_bundled_packs),
         cmocka_unit_test(
