@@ -924,10 +924,16 @@ size_t ik_interview_live_kept(const ik_interview *iv)
     return iv->bd ? iv->bd->nlive : 0;
 }
 
+bool ik_interview_outcome_is_fresh(const ik_interview *iv)
+{
+    return iv->full->fresh;
+}
+
 uint32_t ik_interview_at_most(ik_interview *iv)
 {
     bound *bd;
     uint64_t pool;
+    bool fresh = iv->full->fresh;
     range r;
 
     if (iv->current == IK_NONE || iv->ended)
@@ -951,6 +957,10 @@ uint32_t ik_interview_at_most(ik_interview *iv)
     r = search(iv, 0);
     iv->searching = false;
     iv->full->pool = pool;
+    /* its steps leave the answers and the outcome as they were (a failed
+     * one restarted from other answers) */
+    if (!bd->failed)
+        iv->full->fresh = fresh;
     if (r.hi - 1 < iv->to_go_max) /* every range the search gives holds */
         iv->to_go_max = r.hi - 1;
     iv->searched = true;

@@ -39,4 +39,8 @@ const ik_outcome *ik_interview_applied(const ik_interview *iv);
  * more, however many questions it met). */
 size_t ik_interview_live_kept(const ik_interview *iv);
 
+/* Whether ik_interview_outcome would return the outcome it holds, without
+ * computing it again (tests). */
+bool ik_interview_outcome_is_fresh(const ik_interview *iv);
+
 #endif

@@ -844,18 +844,11 @@ static void test_the_bound_counts_minus_zero_where_arithmetic_reads_it(
  * below zero or above) and at qc after n = good and n = bad, which a
  * memo key made of JSON text told apart no more than JsonLogic's JSON.
  * stringify does. */
-static void check_memo_tells_apart(const char *d, const char *test,
-                                   double good, double bad)
+static void load_memo_pack(const char *d, const char *test, ik_rulebook **rb)
 {
     char pack[1024];
-    ik_rulebook *rb;
-    ik_interview *iv;
     ik_error err;
-    ik_event ev;
-    ik_step st;
-    int k, n;
-
-    n = snprintf(
+    int n = snprintf(
         pack, sizeof pack,
         "{\"format\": \"intake-rules/1\", \"id\": \"memo\", \"version\": "
         "\"1.0.0\", \"title\": \"Memo\", \"disclaimer\": \"Test, not "
@@ -869,9 +862,23 @@ static void check_memo_tells_apart(const char *d, const char *test,
         "\"dispositions\": [{\"id\": \"routine\", \"label\": \"Routine\", "
         "\"advice\": \"Later.\"}]}",
         test, d);
+
     assert_true(n > 0 && (size_t)n < sizeof pack);
-    assert_int_equal(ik_rulebook_load_text(pack, (size_t)n, "memo", &rb, &err),
+    assert_int_equal(ik_rulebook_load_text(pack, (size_t)n, "memo", rb, &err),
                      IK_OK);
+}
+
+static void check_memo_tells_apart(const char *d, const char *test,
+                                   double good, double bad)
+{
+    ik_rulebook *rb;
+    ik_interview *iv;
+    ik_error err;
+    ik_event ev;
+    ik_step st;
+    int k;
+
+    load_memo_pack(d, test, &rb);
     for (k = 0; k < 2; k++) { /* the search at n remembers qc's states */
         assert_int_equal(ik_interview_new(rb, "patient", &iv, &err), IK_OK);
         ik_interview_next(iv, &st);
@@ -1016,6 +1023,53 @@ static void test_the_search_keeps_a_bounded_list_of_live_slots(void **state)
     free(m1);
 }
 
+/*
+ * The search answers and takes back answers through the interview's own
+ * step, which marks the outcome stale; the answers are as before after it,
+ * so the outcome held before stays (a front end that shows the bound and
+ * then the outcome, or leaves, does not compute it again), and it is the
+ * outcome of those answers. A stale one stays stale.
+ */
+static void test_the_search_keeps_the_outcome_fresh(void **state)
+{
+    ik_rulebook *rb;
+    ik_interview *iv, *plain;
+    ik_error err;
+    ik_step st;
+    char *a, *b;
+
+    (void)state;
+    load_memo_pack("{\"merge\": [{\"var\": \"n\"}]}",
+                   "{\"<\": [{\"/\": [1, {\"var\": \"d.0\"}]}, 0]}", &rb);
+    assert_int_equal(ik_interview_new(rb, "patient", &iv, &err), IK_OK);
+    assert_int_equal(ik_interview_new(rb, "patient", &plain, &err), IK_OK);
+    ik_interview_next(iv, &st);
+    assert_true(ik_interview_outcome_is_fresh(iv)); /* the start made it */
+    assert_int_equal(ik_interview_at_most(iv), 2);  /* searched: n's classes */
+    assert_true(ik_interview_outcome_is_fresh(iv));
+    assert_int_equal(ik_interview_outcome_json(iv, &a, &err), IK_OK);
+    assert_int_equal(ik_interview_outcome_json(plain, &b, &err), IK_OK);
+    assert_string_equal(a, b);
+    ik_interview_free_string(a);
+    ik_interview_free_string(b);
+    assert_int_equal(ik_interview_answer(iv, "1", 1, &err), IK_OK);
+    assert_int_equal(ik_interview_answer(plain, "1", 1, &err), IK_OK);
+    ik_interview_next(iv, &st);
+    assert_string_equal(st.id, "qc");
+    assert_false(ik_interview_outcome_is_fresh(iv)); /* the answer changed */
+    assert_int_equal(ik_interview_at_most(iv), 0);
+    assert_false(ik_interview_outcome_is_fresh(iv));
+    assert_int_equal(ik_interview_outcome_json(iv, &a, &err), IK_OK);
+    assert_true(ik_interview_outcome_is_fresh(iv));
+    assert_int_equal(ik_interview_outcome_json(plain, &b, &err), IK_OK);
+    assert_string_equal(a, b);
+    ik_interview_free_string(a);
+    ik_interview_free_string(b);
+    ik_interview_free(plain);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1025,6 +1079,7 @@ int main(void)
             test_the_bound_counts_minus_zero_where_arithmetic_reads_it),
         cmocka_unit_test(test_the_bound_tells_apart_what_json_text_does_not),
         cmocka_unit_test(test_the_search_keeps_a_bounded_list_of_live_slots),
+        cmocka_unit_test(test_the_search_keeps_the_outcome_fresh),
         cmocka_unit_test(
             test_the_bound_holds_and_never_rises_on_the_bundled_packs),
         cmocka_unit_test(
