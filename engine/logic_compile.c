@@ -540,8 +540,8 @@ static uint32_t default_of(emitter *e, const ik_node *n, uint32_t k)
     d = &e->lg->nodes[n->kid + k];
     if (d->op != IK_OP_LIT)
         return DFLT_KEEP;
-    e->charge++;
-    return d->arg;
+    e->charge++; /* json-logic-js: a default that is undefined is null */
+    return e->lg->consts[d->arg].kind == IK_UNDEF ? DFLT_NULL : d->arg;
 }
 
 static ik_status gen_default(emitter *e, const ik_node *n, uint32_t k,
@@ -555,6 +555,11 @@ static ik_status gen_default(emitter *e, const ik_node *n, uint32_t k,
     st = emit_jump(e, OPC_JDEF, &chain);
     if (st == IK_OK)
         st = gen(e, n->kid + k);
+    /* json-logic-js: a default that is undefined is null */
+    if (st == IK_OK)
+        st = emit_jump(e, OPC_JDEF, &chain);
+    if (st == IK_OK)
+        st = emit_op(e, OPC_NULL, 0, 0);
     patch(e, chain);
     return st;
 }
@@ -834,9 +839,12 @@ static ik_status gen_iter(emitter *e, const ik_node *n)
         [IK_OP_SOME] = OPC_NEXT_SOME,     [IK_OP_NONE] = OPC_NEXT_NONE};
     ik_ins ret = {next[n->op], 0, 0, 0, 0, 0};
     uint32_t at = 0, charge, enter = 0;
-    bool in_reduce = e->in_reduce, reads_ctx = e->reads_ctx;
+    bool in_reduce = e->in_reduce, reads_ctx;
     ik_status st;
 
+    /* the array and a reduce's initial value run in the outer context:
+     * what they read of it counts for the outer body (reads_ctx is taken
+     * after them) */
     st = n->nkids ? gen(e, n->kid) : emit_op(e, OPC_UNDEF, 0, 0);
     if (st == IK_OK && n->op == IK_OP_REDUCE) {
         st = push(e);
@@ -857,6 +865,7 @@ static ik_status gen_iter(emitter *e, const ik_node *n)
     e->charge = 0;
     e->depth += 4;
     e->in_reduce = n->op == IK_OP_REDUCE;
+    reads_ctx = e->reads_ctx;
     e->reads_ctx = false;
     st = emit_op(e, OPC_ENTER, 0, 0);
     enter = e->lg->ncode - 1;

@@ -941,9 +941,12 @@ static IK_ALWAYS_INLINE ik_status arith(est *s, ik_op op, const ik_value *args,
             *out = args[0];
             return IK_OK;
         }
+        /* json-logic-js reduces with parseFloat(a) * parseFloat(b): the
+         * first a is the operand ("-0" keeps its sign), later ones the
+         * product so far, whose -0 parseFloat(String()) makes 0 */
         r = parse_float(s, args[0]);
         for (i = 1; i < n; i++)
-            r = (r == 0 ? 0 : r) * parse_float(s, args[i]);
+            r = (i > 1 && r == 0 ? 0 : r) * parse_float(s, args[i]);
         break;
     case IK_OP_SUB: /* json-logic-js: b === undefined ? -a : a - b */
         r = n == 1 || (n > 1 && args[1].kind == IK_UNDEF) ? -a : a - b;

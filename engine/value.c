@@ -476,8 +476,8 @@ double ik_value_to_number(ik_value v)
     case IK_ARR: {
         if (v.len == 0)
             return 0;
-        if (v.len == 1 && v.u.items[0].kind == IK_NUM)
-            return v.u.items[0].u.num;
+        if (v.len == 1 && v.u.items[0].kind == IK_NUM) /* String([-0]): "0" */
+            return ik_value_parse_float(v.u.items[0]);
         return array_number(v, string_to_number);
     }
     case IK_OBJ:
