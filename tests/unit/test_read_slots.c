@@ -395,6 +395,62 @@ static void test_numbers_read_as_strtod_reads_them(void **state)
     ik_logic_free(lg);
 }
 
+/* The key cache: a key that differs from the one an earlier record had
+ * at its place in one byte, anywhere, of any length, is not taken for
+ * it (the cache compares keys by words of 8 and 4 bytes). */
+static void test_a_key_one_byte_off_is_not_the_cached_one(void **state)
+{
+    ik_logic *lg = NULL;
+    ik_bind_cache cache;
+    ik_slot_map map;
+    ik_value s[41];
+    ik_arena a;
+    ik_error err;
+    ik_expr e;
+    char key[41], text[128];
+    uint32_t len, pos, slot;
+
+    (void)state;
+    ik_arena_init(&a);
+    for (len = 1; len <= 40; len++) {
+        int n;
+
+        for (pos = 0; pos < len; pos++)
+            key[pos] = (char)('a' + (pos * 7 + len) % 26);
+        key[len] = '\0';
+        assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+        n = snprintf(text, sizeof text, "{\"var\":\"%s\"}", key);
+        assert_int_equal(ik_logic_compile_text(lg, text, (size_t)n, &e, &err),
+                         IK_OK);
+        slot = ik_logic_find(lg, key);
+        map = (ik_slot_map){lg, &cache, 0};
+        for (pos = 0; pos < len; pos++) {
+            char was = key[pos];
+            int k;
+
+            /* the key itself (the cache learns it), then with byte pos
+             * changed */
+            memset(&cache, 0, sizeof cache);
+            for (k = 0; k < 2; k++) {
+                if (k)
+                    key[pos] = 'Z';
+                n = snprintf(text, sizeof text, "{\"%s\":1}", key);
+                assert_int_equal(ik_json_read_slots(text, (size_t)n, "", &a,
+                                                    ik_logic_slot_of, &map, s,
+                                                    ik_logic_nslots(lg), &err),
+                                 IK_OK);
+                if (s[slot].kind != (k ? IK_UNDEF : IK_NUM))
+                    fail_msg("length %u: %s read %s", len, key,
+                             k ? "as the cached key" : "as no key");
+                ik_arena_reset(&a);
+            }
+            key[pos] = was;
+        }
+        ik_logic_free(lg);
+    }
+    ik_arena_fini(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_read_slots_reports_every_allocation_failure),
         cmocka_unit_test(test_a_nul_inside_is_named_before_anything_else),
         cmocka_unit_test(test_numbers_read_as_strtod_reads_them),
+        cmocka_unit_test(test_a_key_one_byte_off_is_not_the_cached_one),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
