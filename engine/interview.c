@@ -52,6 +52,12 @@ struct ik_interview {
     uint32_t alert;      /* raised, waiting to be shown; IK_NONE */
     bool ended;          /* stopped at an alert: the step is the outcome */
     ik_arena alert_scratch;
+    /* a restart failed (after a failed change, or in the bound's search):
+     * the applied answers and counters may not be the answers', so every
+     * later change is refused with why (the answers and the history are
+     * those before the change, as saved) */
+    bool broken;
+    ik_error why;
 };
 
 /* The outcome as ik_interview_outcome returns it. Behind a pointer so
@@ -282,7 +288,13 @@ static ik_status truthy(ik_interview *iv, ik_expr e, bool *on, ik_error *err)
  * one computation of which questions apply, and where the interview
  * stops), then the counts the steps keep up to date. When the interview
  * starts, after a failed change is undone, and when the step's scratch
- * has grown (it is reset here).
+ * has grown (it is reset here). Each of the two computes has one answer's
+ * pool (and each stop check of the second its own), so a restart does not
+ * run out where the steps it replays did not. The applied answers are
+ * computed aside and replace iv->app only when they are complete: on
+ * failure iv->app stays what it was (memory that the accessors may still
+ * read) and the interview is broken (iv->why): every later change is
+ * refused.
  */
 static ik_status restart(ik_interview *iv, ik_error *err)
 {
@@ -290,17 +302,30 @@ static ik_status restart(ik_interview *iv, ik_error *err)
     incr *in = iv->inc;
     uint32_t q, k;
     int64_t stop = IK_STOP_NEVER;
+    ik_outcome app;
     ik_status st;
 
     /* the whole outcome first: a pack whose outcome cannot be computed
      * fails here, when the interview starts, not at its end */
     iv->full->fresh = false;
+    iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
     st = ik_outcome_compute(rb, iv->answers, &iv->full->out, err);
-    if (st == IK_OK)
+    ik_outcome_init(&app);
+    app.pool = &iv->full->pool;
+    if (st == IK_OK) {
+        iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
         st = ik_outcome_compute_applied_stopping(rb, NULL, iv->answers, false,
-                                                 &iv->app, &stop, err);
-    if (st != IK_OK)
+                                                 &app, &stop, err);
+    }
+    if (st != IK_OK) {
+        ik_outcome_fini(&app);
+        iv->broken = true;
+        iv->why = *err;
         return st;
+    }
+    ik_outcome_fini(&iv->app);
+    iv->app = app;
+    iv->broken = false;
     iv->full->fresh = true;
     in->nopen = in->nmaybe = in->pos = in->ndead = 0;
     /* the answers are those of steps: none after a stop */
@@ -835,12 +860,12 @@ static bool search_step(ik_interview *iv, uint32_t q, ik_value v)
     ik_error ignored;
 
     iv->answers[q] = v; /* the search's steps share one pool (BOUND_POOL) */
-    if (step(iv, q, v.kind != IK_UNDEF, &ignored) == IK_OK)
+    if (!iv->broken && step(iv, q, v.kind != IK_UNDEF, &ignored) == IK_OK)
         return true;
     if (v.kind != IK_UNDEF)
         iv->answers[q] = ik_undef();
-    iv->full->pool = IK_LOGIC_TOTAL_BUDGET;
-    (void)restart(iv, &ignored);
+    if (!iv->broken) /* broken: the answers are only put back */
+        (void)restart(iv, &ignored);
     iv->bd->failed = true;
     return false;
 }
@@ -934,12 +959,13 @@ uint32_t ik_interview_at_most(ik_interview *iv)
     bound *bd;
     uint64_t pool;
     bool fresh = iv->full->fresh;
+    uint32_t cur = iv->current, to_go = iv->to_go, to_go_max = iv->to_go_max;
     range r;
 
     if (iv->current == IK_NONE || iv->ended)
         return 0;
-    if (iv->searched || iv->to_go_max == 0 || iv->to_go_max > BOUND_DEPTH ||
-        (bd = bound_get(iv)) == NULL)
+    if (iv->broken || iv->searched || iv->to_go_max == 0 ||
+        iv->to_go_max > BOUND_DEPTH || (bd = bound_get(iv)) == NULL)
         return iv->to_go_max;
     if (bd->n > MEMO_MAX / 2 || bd->keys.used > KEYS_MAX / 2) {
         /* forget, rather than search blind */
@@ -956,6 +982,15 @@ uint32_t ik_interview_at_most(ik_interview *iv)
     iv->searching = true;
     r = search(iv, 0);
     iv->searching = false;
+    if (iv->broken) { /* a restart in the search failed: again from here */
+        ik_error ignored;
+        if (restart(iv, &ignored) != IK_OK) { /* as it was, and no bound */
+            iv->current = cur;
+            iv->to_go = to_go;
+            iv->to_go_max = to_go_max;
+            r.hi = to_go_max + 1;
+        }
+    }
     iv->full->pool = pool;
     /* its steps leave the answers and the outcome as they were (a failed
      * one restarted from other answers) */
@@ -1211,16 +1246,43 @@ static ik_status push_event(ik_interview *iv, ik_event_kind kind, uint32_t q,
     return IK_OK;
 }
 
+static ik_status not_now(ik_error *err);
+
+/* Before a change: a broken interview (a restart failed) is restarted
+ * from its answers once more (what failed may have been memory); when
+ * that fails too the change is refused, saying why. */
+static ik_status mend(ik_interview *iv, ik_error *err)
+{
+    ik_error again;
+
+    if (!iv->broken || restart(iv, &again) == IK_OK)
+        return IK_OK;
+    return ik_fail(err, iv->why.code == IK_OK ? IK_ELOGIC : iv->why.code,
+                   "the interview cannot go on: setting it up again from "
+                   "the answers failed: %s",
+                   iv->why.msg);
+}
+
 /* Record v (owned by iv->arena or the rulebook) for the current question.
- * On failure nothing changed. */
+ * On failure nothing changed but, when the undo's restart failed too,
+ * that the interview is broken. */
 static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
                         ik_error *err)
 {
-    uint32_t q = iv->current, alert = iv->alert, was = iv->to_go_max;
-    ik_value old_earlier = iv->earlier[q];
-    bool searched = iv->searched;
+    uint32_t q, alert, was;
+    ik_value old_earlier;
+    bool searched;
     ik_status st;
 
+    if ((st = mend(iv, err)) != IK_OK)
+        return st;
+    if (iv->current == IK_NONE || iv->ended) /* where mend put it */
+        return not_now(err);
+    q = iv->current;
+    alert = iv->alert;
+    was = iv->to_go_max;
+    old_earlier = iv->earlier[q];
+    searched = iv->searched;
     if ((st = push_event(iv, kind, q, v, err)) != IK_OK)
         return st;
     if (alert != IK_NONE) /* answering goes on from a waiting alert */
@@ -1382,6 +1444,8 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
     bool searched;
     ik_status st;
 
+    if ((st = mend(iv, err)) != IK_OK)
+        return st;
     if (iv->ntrail == 0)
         return ik_fail(err, IK_EANSWER,
                        "This is the first question; there is nothing "
@@ -1425,6 +1489,8 @@ ik_status ik_interview_alert(ik_interview *iv, bool go_on, ik_error *err)
     const char *id;
     ik_status st;
 
+    if ((st = mend(iv, err)) != IK_OK)
+        return st;
     if (f == IK_NONE || iv->ended || iv->current == IK_NONE)
         return ik_fail(err, IK_EMISUSE, "no alert is waiting");
     id = iv->rb->red_flags[f].id;

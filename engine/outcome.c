@@ -348,8 +348,11 @@ ik_status ik_outcome_stops_after(const ik_rulebook *rb, uint32_t q,
  *
  * With stop, the pass also finds where the interview stops (stop_check
  * before anything is answered, from p when it knows, and after each
- * question that has an answer; their node visits drawn from a pool of
- * their own): from there on the answers are taken as never given. *stop:
+ * question that has an answer; each check draws its node visits from a
+ * pool of its own, one answer's IK_LOGIC_TOTAL_BUDGET, as the interview's
+ * step after that answer does, so that the pass does not run out where
+ * the steps it replays did not): from there on the answers are taken as
+ * never given. *stop:
  * the question after which it stops, IK_STOP_AT_START or IK_STOP_NEVER.
  * A check that fails fails the pass. With asked, each question that
  * applies before the stop gets what an interview run on the answers
@@ -384,7 +387,8 @@ static ik_status settle(ctx *c, const ik_value *answers, bool asked,
         senv.pool = &pool;
         if (p && p->stop_at_start >= 0)
             fires = p->stop_at_start > 0;
-        else if ((st = stop_check(rb, IK_NONE, &senv, o->slots, done, stamp,
+        else if ((pool = IK_LOGIC_TOTAL_BUDGET,
+                  st = stop_check(rb, IK_NONE, &senv, o->slots, done, stamp,
                                   1, &fires, c->err)) != IK_OK)
             return st;
     }
@@ -423,7 +427,8 @@ static ik_status settle(ctx *c, const ik_value *answers, bool asked,
                                              c->err)) != IK_OK)
             return st;
         if (checking && o->slots[q].kind != IK_UNDEF &&
-            (st = stop_check(rb, q, &senv, o->slots, done, stamp, q + 2,
+            (pool = IK_LOGIC_TOTAL_BUDGET, /* as the step after q's answer */
+             st = stop_check(rb, q, &senv, o->slots, done, stamp, q + 2,
                              &fires, c->err)) != IK_OK)
             return st;
     }
