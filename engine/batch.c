@@ -96,9 +96,15 @@ static ik_status exact_path(ik_batch_side *s, ik_error *err)
  * so the one pass that settles which questions apply is that interview
  * (ik_outcome_compute_applied_stopping with asked: the interview's own
  * definitions of what is asked and of a stop); the answers after the stop
- * count as never given. Where a condition fails, the answers are replayed
- * through an interview, which says where, in run --answers' words (it
- * fails there too: it evaluates the same conditions on the same answers).
+ * count as never given. The pass and the outcome draw on one pool of
+ * node visits (each stop check on its own, as the interview's step after
+ * that answer does). Where a condition fails, the pass's failure is not
+ * the record's: the answers are replayed through an interview
+ * (exact_path), whose result is the record's, as run --answers gives
+ * it: its outcome where each answer within its own pool succeeds, else
+ * its error, which names the question it was at ('q3': derived value
+ * "d": ...). Out of memory, and an answer refused as run refuses it, are
+ * the record's error at once.
  */
 static ik_status side_outcome(ik_batch_side *s, ik_error *err)
 {
