@@ -1473,52 +1473,83 @@ static IK_NOINLINE ik_status pool_spent(est *s)
                    IK_LOGIC_TOTAL_BUDGET);
 }
 
+/* An est for evaluations in env: top-level names read slots when the
+ * data is an object or absent. */
+static IK_ALWAYS_INLINE void est_start(est *s, const ik_logic *lg,
+                                       const ik_env *env, ik_error *err)
+{
+    *s = (est){lg, env, env->scratch, 0, err, NULL, 0, 0, false, NULL, IK_OK};
+    if (env->slots &&
+        (env->root.kind == IK_UNDEF || env->root.kind == IK_OBJ)) {
+        s->slots = env->slots;
+        s->nslots = env->nslots;
+    }
+}
+
 /*
- * Each expression as ik_logic_eval evaluates it: as many node visits as
- * the budget allows or the pool has left, its own scratch bound and
- * nesting table, the pool charged with what it took. What does not change
- * from one expression to the next is read once.
+ * One expression, as ik_logic_eval evaluates it (ik_logic_eval_each in a
+ * loop): as many node visits as the budget allows or the pool has left,
+ * its own scratch bound and nesting table, the pool charged with what it
+ * took. *out is undefined while it runs (out may be a slot it reads).
  */
+typedef struct program_set { /* what eval_one reads of the logic and env */
+    const ik_ins *code;
+    const ik_value *consts;
+    const uint32_t *entry;
+    uint32_t nentry;
+    uint64_t budget;
+    uint64_t *pool;
+} program_set;
+
+static IK_ALWAYS_INLINE program_set program_set_of(const ik_logic *lg,
+                                                   const ik_env *env)
+{
+    return (program_set){lg->code, lg->consts, lg->entry, lg->nentry,
+                         env->budget ? env->budget : DEFAULT_BUDGET,
+                         env->pool};
+}
+
+static IK_ALWAYS_INLINE ik_status eval_one(est *s, const program_set *ps,
+                                           ik_expr expr, ik_value *out)
+{
+    const uint64_t budget = ps->budget;
+    uint64_t *pool = ps->pool;
+    uint64_t cap = pool && *pool < budget ? *pool : budget;
+    uint32_t entry = expr < ps->nentry ? ps->entry[expr] : UINT32_MAX;
+    ik_status st;
+
+    *out = ik_undef();
+    s->left = cap;
+    s->cap = 0;
+    s->over = false;
+    s->depths = NULL;
+    s->late = IK_OK;
+    if (entry == UINT32_MAX)
+        return ik_fail(s->err, IK_EMISUSE, "no such expression");
+    st = run_program(s, ps->code, ps->consts, entry, out);
+    if (pool) {
+        *pool -= cap - s->left;
+        if (st == IK_ELOGIC && cap < budget && s->left == 0)
+            st = pool_spent(s);
+    }
+    return st;
+}
+
+/* Each expression in turn as ik_logic_eval evaluates it; what does not
+ * change from one expression to the next is read once. */
 uint32_t ik_logic_eval_each(const ik_logic *lg, const ik_expr *exprs,
                             uint32_t n, const ik_env *env, ik_value *out,
                             ik_status *sts, ik_error *err)
 {
-    est s = {lg, env, env->scratch, 0, err, NULL, 0, 0, false, NULL, IK_OK};
-    const ik_ins *code = lg->code;
-    const ik_value *consts = lg->consts;
-    const uint32_t *entries = lg->entry, nentry = lg->nentry;
-    const uint64_t budget = env->budget ? env->budget : DEFAULT_BUDGET;
-    uint64_t *pool = env->pool;
+    const program_set ps = program_set_of(lg, env);
     ik_error later; /* the failures after the first */
     uint32_t i, failed = 0;
+    est s;
 
-    if (env->slots &&
-        (env->root.kind == IK_UNDEF || env->root.kind == IK_OBJ)) {
-        s.slots = env->slots;
-        s.nslots = env->nslots;
-    }
+    est_start(&s, lg, env, err);
     for (i = 0; i < n; i++) {
-        uint64_t cap = pool && *pool < budget ? *pool : budget;
-        uint32_t entry = exprs[i] < nentry ? entries[exprs[i]] : UINT32_MAX;
-        ik_status st;
-
-        out[i] = ik_undef(); /* also while it runs (out may be a slot) */
-        s.left = cap;
-        s.cap = 0;
-        s.over = false;
-        s.depths = NULL;
-        s.late = IK_OK;
-        if (entry == UINT32_MAX)
-            st = ik_fail(s.err, IK_EMISUSE, "no such expression");
-        else
-            st = run_program(&s, code, consts, entry, &out[i]);
-        if (pool) {
-            *pool -= cap - s.left;
-            if (st == IK_ELOGIC && cap < budget && s.left == 0)
-                st = pool_spent(&s);
-        }
-        sts[i] = st;
-        if (st != IK_OK && failed++ == 0 && err)
+        sts[i] = eval_one(&s, &ps, exprs[i], &out[i]);
+        if (sts[i] != IK_OK && failed++ == 0 && err)
             s.err = &later;
     }
     return failed;
@@ -1527,8 +1558,9 @@ uint32_t ik_logic_eval_each(const ik_logic *lg, const ik_expr *exprs,
 ik_status ik_logic_eval(const ik_logic *lg, ik_expr expr, const ik_env *env,
                         ik_value *out, ik_error *err)
 {
-    ik_status st;
+    const program_set ps = program_set_of(lg, env);
+    est s;
 
-    ik_logic_eval_each(lg, &expr, 1, env, out, &st, err);
-    return st;
+    est_start(&s, lg, env, err);
+    return eval_one(&s, &ps, expr, out);
 }
