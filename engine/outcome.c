@@ -478,27 +478,47 @@ static ik_status fire_flags_and_rules(ctx *c)
 {
     const ik_rulebook *rb = c->rb;
     ik_outcome *o = c->o;
-    uint32_t i;
-    bool on;
+    uint32_t nf = rb->nred_flags, n = nf + rb->nrules, i, m = 0;
+    ik_expr *ex = ik_arena_alloc(&o->scratch, (n + 1) * sizeof *ex);
+    ik_value *v = ik_arena_alloc(&o->scratch, (n + 1) * sizeof *v);
+    ik_status *sts = ik_arena_alloc(&o->scratch, (n + 1) * sizeof *sts);
     ik_status st;
 
-    if ((st = list_new(c, &o->red_flags, rb->nred_flags)) != IK_OK ||
+    if (!ex || !v || !sts)
+        return ik_fail(c->err, IK_ENOMEM, "out of memory");
+    if ((st = list_new(c, &o->red_flags, nf)) != IK_OK ||
         (st = list_new(c, &o->rules, rb->nrules)) != IK_OK)
         return st;
-    for (i = 0; i < rb->nred_flags; i++) {
-        if ((st = eval_truthy(c, rb->red_flags[i].when, &on)) != IK_OK)
-            return named(c, st, "red flag", rb->red_flags[i].id, "when");
-        if (!on)
+    /* every condition in one call (each as ik_logic_eval would); one
+     * absent is true */
+    for (i = 0; i < n; i++) {
+        ik_expr e = i < nf ? rb->red_flags[i].when : rb->rules[i - nf].when;
+        if (e != IK_NO_EXPR)
+            ex[m++] = e;
+    }
+    if (m && ik_logic_eval_each(rb->logic, ex, m, &c->env, v, sts, c->err)) {
+        for (i = 0, m = 0; i < n; i++) { /* the first that failed */
+            ik_expr e = i < nf ? rb->red_flags[i].when : rb->rules[i - nf].when;
+            if (e == IK_NO_EXPR)
+                continue;
+            if ((st = sts[m++]) == IK_OK)
+                continue;
+            if (i < nf)
+                return named(c, st, "red flag", rb->red_flags[i].id, "when");
+            return named(c, st, "rule", rb->rules[i - nf].id, "when");
+        }
+    }
+    for (i = 0, m = 0; i < n; i++) {
+        ik_expr e = i < nf ? rb->red_flags[i].when : rb->rules[i - nf].when;
+        if (e != IK_NO_EXPR && !ik_value_truthy(v[m++]))
             continue;
+        if (i >= nf) {
+            o->rules.items[o->rules.n++] = i - nf;
+            continue;
+        }
         o->red_flags.items[o->red_flags.n++] = i;
         if (rb->red_flags[i].stop && o->stop_flag == IK_NONE)
             o->stop_flag = i;
-    }
-    for (i = 0; i < rb->nrules; i++) {
-        if ((st = eval_truthy(c, rb->rules[i].when, &on)) != IK_OK)
-            return named(c, st, "rule", rb->rules[i].id, "when");
-        if (on)
-            o->rules.items[o->rules.n++] = i;
     }
     return IK_OK;
 }

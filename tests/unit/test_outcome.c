@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "json.h"
 #include "outcome.h"
 #include "rulebook.h"
@@ -294,10 +295,85 @@ static void test_compute_reports_out_of_memory_at_every_allocation(void **state)
     done(&r);
 }
 
+/*
+ * A red flag's or a rule's condition that fails to evaluate fails the
+ * outcome, naming it (kind, id, "when"); where several fail, the first in
+ * pack order, red flags before rules. (They are evaluated in one call,
+ * ik_logic_eval_each; the names are what one call each gave.) "heavy"
+ * runs past one evaluation's budget when the answer it reads is yes.
+ */
+static void test_a_failing_flag_or_rule_is_named(void **state)
+{
+    static const char inner[] =
+        "{\"reduce\": [[%s], {\"+\": [{\"var\": \"accumulator\"}, "
+        "{\"reduce\": [[%s], {\"+\": [{\"var\": \"accumulator\"}, 1]}, "
+        "0]}]}, 0]}";
+    ik_rulebook *r = NULL;
+    ik_value ans[3];
+    ik_outcome o;
+    ik_error err;
+    ik_buf b, h, big, small;
+    int k;
+
+    (void)state;
+    ik_buf_init(&b);
+    ik_buf_init(&h);
+    ik_buf_init(&big);
+    ik_buf_init(&small);
+    for (k = 0; k < 20000; k++)
+        ik_buf_puts(&big, k ? ",1" : "1");
+    for (k = 0; k < 300; k++)
+        ik_buf_puts(&small, k ? ",1" : "1");
+    ik_buf_printf(&h, inner, ik_buf_cstr(&small), ik_buf_cstr(&big));
+    ik_buf_printf(
+        &b,
+        "{\"format\": \"intake-rules/1\", \"id\": \"n\", \"version\": "
+        "\"1.0.0\", \"title\": \"t\", \"disclaimer\": \"d\", \"safety_net\": "
+        "\"s\", \"get_help\": \"g\", \"questions\": [{\"id\": \"q1\", "
+        "\"type\": \"yes_no\", \"text\": \"Q1\"}, {\"id\": \"q2\", \"type\": "
+        "\"yes_no\", \"text\": \"Q2\"}], \"red_flags\": [{\"id\": \"ok\", "
+        "\"when\": {\"var\": \"q1\"}, \"disposition\": \"soon\", "
+        "\"message\": \"M\"}, {\"id\": \"bad_flag\", \"when\": {\"if\": "
+        "[{\"var\": \"q2\"}, %s, false]}, \"disposition\": \"soon\", "
+        "\"message\": \"M\"}], \"rules\": [{\"id\": \"fine\", \"when\": "
+        "{\"var\": \"q2\"}, \"then\": {\"disposition\": \"soon\"}}, {\"id\": "
+        "\"bad_rule\", \"when\": {\"if\": [{\"var\": \"q1\"}, %s, false]}, "
+        "\"then\": {\"disposition\": \"soon\"}}], \"dispositions\": "
+        "[{\"id\": \"soon\", "
+        "\"label\": \"S\", \"advice\": \"s\"}, {\"id\": \"routine\", "
+        "\"label\": \"R\", \"advice\": \"r\"}]}",
+        ik_buf_cstr(&h), ik_buf_cstr(&h));
+    assert_int_equal(ik_buf_status(&b), IK_OK);
+    if (ik_rulebook_load_text(ik_buf_cstr(&b), b.len, "n.json", &r, &err) !=
+        IK_OK)
+        fail_msg("%d:%d: %s", err.line, err.col, err.msg);
+    ik_outcome_init(&o);
+    ans[0] = ik_bool(true); /* q1 yes: the rule fails */
+    ans[1] = ik_bool(false);
+    ans[2] = ik_undef();
+    assert_int_equal(ik_outcome_compute(r, ans, &o, &err), IK_ELOGIC);
+    assert_non_null(strstr(err.msg, "rule \"bad_rule\""));
+    ans[1] = ik_bool(true); /* and q2 yes: the flag, first, fails too */
+    assert_int_equal(ik_outcome_compute(r, ans, &o, &err), IK_ELOGIC);
+    assert_non_null(strstr(err.msg, "red flag \"bad_flag\""));
+    ans[0] = ik_bool(false); /* both no: nothing fires, nothing fails */
+    ans[1] = ik_bool(false);
+    assert_int_equal(ik_outcome_compute(r, ans, &o, &err), IK_OK);
+    assert_int_equal(o.red_flags.n, 0);
+    assert_int_equal(o.rules.n, 0);
+    ik_outcome_fini(&o);
+    ik_rulebook_free(r);
+    ik_buf_fini(&b);
+    ik_buf_fini(&h);
+    ik_buf_fini(&big);
+    ik_buf_fini(&small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_saddle_numbness_gives_emergency_and_stops),
+        cmocka_unit_test(test_a_failing_flag_or_rule_is_named),
         cmocka_unit_test(test_fever_after_surgery_outranks_a_routine_rule),
         cmocka_unit_test(
             test_chronic_strong_pain_gives_soon_revision_and_a_note),
