@@ -331,7 +331,7 @@ static const char *rd_number(reader *r, const char *p, ik_value *out)
 {
     const char *at = p;
     uint64_t v = 0;
-    int digits = 0, frac = 0;
+    size_t digits = 0, frac = 0; /* a text may hold more than INT_MAX */
     long e = 0;
     bool neg = *p == '-', eneg = false;
     double d;
@@ -368,8 +368,8 @@ static const char *rd_number(reader *r, const char *p, ik_value *out)
             p++;
         } while (is_digit(*p));
     }
-    if (digits > 19 || frac > 100000 ||
-        !ik_num_from_parts(v, (int)((eneg ? -e : e) - frac), neg, &d)) {
+    if (digits > 19 || /* then frac <= 19 */
+        !ik_num_from_parts(v, (int)((eneg ? -e : e) - (long)frac), neg, &d)) {
         /* a JSON literal is never NaN: NAN says a long one found no
          * memory */
         d = ik_num_read(at, (size_t)(p - at));
@@ -592,7 +592,8 @@ static const char *rd_slot_object(reader *r, const char *p, ik_value *out)
         if (!p || !(p = rd_next(r, p, open, '}', &done)))
             return NULL;
     }
-    kept = r->stack + base;
+    kept = r->nstack > base ? r->stack + base : NULL; /* none pushed:
+                                                          stack may be NULL */
     odup = duplicate_key(r, kept, r->nstack - base, &oom);
     if (oom)
         return rd_oom(r);

@@ -22,41 +22,6 @@ void ik_logic_bind(const ik_logic *lg, ik_value root, ik_value *slots)
     }
 }
 
-/* a[0..n) == b[0..n) without a call (a record's keys are short): words
- * of 8 bytes, the last two overlapping (or of 4 bytes), bytes below 4. */
-static inline bool same_bytes(const char *a, const char *b, uint32_t n)
-{
-    uint64_t x, y, u, v;
-    uint32_t i;
-
-    for (; n > 16; a += 8, b += 8, n -= 8) {
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return false;
-    }
-    if (n >= 8) {
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        memcpy(&u, a + n - 8, 8);
-        memcpy(&v, b + n - 8, 8);
-        return ((x ^ y) | (u ^ v)) == 0;
-    }
-    if (n >= 4) {
-        uint32_t x4, y4, u4, v4;
-
-        memcpy(&x4, a, 4);
-        memcpy(&y4, b, 4);
-        memcpy(&u4, a + n - 4, 4);
-        memcpy(&v4, b + n - 4, 4);
-        return ((x4 ^ y4) | (u4 ^ v4)) == 0;
-    }
-    for (i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 /* Does cache entry j hold key[0..klen) (klen UINT32_MAX: key ends at
  * its NUL, not measured yet)? */
 static bool cache_has(const ik_bind_cache *cache, uint32_t j, const char *key,
@@ -71,7 +36,7 @@ static bool cache_has(const ik_bind_cache *cache, uint32_t j, const char *key,
     want = cache->pos[j].key ? cache->pos[j].key : cache->pos[j].other;
     n = cache->pos[j].klen1 - 1;
     if (klen != UINT32_MAX)
-        return same_bytes(want, key, n);
+        return ik_same_bytes(want, key, n);
     /* a key of unknown length may be shorter than n: stop at its NUL */
     return strncmp(want, key, n) == 0 && key[n] == '\0';
 }

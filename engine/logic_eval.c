@@ -564,19 +564,6 @@ static ik_status eval_missing_some(est *s, const ik_value *args, uint32_t n,
     return s->late;
 }
 
-/* Equal bytes; answers short strings (most answers) without a call. */
-static inline bool same_bytes(const char *a, const char *b, uint32_t n)
-{
-    uint32_t i;
-
-    if (n > 16)
-        return memcmp(a, b, n) == 0;
-    for (i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 /* JsonLogic truthiness with the boolean case inline. */
 static inline bool truthy(ik_value v)
 {
@@ -857,7 +844,7 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
             const ik_value *it = &hay.u.items[i];
 
             if (it->kind == IK_STR && it->len == needle.len &&
-                same_bytes(it->u.str, needle.u.str, needle.len)) {
+                ik_same_bytes(it->u.str, needle.u.str, needle.len)) {
                 *r = true;
                 break;
             }
@@ -885,7 +872,7 @@ static ik_status eval_in(est *s, ik_value needle, ik_value hay, bool *r)
     }
     /* a short hay (most answers): at most 64 x 64 steps, no call */
     for (i = 0; !*r && i + needle.len <= hay.len; i++)
-        *r = same_bytes(hay.u.str + i, needle.u.str, needle.len);
+        *r = ik_same_bytes(hay.u.str + i, needle.u.str, needle.len);
     return IK_OK;
 }
 
@@ -1003,7 +990,7 @@ static IK_NOINLINE bool loose_eq_slow(est *s, ik_value a, ik_value b)
 static inline bool loose_eq(est *s, ik_value a, ik_value b)
 {
     if (a.kind == b.kind && a.kind == IK_STR)
-        return a.len == b.len && same_bytes(a.u.str, b.u.str, a.len);
+        return a.len == b.len && ik_same_bytes(a.u.str, b.u.str, a.len);
     if (a.kind == b.kind && a.kind == IK_NUM)
         return a.u.num == b.u.num;
     return loose_eq_slow(s, a, b);
@@ -1310,7 +1297,7 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
     if (acc.kind == IK_STR) {                                                  \
         const ik_value *b = &consts[in->b];                                    \
         acc = ik_bool((acc.len == b->len &&                                    \
-                       same_bytes(acc.u.str, b->u.str, acc.len)) == eq);       \
+                       ik_same_bytes(acc.u.str, b->u.str, acc.len)) == eq);       \
         break;                                                                 \
     }                                                                          \
     goto generic_cmp;
