@@ -32,6 +32,21 @@
 
 #define NQ 10
 
+/* After "{\"reduce\": [[": an array of n ones, then a body adding a
+ * reduce over 20,000 ones (about 20,000 n node visits), up to the
+ * reduce's initial value. */
+static void put_heavy(ik_buf *b, int n)
+{
+    int k;
+
+    for (k = 0; k < n; k++)
+        ik_buf_puts(b, k ? ",1" : "1");
+    ik_buf_puts(b, "], {\"+\": [{\"var\": \"accumulator\"}, {\"reduce\": [[");
+    for (k = 0; k < 20000; k++)
+        ik_buf_puts(b, k ? ",1" : "1");
+    ik_buf_puts(b, "], {\"+\": [{\"var\": \"accumulator\"}, 1]}, 0]}]}, ");
+}
+
 /*
  * Questions q1..q10 (yes/no). The stop flag "heavy" reads every question
  * and costs 6 to 8 million node visits an evaluation (a reduce over 100
@@ -46,7 +61,7 @@ static ik_rulebook *load_pack(void)
     ik_rulebook *rb = NULL;
     ik_error err;
     ik_buf b;
-    int i, k;
+    int i;
 
     ik_buf_init(&b);
     ik_buf_puts(&b, "{\"format\": \"intake-rules/1\", \"id\": \"restart\", "
@@ -60,20 +75,12 @@ static ik_rulebook *load_pack(void)
                       i > 1 ? ", " : "", i, i);
     ik_buf_puts(&b, "], \"derived\": [{\"id\": \"boom\", \"value\": {\"if\": "
                     "[{\"var\": \"q10\"}, {\"reduce\": [[");
-    for (k = 0; k < 300; k++)
-        ik_buf_puts(&b, k ? ",1" : "1");
-    ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, {\"reduce\": [[");
-    for (k = 0; k < 20000; k++)
-        ik_buf_puts(&b, k ? ",1" : "1");
-    ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, 1]}, 0]}]}, 0]}, "
+    put_heavy(&b, 300);
+    ik_buf_puts(&b, "0]}, "
                     "0]}}], \"red_flags\": [{\"id\": \"heavy\", \"when\": "
                     "{\"==\": [{\"reduce\": [[");
-    for (k = 0; k < 100; k++)
-        ik_buf_puts(&b, k ? ",1" : "1");
-    ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, {\"reduce\": [[");
-    for (k = 0; k < 20000; k++)
-        ik_buf_puts(&b, k ? ",1" : "1");
-    ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, 1]}, 0]}]}, "
+    put_heavy(&b, 100);
+    ik_buf_puts(&b, ""
                     "{\"+\": [");
     for (i = 1; i <= NQ; i++)
         ik_buf_printf(&b, "%s{\"var\": \"q%d\"}", i > 1 ? ", " : "", i);
@@ -122,8 +129,8 @@ static int asked(const ik_interview *iv)
  * its search answers q9 (one check) and then q10, past its own pool (10
  * million), and restarts from nine answers (ten checks). The bound holds
  * (one more question), and the interview goes on to its end. */
-static void test_the_bound_after_many_answers_with_a_costly_stop_flag(
-    void **state)
+static void
+test_the_bound_after_many_answers_with_a_costly_stop_flag(void **state)
 {
     ik_rulebook *rb = *state;
     ik_interview *iv = start(rb);
@@ -199,14 +206,13 @@ static void test_resuming_after_many_answers(void **state)
  * the interview cannot go on; once memory is back, it goes on. The loop
  * asserts that it reached a refusal.
  */
-static void test_a_failed_restart_refuses_changes_until_one_works(
-    void **state)
+static void test_a_failed_restart_refuses_changes_until_one_works(void **state)
 {
     ik_rulebook *rb = NULL;
     ik_error err;
     ik_buf b;
     long n, made = 0;
-    int refused = 0, k;
+    int refused = 0;
 
     (void)state;
     ik_buf_init(&b);
@@ -219,12 +225,8 @@ static void test_a_failed_restart_refuses_changes_until_one_works(
                     "{\"id\": \"q2\", \"type\": \"yes_no\", \"text\": "
                     "\"Q2\"}], \"derived\": [{\"id\": \"boom\", \"value\": "
                     "{\"if\": [{\"var\": \"q1\"}, {\"reduce\": [[");
-    for (k = 0; k < 300; k++)
-        ik_buf_puts(&b, k ? ",1" : "1");
-    ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, {\"reduce\": [[");
-    for (k = 0; k < 20000; k++)
-        ik_buf_puts(&b, k ? ",1" : "1");
-    ik_buf_puts(&b, "], {\"+\": [{\"var\": \"accumulator\"}, 1]}, 0]}]}, 0]}, "
+    put_heavy(&b, 300);
+    ik_buf_puts(&b, "0]}, "
                     "0]}}], \"red_flags\": [{\"id\": \"f\", \"when\": "
                     "{\"var\": \"q2\"}, \"disposition\": \"emergency\", "
                     "\"stop\": true, \"message\": \"F\"}], "
@@ -293,8 +295,7 @@ int main(void)
             test_the_bound_after_many_answers_with_a_costly_stop_flag),
         cmocka_unit_test(test_an_answer_after_a_failed_answer),
         cmocka_unit_test(test_resuming_after_many_answers),
-        cmocka_unit_test(
-            test_a_failed_restart_refuses_changes_until_one_works),
+        cmocka_unit_test(test_a_failed_restart_refuses_changes_until_one_works),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
