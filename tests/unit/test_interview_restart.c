@@ -28,6 +28,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "interview.h"
+#include "interview_fixture.h"
 #include "rulebook.h"
 
 #define NQ 10
@@ -96,24 +97,6 @@ static ik_rulebook *load_pack(void)
         fail_msg("%d:%d: %s", err.line, err.col, err.msg);
     ik_buf_fini(&b);
     return rb;
-}
-
-static ik_interview *start(const ik_rulebook *rb)
-{
-    ik_interview *iv = NULL;
-    ik_error err;
-
-    if (ik_interview_new(rb, "patient", &iv, &err) != IK_OK)
-        fail_msg("%s", err.msg);
-    return iv;
-}
-
-static void say(ik_interview *iv, const char *text)
-{
-    ik_error err;
-
-    if (ik_interview_answer(iv, text, strlen(text), &err) != IK_OK)
-        fail_msg("answer '%s' refused: %s", text, err.msg);
 }
 
 /* The question asked now: its number (1 for q1), 0 at the outcome. */

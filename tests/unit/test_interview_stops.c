@@ -24,6 +24,7 @@
 #include "alloc.h"
 #include "answers_json.h"
 #include "interview.h"
+#include "interview_fixture.h"
 #include "intake/outcome.h"
 #include "outcome.h"
 #include "rulebook.h"
@@ -125,24 +126,6 @@ static const char *stopped_by(const ik_rulebook *rb, const ik_interview *iv)
     ik_interview_next(iv, &s);
     assert_int_equal(s.kind, IK_STEP_OUTCOME);
     return s.stop_flag == IK_NONE ? "<none>" : rb->red_flags[s.stop_flag].id;
-}
-
-static void say(ik_interview *iv, const char *text)
-{
-    ik_error err;
-
-    if (ik_interview_answer(iv, text, strlen(text), &err) != IK_OK)
-        fail_msg("answer '%s' refused: %s", text, err.msg);
-}
-
-static ik_interview *start(const ik_rulebook *rb)
-{
-    ik_interview *iv = NULL;
-    ik_error err;
-
-    if (ik_interview_new(rb, "patient", &iv, &err) != IK_OK)
-        fail_msg("%s", err.msg);
-    return iv;
 }
 
 static char *interview_json(const ik_interview *iv)
