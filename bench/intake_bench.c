@@ -2,7 +2,11 @@
  * intake_bench.c -- the external peer of the JsonLogic peer harness
  * (bench/jsonlogic-peers/peers.js, see docs/PERFORMANCE.md): times the
  * JsonLogic engine over the generated triage records and prints the
- * harness's JSON line with truthy counts and the value hash. A benchmark
+ * harness's JSON line with truthy counts and the value hash. As peers.js
+ * does for its own peers, the timed loops count truthy results and errors
+ * only; the value hash comes from an untimed pass after the timed runs,
+ * over both modes' paths, which must agree (as must every run's counts;
+ * the program stops if they do not). A benchmark
  * program: reads its two input files, writes only stdout and stderr.
  *
  * With the engine's own record reader (the default, --parser intake):
@@ -65,6 +69,7 @@ typedef struct bench {
     uint32_t *hash;
     ik_value *vals; /* each rule's value for the record being evaluated */
     ik_status *sts; /* and its status */
+    int hashing;    /* only in the untimed checksum pass, as peers.js does */
 } bench;
 
 /* ---- Parsing with a bump allocator ---- */
@@ -292,8 +297,9 @@ static void load_lines(bench *b, const char *path, size_t limit)
 /* Every rule over a record's slots, in one call of the evaluator;
  * scratch is reset by the caller. The arrays are read through locals, so
  * the loop does not reload them after each store. */
-static void eval_slots(bench *b, const ik_value *slots, int hashing)
+static void eval_slots(bench *b, const ik_value *slots)
 {
+    int hashing = b->hashing;
     ik_env env = {{0}, slots, ik_logic_nslots(b->lg), &b->scratch, 0, NULL};
     ik_error err;
     const ik_value *vals = b->vals;
@@ -324,12 +330,12 @@ static void eval_slots(bench *b, const ik_value *slots, int hashing)
     }
 }
 
-static void eval_record(bench *b, const cJSON *rec, int hashing)
+static void eval_record(bench *b, const cJSON *rec)
 {
     ik_arena_reset(&b->scratch);
     if (!ik_logic_bind_cjson(b->lg, rec, b->slots, &b->scratch, &b->cache))
         die("out of memory", NULL);
-    eval_slots(b, b->slots, hashing);
+    eval_slots(b, b->slots);
 }
 
 /* Line k read by the engine's record reader straight into slots (values
@@ -365,7 +371,7 @@ static cJSON *parse_line(bench *b, size_t k)
     return doc.root; /* lives in *parse_arena; nothing else to free */
 }
 
-static BENCH_NOINLINE double run_e2e(bench *b, ik_arena *line_arena)
+static double e2e_loop(bench *b, ik_arena *line_arena)
 {
     double t0 = now_ms();
     size_t k;
@@ -375,7 +381,7 @@ static BENCH_NOINLINE double run_e2e(bench *b, ik_arena *line_arena)
             ik_arena_reset(line_arena);
             ik_arena_reset(&b->scratch);
             read_line(b, k, line_arena, b->slots);
-            eval_slots(b, b->slots, 1);
+            eval_slots(b, b->slots);
         }
         return now_ms() - t0;
     }
@@ -384,7 +390,7 @@ static BENCH_NOINLINE double run_e2e(bench *b, ik_arena *line_arena)
         ik_arena_reset(line_arena);
         cJSON *rec = parse_line(b, k);
 
-        eval_record(b, rec, 1);
+        eval_record(b, rec);
         if (plain_malloc)
             cJSON_Delete(rec);
     }
@@ -428,8 +434,7 @@ static void run_split(bench *b, cJSON **recs, ik_arena *line_arena)
 }
 
 /* recs (cJSON) or slots (nslots a record, read before timing) */
-static BENCH_NOINLINE double run_eval(bench *b, cJSON **recs,
-                                      const ik_value *slots)
+static double eval_loop(bench *b, cJSON **recs, const ik_value *slots)
 {
     double t0 = now_ms();
     uint32_t ns = ik_logic_nslots(b->lg);
@@ -437,13 +442,76 @@ static BENCH_NOINLINE double run_eval(bench *b, cJSON **recs,
 
     for (k = 0; k < b->nlines; k++) {
         if (use_cjson) {
-            eval_record(b, recs[k], 1);
+            eval_record(b, recs[k]);
             continue;
         }
         ik_arena_reset(&b->scratch);
-        eval_slots(b, slots + k * ns, 1);
+        eval_slots(b, slots + k * ns);
     }
     return now_ms() - t0;
+}
+
+/* The timed calls; the untimed hash pass calls the loops directly, so
+ * callgrind's --toggle-collect=run_eval counts the timed work alone. */
+static BENCH_NOINLINE double run_eval(bench *b, cJSON **recs,
+                                      const ik_value *slots)
+{
+    return eval_loop(b, recs, slots);
+}
+
+static BENCH_NOINLINE double run_e2e(bench *b, ik_arena *line_arena)
+{
+    return e2e_loop(b, line_arena);
+}
+
+/* ---- Checks, untimed (as peers.js: counts must not differ between runs;
+ * the value hash is a pass of its own after the timed runs) ---- */
+
+typedef struct counts {
+    long *truthy, *errors; /* the first run's, each mode's must equal it */
+    int set;
+} counts;
+
+static void check_counts(bench *b, counts *ref)
+{
+    size_t n = b->nrules * sizeof *b->truthy;
+
+    if (!ref->set) {
+        ref->truthy = malloc(n + 1);
+        ref->errors = malloc(n + 1);
+        if (!ref->truthy || !ref->errors)
+            die("out of memory", NULL);
+        memcpy(ref->truthy, b->truthy, n);
+        memcpy(ref->errors, b->errors, n);
+        ref->set = 1;
+        return;
+    }
+    if (memcmp(ref->truthy, b->truthy, n) || memcmp(ref->errors, b->errors, n))
+        die("results differ between runs", NULL);
+}
+
+/* The value hash of every rule over every record, by both paths (records
+ * prepared before timing, and each line read afresh); the two must give
+ * the same hashes and the same counts as the timed runs. */
+static void hash_pass(bench *b, cJSON **recs, const ik_value *slots,
+                      ik_arena *line_arena, counts *ref)
+{
+    uint32_t *first = calloc(b->nrules + 1, sizeof *first);
+
+    if (!first)
+        die("out of memory", NULL);
+    b->hashing = 1;
+    reset_counts(b);
+    eval_loop(b, recs, slots);
+    check_counts(b, ref);
+    memcpy(first, b->hash, b->nrules * sizeof *first);
+    reset_counts(b);
+    e2e_loop(b, line_arena);
+    check_counts(b, ref);
+    if (memcmp(first, b->hash, b->nrules * sizeof *first))
+        die("eval-only and end-to-end values differ", NULL);
+    b->hashing = 0;
+    free(first);
 }
 
 /* ---- Output ---- */
@@ -485,6 +553,7 @@ int main(int argc, char **argv)
     ik_value *recslots = NULL;
     uint32_t ns;
     double *ev, *e2e;
+    counts ref = {NULL, NULL, 0};
     long runs = 3, limit = 0, warmup = 5000;
     int split = 0;
     size_t k;
@@ -560,11 +629,11 @@ int main(int argc, char **argv)
     }
     for (k = 0; k < b.nlines && (long)k < warmup; k++) {
         if (use_cjson) {
-            eval_record(&b, recs[k], 1);
+            eval_record(&b, recs[k]);
             continue;
         }
         ik_arena_reset(&b.scratch);
-        eval_slots(&b, recslots + k * ns, 1);
+        eval_slots(&b, recslots + k * ns);
     }
     for (r = 0; r < runs; r++) {
         double c0 = cpu_ms(), c1;
@@ -572,13 +641,16 @@ int main(int argc, char **argv)
         reset_counts(&b);
         ev[r] = run_eval(&b, recs, recslots);
         c1 = cpu_ms();
+        check_counts(&b, &ref);
         reset_counts(&b);
         e2e[r] = run_e2e(&b, &line_arena);
+        check_counts(&b, &ref);
         fprintf(stderr,
                 "intake-bench: run %d: eval %.1f ms wall, %.1f ms cpu; "
                 "e2e %.1f ms wall, %.1f ms cpu\n",
                 r + 1, ev[r], c1 - c0, e2e[r], cpu_ms() - c1);
     }
+    hash_pass(&b, recs, recslots, &line_arena, &ref);
     if (split)
         run_split(&b, recs, &line_arena);
     fprintf(stderr, "intake-bench: %zu records x %u rules, %ld runs\n",
