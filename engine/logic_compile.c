@@ -293,7 +293,11 @@ static ik_status compile_var(comp *c, const cJSON *args, uint32_t nargs,
 
 /* missing / missing_some with constant keys: compile each key's path now
  * (contiguous in lg->paths, arg = first + 1) so no name is split or
- * searched at run time. Other forms stay as they are. */
+ * searched at run time. Outside strict mode a key's first segment becomes
+ * a symbol, as a var's does, so it is a slot read even when no var names
+ * it before; in strict mode only a defined name is (the others are no
+ * answer: read by name, which finds none among the slots). Other forms
+ * stay as they are. */
 static ik_status compile_keys(comp *c, uint32_t at, bool in_iter)
 {
     ik_logic *lg = c->lg;
@@ -326,8 +330,8 @@ static ik_status compile_keys(comp *c, uint32_t at, bool in_iter)
         if (keys[i].kind != IK_STR || memchr(keys[i].u.str, '\0', keys[i].len))
             return IK_OK;
     for (i = 0; i < nkeys; i++) {
-        ik_status st =
-            add_path(c, keys[i].u.str, keys[i].len, in_iter ? 0 : 2, NULL, &p);
+        ik_status st = add_path(c, keys[i].u.str, keys[i].len,
+                                in_iter ? 0 : 1 + c->lg->strict, NULL, &p);
 
         if (st != IK_OK)
             return st;

@@ -234,13 +234,12 @@ static void test_unknown_operator_is_a_compile_error_with_position(void **state)
  * {"==": .., "!=": ..} was a condition true whatever the answers (false
  * under '!'); one key per operation, an error at the second key. Objects
  * whose keys name no operator stay data. */
-static void test_two_operator_keys_are_a_compile_error_at_the_second(
-    void **state)
+static void
+test_two_operator_keys_are_a_compile_error_at_the_second(void **state)
 {
     char *res = NULL;
     ik_error err;
-    const char *logic =
-        "{\"!\": {\"==\": [1, 2],\n  \"!=\": [1, 2]}}";
+    const char *logic = "{\"!\": {\"==\": [1, 2],\n  \"!=\": [1, 2]}}";
 
     (void)state;
     ik_error_clear(&err);
@@ -415,6 +414,63 @@ static void test_slots_bind_from_records_and_are_read_directly(void **state)
     assert_true(out.kind == IK_NUM && out.u.num == 82);
     cJSON_Delete(rec);
     ik_logic_free(lg);
+    ik_arena_fini(&a);
+}
+
+/* missing and missing_some with constant keys, compiled before any var
+ * names them: outside strict mode each key's first segment is a slot (as
+ * a var's is), bound from the record, and the answer is the one read from
+ * the root object; in strict mode an undefined key stays no slot. */
+static void test_missing_keys_are_slots_before_any_var_names_them(void **state)
+{
+    static const char *const texts[] = {
+        "{\"missing\":[\"p.q\",\"r\",\"s\",\"u\"]}",
+        "{\"missing_some\":[2,[\"r\",\"s\",\"u\",\"p.q\"]]}",
+        "{\"missing_some\":[4,[\"r\",\"s\",\"u\",\"p.q\"]]}"};
+    static const char *const want[] = {"[\"s\",\"u\"]", "[]", "[\"s\",\"u\"]"};
+    cJSON *rec = cJSON_Parse("{\"p\":{\"q\":1},\"r\":\"x\",\"s\":\"\"}");
+    ik_logic *lg;
+    ik_error err;
+    ik_expr e[3];
+    ik_arena a;
+    ik_value slots[4], out, root;
+    ik_env env;
+    size_t i;
+
+    (void)state;
+    ik_arena_init(&a);
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(
+            ik_logic_compile_text(lg, texts[i], strlen(texts[i]), &e[i], &err),
+            IK_OK);
+    assert_int_equal(ik_logic_nslots(lg), 4);
+    assert_true(ik_logic_find(lg, "p") != UINT32_MAX);
+    assert_true(ik_logic_find(lg, "u") != UINT32_MAX);
+    assert_true(ik_value_from_cjson(rec, &a, &root));
+    ik_logic_bind(lg, root, slots);
+    for (i = 0; i < 6; i++) {
+        ik_buf b;
+
+        /* even: through the slots; odd: from the root object, by name */
+        env = i % 2 ? (ik_env){root, NULL, 0, &a, 0, NULL}
+                    : (ik_env){ik_undef(), slots, 4, &a, 0, NULL};
+        assert_int_equal(ik_logic_eval(lg, e[i / 2], &env, &out, &err), IK_OK);
+        ik_buf_init(&b);
+        ik_value_write_json(&b, out);
+        assert_string_equal(ik_buf_cstr(&b), want[i / 2]);
+        ik_buf_fini(&b);
+    }
+    ik_logic_free(lg);
+
+    assert_int_equal(ik_logic_new(&lg, &err), IK_OK);
+    ik_logic_set_strict(lg, true);
+    assert_int_equal(
+        ik_logic_compile_text(lg, texts[0], strlen(texts[0]), &e[0], &err),
+        IK_OK);
+    assert_int_equal(ik_logic_nslots(lg), 0);
+    ik_logic_free(lg);
+    cJSON_Delete(rec);
     ik_arena_fini(&a);
 }
 
@@ -731,6 +787,7 @@ int main(void)
             test_strict_mode_checks_var_paths_that_fold_to_constants),
         cmocka_unit_test(test_reads_of_missing_some_and_dynamic_reads),
         cmocka_unit_test(test_slots_bind_from_records_and_are_read_directly),
+        cmocka_unit_test(test_missing_keys_are_slots_before_any_var_names_them),
         cmocka_unit_test(test_constant_subtrees_are_folded),
         cmocka_unit_test(test_static_walks_find_comparisons_and_write_json),
         cmocka_unit_test(test_malformed_input_gives_clear_errors),
