@@ -509,7 +509,14 @@ static ik_status emit_op(emitter *e, uint8_t opc, uint8_t sub, uint32_t a)
 static ik_status emit_jump(emitter *e, uint8_t opc, uint32_t *chain)
 {
     ik_ins in = {opc, 0, 0, *chain, 0, 0};
+    ik_ins *prev = e->lg->ncode ? &e->lg->code[e->lg->ncode - 1] : NULL;
 
+    /* a typed comparison right before a JT or JF does that jump too */
+    if ((opc == OPC_JT || opc == OPC_JF) && prev && prev->opc >= OPC_S_EQN &&
+        prev->opc <= OPC_K_NES) {
+        prev->opc = (uint8_t)OPC_JUMPING(prev->opc);
+        prev->n = opc == OPC_JT;
+    }
     return emit(e, in, chain);
 }
 

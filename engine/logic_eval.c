@@ -1180,6 +1180,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
     const ik_value *ctx = NULL;
     ik_value acc = ik_undef(), a, *f;
     ik_status st;
+    double x, y; /* a typed comparison's operands */
+    bool r;
     int step;
 
     if (s->left < code[entry].a) /* the program's ENTER */
@@ -1277,14 +1279,26 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             acc = with_default(s, acc, in->c);                                 \
         IK_FALLTHROUGH;                                                        \
     case kop:
-#define CMPN(kop, expr)                                                        \
+/* A typed comparison: where acc is of the constant's kind, its value r
+ * (test, value); else the generic comparison. Its _J form (two more
+ * cases) is the same comparison, then the JT or JF after it. */
+#define CMP_FORMS(kop, test, value)                                            \
     SLOT_THEN(kop)                                                             \
-    if (acc.kind == IK_NUM) {                                                  \
-        double x = acc.u.num, y = consts[in->b].u.num;                         \
-        acc = ik_bool(expr);                                                   \
+    if (test) {                                                                \
+        r = (value);                                                           \
+        acc = ik_bool(r);                                                      \
         break;                                                                 \
     }                                                                          \
-    goto generic_cmp;
+    goto generic_cmp;                                                          \
+    SLOT_THEN(OPC_JUMPING(kop))                                                \
+    if (test) {                                                                \
+        r = (value);                                                           \
+        goto cmp_jump;                                                         \
+    }                                                                          \
+    goto generic_cmp_jump;
+#define CMPN(kop, expr)                                                        \
+    CMP_FORMS(kop, acc.kind == IK_NUM,                                         \
+              (x = acc.u.num, y = consts[in->b].u.num, (expr)))
             CMPN(OPC_K_EQN, x == y)
             CMPN(OPC_K_NEN, !(x == y))
             CMPN(OPC_K_LTN, x < y)
@@ -1293,40 +1307,38 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             CMPN(OPC_K_GEN, y <= x)
 #undef CMPN
 #define CMPS(kop, eq)                                                          \
-    SLOT_THEN(kop)                                                             \
-    if (acc.kind == IK_STR) {                                                  \
-        const ik_value *b = &consts[in->b];                                    \
-        acc = ik_bool((acc.len == b->len &&                                    \
-                       ik_same_bytes(acc.u.str, b->u.str, acc.len)) == eq);       \
-        break;                                                                 \
-    }                                                                          \
-    goto generic_cmp;
+    CMP_FORMS(kop, acc.kind == IK_STR,                                         \
+              (acc.len == consts[in->b].len &&                                 \
+               ik_same_bytes(acc.u.str, consts[in->b].u.str, acc.len)) == eq)
             CMPS(OPC_K_EQS, true)
             CMPS(OPC_K_NES, false)
 #undef CMPS
+#undef CMP_FORMS
+        generic_cmp_jump:
+            if ((st = cmp_const(s, in, &acc)) != IK_OK)
+                return st;
+            r = acc.u.b;
+        cmp_jump: /* r: the comparison's value; its JT (n 1) or JF (n 0) */
+            acc = ik_bool(r);
+            ip = r == (in->n != 0) ? code + ip->a : ip + 1;
+            break;
             SLOT_THEN(OPC_K_CMP)
         generic_cmp:
             if ((st = cmp_const(s, in, &acc)) != IK_OK)
                 return st;
             break;
             SLOT_THEN(OPC_K_IN)
-            {
-                bool r;
-
-                st = eval_in(s, acc, consts[in->b], &r);
-                acc = ik_bool(r);
-                if (st != IK_OK)
-                    return st;
-                break;
-            }
+            st = eval_in(s, acc, consts[in->b], &r);
+            acc = ik_bool(r);
+            if (st != IK_OK)
+                return st;
+            break;
             SLOT_THEN(OPC_K_SEQ)
             acc = ik_bool(ik_value_strict_eq(acc, consts[in->b]) ==
                           (in->sub == IK_OP_SEQ));
             break;
 #undef SLOT_THEN
         case OPC_INR: {
-            bool r;
-
             st = eval_in(s, consts[in->b], acc, &r);
             acc = ik_bool(r);
             if (st != IK_OK)
@@ -1336,7 +1348,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
         case OPC_BETWEEN: {
             ik_value lo = consts[in->b], hi = consts[in->c];
             bool le = in->sub == IK_OP_LE;
-            bool r = less(s, lo, acc, le);
+
+            r = less(s, lo, acc, le);
 
             if (hi.kind != IK_UNDEF)
                 r = r && less(s, acc, hi, le);
@@ -1352,8 +1365,6 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
                 return s->late;
             break;
         case OPC_IN2: {
-            bool r;
-
             a = *--sp;
             st = eval_in(s, a, acc, &r);
             acc = ik_bool(r);
@@ -1491,7 +1502,10 @@ typedef struct program_set { /* what eval_one reads of the logic and env */
 static IK_ALWAYS_INLINE program_set program_set_of(const ik_logic *lg,
                                                    const ik_env *env)
 {
-    return (program_set){lg->code, lg->consts, lg->entry, lg->nentry,
+    return (program_set){lg->code,
+                         lg->consts,
+                         lg->entry,
+                         lg->nentry,
                          env->budget ? env->budget : DEFAULT_BUDGET,
                          env->pool};
 }

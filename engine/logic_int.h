@@ -150,6 +150,26 @@ typedef enum ik_opc {
     OPC_K_IN,
     OPC_S_SEQ, /* === (sub IK_OP_SEQ) or !== (IK_OP_SNE) the constant */
     OPC_K_SEQ,
+    /* The typed comparisons above (S_EQN .. K_NES, in that order) fused
+     * with the JT (n 1) or JF (n 0) right after them: the comparison, then
+     * that jump, in one dispatch (the JT/JF stays in the code for jumps
+     * that land on it). OPC_JUMPING(opc) is the fused form of opc. */
+    OPC_S_EQN_J,
+    OPC_K_EQN_J,
+    OPC_S_NEN_J,
+    OPC_K_NEN_J,
+    OPC_S_LTN_J,
+    OPC_K_LTN_J,
+    OPC_S_LEN_J,
+    OPC_K_LEN_J,
+    OPC_S_GTN_J,
+    OPC_K_GTN_J,
+    OPC_S_GEN_J,
+    OPC_K_GEN_J,
+    OPC_S_EQS_J,
+    OPC_K_EQS_J,
+    OPC_S_NES_J,
+    OPC_K_NES_J,
     OPC_INR,     /* acc = constant b `in` acc */
     OPC_BETWEEN, /* see above */
     /* two computed operands: the left popped, the right acc */
@@ -174,6 +194,8 @@ typedef enum ik_opc {
      * than by RVAR (the object of current and accumulator is made) */
     OPC_ITER
 } ik_opc;
+
+#define OPC_JUMPING(opc) ((opc) + (OPC_S_EQN_J - OPC_S_EQN))
 
 /* The operand of an S_ comparison that is the iteration element, not a
  * slot (no slot index reaches it). */

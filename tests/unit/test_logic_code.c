@@ -458,6 +458,154 @@ static void test_typed_comparisons_check_the_answer_kind(void **state)
     expect_each(cases, sizeof cases / sizeof *cases);
 }
 
+/* A typed comparison right before the JT or JF of an and, or or if does
+ * that jump itself (its _J form): for each typed operator, with the slot
+ * read by the instruction (S_) and a computed operand (K_: a path of two
+ * segments), the four places a comparison meets a jump (and, or, if, and
+ * the or's JT that the and's JF also lands on), and answers of every
+ * kind (the generic comparison then jumps too). The values are
+ * json-logic-js 2.0.5's (node, json-logic-js.apply). */
+static void test_a_comparison_does_the_jump_after_it(void **state)
+{
+    static const char *const ops[8][2] = {
+        {"==", "1"}, {"!=", "1"}, {"<", "2"},        {"<=", "2"},
+        {">", "2"},  {">=", "2"}, {"==", "\"yes\""}, {"!=", "\"yes\""}};
+    static const char *const forms[2] = {"x", "x.length"};
+    static const char *const shapes[4][2] = {
+        {"{\"and\":[", ",\"T\"]}"},
+        {"{\"or\":[", ",\"F\"]}"},
+        {"{\"if\":[", ",\"then\",{\"var\":\"x\"},\"elif\",\"else\"]}"},
+        {"{\"or\":[{\"and\":[{\"var\":\"x\"},", "]},\"B\"]}"}};
+    static const char *const datas[8] = {
+        "{\"x\":1}",       "{\"x\":2}",   "{\"x\":3}",    "{\"x\":\"2\"}",
+        "{\"x\":\"yes\"}", "{\"x\":[2]}", "{\"x\":null}", "{}"};
+    static const char *const want[8][64] = {
+        {"\"T\"",    "false",    "false",    "false",    "false",    "false",
+         "false",    "false",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
+         "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"then\"", "\"elif\"",
+         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"else\"", "\"else\"",
+         "true",     "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "\"T\"",
+         "false",    "\"T\"",    "false",    "false",    "\"F\"",    "\"F\"",
+         "\"F\"",    "true",     "\"F\"",    "true",     "\"F\"",    "\"F\"",
+         "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"", "\"then\"",
+         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "true",
+         "\"B\"",    "true",     "\"B\"",    "\"B\""},
+        {"false",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
+         "\"T\"",    "\"T\"",    "\"F\"",    "true",     "true",     "true",
+         "true",     "true",     "true",     "true",     "\"elif\"", "\"then\"",
+         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"",
+         "\"B\"",    "true",     "true",     "true",     "true",     "true",
+         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "false",
+         "\"T\"",    "false",    "\"T\"",    "\"T\"",    "true",     "true",
+         "true",     "\"F\"",    "true",     "\"F\"",    "true",     "true",
+         "\"then\"", "\"then\"", "\"then\"", "\"elif\"", "\"then\"", "\"elif\"",
+         "\"then\"", "\"then\"", "true",     "true",     "true",     "\"B\"",
+         "true",     "\"B\"",    "\"B\"",    "\"B\""},
+        {"\"T\"",    "false",    "false",    "false",    "false",    "false",
+         "\"T\"",    "\"T\"",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
+         "\"F\"",    "\"F\"",    "true",     "true",     "\"then\"", "\"elif\"",
+         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"then\"",
+         "true",     "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
+         "false",    "\"T\"",    "\"T\"",    "\"T\"",    "true",     "true",
+         "true",     "true",     "\"F\"",    "true",     "true",     "true",
+         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"elif\"", "\"then\"",
+         "\"then\"", "\"then\"", "true",     "true",     "true",     "true",
+         "\"B\"",    "true",     "\"B\"",    "\"B\""},
+        {"\"T\"",    "\"T\"",    "false",    "\"T\"",    "false",    "\"T\"",
+         "\"T\"",    "\"T\"",    "true",     "true",     "\"F\"",    "true",
+         "\"F\"",    "true",     "true",     "true",     "\"then\"", "\"then\"",
+         "\"elif\"", "\"then\"", "\"elif\"", "\"then\"", "\"then\"", "\"then\"",
+         "true",     "true",     "\"B\"",    "true",     "\"B\"",    "true",
+         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
+         "false",    "\"T\"",    "\"T\"",    "\"T\"",    "true",     "true",
+         "true",     "true",     "\"F\"",    "true",     "true",     "true",
+         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"elif\"", "\"then\"",
+         "\"then\"", "\"then\"", "true",     "true",     "true",     "true",
+         "\"B\"",    "true",     "\"B\"",    "\"B\""},
+        {"false",    "false",    "\"T\"",    "false",    "false",    "false",
+         "false",    "false",    "\"F\"",    "\"F\"",    "true",     "\"F\"",
+         "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"",
+         "\"then\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"else\"", "\"else\"",
+         "\"B\"",    "\"B\"",    "true",     "\"B\"",    "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "false",
+         "\"T\"",    "false",    "false",    "false",    "\"F\"",    "\"F\"",
+         "\"F\"",    "\"F\"",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
+         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"",
+         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
+         "true",     "\"B\"",    "\"B\"",    "\"B\""},
+        {"false",    "\"T\"",    "\"T\"",    "\"T\"",    "false",    "\"T\"",
+         "false",    "false",    "\"F\"",    "true",     "true",     "true",
+         "\"F\"",    "true",     "\"F\"",    "\"F\"",    "\"elif\"", "\"then\"",
+         "\"then\"", "\"then\"", "\"elif\"", "\"then\"", "\"else\"", "\"else\"",
+         "\"B\"",    "true",     "true",     "true",     "\"B\"",    "true",
+         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "false",
+         "\"T\"",    "false",    "false",    "false",    "\"F\"",    "\"F\"",
+         "\"F\"",    "\"F\"",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
+         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"",
+         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
+         "true",     "\"B\"",    "\"B\"",    "\"B\""},
+        {"false",    "false",    "false",    "false",    "\"T\"",    "false",
+         "false",    "false",    "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",
+         "true",     "\"F\"",    "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"",
+         "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"", "\"else\"", "\"else\"",
+         "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "true",     "\"B\"",
+         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "false",
+         "false",    "false",    "false",    "false",    "\"F\"",    "\"F\"",
+         "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",
+         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"",
+         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "\"B\"",    "\"B\""},
+        {"\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "false",    "\"T\"",
+         "\"T\"",    "\"T\"",    "true",     "true",     "true",     "true",
+         "\"F\"",    "true",     "true",     "true",     "\"then\"", "\"then\"",
+         "\"then\"", "\"then\"", "\"elif\"", "\"then\"", "\"then\"", "\"then\"",
+         "true",     "true",     "true",     "true",     "\"B\"",    "true",
+         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
+         "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "true",     "true",
+         "true",     "true",     "true",     "true",     "true",     "true",
+         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"",
+         "\"then\"", "\"then\"", "true",     "true",     "true",     "true",
+         "true",     "true",     "\"B\"",    "\"B\""},
+    };
+    static const char *const elem[8] = {
+        "[1]",       "[2,3,\"2\",\"yes\",null,[2]]",
+        "[1,null]",  "[1,2,\"2\",null,[2]]",
+        "[3]",       "[2,3,\"2\",[2]]",
+        "[\"yes\"]", "[1,2,3,\"2\",null,[2]]"};
+    char cmp[64], logic[160];
+    size_t o, f, s, d;
+
+    (void)state;
+    for (o = 0; o < 8; o++) {
+        for (f = 0; f < 2; f++) {
+            snprintf(cmp, sizeof cmp, "{\"%s\":[{\"var\":\"%s\"},%s]}",
+                     ops[o][0], forms[f], ops[o][1]);
+            for (s = 0; s < 4; s++) {
+                snprintf(logic, sizeof logic, "%s%s%s", shapes[s][0], cmp,
+                         shapes[s][1]);
+                for (d = 0; d < 8; d++) {
+                    const char *w = want[o][(f * 4 + s) * 8 + d];
+
+                    if (strcmp(run(logic, datas[d], 0, 0), w) != 0 ||
+                        strcmp(run(logic, datas[d], 0, 1), w) != 0)
+                        fail_msg("%s on %s: %s, want %s", logic, datas[d],
+                                 run(logic, datas[d], 0, 1), w);
+                }
+            }
+        }
+        /* the element of an iteration, in an or in a filter's body */
+        snprintf(logic, sizeof logic,
+                 "{\"filter\":[{\"var\":\"xs\"},{\"or\":[{\"%s\":[{\"var\":"
+                 "\"\"},%s]},false]}]}",
+                 ops[o][0], ops[o][1]);
+        assert_string_equal(
+            run(logic, "{\"xs\":[1,2,3,\"2\",\"yes\",null,[2]]}", 0, 1),
+            elem[o]);
+    }
+}
+
 /*
  * Scanning data costs a unit an item or a byte, so a budget bounds it
  * where one node repeats it: `in` over an accumulator of 2^15 items, once
@@ -471,7 +619,8 @@ static const char scan_texts[] =
 static void test_scanning_data_is_charged_by_its_size(void **state)
 {
     static const char big[] =
-        "{\"reduce\":[[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14],{\"merge\":[{\"var\":"
+        "{\"reduce\":[[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14],{\"merge\":[{"
+        "\"var\":"
         "\"accumulator\"},{\"var\":\"accumulator\"}]},[0]]}";
     char logic[1024];
 
@@ -493,9 +642,8 @@ static void test_scanning_data_is_charged_by_its_size(void **state)
         sprintf(p, "]}");
         assert_string_equal(run(scan_texts, data, 200, 0), over);
     }
-    assert_string_equal(run(scan_texts, "{\"n\":[\"aa\",\"aa\",\"aa\"]}", 200,
-                            0),
-                        "0");
+    assert_string_equal(
+        run(scan_texts, "{\"n\":[\"aa\",\"aa\",\"aa\"]}", 200, 0), "0");
 }
 
 /* Without a body each element's value is undefined, as json-logic-js
@@ -504,45 +652,39 @@ static void test_scanning_data_is_charged_by_its_size(void **state)
 static void test_iterations_without_a_body(void **state)
 {
     (void)state;
-    assert_string_equal(run("{\"===\":[{\"reduce\":[[1,2]]},null]}", NULL, 0,
-                            0),
-                        "false");
+    assert_string_equal(
+        run("{\"===\":[{\"reduce\":[[1,2]]},null]}", NULL, 0, 0), "false");
     assert_string_equal(
         run("{\"===\":[{\"reduce\":[{\"var\":\"x\"},null,5]},null]}",
             "{\"x\":[1,2]}", 0, 0),
         "true"); /* a null body: null */
     assert_string_equal(run("{\"===\":[{\"reduce\":[[]]},null]}", NULL, 0, 0),
                         "true");
-    assert_string_equal(run("{\"some\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
-                            0, 0),
-                        "false");
-    assert_string_equal(run("{\"none\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
-                            0, 0),
-                        "true");
-    assert_string_equal(run("{\"all\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
-                            0, 0),
-                        "false");
-    assert_string_equal(run("{\"filter\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
-                            0, 0),
-                        "[]");
-    assert_string_equal(run("{\"map\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}",
-                            0, 0),
-                        "[null,null]");
+    assert_string_equal(
+        run("{\"some\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}", 0, 0), "false");
+    assert_string_equal(
+        run("{\"none\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}", 0, 0), "true");
+    assert_string_equal(
+        run("{\"all\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}", 0, 0), "false");
+    assert_string_equal(
+        run("{\"filter\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}", 0, 0), "[]");
+    assert_string_equal(
+        run("{\"map\":[{\"var\":\"x\"}]}", "{\"x\":[1,2]}", 0, 0),
+        "[null,null]");
 }
 
 /* missing_some applies missing to its options as arguments (json-logic-js
  * 2.0.5): where the first option is a list, that list is the keys. */
 static void test_missing_some_with_a_list_first(void **state)
 {
-    static const char logic[] =
-        "{\"missing_some\":[1,[[\"a\",\"b\"],\"c\"]]}";
+    static const char logic[] = "{\"missing_some\":[1,[[\"a\",\"b\"],\"c\"]]}";
 
     (void)state;
     assert_string_equal(run(logic, "{\"a\":1}", 0, 0), "[]");
     assert_string_equal(run(logic, "{\"c\":1}", 0, 0), "[\"a\",\"b\"]");
-    assert_string_equal(run("{\"missing_some\":[1,[\"a\",\"b\"]]}",
-                            "{\"c\":1}", 0, 0),
-                        "[\"a\",\"b\"]");
+    assert_string_equal(
+        run("{\"missing_some\":[1,[\"a\",\"b\"]]}", "{\"c\":1}", 0, 0),
+        "[\"a\",\"b\"]");
 }
 
 /* A reduce's body reads current and accumulator (and paths below them)
@@ -753,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_constant_parts_fold_through_the_code),
         cmocka_unit_test(test_large_value_stacks),
         cmocka_unit_test(test_typed_comparisons_check_the_answer_kind),
+        cmocka_unit_test(test_a_comparison_does_the_jump_after_it),
         cmocka_unit_test(test_scanning_data_is_charged_by_its_size),
         cmocka_unit_test(test_iterations_without_a_body),
         cmocka_unit_test(test_missing_some_with_a_list_first),
