@@ -482,7 +482,8 @@ static inline ik_value path_rest(est *s, const path *p, ik_value cur)
 }
 
 /* The value at a compiled path with one or more segments (UNDEF: none). */
-static ik_value resolve_path(est *s, const path *p, const ik_value *ctx)
+static IK_ALWAYS_INLINE ik_value resolve_path(est *s, const path *p,
+                                              const ik_value *ctx)
 {
     const seg *g = &s->lg->segs[p->seg0];
     ik_value cur;
