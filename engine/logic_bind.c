@@ -84,9 +84,9 @@ static uint32_t cached_slot(const ik_logic *lg, ik_bind_cache *cache,
 
 /* cached_slot for a key that missed the cache at *j, out of line so that
  * a hit costs ik_logic_slot_of no more than its test. */
-static IK_NOINLINE uint32_t
-cached_slot_miss(const ik_logic *lg, ik_bind_cache *cache, uint32_t *j,
-                 const char *key, uint32_t klen)
+static IK_NOINLINE uint32_t cached_slot_miss(const ik_logic *lg,
+                                             ik_bind_cache *cache, uint32_t *j,
+                                             const char *key, uint32_t klen)
 {
     return cached_slot(lg, cache, j, key, klen);
 }

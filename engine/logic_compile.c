@@ -738,6 +738,36 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     }
 }
 
+/* An array whose items are all plain top-level slots (slot_operand). */
+static bool plain_slots(const ik_logic *lg, const ik_node *n)
+{
+    uint32_t i;
+
+    for (i = 0; i < n->nkids; i++)
+        if (!slot_operand(lg, &lg->nodes[n->kid + i]))
+            return false;
+    return true;
+}
+
+/* Such an array: one SLOTS instruction, its items the SLOT instructions
+ * after it (each var and its constant default charged as gen would). */
+static ik_status gen_slots(emitter *e, const ik_node *n)
+{
+    ik_ins in = {OPC_SLOTS, 0, n->nkids, 0, 0, 0};
+    ik_status st = emit(e, in, NULL);
+    uint32_t i;
+
+    for (i = 0; st == IK_OK && i < n->nkids; i++) {
+        const ik_node *v = &e->lg->nodes[n->kid + i];
+        ik_ins item = {OPC_SLOT, 0, 0, e->lg->paths[v->arg].slot, 0, 0};
+
+        e->charge++;
+        item.c = default_of(e, v, 0);
+        st = emit(e, item, NULL); /* after SLOTS or SLOT: no PUSH merged */
+    }
+    return st;
+}
+
 /* In a reduce's body, a path that starts at current or accumulator: 0 or
  * 1 (RVAR's sub), else -1. */
 static int reduce_cell(const emitter *e, const path *p)
@@ -931,6 +961,10 @@ static ik_status gen(emitter *e, uint32_t ni)
             break;
         st = gen(e, n->kid);
         return st == IK_OK ? emit_op(e, OPC_NOT, n->op == IK_OP_NOTNOT, 0) : st;
+    case IK_OP_ARRAY:
+        if (n->nkids > 1 && plain_slots(e->lg, n))
+            return gen_slots(e, n);
+        break;
     case IK_OP_MISSING:
     case IK_OP_MISSING_SOME:
         in.a = (n->flags & NODE_KEYS) ? n->arg : 0;

@@ -1136,6 +1136,28 @@ static inline ik_value with_default(const est *s, ik_value v, uint32_t c)
     return c == DFLT_NULL ? ik_null() : s->lg->consts[c];
 }
 
+/* What a SLOT instruction reads: slot a, default c. */
+static inline ik_value slot_read(est *s, const ik_ins *in)
+{
+    return with_default(s, slot_value(s, in->a), in->c);
+}
+
+/* SLOTS: the array of the in->n slots that the SLOT instructions after
+ * it read. */
+static IK_NOINLINE ik_status slots_array(est *s, const ik_ins *in,
+                                         ik_value *out)
+{
+    ik_value *items = salloc(s, in->n * sizeof *items);
+    uint32_t k;
+
+    if (!items)
+        return nomem(s);
+    for (k = 0; k < in->n; k++)
+        items[k] = slot_read(s, in + 1 + k);
+    *out = make_array(items, in->n);
+    return check_items(s, items, in->n);
+}
+
 /* A var with a compiled path: the element's or the data's. */
 static IK_NOINLINE ik_status read_var(est *s, const ik_ins *in,
                                       const ik_value *ctx, ik_value *out)
@@ -1228,7 +1250,12 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
         case OPC_SLOT:
             if (in->sub)
                 *sp++ = acc;
-            acc = with_default(s, slot_value(s, in->a), in->c);
+            acc = slot_read(s, in);
+            break;
+        case OPC_SLOTS:
+            if ((st = slots_array(s, in, &acc)) != IK_OK)
+                return st;
+            ip += in->n;
             break;
         case OPC_VAR:
             if ((st = read_var(s, in, ctx, &acc)) != IK_OK)

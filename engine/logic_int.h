@@ -188,6 +188,10 @@ typedef enum ik_opc {
      * the last in acc; a: MISSING* key paths + 1 (0: none); b: read the
      * element (NODE_CTX) */
     OPC_OP,
+    /* acc = an array of n plain slots, [{"var": "a"}, {"var": ["b", 0]}]:
+     * the n SLOT instructions after it are its items, each read as SLOT
+     * reads it, then skipped (nothing jumps between them) */
+    OPC_SLOTS,
     /* iterator sub with n arguments: acc the array (reduce: the array
      * pushed, acc the initial value); body at a (UINT32_MAX: none), then
      * continue at b; reduce: c 1 when the body reads its context other

@@ -606,6 +606,44 @@ static void test_a_comparison_does_the_jump_after_it(void **state)
     }
 }
 
+/* An array of plain slots is one instruction (SLOTS) reading its items as
+ * a var of a slot reads them: defaults, absent answers (null), answers of
+ * every kind, in an iteration; charged a node a var and a default.
+ * The values are json-logic-js 2.0.5's. */
+static void test_an_array_of_slots(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{\"filter\":[[{\"var\":[\"a\",\"no\"]},{\"var\":\"b\"},{\"var\":["
+         "\"c\","
+         "null]},{\"var\":[\"d\",[1]]}],{\"!=\":[{\"var\":\"\"},\"no\"]}]}",
+         "{\"a\":\"yes\",\"b\":2}", "[\"yes\",2,null,[1]]"},
+        {"{\"filter\":[[{\"var\":[\"a\",\"no\"]},{\"var\":\"b\"},{\"var\":["
+         "\"c\","
+         "null]},{\"var\":[\"d\",[1]]}],{\"!=\":[{\"var\":\"\"},\"no\"]}]}",
+         "{\"a\":\"no\",\"b\":\"\",\"c\":0,\"d\":false}", "[\"\",0,false]"},
+        {"{\"map\":[[{\"var\":\"a\"},{\"var\":\"b\"}],{\"var\":\"\"}]}", "{}",
+         "[null,null]"},
+        {"[{\"var\":\"a\"},{\"var\":\"b\"}]", "{\"a\":[1,[2]],\"b\":{\"x\":1}}",
+         "[[1,[2]],{\"x\":1}]"},
+        {"{\"cat\":[[{\"var\":\"a\"},{\"var\":[\"b\",\"z\"]}]]}", "{\"a\":1}",
+         "\"1,z\""},
+        {"{\"reduce\":[{\"filter\":[[{\"var\":[\"a\",\"no\"]},{\"var\":[\"b\","
+         "\"no\"]},{\"var\":[\"c\",\"no\"]}],{\"==\":[{\"var\":\"\"},\"yes\"]}]"
+         "},"
+         "{\"+\":[{\"var\":\"accumulator\"},1]},0]}",
+         "{\"a\":\"yes\",\"c\":\"yes\"}", "2"},
+    };
+    /* the array, two vars, one default: 4 nodes */
+    const char *charged = "[{\"var\":\"a\"},{\"var\":[\"b\",1]}]";
+
+    (void)state;
+    expect_each(cases, sizeof cases / sizeof *cases);
+    assert_string_equal(run(charged, "{\"a\":0}", 4, 1), "[0,1]");
+    assert_string_equal(run(charged, "{\"a\":0}", 3, 1), over);
+    assert_string_equal(run(charged, "{\"a\":0}", 3, 0), over);
+    assert_int_equal(cost(charged, 1), 4);
+}
+
 /*
  * Scanning data costs a unit an item or a byte, so a budget bounds it
  * where one node repeats it: `in` over an accumulator of 2^15 items, once
@@ -896,6 +934,7 @@ int main(void)
         cmocka_unit_test(test_large_value_stacks),
         cmocka_unit_test(test_typed_comparisons_check_the_answer_kind),
         cmocka_unit_test(test_a_comparison_does_the_jump_after_it),
+        cmocka_unit_test(test_an_array_of_slots),
         cmocka_unit_test(test_scanning_data_is_charged_by_its_size),
         cmocka_unit_test(test_iterations_without_a_body),
         cmocka_unit_test(test_missing_some_with_a_list_first),
