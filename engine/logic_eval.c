@@ -31,6 +31,7 @@ typedef struct est {
 } est;
 
 static inline bool less(est *s, ik_value a, ik_value b, bool or_equal);
+static inline double to_number(est *s, ik_value v);
 
 static ik_status nomem(est *s)
 {
@@ -96,19 +97,15 @@ static ik_value make_array(ik_value *items, uint32_t n)
     return v;
 }
 
-/* String(v) in scratch, within this evaluation's memory bound (the text
- * of a shared array can be far larger than the array) and its budget:
- * each byte of an array's text costs one node visit, so making text is
- * as bounded in time as evaluating is. */
-static ik_status to_text(est *s, ik_value v, ik_value *out)
+/* String(v) of anything but a string (to_text), in scratch, within this
+ * evaluation's memory bound (the text of a shared array can be far larger
+ * than the array) and its budget: each byte of an array's text costs one
+ * node visit, so making text is as bounded in time as evaluating is. */
+static IK_NOINLINE ik_status text_of(est *s, ik_value v, ik_value *out)
 {
     size_t cap = cap_of(s), used = s->scratch ? s->scratch->used : 0;
     size_t mem = used < cap ? cap - used : 0, max = mem;
 
-    if (v.kind == IK_STR) {
-        *out = v;
-        return IK_OK;
-    }
     if (v.kind == IK_ARR && s->left < max)
         max = (size_t)s->left;
     switch (ik_value_to_string(v, s->scratch, max, out)) {
@@ -129,6 +126,17 @@ static ik_status to_text(est *s, ik_value v, ik_value *out)
         break;
     }
     return nomem(s);
+}
+
+/* String(v) as text_of makes it; a string (the common case) is itself,
+ * answered in place. */
+static inline ik_status to_text(est *s, ik_value v, ik_value *out)
+{
+    if (v.kind == IK_STR) {
+        *out = v;
+        return IK_OK;
+    }
+    return text_of(s, v, out);
 }
 
 /* Each array operand as its String(), made by to_text, for operators
@@ -735,9 +743,9 @@ static ik_status eval_cat(est *s, ik_value *args, uint32_t n, ik_value *out)
 }
 
 /* ToIntegerOrInfinity */
-static double to_integer(ik_value v)
+static double to_integer(est *s, ik_value v)
 {
-    double d = ik_value_to_number(v);
+    double d = to_number(s, v);
 
     return isnan(d) ? 0 : trunc(d);
 }
@@ -770,15 +778,15 @@ static ik_status eval_substr(est *s, ik_value *args, uint32_t n, ik_value *out)
         return st;
     start = n > 1 ? args[1] : ik_undef();
     len = n > 2 ? args[2] : ik_undef();
-    if (ik_value_less(len, ik_num(0), false)) {
-        ik_value tail = js_substr(src, to_integer(start), INFINITY);
+    if (less(s, len, ik_num(0), false)) {
+        ik_value tail = js_substr(src, to_integer(s, start), INFINITY);
 
         *out = js_substr(tail, 0,
-                         utf16_len(tail.u.str, tail.len) + to_integer(len));
+                         utf16_len(tail.u.str, tail.len) + to_integer(s, len));
         return IK_OK;
     }
-    *out = js_substr(src, to_integer(start),
-                     len.kind == IK_UNDEF ? INFINITY : to_integer(len));
+    *out = js_substr(src, to_integer(s, start),
+                     len.kind == IK_UNDEF ? INFINITY : to_integer(s, len));
     return IK_OK;
 }
 
