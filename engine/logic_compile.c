@@ -520,6 +520,18 @@ static ik_status emit_jump(emitter *e, uint8_t opc, uint32_t *chain)
     return emit(e, in, chain);
 }
 
+/* The RET of a program: a typed comparison right before it does the
+ * return too (its _R form). */
+static ik_status emit_ret(emitter *e)
+{
+    ik_ins *prev = &e->lg->code[e->lg->ncode - 1]; /* at least its ENTER */
+
+    if (prev->opc >= OPC_S_EQN && prev->opc <= OPC_K_NES) {
+        prev->opc = (uint8_t)OPC_RETURNING(prev->opc);
+    }
+    return emit_op(e, OPC_RET, 0, 0);
+}
+
 static void patch(emitter *e, uint32_t chain)
 {
     while (chain != UINT32_MAX) {
@@ -999,7 +1011,7 @@ ik_status ik_logic_emit(ik_logic *lg, uint32_t ni, uint32_t *entry,
     if (st == IK_OK)
         st = gen(&e, ni);
     if (st == IK_OK)
-        st = emit_op(&e, OPC_RET, 0, 0);
+        st = emit_ret(&e);
     if (st != IK_OK) {
         lg->ncode = at;
         return st;

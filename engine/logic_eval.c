@@ -1229,6 +1229,7 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             s->left -= in->a;
             break;
         case OPC_RET:
+        ret:
             *out = acc;
             return IK_OK;
 #define NEXT(opc, op)                                                          \
@@ -1317,7 +1318,8 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
     case kop:
 /* A typed comparison: where acc is of the constant's kind, its value r
  * (test, value); else the generic comparison. Its _J form (two more
- * cases) is the same comparison, then the JT or JF after it. */
+ * cases) is the same comparison, then the JT or JF after it; its _R form
+ * the same, then the RET after it. */
 #define CMP_FORMS(kop, test, value)                                            \
     SLOT_THEN(kop)                                                             \
     if (test) {                                                                \
@@ -1331,7 +1333,13 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
         r = (value);                                                           \
         goto cmp_jump;                                                         \
     }                                                                          \
-    goto generic_cmp_jump;
+    goto generic_cmp_jump;                                                     \
+    SLOT_THEN(OPC_RETURNING(kop))                                              \
+    if (test) {                                                                \
+        acc = ik_bool(value);                                                  \
+        goto ret;                                                              \
+    }                                                                          \
+    goto generic_cmp_ret;
 #define CMPN(kop, expr)                                                        \
     CMP_FORMS(kop, acc.kind == IK_NUM,                                         \
               (x = acc.u.num, y = consts[in->b].u.num, (expr)))
@@ -1350,11 +1358,16 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             CMPS(OPC_K_NES, false)
 #undef CMPS
 #undef CMP_FORMS
+        generic_cmp_ret:
+            if ((st = cmp_const(s, in, &acc)) != IK_OK)
+                return st;
+            goto ret;
         generic_cmp_jump:
             if ((st = cmp_const(s, in, &acc)) != IK_OK)
                 return st;
             r = acc.u.b;
-        cmp_jump: /* r: the comparison's value; its JT (n 1) or JF (n 0) */
+        cmp_jump: /* r: the comparison's value; then its JT (n 1), JF (n 0)
+                   * or RET (n 2) */
             acc = ik_bool(r);
             ip = r == (in->n != 0) ? code + ip->a : ip + 1;
             break;

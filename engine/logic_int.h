@@ -170,6 +170,24 @@ typedef enum ik_opc {
     OPC_K_EQS_J,
     OPC_S_NES_J,
     OPC_K_NES_J,
+    /* The same comparisons fused with the RET right after them (which
+     * stays for jumps that land on it): OPC_RETURNING(opc). */
+    OPC_S_EQN_R,
+    OPC_K_EQN_R,
+    OPC_S_NEN_R,
+    OPC_K_NEN_R,
+    OPC_S_LTN_R,
+    OPC_K_LTN_R,
+    OPC_S_LEN_R,
+    OPC_K_LEN_R,
+    OPC_S_GTN_R,
+    OPC_K_GTN_R,
+    OPC_S_GEN_R,
+    OPC_K_GEN_R,
+    OPC_S_EQS_R,
+    OPC_K_EQS_R,
+    OPC_S_NES_R,
+    OPC_K_NES_R,
     OPC_INR,     /* acc = constant b `in` acc */
     OPC_BETWEEN, /* see above */
     /* two computed operands: the left popped, the right acc */
@@ -199,7 +217,8 @@ typedef enum ik_opc {
     OPC_ITER
 } ik_opc;
 
-#define OPC_JUMPING(opc) ((opc) + (OPC_S_EQN_J - OPC_S_EQN))
+#define OPC_JUMPING(opc)   ((opc) + (OPC_S_EQN_J - OPC_S_EQN))
+#define OPC_RETURNING(opc) ((opc) + (OPC_S_EQN_R - OPC_S_EQN))
 
 /* The operand of an S_ comparison that is the iteration element, not a
  * slot (no slot index reaches it). */

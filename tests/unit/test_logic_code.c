@@ -459,115 +459,141 @@ static void test_typed_comparisons_check_the_answer_kind(void **state)
 }
 
 /* A typed comparison right before the JT or JF of an and, or or if does
- * that jump itself (its _J form): for each typed operator, with the slot
- * read by the instruction (S_) and a computed operand (K_: a path of two
+ * that jump itself (its _J form), and right before a program's RET the
+ * return (its _R form): for each typed operator, with the slot read by
+ * the instruction (S_) and a computed operand (K_: a path of two
  * segments), the four places a comparison meets a jump (and, or, if, and
- * the or's JT that the and's JF also lands on), and answers of every
- * kind (the generic comparison then jumps too). The values are
- * json-logic-js 2.0.5's (node, json-logic-js.apply). */
+ * the or's JT that the and's JF also lands on) and the comparison alone,
+ * and answers of every kind (the generic comparison then jumps too). The values
+ * are json-logic-js 2.0.5's (node, json-logic-js.apply). */
 static void test_a_comparison_does_the_jump_after_it(void **state)
 {
     static const char *const ops[8][2] = {
         {"==", "1"}, {"!=", "1"}, {"<", "2"},        {"<=", "2"},
         {">", "2"},  {">=", "2"}, {"==", "\"yes\""}, {"!=", "\"yes\""}};
     static const char *const forms[2] = {"x", "x.length"};
-    static const char *const shapes[4][2] = {
+    static const char *const shapes[5][2] = {
         {"{\"and\":[", ",\"T\"]}"},
         {"{\"or\":[", ",\"F\"]}"},
         {"{\"if\":[", ",\"then\",{\"var\":\"x\"},\"elif\",\"else\"]}"},
-        {"{\"or\":[{\"and\":[{\"var\":\"x\"},", "]},\"B\"]}"}};
+        {"{\"or\":[{\"and\":[{\"var\":\"x\"},", "]},\"B\"]}"},
+        {"", ""}};
     static const char *const datas[8] = {
         "{\"x\":1}",       "{\"x\":2}",   "{\"x\":3}",    "{\"x\":\"2\"}",
         "{\"x\":\"yes\"}", "{\"x\":[2]}", "{\"x\":null}", "{}"};
-    static const char *const want[8][64] = {
+    static const char *const want[8][80] = {
         {"\"T\"",    "false",    "false",    "false",    "false",    "false",
          "false",    "false",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
          "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"then\"", "\"elif\"",
          "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"else\"", "\"else\"",
          "true",     "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
-         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "\"T\"",
-         "false",    "\"T\"",    "false",    "false",    "\"F\"",    "\"F\"",
-         "\"F\"",    "true",     "\"F\"",    "true",     "\"F\"",    "\"F\"",
-         "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"", "\"then\"",
-         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "true",
-         "\"B\"",    "true",     "\"B\"",    "\"B\""},
+         "\"B\"",    "\"B\"",    "true",     "false",    "false",    "false",
+         "false",    "false",    "false",    "false",    "false",    "false",
+         "false",    "\"T\"",    "false",    "\"T\"",    "false",    "false",
+         "\"F\"",    "\"F\"",    "\"F\"",    "true",     "\"F\"",    "true",
+         "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"",
+         "\"elif\"", "\"then\"", "\"else\"", "\"else\"", "\"B\"",    "\"B\"",
+         "\"B\"",    "true",     "\"B\"",    "true",     "\"B\"",    "\"B\"",
+         "false",    "false",    "false",    "true",     "false",    "true",
+         "false",    "false"},
         {"false",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
          "\"T\"",    "\"T\"",    "\"F\"",    "true",     "true",     "true",
          "true",     "true",     "true",     "true",     "\"elif\"", "\"then\"",
          "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"",
          "\"B\"",    "true",     "true",     "true",     "true",     "true",
-         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "false",
-         "\"T\"",    "false",    "\"T\"",    "\"T\"",    "true",     "true",
-         "true",     "\"F\"",    "true",     "\"F\"",    "true",     "true",
-         "\"then\"", "\"then\"", "\"then\"", "\"elif\"", "\"then\"", "\"elif\"",
-         "\"then\"", "\"then\"", "true",     "true",     "true",     "\"B\"",
-         "true",     "\"B\"",    "\"B\"",    "\"B\""},
+         "\"B\"",    "\"B\"",    "false",    "true",     "true",     "true",
+         "true",     "true",     "true",     "true",     "\"T\"",    "\"T\"",
+         "\"T\"",    "false",    "\"T\"",    "false",    "\"T\"",    "\"T\"",
+         "true",     "true",     "true",     "\"F\"",    "true",     "\"F\"",
+         "true",     "true",     "\"then\"", "\"then\"", "\"then\"", "\"elif\"",
+         "\"then\"", "\"elif\"", "\"then\"", "\"then\"", "true",     "true",
+         "true",     "\"B\"",    "true",     "\"B\"",    "\"B\"",    "\"B\"",
+         "true",     "true",     "true",     "false",    "true",     "false",
+         "true",     "true"},
         {"\"T\"",    "false",    "false",    "false",    "false",    "false",
          "\"T\"",    "\"T\"",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
          "\"F\"",    "\"F\"",    "true",     "true",     "\"then\"", "\"elif\"",
          "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"then\"",
          "true",     "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
-         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
-         "false",    "\"T\"",    "\"T\"",    "\"T\"",    "true",     "true",
-         "true",     "true",     "\"F\"",    "true",     "true",     "true",
-         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"elif\"", "\"then\"",
-         "\"then\"", "\"then\"", "true",     "true",     "true",     "true",
-         "\"B\"",    "true",     "\"B\"",    "\"B\""},
+         "\"B\"",    "\"B\"",    "true",     "false",    "false",    "false",
+         "false",    "false",    "true",     "true",     "\"T\"",    "\"T\"",
+         "\"T\"",    "\"T\"",    "false",    "\"T\"",    "\"T\"",    "\"T\"",
+         "true",     "true",     "true",     "true",     "\"F\"",    "true",
+         "true",     "true",     "\"then\"", "\"then\"", "\"then\"", "\"then\"",
+         "\"elif\"", "\"then\"", "\"then\"", "\"then\"", "true",     "true",
+         "true",     "true",     "\"B\"",    "true",     "\"B\"",    "\"B\"",
+         "true",     "true",     "true",     "true",     "false",    "true",
+         "true",     "true"},
         {"\"T\"",    "\"T\"",    "false",    "\"T\"",    "false",    "\"T\"",
          "\"T\"",    "\"T\"",    "true",     "true",     "\"F\"",    "true",
          "\"F\"",    "true",     "true",     "true",     "\"then\"", "\"then\"",
          "\"elif\"", "\"then\"", "\"elif\"", "\"then\"", "\"then\"", "\"then\"",
          "true",     "true",     "\"B\"",    "true",     "\"B\"",    "true",
-         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
-         "false",    "\"T\"",    "\"T\"",    "\"T\"",    "true",     "true",
-         "true",     "true",     "\"F\"",    "true",     "true",     "true",
-         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"elif\"", "\"then\"",
-         "\"then\"", "\"then\"", "true",     "true",     "true",     "true",
-         "\"B\"",    "true",     "\"B\"",    "\"B\""},
+         "\"B\"",    "\"B\"",    "true",     "true",     "false",    "true",
+         "false",    "true",     "true",     "true",     "\"T\"",    "\"T\"",
+         "\"T\"",    "\"T\"",    "false",    "\"T\"",    "\"T\"",    "\"T\"",
+         "true",     "true",     "true",     "true",     "\"F\"",    "true",
+         "true",     "true",     "\"then\"", "\"then\"", "\"then\"", "\"then\"",
+         "\"elif\"", "\"then\"", "\"then\"", "\"then\"", "true",     "true",
+         "true",     "true",     "\"B\"",    "true",     "\"B\"",    "\"B\"",
+         "true",     "true",     "true",     "true",     "false",    "true",
+         "true",     "true"},
         {"false",    "false",    "\"T\"",    "false",    "false",    "false",
          "false",    "false",    "\"F\"",    "\"F\"",    "true",     "\"F\"",
          "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"",
          "\"then\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"else\"", "\"else\"",
          "\"B\"",    "\"B\"",    "true",     "\"B\"",    "\"B\"",    "\"B\"",
-         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "false",
-         "\"T\"",    "false",    "false",    "false",    "\"F\"",    "\"F\"",
-         "\"F\"",    "\"F\"",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
-         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"",
-         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
-         "true",     "\"B\"",    "\"B\"",    "\"B\""},
+         "\"B\"",    "\"B\"",    "false",    "false",    "true",     "false",
+         "false",    "false",    "false",    "false",    "false",    "false",
+         "false",    "false",    "\"T\"",    "false",    "false",    "false",
+         "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "true",     "\"F\"",
+         "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"",
+         "\"then\"", "\"elif\"", "\"else\"", "\"else\"", "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "true",     "\"B\"",    "\"B\"",    "\"B\"",
+         "false",    "false",    "false",    "false",    "true",     "false",
+         "false",    "false"},
         {"false",    "\"T\"",    "\"T\"",    "\"T\"",    "false",    "\"T\"",
          "false",    "false",    "\"F\"",    "true",     "true",     "true",
          "\"F\"",    "true",     "\"F\"",    "\"F\"",    "\"elif\"", "\"then\"",
          "\"then\"", "\"then\"", "\"elif\"", "\"then\"", "\"else\"", "\"else\"",
          "\"B\"",    "true",     "true",     "true",     "\"B\"",    "true",
-         "\"B\"",    "\"B\"",    "false",    "false",    "false",    "false",
-         "\"T\"",    "false",    "false",    "false",    "\"F\"",    "\"F\"",
-         "\"F\"",    "\"F\"",    "true",     "\"F\"",    "\"F\"",    "\"F\"",
-         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"",
-         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
-         "true",     "\"B\"",    "\"B\"",    "\"B\""},
+         "\"B\"",    "\"B\"",    "false",    "true",     "true",     "true",
+         "false",    "true",     "false",    "false",    "false",    "false",
+         "false",    "false",    "\"T\"",    "false",    "false",    "false",
+         "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "true",     "\"F\"",
+         "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"",
+         "\"then\"", "\"elif\"", "\"else\"", "\"else\"", "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "true",     "\"B\"",    "\"B\"",    "\"B\"",
+         "false",    "false",    "false",    "false",    "true",     "false",
+         "false",    "false"},
         {"false",    "false",    "false",    "false",    "\"T\"",    "false",
          "false",    "false",    "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",
          "true",     "\"F\"",    "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"",
          "\"elif\"", "\"elif\"", "\"then\"", "\"elif\"", "\"else\"", "\"else\"",
          "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "true",     "\"B\"",
          "\"B\"",    "\"B\"",    "false",    "false",    "false",    "false",
-         "false",    "false",    "false",    "false",    "\"F\"",    "\"F\"",
+         "true",     "false",    "false",    "false",    "false",    "false",
+         "false",    "false",    "false",    "false",    "false",    "false",
          "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",    "\"F\"",
-         "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"",
-         "\"else\"", "\"else\"", "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
-         "\"B\"",    "\"B\"",    "\"B\"",    "\"B\""},
+         "\"F\"",    "\"F\"",    "\"elif\"", "\"elif\"", "\"elif\"", "\"elif\"",
+         "\"elif\"", "\"elif\"", "\"else\"", "\"else\"", "\"B\"",    "\"B\"",
+         "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",    "\"B\"",
+         "false",    "false",    "false",    "false",    "false",    "false",
+         "false",    "false"},
         {"\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "false",    "\"T\"",
          "\"T\"",    "\"T\"",    "true",     "true",     "true",     "true",
          "\"F\"",    "true",     "true",     "true",     "\"then\"", "\"then\"",
          "\"then\"", "\"then\"", "\"elif\"", "\"then\"", "\"then\"", "\"then\"",
          "true",     "true",     "true",     "true",     "\"B\"",    "true",
-         "\"B\"",    "\"B\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
-         "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "true",     "true",
+         "\"B\"",    "\"B\"",    "true",     "true",     "true",     "true",
+         "false",    "true",     "true",     "true",     "\"T\"",    "\"T\"",
+         "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",    "\"T\"",
          "true",     "true",     "true",     "true",     "true",     "true",
-         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"", "\"then\"",
-         "\"then\"", "\"then\"", "true",     "true",     "true",     "true",
-         "true",     "true",     "\"B\"",    "\"B\""},
+         "true",     "true",     "\"then\"", "\"then\"", "\"then\"", "\"then\"",
+         "\"then\"", "\"then\"", "\"then\"", "\"then\"", "true",     "true",
+         "true",     "true",     "true",     "true",     "\"B\"",    "\"B\"",
+         "true",     "true",     "true",     "true",     "true",     "true",
+         "true",     "true"},
     };
     static const char *const elem[8] = {
         "[1]",       "[2,3,\"2\",\"yes\",null,[2]]",
@@ -582,11 +608,11 @@ static void test_a_comparison_does_the_jump_after_it(void **state)
         for (f = 0; f < 2; f++) {
             snprintf(cmp, sizeof cmp, "{\"%s\":[{\"var\":\"%s\"},%s]}",
                      ops[o][0], forms[f], ops[o][1]);
-            for (s = 0; s < 4; s++) {
+            for (s = 0; s < 5; s++) {
                 snprintf(logic, sizeof logic, "%s%s%s", shapes[s][0], cmp,
                          shapes[s][1]);
                 for (d = 0; d < 8; d++) {
-                    const char *w = want[o][(f * 4 + s) * 8 + d];
+                    const char *w = want[o][(f * 5 + s) * 8 + d];
 
                     if (strcmp(run(logic, datas[d], 0, 0), w) != 0 ||
                         strcmp(run(logic, datas[d], 0, 1), w) != 0)
