@@ -1250,13 +1250,24 @@ static ik_status not_now(ik_error *err);
 
 /* Before a change: a broken interview (a restart failed) is restarted
  * from its answers once more (what failed may have been memory); when
- * that fails too the change is refused, saying why. */
+ * that fails too the change is refused, saying why. The bound it showed
+ * holds for the same answers (a failed change or search put it back), so
+ * the restart's counters do not raise it: it never rises going forward. */
 static ik_status mend(ik_interview *iv, ik_error *err)
 {
+    uint32_t max = iv->to_go_max;
+    bool searched = iv->searched;
     ik_error again;
 
-    if (!iv->broken || restart(iv, &again) == IK_OK)
+    if (!iv->broken)
         return IK_OK;
+    if (restart(iv, &again) == IK_OK) {
+        if (iv->current != IK_NONE && iv->to_go_max > max) {
+            iv->to_go_max = max;
+            iv->searched = searched;
+        }
+        return IK_OK;
+    }
     return ik_fail(err, iv->why.code == IK_OK ? IK_ELOGIC : iv->why.code,
                    "the interview cannot go on: setting it up again from "
                    "the answers failed: %s",
@@ -1269,7 +1280,7 @@ static ik_status mend(ik_interview *iv, ik_error *err)
 static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
                         ik_error *err)
 {
-    uint32_t q, alert, was;
+    uint32_t q, alert, was, to_go;
     ik_value old_earlier;
     bool searched;
     ik_status st;
@@ -1279,6 +1290,7 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
     if (iv->current == IK_NONE || iv->ended) /* where mend put it */
         return not_now(err);
     q = iv->current;
+    to_go = iv->to_go;
     alert = iv->alert;
     was = iv->to_go_max;
     old_earlier = iv->earlier[q];
@@ -1300,6 +1312,9 @@ static ik_status record(ik_interview *iv, ik_event_kind kind, ik_value v,
         if (alert != IK_NONE)
             iv->alert_seen[alert] = 0;
         settle(iv, IK_NONE, false, &ignored);
+        /* where it was (a broken undo left where the failed step got) */
+        iv->current = q;
+        iv->to_go = to_go;
         iv->to_go_max = was;
         iv->searched = searched;
         return st;
@@ -1439,7 +1454,7 @@ ik_status ik_interview_skip(ik_interview *iv, ik_error *err)
 
 ik_status ik_interview_back(ik_interview *iv, ik_error *err)
 {
-    uint32_t q, was;
+    uint32_t q, was, cur, to_go;
     ik_value old;
     bool searched;
     ik_status st;
@@ -1458,6 +1473,8 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
         return IK_OK;
     }
     iv->alert = IK_NONE;
+    cur = iv->current;
+    to_go = iv->to_go;
     was = iv->to_go_max;
     searched = iv->searched;
     old = iv->earlier[q];
@@ -1472,6 +1489,8 @@ ik_status ik_interview_back(ik_interview *iv, ik_error *err)
         iv->earlier[q] = old;
         iv->nevents--;
         settle(iv, IK_NONE, false, &ignored);
+        iv->current = cur; /* as in record */
+        iv->to_go = to_go;
         iv->to_go_max = was;
         iv->searched = searched;
     }

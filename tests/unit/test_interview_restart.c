@@ -48,6 +48,20 @@ static void put_heavy(ik_buf *b, int n)
     ik_buf_puts(b, "], {\"+\": [{\"var\": \"accumulator\"}, 1]}, 0]}]}, ");
 }
 
+/* The pack written in b (freed), named name. */
+static ik_rulebook *load_buf(ik_buf *b, const char *name)
+{
+    ik_rulebook *rb = NULL;
+    ik_error err;
+
+    assert_int_equal(ik_buf_status(b), IK_OK);
+    ik_error_clear(&err);
+    if (ik_rulebook_load_text(ik_buf_cstr(b), b->len, name, &rb, &err) != IK_OK)
+        fail_msg("%s:%d:%d: %s", name, err.line, err.col, err.msg);
+    ik_buf_fini(b);
+    return rb;
+}
+
 /*
  * Questions q1..q10 (yes/no). The stop flag "heavy" reads every question
  * and costs 6 to 8 million node visits an evaluation (a reduce over 100
@@ -59,8 +73,6 @@ static void put_heavy(ik_buf *b, int n)
  */
 static ik_rulebook *load_pack(void)
 {
-    ik_rulebook *rb = NULL;
-    ik_error err;
     ik_buf b;
     int i;
 
@@ -90,13 +102,7 @@ static ik_rulebook *load_pack(void)
                     "{\"id\": \"emergency\", \"label\": \"E\", \"advice\": "
                     "\"e\", \"alarm\": true}, {\"id\": \"routine\", "
                     "\"label\": \"R\", \"advice\": \"r\"}]}");
-    assert_int_equal(ik_buf_status(&b), IK_OK);
-    ik_error_clear(&err);
-    if (ik_rulebook_load_text(ik_buf_cstr(&b), b.len, "restart.json", &rb,
-                              &err) != IK_OK)
-        fail_msg("%d:%d: %s", err.line, err.col, err.msg);
-    ik_buf_fini(&b);
-    return rb;
+    return load_buf(&b, "restart.json");
 }
 
 /* The question asked now: its number (1 for q1), 0 at the outcome. */
@@ -180,6 +186,83 @@ static void test_resuming_after_many_answers(void **state)
 }
 
 /*
+ * At the current question: "yes" with every allocation from the n-th on
+ * failing, which fails (its step runs out, or memory) and is undone; then
+ * "no" with every allocation failing, refused when the undo's restart
+ * failed too (the interview is broken: counted in *refused), and taken
+ * once memory is back. The interview's accessors answer in between.
+ * Returns the allocations the first answer made.
+ */
+static long answer_after_a_failure(ik_interview *iv, long n, int *refused)
+{
+    size_t nevents = ik_interview_nevents(iv);
+    const ik_outcome *app;
+    ik_error err;
+    ik_status st;
+    long made;
+
+    ik_alloc_fail_after(n);
+    st = ik_interview_answer(iv, "yes", 3, &err);
+    made = ik_alloc_fail_after(0);
+    assert_true(st == IK_ENOMEM || st == IK_ELOGIC);
+    assert_int_equal(ik_interview_nevents(iv), nevents);
+    app = ik_interview_applied(iv);
+    assert_non_null(app->enabled);
+    assert_non_null(app->slots);
+    (void)ik_interview_at_most(iv);
+    ik_alloc_fail_after(1);
+    st = ik_interview_answer(iv, "no", 2, &err);
+    ik_alloc_fail_after(0);
+    if (st != IK_OK) {
+        assert_int_equal(st, IK_ENOMEM);
+        assert_non_null(strstr(err.msg, "the interview cannot go on"));
+        assert_int_equal(ik_interview_nevents(iv), nevents);
+        (*refused)++;
+        say(iv, "no"); /* memory is back: it goes on */
+    }
+    return made;
+}
+
+/* answer_after_a_failure at the question `before` leads to, for n = 1, 2,
+ * ... until the first answer is past every allocation; then `after`
+ * checks where the interview is. Asserts that some change was refused
+ * (the loop met a broken interview). */
+static void each_failure(const ik_rulebook *rb, void (*before)(ik_interview *),
+                         void (*after)(ik_interview *, long))
+{
+    long n, made = 0;
+    int refused = 0;
+
+    for (n = 1; n < 100; n++) {
+        ik_interview *iv = start(rb);
+
+        before(iv);
+        made = answer_after_a_failure(iv, n, &refused);
+        after(iv, n);
+        ik_interview_free(iv);
+        if (made < n)
+            break; /* no allocation failed: past them all */
+    }
+    assert_true(n < 100);
+    assert_true(refused > 0); /* the loop reached a refused change */
+}
+
+/* q0 no: the history's first allocation is made. */
+static void answer_q0(ik_interview *iv)
+{
+    say(iv, "no");
+}
+
+/* At q2 of the small pack: it goes on to its end. */
+static void finish_small(ik_interview *iv, long n)
+{
+    (void)n;
+    assert_int_equal(asked(iv), 2);
+    say(iv, "no");
+    assert_int_equal(asked(iv), 0);
+}
+
+/*
  * A restart that fails (here out of memory, in the undo of a failed
  * answer: q1 yes runs "boom" past one evaluation's budget; q0 comes
  * first so that the history has its memory) leaves an
@@ -192,10 +275,7 @@ static void test_resuming_after_many_answers(void **state)
 static void test_a_failed_restart_refuses_changes_until_one_works(void **state)
 {
     ik_rulebook *rb = NULL;
-    ik_error err;
     ik_buf b;
-    long n, made = 0;
-    int refused = 0;
 
     (void)state;
     ik_buf_init(&b);
@@ -216,46 +296,146 @@ static void test_a_failed_restart_refuses_changes_until_one_works(void **state)
                     "\"dispositions\": [{\"id\": \"emergency\", \"label\": "
                     "\"E\", \"advice\": \"e\", \"alarm\": true}, {\"id\": "
                     "\"routine\", \"label\": \"R\", \"advice\": \"r\"}]}");
-    assert_int_equal(ik_buf_status(&b), IK_OK);
-    if (ik_rulebook_load_text(ik_buf_cstr(&b), b.len, "small.json", &rb,
-                              &err) != IK_OK)
-        fail_msg("%s", err.msg);
-    ik_buf_fini(&b);
-    for (n = 1; n < 100; n++) {
-        ik_interview *iv = start(rb);
-        const ik_outcome *app;
-        ik_status st;
+    rb = load_buf(&b, "small.json");
+    each_failure(rb, answer_q0, finish_small);
+    ik_rulebook_free(rb);
+}
 
-        say(iv, "no"); /* q0: the history's first allocation is made */
+/*
+ * A change whose undo cannot restart either leaves the interview where it
+ * was: at the question answered, with the bound it showed. Questions
+ * q0..q4 (yes/no); the stop flag "f" fires on q1 yes; the rule "r" runs
+ * past one evaluation's budget once q0 is no (only the outcome evaluates
+ * rules, so the steps to q1 work). q1 yes stops the interview, the
+ * outcome fails, and so does the undo's restart (its outcome at q0 no):
+ * the interview is broken. Before, it was left at the outcome (the failed
+ * step's place had moved past the questions): the next step said the
+ * interview had ended, "at most 0 more" while q2..q4 may still follow,
+ * and an answer was refused as "the interview has ended" instead of
+ * "cannot go on".
+ */
+static void test_a_failed_undo_keeps_the_question_and_its_bound(void **state)
+{
+    ik_rulebook *rb = NULL;
+    ik_interview *iv;
+    ik_error err;
+    ik_buf b;
+    ik_step s;
+    int i;
 
-        ik_alloc_fail_after(n);
-        st = ik_interview_answer(iv, "yes", 3, &err);
-        made = ik_alloc_fail_after(0);
-        assert_true(st == IK_ENOMEM || st == IK_ELOGIC);
-        assert_int_equal(ik_interview_nevents(iv), 1);
-        app = ik_interview_applied(iv);
-        assert_non_null(app->enabled);
-        assert_non_null(app->slots);
-        (void)ik_interview_at_most(iv);
-        ik_alloc_fail_after(1);
-        st = ik_interview_answer(iv, "no", 2, &err);
-        ik_alloc_fail_after(0);
-        if (st != IK_OK) {
-            assert_int_equal(st, IK_ENOMEM);
-            assert_non_null(strstr(err.msg, "the interview cannot go on"));
-            assert_int_equal(ik_interview_nevents(iv), 1);
-            refused++;
-            say(iv, "no"); /* memory is back: it goes on */
-        }
-        assert_int_equal(asked(iv), 2);
-        say(iv, "no");
-        assert_int_equal(asked(iv), 0);
-        ik_interview_free(iv);
-        if (made < n)
-            break; /* no allocation failed: past them all */
-    }
-    assert_true(n < 100);
-    assert_true(refused > 0); /* the loop reached a refused change */
+    (void)state;
+    ik_buf_init(&b);
+    ik_buf_puts(&b, "{\"format\": \"intake-rules/1\", \"id\": \"undo\", "
+                    "\"version\": \"1.0.0\", \"title\": \"t\", "
+                    "\"disclaimer\": \"d\", \"safety_net\": \"s\", "
+                    "\"get_help\": \"g\", \"questions\": [");
+    for (i = 0; i < 5; i++)
+        ik_buf_printf(&b,
+                      "%s{\"id\": \"q%d\", \"type\": \"yes_no\", "
+                      "\"text\": \"Q%d\"}",
+                      i ? ", " : "", i, i);
+    ik_buf_puts(&b, "], \"red_flags\": [{\"id\": \"f\", \"when\": {\"var\": "
+                    "\"q1\"}, \"disposition\": \"emergency\", \"stop\": "
+                    "true, \"message\": \"F\"}], \"rules\": [{\"id\": \"r\", "
+                    "\"when\": {\"if\": [{\"===\": [{\"var\": \"q0\"}, "
+                    "false]}, {\"==\": [{\"reduce\": [[");
+    put_heavy(&b, 300);
+    ik_buf_puts(&b, "0]}, -1]}, false]}, \"then\": {\"disposition\": "
+                    "\"routine\"}}], \"dispositions\": [{\"id\": "
+                    "\"emergency\", \"label\": \"E\", \"advice\": \"e\", "
+                    "\"alarm\": true}, {\"id\": \"routine\", \"label\": "
+                    "\"R\", \"advice\": \"r\"}]}");
+    rb = load_buf(&b, "undo.json");
+    iv = start(rb);
+    say(iv, "no");
+    assert_int_equal(asked(iv), 1);
+    assert_int_equal(ik_interview_at_most(iv), 3);
+    assert_int_equal(ik_interview_answer(iv, "yes", 3, &err), IK_ELOGIC);
+    assert_non_null(strstr(err.msg, "\"r\""));
+    assert_int_equal(ik_interview_nevents(iv), 1);
+    ik_interview_next(iv, &s);
+    assert_int_equal(s.kind, IK_STEP_QUESTION);
+    assert_string_equal(s.id, "q1");
+    assert_int_equal(s.to_go_max, 3);
+    assert_int_equal(ik_interview_at_most(iv), 3);
+    /* the outcome at q0 no cannot be computed: no change can be made */
+    assert_int_equal(ik_interview_answer(iv, "no", 2, &err), IK_ELOGIC);
+    assert_non_null(strstr(err.msg, "the interview cannot go on"));
+    assert_int_equal(asked(iv), 1);
+    ik_interview_free(iv);
+    ik_rulebook_free(rb);
+}
+
+/* p no (the history's first allocation), then at q0: the counters say
+ * at most 5 more, the search 2. */
+static void to_q0(ik_interview *iv)
+{
+    ik_step s;
+
+    say(iv, "no");
+    ik_interview_next(iv, &s);
+    assert_int_equal(s.to_go_max, 5);
+    assert_int_equal(ik_interview_at_most(iv), 2);
+}
+
+/* At q1 after q0 no: at most 1 more, never more than 2 - 1. */
+static void at_q1(ik_interview *iv, long n)
+{
+    ik_step s;
+
+    ik_interview_next(iv, &s);
+    assert_string_equal(s.id, "q1");
+    if (s.to_go_max > 1)
+        fail_msg("allocation %ld: at most 2 more at q0, then %u at q1", n,
+                 s.to_go_max);
+    assert_int_equal(ik_interview_at_most(iv), 1);
+}
+
+/*
+ * The bound shown before a broken interview is mended still bounds after
+ * it: it never rises going forward. p, q0 (yes/no; yes runs "boom" past
+ * one evaluation's budget), then q1 (a, b, c or d) and q2..q5, each asked
+ * when q1 is its letter. At q0 the counters say at most 5 more (q1 and
+ * the four that could apply), the search 2. q0 yes fails and its undo's
+ * restart runs out of memory (the interview is broken); the next change
+ * mends it with a restart, whose counters said 5 again, so after q0 no
+ * the interview said at most 4 more at q1 where it had said 2 at q0 (the
+ * exact bound there is 1).
+ */
+static void test_a_mended_interview_keeps_its_bound(void **state)
+{
+    static const char *const letters = "abcd";
+    ik_rulebook *rb = NULL;
+    ik_buf b;
+    int i;
+
+    (void)state;
+    ik_buf_init(&b);
+    ik_buf_puts(&b, "{\"format\": \"intake-rules/1\", \"id\": \"mend\", "
+                    "\"version\": \"1.0.0\", \"title\": \"t\", "
+                    "\"disclaimer\": \"d\", \"safety_net\": \"s\", "
+                    "\"get_help\": \"g\", \"questions\": [{\"id\": \"p\", "
+                    "\"type\": \"yes_no\", \"text\": \"P\"}, {\"id\": "
+                    "\"q0\", \"type\": \"yes_no\", \"text\": \"Q0\"}, "
+                    "{\"id\": \"q1\", \"type\": \"choice\", \"text\": "
+                    "\"Q1\", \"options\": [");
+    for (i = 0; i < 4; i++)
+        ik_buf_printf(&b, "%s{\"value\": \"%c\", \"label\": \"%c\"}",
+                      i ? ", " : "", letters[i], letters[i]);
+    ik_buf_puts(&b, "]}");
+    for (i = 0; i < 4; i++)
+        ik_buf_printf(&b,
+                      ", {\"id\": \"q%d\", \"type\": \"yes_no\", \"text\": "
+                      "\"Q%d\", \"enable_when\": {\"==\": [{\"var\": "
+                      "\"q1\"}, \"%c\"]}}",
+                      i + 2, i + 2, letters[i]);
+    ik_buf_puts(&b, "], \"derived\": [{\"id\": \"boom\", \"value\": {\"if\": "
+                    "[{\"var\": \"q0\"}, {\"reduce\": [[");
+    put_heavy(&b, 300);
+    ik_buf_puts(&b, "0]}, 0]}}], \"dispositions\": [{\"id\": \"routine\", "
+                    "\"label\": \"R\", \"advice\": \"r\"}]}");
+    rb = load_buf(&b, "mend.json");
+    each_failure(rb, to_q0, at_q1);
     ik_rulebook_free(rb);
 }
 
@@ -279,6 +459,8 @@ int main(void)
         cmocka_unit_test(test_an_answer_after_a_failed_answer),
         cmocka_unit_test(test_resuming_after_many_answers),
         cmocka_unit_test(test_a_failed_restart_refuses_changes_until_one_works),
+        cmocka_unit_test(test_a_failed_undo_keeps_the_question_and_its_bound),
+        cmocka_unit_test(test_a_mended_interview_keeps_its_bound),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
