@@ -1029,6 +1029,7 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     comp c = {lg, doc, err};
     uint32_t nn = lg->nnodes, nc = lg->nconsts, np = lg->npaths;
     uint32_t ns = lg->nsegs, ny = lg->nsyms, at;
+    size_t folded = lg->folded; /* what the folds of this one took goes */
     ik_arena_mark mark = ik_arena_save(&lg->arena);
     ik_status st;
 
@@ -1056,6 +1057,7 @@ ik_status ik_logic_compile_json(ik_logic *lg, const cJSON *node,
     lg->nconsts = nc;
     lg->npaths = np;
     lg->nsegs = ns;
+    lg->folded = folded;
     if (lg->nsyms != ny) {
         lg->nsyms = ny;
         ik_logic_rehash(lg,
