@@ -732,6 +732,16 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     case IK_OP_MOD:
     case IK_OP_MAX:
     case IK_OP_MIN:
+        if (n->nkids == 2 && n->op == IK_OP_ADD && r->op == IK_OP_LIT) {
+            in = (ik_ins){OPC_ADDK, IK_OP_ADD, 2, 0, r->arg, 0};
+            e->charge++; /* the constant */
+            *st = gen(e, n->kid);
+            if (e->depth + 2 > e->max) /* acc and the constant on top */
+                e->max = e->depth + 2;
+            if (*st == IK_OK)
+                *st = emit(e, in, NULL);
+            return true;
+        }
         if (n->nkids == 2) {
             *st = gen_two(e, n, arith[n->op]);
             return true;

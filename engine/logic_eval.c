@@ -1429,6 +1429,12 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
             return st;                                                         \
         break;
             ARITH(OPC_ADD, IK_OP_ADD)
+        case OPC_ADDK: /* x + constant b: + of acc and b */
+            sp[0] = acc;
+            sp[1] = consts[in->b];
+            if ((st = arith(s, IK_OP_ADD, sp, 2, &acc)) != IK_OK)
+                return st;
+            break;
             ARITH(OPC_SUB, IK_OP_SUB)
             ARITH(OPC_MUL, IK_OP_MUL)
             ARITH(OPC_DIV, IK_OP_DIV)

@@ -202,6 +202,7 @@ typedef enum ik_opc {
     OPC_MOD,
     OPC_MAX,
     OPC_MIN,
+    OPC_ADDK, /* + of acc and the constant b */
     /* acc = operator sub over n arguments: n - 1 on the stack (popped),
      * the last in acc; a: MISSING* key paths + 1 (0: none); b: read the
      * element (NODE_CTX) */
