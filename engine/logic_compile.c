@@ -760,6 +760,33 @@ static bool gen_binary(emitter *e, const ik_node *n, ik_status *st)
     }
 }
 
+/* missing / missing_some of the top-level data whose keys are compiled
+ * (NODE_KEYS, so their arguments are constants): *in becomes MISSINGK,
+ * which reads those constants in place: missing's n from b (consecutive,
+ * or one list), missing_some's count b and list c (UINT32_MAX: none);
+ * each charged as gen charges a constant. */
+static bool const_args(emitter *e, const ik_node *n, ik_ins *in)
+{
+    const ik_logic *lg = e->lg;
+    const ik_node *k = &lg->nodes[n->kid];
+
+    /* the element's keys, or a computed count: the generic operator */
+    if (in->b || k[0].op != IK_OP_LIT)
+        return false;
+    in->opc = OPC_MISSINGK;
+    in->b = k[0].arg;
+    in->c = UINT32_MAX;
+    if (n->op == IK_OP_MISSING_SOME) {
+        in->n = n->nkids > 2 ? 2 : n->nkids;
+        if (n->nkids > 1)
+            in->c = k[1].arg;
+    } else {
+        in->n = lg->consts[k[0].arg].kind == IK_ARR ? 1 : n->nkids;
+    }
+    e->charge += n->nkids; /* all of them, as the generic operator's */
+    return true;
+}
+
 /* An array whose items are all plain top-level slots (slot_operand). */
 static bool plain_slots(const ik_logic *lg, const ik_node *n)
 {
@@ -992,6 +1019,8 @@ static ik_status gen(emitter *e, uint32_t ni)
         in.a = (n->flags & NODE_KEYS) ? n->arg : 0;
         in.b = (n->flags & NODE_CTX) != 0;
         e->reads_ctx = e->reads_ctx || in.b;
+        if (in.a && const_args(e, n, &in))
+            return emit(e, in, NULL);
         break;
     default:
         if (gen_binary(e, n, &st))

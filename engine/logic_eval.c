@@ -493,15 +493,18 @@ static inline ik_value path_rest(est *s, const path *p, ik_value cur)
 static IK_ALWAYS_INLINE ik_value resolve_path(est *s, const path *p,
                                               const ik_value *ctx)
 {
-    const seg *g = &s->lg->segs[p->seg0];
+    const seg *g;
     ik_value cur;
 
+    if (!ctx && p->slot != UINT32_MAX) {
+        cur = slot_value(s, p->slot);
+        return p->nseg > 1 ? path_rest(s, p, cur) : cur;
+    }
+    g = &s->lg->segs[p->seg0];
     if (ctx)
         cur = (ctx->kind == IK_UNDEF || ctx->kind == IK_NULL)
                   ? ik_undef()
                   : step(*ctx, g->s, g->len, g->idx);
-    else if (p->slot != UINT32_MAX)
-        cur = slot_value(s, p->slot);
     else
         cur = top_get(s, p->slot, g->s, g->len, g->idx);
     return path_rest(s, p, cur);
@@ -1134,6 +1137,25 @@ static IK_NOINLINE ik_status apply(est *s, const ik_ins *in, ik_value *args,
     }
 }
 
+/* MISSINGK: missing or missing_some as apply runs them, over their
+ * constant arguments in place instead of the stack. */
+static IK_NOINLINE ik_status missing_const(est *s, const ik_ins *in,
+                                           ik_value *out)
+{
+    const ik_value *consts = s->lg->consts, *kv;
+    const path *keys = &s->lg->paths[in->a - 1];
+    ik_value two[2];
+    uint32_t nkeys;
+
+    if (in->sub == IK_OP_MISSING_SOME) {
+        two[0] = consts[in->b];
+        two[1] = in->n > 1 ? consts[in->c] : ik_undef();
+        return eval_missing_some(s, two, in->n, keys, NULL, out);
+    }
+    missing_keys(&consts[in->b], in->n, &kv, &nkeys);
+    return eval_missing(s, kv, nkeys, keys, NULL, out);
+}
+
 /* ---- Reading the data ---- */
 
 /* v, or the default c when v is undefined (see DFLT_NULL, DFLT_KEEP). */
@@ -1448,6 +1470,10 @@ static IK_ALWAYS_INLINE ik_status run(est *s, const ik_ins *code,
                 sp -= in->n - 1;
             }
             if ((st = apply(s, in, sp, ctx, &acc)) != IK_OK)
+                return st;
+            break;
+        case OPC_MISSINGK:
+            if ((st = missing_const(s, in, &acc)) != IK_OK)
                 return st;
             break;
         case OPC_ITER:

@@ -207,6 +207,10 @@ typedef enum ik_opc {
      * the last in acc; a: MISSING* key paths + 1 (0: none); b: read the
      * element (NODE_CTX) */
     OPC_OP,
+    /* missing (sub) or missing_some of the top-level data with compiled
+     * keys (a as OP's), its n constant arguments read in place (no
+     * argument pushed): missing's from b on, missing_some's b and c */
+    OPC_MISSINGK,
     /* acc = an array of n plain slots, [{"var": "a"}, {"var": ["b", 0]}]:
      * the n SLOT instructions after it are its items, each read as SLOT
      * reads it, then skipped (nothing jumps between them) */

@@ -768,6 +768,130 @@ static void test_adding_a_constant(void **state)
     expect_each(cases, sizeof cases / sizeof *cases);
 }
 
+/* missing and missing_some over constant keys are one instruction
+ * (MISSINGK) that reads their arguments in place: several keys, a list
+ * and more, one key, missing_some with a constant or computed count,
+ * with a string, with an argument past two, in an if, in an iteration
+ * (the element's keys). The values are json-logic-js 2.0.5's. */
+static void test_missing_over_constant_keys(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{\"missing\":[\"a\",\"b.c\",\"d\"]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing\":[\"a\",\"b.c\",\"d\"]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\",\"d\"]"},
+        {"{\"missing\":[\"a\",\"b.c\",\"d\"]}", "{\"a\":null,\"b\":1,\"d\":[]}",
+         "[\"a\",\"b.c\"]"},
+        {"{\"missing\":[\"a\",\"b.c\",\"d\"]}", "{}", "[\"a\",\"b.c\",\"d\"]"},
+        {"{\"missing\":[[\"a\",\"b.c\"],\"d\"]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing\":[[\"a\",\"b.c\"],\"d\"]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\"]"},
+        {"{\"missing\":[[\"a\",\"b.c\"],\"d\"]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[\"a\",\"b.c\"]"},
+        {"{\"missing\":[[\"a\",\"b.c\"],\"d\"]}", "{}", "[\"a\",\"b.c\"]"},
+        {"{\"missing\":\"a\"}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing\":\"a\"}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\"]"},
+        {"{\"missing\":\"a\"}", "{\"a\":null,\"b\":1,\"d\":[]}", "[\"a\"]"},
+        {"{\"missing\":\"a\"}", "{}", "[\"a\"]"},
+        {"{\"missing_some\":[1,[\"a\",\"b.c\",\"d\"]]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing_some\":[1,[\"a\",\"b.c\",\"d\"]]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[]"},
+        {"{\"missing_some\":[1,[\"a\",\"b.c\",\"d\"]]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[]"},
+        {"{\"missing_some\":[1,[\"a\",\"b.c\",\"d\"]]}", "{}",
+         "[\"a\",\"b.c\",\"d\"]"},
+        {"{\"missing_some\":[2,[\"a\",\"b.c\",\"d\"]]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing_some\":[2,[\"a\",\"b.c\",\"d\"]]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\",\"d\"]"},
+        {"{\"missing_some\":[2,[\"a\",\"b.c\",\"d\"]]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[\"a\",\"b.c\"]"},
+        {"{\"missing_some\":[2,[\"a\",\"b.c\",\"d\"]]}", "{}",
+         "[\"a\",\"b.c\",\"d\"]"},
+        {"{\"missing_some\":[1,\"a\"]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing_some\":[1,\"a\"]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\"]"},
+        {"{\"missing_some\":[1,\"a\"]}", "{\"a\":null,\"b\":1,\"d\":[]}",
+         "[\"a\"]"},
+        {"{\"missing_some\":[1,\"a\"]}", "{}", "[\"a\"]"},
+        {"{\"missing_some\":[1,[\"a\",\"d\"],\"x\"]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing_some\":[1,[\"a\",\"d\"],\"x\"]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\",\"d\"]"},
+        {"{\"missing_some\":[1,[\"a\",\"d\"],\"x\"]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[]"},
+        {"{\"missing_some\":[1,[\"a\",\"d\"],\"x\"]}", "{}", "[\"a\",\"d\"]"},
+        {"{\"missing_some\":[{\"var\":\"n\"},[\"a\",\"d\"]]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[]"},
+        {"{\"missing_some\":[{\"var\":\"n\"},[\"a\",\"d\"]]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[\"a\",\"d\"]"},
+        {"{\"missing_some\":[{\"var\":\"n\"},[\"a\",\"d\"]]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[]"},
+        {"{\"missing_some\":[{\"var\":\"n\"},[\"a\",\"d\"]]}", "{}", "[]"},
+        {"{\"if\":[{\"missing\":[\"a\",\"d\"]},\"ask\",\"done\"]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "\"done\""},
+        {"{\"if\":[{\"missing\":[\"a\",\"d\"]},\"ask\",\"done\"]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "\"ask\""},
+        {"{\"if\":[{\"missing\":[\"a\",\"d\"]},\"ask\",\"done\"]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "\"ask\""},
+        {"{\"if\":[{\"missing\":[\"a\",\"d\"]},\"ask\",\"done\"]}", "{}",
+         "\"ask\""},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing\":[\"a\",\"b.c\"]}]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[[\"b.c\"],[\"a\",\"b.c\"],[\"a\",\"b.c\"]]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing\":[\"a\",\"b.c\"]}]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing\":[\"a\",\"b.c\"]}]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing\":[\"a\",\"b.c\"]}]}", "{}",
+         "[]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing_some\":[1,[\"a\",\"b.c\"]]}]}",
+         "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":{\"c\":null}},{}]}",
+         "[[],[\"a\",\"b.c\"],[\"a\",\"b.c\"]]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing_some\":[1,[\"a\",\"b.c\"]]}]}",
+         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}", "[]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing_some\":[1,[\"a\",\"b.c\"]]}]}",
+         "{\"a\":null,\"b\":1,\"d\":[]}", "[]"},
+        {"{\"map\":[{\"var\":\"xs\"},{\"missing_some\":[1,[\"a\",\"b.c\"]]}]}",
+         "{}", "[]"},
+    };
+
+    /* missing_some, its count, its list: 3 nodes */
+    const char *charged = "{\"missing_some\":[1,[\"a\",\"b\"]]}";
+
+    (void)state;
+    expect_each(cases, sizeof cases / sizeof *cases);
+    assert_string_equal(run(charged, "{\"a\":1}", 3, 1), "[]");
+    assert_string_equal(run(charged, "{\"a\":1}", 2, 1), over);
+    assert_string_equal(run(charged, "{\"a\":1}", 2, 0), over);
+    assert_int_equal(cost(charged, 1), 3);
+}
+
 /*
  * Scanning data costs a unit an item or a byte, so a budget bounds it
  * where one node repeats it: `in` over an accumulator of 2^15 items, once
@@ -1060,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_a_comparison_does_the_jump_after_it),
         cmocka_unit_test(test_an_array_of_slots),
         cmocka_unit_test(test_adding_a_constant),
+        cmocka_unit_test(test_missing_over_constant_keys),
         cmocka_unit_test(test_scanning_data_is_charged_by_its_size),
         cmocka_unit_test(test_iterations_without_a_body),
         cmocka_unit_test(test_missing_some_with_a_list_first),
