@@ -603,8 +603,8 @@ static void test_adding_a_constant(void **state)
         "{\"+\":[{\"var\":\"x\"},\"1.5\"]}",
         "{\"+\":[{\"var\":\"x\"},\"-0\"]}",
         "{\"*\":[{\"+\":[{\"var\":\"x\"},\"-0\"]},-1]}",
-        "{\"reduce\":[{\"var\":\"x\"},{\"+\":[{\"var\":\"accumulator\"},1]},0]"
-        "}",
+        ("{\"reduce\":[{\"var\":\"x\"},{\"+\":[{\"var\":\"accumulator\"},1]},"
+         "0]}"),
         "{\"+\":[{\"var\":[\"x\",2]},[3]]}",
     };
     static const char *const datas[10] = {
@@ -647,8 +647,9 @@ static void test_missing_over_constant_keys(void **state)
         "{\"map\":[{\"var\":\"xs\"},{\"missing_some\":[1,[\"a\",\"b.c\"]]}]}",
     };
     static const char *const datas[4] = {
-        "{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{\"b\":"
-        "{\"c\":null}},{}]}",
+        ("{\"a\":1,\"b\":{\"c\":0},\"d\":\"x\",\"n\":2,\"xs\":[{\"a\":1},{"
+         "\"b\":"
+         "{\"c\":null}},{}]}"),
         "{\"a\":\"\",\"b\":{\"c\":false},\"n\":1,\"xs\":[]}",
         "{\"a\":null,\"b\":1,\"d\":[]}",
         "{}",
