@@ -49,14 +49,6 @@ enum {
 #define IK_FALLTHROUGH ((void)0)
 #endif
 
-#if defined(__GNUC__)
-#define IK_NOINLINE      __attribute__((noinline))
-#define IK_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define IK_NOINLINE
-#define IK_ALWAYS_INLINE inline
-#endif
-
 /* 16 bytes; all nodes of an ik_logic live in one array */
 typedef struct ik_node {
     uint8_t op;     /* ik_op */
@@ -353,41 +345,5 @@ ik_status ik_logic_emit(ik_logic *lg, uint32_t ni, uint32_t *entry,
  * compile time (logic_eval.c). */
 ik_status ik_logic_eval_const(const ik_logic *lg, uint32_t entry, ik_value *out,
                               ik_arena *scratch, ik_error *err);
-
-/* a[0..n) == b[0..n) without a call (keys and most answers are short):
- * words of 8 bytes, the last two overlapping (or of 4 bytes), bytes below
- * 4. The one byte comparison of the logic's files. */
-static inline bool ik_same_bytes(const char *a, const char *b, uint32_t n)
-{
-    uint64_t x, y, u, v;
-    uint32_t i;
-
-    for (; n > 16; a += 8, b += 8, n -= 8) {
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return false;
-    }
-    if (n >= 8) {
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        memcpy(&u, a + n - 8, 8);
-        memcpy(&v, b + n - 8, 8);
-        return ((x ^ y) | (u ^ v)) == 0;
-    }
-    if (n >= 4) {
-        uint32_t x4, y4, u4, v4;
-
-        memcpy(&x4, a, 4);
-        memcpy(&y4, b, 4);
-        memcpy(&u4, a + n - 4, 4);
-        memcpy(&v4, b + n - 4, 4);
-        return ((x4 ^ y4) | (u4 ^ v4)) == 0;
-    }
-    for (i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
 
 #endif

@@ -166,10 +166,9 @@ static size_t decimal_prefix(const char *s, size_t n)
  */
 bool ik_num_from_parts(uint64_t v, int exp10, bool neg, double *out)
 {
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                   1e18, 1e19, 1e20, 1e21, 1e22};
+    static const double pow10[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     double d;
 
 #if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
@@ -210,19 +209,14 @@ static bool fast_decimal(const char *s, size_t n, double *out)
     return ik_num_from_parts(v, frac > 0 ? -frac : 0, neg, out);
 }
 
-double ik_num_read(const char *s, size_t n)
+/* ik_num_read past fast_decimal: strtod of a NUL-ended copy (its buffer
+ * kept out of the common case's frame). */
+static IK_NOINLINE double num_read_strtod(const char *s, size_t n)
 {
     char small[64];
     char *tmp = small;
     double d;
-    const char *inf = s;
 
-    if (n && (*inf == '+' || *inf == '-'))
-        inf++;
-    if (*inf == 'I')
-        return s[0] == '-' ? -INFINITY : INFINITY;
-    if (fast_decimal(s, n, &d))
-        return d;
     if (n >= sizeof small) {
         tmp = ik_malloc(n + 1);
         if (!tmp)
@@ -234,6 +228,20 @@ double ik_num_read(const char *s, size_t n)
     if (tmp != small)
         ik_free(tmp);
     return d;
+}
+
+double ik_num_read(const char *s, size_t n)
+{
+    double d;
+    const char *inf = s;
+
+    if (n && (*inf == '+' || *inf == '-'))
+        inf++;
+    if (*inf == 'I')
+        return s[0] == '-' ? -INFINITY : INFINITY;
+    if (fast_decimal(s, n, &d))
+        return d;
+    return num_read_strtod(s, n);
 }
 
 static double radix_value(const char *s, size_t n, int base)
@@ -1017,7 +1025,7 @@ ik_value ik_value_get(ik_value obj, const char *key, size_t klen)
     for (i = 0; i < obj.len; i++) {
         const ik_member *m = &obj.u.members[i];
 
-        if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+        if (m->klen == klen && ik_same_bytes(m->key, key, (uint32_t)klen))
             return m->val;
     }
     return ik_undef();

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline ik_value ik_undef(void)
 {
@@ -127,5 +128,52 @@ bool ik_value_from_cjson_borrow(const cJSON *j, ik_arena *a, ik_value *out);
 
 /* Member `key` of an object value, or undefined. */
 ik_value ik_value_get(ik_value obj, const char *key, size_t klen);
+
+/* A function kept out of line (a rare path out of a hot one's frame),
+ * or always inlined (a hot path's parts). */
+#if defined(__GNUC__)
+#define IK_NOINLINE      __attribute__((noinline))
+#define IK_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define IK_NOINLINE
+#define IK_ALWAYS_INLINE inline
+#endif
+
+/* a[0..n) == b[0..n) without a call (keys and most answers are short):
+ * words of 8 bytes, the last two overlapping (or of 4 bytes), bytes below
+ * 4. The one byte comparison of the evaluator's files and of member
+ * look-up (ik_value_get). */
+static inline bool ik_same_bytes(const char *a, const char *b, uint32_t n)
+{
+    uint64_t x, y, u, v;
+    uint32_t i;
+
+    for (; n > 16; a += 8, b += 8, n -= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    if (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t x4, y4, u4, v4;
+
+        memcpy(&x4, a, 4);
+        memcpy(&y4, b, 4);
+        memcpy(&u4, a + n - 4, 4);
+        memcpy(&v4, b + n - 4, 4);
+        return ((x4 ^ y4) | (u4 ^ v4)) == 0;
+    }
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
 
 #endif

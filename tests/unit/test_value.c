@@ -339,10 +339,43 @@ static void test_cjson_trees_convert_with_copied_strings(void **state)
     ik_arena_fini(&a);
 }
 
+/* A member is found by its whole key: for each length from 1 to 40
+ * (every way ik_same_bytes compares: bytes, 4-byte and 8-byte words,
+ * words in a loop), keys that differ from the one asked for in one byte
+ * only, first, middle or last, or in length, are not it. */
+static void test_members_are_found_by_their_whole_key(void **state)
+{
+    char key[41], near[3][41];
+    ik_member m[4];
+    ik_value obj;
+    size_t n, i;
+
+    (void)state;
+    for (n = 1; n <= 40; n++) {
+        for (i = 0; i < n; i++)
+            key[i] = (char)('a' + i % 26);
+        for (i = 0; i < 3; i++) { /* first, middle, last byte changed */
+            memcpy(near[i], key, n);
+            near[i][i == 0 ? 0 : i == 1 ? n / 2 : n - 1] ^= 1;
+            m[i] = (ik_member){near[i], (uint32_t)n, ik_num(-1)};
+        }
+        m[3] = (ik_member){key, (uint32_t)n, ik_num((double)n)};
+        obj = (ik_value){IK_OBJ, 4, {.members = m}};
+        assert_int_equal(ik_value_get(obj, key, n).kind, IK_NUM);
+        assert_true(ik_value_get(obj, key, n).u.num == (double)n);
+        /* one byte shorter: none of them */
+        assert_int_equal(ik_value_get(obj, key, n - 1).kind, IK_UNDEF);
+    }
+    m[0] = (ik_member){"", 0, ik_num(0)};
+    obj = (ik_value){IK_OBJ, 1, {.members = m}};
+    assert_int_equal(ik_value_get(obj, "", 0).kind, IK_NUM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_falsy_values_are_exactly_the_jsonlogic_set),
+        cmocka_unit_test(test_members_are_found_by_their_whole_key),
         cmocka_unit_test(test_to_number_trims_and_accepts_hex_and_infinity),
         cmocka_unit_test(test_parse_float_takes_the_longest_numeric_prefix),
         cmocka_unit_test(test_loose_equality_follows_javascript),
