@@ -1073,20 +1073,13 @@ ik_status ik_outcome_answer_as_asked(const ik_rulebook *rb, uint32_t q,
     return IK_EANSWER;
 }
 
-uint32_t ik_outcome_question_of(const ik_rulebook *rb, uint32_t guess,
-                                const char *key, size_t klen)
+uint32_t ik_outcome_question_lookup(const ik_rulebook *rb, const char *key,
+                                    size_t klen)
 {
     ik_slot_map map = {rb->logic, NULL, 0};
     uint32_t q;
 
-    /* members usually come in pack order: the caller's guess (the
-     * question after the last member's) first; the look-up would find it
-     * (ids have no NUL and are the names of their slots) */
-    if (guess < rb->nquestions && rb->questions[guess].slot == guess &&
-        strlen(rb->questions[guess].id) == klen &&
-        memcmp(rb->questions[guess].id, key, klen) == 0)
-        return guess;
-    /* a key of 127 bytes or more names no question */
+    /* a key of 127 bytes or more names no question (but the guess) */
     if (!rb->logic || klen >= 127)
         return IK_NONE;
     q = ik_logic_slot_of(&map, 0, key, (uint32_t)klen);

@@ -216,12 +216,27 @@ ik_status ik_outcome_answer_as_asked(const ik_rulebook *rb, uint32_t q,
  * (answers_json.c): the question key[0..klen) names (IK_NONE: none, or a
  * derived value; the key holds no NUL: a JSON reader's keys have none),
  * question `guess` tried first (the one after the previous member's:
- * members usually come in pack order; IK_NONE: no guess); the refusal of
+ * members usually come in pack order; IK_NONE: no guess; inline, the
+ * look-up itself, ik_outcome_question_lookup, out of line); the refusal of
  * a member that names no question; the check of value v for question q.
  * Both refusals are IK_EANSWER with err->path "/<key>", in
  * ik_outcome_bind_answers' words. */
-uint32_t ik_outcome_question_of(const ik_rulebook *rb, uint32_t guess,
-                                const char *key, size_t klen);
+uint32_t ik_outcome_question_lookup(const ik_rulebook *rb, const char *key,
+                                    size_t klen);
+static inline uint32_t ik_outcome_question_of(const ik_rulebook *rb,
+                                              uint32_t guess, const char *key,
+                                              size_t klen)
+{
+    const ik_question *q = guess < rb->nquestions ? &rb->questions[guess] : 0;
+
+    /* members usually come in pack order: the guess first, inline; the
+     * look-up would find it (ids have no NUL and are the names of their
+     * slots) */
+    if (q && q->slot == guess && ik_question_idlen(q) == klen &&
+        memcmp(q->id, key, klen) == 0)
+        return guess;
+    return ik_outcome_question_lookup(rb, key, klen);
+}
 ik_status ik_outcome_refuse_member(const ik_rulebook *rb, const char *key,
                                    size_t klen, ik_error *err);
 ik_status ik_outcome_check_answer(const ik_rulebook *rb, uint32_t q,

@@ -910,6 +910,7 @@ static void walk_question(ik_loader *l, idset *ids, const cJSON *n,
         size_t mark = push_key(l, "id");
         l->ids[LK_QUESTION][index] = idn;
         q->id = get_id(l, ids, idn, LK_QUESTION, index);
+        q->idlen = q->id ? (uint32_t)strlen(q->id) : 0;
         pop(l, mark);
     }
     if (q->id)

@@ -41,6 +41,7 @@ static inline size_t ik_option_vlen(const ik_option *o)
 
 typedef struct ik_question {
     const char *id;
+    uint32_t idlen; /* strlen(id), set by the loader (0: not set) */
     ik_qtype type;
     ik_text text, why;
     ik_option *options; /* choice, multi */
@@ -58,6 +59,13 @@ typedef struct ik_question {
     uint32_t slot;
     size_t src; /* byte offset of the question object */
 } ik_question;
+
+/* The length of q's id: idlen, or measured when the loader did not set
+ * it (a question made by hand). */
+static inline size_t ik_question_idlen(const ik_question *q)
+{
+    return q->idlen ? q->idlen : strlen(q->id);
+}
 
 #define IK_TEXT_MAX    1000 /* default max_length of a text answer, bytes */
 #define IK_OPTIONS_MAX 1000 /* options of one choice or multi question */
