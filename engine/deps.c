@@ -40,6 +40,8 @@ struct ik_deps {
     uint32_t *qlatest, *by_qlatest, *qfirst;
     uint8_t *qvia;
     uint32_t *dorder; /* derived values by their latest question */
+    uint32_t *dbefore; /* per question q: the first dbefore[q] of dorder
+                        * read no question from q on */
     /* where an interview may stop: the red flags with stop that read
      * question q are stops[soff[q] .. soff[q + 1]), ascending; every one
      * is stops[soff[nq] ..) (the check before anything is answered) */
@@ -1155,9 +1157,10 @@ static bool build_enable(ik_deps *d)
     d->qfirst = ik_calloc((size_t)d->nq + 2, sizeof *d->qfirst);
     d->by_qlatest = ik_malloc(((size_t)d->nq + 1) * sizeof *d->by_qlatest);
     d->dorder = ik_malloc(((size_t)d->nd + 1) * sizeof *d->dorder);
+    d->dbefore = ik_malloc(((size_t)d->nq + 1) * sizeof *d->dbefore);
     cnt = ik_calloc((size_t)d->nq + 2, sizeof *cnt);
     if (!d->qlatest || !d->qvia || !d->qfirst || !d->by_qlatest ||
-        !d->dorder || !cnt) {
+        !d->dorder || !d->dbefore || !cnt) {
         ik_free(cnt);
         return false;
     }
@@ -1187,6 +1190,8 @@ static bool build_enable(ik_deps *d)
         cnt[d->latest[i] == IK_NONE ? 1 : d->latest[i] + 2]++;
     for (i = 0; i <= d->nq; i++)
         cnt[i + 1] += cnt[i];
+    for (i = 0; i <= d->nq; i++) /* where the key i + 1 (latest i) starts */
+        d->dbefore[i] = cnt[i + 1];
     for (i = 0; i < d->nd; i++)
         d->dorder[cnt[d->latest[i] == IK_NONE ? 0 : d->latest[i] + 1]++] = i;
     ik_free(cnt);
@@ -1246,6 +1251,7 @@ void ik_deps_free(ik_deps *d)
     ik_free(d->qfirst);
     ik_free(d->by_qlatest);
     ik_free(d->dorder);
+    ik_free(d->dbefore);
     ik_free(d->stops);
     ik_free(d->soff);
     ik_arena_fini(&d->arena);
@@ -1284,6 +1290,11 @@ ik_span ik_deps_derived_by_latest(const ik_deps *d)
     sp.items = d->dorder;
     sp.n = d->nd;
     return sp;
+}
+
+uint32_t ik_deps_derived_before(const ik_deps *d, uint32_t q)
+{
+    return d->dbefore[q < d->nq ? q : d->nq];
 }
 
 ik_span ik_deps_reads(const ik_deps *d, ik_owner o, uint32_t i)

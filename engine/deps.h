@@ -92,6 +92,11 @@ ik_span ik_deps_by_enable_latest(const ik_deps *d, uint32_t p);
  * before the first whose latest question is q or later. */
 ik_span ik_deps_derived_by_latest(const ik_deps *d);
 
+/* How many of ik_deps_derived_by_latest's first entries read no
+ * question from q on (q >= the questions: all of them): those an
+ * enable_when of question q may need. */
+uint32_t ik_deps_derived_before(const ik_deps *d, uint32_t q);
+
 /* The slots condition (owner, i) reads directly, each once, in first-read
  * order. */
 ik_span ik_deps_reads(const ik_deps *d, ik_owner owner, uint32_t i);

@@ -369,7 +369,7 @@ static ik_status settle(ctx *c, const ik_value *answers, bool asked,
     uint64_t pool = IK_LOGIC_TOTAL_BUDGET;
     ik_env senv = c->env;
     ik_span by_latest = ik_deps_derived_by_latest(c->deps);
-    uint32_t q, k, d;
+    uint32_t q, k, d, ready;
     ik_status st;
 
     if (!done)
@@ -404,12 +404,8 @@ static ik_status settle(ctx *c, const ik_value *answers, bool asked,
             break;
         /* the derived values with no question from q on behind them:
          * what q's enable_when reads among them (the pack is ordered) */
-        for (; k < by_latest.n; k++) {
-            uint32_t latest;
+        for (ready = ik_deps_derived_before(c->deps, q); k < ready; k++) {
             d = by_latest.items[k];
-            latest = ik_deps_latest_question(c->deps, d);
-            if (latest != IK_NONE && latest >= q)
-                break;
             if (done[d])
                 continue;
             st = ik_logic_eval(rb->logic, rb->derived[d].value, &c->env,
