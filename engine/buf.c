@@ -64,6 +64,36 @@ void ik_buf_grow_put(ik_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+void ik_bufw_start(ik_bufw *x, ik_buf *b)
+{
+    x->b = b;
+    if (!b->data && !b->oom)
+        reserve(b, 0); /* some room to start with */
+    if (b->oom || !b->data) {
+        x->w = x->end = x->none; /* no room: every append is dropped */
+        return;
+    }
+    x->w = b->data + b->len;
+    x->end = b->data + b->cap - 1;
+}
+
+void ik_bufw_sync(ik_bufw *x)
+{
+    ik_buf *b = x->b;
+
+    if (b->oom || !b->data) /* nothing appended since */
+        return;
+    b->len = (size_t)(x->w - b->data);
+    b->data[b->len] = '\0';
+}
+
+void ik_bufw_grow_add(ik_bufw *x, const char *s, size_t n)
+{
+    ik_bufw_sync(x);
+    ik_buf_grow_put(x->b, s, n);
+    ik_bufw_start(x, x->b);
+}
+
 void ik_buf_put(ik_buf *b, const char *s, size_t n)
 {
     ik_buf_add(b, s, n);

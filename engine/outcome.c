@@ -73,13 +73,15 @@ struct ik_outcome_plan {
     const ik_rulebook *rb;
     ik_arena arena; /* everything below */
     uint32_t nslots;
+    /* each padded (plan_pad); ids and members after a ',' (skipped
+     * where none goes) */
     jtext head;            /* {"rules":"id@version","complete": */
-    jtext *question_key;   /* "id": per question */
-    jtext *derived_key;    /* "id": per derived value */
-    jtext *flag, *section; /* "id" */
+    jtext *question_key;   /* ,"id": per question */
+    jtext *derived_key;    /* ,"id": per derived value */
+    jtext *flag, *section; /* ,"id" */
     jtext *disposition, *rung;
-    jtext *slot;                 /* "id" per slot */
-    jtext *note[IK_AUD__COUNT];  /* per rule: "text", n == 0 when none */
+    jtext *slot;                 /* ,"id" per slot */
+    jtext *note[IK_AUD__COUNT];  /* per rule: ,"text"; n == 0 when none */
     jtext notice[IK_AUD__COUNT]; /* "text" */
     /* Whether the interview stops before anything is answered (the same
      * for every set of answers, found once): 1 yes, 0 no, -1 not known
@@ -95,13 +97,27 @@ void ik_outcome_plan_free(ik_outcome_plan *p)
     ik_free(p);
 }
 
-/* pre + s + post as JSON text in the plan's arena: s quoted and escaped
- * when quote, else copied as is. */
+/* s[0..n) in the plan's arena, padded: IK_BUF_PAD zero bytes after its
+ * NUL (the writer copies a short text in one fixed-size copy). */
+static bool plan_pad(ik_outcome_plan *p, const char *s, size_t n, jtext *out)
+{
+    char *d = ik_arena_alloc(&p->arena, n + 1 + IK_BUF_PAD);
+
+    if (!d)
+        return false;
+    if (n)
+        memcpy(d, s, n);
+    memset(d + n, 0, 1 + IK_BUF_PAD);
+    out->s = d;
+    out->n = n;
+    return true;
+}
+
+/* pre + s + post as JSON text in the plan's arena (plan_pad): s quoted
+ * and escaped when quote, else copied as is. */
 static bool plan_text(ik_outcome_plan *p, ik_buf *tmp, const char *pre,
                       const char *s, bool quote, const char *post, jtext *out)
 {
-    char *d;
-
     ik_buf_clear(tmp);
     ik_buf_puts(tmp, pre);
     if (quote)
@@ -109,12 +125,8 @@ static bool plan_text(ik_outcome_plan *p, ik_buf *tmp, const char *pre,
     else
         ik_buf_puts(tmp, s);
     ik_buf_puts(tmp, post);
-    if (ik_buf_status(tmp) != IK_OK)
-        return false;
-    d = ik_arena_strndup(&p->arena, tmp->data ? tmp->data : "", tmp->len);
-    out->s = d;
-    out->n = tmp->len;
-    return d != NULL;
+    return ik_buf_status(tmp) == IK_OK &&
+           plan_pad(p, tmp->data ? tmp->data : "", tmp->len, out);
 }
 
 static void *plan_array(ik_outcome_plan *p, size_t n, size_t size)
@@ -141,9 +153,7 @@ static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
     ik_buf_puts(t, "\",\"complete\":");
     if (ik_buf_status(t) != IK_OK)
         return false;
-    p->head.s = ik_arena_strndup(&p->arena, t->data, t->len);
-    p->head.n = t->len;
-    ok = p->head.s != NULL;
+    ok = plan_pad(p, t->data, t->len, &p->head);
     p->question_key = plan_array(p, rb->nquestions, sizeof(jtext));
     p->derived_key = plan_array(p, rb->nderived, sizeof(jtext));
     p->flag = plan_array(p, rb->nred_flags, sizeof(jtext));
@@ -156,23 +166,24 @@ static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
     ok = ok && p->question_key && p->derived_key && p->flag && p->section &&
          p->disposition && p->rung && p->slot;
     for (i = 0; ok && i < rb->nquestions; i++)
-        ok = plan_text(p, t, "", rb->questions[i].id, true, ":",
+        ok = plan_text(p, t, ",", rb->questions[i].id, true, ":",
                        &p->question_key[i]);
     for (i = 0; ok && i < rb->nderived; i++)
-        ok = plan_text(p, t, "", rb->derived[i].id, true, ":",
+        ok = plan_text(p, t, ",", rb->derived[i].id, true, ":",
                        &p->derived_key[i]);
     for (i = 0; ok && i < rb->nred_flags; i++)
-        ok = plan_text(p, t, "", rb->red_flags[i].id, true, "", &p->flag[i]);
+        ok = plan_text(p, t, ",", rb->red_flags[i].id, true, "", &p->flag[i]);
     for (i = 0; ok && i < rb->nsections; i++)
-        ok = plan_text(p, t, "", rb->sections[i].id, true, "", &p->section[i]);
+        ok = plan_text(p, t, ",", rb->sections[i].id, true, "",
+                       &p->section[i]);
     for (i = 0; ok && i < rb->ndispositions; i++)
-        ok = plan_text(p, t, "", rb->dispositions[i].id, true, "",
+        ok = plan_text(p, t, ",", rb->dispositions[i].id, true, "",
                        &p->disposition[i]);
     for (i = 0; ok && i < rb->nladder; i++)
-        ok = plan_text(p, t, "", rb->ladder[i].id, true, "", &p->rung[i]);
+        ok = plan_text(p, t, ",", rb->ladder[i].id, true, "", &p->rung[i]);
     for (i = 0; ok && i < p->nslots; i++) {
         const char *id = ik_outcome_slot_id(rb, i);
-        ok = plan_text(p, t, "", id ? id : "", true, "", &p->slot[i]);
+        ok = plan_text(p, t, ",", id ? id : "", true, "", &p->slot[i]);
     }
     for (a = 0; ok && a < IK_AUD__COUNT; a++)
         ok = plan_text(p, t, "", ik_text_get(&rb->notice, (ik_audience)a), true,
@@ -181,7 +192,7 @@ static bool plan_texts(ik_outcome_plan *p, ik_buf *t)
         for (i = 0; ok && i < rb->nrules; i++) {
             const char *n = ik_text_get(&rb->rules[i].note, (ik_audience)a);
             if (n && n[0])
-                ok = plan_text(p, t, "", n, true, "", &p->note[a][i]);
+                ok = plan_text(p, t, ",", n, true, "", &p->note[a][i]);
         }
     return ok;
 }
@@ -811,45 +822,64 @@ ik_status ik_outcome_compute(const ik_rulebook *rb, const ik_value *answers,
 
 /*
  * The one outcome writer. With a plan (batch) every id, key and note is
- * JSON text made when the pack loaded; without one (the interview, a
- * session) the same bytes are escaped as they are written. Both ways go
- * through the same code, so the two can never write different JSON.
+ * JSON text made when the pack loaded, padded (IK_BUF_PAD) so that a
+ * short one is one copy of a fixed size, and the texts of ids and members
+ * start with a ',' (skipped where none goes); without one (the
+ * interview, a session) the same bytes are escaped as they are written.
+ * Both ways go through the same code, so the two can never write
+ * different JSON. Appends go through a cursor (ik_bufw), synced around
+ * the writers of other modules.
  */
 
-static void put_jt(ik_buf *b, jtext t)
+#define PUT_LIT(x, lit) ik_bufw_add((x), (lit), sizeof(lit) - 1)
+
+/* t, without its leading ',' when first */
+static void put_jt(ik_bufw *x, jtext t, bool first)
 {
-    ik_buf_add(b, t.s, t.n);
+    ik_bufw_add_padded(x, t.s + first, t.n - first);
 }
 
-#define PUT_LIT(b, lit) ik_buf_add((b), (lit), sizeof(lit) - 1)
-#define PUT_CHAR(b, c) ik_buf_add((b), (const char[]){c}, 1)
+static void put_json_string(ik_bufw *x, const char *s, size_t n)
+{
+    ik_bufw_sync(x);
+    ik_buf_put_json_string(x->b, s, n);
+    ik_bufw_start(x, x->b);
+}
 
-static void write_str(ik_buf *b, const char *s)
+static void write_str(ik_bufw *x, const char *s)
 {
     if (s)
-        ik_buf_put_json_string(b, s, strlen(s));
+        put_json_string(x, s, strlen(s));
     else
-        PUT_LIT(b, "null");
+        PUT_LIT(x, "null");
 }
 
-/* id i as a JSON string: pre[i] when there is a plan */
-static void put_id(ik_buf *b, const jtext *pre, uint32_t i, const char *id)
-{
-    if (pre)
-        put_jt(b, pre[i]);
-    else
-        write_str(b, id);
-}
-
-/* "id": as a member name */
-static void put_key(ik_buf *b, const jtext *pre, uint32_t i, const char *id)
+/* id i as a JSON string, after a ',' unless first (an id alone is
+ * first): pre[i] when there is a plan */
+static void put_id(ik_bufw *x, const jtext *pre, uint32_t i, const char *id,
+                   bool first)
 {
     if (pre) {
-        put_jt(b, pre[i]);
-    } else {
-        write_str(b, id);
-        PUT_CHAR(b, ':');
+        put_jt(x, pre[i], first);
+        return;
     }
+    if (!first)
+        PUT_LIT(x, ",");
+    write_str(x, id);
+}
+
+/* "id": as a member name (after a ',' unless first) */
+static void put_key(ik_bufw *x, const jtext *pre, uint32_t i, const char *id,
+                    bool first)
+{
+    if (pre) {
+        put_jt(x, pre[i], first);
+        return;
+    }
+    if (!first)
+        PUT_LIT(x, ",");
+    write_str(x, id);
+    PUT_LIT(x, ":");
 }
 
 static const char *flag_id(const ik_rulebook *rb, uint32_t i)
@@ -880,41 +910,46 @@ bool ik_outcome_note_shown(const ik_rulebook *rb, const ik_outcome *o,
            r->disposition <= o->disposition;
 }
 
-static void put_list(ik_buf *b, const ik_idlist *l, const jtext *pre,
+static void put_list(ik_bufw *x, const ik_idlist *l, const jtext *pre,
                      const char *(*id)(const ik_rulebook *, uint32_t),
                      const ik_rulebook *rb)
 {
     uint32_t i;
 
-    PUT_CHAR(b, '[');
-    for (i = 0; i < l->n; i++) {
-        if (i)
-            PUT_CHAR(b, ',');
-        put_id(b, pre, l->items[i], pre ? NULL : id(rb, l->items[i]));
-    }
-    PUT_CHAR(b, ']');
+    PUT_LIT(x, "[");
+    for (i = 0; i < l->n; i++)
+        put_id(x, pre, l->items[i], pre ? NULL : id(rb, l->items[i]), i == 0);
+    PUT_LIT(x, "]");
+}
+
+/* A value but a scalar's (put_value), by value.c */
+static void put_other(ik_bufw *x, ik_value v)
+{
+    ik_bufw_sync(x);
+    ik_value_write_json(x->b, v);
+    ik_bufw_start(x, x->b);
 }
 
 /* A value; undefined (a derived value not computed) as null. The scalar
  * kinds here, the rest by value.c. */
-static void put_value(ik_buf *b, ik_value v)
+static inline void put_value(ik_bufw *x, ik_value v)
 {
     switch (v.kind) {
     case IK_UNDEF:
     case IK_NULL:
-        PUT_LIT(b, "null");
+        PUT_LIT(x, "null");
         return;
     case IK_BOOL:
         if (v.u.b)
-            PUT_LIT(b, "true");
+            PUT_LIT(x, "true");
         else
-            PUT_LIT(b, "false");
+            PUT_LIT(x, "false");
         return;
     case IK_STR:
-        ik_buf_put_json_string(b, v.u.str, v.len);
+        put_json_string(x, v.u.str, v.len);
         return;
     default:
-        ik_value_write_json(b, v);
+        put_other(x, v);
     }
 }
 
@@ -924,84 +959,82 @@ static void write_outcome(const ik_rulebook *rb, const ik_outcome_plan *p,
     const jtext *notes = p ? p->note[aud] : NULL;
     uint32_t i;
     bool first;
+    ik_bufw x;
 
+    ik_bufw_start(&x, b);
     if (p) {
-        put_jt(b, p->head);
+        put_jt(&x, p->head, false);
     } else {
         /* id@version unescaped, as plan_texts makes the head */
-        PUT_LIT(b, "{\"rules\":\"");
-        ik_buf_puts(b, rb->id ? rb->id : "");
-        PUT_CHAR(b, '@');
-        ik_buf_puts(b, rb->version ? rb->version : "");
-        PUT_LIT(b, "\",\"complete\":");
+        PUT_LIT(&x, "{\"rules\":\"");
+        ik_bufw_add(&x, rb->id ? rb->id : "", rb->id ? strlen(rb->id) : 0);
+        PUT_LIT(&x, "@");
+        ik_bufw_add(&x, rb->version ? rb->version : "",
+                    rb->version ? strlen(rb->version) : 0);
+        PUT_LIT(&x, "\",\"complete\":");
     }
     if (o->complete)
-        PUT_LIT(b, "true,\"disposition\":");
+        PUT_LIT(&x, "true,\"disposition\":");
     else
-        PUT_LIT(b, "false,\"disposition\":");
+        PUT_LIT(&x, "false,\"disposition\":");
     if (o->disposition == IK_NONE)
-        PUT_LIT(b, "null");
+        PUT_LIT(&x, "null");
     else
-        put_id(b, p ? p->disposition : NULL, o->disposition,
-               rb->dispositions[o->disposition].id);
-    PUT_LIT(b, ",\"red_flags\":");
-    put_list(b, &o->red_flags, p ? p->flag : NULL, flag_id, rb);
-    PUT_LIT(b, ",\"ladder\":");
+        put_id(&x, p ? p->disposition : NULL, o->disposition,
+               rb->dispositions[o->disposition].id, true);
+    PUT_LIT(&x, ",\"red_flags\":");
+    put_list(&x, &o->red_flags, p ? p->flag : NULL, flag_id, rb);
+    PUT_LIT(&x, ",\"ladder\":");
     if (o->rung == IK_NONE)
-        PUT_LIT(b, "null");
+        PUT_LIT(&x, "null");
     else
-        put_id(b, p ? p->rung : NULL, o->rung, rb->ladder[o->rung].id);
-    PUT_LIT(b, ",\"sections\":");
-    put_list(b, &o->sections, p ? p->section : NULL, section_id, rb);
-    PUT_LIT(b, ",\"notes\":[");
+        put_id(&x, p ? p->rung : NULL, o->rung, rb->ladder[o->rung].id, true);
+    PUT_LIT(&x, ",\"sections\":");
+    put_list(&x, &o->sections, p ? p->section : NULL, section_id, rb);
+    PUT_LIT(&x, ",\"notes\":[");
     for (i = 0, first = true; i < o->rules.n; i++) {
         uint32_t r = o->rules.items[i];
         const char *t = notes ? NULL : ik_text_get(&rb->rules[r].note, aud);
         if ((notes ? !notes[r].n : !t || !t[0]) ||
             !ik_outcome_note_shown(rb, o, r))
             continue;
-        if (!first)
-            PUT_CHAR(b, ',');
+        put_id(&x, notes, r, t, first);
         first = false;
-        put_id(b, notes, r, t);
     }
-    PUT_LIT(b, "],\"notice\":");
+    PUT_LIT(&x, "],\"notice\":");
     if (p)
-        put_jt(b, p->notice[aud]);
+        put_jt(&x, p->notice[aud], false);
     else
-        write_str(b, ik_text_get(&rb->notice, aud));
-    PUT_LIT(b, ",\"answers\":{");
+        write_str(&x, ik_text_get(&rb->notice, aud));
+    PUT_LIT(&x, ",\"answers\":{");
     for (i = 0, first = true; o->enabled && i < rb->nquestions; i++) {
-        ik_value v = o->slots[rb->questions[i].slot];
-        if (!o->enabled[i] || v.kind == IK_UNDEF ||
-            rb->questions[i].type == IK_Q_INFO)
+        ik_value v;
+        if (!o->enabled[i] || rb->questions[i].type == IK_Q_INFO ||
+            (v = o->slots[rb->questions[i].slot]).kind == IK_UNDEF)
             continue;
-        if (!first)
-            PUT_CHAR(b, ',');
+        put_key(&x, p ? p->question_key : NULL, i, rb->questions[i].id, first);
         first = false;
-        put_key(b, p ? p->question_key : NULL, i, rb->questions[i].id);
-        put_value(b, v);
+        put_value(&x, v);
     }
-    PUT_LIT(b, "},\"derived\":{");
+    PUT_LIT(&x, "},\"derived\":{");
     for (i = 0; o->slots && i < rb->nderived; i++) {
-        if (i)
-            PUT_CHAR(b, ',');
-        put_key(b, p ? p->derived_key : NULL, i, rb->derived[i].id);
-        put_value(b, o->slots[rb->derived[i].slot]);
+        put_key(&x, p ? p->derived_key : NULL, i, rb->derived[i].id, i == 0);
+        put_value(&x, o->slots[rb->derived[i].slot]);
     }
-    PUT_LIT(b, "},\"because\":{\"disposition\":");
-    put_list(b, &o->because[IK_PART_DISPOSITION], p ? p->slot : NULL,
+    PUT_LIT(&x, "},\"because\":{\"disposition\":");
+    put_list(&x, &o->because[IK_PART_DISPOSITION], p ? p->slot : NULL,
              ik_outcome_slot_id, rb);
-    PUT_LIT(b, ",\"ladder\":");
-    put_list(b, &o->because[IK_PART_LADDER], p ? p->slot : NULL,
+    PUT_LIT(&x, ",\"ladder\":");
+    put_list(&x, &o->because[IK_PART_LADDER], p ? p->slot : NULL,
              ik_outcome_slot_id, rb);
-    PUT_LIT(b, ",\"red_flags\":");
-    put_list(b, &o->because[IK_PART_RED_FLAGS], p ? p->slot : NULL,
+    PUT_LIT(&x, ",\"red_flags\":");
+    put_list(&x, &o->because[IK_PART_RED_FLAGS], p ? p->slot : NULL,
              ik_outcome_slot_id, rb);
-    PUT_LIT(b, ",\"sections\":");
-    put_list(b, &o->because[IK_PART_SECTIONS], p ? p->slot : NULL,
+    PUT_LIT(&x, ",\"sections\":");
+    put_list(&x, &o->because[IK_PART_SECTIONS], p ? p->slot : NULL,
              ik_outcome_slot_id, rb);
-    PUT_LIT(b, "}}");
+    PUT_LIT(&x, "}}");
+    ik_bufw_sync(&x);
 }
 
 void ik_outcome_write_json(const ik_rulebook *rb, const ik_outcome *o,
