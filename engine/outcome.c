@@ -868,18 +868,14 @@ static void put_id(ik_bufw *x, const jtext *pre, uint32_t i, const char *id,
     write_str(x, id);
 }
 
-/* "id": as a member name (after a ',' unless first) */
+/* "id": as a member name (after a ',' unless first): the plan's text
+ * holds the ':' */
 static void put_key(ik_bufw *x, const jtext *pre, uint32_t i, const char *id,
                     bool first)
 {
-    if (pre) {
-        put_jt(x, pre[i], first);
-        return;
-    }
-    if (!first)
-        PUT_LIT(x, ",");
-    write_str(x, id);
-    PUT_LIT(x, ":");
+    put_id(x, pre, i, id, first);
+    if (!pre)
+        PUT_LIT(x, ":");
 }
 
 static const char *flag_id(const ik_rulebook *rb, uint32_t i)
