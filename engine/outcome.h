@@ -233,7 +233,7 @@ static inline uint32_t ik_outcome_question_of(const ik_rulebook *rb,
      * look-up would find it (ids have no NUL and are the names of their
      * slots) */
     if (q && q->slot == guess && ik_question_idlen(q) == klen &&
-        memcmp(q->id, key, klen) == 0)
+        ik_same_bytes(q->id, key, (uint32_t)klen))
         return guess;
     return ik_outcome_question_lookup(rb, key, klen);
 }
