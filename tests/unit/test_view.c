@@ -140,13 +140,14 @@ static ik_interview *story(const char *aud, const char *answers)
     return iv;
 }
 
-/* Every answer of the red-flag screen negative, after surgery. */
+/* Every answer of the red-flag screen negative, after surgery (the
+ * answers to questions a story's person is not asked are ignored). */
 #define NO_FLAGS_OPERATED                                                      \
     "\"chest_breathless\": false, \"calf_swelling\": false, "                  \
     "\"cauda_equina_signs\": [], \"leg_weakness\": \"no\", "                   \
     "\"cancer_history\": false, \"fall_injury\": \"no\", "                     \
     "\"self_harm\": \"not_at_all\", \"strong_painkillers\": false, "           \
-    "\"pain_change\": \"usual\""
+    "\"pain_change\": \"usual\", \"pain_not_eased\": false"
 
 /* A year after lower-back surgery, back and leg pain as usual; the rest
  * of an FBS candidate's questions (PHQ-2 negative, no interests). */
